@@ -1,0 +1,39 @@
+import Database from "better-sqlite3";
+import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { config } from "@/lib/config";
+import * as schema from "./schema";
+
+export type Db = BetterSQLite3Database<typeof schema>;
+
+/** Opens a database file (created if missing) and brings it to the latest migration. */
+export function openDatabase(file: string): { db: Db; sqlite: Database.Database } {
+  if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new Database(file);
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("busy_timeout = 5000");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("synchronous = NORMAL");
+  const db = drizzle(sqlite, { schema });
+  migrate(db, { migrationsFolder: path.join(process.cwd(), "db/migrations") });
+  return { db, sqlite };
+}
+
+// Kept on globalThis so dev-mode reloads reuse one connection instead of leaking handles.
+const holder = globalThis as unknown as { __glmDb?: { db: Db; sqlite: Database.Database } };
+
+export function getDb(): Db {
+  return (holder.__glmDb ??= openDatabase(config().dbFile)).db;
+}
+
+/** True when the database answers a trivial query. */
+export function databaseHealthy(): boolean {
+  try {
+    getDb();
+    return holder.__glmDb!.sqlite.prepare("select 1 as ok").get() !== undefined;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,63 @@
+import { sql } from "drizzle-orm";
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+/** Times are integer milliseconds since the epoch: cheap to compare and to bucket in SQL. */
+const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
+
+export const users = sqliteTable("users", {
+  id: text("id").primaryKey(),
+  /** Stored lower-cased, so sign-in is case-insensitive. */
+  email: text("email").notNull().unique(),
+  passwordHash: text("password_hash"),
+  /** Model a new conversation starts with: the one this user used last. */
+  lastModel: text("last_model"),
+  createdAt: integer("created_at").notNull().default(now),
+});
+
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** The first characters of the key, shown in lists so people can tell keys apart. */
+    prefix: text("prefix").notNull(),
+    /** SHA-256 of the whole key (hex); the key itself is never stored. */
+    hash: text("hash").notNull().unique(),
+    createdAt: integer("created_at").notNull().default(now),
+    lastUsedAt: integer("last_used_at"),
+    expiresAt: integer("expires_at"),
+    revokedAt: integer("revoked_at"),
+  },
+  (t) => [index("api_keys_user_idx").on(t.userId)],
+);
+
+/** One row per request through the gateway core, from either door. */
+export const usage = sqliteTable(
+  "usage",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    createdAt: integer("created_at").notNull(),
+    userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
+    /** Null for the chat UI's own requests. */
+    apiKeyId: text("api_key_id").references(() => apiKeys.id, { onDelete: "set null" }),
+    source: text("source", { enum: ["api", "chat"] }).notNull(),
+    model: text("model").notNull(),
+    stream: integer("stream", { mode: "boolean" }).notNull(),
+    status: integer("status").notNull(),
+    errorCode: text("error_code"),
+    promptTokens: integer("prompt_tokens").notNull().default(0),
+    completionTokens: integer("completion_tokens").notNull().default(0),
+    ttftMs: integer("ttft_ms"),
+    durationMs: integer("duration_ms").notNull(),
+  },
+  (t) => [
+    index("usage_user_time_idx").on(t.userId, t.createdAt),
+    index("usage_key_time_idx").on(t.apiKeyId, t.createdAt),
+    index("usage_time_idx").on(t.createdAt),
+  ],
+);
+
+export type User = typeof users.$inferSelect;
+export type ApiKey = typeof apiKeys.$inferSelect;
+export type UsageRow = typeof usage.$inferInsert;

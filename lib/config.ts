@@ -1,0 +1,90 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { MODELS } from "./models";
+
+const intFromEnv = (fallback: number) =>
+  z.coerce.number().int().positive().default(fallback);
+
+const EnvSchema = z.object({
+  UPSTREAM_BASE_URL: z.string().url().default("https://open.bigmodel.cn/api/paas/v4"),
+  UPSTREAM_API_KEY: z.string().trim().optional(),
+  UPSTREAM_MODEL_MAP: z.string().optional(),
+  DATABASE_URL: z.string().default("file:./data/app.db"),
+  AUTH_SECRET: z.string().optional(),
+  /** Until the upstream's response headers arrive. */
+  UPSTREAM_CONNECT_TIMEOUT_MS: intFromEnv(10_000),
+  /** Until the first byte of the body, and the longest silence allowed mid-stream. */
+  UPSTREAM_FIRST_BYTE_TIMEOUT_MS: intFromEnv(60_000),
+  /** Interval of `: ping` comments while the upstream is silent. */
+  STREAM_KEEPALIVE_MS: intFromEnv(15_000),
+  MAX_BODY_BYTES: intFromEnv(4 * 1024 * 1024),
+});
+
+export type AppConfig = ReturnType<typeof loadConfig>;
+
+/** Parses `GLM-4-Flash=glm4:9b,GLM-4-Air=qwen` into an override map keyed by lower-case public name. */
+export function parseModelMap(raw: string | undefined): Map<string, string> {
+  const map = new Map<string, string>();
+  if (!raw) return map;
+  for (const pair of raw.split(/[,;\n]/)) {
+    if (!pair.trim()) continue;
+    const eq = pair.indexOf("=");
+    const name = pair.slice(0, eq).trim().toLowerCase();
+    const target = pair.slice(eq + 1).trim();
+    if (eq < 1 || !target || !MODELS.some((m) => m.id.toLowerCase() === name)) {
+      throw new Error(`UPSTREAM_MODEL_MAP: cannot read "${pair.trim()}"; expected e.g. GLM-4-Flash=glm4:9b`);
+    }
+    map.set(name, target);
+  }
+  return map;
+}
+
+export function databasePath(url: string): string {
+  if (url === ":memory:" || url === "file::memory:") return ":memory:";
+  return path.resolve(url.replace(/^file:/, ""));
+}
+
+/** AUTH_SECRET, or one generated on first run and kept beside the database. */
+function authSecret(given: string | undefined, dbFile: string): string {
+  if (given) return given;
+  const dir = dbFile === ":memory:" ? path.resolve("data") : path.dirname(dbFile);
+  const file = path.join(dir, ".auth-secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(dir, { recursive: true });
+  const secret = randomBytes(32).toString("base64url");
+  writeFileSync(file, secret + "\n", { mode: 0o600, flag: "wx" });
+  return secret;
+}
+
+function loadConfig() {
+  const parsed = EnvSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const env = parsed.data;
+  const dbFile = databasePath(env.DATABASE_URL);
+  return {
+    upstreamBaseUrl: env.UPSTREAM_BASE_URL.replace(/\/+$/, ""),
+    upstreamApiKey: env.UPSTREAM_API_KEY || undefined,
+    /** No key: the built-in demo upstream answers, and the UI says so. */
+    demoMode: !env.UPSTREAM_API_KEY,
+    modelMap: parseModelMap(env.UPSTREAM_MODEL_MAP),
+    dbFile,
+    connectTimeoutMs: env.UPSTREAM_CONNECT_TIMEOUT_MS,
+    firstByteTimeoutMs: env.UPSTREAM_FIRST_BYTE_TIMEOUT_MS,
+    keepAliveMs: env.STREAM_KEEPALIVE_MS,
+    maxBodyBytes: env.MAX_BODY_BYTES,
+    get authSecret() {
+      return (cached.secret ??= authSecret(env.AUTH_SECRET, dbFile));
+    },
+  };
+}
+
+const cached: { config?: AppConfig; secret?: string } = {};
+
+export function config(): AppConfig {
+  return (cached.config ??= loadConfig());
+}

@@ -1,0 +1,181 @@
+import { config } from "@/lib/config";
+import { recordUsage } from "@/db/queries/usage";
+import { asGatewayError, GatewayError } from "./errors";
+import { toUpstreamBody, validateRequest, type ValidRequest } from "./request";
+import { errorFrame, StreamTranslator, translateCompletion, type ReplySummary } from "./translate";
+import { ClientAborted, openUpstream, readUpstreamJson, upstreamEvents, type UpstreamCall } from "./upstream";
+
+/** Who is asking, through which door. Every request is accounted to them. */
+export interface Caller {
+  userId: string;
+  apiKeyId: string | null;
+  source: "api" | "chat";
+}
+
+export interface CompletionHooks {
+  /** Called once with what the reply said and how it ended (also on stop or failure). */
+  onFinish?: (summary: ReplySummary, outcome: { status: number; error?: GatewayError }) => void;
+}
+
+const STATUS_CLIENT_CLOSED = 499;
+
+const SSE_HEADERS = {
+  "content-type": "text/event-stream; charset=utf-8",
+  "cache-control": "no-cache, no-transform",
+  connection: "keep-alive",
+  "x-accel-buffering": "no",
+};
+
+/** Upstream model id: UPSTREAM_MODEL_MAP first, then Zhipu's lower-case id. */
+function upstreamModelId(req: ValidRequest): string {
+  return config().modelMap.get(req.model.id.toLowerCase()) ?? req.model.upstreamId;
+}
+
+const promptEstimate = (req: ValidRequest) => Math.ceil(JSON.stringify(req.body.messages).length / 4);
+
+/**
+ * The gateway core both doors share: validate, map the model, call upstream, translate to OpenAI form,
+ * account usage. Returns an OpenAI-shaped Response; throws GatewayError for anything before the first byte.
+ */
+export async function chatCompletion(json: unknown, caller: Caller, signal: AbortSignal,
+  hooks: CompletionHooks = {}): Promise<Response> {
+  const started = Date.now();
+  const ledger = (req: { model: string; stream: boolean }, status: number, summary: ReplySummary | null,
+    ttftMs: number | null, errorCode?: string | null) =>
+    recordUsage({
+      createdAt: started, userId: caller.userId, apiKeyId: caller.apiKeyId, source: caller.source,
+      model: req.model, stream: req.stream, status, errorCode: errorCode ?? null,
+      promptTokens: summary?.usage?.prompt_tokens ?? 0, completionTokens: summary?.usage?.completion_tokens ?? 0,
+      ttftMs, durationMs: Date.now() - started,
+    });
+
+  let req: ValidRequest;
+  try {
+    req = validateRequest(json);
+  } catch (err) {
+    const e = asGatewayError(err);
+    const raw = (json as { model?: unknown } | null)?.model;
+    ledger({ model: typeof raw === "string" ? raw.slice(0, 64) : "unknown", stream: false }, e.status, null, null, e.code);
+    throw e;
+  }
+  const meta = { model: req.model.id, stream: req.stream };
+  const fail = (err: unknown, summary: ReplySummary | null = null): never => {
+    const e = err instanceof ClientAborted ? err : asGatewayError(err);
+    const status = e instanceof GatewayError ? e.status : STATUS_CLIENT_CLOSED;
+    ledger(meta, status, summary, null, e instanceof GatewayError ? e.code : "client_closed");
+    hooks.onFinish?.(summary ?? emptySummary(), { status, error: e instanceof GatewayError ? e : undefined });
+    throw e;
+  };
+
+  let call: UpstreamCall;
+  try {
+    call = await openUpstream(toUpstreamBody(req, upstreamModelId(req)), signal);
+  } catch (err) {
+    return fail(err);
+  }
+
+  if (!req.stream) {
+    try {
+      const { body, summary } = translateCompletion(await readUpstreamJson(call), req.model.id);
+      summary.usage = body.usage;
+      const ttft = Date.now() - started;
+      ledger(meta, 200, summary, ttft);
+      hooks.onFinish?.(summary, { status: 200 });
+      return Response.json(body);
+    } catch (err) {
+      return fail(err);
+    }
+  }
+  return streamCompletion(req, call, started, (status, summary, ttft, error) => {
+    ledger(meta, status, summary, ttft, error?.code ?? (status === STATUS_CLIENT_CLOSED ? "client_closed" : null));
+    hooks.onFinish?.(summary, { status, error });
+  }, fail);
+}
+
+const emptySummary = (): ReplySummary => ({ content: "", toolCalls: [], finishReason: null, usage: null });
+
+type Settle = (status: number, summary: ReplySummary, ttftMs: number | null, error?: GatewayError) => void;
+
+/**
+ * Waits for the first upstream event before answering, so a slow or failing upstream still gets a real
+ * HTTP status (504, 429…); after that every failure is an in-stream error event, never a clean stop.
+ */
+async function streamCompletion(req: ValidRequest, call: UpstreamCall, started: number, settle: Settle,
+  fail: (err: unknown, summary?: ReplySummary | null) => never): Promise<Response> {
+  const translator = new StreamTranslator(req.model.id, req.includeUsage);
+  const events = upstreamEvents(call);
+  let ttft: number | null = null;
+  const note = () => {
+    if (ttft === null && translator.producedOutput) ttft = Date.now() - started;
+  };
+
+  let head = "";
+  let finished = false;
+  try {
+    const first = await events.next();
+    if (first.done) head = translator.end(promptEstimate(req));
+    else head = translator.push(first.value);
+    finished = !!first.done;
+    note();
+  } catch (err) {
+    await events.return(undefined).catch(() => {});
+    return fail(err, translator.summary);
+  }
+
+  const encoder = new TextEncoder();
+  const keepAliveMs = config().keepAliveMs;
+  let settled = false;
+  const settleOnce: Settle = (...args) => {
+    if (settled) return;
+    settled = true;
+    settle(...args);
+  };
+  if (finished) settleOnce(200, translator.summary, ttft);
+
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      if (head) controller.enqueue(encoder.encode(head));
+      if (finished) controller.close();
+    },
+    async pull(controller) {
+      const ping = setInterval(() => controller.enqueue(encoder.encode(": ping\n\n")), keepAliveMs);
+      try {
+        // Forward as soon as something is ready: one pull per upstream event, no batching or buffering.
+        for (;;) {
+          const next = await events.next();
+          if (next.done) {
+            controller.enqueue(encoder.encode(translator.end(promptEstimate(req))));
+            controller.close();
+            settleOnce(200, translator.summary, ttft);
+            return;
+          }
+          const out = translator.push(next.value);
+          note();
+          if (out) {
+            controller.enqueue(encoder.encode(out));
+            return;
+          }
+        }
+      } catch (err) {
+        if (err instanceof ClientAborted) {
+          settleOnce(STATUS_CLIENT_CLOSED, translator.summary, ttft);
+          controller.error(err);
+          return;
+        }
+        const e = asGatewayError(err);
+        controller.enqueue(encoder.encode(errorFrame(e)));
+        controller.close();
+        settleOnce(e.status, translator.summary, ttft, e);
+      } finally {
+        clearInterval(ping);
+      }
+    },
+    async cancel() {
+      call.abort(new ClientAborted());
+      settleOnce(STATUS_CLIENT_CLOSED, translator.summary, ttft);
+      await events.return(undefined).catch(() => {});
+    },
+  }, { highWaterMark: 0 });
+
+  return new Response(stream, { status: 200, headers: SSE_HEADERS });
+}

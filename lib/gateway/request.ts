@@ -1,0 +1,95 @@
+import { findModel, type ModelInfo } from "@/lib/models";
+import { GatewayError, invalidRequest, modelNotFound } from "./errors";
+import { ChatCompletionRequest, paramPath, type ChatMessage } from "./schema";
+
+/** The seed's defaults, sent upstream explicitly because Zhipu's own differ (0.95 / 0.7). */
+export const DEFAULT_TEMPERATURE = 0.7;
+export const DEFAULT_TOP_P = 0.9;
+
+export interface ValidRequest {
+  body: ChatCompletionRequest;
+  model: ModelInfo;
+  stream: boolean;
+  includeUsage: boolean;
+  maxTokens: number | undefined;
+}
+
+/** Validates a parsed JSON body: 400/404 for every client mistake, before anything goes upstream. */
+export function validateRequest(json: unknown): ValidRequest {
+  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    throw invalidRequest("The request body must be a JSON object.");
+  }
+  const parsed = ChatCompletionRequest.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const param = paramPath(issue.path);
+    throw invalidRequest(param ? `Invalid '${param}': ${issue.message}` : issue.message, param || null);
+  }
+  const body = parsed.data;
+  const model = findModel(body.model);
+  if (!model) throw modelNotFound(body.model);
+
+  const maxTokens = body.max_tokens ?? body.max_completion_tokens ?? undefined;
+  const maxParam = body.max_tokens != null ? "max_tokens" : "max_completion_tokens";
+  if (maxTokens !== undefined && maxTokens > model.maxOutputTokens) {
+    throw invalidRequest(
+      `Invalid '${maxParam}': ${maxTokens} is greater than ${model.id}'s limit of ${model.maxOutputTokens} output tokens.`,
+      maxParam,
+    );
+  }
+  // A lower bound on the prompt's tokens (no tokenizer for GLM here): refuse only what surely cannot fit.
+  const promptTokensAtLeast = Math.ceil(Buffer.byteLength(JSON.stringify(body.messages)) / 6);
+  if (promptTokensAtLeast + (maxTokens ?? 0) > model.contextWindow) {
+    throw new GatewayError(400, "invalid_request_error", "context_length_exceeded",
+      `This request needs more than ${model.id}'s context window of ${model.contextWindow} tokens. ` +
+      "Shorten the messages or use GLM-4-Long.", "messages");
+  }
+  return {
+    body,
+    model,
+    stream: body.stream === true,
+    includeUsage: body.stream === true && body.stream_options?.include_usage === true,
+    maxTokens,
+  };
+}
+
+const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+
+function flatten(content: ChatMessage["content"]): string | null | undefined {
+  return Array.isArray(content) ? content.map((p) => p.text).join("") : content;
+}
+
+/** Zhipu's wire body: upstream model id, explicit defaults, and the clamps Zhipu's own SDK applies. */
+export function toUpstreamBody(req: ValidRequest, upstreamModel: string): Record<string, unknown> {
+  const { body } = req;
+  const out: Record<string, unknown> = { model: upstreamModel, stream: req.stream };
+  out.messages = body.messages.map((m) => {
+    const msg: Record<string, unknown> = { role: m.role === "developer" ? "system" : m.role };
+    msg.content = flatten(m.content);
+    if ("name" in m && m.name) msg.name = m.name;
+    if (m.role === "assistant" && m.tool_calls?.length) msg.tool_calls = m.tool_calls;
+    if (m.role === "tool") msg.tool_call_id = m.tool_call_id;
+    return msg;
+  });
+
+  const temperature = body.temperature ?? DEFAULT_TEMPERATURE;
+  if (temperature <= 0) {
+    out.temperature = 0.01;
+    out.do_sample = false;
+  } else {
+    out.temperature = temperature >= 1 ? 0.99 : temperature;
+    if (body.do_sample != null) out.do_sample = body.do_sample;
+  }
+  out.top_p = clamp(body.top_p ?? DEFAULT_TOP_P, 0.01, 0.99);
+  if (req.maxTokens !== undefined) out.max_tokens = req.maxTokens;
+  if (body.stop != null) out.stop = Array.isArray(body.stop) ? body.stop : [body.stop];
+  if (body.tools?.length && body.tool_choice !== "none") {
+    out.tools = body.tools;
+    out.tool_choice = "auto";
+  }
+  if (body.response_format) out.response_format = body.response_format;
+  if (body.request_id) out.request_id = body.request_id;
+  // Zhipu refuses user_id outside 6–128 characters; an id it cannot take is left out, not an error.
+  if (body.user && body.user.length >= 6 && body.user.length <= 128) out.user_id = body.user;
+  return out;
+}

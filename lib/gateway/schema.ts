@@ -1,0 +1,98 @@
+import { z } from "zod";
+
+/** The request body of POST /v1/chat/completions: the seed's table plus the OpenAI fields GLM-4 can honour. */
+
+const textPart = z.object({ type: z.literal("text"), text: z.string() });
+const content = z.union([z.string(), z.array(textPart).min(1)], {
+  error: "content must be a string or an array of text parts",
+});
+const name = z.string().min(1).max(64).optional();
+
+const toolCall = z.object({
+  id: z.string().min(1),
+  type: z.literal("function"),
+  function: z.object({ name: z.string().min(1), arguments: z.string() }),
+});
+
+const message = z.discriminatedUnion(
+  "role",
+  [
+    z.object({ role: z.literal("system"), content, name }),
+    z.object({ role: z.literal("developer"), content, name }),
+    z.object({ role: z.literal("user"), content, name }),
+    z
+      .object({
+        role: z.literal("assistant"),
+        content: content.nullish(),
+        name,
+        tool_calls: z.array(toolCall).nullish(),
+      })
+      .refine((m) => (m.content != null && m.content !== "") || (m.tool_calls?.length ?? 0) > 0, {
+        message: "an assistant message needs content or tool_calls",
+        path: ["content"],
+      }),
+    z.object({
+      role: z.literal("tool"),
+      content,
+      tool_call_id: z.string({ error: "a tool message needs tool_call_id" }).min(1),
+    }),
+  ],
+  { error: "role must be one of system, developer, user, assistant, tool" },
+);
+
+const tool = z.object({
+  type: z.literal("function"),
+  function: z.object({
+    name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, "function names are 1-64 letters, digits, _ or -"),
+    description: z.string().optional(),
+    parameters: z.record(z.string(), z.unknown()).optional(),
+    strict: z.boolean().nullish(),
+  }),
+});
+
+const unit = (field: string) =>
+  z.number({ error: `${field} must be a number` }).min(0, `${field} must be between 0 and 1`)
+    .max(1, `${field} must be between 0 and 1`).nullish();
+
+export const ChatCompletionRequest = z.object({
+  model: z.string({ error: "model is required and must be a string" }).min(1, "model must not be empty"),
+  messages: z.array(message, { error: "messages is required and must be an array" })
+    .min(1, "messages must contain at least one message"),
+  temperature: unit("temperature"),
+  top_p: unit("top_p"),
+  max_tokens: z.number().int("max_tokens must be an integer").min(1, "max_tokens must be at least 1").nullish(),
+  max_completion_tokens: z.number().int().min(1).nullish(),
+  stream: z.boolean({ error: "stream must be a boolean" }).nullish(),
+  stream_options: z.object({ include_usage: z.boolean().nullish() }).nullish(),
+  tools: z.array(tool).max(128).nullish(),
+  tool_choice: z.union([z.literal("auto"), z.literal("none")], {
+    error: "tool_choice must be \"auto\" or \"none\"; GLM-4 cannot be forced to call a tool",
+  }).nullish(),
+  parallel_tool_calls: z.boolean().nullish(),
+  stop: z.union([z.string(), z.array(z.string()).max(1, "GLM-4 accepts a single stop sequence")]).nullish(),
+  user: z.string().nullish(),
+  request_id: z.string().max(128).nullish(),
+  do_sample: z.boolean().nullish(),
+  response_format: z.object({
+    type: z.enum(["text", "json_object"], { error: "response_format.type must be \"text\" or \"json_object\"" }),
+  }).nullish(),
+  // Accepted only at values that change nothing, so a client never gets silently different behaviour.
+  n: z.literal(1, { error: "n must be 1: GLM-4 returns a single choice" }).nullish(),
+  logprobs: z.literal(false, { error: "logprobs is not supported by GLM-4" }).nullish(),
+  top_logprobs: z.null({ error: "top_logprobs is not supported by GLM-4" }).optional(),
+  presence_penalty: z.literal(0, { error: "presence_penalty is not supported by GLM-4" }).nullish(),
+  frequency_penalty: z.literal(0, { error: "frequency_penalty is not supported by GLM-4" }).nullish(),
+  logit_bias: z.record(z.string(), z.number()).refine((v) => Object.keys(v).length === 0, {
+    message: "logit_bias is not supported by GLM-4",
+  }).nullish(),
+  seed: z.number().int().nullish(),
+});
+
+export type ChatCompletionRequest = z.infer<typeof ChatCompletionRequest>;
+export type ChatMessage = ChatCompletionRequest["messages"][number];
+
+/** `messages[0].content`-style path for the error's `param`. */
+export function paramPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, key) =>
+    typeof key === "number" ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key), "");
+}

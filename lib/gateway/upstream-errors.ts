@@ -1,0 +1,73 @@
+import { GatewayError, upstreamError } from "./errors";
+
+interface UpstreamErrorBody {
+  code?: string | number;
+  message?: string;
+  type?: string;
+}
+
+const RATE_LIMIT_RETRY_AFTER_S = "5";
+
+/**
+ * Zhipu's error codes (and plain HTTP statuses from other OpenAI-compatible servers) mapped to what an
+ * OpenAI client understands. Operator-side failures never blame the client's key.
+ */
+export function mapUpstreamError(status: number | null, err: UpstreamErrorBody | undefined,
+  retryAfter?: string | null): GatewayError {
+  const code = Number(err?.code);
+  const message = typeof err?.message === "string" && err.message ? err.message : undefined;
+  const says = (fallback: string) => message ?? fallback;
+
+  if (code >= 1000 && code <= 1004) return upstreamAuth();
+  if (code === 1113) {
+    return new GatewayError(429, "insufficient_quota", "insufficient_quota",
+      "The upstream account is out of credit (Zhipu code 1113). Ask the operator to top it up.",
+      null, { "x-should-retry": "false" });
+  }
+  if (code === 1210 || code === 1213 || code === 1214) {
+    return new GatewayError(400, "invalid_request_error", "invalid_request_error", says("Invalid request parameters."));
+  }
+  if (code === 1211) return new GatewayError(404, "invalid_request_error", "model_not_found",
+    says("The upstream does not offer this model."), "model");
+  if (code === 1261) return new GatewayError(400, "invalid_request_error", "context_length_exceeded",
+    says("The prompt is longer than the model's context window."), "messages");
+  if (code === 1301) return new GatewayError(400, "invalid_request_error", "content_filter",
+    says("The content was blocked by the upstream's safety filter."));
+  if (code >= 1302 && code <= 1305) return rateLimited(says("Rate limit reached; please retry later."), retryAfter);
+
+  switch (true) {
+    case status === 401 || status === 403:
+      return upstreamAuth();
+    case status === 429:
+      return rateLimited(says("Rate limit reached; please retry later."), retryAfter);
+    case status === 400 || status === 422:
+      return new GatewayError(400, "invalid_request_error", "invalid_request_error", says("Invalid request."));
+    case status === 404 && /model/i.test(message ?? ""):
+      return new GatewayError(404, "invalid_request_error", "model_not_found", says("Model not found."), "model");
+    case status === 408 || status === 504:
+      return new GatewayError(504, "api_error", "upstream_timeout", "The upstream model service timed out.");
+    default:
+      return upstreamError();
+  }
+}
+
+function upstreamAuth() {
+  return new GatewayError(502, "api_error", "upstream_auth_error",
+    "The gateway's upstream credentials were rejected. The operator must check UPSTREAM_API_KEY.");
+}
+
+function rateLimited(message: string, retryAfter?: string | null) {
+  const seconds = retryAfter && /^\d+$/.test(retryAfter) ? retryAfter : RATE_LIMIT_RETRY_AFTER_S;
+  return new GatewayError(429, "rate_limit_error", "rate_limit_exceeded", message, null, { "retry-after": seconds });
+}
+
+/** Reads an error response from upstream, whatever shape it has. */
+export async function errorFromResponse(res: Response): Promise<GatewayError> {
+  let body: { error?: UpstreamErrorBody } | undefined;
+  try {
+    body = (await res.json()) as { error?: UpstreamErrorBody };
+  } catch {
+    body = undefined;
+  }
+  return mapUpstreamError(res.status, body?.error, res.headers.get("retry-after"));
+}

@@ -1,0 +1,57 @@
+import { verifyApiKey } from "@/lib/auth/api-keys";
+import { config } from "@/lib/config";
+import { asGatewayError, errorResponse, GatewayError, invalidRequest, unauthorized } from "./errors";
+import type { Caller } from "./core";
+
+/** Door 1: API-key auth → handler → OpenAI error JSON for anything that goes wrong. */
+export function v1Route(handler: (req: Request, caller: Caller) => Promise<Response>) {
+  return async (req: Request): Promise<Response> => {
+    try {
+      return await handler(req, authenticate(req));
+    } catch (err) {
+      return errorResponse(asGatewayError(err));
+    }
+  };
+}
+
+function authenticate(req: Request): Caller {
+  const header = req.headers.get("authorization") ?? "";
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match) {
+    throw unauthorized("You didn't provide an API key. Send it as 'Authorization: Bearer sk-glm-…'; " +
+      "create one in Settings → API keys or with `npm run keys -- create`.");
+  }
+  const key = verifyApiKey(match[1]);
+  if (!key) throw unauthorized("Incorrect, revoked or expired API key provided.");
+  return { userId: key.userId, apiKeyId: key.id, source: "api" };
+}
+
+/** Reads a JSON body with a size cap: 413 past the cap (before parsing), 400 for malformed JSON. */
+export async function readJsonBody(req: Request): Promise<unknown> {
+  const max = config().maxBodyBytes;
+  const tooLarge = () => new GatewayError(413, "invalid_request_error", "request_too_large",
+    `The request body is larger than ${max} bytes.`);
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > max) throw tooLarge();
+  if (!req.body) throw invalidRequest("The request body is empty; send a JSON object.");
+  const reader = req.body.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    parts.push(value);
+  }
+  const text = Buffer.concat(parts).toString("utf8");
+  if (!text.trim()) throw invalidRequest("The request body is empty; send a JSON object.");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw invalidRequest("We could not parse the JSON body of your request. Check that it is valid JSON.");
+  }
+}

@@ -87,8 +87,16 @@ export function completionBody(req: SimRequest, reply: SimReply, id: string) {
   };
 }
 
+export interface SimChunk {
+  id: string;
+  created: number;
+  model: string;
+  choices: { index: number; delta: Record<string, unknown>; finish_reason?: string }[];
+  usage?: ReturnType<typeof usageFor>;
+}
+
 /** The stream's chunks in order, each one a `data:` payload; the caller adds `[DONE]`. */
-export function* streamChunks(req: SimRequest, reply: SimReply, id: string): Generator<object> {
+export function* streamChunks(req: SimRequest, reply: SimReply, id: string): Generator<SimChunk> {
   const base = { id, created: Math.floor(Date.now() / 1000), model: req.model };
   if (reply.kind === "tool") {
     yield { ...base, choices: [{ index: 0, delta: { role: "assistant", tool_calls: [{ id: reply.call.id, index: 0,

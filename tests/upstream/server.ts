@@ -125,7 +125,7 @@ async function respond(body: SimRequest, res: ServerResponse, opts: StandinOptio
   let n = 0;
   for (const chunk of streamChunks(body, reply, id)) {
     if (res.destroyed) return;
-    const isLast = "usage" in chunk;
+    const isLast = chunk.usage !== undefined;
     if (n === 3) {
       if (fault === "cut") return res.destroy();
       if (fault === "garbage") write("{this is not json");
@@ -133,8 +133,7 @@ async function respond(body: SimRequest, res: ServerResponse, opts: StandinOptio
       if (fault === "stall") return; // headers and three chunks sent, then silence until the client gives up
       if (fault === "noise") res.write(`garbage line without a field${eol}: comment${eol}${eol}`);
     }
-    if (isLast && fault === "sensitive") (chunk as { choices: { finish_reason: string }[] }).choices[0].finish_reason = "sensitive";
-    if (isLast && fault === "network_error") (chunk as { choices: { finish_reason: string }[] }).choices[0].finish_reason = "network_error";
+    if (isLast && (fault === "sensitive" || fault === "network_error")) chunk.choices[0].finish_reason = fault;
     if (fault === "split") {
       // The same frame delivered in three pieces split mid-JSON and mid-line ending.
       const s = `data: ${JSON.stringify(chunk)}\n\n`;

@@ -1,0 +1,25 @@
+import { defineConfig } from "@playwright/test";
+
+/**
+ * Runs against the production server that `npm test` starts (APP_URL), in Debian's Chromium:
+ * `npx playwright install` cannot download browsers here.
+ */
+export default defineConfig({
+  testDir: "tests/e2e",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 30_000,
+  reporter: [["list"]],
+  use: {
+    baseURL: process.env.APP_URL ?? "http://127.0.0.1:3000",
+    browserName: "chromium",
+    headless: true,
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"],
+    },
+  },
+});

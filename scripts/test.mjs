@@ -1,0 +1,124 @@
+#!/usr/bin/env node
+/**
+ * `npm test`: every test, on a fresh machine. Finds (or installs) Chromium, type-checks, runs unit tests,
+ * makes ONE production build, starts the stand-in upstream and that build once, then runs the
+ * integration tests (official openai SDK) and the Playwright tests against them.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+process.chdir(root);
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+const children = [];
+const bin = (name) => path.join(root, "node_modules/.bin", name);
+
+function step(title) {
+  console.log(`\n=== ${title}`);
+}
+
+function run(cmd, args, extraEnv = {}) {
+  const r = spawnSync(cmd, args, { stdio: "inherit", env: { ...env, ...extraEnv } });
+  if (r.status !== 0) finish(r.status ?? 1, `${path.basename(cmd)} ${args.join(" ")} failed`);
+}
+
+function finish(code, message) {
+  for (const c of children) {
+    try { process.kill(-c.pid, "SIGTERM"); } catch {}
+  }
+  if (message) console.error(`\nnpm test: ${message}`);
+  process.exit(code);
+}
+process.on("SIGINT", () => finish(130, "interrupted"));
+process.on("SIGTERM", () => finish(143, "terminated"));
+
+function findChromium() {
+  const candidates = [env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].filter(Boolean);
+  const found = candidates.find((p) => existsSync(p));
+  if (found) return found;
+  const isRoot = process.getuid?.() === 0;
+  if (isRoot && existsSync("/usr/bin/apt-get")) {
+    console.log("Chromium not found: installing Debian's chromium (apt-get install -y chromium)…");
+    run("apt-get", ["update", "-qq"]);
+    run("apt-get", ["install", "-y", "-qq", "chromium"], { DEBIAN_FRONTEND: "noninteractive" });
+    if (existsSync("/usr/bin/chromium")) return "/usr/bin/chromium";
+  }
+  finish(1, "no Chromium found for the browser tests. Install it with:\n  sudo apt-get install -y chromium\n" +
+    "or point CHROMIUM_PATH at a Chromium binary.");
+}
+
+function start(name, cmd, args, extraEnv) {
+  const child = spawn(cmd, args, { env: { ...env, ...extraEnv }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  let tail = "";
+  const keep = (d) => { tail = (tail + d).slice(-4000); };
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
+  child.on("exit", (code) => {
+    if (!stopping) finish(1, `${name} exited early (code ${code}). Its last output:\n${tail}`);
+  });
+  children.push(child);
+  return child;
+}
+let stopping = false;
+
+async function waitFor(url, ms = 60_000) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    try {
+      const r = await fetch(url);
+      if (r.status < 500) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  finish(1, `${url} did not answer within ${ms / 1000}s`);
+}
+
+const chromium = findChromium();
+console.log(`Chromium: ${chromium}`);
+
+step("Type check");
+run(bin("tsc"), ["--noEmit"]);
+
+step("Unit tests");
+run(bin("tsx"), ["--test", ...readdirSync("tests/unit").filter((f) => f.endsWith(".test.ts")).map((f) => `tests/unit/${f}`)]);
+
+step("Production build");
+run(bin("next"), ["build"]);
+
+const work = mkdtempSync(path.join(tmpdir(), "glm-chat-test-"));
+const standinPort = 4100 + Math.floor(Math.random() * 400);
+const appPort = standinPort + 500;
+const serverEnv = {
+  PORT: String(appPort),
+  DATABASE_URL: `file:${work}/app.db`,
+  UPSTREAM_BASE_URL: `http://127.0.0.1:${standinPort}/api/paas/v4`,
+  UPSTREAM_API_KEY: "standin-key",
+  UPSTREAM_CONNECT_TIMEOUT_MS: "1500",
+  UPSTREAM_FIRST_BYTE_TIMEOUT_MS: "1500",
+  STREAM_KEEPALIVE_MS: "400",
+};
+step(`Starting the stand-in upstream (:${standinPort}) and the production server (:${appPort})`);
+start("stand-in upstream", bin("tsx"), ["tests/upstream/main.ts"], { STANDIN_PORT: String(standinPort), STANDIN_SLOW_MS: "3000" });
+start("next start", bin("next"), ["start", "-p", String(appPort)], serverEnv);
+await waitFor(`http://127.0.0.1:${appPort}/api/health`);
+
+const testEnv = {
+  ...serverEnv,
+  APP_URL: `http://127.0.0.1:${appPort}`,
+  STANDIN_URL: `http://127.0.0.1:${standinPort}`,
+  TEST_WORK_DIR: work,
+  CHROMIUM_PATH: chromium,
+};
+
+step("Integration tests (official openai SDK → /v1 → stand-in upstream)");
+run(bin("tsx"), ["--test", "--test-concurrency=1",
+  ...readdirSync("tests/integration").filter((f) => f.endsWith(".test.ts")).map((f) => `tests/integration/${f}`)], testEnv);
+
+step("End-to-end tests (Playwright, Chromium)");
+run(bin("playwright"), ["test"], testEnv);
+
+stopping = true;
+rmSync(work, { recursive: true, force: true });
+finish(0);

@@ -1,0 +1,58 @@
+import Database from "better-sqlite3";
+import { execFileSync } from "node:child_process";
+import OpenAI from "openai";
+import type { LoggedRequest } from "../upstream/server";
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the integration tests through \`npm test\`.`);
+  return value;
+}
+
+export const APP_URL = required("APP_URL");
+export const STANDIN_URL = required("STANDIN_URL");
+export const DATABASE_URL = required("DATABASE_URL");
+
+/** Creates a key through the real CLI, as an operator would; returns the key from its last line. */
+export function createKey(name: string, email?: string): string {
+  const out = execFileSync("node_modules/.bin/tsx", ["scripts/keys.ts", "create", "--name", name,
+    ...(email ? ["--email", email] : [])], { env: process.env, encoding: "utf8" });
+  return out.trim().split("\n").pop()!;
+}
+
+export function keysCli(...args: string[]): string {
+  return execFileSync("node_modules/.bin/tsx", ["scripts/keys.ts", ...args], { env: process.env, encoding: "utf8" });
+}
+
+/** The official SDK, pointed at our /v1 exactly as the seed's examples do; no retries so faults show. */
+export function client(apiKey: string, maxRetries = 0): OpenAI {
+  return new OpenAI({ apiKey, baseURL: `${APP_URL}/v1`, maxRetries });
+}
+
+export async function standinLog(): Promise<LoggedRequest[]> {
+  return (await fetch(`${STANDIN_URL}/_log`)).json() as Promise<LoggedRequest[]>;
+}
+
+/** The request the stand-in received whose last message contains `tag`. */
+export async function upstreamRequestTagged(tag: string): Promise<LoggedRequest | undefined> {
+  const log = await standinLog();
+  return log.reverse().find((r) => JSON.stringify(r.body.messages).includes(tag));
+}
+
+export const tag = () => `t${Math.random().toString(36).slice(2, 10)}`;
+
+let sqlite: Database.Database | undefined;
+/** The server's database, read-only, to check what the gateway recorded. */
+export function ledger(): Database.Database {
+  return (sqlite ??= new Database(DATABASE_URL.replace(/^file:/, ""), { readonly: true, fileMustExist: true }));
+}
+
+export async function post(path: string, body: string | object, headers: Record<string, string> = {}) {
+  return fetch(`${APP_URL}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

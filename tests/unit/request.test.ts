@@ -1,0 +1,191 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { toUpstreamBody, validateRequest } from "@/lib/gateway/request";
+import { GatewayError } from "@/lib/gateway/errors";
+
+const user = { role: "user", content: "hi" };
+const req = (extra: Record<string, unknown> = {}) => ({ model: "GLM-4-Flash", messages: [user], ...extra });
+
+/** Runs validateRequest and returns the GatewayError it must throw. */
+function rejection(json: unknown): GatewayError {
+  try {
+    validateRequest(json);
+  } catch (err) {
+    assert.ok(err instanceof GatewayError, `expected a GatewayError, got ${err}`);
+    return err;
+  }
+  assert.fail("validateRequest accepted an invalid body");
+}
+
+/** A 400 whose `param` names the field, and (for field errors) whose message quotes it. */
+function assert400(json: unknown, param: string | null, quotesParam = true) {
+  const err = rejection(json);
+  assert.equal(err.status, 400);
+  assert.equal(err.type, "invalid_request_error");
+  assert.equal(err.param, param);
+  if (param && quotesParam) assert.match(err.message, new RegExp(`'${param.replace(/[[\].]/g, "\\$&")}'`));
+  return err;
+}
+
+const upstream = (extra: Record<string, unknown> = {}) => toUpstreamBody(validateRequest(req(extra)), "glm-4-flash");
+
+describe("validateRequest: 400 for client mistakes", () => {
+  test("a body that is not an object", () => {
+    for (const body of [null, [], "hi", 42]) assert400(body, null);
+  });
+
+  test("wrong types name the field", () => {
+    assert400({ messages: [user] }, "model");
+    assert400(req({ model: 7 }), "model");
+    assert400(req({ messages: "hi" }), "messages");
+    assert400(req({ temperature: "0.5" }), "temperature");
+    assert400(req({ stream: "yes" }), "stream");
+    assert400(req({ messages: [{ role: "user", content: 5 }] }), "messages[0].content");
+    assert400(req({ max_tokens: 1.5 }), "max_tokens");
+  });
+
+  test("temperature and top_p outside 0..1", () => {
+    assert.match(assert400(req({ temperature: 1.5 }), "temperature").message, /between 0 and 1/);
+    assert400(req({ temperature: -0.1 }), "temperature");
+    assert400(req({ top_p: -0.1 }), "top_p");
+    assert400(req({ top_p: 1.01 }), "top_p");
+  });
+
+  test("empty messages", () => {
+    assert400(req({ messages: [] }), "messages");
+  });
+
+  test("an unknown role", () => {
+    assert400(req({ messages: [{ role: "robot", content: "x" }] }), "messages[0].role");
+  });
+
+  test("a tool message without tool_call_id", () => {
+    const err = assert400(req({ messages: [user, { role: "tool", content: "42" }] }), "messages[1].tool_call_id");
+    assert.match(err.message, /tool_call_id/);
+  });
+
+  test("an assistant message with neither content nor tool_calls", () => {
+    assert400(req({ messages: [user, { role: "assistant", content: null }] }), "messages[1].content");
+    assert400(req({ messages: [user, { role: "assistant", content: "", tool_calls: [] }] }), "messages[1].content");
+  });
+
+  test("max_tokens above the model's 4095 limit", () => {
+    assert.match(assert400(req({ max_tokens: 4096 }), "max_tokens").message, /4095/);
+    assert400(req({ max_completion_tokens: 5000 }), "max_completion_tokens");
+    assert.equal(validateRequest(req({ max_tokens: 4095 })).maxTokens, 4095);
+  });
+
+  test("options GLM-4 cannot honour", () => {
+    assert400(req({ n: 2 }), "n");
+    assert400(req({ tool_choice: "required" }), "tool_choice");
+    assert400(req({ tool_choice: { type: "function", function: { name: "f" } } }), "tool_choice");
+    assert400(req({ logprobs: true }), "logprobs");
+    assert400(req({ presence_penalty: 0.5 }), "presence_penalty");
+    assert400(req({ stop: ["a", "b"] }), "stop");
+  });
+
+  test("the values that change nothing are accepted", () => {
+    const ok = validateRequest(req({ n: 1, logprobs: false, presence_penalty: 0, tool_choice: "none" }));
+    assert.equal(ok.model.id, "GLM-4-Flash");
+  });
+});
+
+describe("validateRequest: models and limits", () => {
+  test("an unknown model is a 404 naming it", () => {
+    const err = rejection(req({ model: "gpt-4o" }));
+    assert.equal(err.status, 404);
+    assert.equal(err.code, "model_not_found");
+    assert.equal(err.param, "model");
+    assert.match(err.message, /'gpt-4o'/);
+  });
+
+  test("model names are case-insensitive", () => {
+    assert.equal(validateRequest(req({ model: "glm-4-air" })).model.id, "GLM-4-Air");
+    assert.equal(validateRequest(req({ model: "GLM-4-AIRX" })).model.id, "GLM-4-AirX");
+  });
+
+  test("a prompt too large for GLM-4-AirX's 8K window", () => {
+    const huge = { model: "GLM-4-AirX", messages: [{ role: "user", content: "x".repeat(60_000) }] };
+    const err = assert400(huge, "messages", false);
+    assert.equal(err.code, "context_length_exceeded");
+    // The same prompt fits GLM-4-Long.
+    assert.equal(validateRequest({ ...huge, model: "GLM-4-Long" }).model.id, "GLM-4-Long");
+  });
+
+  test("include_usage only counts when streaming", () => {
+    const opts = { stream_options: { include_usage: true } };
+    assert.deepEqual(
+      [validateRequest(req({ stream: true, ...opts })).includeUsage, validateRequest(req(opts)).includeUsage,
+        validateRequest(req({ stream: false, ...opts })).includeUsage, validateRequest(req({ stream: true })).includeUsage],
+      [true, false, false, false]);
+    assert.equal(validateRequest(req({ stream: true })).stream, true);
+    assert.equal(validateRequest(req()).stream, false);
+  });
+});
+
+describe("toUpstreamBody", () => {
+  test("model id, stream flag and the seed's defaults sent explicitly", () => {
+    const body = upstream();
+    assert.equal(body.model, "glm-4-flash");
+    assert.equal(body.stream, false);
+    assert.equal(body.temperature, 0.7);
+    assert.equal(body.top_p, 0.9);
+    assert.equal("do_sample" in body, false);
+    assert.equal("max_tokens" in body, false);
+    const nulls = upstream({ temperature: null, top_p: null });
+    assert.deepEqual([nulls.temperature, nulls.top_p], [0.7, 0.9]);
+  });
+
+  test("temperature clamps", () => {
+    assert.deepEqual([upstream({ temperature: 0 }).temperature, upstream({ temperature: 0 }).do_sample], [0.01, false]);
+    assert.equal(upstream({ temperature: 1 }).temperature, 0.99);
+    assert.equal(upstream({ temperature: 0.3 }).temperature, 0.3);
+    assert.equal("do_sample" in upstream({ temperature: 1 }), false);
+  });
+
+  test("top_p clamps", () => {
+    assert.equal(upstream({ top_p: 0 }).top_p, 0.01);
+    assert.equal(upstream({ top_p: 1 }).top_p, 0.99);
+    assert.equal(upstream({ top_p: 0.5 }).top_p, 0.5);
+  });
+
+  test("developer becomes system; text parts are flattened; tool fields kept", () => {
+    const call = { id: "call_1", type: "function", function: { name: "f", arguments: "{}" } };
+    const body = upstream({ messages: [
+      { role: "developer", content: "be brief" },
+      { role: "user", content: [{ type: "text", text: "hel" }, { type: "text", text: "lo" }] },
+      { role: "assistant", content: null, tool_calls: [call] },
+      { role: "tool", content: "42", tool_call_id: "call_1" },
+    ] });
+    assert.deepEqual(body.messages, [
+      { role: "system", content: "be brief" },
+      { role: "user", content: "hello" },
+      { role: "assistant", content: null, tool_calls: [call] },
+      { role: "tool", content: "42", tool_call_id: "call_1" },
+    ]);
+  });
+
+  test("tools are sent with tool_choice auto, and dropped for tool_choice none", () => {
+    const tools = [{ type: "function", function: { name: "get_weather", parameters: { type: "object" } } }];
+    const withTools = upstream({ tools });
+    assert.deepEqual(withTools.tools, tools);
+    assert.equal(withTools.tool_choice, "auto");
+    const none = upstream({ tools, tool_choice: "none" });
+    assert.equal("tools" in none, false);
+    assert.equal("tool_choice" in none, false);
+  });
+
+  test("user becomes user_id only when 6..128 characters", () => {
+    assert.equal(upstream({ user: "abcdef" }).user_id, "abcdef");
+    assert.equal(upstream({ user: "u".repeat(128) }).user_id, "u".repeat(128));
+    assert.equal("user_id" in upstream({ user: "abcde" }), false);
+    assert.equal("user_id" in upstream({ user: "u".repeat(129) }), false);
+    assert.equal("user" in upstream({ user: "abcdef" }), false);
+  });
+
+  test("stop is always an array; max_tokens passes through", () => {
+    assert.deepEqual(upstream({ stop: "END" }).stop, ["END"]);
+    assert.deepEqual(upstream({ stop: ["END"] }).stop, ["END"]);
+    assert.equal(upstream({ max_completion_tokens: 100 }).max_tokens, 100);
+  });
+});

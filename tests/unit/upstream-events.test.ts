@@ -1,0 +1,152 @@
+import { before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { GatewayError } from "@/lib/gateway/errors";
+import type { UpstreamCall } from "@/lib/gateway/upstream";
+
+// config() reads the environment once, so it must be set before lib/ is loaded.
+const TIMEOUT_MS = 200;
+process.env.UPSTREAM_FIRST_BYTE_TIMEOUT_MS = String(TIMEOUT_MS);
+process.env.DATABASE_URL = ":memory:";
+process.env.AUTH_SECRET = "unit-test-secret";
+let upstreamEvents: typeof import("@/lib/gateway/upstream").upstreamEvents;
+before(async () => {
+  ({ upstreamEvents } = await import("@/lib/gateway/upstream"));
+});
+
+const enc = new TextEncoder();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * An UpstreamCall over a body that sends `chunks` (each after `gapMs`) and then closes, or stays silent
+ * when `keepOpen`. Aborting the call errors the body, as fetch does.
+ */
+function makeCall(chunks: (string | Uint8Array)[], opts: { keepOpen?: boolean; gapMs?: number; fail?: Error } = {}) {
+  const ctrl = new AbortController();
+  let i = 0;
+  const body = new ReadableStream<Uint8Array>({
+    start(c) {
+      ctrl.signal.addEventListener("abort", () => c.error(ctrl.signal.reason ?? new Error("aborted")), { once: true });
+    },
+    async pull(c) {
+      if (opts.gapMs) await sleep(opts.gapMs);
+      if (ctrl.signal.aborted) return;
+      if (i < chunks.length) {
+        const chunk = chunks[i++];
+        c.enqueue(typeof chunk === "string" ? enc.encode(chunk) : chunk);
+      } else if (opts.fail) c.error(opts.fail);
+      else if (!opts.keepOpen) c.close();
+      else return new Promise<void>(() => {}); // silent until aborted
+    },
+  });
+  const call: UpstreamCall = { response: new Response(body), abort: (r) => ctrl.abort(r), signal: ctrl.signal };
+  return call;
+}
+
+async function collect(call: UpstreamCall): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for await (const event of upstreamEvents(call)) out.push(event);
+  return out;
+}
+
+async function rejection(p: Promise<unknown>) {
+  try {
+    await p;
+  } catch (err) {
+    assert.ok(err instanceof GatewayError, `expected a GatewayError, got ${err}`);
+    return err;
+  }
+  assert.fail("expected the stream to fail");
+}
+
+const ev = (n: number) => ({ choices: [{ index: 0, delta: { content: `w${n}` } }] });
+const sse = (data: unknown, eol = "\n") => `data: ${JSON.stringify(data)}${eol}${eol}`;
+
+describe("upstreamEvents: parsing", () => {
+  test("plain \\n frames until [DONE]", async () => {
+    assert.deepEqual(await collect(makeCall([sse(ev(1)) + sse(ev(2)), "data: [DONE]\n\n"])), [ev(1), ev(2)]);
+  });
+
+  test("\\r\\n line endings", async () => {
+    assert.deepEqual(await collect(makeCall([sse(ev(1), "\r\n") + sse(ev(2), "\r\n") + "data: [DONE]\r\n\r\n"])),
+      [ev(1), ev(2)]);
+  });
+
+  test("a stream split into two chunks at every possible point", async () => {
+    for (const eol of ["\n", "\r\n"]) {
+      const whole = sse(ev(1), eol) + sse({ text: "héllo 你好" }, eol) + `data: [DONE]${eol}${eol}`;
+      const bytes = enc.encode(whole); // splits fall mid-JSON, mid line ending and mid UTF-8 character
+      for (let cut = 1; cut < bytes.length; cut++) {
+        const got = await collect(makeCall([bytes.slice(0, cut), bytes.slice(cut)]));
+        assert.deepEqual(got, [ev(1), { text: "héllo 你好" }], `eol ${JSON.stringify(eol)}, cut at byte ${cut}`);
+      }
+    }
+  });
+
+  test("a stream sent one byte at a time", async () => {
+    const bytes = enc.encode(sse(ev(1), "\r\n") + sse(ev(2)) + "data: [DONE]\n\n");
+    assert.deepEqual(await collect(makeCall(Array.from(bytes, (b) => new Uint8Array([b])))), [ev(1), ev(2)]);
+  });
+
+  test("multi-line data fields are joined with a newline", async () => {
+    const got = await collect(makeCall(['data: {"a":\ndata: 1,\ndata: "b": [2]}\n\n', "data: [DONE]\n\n"]));
+    assert.deepEqual(got, [{ a: 1, b: [2] }]);
+  });
+
+  test("comment lines and other fields are ignored", async () => {
+    const got = await collect(makeCall([": ping\n\n", "id: 7\nevent: message\n" + sse(ev(1)), ": keep-alive\n\n",
+      "data: [DONE]\n\n"]));
+    assert.deepEqual(got, [ev(1)]);
+  });
+
+  test("[DONE] ends it even if the connection stays open, and later events are dropped", async () => {
+    const call = makeCall([sse(ev(1)) + "data: [DONE]\n\n" + sse(ev(2))], { keepOpen: true });
+    const started = Date.now();
+    assert.deepEqual(await collect(call), [ev(1)]);
+    assert.ok(Date.now() - started < TIMEOUT_MS, "should not wait for the timeout");
+  });
+
+  test("a body that closes without [DONE] just ends", async () => {
+    assert.deepEqual(await collect(makeCall([sse(ev(1))])), [ev(1)]);
+  });
+});
+
+describe("upstreamEvents: failures", () => {
+  test("a data line that is not JSON is a 502 and aborts the call", async () => {
+    const call = makeCall([sse(ev(1)) + "data: {not json\n\n" + sse(ev(2))], { keepOpen: true });
+    const seen: unknown[] = [];
+    const err = await rejection((async () => {
+      for await (const e of upstreamEvents(call)) seen.push(e);
+    })());
+    assert.equal(err.status, 502);
+    assert.equal(err.code, "upstream_error");
+    assert.deepEqual(seen, [ev(1)]);
+    assert.equal(call.signal.aborted, true);
+  });
+
+  test("a stream that goes silent is a 504 after about the timeout", async () => {
+    const call = makeCall([sse(ev(1))], { keepOpen: true });
+    const gen = upstreamEvents(call);
+    assert.deepEqual((await gen.next()).value, ev(1));
+    const started = Date.now();
+    const err = await rejection(gen.next());
+    const waited = Date.now() - started;
+    assert.equal(err.status, 504);
+    assert.equal(err.code, "upstream_timeout");
+    assert.ok(waited >= TIMEOUT_MS - 20 && waited < TIMEOUT_MS + 500, `waited ${waited} ms`);
+  });
+
+  test("a body silent from the start is a 504 too", async () => {
+    const err = await rejection(collect(makeCall([], { keepOpen: true })));
+    assert.equal(err.status, 504);
+  });
+
+  test("slow but steady chunks, each inside the timeout, are not a timeout", async () => {
+    const chunks = [sse(ev(1)), sse(ev(2)), sse(ev(3)), sse(ev(4)), "data: [DONE]\n\n"];
+    assert.deepEqual(await collect(makeCall(chunks, { gapMs: TIMEOUT_MS / 2 })), [ev(1), ev(2), ev(3), ev(4)]);
+  });
+
+  test("a connection cut mid-stream is a 502", async () => {
+    const err = await rejection(collect(makeCall([sse(ev(1))], { fail: new TypeError("terminated") })));
+    assert.equal(err.status, 502);
+  });
+});

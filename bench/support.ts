@@ -201,3 +201,28 @@ export const median = (values: number[]) => {
   const mid = s.length >> 1;
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 };
+
+// ---------------------------------------------------------------- CPU accounting (/proc, clock ticks)
+
+export const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+/** utime + stime of one process, in clock ticks (0 if gone). */
+export function cpuTicksOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return Number(rest[11]) + Number(rest[12]);
+  } catch {
+    return 0;
+  }
+}
+
+export const treeCpuTicks = (root: number) => processTree(root).reduce((s, p) => s + cpuTicksOf(p), 0);
+
+/** The machine's busy and total ticks over all CPUs, from the first line of /proc/stat. */
+export function machineTicks(): { busy: number; total: number } {
+  const f = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1, 9).map(Number);
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = f;
+  const busy = user + nice + system + irq + softirq + steal;
+  return { busy, total: busy + idle + iowait };
+}

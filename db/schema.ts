@@ -61,3 +61,53 @@ export const usage = sqliteTable(
 export type User = typeof users.$inferSelect;
 export type ApiKey = typeof apiKeys.$inferSelect;
 export type UsageRow = typeof usage.$inferInsert;
+
+/** Per-conversation generation settings, checked against the same ranges as `/v1`. */
+export interface ConversationSettings {
+  systemPrompt?: string;
+  temperature?: number;
+  topP?: number;
+  maxTokens?: number;
+}
+
+export const conversations = sqliteTable(
+  "conversations",
+  {
+    /** Integer key for the full-text index; `id` is the public, unguessable one. */
+    seq: integer("seq").primaryKey({ autoIncrement: true }),
+    id: text("id").notNull().unique(),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    titleFromUser: integer("title_from_user", { mode: "boolean" }).notNull().default(false),
+    model: text("model").notNull(),
+    settings: text("settings", { mode: "json" }).$type<ConversationSettings>().notNull().default({}),
+    createdAt: integer("created_at").notNull().default(now),
+    updatedAt: integer("updated_at").notNull().default(now),
+  },
+  (t) => [index("conversations_user_updated_idx").on(t.userId, t.updatedAt, t.seq)],
+);
+
+export const MESSAGE_STATUSES = ["complete", "streaming", "stopped", "error"] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
+export const messages = sqliteTable(
+  "messages",
+  {
+    seq: integer("seq").primaryKey({ autoIncrement: true }),
+    id: text("id").notNull().unique(),
+    conversationId: text("conversation_id").notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    role: text("role", { enum: ["user", "assistant"] }).notNull(),
+    content: text("content").notNull().default(""),
+    /** The GLM-4 model that wrote an assistant reply. */
+    model: text("model"),
+    status: text("status", { enum: MESSAGE_STATUSES }).notNull().default("complete"),
+    /** A readable reason when status is "error". */
+    error: text("error"),
+    createdAt: integer("created_at").notNull().default(now),
+  },
+  (t) => [index("messages_conversation_idx").on(t.conversationId, t.seq)],
+);
+
+export type Conversation = typeof conversations.$inferSelect;
+export type Message = typeof messages.$inferSelect;

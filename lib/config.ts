@@ -20,6 +20,7 @@ const EnvSchema = z.object({
   /** Interval of `: ping` comments while the upstream is silent. */
   STREAM_KEEPALIVE_MS: intFromEnv(15_000),
   MAX_BODY_BYTES: intFromEnv(4 * 1024 * 1024),
+  ALLOW_REGISTRATION: z.enum(["true", "false", "1", "0", "yes", "no"]).default("true"),
 });
 
 export type AppConfig = ReturnType<typeof loadConfig>;
@@ -77,6 +78,7 @@ function loadConfig() {
     firstByteTimeoutMs: env.UPSTREAM_FIRST_BYTE_TIMEOUT_MS,
     keepAliveMs: env.STREAM_KEEPALIVE_MS,
     maxBodyBytes: env.MAX_BODY_BYTES,
+    allowRegistration: ["true", "1", "yes"].includes(env.ALLOW_REGISTRATION),
     get authSecret() {
       return (cached.secret ??= authSecret(env.AUTH_SECRET, dbFile));
     },

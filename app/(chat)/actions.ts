@@ -1,0 +1,52 @@
+"use server";
+
+import { z } from "zod";
+import {
+  deleteConversation, getConversation, listConversations, renameConversation, searchConversations,
+  setConversationModel, setConversationSettings,
+} from "@/db/queries/conversations";
+import { userAction, UserFacingError } from "@/lib/actions";
+import { checkSettings, SettingsInput } from "@/lib/chat/settings";
+import { findModel } from "@/lib/models";
+
+const Id = z.string().min(1).max(64);
+const PAGE = 50;
+const notFound = () => new UserFacingError("This conversation does not exist.");
+
+export const listConversationsAction = userAction(z.object({ cursor: z.string().max(64).nullish() }),
+  ({ cursor }, user) => listConversations(user.id, PAGE, cursor));
+
+export const searchConversationsAction = userAction(z.object({ query: z.string().max(200) }),
+  ({ query }, user) => searchConversations(user.id, query, PAGE));
+
+export const renameConversationAction = userAction(
+  z.object({ id: Id, title: z.string().trim().min(1, "A title cannot be empty.").max(120, "Keep titles under 120 characters.") }),
+  ({ id, title }, user) => {
+    if (!renameConversation(user.id, id, title)) throw notFound();
+    return { title };
+  });
+
+export const deleteConversationAction = userAction(z.object({ id: Id }), ({ id }, user) => {
+  if (!deleteConversation(user.id, id)) throw notFound();
+  return { id };
+});
+
+export const setModelAction = userAction(z.object({ id: Id, model: z.string().max(64) }), ({ id, model }, user) => {
+  const found = findModel(model);
+  if (!found) throw new UserFacingError(`Unknown model ${model}.`);
+  // A conversation not yet saved has nothing to update: its first message carries the model.
+  if (getConversation(user.id, id) && !setConversationModel(user.id, id, found.id)) throw notFound();
+  return { model: found.id };
+});
+
+export const saveSettingsAction = userAction(z.object({ id: Id, model: z.string(), settings: SettingsInput }),
+  ({ id, model, settings }, user) => {
+    let clean;
+    try {
+      clean = checkSettings(model, settings);
+    } catch (err) {
+      throw new UserFacingError((err as Error).message);
+    }
+    if (getConversation(user.id, id) && !setConversationSettings(user.id, id, clean)) throw notFound();
+    return clean;
+  });

@@ -1,0 +1,16 @@
+import type { Metadata } from "next";
+import { randomUUID } from "node:crypto";
+import { Chat } from "@/components/chat/chat";
+import { requireUser } from "@/lib/auth/session";
+import { DEFAULT_MODEL_ID, findModel } from "@/lib/models";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "New chat" };
+
+/** A new conversation: nothing is saved until the first message; it starts on the user's last model. */
+export default async function NewChatPage() {
+  const user = await requireUser();
+  const id = randomUUID();
+  const model = findModel(user.lastModel ?? "")?.id ?? DEFAULT_MODEL_ID;
+  return <Chat key={id} id={id} isNew initialMessages={[]} initialModel={model} initialSettings={{}} />;
+}

@@ -1,0 +1,123 @@
+"use client";
+
+import { useChat } from "@ai-sdk/react";
+import { DefaultChatTransport } from "ai";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { setModelAction } from "@/app/(chat)/actions";
+import type { ConversationSettings } from "@/db/schema";
+import { notifyConversationsChanged } from "@/components/sidebar/events";
+import type { ChatMessageMetadata, ChatUIMessage } from "@/lib/chat/types";
+import { Composer } from "./composer";
+import { MessageView } from "./message";
+import { ModelPicker } from "./model-picker";
+import { SettingsDialog } from "./settings-dialog";
+
+export function Chat({ id, title, isNew, initialMessages, initialModel, initialSettings }: {
+  id: string;
+  title?: string;
+  isNew: boolean;
+  initialMessages: ChatUIMessage[];
+  initialModel: string;
+  initialSettings: ConversationSettings;
+}) {
+  const [model, setModel] = useState(initialModel);
+  const [settings, setSettings] = useState(initialSettings);
+  // Read at send time by the transport, which is created once.
+  const live = useRef({ model, settings, saved: !isNew });
+  live.current.model = model;
+  live.current.settings = settings;
+
+  const transport = useMemo(() => new DefaultChatTransport<ChatUIMessage>({
+    api: "/api/chat",
+    prepareSendMessagesRequest: ({ id: chatId, messages, trigger, messageId }) => ({
+      body: {
+        id: chatId, trigger, messageId, model: live.current.model,
+        message: trigger === "submit-message" ? messages.at(-1) : undefined,
+        settings: live.current.saved ? undefined : live.current.settings,
+      },
+    }),
+  }), []);
+
+  const { messages, sendMessage, regenerate, stop, status, setMessages } = useChat<ChatUIMessage>({
+    id,
+    messages: initialMessages,
+    transport,
+    onFinish: ({ isAbort, isError, isDisconnect }) => {
+      if (isAbort || isDisconnect) markLast({ status: "stopped" });
+      notifyConversationsChanged();
+    },
+    onError: (error) => {
+      markLast({ status: "error", error: error.message || "The reply failed." });
+      notifyConversationsChanged();
+    },
+  });
+
+  /** Updates the last assistant reply's metadata (stopped, failed) as the server saved it. */
+  function markLast(patch: ChatMessageMetadata) {
+    setMessages((list) => {
+      const last = list.at(-1);
+      if (last?.role !== "assistant") {
+        return [...list, { id: `local-${Date.now()}`, role: "assistant", parts: [], metadata: { model: live.current.model, ...patch } }];
+      }
+      return [...list.slice(0, -1), { ...last, metadata: { ...last.metadata, ...patch } }];
+    });
+  }
+
+  const busy = status === "submitted" || status === "streaming";
+  useEffect(() => {
+    if (status === "streaming" && !live.current.saved) {
+      live.current.saved = true;
+      notifyConversationsChanged();
+    }
+  }, [status]);
+
+  const bottom = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    // Braces matter: Chromium's scrollIntoView now returns a promise, which React would take for a cleanup.
+    void bottom.current?.scrollIntoView({ block: "end" });
+  }, [messages]);
+
+  function send(text: string) {
+    // The conversation's address appears with its first message.
+    if (isNew && window.location.pathname !== `/chat/${id}`) window.history.replaceState(null, "", `/chat/${id}`);
+    void sendMessage({ text });
+  }
+
+  function chooseModel(next: string) {
+    setModel(next);
+    if (live.current.saved) void setModelAction({ id, model: next });
+  }
+
+  const lastUser = messages.findLastIndex((m) => m.role === "user");
+  const lastAssistant = messages.findLastIndex((m) => m.role === "assistant");
+
+  return (
+    <div className="flex min-h-0 flex-1 flex-col">
+      <header className="flex items-center gap-2 border-b border-neutral-200 px-3 py-2 dark:border-neutral-800">
+        <h1 className="min-w-0 flex-1 truncate text-sm font-medium">{title ?? "New chat"}</h1>
+        <ModelPicker value={model} onChange={chooseModel} />
+        <SettingsDialog id={id} model={model} settings={settings} onSaved={setSettings} />
+      </header>
+      <div className="min-h-0 flex-1 overflow-y-auto" aria-live="polite" aria-busy={busy}>
+        <div className="mx-auto flex max-w-3xl flex-col gap-6 px-4 py-6">
+          {messages.length === 0 ? (
+            <div className="py-16 text-center text-neutral-500">
+              <p className="text-lg font-medium text-neutral-700 dark:text-neutral-300">What can GLM-4 help with?</p>
+              <p className="mt-1 text-sm">Replies from {model}. Pick another model any time; each reply shows the one that wrote it.</p>
+            </div>
+          ) : null}
+          {messages.map((m, i) => (
+            <MessageView key={m.id} message={m} streaming={busy && i === messages.length - 1 && m.role === "assistant"}
+              onEdit={!busy && i === lastUser ? (text) => void sendMessage({ text, messageId: m.id }) : undefined}
+              onRegenerate={!busy && i === lastAssistant && i === messages.length - 1 ? () => void regenerate() : undefined} />
+          ))}
+          {status === "submitted" && messages.at(-1)?.role === "user" ? (
+            <p className="animate-pulse text-sm text-neutral-500">Thinking…</p>
+          ) : null}
+          <div ref={bottom} />
+        </div>
+      </div>
+      <Composer onSend={send} onStop={() => void stop()} busy={busy} />
+    </div>
+  );
+}

@@ -1,0 +1,49 @@
+"use client";
+
+import { memo } from "react";
+import ReactMarkdown from "react-markdown";
+import rehypeHighlight from "rehype-highlight";
+import remarkGfm from "remark-gfm";
+import { CopyButton } from "./copy-button";
+
+/**
+ * Markdown as people expect from a chat (GFM tables and lists, highlighted code with a copy button).
+ * Raw HTML is never interpreted: react-markdown shows it as text unless rehype-raw is added, and it is not.
+ */
+export const Markdown = memo(function Markdown({ text }: { text: string }) {
+  return (
+    <div className="prose-chat">
+      <ReactMarkdown
+        remarkPlugins={[remarkGfm]}
+        rehypePlugins={[[rehypeHighlight, { detect: false, ignoreMissing: true }]]}
+        components={{
+          pre({ children, node }) {
+            const code = node?.children?.[0];
+            const raw = code && "children" in code ? code.children.map((c) => ("value" in c ? c.value : "")).join("") : "";
+            const cls = code && "properties" in code ? String((code.properties?.className as string[] | undefined)?.join(" ") ?? "") : "";
+            const lang = /language-(\S+)/.exec(cls)?.[1];
+            return (
+              <div className="group/code relative my-3 overflow-hidden rounded-lg border border-neutral-200 dark:border-neutral-800">
+                <div className="flex items-center justify-between bg-neutral-100 px-3 py-1 text-xs text-neutral-500 dark:bg-neutral-900">
+                  <span>{lang ?? "text"}</span>
+                  <CopyButton text={textFromHast(code) || raw} label="Copy code" />
+                </div>
+                <pre className="overflow-x-auto p-3 text-sm">{children}</pre>
+              </div>
+            );
+          },
+          a: ({ children, href }) => <a href={href} target="_blank" rel="noopener noreferrer nofollow" className="underline">{children}</a>,
+        }}
+      >
+        {text}
+      </ReactMarkdown>
+    </div>
+  );
+});
+
+type HastNode = { type?: string; value?: string; children?: HastNode[] } | undefined;
+function textFromHast(node: HastNode): string {
+  if (!node) return "";
+  if (node.type === "text") return node.value ?? "";
+  return (node.children ?? []).map(textFromHast).join("");
+}

@@ -1,0 +1,88 @@
+"use client";
+
+import { Pencil, RefreshCw } from "lucide-react";
+import { useState } from "react";
+import { Button } from "@/components/ui/button";
+import { Textarea } from "@/components/ui/input";
+import { cn } from "@/components/ui/cn";
+import { textOf, type ChatUIMessage } from "@/lib/chat/types";
+import { CopyButton } from "./copy-button";
+import { Markdown } from "./markdown";
+
+export interface MessageActions {
+  /** Present on the last assistant reply when nothing is streaming. */
+  onRegenerate?: () => void;
+  /** Present on the user's last message when nothing is streaming. */
+  onEdit?: (text: string) => void;
+}
+
+export function MessageView({ message, streaming, ...actions }: { message: ChatUIMessage; streaming: boolean } & MessageActions) {
+  const text = textOf(message);
+  const [editing, setEditing] = useState(false);
+  const [draft, setDraft] = useState(text);
+  const meta = message.metadata ?? {};
+  const isUser = message.role === "user";
+
+  if (isUser) {
+    return (
+      <article aria-label="Your message" className="group flex flex-col items-end gap-1">
+        {editing ? (
+          <form className="w-full max-w-[85%] space-y-2" onSubmit={(e) => {
+            e.preventDefault();
+            if (!draft.trim()) return;
+            setEditing(false);
+            actions.onEdit?.(draft);
+          }}>
+            <label htmlFor={`edit-${message.id}`} className="sr-only">Edit message</label>
+            <Textarea id={`edit-${message.id}`} value={draft} onChange={(e) => setDraft(e.target.value)} rows={3} autoFocus />
+            <div className="flex justify-end gap-2">
+              <Button variant="secondary" size="sm" onClick={() => setEditing(false)}>Cancel</Button>
+              <Button type="submit" size="sm">Save and send</Button>
+            </div>
+          </form>
+        ) : (
+          <div className="max-w-[85%] whitespace-pre-wrap break-words rounded-2xl bg-neutral-100 px-4 py-2 text-sm dark:bg-neutral-800">
+            {text}
+          </div>
+        )}
+        {!editing ? (
+          <div className="flex gap-1 opacity-70 group-hover:opacity-100">
+            <CopyButton text={text} />
+            {actions.onEdit ? (
+              <Button variant="ghost" size="sm" aria-label="Edit" title="Edit" onClick={() => { setDraft(text); setEditing(true); }}>
+                <Pencil size={14} aria-hidden />
+              </Button>
+            ) : null}
+          </div>
+        ) : null}
+      </article>
+    );
+  }
+
+  return (
+    <article aria-label="Assistant message" className="group space-y-1">
+      <div className="flex items-center gap-2 text-xs text-neutral-500">
+        <span className="font-medium text-neutral-700 dark:text-neutral-300" aria-label={`Model: ${meta.model ?? "unknown"}`}>
+          {meta.model ?? "GLM-4"}
+        </span>
+        {meta.status === "stopped" ? <span className="rounded bg-neutral-200 px-1.5 py-0.5 dark:bg-neutral-800">Stopped</span> : null}
+      </div>
+      {text ? <Markdown text={text} /> : streaming ? <p className="animate-pulse text-sm text-neutral-500">Thinking…</p> : null}
+      {meta.status === "error" ? (
+        <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700 dark:border-red-900 dark:bg-red-950 dark:text-red-200">
+          {meta.error ?? "The reply failed."}
+        </p>
+      ) : null}
+      {!streaming ? (
+        <div className={cn("flex gap-1", "opacity-70 group-hover:opacity-100")}>
+          {text ? <CopyButton text={text} /> : null}
+          {actions.onRegenerate ? (
+            <Button variant="ghost" size="sm" aria-label={meta.status === "error" ? "Retry" : "Regenerate"} onClick={actions.onRegenerate}>
+              <RefreshCw size={14} aria-hidden />{meta.status === "error" ? " Retry" : null}
+            </Button>
+          ) : null}
+        </div>
+      ) : null}
+    </article>
+  );
+}

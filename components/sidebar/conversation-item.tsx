@@ -1,0 +1,86 @@
+"use client";
+
+import { Pencil, Trash2 } from "lucide-react";
+import Link from "next/link";
+import { usePathname, useRouter } from "next/navigation";
+import { useState } from "react";
+import { deleteConversationAction, renameConversationAction } from "@/app/(chat)/actions";
+import type { ConversationListItem } from "@/db/queries/conversations";
+import { Button } from "@/components/ui/button";
+import { cn } from "@/components/ui/cn";
+import { Dialog } from "@/components/ui/dialog";
+import { Input, Label } from "@/components/ui/input";
+
+export function ConversationItem({ item, onRenamed, onDeleted }: {
+  item: ConversationListItem;
+  onRenamed: (id: string, title: string) => void;
+  onDeleted: (id: string) => void;
+}) {
+  const pathname = usePathname();
+  const router = useRouter();
+  const active = pathname === `/chat/${item.id}`;
+  const [dialog, setDialog] = useState<"rename" | "delete" | null>(null);
+  const [title, setTitle] = useState(item.title);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const close = () => {
+    setDialog(null);
+    setError(null);
+  };
+  async function rename(e: React.FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    const r = await renameConversationAction({ id: item.id, title });
+    setBusy(false);
+    if (!r.ok) return setError(r.error);
+    onRenamed(item.id, r.data.title);
+    close();
+    if (active) router.refresh();
+  }
+  async function remove() {
+    setBusy(true);
+    const r = await deleteConversationAction({ id: item.id });
+    setBusy(false);
+    if (!r.ok) return setError(r.error);
+    onDeleted(item.id);
+    close();
+    if (active) router.push("/");
+  }
+
+  return (
+    <li className={cn("group flex items-center rounded-md", active ? "bg-neutral-200 dark:bg-neutral-800" : "hover:bg-neutral-100 dark:hover:bg-neutral-800/60")}>
+      <Link href={`/chat/${item.id}`} prefetch={false} aria-current={active ? "page" : undefined}
+        className="min-w-0 flex-1 truncate px-2 py-1.5 text-sm">{item.title}</Link>
+      <div className="flex shrink-0 opacity-100 md:opacity-0 md:group-focus-within:opacity-100 md:group-hover:opacity-100">
+        <Button variant="ghost" size="icon" aria-label="Rename" title="Rename" onClick={() => { setTitle(item.title); setDialog("rename"); }}>
+          <Pencil size={14} aria-hidden />
+        </Button>
+        <Button variant="ghost" size="icon" aria-label="Delete" title="Delete" onClick={() => setDialog("delete")}>
+          <Trash2 size={14} aria-hidden />
+        </Button>
+      </div>
+      <Dialog open={dialog === "rename"} onOpenChange={(o) => !o && close()} title="Rename conversation">
+        <form onSubmit={rename} className="space-y-3">
+          <div>
+            <Label htmlFor={`title-${item.id}`}>Title</Label>
+            <Input id={`title-${item.id}`} value={title} onChange={(e) => setTitle(e.target.value)} maxLength={120} autoFocus />
+          </div>
+          {error ? <p role="alert" className="text-sm text-red-600">{error}</p> : null}
+          <div className="flex justify-end gap-2">
+            <Button variant="secondary" onClick={close}>Cancel</Button>
+            <Button type="submit" disabled={busy}>Save</Button>
+          </div>
+        </form>
+      </Dialog>
+      <Dialog open={dialog === "delete"} onOpenChange={(o) => !o && close()} title="Delete conversation?"
+        description={`“${item.title}” and all its messages will be deleted. This cannot be undone.`}>
+        {error ? <p role="alert" className="mb-3 text-sm text-red-600">{error}</p> : null}
+        <div className="flex justify-end gap-2">
+          <Button variant="secondary" onClick={close}>Cancel</Button>
+          <Button variant="danger" onClick={() => void remove()} disabled={busy}>Delete</Button>
+        </div>
+      </Dialog>
+    </li>
+  );
+}

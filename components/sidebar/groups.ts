@@ -1,0 +1,23 @@
+import type { ConversationListItem } from "@/db/queries/conversations";
+
+export const GROUPS = ["Today", "Yesterday", "Previous 7 days", "Older"] as const;
+export type Group = (typeof GROUPS)[number];
+
+/** Buckets by calendar day in the viewer's own time zone. */
+export function groupOf(updatedAt: number, now = new Date()): Group {
+  const startOfToday = new Date(now.getFullYear(), now.getMonth(), now.getDate()).getTime();
+  const day = 86_400_000;
+  if (updatedAt >= startOfToday) return "Today";
+  if (updatedAt >= startOfToday - day) return "Yesterday";
+  if (updatedAt >= startOfToday - 7 * day) return "Previous 7 days";
+  return "Older";
+}
+
+export function groupConversations(items: ConversationListItem[], now = new Date()) {
+  const out = new Map<Group, ConversationListItem[]>();
+  for (const item of items) {
+    const g = groupOf(item.updatedAt, now);
+    out.set(g, [...(out.get(g) ?? []), item]);
+  }
+  return GROUPS.filter((g) => out.has(g)).map((g) => ({ group: g, items: out.get(g)! }));
+}

@@ -1,0 +1,126 @@
+"use client";
+
+import { LogOut, Search, SquarePen } from "lucide-react";
+import Link from "next/link";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { listConversationsAction, searchConversationsAction } from "@/app/(chat)/actions";
+import { logout } from "@/app/(auth)/actions";
+import type { ConversationListItem, ConversationPage } from "@/db/queries/conversations";
+import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
+import { onConversationsChanged } from "./events";
+import { groupConversations } from "./groups";
+import { ConversationItem } from "./conversation-item";
+
+export function Sidebar({ email, firstPage }: { email: string; firstPage: ConversationPage }) {
+  const [items, setItems] = useState<ConversationListItem[]>(firstPage.items);
+  const [cursor, setCursor] = useState<string | null>(firstPage.nextCursor);
+  const [query, setQuery] = useState("");
+  const [results, setResults] = useState<ConversationListItem[] | null>(null);
+  const [loading, setLoading] = useState(false);
+  const more = useRef<HTMLDivElement>(null);
+
+  const reload = useCallback(async () => {
+    const r = await listConversationsAction({ cursor: null });
+    if (r.ok) {
+      setItems(r.data.items);
+      setCursor(r.data.nextCursor);
+    }
+  }, []);
+  useEffect(() => onConversationsChanged(() => void reload()), [reload]);
+
+  const loadMore = useCallback(async () => {
+    if (!cursor || loading) return;
+    setLoading(true);
+    const r = await listConversationsAction({ cursor });
+    setLoading(false);
+    if (r.ok) {
+      setItems((prev) => [...prev, ...r.data.items.filter((i) => !prev.some((p) => p.id === i.id))]);
+      setCursor(r.data.nextCursor);
+    }
+  }, [cursor, loading]);
+
+  // Infinite scroll: the next page loads when the end of the list comes into view.
+  useEffect(() => {
+    const el = more.current;
+    if (!el) return;
+    const io = new IntersectionObserver((entries) => entries[0]?.isIntersecting && void loadMore());
+    io.observe(el);
+    return () => io.disconnect();
+  }, [loadMore]);
+
+  useEffect(() => {
+    const q = query.trim();
+    if (!q) {
+      setResults(null);
+      return;
+    }
+    const t = setTimeout(async () => {
+      const r = await searchConversationsAction({ query: q });
+      if (r.ok) setResults(r.data);
+    }, 200);
+    return () => clearTimeout(t);
+  }, [query]);
+
+  const onRenamed = (id: string, title: string) => {
+    const rename = (list: ConversationListItem[]) => list.map((i) => (i.id === id ? { ...i, title } : i));
+    setItems(rename);
+    setResults((r) => r && rename(r));
+  };
+  const onDeleted = (id: string) => {
+    setItems((list) => list.filter((i) => i.id !== id));
+    setResults((r) => r && r.filter((i) => i.id !== id));
+  };
+
+  const list = (entries: ConversationListItem[]) => (
+    <ul className="space-y-0.5">
+      {entries.map((c) => <ConversationItem key={c.id} item={c} onRenamed={onRenamed} onDeleted={onDeleted} />)}
+    </ul>
+  );
+
+  return (
+    <div className="flex min-h-0 w-full flex-col">
+      <div className="space-y-2 p-3">
+        <Link href="/" prefetch={false}
+          className="flex h-9 items-center gap-2 rounded-md border border-neutral-300 bg-white px-3 text-sm font-medium hover:bg-neutral-100 dark:border-neutral-700 dark:bg-neutral-950 dark:hover:bg-neutral-800">
+          <SquarePen size={16} aria-hidden /> New chat
+        </Link>
+        <div className="relative">
+          <Search size={14} className="pointer-events-none absolute left-2.5 top-2.5 text-neutral-400" aria-hidden />
+          <Input type="search" aria-label="Search conversations" placeholder="Search" value={query}
+            onChange={(e) => setQuery(e.target.value)} className="pl-8" />
+        </div>
+      </div>
+      <nav aria-label="Conversation list" className="min-h-0 flex-1 overflow-y-auto px-2 pb-3">
+        {results ? (
+          <section aria-label="Search results">
+            <h2 className="px-2 py-1 text-xs font-medium text-neutral-500">Search results</h2>
+            {results.length ? list(results) : <p className="px-2 text-sm text-neutral-500">No conversations match.</p>}
+          </section>
+        ) : items.length === 0 ? (
+          <p className="px-2 py-4 text-sm text-neutral-500">No conversations yet.</p>
+        ) : (
+          groupConversations(items).map(({ group, items: entries }) => (
+            <section key={group} aria-label={group} className="mb-3">
+              <h2 className="px-2 py-1 text-xs font-medium text-neutral-500">{group}</h2>
+              {list(entries)}
+            </section>
+          ))
+        )}
+        {!results && cursor ? (
+          <div ref={more} className="px-2">
+            <Button variant="ghost" size="sm" onClick={() => void loadMore()} disabled={loading}>
+              {loading ? "Loading…" : "Load more"}
+            </Button>
+          </div>
+        ) : null}
+      </nav>
+      <div className="flex items-center justify-between gap-2 border-t border-neutral-200 p-3 text-sm dark:border-neutral-800">
+        <span className="truncate text-neutral-600 dark:text-neutral-400" title={email}>{email}</span>
+        <form action={logout}>
+          <Button type="submit" variant="ghost" size="sm"><LogOut size={14} aria-hidden /> Sign out</Button>
+        </form>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,31 @@
+import type { z } from "zod";
+import type { User } from "@/db/schema";
+import { currentUser } from "@/lib/auth/session";
+
+export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: string };
+
+/** An error whose message is written for the person using the app. */
+export class UserFacingError extends Error {}
+
+/**
+ * The one wrapper for every server action: session → zod parse → handler → a readable error. A server
+ * action is a public endpoint, so nothing reaches a handler without a signed-in user and parsed input.
+ */
+export function userAction<S extends z.ZodType, T>(
+  schema: S,
+  handler: (input: z.output<S>, user: User) => T | Promise<T>,
+): (input: z.input<S>) => Promise<ActionResult<T>> {
+  return async (input) => {
+    const user = await currentUser();
+    if (!user) return { ok: false, error: "Your session has ended. Sign in again." };
+    const parsed = schema.safeParse(input);
+    if (!parsed.success) return { ok: false, error: parsed.error.issues[0]?.message ?? "Invalid input." };
+    try {
+      return { ok: true, data: await handler(parsed.data, user) };
+    } catch (err) {
+      if (err instanceof UserFacingError) return { ok: false, error: err.message };
+      console.error("[action] failed", err);
+      return { ok: false, error: "Something went wrong. Please try again." };
+    }
+  };
+}

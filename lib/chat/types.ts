@@ -1,0 +1,25 @@
+import type { UIMessage } from "ai";
+import type { Message, MessageStatus } from "@/db/schema";
+
+/** What the browser knows about each message beyond its text. */
+export interface ChatMessageMetadata {
+  /** The GLM-4 model that wrote an assistant reply. */
+  model?: string;
+  status?: MessageStatus;
+  error?: string | null;
+}
+
+export type ChatUIMessage = UIMessage<ChatMessageMetadata>;
+
+export function toUIMessage(m: Message): ChatUIMessage {
+  return {
+    id: m.id,
+    role: m.role,
+    parts: m.content ? [{ type: "text", text: m.content }] : [],
+    metadata: { model: m.model ?? undefined, status: m.status, error: m.error },
+  };
+}
+
+export function textOf(message: Pick<UIMessage, "parts">): string {
+  return message.parts.map((p) => (p.type === "text" ? p.text : "")).join("");
+}

@@ -6,6 +6,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { setModelAction } from "@/app/(chat)/actions";
 import type { ConversationSettings } from "@/db/schema";
 import { notifyConversationsChanged } from "@/components/sidebar/events";
+import { titleFrom } from "@/lib/chat/title";
 import type { ChatMessageMetadata, ChatUIMessage } from "@/lib/chat/types";
 import { Composer } from "./composer";
 import { MessageView } from "./message";
@@ -22,6 +23,10 @@ export function Chat({ id, title, isNew, initialMessages, initialModel, initialS
 }) {
   const [model, setModel] = useState(initialModel);
   const [settings, setSettings] = useState(initialSettings);
+  const [heading, setHeading] = useState(title ?? "New chat");
+  useEffect(() => {
+    if (title) setHeading(title);
+  }, [title]);
   // Read at send time by the transport, which is created once.
   const live = useRef({ model, settings, saved: !isNew });
   live.current.model = model;
@@ -79,7 +84,10 @@ export function Chat({ id, title, isNew, initialMessages, initialModel, initialS
 
   function send(text: string) {
     // The conversation's address appears with its first message.
-    if (isNew && window.location.pathname !== `/chat/${id}`) window.history.replaceState(null, "", `/chat/${id}`);
+    if (isNew && window.location.pathname !== `/chat/${id}`) {
+      window.history.replaceState(null, "", `/chat/${id}`);
+      setHeading(titleFrom(text));
+    }
     void sendMessage({ text });
   }
 
@@ -94,7 +102,7 @@ export function Chat({ id, title, isNew, initialMessages, initialModel, initialS
   return (
     <div className="flex min-h-0 flex-1 flex-col">
       <header className="flex items-center gap-2 border-b border-neutral-200 px-3 py-2 dark:border-neutral-800">
-        <h1 className="min-w-0 flex-1 truncate text-sm font-medium">{title ?? "New chat"}</h1>
+        <h1 className="min-w-0 flex-1 truncate text-sm font-medium">{heading}</h1>
         <ModelPicker value={model} onChange={chooseModel} />
         <SettingsDialog id={id} model={model} settings={settings} onSaved={setSettings} />
       </header>

@@ -43,7 +43,7 @@ export function SettingsDialog({ id, model, settings, onSaved }: {
       </Button>
       <Dialog open={open} onOpenChange={(o) => { setOpen(o); setError(null); }} title="Conversation settings"
         description="Apply to the next replies in this conversation. Empty fields use the defaults.">
-        <form action={save} className="space-y-3">
+        <form action={save} className="space-y-3" noValidate>
           <div>
             <Label htmlFor="systemPrompt">System prompt</Label>
             <Textarea id="systemPrompt" name="systemPrompt" rows={4} defaultValue={settings.systemPrompt ?? ""}
@@ -52,16 +52,16 @@ export function SettingsDialog({ id, model, settings, onSaved }: {
           <div className="grid grid-cols-3 gap-3">
             <div>
               <Label htmlFor="temperature">Temperature</Label>
-              <Input id="temperature" name="temperature" type="number" step="0.01" min="0" max="1" placeholder="0.7"
+              <Input id="temperature" name="temperature" type="number" step="any" inputMode="decimal" placeholder="0.7"
                 defaultValue={settings.temperature ?? ""} />
             </div>
             <div>
               <Label htmlFor="topP">Top P</Label>
-              <Input id="topP" name="topP" type="number" step="0.01" min="0" max="1" placeholder="0.9" defaultValue={settings.topP ?? ""} />
+              <Input id="topP" name="topP" type="number" step="any" inputMode="decimal" placeholder="0.9" defaultValue={settings.topP ?? ""} />
             </div>
             <div>
               <Label htmlFor="maxTokens">Max tokens</Label>
-              <Input id="maxTokens" name="maxTokens" type="number" step="1" min="1" max="4095" placeholder="auto"
+              <Input id="maxTokens" name="maxTokens" type="number" step="any" inputMode="numeric" placeholder="auto"
                 defaultValue={settings.maxTokens ?? ""} />
             </div>
           </div>

@@ -2,6 +2,7 @@
 
 import { LogOut, Search, SquarePen } from "lucide-react";
 import Link from "next/link";
+import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { listConversationsAction, searchConversationsAction } from "@/app/(chat)/actions";
 import { logout } from "@/app/(auth)/actions";
@@ -19,6 +20,7 @@ export function Sidebar({ email, firstPage }: { email: string; firstPage: Conver
   const [results, setResults] = useState<ConversationListItem[] | null>(null);
   const [loading, setLoading] = useState(false);
   const more = useRef<HTMLDivElement>(null);
+  const router = useRouter();
 
   const reload = useCallback(async () => {
     const r = await listConversationsAction({ cursor: null });
@@ -82,6 +84,13 @@ export function Sidebar({ email, firstPage }: { email: string; firstPage: Conver
     <div className="flex min-h-0 w-full flex-col">
       <div className="space-y-2 p-3">
         <Link href="/" prefetch={false}
+          onClick={(e) => {
+            // The chat page swaps its URL to /chat/<id> without a navigation, so "/" may still be the
+            // page in the router's cache: refresh it so a new chat gets a new id.
+            e.preventDefault();
+            router.push("/");
+            router.refresh();
+          }}
           className="flex h-9 items-center gap-2 rounded-md border border-neutral-300 bg-white px-3 text-sm font-medium hover:bg-neutral-100 dark:border-neutral-700 dark:bg-neutral-950 dark:hover:bg-neutral-800">
           <SquarePen size={16} aria-hidden /> New chat
         </Link>

@@ -7,6 +7,8 @@
  *   [fault:garbage] (a data line that is not JSON)  [fault:noise] (junk non-data lines, reply still fine)
  *   [fault:slow-headers] [fault:slow-first-byte] (wait STANDIN_SLOW_MS first)  [fault:stall] (go silent)
  *   [fault:sensitive] (moderation stop)  [fault:network_error]  [fault:crlf] (\r\n line endings)
+ *   [fault-once:NAME] the fault NAME the first time this exact message is seen, a normal reply after (Retry)
+ *   [fixture:markdown] a reply with a GFM table, a list and a code block
  *   [words:N] reply of N words   [delay:MS] pause between words
  * GET /_log lists the requests received (body, auth, when they closed and whether they completed).
  */
@@ -92,8 +94,23 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+const seenOnce = new Set<string>();
+
+const MARKDOWN_FIXTURE = [
+  "Here is a summary.\n\n", "| Model | Context |\n", "| --- | --- |\n", "| GLM-4-Plus | 128K |\n",
+  "| GLM-4-Long | 1M |\n\n", "- first item\n", "- second item\n\n", "```python\n", "print(\"hello\")\n", "```\n",
+];
+
 async function respond(body: SimRequest, res: ServerResponse, opts: StandinOptions) {
-  const fault = marker(body, "fault");
+  let fault = marker(body, "fault");
+  const once = marker(body, "fault-once");
+  if (once) {
+    const key = JSON.stringify(body.messages.at(-1));
+    if (!seenOnce.has(key)) {
+      seenOnce.add(key);
+      fault = once;
+    }
+  }
   const slowMs = opts.slowMs ?? 3000;
   switch (fault) {
     case "http500": return sendError(res, 500, "500", "Internal error");
@@ -106,7 +123,9 @@ async function respond(body: SimRequest, res: ServerResponse, opts: StandinOptio
   }
   const words = marker(body, "words");
   const delay = Number(marker(body, "delay") ?? opts.wordDelayMs ?? 2);
-  const reply = simulateReply(body, words ? Number(words) : undefined);
+  const reply = marker(body, "fixture") === "markdown"
+    ? { kind: "text" as const, words: MARKDOWN_FIXTURE }
+    : simulateReply(body, words ? Number(words) : undefined);
   const id = `standin-${Date.now()}`;
   if (!body.stream) {
     if (fault === "slow-first-byte") await sleep(slowMs);

@@ -1,0 +1,40 @@
+import { expect, test } from "@playwright/test";
+import { AuthPage, PASSWORD, uniqueEmail } from "./pages";
+
+test("register, sign out, sign back in; signed-out visitors land on /login", async ({ page }) => {
+  const auth = new AuthPage(page);
+  const email = await auth.register();
+  await auth.signOut();
+
+  await page.goto("/");
+  await expect(page).toHaveURL(/\/login$/);
+  await page.goto("/chat/anything");
+  await expect(page).toHaveURL(/\/login$/);
+
+  await auth.signIn(email, "wrong password!");
+  await expect(page.getByRole("main").getByRole("alert")).toHaveText("Wrong email or password.");
+  await auth.signIn(email.toUpperCase());
+  await expect(page.getByRole("textbox", { name: "Message", exact: true })).toBeVisible();
+  // The host the user typed is kept through sign-in (127.0.0.1, not localhost).
+  expect(new URL(page.url()).host).toBe(new URL(test.info().project.use.baseURL!).host);
+});
+
+test("clear messages for a taken email and a weak password", async ({ page }) => {
+  const auth = new AuthPage(page);
+  const email = await auth.register();
+  await auth.signOut();
+
+  await page.goto("/register");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("main").getByRole("alert")).toContainText("already exists");
+
+  await page.getByLabel("Email").fill(uniqueEmail());
+  await page.getByLabel("Password").fill("short");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("main").getByRole("alert")).toContainText("at least 8 characters");
+
+  await auth.signIn(uniqueEmail("nobody"));
+  await expect(page.getByRole("main").getByRole("alert")).toHaveText("Wrong email or password.");
+});

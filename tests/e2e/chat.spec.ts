@@ -1,0 +1,175 @@
+import { expect, test } from "@playwright/test";
+import { AuthPage, ChatPage } from "./pages";
+
+test.beforeEach(async ({ page }) => {
+  await new AuthPage(page).register();
+});
+
+test("a streamed reply arrives in pieces, and the conversation gets its URL and title at once", async ({ page }) => {
+  const chat = new ChatPage(page);
+  await chat.send("[words:200][delay:40] Tell me about Zhipu", { wait: false });
+  const id = await chat.conversationId();
+  await expect(page.getByRole("button", { name: "Stop" })).toBeVisible();
+  const reply = chat.lastReply();
+  await expect(reply).toContainText("This is a simulated");
+  const early = (await reply.innerText()).length;
+  await page.waitForTimeout(600);
+  const later = (await reply.innerText()).length;
+  expect(later).toBeGreaterThan(early);
+  await chat.waitForIdle();
+  expect((await reply.innerText()).length).toBeGreaterThan(later);
+  await expect(chat.sidebarLink("[words:200][delay:40] Tell me about Zhipu")).toBeVisible();
+  await expect(reply).toContainText("GLM-4-Flash");
+  await page.reload();
+  await expect(chat.userMessages).toHaveCount(1);
+  await expect(chat.assistantMessages).toHaveCount(1);
+  expect(page.url()).toContain(`/chat/${id}`);
+});
+
+test("Stop keeps the partial reply, marked as stopped, after a reload", async ({ page }) => {
+  const chat = new ChatPage(page);
+  await chat.send("[words:500][delay:30] a long story", { wait: false });
+  await expect(chat.lastReply()).toContainText("simulated reply");
+  await page.getByRole("button", { name: "Stop" }).click();
+  await chat.waitForIdle();
+  const shown = (await chat.lastReply().locator(".prose-chat").innerText()).trim();
+  await expect(chat.lastReply()).toContainText("Stopped");
+  await page.reload();
+  const saved = chat.lastReply();
+  await expect(saved).toContainText("Stopped");
+  const savedText = (await saved.locator(".prose-chat").innerText()).trim();
+  expect(savedText.startsWith(shown.slice(0, 40))).toBe(true);
+  expect(savedText.split(" ").length).toBeLessThan(450);
+});
+
+test("an upstream failure shows an error, and Retry works", async ({ page }) => {
+  const chat = new ChatPage(page);
+  await chat.send(`[fault-once:http500] please answer ${Date.now()}`);
+  const reply = chat.lastReply();
+  await expect(reply.getByRole("alert")).toContainText("upstream");
+  await page.reload();
+  await expect(chat.lastReply().getByRole("alert")).toBeVisible();
+  await chat.lastReply().getByRole("button", { name: "Retry" }).click();
+  await chat.waitForIdle();
+  await expect(chat.lastReply()).toContainText("please answer");
+  await expect(chat.lastReply().getByRole("alert")).toHaveCount(0);
+  await page.reload();
+  await expect(chat.assistantMessages).toHaveCount(1);
+  await expect(chat.lastReply()).toContainText("please answer");
+});
+
+test("each conversation keeps its model across reloads and switching; new chats start on the last used", async ({ page }) => {
+  const chat = new ChatPage(page);
+  await expect(chat.modelPicker).toHaveText("GLM-4-Flash");
+  await chat.chooseModel("GLM-4-Plus");
+  await chat.send("first conversation");
+  await expect(chat.lastReply()).toContainText("GLM-4-Plus");
+  const first = await chat.conversationId();
+
+  await chat.newChat();
+  await expect(chat.modelPicker).toHaveText("GLM-4-Plus");
+  await chat.chooseModel("GLM-4-Air");
+  await chat.send("second conversation");
+  const second = await chat.conversationId();
+
+  await chat.sidebarLink("first conversation").click();
+  await expect(page).toHaveURL(new RegExp(first));
+  await expect(chat.modelPicker).toHaveText("GLM-4-Plus");
+  await page.reload();
+  await expect(chat.modelPicker).toHaveText("GLM-4-Plus");
+  await chat.sidebarLink("second conversation").click();
+  await expect(page).toHaveURL(new RegExp(second));
+  await expect(chat.modelPicker).toHaveText("GLM-4-Air");
+
+  // Switching without sending is saved too.
+  await chat.chooseModel("GLM-4-Long");
+  await page.reload();
+  await expect(chat.modelPicker).toHaveText("GLM-4-Long");
+});
+
+test("a mid-thread switch labels the next reply; Regenerate can use another model", async ({ page }) => {
+  const chat = new ChatPage(page);
+  await chat.send("hello flash");
+  await expect(chat.lastReply()).toContainText("GLM-4-Flash");
+  await chat.chooseModel("GLM-4-AirX");
+  await chat.send("hello airx");
+  await expect(chat.assistantMessages).toHaveCount(2);
+  await expect(chat.assistantMessages.first()).toContainText("GLM-4-Flash");
+  await expect(chat.lastReply()).toContainText("GLM-4-AirX");
+  await expect(chat.lastReply()).toContainText("glm-4-airx");
+
+  await chat.chooseModel("GLM-4-Plus");
+  await chat.lastReply().getByRole("button", { name: "Regenerate" }).click();
+  await chat.waitForIdle();
+  await expect(chat.assistantMessages).toHaveCount(2);
+  await expect(chat.lastReply()).toContainText("GLM-4-Plus");
+  await expect(chat.lastReply()).toContainText("glm-4-plus");
+  await page.reload();
+  await expect(chat.assistantMessages).toHaveCount(2);
+  await expect(chat.assistantMessages.first()).toContainText("GLM-4-Flash");
+  await expect(chat.lastReply()).toContainText("GLM-4-Plus");
+});
+
+test("Edit the last message resends it and replaces the turns after it; Copy copies", async ({ page, context }) => {
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  const chat = new ChatPage(page);
+  await chat.send("original question");
+  await chat.userMessages.last().getByRole("button", { name: "Edit" }).click();
+  await page.getByLabel("Edit message").fill("edited question");
+  await page.getByRole("button", { name: "Save and send" }).click();
+  await chat.waitForIdle();
+  await expect(chat.userMessages).toHaveCount(1);
+  await expect(chat.lastReply()).toContainText("edited question");
+  await page.reload();
+  await expect(chat.userMessages).toHaveText(["edited question"]);
+  await expect(chat.assistantMessages).toHaveCount(1);
+  await expect(chat.lastReply()).toContainText("edited question");
+
+  await chat.lastReply().getByRole("button", { name: "Copy", exact: true }).click();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toContain("You wrote: “edited question”");
+});
+
+test("markdown renders; raw HTML in a message stays text and never runs", async ({ page }) => {
+  let dialogs = 0;
+  page.on("dialog", (d) => {
+    dialogs++;
+    void d.dismiss();
+  });
+  const chat = new ChatPage(page);
+  await chat.send("<img src=x onerror=alert(1)> [fixture:markdown]");
+  await expect(chat.userMessages.last()).toContainText("<img src=x onerror=alert(1)>");
+  const reply = chat.lastReply();
+  await expect(reply.getByRole("table")).toBeVisible();
+  await expect(reply.getByRole("cell", { name: "GLM-4-Long" })).toBeVisible();
+  await expect(reply.getByRole("listitem")).toHaveCount(2);
+  await expect(reply.locator("pre code")).toContainText('print("hello")');
+  await expect(reply.getByRole("button", { name: "Copy code" })).toBeVisible();
+  await chat.send("again <img src=x onerror=alert(1)><script>alert(2)</script>");
+  await expect(chat.lastReply()).toContainText("<img src=x onerror=alert(1)>");
+  await page.reload();
+  await expect(page.locator("article img")).toHaveCount(0);
+  expect(dialogs).toBe(0);
+});
+
+test("conversation settings are validated like /v1 and apply to the next reply", async ({ page }) => {
+  const chat = new ChatPage(page);
+  await chat.send("set me up");
+  await page.getByRole("button", { name: "Conversation settings" }).click();
+  await page.getByLabel("Temperature").fill("1.5");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByRole("dialog").getByRole("alert")).toContainText("between 0 and 1");
+  await page.getByLabel("Temperature").fill("0.2");
+  await page.getByLabel("System prompt").fill("Answer like a pirate");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByRole("dialog")).toHaveCount(0);
+  const tag = `settings-${Date.now()}`;
+  await chat.send(tag);
+  const log = (await (await fetch(`${process.env.STANDIN_URL}/_log`)).json()) as { body: { messages: { role: string; content: string }[]; temperature: number; top_p: number } }[];
+  const sent = log.reverse().find((r) => JSON.stringify(r.body.messages).includes(tag))!;
+  expect(sent.body.messages[0]).toEqual({ role: "system", content: "Answer like a pirate" });
+  expect(sent.body.temperature).toBe(0.2);
+  expect(sent.body.top_p).toBe(0.9);
+  await page.reload();
+  await page.getByRole("button", { name: "Conversation settings" }).click();
+  await expect(page.getByLabel("Temperature")).toHaveValue("0.2");
+});

@@ -1,0 +1,76 @@
+import { expect, test } from "@playwright/test";
+import { AuthPage, ChatPage } from "./pages";
+
+test.beforeEach(async ({ page }) => {
+  await new AuthPage(page).register();
+});
+
+test("rename, delete with confirmation, and search over titles and message text", async ({ page }) => {
+  const chat = new ChatPage(page);
+  await chat.send("Planning a trip to Kyoto 京都の紅葉");
+  const kyoto = await chat.conversationId();
+  await chat.newChat();
+  await chat.send("Recipe for mapo tofu");
+  const tofu = await chat.conversationId();
+
+  const sidebar = page.getByRole("navigation", { name: "Conversation list" });
+  await expect(sidebar.getByRole("region", { name: "Today" }).getByRole("link")).toHaveText([
+    "Recipe for mapo tofu", "Planning a trip to Kyoto 京都の紅葉",
+  ]);
+
+  await chat.sidebarItem("Recipe for mapo tofu").getByRole("button", { name: "Rename" }).click();
+  await page.getByLabel("Title").fill("Sichuan dinner");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(chat.sidebarLink("Sichuan dinner")).toBeVisible();
+  await page.reload();
+  await expect(chat.sidebarLink("Sichuan dinner")).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Sichuan dinner" })).toBeVisible();
+
+  const search = page.getByLabel("Search conversations");
+  await search.fill("mapo");
+  const results = page.getByRole("region", { name: "Search results" });
+  await expect(results.getByRole("link")).toHaveText(["Sichuan dinner"]);
+  await search.fill("紅葉");
+  await expect(results.getByRole("link")).toHaveText(["Planning a trip to Kyoto 京都の紅葉"]);
+  await search.fill("sichuan");
+  await expect(results.getByRole("link")).toHaveText(["Sichuan dinner"]);
+  await search.fill("京都の紅");
+  await expect(results.getByRole("link")).toHaveText(["Planning a trip to Kyoto 京都の紅葉"]);
+  await search.fill("nothing like this");
+  await expect(results).toContainText("No conversations match.");
+  await search.fill("");
+
+  await chat.sidebarItem("Sichuan dinner").getByRole("button", { name: "Delete" }).click();
+  const dialog = page.getByRole("dialog", { name: "Delete conversation?" });
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(chat.sidebarLink("Sichuan dinner")).toBeVisible();
+  await chat.sidebarItem("Sichuan dinner").getByRole("button", { name: "Delete" }).click();
+  await dialog.getByRole("button", { name: "Delete" }).click();
+  await expect(chat.sidebarLink("Sichuan dinner")).toHaveCount(0);
+  await expect(page).toHaveURL(/\/$/);
+  const gone = await page.goto(`/chat/${tofu}`);
+  expect(gone?.status()).toBe(404);
+  const kept = await page.goto(`/chat/${kyoto}`);
+  expect(kept?.status()).toBe(200);
+});
+
+test("the sidebar pages through many conversations", async ({ page, request }) => {
+  const chat = new ChatPage(page);
+  // 55 conversations through the chat route itself (the browser's session cookie comes along).
+  const cookies = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+  for (let i = 0; i < 55; i++) {
+    const res = await request.post("/api/chat", {
+      headers: { cookie: cookies },
+      data: { id: `bulk-${Date.now()}-${i}`, trigger: "submit-message", model: "GLM-4-Flash",
+        message: { id: `m-${Date.now()}-${i}`, role: "user", parts: [{ type: "text", text: `Bulk conversation ${i}` }] } },
+    });
+    expect(res.status()).toBe(200);
+    await res.body();
+  }
+  await page.reload();
+  const links = page.getByRole("navigation", { name: "Conversation list" }).getByRole("link");
+  await expect(links.first()).toHaveText("Bulk conversation 54");
+  await page.getByRole("navigation", { name: "Conversation list" }).getByRole("link").nth(49).scrollIntoViewIfNeeded();
+  await expect(links).toHaveCount(55);
+  await expect(chat.sidebarLink("Bulk conversation 0", )).toBeVisible();
+});

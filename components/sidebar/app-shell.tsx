@@ -22,7 +22,9 @@ export function AppShell({ email, firstPage, children }: { email: string; firstP
           "md:static md:flex", open ? "fixed inset-y-0 left-0 flex" : "hidden")}>
         <Sidebar email={email} firstPage={firstPage} />
       </aside>
-      {open ? <div className="fixed inset-0 z-20 bg-black/30 md:hidden" onClick={() => setOpen(false)} /> : null}
+      {open ? (
+        <div aria-hidden className="fixed inset-0 z-20 bg-black/40 md:hidden" onClick={() => setOpen(false)} />
+      ) : null}
       <div className="flex min-w-0 flex-1 flex-col">
         <div className="flex items-center border-b border-neutral-200 px-2 py-1 md:hidden dark:border-neutral-800">
           <Button variant="ghost" size="icon" aria-label={open ? "Close sidebar" : "Open sidebar"} onClick={() => setOpen(!open)}>

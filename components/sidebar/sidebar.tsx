@@ -127,7 +127,7 @@ export function Sidebar({ email, firstPage }: { email: string; firstPage: Conver
       <div className="flex items-center justify-between gap-2 border-t border-neutral-200 p-3 text-sm dark:border-neutral-800">
         <span className="truncate text-neutral-600 dark:text-neutral-400" title={email}>{email}</span>
         <form action={logout}>
-          <Button type="submit" variant="ghost" size="sm"><LogOut size={14} aria-hidden /> Sign out</Button>
+          <Button type="submit" variant="ghost" size="sm" className="whitespace-nowrap"><LogOut size={14} aria-hidden /> Sign out</Button>
         </form>
       </div>
     </div>

@@ -15,7 +15,7 @@ export const Markdown = memo(function Markdown({ text }: { text: string }) {
     <div className="prose-chat">
       <ReactMarkdown
         remarkPlugins={[remarkGfm]}
-        rehypePlugins={[[rehypeHighlight, { detect: false, ignoreMissing: true }]]}
+        rehypePlugins={[[rehypeHighlight, { detect: false }]]}
         components={{
           pre({ children, node }) {
             const code = node?.children?.[0];

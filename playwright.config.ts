@@ -9,7 +9,9 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  timeout: 30_000,
+  timeout: 45_000,
+  // Two cores shared by the server, the stand-in and Chromium: give each expectation some slack.
+  expect: { timeout: 10_000 },
   reporter: [["list"]],
   use: {
     baseURL: process.env.APP_URL ?? "http://127.0.0.1:3000",

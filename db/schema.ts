@@ -111,3 +111,28 @@ export const messages = sqliteTable(
 
 export type Conversation = typeof conversations.$inferSelect;
 export type Message = typeof messages.$inferSelect;
+
+/** What a shared link shows: the conversation as it was when shared (or last updated). */
+export interface ShareSnapshot {
+  model: string;
+  messages: { role: "user" | "assistant"; content: string; model: string | null; status: MessageStatus }[];
+}
+
+export const shares = sqliteTable(
+  "shares",
+  {
+    /** The public id in /share/<id>: 144 random bits. */
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    /** Deleting the conversation deletes its share, so the link stops at once. */
+    conversationId: text("conversation_id").notNull().unique()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    snapshot: text("snapshot", { mode: "json" }).$type<ShareSnapshot>().notNull(),
+    createdAt: integer("created_at").notNull().default(now),
+    updatedAt: integer("updated_at").notNull().default(now),
+  },
+  (t) => [index("shares_user_idx").on(t.userId, t.createdAt)],
+);
+
+export type Share = typeof shares.$inferSelect;

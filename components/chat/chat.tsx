@@ -6,6 +6,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { setModelAction } from "@/app/(chat)/actions";
 import type { ConversationSettings } from "@/db/schema";
 import { notifyConversationsChanged } from "@/components/sidebar/events";
+import { ShareDialog } from "@/components/share/share-dialog";
 import { titleFrom } from "@/lib/chat/title";
 import type { ChatMessageMetadata, ChatUIMessage } from "@/lib/chat/types";
 import { Composer } from "./composer";
@@ -105,6 +106,7 @@ export function Chat({ id, title, isNew, initialMessages, initialModel, initialS
         <h1 className="min-w-0 flex-1 truncate text-sm font-medium">{heading}</h1>
         <ModelPicker value={model} onChange={chooseModel} />
         <SettingsDialog id={id} model={model} settings={settings} onSaved={setSettings} />
+        {!isNew || messages.length ? <ShareDialog conversationId={id} /> : null}
       </header>
       <div className="min-h-0 flex-1 overflow-y-auto" aria-live="polite" aria-busy={busy}>
         <div className="mx-auto flex max-w-3xl flex-col gap-6 px-4 py-6">

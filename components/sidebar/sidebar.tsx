@@ -1,6 +1,6 @@
 "use client";
 
-import { LogOut, Search, SquarePen } from "lucide-react";
+import { LogOut, Search, Settings, SquarePen } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
@@ -125,7 +125,11 @@ export function Sidebar({ email, firstPage }: { email: string; firstPage: Conver
         ) : null}
       </nav>
       <div className="flex items-center justify-between gap-2 border-t border-neutral-200 p-3 text-sm dark:border-neutral-800">
-        <span className="truncate text-neutral-600 dark:text-neutral-400" title={email}>{email}</span>
+        <span className="min-w-0 truncate text-neutral-600 dark:text-neutral-400" title={email}>{email}</span>
+        <Link href="/settings" aria-label="Settings" title="Settings"
+          className="ml-auto inline-flex h-7 w-7 items-center justify-center rounded-md hover:bg-neutral-200 dark:hover:bg-neutral-800">
+          <Settings size={14} aria-hidden />
+        </Link>
         <form action={logout}>
           <Button type="submit" variant="ghost" size="sm" className="whitespace-nowrap"><LogOut size={14} aria-hidden /> Sign out</Button>
         </form>

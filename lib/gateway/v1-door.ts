@@ -29,8 +29,10 @@ function authenticate(req: Request): Caller {
 /** Reads a JSON body with a size cap: 413 past the cap (before parsing), 400 for malformed JSON. */
 export async function readJsonBody(req: Request): Promise<unknown> {
   const max = config().maxBodyBytes;
+  // The rest of the body is never read, so the connection cannot be reused: say so, or a keep-alive client
+  // would send its next request into a socket the server is about to drop.
   const tooLarge = () => new GatewayError(413, "invalid_request_error", "request_too_large",
-    `The request body is larger than ${max} bytes.`);
+    `The request body is larger than ${max} bytes.`, null, { connection: "close" });
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > max) throw tooLarge();
   if (!req.body) throw invalidRequest("The request body is empty; send a JSON object.");

@@ -3,7 +3,7 @@ import { AuthPage, ChatPage } from "./pages";
 
 /** Two users in two browser contexts: neither can read, change or delete the other's conversations. */
 test("a second user can neither read, change nor delete the first user's conversation", async ({ browser }) => {
-  test.setTimeout(90_000);
+  test.setTimeout(120_000);
   const alicePage = await (await browser.newContext()).newPage();
   const bobPage = await (await browser.newContext()).newPage();
   await new AuthPage(alicePage).register();

@@ -15,7 +15,7 @@ export class AuthPage {
     await this.page.getByLabel("Email").fill(email);
     await this.page.getByLabel("Password").fill(password);
     await this.page.getByRole("button", { name: "Create account" }).click();
-    await expect(this.page.getByRole("textbox", { name: "Message", exact: true })).toBeVisible();
+    await expect(this.page.getByRole("textbox", { name: "Message", exact: true })).toBeVisible({ timeout: 20_000 });
     return email;
   }
 

@@ -1,0 +1,24 @@
+import Link from "next/link";
+import { DemoBanner } from "@/components/layout/demo-banner";
+import { SettingsNav } from "@/components/settings/settings-nav";
+import { requireUser } from "@/lib/auth/session";
+
+export default async function SettingsLayout({ children }: { children: React.ReactNode }) {
+  const user = await requireUser();
+  return (
+    <>
+      <DemoBanner />
+      <div className="mx-auto max-w-5xl px-4 py-6">
+        <header className="mb-6 flex flex-wrap items-center justify-between gap-3">
+          <div>
+            <Link href="/" className="text-sm text-neutral-500 hover:underline">← Back to chat</Link>
+            <h1 className="text-2xl font-semibold tracking-tight">Settings</h1>
+          </div>
+          <span className="text-sm text-neutral-500">{user.email}</span>
+        </header>
+        <SettingsNav />
+        <div className="mt-6">{children}</div>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,12 @@
+import type { Metadata } from "next";
+import { listShares } from "@/db/queries/shares";
+import { SharesTable } from "@/components/settings/shares-table";
+import { requireUser } from "@/lib/auth/session";
+
+export const metadata: Metadata = { title: "Shared links" };
+export const dynamic = "force-dynamic";
+
+export default async function SharedLinksPage() {
+  const user = await requireUser();
+  return <SharesTable initial={listShares(user.id)} />;
+}

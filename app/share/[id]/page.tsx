@@ -1,0 +1,65 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { getPublicShare } from "@/db/queries/shares";
+import { Markdown } from "@/components/chat/markdown";
+import { Button } from "@/components/ui/button";
+import { currentUser } from "@/lib/auth/session";
+import { continueShare } from "../actions";
+
+export const dynamic = "force-dynamic";
+
+type Props = { params: Promise<{ id: string }> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const share = getPublicShare((await params).id);
+  if (!share) return { title: "Not found", robots: { index: false } };
+  const first = share.snapshot.messages.find((m) => m.role === "user")?.content ?? "";
+  const description = `A conversation with ${share.snapshot.model}, shared from glm-chat. ${first.slice(0, 140)}`;
+  return {
+    title: share.title,
+    description,
+    robots: { index: false, follow: false },
+    openGraph: { title: share.title, description, type: "article" },
+  };
+}
+
+/** Public, read-only snapshot: no account needed, no composer, no owner email, no private conversation id. */
+export default async function SharePage({ params }: Props) {
+  const { id } = await params;
+  const share = getPublicShare(id);
+  if (!share) notFound();
+  const signedIn = !!(await currentUser());
+  return (
+    <main className="mx-auto max-w-3xl px-4 py-8">
+      <header className="mb-6 border-b border-neutral-200 pb-4 dark:border-neutral-800">
+        <p className="text-xs uppercase tracking-wide text-neutral-500">Shared conversation · read-only</p>
+        <h1 className="mt-1 text-2xl font-semibold tracking-tight">{share.title}</h1>
+        <p className="mt-1 text-sm text-neutral-500">
+          Shared <time dateTime={new Date(share.updatedAt).toISOString()}>{new Date(share.updatedAt).toUTCString()}</time>
+        </p>
+      </header>
+      <div className="flex flex-col gap-6">
+        {share.snapshot.messages.map((m, i) => m.role === "user" ? (
+          <article key={i} aria-label="User message" className="flex flex-col items-end gap-1">
+            <span className="text-xs text-neutral-500">User</span>
+            <div className="max-w-[85%] whitespace-pre-wrap break-words rounded-2xl bg-neutral-100 px-4 py-2 text-sm dark:bg-neutral-800">{m.content}</div>
+          </article>
+        ) : (
+          <article key={i} aria-label="Assistant message" className="space-y-1">
+            <span className="text-xs font-medium text-neutral-700 dark:text-neutral-300">{m.model ?? "GLM-4"}</span>
+            <Markdown text={m.content} />
+            {m.status === "stopped" ? <span className="text-xs text-neutral-500">(stopped)</span> : null}
+          </article>
+        ))}
+      </div>
+      <footer className="mt-10 flex flex-wrap items-center gap-3 border-t border-neutral-200 pt-6 dark:border-neutral-800">
+        <form action={continueShare}>
+          <input type="hidden" name="shareId" value={share.id} />
+          <Button type="submit">{signedIn ? "Continue this conversation" : "Sign in to continue this conversation"}</Button>
+        </form>
+        {signedIn ? null : <span className="text-sm text-neutral-500">No account? <Link href="/register" className="underline">Create one</Link></span>}
+      </footer>
+    </main>
+  );
+}

@@ -1,0 +1,16 @@
+"use server";
+
+import { randomUUID } from "node:crypto";
+import { redirect } from "next/navigation";
+import { copyShareToConversation } from "@/db/queries/shares";
+import { currentUser } from "@/lib/auth/session";
+
+/** Continue a shared conversation as your own copy; signed-out readers sign in first and come back. */
+export async function continueShare(form: FormData): Promise<void> {
+  const shareId = String(form.get("shareId") ?? "").slice(0, 64);
+  const user = await currentUser();
+  if (!user) redirect(`/login?next=${encodeURIComponent(`/share/${shareId}`)}`);
+  const id = copyShareToConversation(user.id, shareId, randomUUID(), randomUUID);
+  if (!id) redirect(`/share/${encodeURIComponent(shareId)}`);
+  redirect(`/chat/${id}`);
+}

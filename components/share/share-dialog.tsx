@@ -1,0 +1,74 @@
+"use client";
+
+import { Share2 } from "lucide-react";
+import { useState } from "react";
+import {
+  createShareAction, getShareAction, stopSharingAction, updateShareAction,
+} from "@/app/(chat)/share-actions";
+import type { ShareInfo } from "@/db/queries/shares";
+import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
+import { Input } from "@/components/ui/input";
+import { CopyButton } from "@/components/chat/copy-button";
+
+const when = (ms: number) => new Date(ms).toLocaleString();
+
+/** Share: a snapshot link the owner can copy, refresh to the current conversation, or stop. */
+export function ShareDialog({ conversationId }: { conversationId: string }) {
+  const [open, setOpen] = useState(false);
+  const [share, setShare] = useState<ShareInfo | null | undefined>(undefined);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [note, setNote] = useState<string | null>(null);
+
+  async function run<T>(action: () => Promise<{ ok: true; data: T } | { ok: false; error: string }>, done: (data: T) => void) {
+    setBusy(true);
+    setError(null);
+    const r = await action();
+    setBusy(false);
+    if (r.ok) done(r.data);
+    else setError(r.error);
+  }
+
+  function openDialog() {
+    setOpen(true);
+    setNote(null);
+    void run(() => getShareAction({ conversationId }), setShare);
+  }
+
+  const url = share ? `${window.location.origin}/share/${share.id}` : "";
+  return (
+    <>
+      <Button variant="ghost" size="sm" onClick={openDialog}><Share2 size={14} aria-hidden /> Share</Button>
+      <Dialog open={open} onOpenChange={setOpen} title="Share conversation"
+        description="Anyone with the link can read the conversation as it is when you create or update the link. Your email is not shown.">
+        {share === undefined ? <p className="text-sm text-neutral-500">Loading…</p> : share === null ? (
+          <Button disabled={busy} onClick={() => void run(() => createShareAction({ conversationId }), setShare)}>Create link</Button>
+        ) : (
+          <div className="space-y-3">
+            <div className="flex gap-2">
+              <label htmlFor="share-link" className="sr-only">Share link</label>
+              <Input id="share-link" readOnly value={url} onFocus={(e) => e.currentTarget.select()} />
+              <CopyButton text={url} label="Copy link" />
+            </div>
+            <p className="text-xs text-neutral-500">
+              Shared {when(share.createdAt)}{share.updatedAt > share.createdAt + 1000 ? ` · updated ${when(share.updatedAt)}` : ""}
+            </p>
+            {note ? <p role="status" className="text-sm text-green-700 dark:text-green-400">{note}</p> : null}
+            <div className="flex flex-wrap justify-end gap-2">
+              <Button variant="secondary" disabled={busy} onClick={() => void run(() => updateShareAction({ conversationId }), (s) => {
+                setShare(s);
+                setNote("The link now shows the conversation as it is now.");
+              })}>Update link</Button>
+              <Button variant="danger" disabled={busy} onClick={() => void run(() => stopSharingAction({ shareId: share.id }), () => {
+                setShare(null);
+                setNote(null);
+              })}>Stop sharing</Button>
+            </div>
+          </div>
+        )}
+        {error ? <p role="alert" className="mt-3 text-sm text-red-600">{error}</p> : null}
+      </Dialog>
+    </>
+  );
+}

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /** Times are integer milliseconds since the epoch: cheap to compare and to bucket in SQL. */
 const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
@@ -55,6 +55,32 @@ export const usage = sqliteTable(
     index("usage_user_time_idx").on(t.userId, t.createdAt),
     index("usage_key_time_idx").on(t.apiKeyId, t.createdAt),
     index("usage_time_idx").on(t.createdAt),
+  ],
+);
+
+/**
+ * The ledger rolled up per UTC hour, written in the same transaction as each ledger row, so usage charts
+ * read a few thousand rows instead of scanning millions. `apiKeyId` is "" for the chat UI (NULLs would
+ * never collide in the unique index).
+ */
+export const usageHourly = sqliteTable(
+  "usage_hourly",
+  {
+    hour: integer("hour").notNull(),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    apiKeyId: text("api_key_id").notNull(),
+    source: text("source", { enum: ["api", "chat"] }).notNull(),
+    model: text("model").notNull(),
+    requests: integer("requests").notNull(),
+    errors: integer("errors").notNull(),
+    promptTokens: integer("prompt_tokens").notNull(),
+    completionTokens: integer("completion_tokens").notNull(),
+    ttftSum: integer("ttft_sum").notNull(),
+    ttftCount: integer("ttft_count").notNull(),
+  },
+  (t) => [
+    uniqueIndex("usage_hourly_bucket_idx").on(t.userId, t.hour, t.apiKeyId, t.source, t.model),
+    index("usage_hourly_hour_idx").on(t.hour),
   ],
 );
 

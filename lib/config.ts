@@ -21,6 +21,11 @@ const EnvSchema = z.object({
   STREAM_KEEPALIVE_MS: intFromEnv(15_000),
   MAX_BODY_BYTES: intFromEnv(4 * 1024 * 1024),
   ALLOW_REGISTRATION: z.enum(["true", "false", "1", "0", "yes", "no"]).default("true"),
+  ADMIN_EMAILS: z.string().default(""),
+  /** Requests per minute; 0 = no limit. */
+  RATE_LIMIT_KEY_RPM: z.coerce.number().int().min(0).default(0),
+  RATE_LIMIT_USER_RPM: z.coerce.number().int().min(0).default(0),
+  RATE_LIMIT_CHAT_RPM: z.coerce.number().int().min(0).default(0),
 });
 
 export type AppConfig = ReturnType<typeof loadConfig>;
@@ -79,6 +84,8 @@ function loadConfig() {
     keepAliveMs: env.STREAM_KEEPALIVE_MS,
     maxBodyBytes: env.MAX_BODY_BYTES,
     allowRegistration: ["true", "1", "yes"].includes(env.ALLOW_REGISTRATION),
+    adminEmails: env.ADMIN_EMAILS.split(/[,\s]+/).map((e) => e.trim().toLowerCase()).filter(Boolean),
+    rateLimits: { keyRpm: env.RATE_LIMIT_KEY_RPM, userRpm: env.RATE_LIMIT_USER_RPM, chatRpm: env.RATE_LIMIT_CHAT_RPM },
     get authSecret() {
       return (cached.secret ??= authSecret(env.AUTH_SECRET, dbFile));
     },

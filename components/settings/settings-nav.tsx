@@ -4,7 +4,11 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/components/ui/cn";
 
-const TABS = [{ href: "/settings/shares", label: "Shared links" }];
+const TABS = [
+  { href: "/settings/keys", label: "API keys" },
+  { href: "/settings/usage", label: "Usage" },
+  { href: "/settings/shares", label: "Shared links" },
+];
 
 export function SettingsNav() {
   const pathname = usePathname();

@@ -1,6 +1,7 @@
 import { config } from "@/lib/config";
 import { recordUsage } from "@/db/queries/usage";
 import { asGatewayError, GatewayError } from "./errors";
+import { enforceRateLimits } from "./rate-limit";
 import { toUpstreamBody, validateRequest, type ValidRequest } from "./request";
 import { errorFrame, StreamTranslator, translateCompletion, type ReplySummary } from "./translate";
 import { ClientAborted, openUpstream, readUpstreamJson, upstreamEvents, type UpstreamCall } from "./upstream";
@@ -51,6 +52,7 @@ export async function chatCompletion(json: unknown, caller: Caller, signal: Abor
 
   let req: ValidRequest;
   try {
+    enforceRateLimits(caller);
     req = validateRequest(json);
   } catch (err) {
     const e = asGatewayError(err);

@@ -26,15 +26,20 @@ function authenticate(req: Request): Caller {
   return { userId: key.userId, apiKeyId: key.id, source: "api" };
 }
 
-/** Reads a JSON body with a size cap: 413 past the cap (before parsing), 400 for malformed JSON. */
+/** Past this, an oversized body is not even read to the end: the connection is closed instead. */
+const DRAIN_LIMIT = 64 * 1024 * 1024;
+
+/**
+ * Reads a JSON body with a size cap: 413 past the cap (the JSON is never parsed), 400 for malformed JSON.
+ * An oversized body is still read to its end (up to DRAIN_LIMIT) before answering, because a client that
+ * is still uploading when the server hangs up sees a broken connection instead of the 413.
+ */
 export async function readJsonBody(req: Request): Promise<unknown> {
   const max = config().maxBodyBytes;
-  // The rest of the body is never read, so the connection cannot be reused: say so, or a keep-alive client
-  // would send its next request into a socket the server is about to drop.
-  const tooLarge = () => new GatewayError(413, "invalid_request_error", "request_too_large",
-    `The request body is larger than ${max} bytes.`, null, { connection: "close" });
+  const tooLarge = (close: boolean) => new GatewayError(413, "invalid_request_error", "request_too_large",
+    `The request body is larger than ${max} bytes.`, null, close ? { connection: "close" } : {});
   const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > max) throw tooLarge();
+  if (declared > DRAIN_LIMIT) throw tooLarge(true);
   if (!req.body) throw invalidRequest("The request body is empty; send a JSON object.");
   const reader = req.body.getReader();
   const parts: Uint8Array[] = [];
@@ -43,12 +48,13 @@ export async function readJsonBody(req: Request): Promise<unknown> {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > max) {
+    if (size > DRAIN_LIMIT) {
       await reader.cancel().catch(() => {});
-      throw tooLarge();
+      throw tooLarge(true);
     }
-    parts.push(value);
+    if (size <= max) parts.push(value);
   }
+  if (size > max) throw tooLarge(false);
   const text = Buffer.concat(parts).toString("utf8");
   if (!text.trim()) throw invalidRequest("The request body is empty; send a JSON object.");
   try {

@@ -18,7 +18,7 @@ before(async () => {
   const port = 5200 + Math.floor(Math.random() * 500);
   base = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: `file:${dir}/data/app.db`,
-    UPSTREAM_MODEL_MAP: "GLM-4-Flash=glm4:9b", NEXT_TELEMETRY_DISABLED: "1" };
+    UPSTREAM_MODEL_MAP: "GLM-4-Flash=glm4:9b", NEXT_TELEMETRY_DISABLED: "1", RATE_LIMIT_KEY_RPM: "5" };
   delete env.UPSTREAM_API_KEY;
   delete env.UPSTREAM_BASE_URL;
   delete env.AUTH_SECRET;
@@ -65,6 +65,28 @@ describe("zero-configuration first run", () => {
     const r = await sdk.chat.completions.create({ model: "GLM-4-Air", messages: [{ role: "user", content: "Tokyo" }],
       tools: [{ type: "function", function: { name: "lookup", parameters: { type: "object", properties: { q: { type: "string" } } } } }] });
     assert.equal(r.choices[0].finish_reason, "tool_calls");
+  });
+
+  test("a key over its rate limit gets 429 with retry-after and the OpenAI error JSON", async () => {
+    const limited = execFileSync("node_modules/.bin/tsx", ["scripts/keys.ts", "create", "--name", "limited"],
+      { env: { ...process.env, DATABASE_URL: `file:${dir}/data/app.db` }, encoding: "utf8" }).trim().split("\n").pop()!;
+    const sdk = new OpenAI({ apiKey: limited, baseURL: `${base}/v1`, maxRetries: 0 });
+    for (let i = 0; i < 5; i++) {
+      await sdk.chat.completions.create({ model: "GLM-4-Flash", messages: [{ role: "user", content: `n${i}` }] });
+    }
+    const res = await fetch(`${base}/v1/chat/completions`, { method: "POST",
+      headers: { authorization: `Bearer ${limited}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "GLM-4-Flash", messages: [{ role: "user", content: "one too many" }] }) });
+    assert.equal(res.status, 429);
+    const retryAfter = Number(res.headers.get("retry-after"));
+    assert.ok(retryAfter >= 1 && retryAfter <= 60, `retry-after ${retryAfter}`);
+    const body = (await res.json()) as { error: { code: string; type: string; message: string } };
+    assert.equal(body.error.code, "rate_limit_exceeded");
+    assert.match(body.error.message, /5 requests per minute/);
+    // Another key of the same account is not held back by this key's limit.
+    const other = await new OpenAI({ apiKey: key, baseURL: `${base}/v1`, maxRetries: 0 }).chat.completions.create({
+      model: "GLM-4-Flash", messages: [{ role: "user", content: "still fine" }] });
+    assert.equal(other.choices[0].finish_reason, "stop");
   });
 
   test("the page says plainly that replies are simulated and which variable to set", async () => {

@@ -1,0 +1,14 @@
+import type { Metadata } from "next";
+import { KeysPanel } from "@/components/settings/keys-panel";
+import { isAdmin } from "@/lib/auth/admin";
+import { listApiKeys } from "@/lib/auth/api-keys";
+import { requireUser } from "@/lib/auth/session";
+
+export const metadata: Metadata = { title: "API keys" };
+export const dynamic = "force-dynamic";
+
+export default async function KeysPage() {
+  const user = await requireUser();
+  const admin = isAdmin(user);
+  return <KeysPanel initial={listApiKeys(admin ? null : user.id)} admin={admin} />;
+}

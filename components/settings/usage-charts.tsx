@@ -1,0 +1,49 @@
+"use client";
+
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import type { DailyRow } from "@/db/queries/usage-report";
+
+const COLORS: Record<string, string> = {
+  "GLM-4-Plus": "#7c3aed", "GLM-4-Air": "#2563eb", "GLM-4-AirX": "#0891b2",
+  "GLM-4-Long": "#059669", "GLM-4-FlashX": "#d97706", "GLM-4-Flash": "#dc2626",
+};
+const color = (model: string) => COLORS[model] ?? "#737373";
+const short = (day: string) => day.slice(5);
+
+/** Day-by-model rows pivoted into one object per day, every day of the range present. */
+function pivot(days: string[], rows: DailyRow[], field: "tokens" | "requests") {
+  const byDay = new Map(days.map((d) => [d, { day: d } as Record<string, string | number>]));
+  for (const r of rows) {
+    const entry = byDay.get(r.day);
+    if (entry) entry[r.model] = ((entry[r.model] as number | undefined) ?? 0) + r[field];
+  }
+  return [...byDay.values()];
+}
+
+export function UsageChart({ title, days, rows, field }: { title: string; days: string[]; rows: DailyRow[]; field: "tokens" | "requests" }) {
+  const models = [...new Set(rows.map((r) => r.model))];
+  const total = rows.reduce((sum, r) => sum + r[field], 0);
+  const id = `chart-${field}`;
+  return (
+    <figure aria-labelledby={id} className="rounded-lg border border-neutral-200 p-4 dark:border-neutral-800">
+      <figcaption className="mb-2 flex items-baseline justify-between gap-2">
+        <h3 id={id} className="font-medium">{title}</h3>
+        <span className="text-sm text-neutral-500" data-testid={`${field}-total`}>
+          Total: {total.toLocaleString()} {field}
+        </span>
+      </figcaption>
+      <div className="h-56">
+        <ResponsiveContainer width="100%" height="100%">
+          <BarChart data={pivot(days, rows, field)} margin={{ left: 0, right: 8, top: 4, bottom: 0 }}>
+            <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
+            <XAxis dataKey="day" tickFormatter={short} fontSize={11} minTickGap={12} />
+            <YAxis fontSize={11} width={48} allowDecimals={false} />
+            <Tooltip />
+            {models.length > 1 ? <Legend wrapperStyle={{ fontSize: 12 }} /> : null}
+            {models.map((m) => <Bar key={m} dataKey={m} stackId="models" fill={color(m)} isAnimationActive={false} />)}
+          </BarChart>
+        </ResponsiveContainer>
+      </div>
+    </figure>
+  );
+}

@@ -1,0 +1,135 @@
+import { expect, test } from "@playwright/test";
+import OpenAI from "openai";
+import { AuthPage, ChatPage } from "./pages";
+
+test("create a key in the browser, use it with the openai SDK, watch usage, revoke it", async ({ browser, baseURL }) => {
+  test.setTimeout(120_000);
+  const context = await browser.newContext();
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  const page = await context.newPage();
+  await new AuthPage(page).register();
+
+  await page.goto("/settings/usage");
+  const requestsTotal = page.getByRole("figure", { name: "Requests per day" }).getByText(/^Total: /);
+  await expect(requestsTotal).toHaveText("Total: 0 requests");
+
+  await page.goto("/settings/keys");
+  await page.getByLabel("Key name").fill("laptop");
+  await page.getByRole("button", { name: "Create key" }).click();
+  const keyBox = page.getByRole("textbox", { name: "New API key" });
+  await expect(keyBox).toHaveValue(/^sk-glm-[A-Za-z0-9_-]{32}$/);
+  const key = await keyBox.inputValue();
+  await page.getByRole("button", { name: "Copy", exact: true }).click();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key);
+  const example = page.getByRole("tabpanel");
+  await expect(example).toContainText(`${baseURL}/v1/chat/completions`);
+  await expect(example).toContainText(`Authorization: Bearer ${key}`);
+  await page.getByRole("tab", { name: "Python" }).click();
+  await expect(example).toContainText(`base_url="${baseURL}/v1"`);
+  await page.getByRole("tab", { name: "JavaScript" }).click();
+  await expect(example).toContainText(`apiKey: '${key}'`);
+  // After a reload only the prefix is shown.
+  await page.reload();
+  await expect(page.getByRole("textbox", { name: "New API key" })).toHaveCount(0);
+  const row = page.getByRole("row", { name: /laptop/ });
+  await expect(row).toContainText(key.slice(0, 13));
+  expect(await page.content()).not.toContain(key);
+
+  // The seed's JavaScript example, pointed at this server with the key from the browser.
+  const client = new OpenAI({ apiKey: key, baseURL: `${baseURL}/v1`, maxRetries: 0 });
+  const response = await client.chat.completions.create({
+    model: "GLM-4-Air",
+    messages: [{ role: "system", content: "你是一个智能助手" }, { role: "user", content: "请介绍一下智谱AI" }],
+    temperature: 0.7,
+    stream: false,
+  });
+  expect(response.choices[0].message.content).toContain("请介绍一下智谱AI");
+  const stream = await client.chat.completions.create({ model: "GLM-4-Plus", stream: true, messages: [{ role: "user", content: "hi" }] });
+  for await (const _chunk of stream) { /* drain */ }
+
+  await page.goto("/settings/usage");
+  await expect(requestsTotal).toHaveText("Total: 2 requests");
+  const tokensTotal = page.getByRole("figure", { name: "Tokens per day" }).getByText(/^Total: /);
+  await expect(tokensTotal).not.toHaveText("Total: 0 tokens");
+  const recent = page.getByRole("region", { name: "Recent requests" }).getByRole("row");
+  await expect(recent.first().getByRole("columnheader")).toHaveText(["Time", "Source", "Model", "Tokens", "Latency", "Status"]);
+  await expect(recent.nth(1)).toContainText("GLM-4-Plus");
+  await expect(recent.nth(1)).toContainText("API · laptop");
+  await expect(recent.nth(2)).toContainText("GLM-4-Air");
+  await expect(page.getByRole("region", { name: "By key" })).toContainText("laptop");
+  await page.getByRole("radio", { name: "30 days" }).click();
+  await expect(page.getByRole("radio", { name: "30 days" })).toHaveAttribute("aria-checked", "true");
+  await expect(requestsTotal).toHaveText("Total: 2 requests");
+
+  // Chat usage is counted as its own source.
+  await page.goto("/");
+  await new ChatPage(page).send("counted as chat");
+  await page.goto("/settings/usage");
+  await expect(requestsTotal).toHaveText("Total: 3 requests");
+  await expect(page.getByRole("region", { name: "By key" })).toContainText("Chat (browser)");
+
+  // Revoke with confirmation; the next call is refused at once.
+  await page.goto("/settings/keys");
+  await page.getByRole("row", { name: /laptop/ }).getByRole("button", { name: "Revoke" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Revoke" }).click();
+  await expect(page.getByRole("row", { name: /laptop/ })).toContainText("revoked");
+  await expect(client.chat.completions.create({ model: "GLM-4-Air", messages: [{ role: "user", content: "x" }] }))
+    .rejects.toMatchObject({ status: 401 });
+});
+
+test("another user can neither see nor revoke someone's key", async ({ browser, baseURL }) => {
+  test.setTimeout(120_000);
+  const alice = await (await browser.newContext()).newPage();
+  await new AuthPage(alice).register();
+  await alice.goto("/settings/keys");
+  await alice.getByLabel("Key name").fill("alice-key");
+  await alice.getByRole("button", { name: "Create key" }).click();
+  const aliceKey = await alice.getByRole("textbox", { name: "New API key" }).inputValue();
+
+  const bob = await (await browser.newContext()).newPage();
+  await new AuthPage(bob).register();
+  await bob.goto("/settings/keys");
+  await bob.getByLabel("Key name").fill("bob-key");
+  await bob.getByRole("button", { name: "Create key" }).click();
+  await expect(bob.getByRole("row", { name: /bob-key/ })).toBeVisible();
+  await expect(bob.getByRole("row", { name: /alice-key/ })).toHaveCount(0);
+
+  // Bob's own revoke request, rewritten to carry the id of Alice's key (read from Alice's own page).
+  const aliceKeyId = await idOfKey(alice, "alice-key");
+  const bobKeyId = await idOfKey(bob, "bob-key");
+  let rewritten = 0;
+  await bob.route("**/*", async (route) => {
+    const body = route.request().postData() ?? "";
+    if (route.request().headers()["next-action"] && body.includes(bobKeyId)) {
+      rewritten++;
+      return route.continue({ postData: body.replaceAll(bobKeyId, aliceKeyId) });
+    }
+    return route.continue();
+  });
+  await bob.getByRole("row", { name: /bob-key/ }).getByRole("button", { name: "Revoke" }).click();
+  await bob.getByRole("dialog").getByRole("button", { name: "Revoke" }).click();
+  await expect(bob.getByRole("alert")).toContainText("No active key");
+  expect(rewritten).toBe(1);
+
+  const ok = await new OpenAI({ apiKey: aliceKey, baseURL: `${baseURL}/v1`, maxRetries: 0 }).models.list();
+  expect(ok.data).toHaveLength(6);
+  await bob.goto("/settings/usage");
+  await expect(bob.getByRole("region", { name: "By key" })).not.toContainText("alice-key");
+});
+
+/** A key's id as its owner's browser gets it from the keys action (the page shows only the prefix). */
+async function idOfKey(page: import("@playwright/test").Page, name: string): Promise<string> {
+  let id = "";
+  await page.route("**/*", async (route) => {
+    const res = await route.fetch();
+    const text = await res.text();
+    const m = new RegExp(`"id":"([0-9a-f-]{36})","userId":"[^"]+","name":"${name}"`).exec(text);
+    if (m) id = m[1];
+    return route.fulfill({ response: res, body: text });
+  });
+  await page.reload();
+  await expect(page.getByRole("row", { name: new RegExp(name) })).toBeVisible();
+  await page.unroute("**/*");
+  expect(id).toMatch(/^[0-9a-f-]{36}$/);
+  return id;
+}

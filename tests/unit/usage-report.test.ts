@@ -1,0 +1,196 @@
+/** Usage reports (db/queries/usage-report.ts) over ledger rows written by recordUsage, on an in-memory DB. */
+import assert from "node:assert/strict";
+import { before, describe, test } from "node:test";
+import type { UsageRow } from "@/db/schema";
+
+process.env.DATABASE_URL = ":memory:";
+process.env.AUTH_SECRET = "test";
+
+// Project modules load in before(), after the env is set (import statements would be hoisted above it).
+let R: typeof import("@/db/queries/usage-report");
+let recordUsage: typeof import("@/db/queries/usage").recordUsage;
+let createUser: typeof import("@/db/queries/users").createUser;
+let createApiKey: typeof import("@/lib/auth/api-keys").createApiKey;
+before(async () => {
+  R = await import("@/db/queries/usage-report");
+  ({ recordUsage } = await import("@/db/queries/usage"));
+  ({ createUser } = await import("@/db/queries/users"));
+  ({ createApiKey } = await import("@/lib/auth/api-keys"));
+});
+
+const DAY = 86_400_000;
+const MIN = 60_000;
+/** Epoch ms of a wall-clock time in a zone `offset` minutes east of UTC. */
+const local = (offset: number, y: number, mo: number, d: number, h = 0, mi = 0) =>
+  Date.UTC(y, mo - 1, d, h, mi) - offset * MIN;
+
+let users = 0;
+const newUser = () => createUser(`user${++users}@example.com`, null).id;
+
+function rec(userId: string, createdAt: number, o: Partial<UsageRow> = {}): void {
+  recordUsage({ createdAt, userId, apiKeyId: null, source: "chat", model: "GLM-4-Flash", stream: true, status: 200,
+    errorCode: null, promptTokens: 10, completionTokens: 5, ttftMs: null, durationMs: 900, ...o });
+}
+
+describe("lastDays", () => {
+  const cases: [string, number, number, string, string][] = [
+    // name, offset, now, first label, last label (the viewer's local today)
+    ["Beijing, already tomorrow there", 480, Date.UTC(2026, 2, 10, 20), "2026-03-05", "2026-03-11"],
+    ["UTC", 0, Date.UTC(2026, 2, 10, 20), "2026-03-04", "2026-03-10"],
+    ["New York, still yesterday there", -300, Date.UTC(2026, 2, 10, 2), "2026-03-03", "2026-03-09"],
+    ["across February's end", 480, Date.UTC(2026, 2, 1, 16), "2026-02-24", "2026-03-02"],
+  ];
+  for (const [name, offset, now, first, last] of cases) {
+    test(`7 days ending on local today: ${name}`, () => {
+      const r = R.lastDays(7, offset, now);
+      assert.equal(r.days.length, 7);
+      assert.equal(r.days[0], first);
+      assert.equal(r.days[6], last);
+      assert.equal(new Set(r.days).size, 7);
+      assert.equal(r.offsetMinutes, offset);
+      const [y, m, d] = first.split("-").map(Number);
+      assert.equal(r.from, local(offset, y, m, d), "from is local midnight of the first day");
+      assert.equal(r.to - r.from, 7 * DAY, "to is local midnight after today");
+      assert.ok(r.from <= now && now < r.to);
+    });
+  }
+});
+
+describe("day boundaries in the viewer's time zone", () => {
+  for (const offset of [480, 0, -300]) {
+    test(`23:30 and 00:30 fall on their own local days (offset ${offset})`, () => {
+      const u = newUser();
+      rec(u, local(offset, 2026, 4, 8, 23, 30), { promptTokens: 1, completionTokens: 0 }); // before the range
+      rec(u, local(offset, 2026, 4, 9, 0, 30), { promptTokens: 20, completionTokens: 0 });
+      rec(u, local(offset, 2026, 4, 9, 23, 30), { promptTokens: 300, completionTokens: 0 });
+      rec(u, local(offset, 2026, 4, 10, 0, 30), { promptTokens: 4000, completionTokens: 0 });
+      rec(u, local(offset, 2026, 4, 10, 23, 59), { promptTokens: 50000, completionTokens: 0 });
+      rec(u, local(offset, 2026, 4, 11, 0, 0), { promptTokens: 7, completionTokens: 0 }); // after the range
+      const range = R.lastDays(2, offset, local(offset, 2026, 4, 10, 12));
+      assert.deepEqual(range.days, ["2026-04-09", "2026-04-10"]);
+      assert.deepEqual(R.dailyUsage(u, range), [
+        { day: "2026-04-09", model: "GLM-4-Flash", tokens: 320, requests: 2 },
+        { day: "2026-04-10", model: "GLM-4-Flash", tokens: 54000, requests: 2 },
+      ]);
+    });
+  }
+
+  // Known gap: usage_hourly buckets by UTC hour, which cannot split a day at a half-hour offset's midnight.
+  test("half-hour offset: India (+330) 00:10 local counts on that day", { todo: "hourly roll-up" }, () => {
+    const u = newUser();
+    rec(u, local(330, 2026, 4, 10, 0, 10), { promptTokens: 1, completionTokens: 0 });
+    rec(u, local(330, 2026, 4, 10, 23, 50), { promptTokens: 2, completionTokens: 0 });
+    assert.deepEqual(R.dailyUsage(u, R.lastDays(1, 330, local(330, 2026, 4, 10, 12))),
+      [{ day: "2026-04-10", model: "GLM-4-Flash", tokens: 3, requests: 2 }]);
+  });
+});
+
+describe("empty ranges", () => {
+  test("no rows at all: empty arrays", () => {
+    const u = newUser();
+    const range = R.lastDays(90, 0, Date.UTC(2026, 4, 1));
+    assert.deepEqual(R.dailyUsage(u, range), []);
+    assert.deepEqual(R.usageByModel(u, range), []);
+    assert.deepEqual(R.usageByKey(u, range), []);
+    assert.deepEqual(R.recentRequests(u, 0, 25), { rows: [], hasMore: false });
+  });
+
+  test("rows only outside the range: nothing", () => {
+    const u = newUser();
+    const range = R.lastDays(7, 0, Date.UTC(2026, 4, 20, 12));
+    rec(u, range.from - 1);
+    rec(u, range.to);
+    rec(u, Date.UTC(2026, 3, 1));
+    assert.deepEqual(R.dailyUsage(u, range), []);
+    assert.deepEqual(R.usageByModel(u, range), []);
+    assert.deepEqual(R.usageByKey(u, range), []);
+    assert.equal(R.recentRequests(u, 0, 25).rows.length, 3, "the ledger itself still lists them");
+  });
+});
+
+describe("scoping", () => {
+  test("a user sees only their own rows; null sees everyone's", () => {
+    const a = newUser();
+    const b = newUser();
+    const t = Date.UTC(2099, 0, 5, 10); // newer than any other test's rows, alone in its week
+    rec(a, t, { promptTokens: 100, completionTokens: 1 });
+    rec(a, t + 1, { promptTokens: 100, completionTokens: 1 });
+    rec(b, t + 2, { promptTokens: 5000, completionTokens: 0, model: "GLM-4-Air" });
+    const range = R.lastDays(7, 0, t);
+    assert.deepEqual(R.dailyUsage(a, range), [{ day: "2099-01-05", model: "GLM-4-Flash", tokens: 202, requests: 2 }]);
+    assert.deepEqual(R.dailyUsage(b, range), [{ day: "2099-01-05", model: "GLM-4-Air", tokens: 5000, requests: 1 }]);
+    assert.deepEqual(R.dailyUsage(null, range).map((r) => [r.model, r.tokens, r.requests]).sort(),
+      [["GLM-4-Air", 5000, 1], ["GLM-4-Flash", 202, 2]]);
+    assert.deepEqual(R.usageByModel(a, range).map((r) => r.model), ["GLM-4-Flash"]);
+    assert.deepEqual(R.usageByKey(b, range).map((r) => [r.source, r.requests, r.tokens]), [["chat", 1, 5000]]);
+    assert.deepEqual(R.usageByKey(null, range).map((r) => r.requests), [3]);
+    assert.deepEqual(R.recentRequests(a, 0, 25).rows.map((r) => r.createdAt), [t + 1, t]);
+    assert.deepEqual(R.recentRequests(b, 0, 25).rows.map((r) => r.model), ["GLM-4-Air"]);
+    assert.deepEqual(R.recentRequests(null, 0, 3).rows.map((r) => r.createdAt), [t + 2, t + 1, t]);
+  });
+});
+
+describe("sums", () => {
+  test("tokens, requests, errors (status >= 400) and mean TTFT per model", () => {
+    const u = newUser();
+    const h = Date.UTC(2026, 5, 3, 9);
+    rec(u, h, { promptTokens: 100, completionTokens: 50, ttftMs: 100 });
+    rec(u, h + 10 * MIN, { promptTokens: 200, completionTokens: 0, ttftMs: 200, status: 399 });
+    rec(u, h + 20 * MIN, { promptTokens: 7, completionTokens: 0, status: 400, errorCode: "invalid_request" });
+    rec(u, h + 3 * 3_600_000, { promptTokens: 1000, completionTokens: 500, ttftMs: 600 });
+    rec(u, h + 5 * 3_600_000, { promptTokens: 30, completionTokens: 0, status: 502, errorCode: "upstream_error" });
+    rec(u, h, { model: "GLM-4-Long", promptTokens: 9, completionTokens: 1, status: 429, errorCode: "rate_limited" });
+    rec(u, h + DAY, { model: "GLM-4-Long", promptTokens: 0, completionTokens: 0, status: 500 });
+    const range = R.lastDays(7, 0, h + DAY);
+    assert.deepEqual(R.usageByModel(u, range), [
+      // TTFT: (100 + 200 + 600) / 3 over the rows that have one, not the mean of hourly means (375)
+      { model: "GLM-4-Flash", requests: 5, tokens: 1887, errors: 2, ttftMs: 300 },
+      { model: "GLM-4-Long", requests: 2, tokens: 10, errors: 2, ttftMs: null },
+    ]);
+    assert.deepEqual(R.dailyUsage(u, range), [
+      { day: "2026-06-03", model: "GLM-4-Flash", tokens: 1887, requests: 5 },
+      { day: "2026-06-03", model: "GLM-4-Long", tokens: 10, requests: 1 },
+      { day: "2026-06-04", model: "GLM-4-Long", tokens: 0, requests: 1 },
+    ]);
+  });
+});
+
+describe("usageByKey", () => {
+  test("chat apart from each API key, with the key's name", () => {
+    const u = newUser();
+    const k1 = createApiKey({ userId: u, name: "laptop" }).row;
+    const k2 = createApiKey({ userId: u, name: "ci" }).row;
+    const t = Date.UTC(2026, 6, 1, 12);
+    for (let i = 0; i < 3; i++) rec(u, t + i * 3_600_000, { source: "api", apiKeyId: k1.id, promptTokens: 10, completionTokens: 10 });
+    rec(u, t, { promptTokens: 1, completionTokens: 1 });
+    rec(u, t + DAY, { promptTokens: 2, completionTokens: 2, model: "GLM-4-Plus" });
+    rec(u, t, { source: "api", apiKeyId: k2.id, promptTokens: 500, completionTokens: 0 });
+    assert.deepEqual(R.usageByKey(u, R.lastDays(7, 0, t + DAY)), [
+      { source: "api", keyId: k1.id, keyName: "laptop", keyPrefix: k1.prefix, requests: 3, tokens: 60 },
+      { source: "chat", keyId: "", keyName: null, keyPrefix: null, requests: 2, tokens: 6 },
+      { source: "api", keyId: k2.id, keyName: "ci", keyPrefix: k2.prefix, requests: 1, tokens: 500 },
+    ]);
+  });
+});
+
+describe("recentRequests", () => {
+  test("newest first, ties by insertion; pages with hasMore", () => {
+    const u = newUser();
+    const key = createApiKey({ userId: u, name: "script" }).row;
+    const t = Date.UTC(2026, 7, 1);
+    for (const [dt, p] of [[3, 3], [1, 1], [5, 5], [3, 33], [2, 2]]) {
+      rec(u, t + dt * MIN, { promptTokens: p, completionTokens: 100, ttftMs: p * 10, durationMs: p * 100 });
+    }
+    rec(u, t + 4 * MIN, { source: "api", apiKeyId: key.id, status: 500, promptTokens: 4, completionTokens: 0, ttftMs: null });
+    const pages = [0, 1, 2, 3].map((p) => R.recentRequests(u, p, 2));
+    assert.deepEqual(pages.map((p) => p.hasMore), [true, true, false, false]);
+    assert.deepEqual(pages.map((p) => p.rows.map((r) => r.tokens)), [[105, 4], [133, 103], [102, 101], []]);
+    assert.deepEqual(pages[0].rows.map(({ id: _, ...r }) => r), [
+      { createdAt: t + 5 * MIN, source: "chat", keyName: null, model: "GLM-4-Flash", tokens: 105, durationMs: 500, ttftMs: 50, status: 200 },
+      { createdAt: t + 4 * MIN, source: "api", keyName: "script", model: "GLM-4-Flash", tokens: 4, durationMs: 900, ttftMs: null, status: 500 },
+    ]);
+    assert.ok(pages[1].rows[0].id > pages[1].rows[1].id, "same createdAt: the later insert first");
+    assert.deepEqual(R.recentRequests(u, 0, 6).hasMore, false);
+    assert.deepEqual(R.recentRequests(u, 0, 5).hasMore, true);
+  });
+});

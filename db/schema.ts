@@ -80,7 +80,14 @@ export const usageHourly = sqliteTable(
   },
   (t) => [
     uniqueIndex("usage_hourly_bucket_idx").on(t.userId, t.hour, t.apiKeyId, t.source, t.model),
-    index("usage_hourly_hour_idx").on(t.hour),
+    // Covering indexes in the order each report groups by, so SQLite aggregates without sorting:
+    // per day (hour order), per model, per key.
+    index("usage_hourly_user_day_idx").on(t.userId, t.hour, t.model, t.requests, t.promptTokens, t.completionTokens),
+    index("usage_hourly_user_model_idx").on(t.userId, t.model, t.hour, t.requests, t.errors, t.promptTokens,
+      t.completionTokens, t.ttftSum, t.ttftCount),
+    index("usage_hourly_user_key_idx").on(t.userId, t.source, t.apiKeyId, t.hour, t.requests, t.promptTokens,
+      t.completionTokens),
+    index("usage_hourly_day_idx").on(t.hour, t.model, t.requests, t.promptTokens, t.completionTokens),
   ],
 );
 

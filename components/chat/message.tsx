@@ -67,7 +67,8 @@ export function MessageView({ message, streaming, ...actions }: { message: ChatU
         </span>
         {meta.status === "stopped" ? <span className="rounded bg-neutral-200 px-1.5 py-0.5 dark:bg-neutral-800">Stopped</span> : null}
       </div>
-      {text ? <Markdown text={text} /> : streaming ? <p className="animate-pulse text-sm text-neutral-500">Thinking…</p> : null}
+      {text ? <Markdown text={text} /> : streaming ? <p className="animate-pulse text-sm text-neutral-500">Thinking…</p>
+        : meta.status === "streaming" ? <p className="text-sm text-neutral-500">This reply was interrupted before any text arrived.</p> : null}
       {meta.status === "error" ? (
         <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700 dark:border-red-900 dark:bg-red-950 dark:text-red-200">
           {meta.error ?? "The reply failed."}

@@ -27,6 +27,12 @@ const local = (offset: number, y: number, mo: number, d: number, h = 0, mi = 0) 
 let users = 0;
 const newUser = () => createUser(`user${++users}@example.com`, null).id;
 
+/** dailyUsage orders by day only: check that, then compare with models in a fixed order within each day. */
+function byDay<T extends { day: string; model: string }>(rows: T[]): T[] {
+  rows.forEach((r, i) => assert.ok(i === 0 || rows[i - 1].day <= r.day, "days ascending"));
+  return [...rows].sort((a, b) => a.day.localeCompare(b.day) || a.model.localeCompare(b.model));
+}
+
 function rec(userId: string, createdAt: number, o: Partial<UsageRow> = {}): void {
   recordUsage({ createdAt, userId, apiKeyId: null, source: "chat", model: "GLM-4-Flash", stream: true, status: 200,
     errorCode: null, promptTokens: 10, completionTokens: 5, ttftMs: null, durationMs: 900, ...o });
@@ -147,7 +153,7 @@ describe("sums", () => {
       { model: "GLM-4-Flash", requests: 5, tokens: 1887, errors: 2, ttftMs: 300 },
       { model: "GLM-4-Long", requests: 2, tokens: 10, errors: 2, ttftMs: null },
     ]);
-    assert.deepEqual(R.dailyUsage(u, range), [
+    assert.deepEqual(byDay(R.dailyUsage(u, range)), [
       { day: "2026-06-03", model: "GLM-4-Flash", tokens: 1887, requests: 5 },
       { day: "2026-06-03", model: "GLM-4-Long", tokens: 10, requests: 1 },
       { day: "2026-06-04", model: "GLM-4-Long", tokens: 0, requests: 1 },

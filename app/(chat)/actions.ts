@@ -5,7 +5,9 @@ import {
   deleteConversation, getConversation, listConversations, renameConversation, searchConversations,
   setConversationModel, setConversationSettings,
 } from "@/db/queries/conversations";
+import { listMessagesPage } from "@/db/queries/messages";
 import { userAction, UserFacingError } from "@/lib/actions";
+import { toUIMessage } from "@/lib/chat/types";
 import { checkSettings, SettingsInput } from "@/lib/chat/settings";
 import { findModel } from "@/lib/models";
 
@@ -49,4 +51,11 @@ export const saveSettingsAction = userAction(z.object({ id: Id, model: z.string(
     }
     if (getConversation(user.id, id) && !setConversationSettings(user.id, id, clean)) throw notFound();
     return clean;
+  });
+
+export const olderMessagesAction = userAction(z.object({ id: Id, beforeId: z.string().min(1).max(64) }),
+  ({ id, beforeId }, user) => {
+    const page = listMessagesPage(user.id, id, 100, beforeId);
+    if (!page) throw notFound();
+    return { messages: page.messages.map(toUIMessage), hasOlder: page.hasOlder };
   });

@@ -3,7 +3,7 @@
 import { useChat } from "@ai-sdk/react";
 import { DefaultChatTransport } from "ai";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { setModelAction } from "@/app/(chat)/actions";
+import { olderMessagesAction, setModelAction } from "@/app/(chat)/actions";
 import type { ConversationSettings } from "@/db/schema";
 import { notifyConversationsChanged } from "@/components/sidebar/events";
 import { ShareDialog } from "@/components/share/share-dialog";
@@ -14,9 +14,10 @@ import { MessageView } from "./message";
 import { ModelPicker } from "./model-picker";
 import { SettingsDialog } from "./settings-dialog";
 
-export function Chat({ id, title, isNew, initialMessages, initialModel, initialSettings }: {
+export function Chat({ id, title, isNew, initialMessages, initialModel, initialSettings, hasOlder = false }: {
   id: string;
   title?: string;
+  hasOlder?: boolean;
   isNew: boolean;
   initialMessages: ChatUIMessage[];
   initialModel: string;
@@ -25,6 +26,7 @@ export function Chat({ id, title, isNew, initialMessages, initialModel, initialS
   const [model, setModel] = useState(initialModel);
   const [settings, setSettings] = useState(initialSettings);
   const [heading, setHeading] = useState(title ?? "New chat");
+  const [older, setOlder] = useState(hasOlder);
   useEffect(() => {
     if (title) setHeading(title);
   }, [title]);
@@ -78,10 +80,12 @@ export function Chat({ id, title, isNew, initialMessages, initialModel, initialS
   }, [status]);
 
   const bottom = useRef<HTMLDivElement>(null);
+  const last = messages.at(-1);
   useEffect(() => {
-    // Braces matter: Chromium's scrollIntoView now returns a promise, which React would take for a cleanup.
+    // Follows the newest message only (not older ones loaded above). Braces matter: Chromium's
+    // scrollIntoView now returns a promise, which React would take for a cleanup function.
     void bottom.current?.scrollIntoView({ block: "end" });
-  }, [messages]);
+  }, [last]);
 
   function send(text: string) {
     // The conversation's address appears with its first message.
@@ -90,6 +94,15 @@ export function Chat({ id, title, isNew, initialMessages, initialModel, initialS
       setHeading(titleFrom(text));
     }
     void sendMessage({ text });
+  }
+
+  async function loadOlder() {
+    const first = messages[0];
+    if (!first) return;
+    const r = await olderMessagesAction({ id, beforeId: first.id });
+    if (!r.ok) return;
+    setMessages((list) => [...(r.data.messages as ChatUIMessage[]), ...list]);
+    setOlder(r.data.hasOlder);
   }
 
   function chooseModel(next: string) {
@@ -110,6 +123,13 @@ export function Chat({ id, title, isNew, initialMessages, initialModel, initialS
       </header>
       <div className="min-h-0 flex-1 overflow-y-auto" aria-live="polite" aria-busy={busy}>
         <div className="mx-auto flex max-w-3xl flex-col gap-6 px-4 py-6">
+          {older ? (
+            <div className="text-center">
+              <button type="button" onClick={() => void loadOlder()} className="text-sm text-neutral-500 underline">
+                Load earlier messages
+              </button>
+            </div>
+          ) : null}
           {messages.length === 0 ? (
             <div className="py-16 text-center text-neutral-500">
               <p className="text-lg font-medium text-neutral-700 dark:text-neutral-300">What can GLM-4 help with?</p>

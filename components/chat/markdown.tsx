@@ -2,20 +2,23 @@
 
 import { memo } from "react";
 import ReactMarkdown from "react-markdown";
-import rehypeHighlight from "rehype-highlight";
 import remarkGfm from "remark-gfm";
 import { CopyButton } from "./copy-button";
+import { rehypeSharedHighlight } from "./highlight";
 
 /**
  * Markdown as people expect from a chat (GFM tables and lists, highlighted code with a copy button).
  * Raw HTML is never interpreted: react-markdown shows it as text unless rehype-raw is added, and it is not.
  */
+const PLUGINS = [rehypeSharedHighlight];
+const REMARK = [remarkGfm];
+
 export const Markdown = memo(function Markdown({ text }: { text: string }) {
   return (
     <div className="prose-chat">
       <ReactMarkdown
-        remarkPlugins={[remarkGfm]}
-        rehypePlugins={[[rehypeHighlight, { detect: false }]]}
+        remarkPlugins={REMARK}
+        rehypePlugins={PLUGINS}
         components={{
           pre({ children, node }) {
             const code = node?.children?.[0];

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, lt, sql } from "drizzle-orm";
 import { getDb, type Db } from "@/db";
 import { conversations, messages, users, type Message, type MessageStatus } from "@/db/schema";
 
@@ -12,6 +12,27 @@ export function listMessages(userId: string, conversationId: string): Message[] 
   if (!owned) return undefined;
   return db.select().from(messages).where(eq(messages.conversationId, conversationId))
     .orderBy(asc(messages.seq)).all();
+}
+
+/**
+ * The newest `limit` messages of the conversation, or those just before `beforeId`, oldest first; undefined
+ * when the conversation is not this user's. Long conversations open with the latest page only.
+ */
+export function listMessagesPage(userId: string, conversationId: string, limit: number, beforeId?: string):
+  { messages: Message[]; hasOlder: boolean } | undefined {
+  const db = getDb();
+  const owned = db.select({ id: conversations.id }).from(conversations)
+    .where(and(eq(conversations.userId, userId), eq(conversations.id, conversationId))).get();
+  if (!owned) return undefined;
+  const before = beforeId
+    ? db.select({ seq: messages.seq }).from(messages)
+      .where(and(eq(messages.conversationId, conversationId), eq(messages.id, beforeId))).get()?.seq
+    : undefined;
+  if (beforeId && before === undefined) return { messages: [], hasOlder: false };
+  const rows = db.select().from(messages)
+    .where(and(eq(messages.conversationId, conversationId), before === undefined ? undefined : lt(messages.seq, before)))
+    .orderBy(desc(messages.seq)).limit(limit + 1).all();
+  return { messages: rows.slice(0, limit).reverse(), hasOlder: rows.length > limit };
 }
 
 export interface TurnInput {

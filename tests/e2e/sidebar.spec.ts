@@ -74,3 +74,23 @@ test("the sidebar pages through many conversations", async ({ page, request }) =
   await expect(links).toHaveCount(55);
   await expect(chat.sidebarLink("Bulk conversation 0", )).toBeVisible();
 });
+
+test("a long conversation opens on its latest messages and loads earlier ones on demand", async ({ page }) => {
+  const chat = new ChatPage(page);
+  const id = `long-${Date.now()}`;
+  for (let i = 0; i < 31; i++) {
+    const res = await page.request.post("/api/chat", { data: { id, trigger: "submit-message", model: "GLM-4-Flash",
+      message: { id: `${id}-m${i}`, role: "user", parts: [{ type: "text", text: `Turn ${i}` }] } } });
+    expect(res.status()).toBe(200);
+    await res.body();
+  }
+  await page.goto(`/chat/${id}`);
+  await expect(chat.userMessages).toHaveCount(30);
+  await expect(chat.userMessages.first()).toHaveText(/^Turn 1$/m);
+  await page.getByRole("button", { name: "Load earlier messages" }).click();
+  await expect(chat.userMessages).toHaveCount(31);
+  await expect(chat.userMessages.first()).toContainText("Turn 0");
+  await expect(page.getByRole("button", { name: "Load earlier messages" })).toHaveCount(0);
+  await chat.send("and one more");
+  await expect(chat.lastReply()).toContainText("and one more");
+});

@@ -579,7 +579,8 @@ interface RenderDiagnosis {
   appMarkdownMs: number;
   /** The same through react-markdown + remark-gfm only (no rehype-highlight), CPU ms. */
   noHighlightMs: number;
-  /** Calling rehype-highlight's attacher once per assistant message, as a fresh processor per message does, CPU ms. */
+  /** Building a highlight.js highlighter once per assistant message, as rehype-highlight did before the app
+   * switched to one shared highlighter (components/chat/highlight.ts), CPU ms. */
   highlightSetupMs: number;
   /** The app's <Markdown> for the assistant messages among the newest 50 messages, CPU ms. */
   newest50Ms: number;
@@ -592,7 +593,7 @@ async function diagnoseRender(texts: { role: string; content: string }[]): Promi
   const { Markdown } = await import("@/components/chat/markdown");
   const ReactMarkdown = (await import("react-markdown")).default;
   const remarkGfm = (await import("remark-gfm")).default;
-  const rehypeHighlight = (await import("rehype-highlight")).default;
+  const { common, createLowlight } = await import("lowlight");
   const assistant = texts.filter((m) => m.role === "assistant").map((m) => m.content);
   const newest = texts.slice(-50).filter((m) => m.role === "assistant").map((m) => m.content);
   const cpu = (fn: () => unknown, runs = 1) => {
@@ -610,7 +611,7 @@ async function diagnoseRender(texts: { role: string; content: string }[]): Promi
     noHighlightMs: cpu(() => renderToString(createElement("div", null,
       assistant.map((text, i) => createElement(ReactMarkdown, { key: i, remarkPlugins: [remarkGfm] }, text))))),
     highlightSetupMs: cpu(() => {
-      for (let i = 0; i < assistant.length; i++) rehypeHighlight({ detect: false });
+      for (let i = 0; i < assistant.length; i++) createLowlight(common);
     }),
     newest50Ms: cpu(() => render(newest), 5),
   };

@@ -139,7 +139,11 @@ export const messages = sqliteTable(
     error: text("error"),
     createdAt: integer("created_at").notNull().default(now),
   },
-  (t) => [index("messages_conversation_idx").on(t.conversationId, t.seq)],
+  (t) => [
+    index("messages_conversation_idx").on(t.conversationId, t.seq),
+    // Search maps full-text hits (message seq) to conversations without reading the message rows.
+    index("messages_seq_conversation_idx").on(t.seq, t.conversationId),
+  ],
 );
 
 export type Conversation = typeof conversations.$inferSelect;

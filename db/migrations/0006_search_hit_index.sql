@@ -1,0 +1,1 @@
+CREATE INDEX `messages_seq_conversation_idx` ON `messages` (`seq`,`conversation_id`);

@@ -28,6 +28,12 @@ export function getDb(): Db {
   return (holder.__glmDb ??= openDatabase(config().dbFile)).db;
 }
 
+/** The raw better-sqlite3 connection, for the few hot statements prepared once (usage, key lookup). */
+export function getSqlite(): Database.Database {
+  getDb();
+  return holder.__glmDb!.sqlite;
+}
+
 /** True when the database answers a trivial query. */
 export function databaseHealthy(): boolean {
   try {

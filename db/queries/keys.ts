@@ -1,5 +1,5 @@
 import { and, desc, eq, isNull, or, sql } from "drizzle-orm";
-import { getDb } from "@/db";
+import { getDb, getSqlite } from "@/db";
 import { apiKeys, users, type ApiKey } from "@/db/schema";
 
 export interface NewKeyRow {
@@ -15,12 +15,22 @@ export function insertKey(row: NewKeyRow): ApiKey {
   return getDb().insert(apiKeys).values(row).returning().get();
 }
 
-/** The key with this hash if it may be used now: not revoked, not expired. */
-export function findUsableKeyByHash(hash: string, now: number): ApiKey | undefined {
-  return getDb().select().from(apiKeys)
-    .where(and(eq(apiKeys.hash, hash), isNull(apiKeys.revokedAt),
-      or(isNull(apiKeys.expiresAt), sql`${apiKeys.expiresAt} > ${now}`)))
-    .get();
+type KeyAuthRow = Pick<ApiKey, "id" | "userId" | "hash">;
+const lookups = new WeakMap<object, (hash: string, now: number) => KeyAuthRow | undefined>();
+
+/**
+ * The key with this hash if it may be used now: not revoked, not expired. Runs on every `/v1` request,
+ * so the statement is prepared once per connection.
+ */
+export function findUsableKeyByHash(hash: string, now: number): KeyAuthRow | undefined {
+  const sqlite = getSqlite();
+  let lookup = lookups.get(sqlite);
+  if (!lookup) {
+    const stmt = sqlite.prepare(`select id, user_id as userId, hash from api_keys
+      where hash = ? and revoked_at is null and (expires_at is null or expires_at > ?)`);
+    lookups.set(sqlite, (lookup = (h, n) => stmt.get(h, n) as KeyAuthRow | undefined));
+  }
+  return lookup(hash, now);
 }
 
 export type KeyListing = Omit<ApiKey, "hash"> & { ownerEmail: string };

@@ -28,7 +28,7 @@ export function createApiKey(input: { userId: string; name: string; expiresAt?: 
  * The key's row if the bearer token is a usable key. The lookup is by SHA-256 (an index hit), then the
  * stored and computed digests are compared in constant time.
  */
-export function verifyApiKey(token: string, now = Date.now()): ApiKey | undefined {
+export function verifyApiKey(token: string, now = Date.now()): Pick<ApiKey, "id" | "userId"> | undefined {
   if (!token.startsWith(KEY_PREFIX) || token.length > 200) return undefined;
   const digest = hashKey(token);
   const row = findUsableKeyByHash(digest, now);

@@ -3,8 +3,8 @@ import { recordUsage } from "@/db/queries/usage";
 import { asGatewayError, GatewayError } from "./errors";
 import { enforceRateLimits } from "./rate-limit";
 import { toUpstreamBody, validateRequest, type ValidRequest } from "./request";
-import { errorFrame, StreamTranslator, translateCompletion, type ReplySummary } from "./translate";
-import { ClientAborted, openUpstream, readUpstreamJson, upstreamEvents, type UpstreamCall } from "./upstream";
+import { errorFrame, StreamTranslator, translateCompletion, type ReplySummary, type UpstreamPayload } from "./translate";
+import { ClientAborted, openUpstream, readUpstreamJson, upstreamEventBatches, type UpstreamCall } from "./upstream";
 
 /** Who is asking, through which door. Every request is accounted to them. */
 export interface Caller {
@@ -105,29 +105,34 @@ type Settle = (status: number, summary: ReplySummary, ttftMs: number | null, err
 async function streamCompletion(req: ValidRequest, call: UpstreamCall, started: number, settle: Settle,
   fail: (err: unknown, summary?: ReplySummary | null) => never): Promise<Response> {
   const translator = new StreamTranslator(req.model.id, req.includeUsage);
-  const events = upstreamEvents(call);
+  const batches = upstreamEventBatches(call);
   let ttft: number | null = null;
-  const note = () => {
+  /** Frames for one batch of upstream events: one write per upstream read. */
+  const translate = (batch: UpstreamPayload[]) => {
+    let out = "";
+    for (const event of batch) out += translator.push(event);
     if (ttft === null && translator.producedOutput) ttft = Date.now() - started;
+    return out;
   };
 
   let head = "";
   let finished = false;
   try {
-    const first = await events.next();
-    if (first.done) head = translator.end(promptEstimate(req));
-    else head = translator.push(first.value);
+    const first = await batches.next();
     finished = !!first.done;
-    note();
+    head = first.done ? translator.end(promptEstimate(req)) : translate(first.value);
   } catch (err) {
-    await events.return(undefined).catch(() => {});
+    await batches.return(undefined).catch(() => {});
     return fail(err, translator.summary);
   }
 
   const encoder = new TextEncoder();
   const keepAliveMs = config().keepAliveMs;
   let settled = false;
+  let keepAlive: NodeJS.Timeout | undefined;
+  let lastWrite = Date.now();
   const settleOnce: Settle = (...args) => {
+    clearInterval(keepAlive);
     if (settled) return;
     settled = true;
     settle(...args);
@@ -137,23 +142,32 @@ async function streamCompletion(req: ValidRequest, call: UpstreamCall, started: 
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
       if (head) controller.enqueue(encoder.encode(head));
-      if (finished) controller.close();
+      if (finished) return controller.close();
+      // One timer per stream: a `: ping` comment whenever the upstream has been silent for a while.
+      keepAlive = setInterval(() => {
+        if (Date.now() - lastWrite < keepAliveMs) return;
+        lastWrite = Date.now();
+        try {
+          controller.enqueue(encoder.encode(": ping\n\n"));
+        } catch {
+          clearInterval(keepAlive);
+        }
+      }, Math.max(50, Math.floor(keepAliveMs / 2)));
     },
     async pull(controller) {
-      const ping = setInterval(() => controller.enqueue(encoder.encode(": ping\n\n")), keepAliveMs);
       try {
-        // Forward as soon as something is ready: one pull per upstream event, no batching or buffering.
+        // Forward as soon as something is ready: one pull per upstream read, no batching beyond it.
         for (;;) {
-          const next = await events.next();
+          const next = await batches.next();
           if (next.done) {
             controller.enqueue(encoder.encode(translator.end(promptEstimate(req))));
             controller.close();
             settleOnce(200, translator.summary, ttft);
             return;
           }
-          const out = translator.push(next.value);
-          note();
+          const out = translate(next.value);
           if (out) {
+            lastWrite = Date.now();
             controller.enqueue(encoder.encode(out));
             return;
           }
@@ -161,21 +175,21 @@ async function streamCompletion(req: ValidRequest, call: UpstreamCall, started: 
       } catch (err) {
         if (err instanceof ClientAborted) {
           settleOnce(STATUS_CLIENT_CLOSED, translator.summary, ttft);
-          controller.error(err);
+          try {
+            controller.error(err);
+          } catch {}
           return;
         }
         const e = asGatewayError(err);
         controller.enqueue(encoder.encode(errorFrame(e)));
         controller.close();
         settleOnce(e.status, translator.summary, ttft, e);
-      } finally {
-        clearInterval(ping);
       }
     },
     async cancel() {
       call.abort(new ClientAborted());
       settleOnce(STATUS_CLIENT_CLOSED, translator.summary, ttft);
-      await events.return(undefined).catch(() => {});
+      await batches.return(undefined).catch(() => {});
     },
   }, { highWaterMark: 0 });
 

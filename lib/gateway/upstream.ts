@@ -92,15 +92,17 @@ export async function readUpstreamJson(call: UpstreamCall): Promise<UpstreamPayl
 }
 
 /**
- * Upstream SSE events as parsed JSON, until `[DONE]` or the end of the body. Tolerates `\r\n`, multi-line
- * `data:` fields and chunks split anywhere (eventsource-parser); a silence longer than the first-byte
- * timeout, a cut connection, or a data line that is not JSON ends it with a GatewayError.
+ * Upstream SSE events as parsed JSON, in batches: every event that one network read completed, so the
+ * gateway answers each read with one write. Ends at `[DONE]` or the end of the body. Tolerates `\r\n`,
+ * multi-line `data:` fields and chunks split anywhere (eventsource-parser); a silence longer than the
+ * first-byte timeout, a cut connection, or a data line that is not JSON ends it with a GatewayError.
  */
-export async function* upstreamEvents(call: UpstreamCall): AsyncGenerator<UpstreamPayload> {
+export async function* upstreamEventBatches(call: UpstreamCall): AsyncGenerator<UpstreamPayload[]> {
   const body = call.response.body;
   if (!body) throw upstreamError("The upstream sent an empty stream.");
-  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
-  const pending: string[] = [];
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let pending: string[] = [];
   let done = false;
   const parser = createParser({
     onEvent: (event) => {
@@ -112,28 +114,38 @@ export async function* upstreamEvents(call: UpstreamCall): AsyncGenerator<Upstre
   try {
     while (!done) {
       dog.reset();
-      let chunk: ReadableStreamReadResult<string>;
+      let chunk: ReadableStreamReadResult<Uint8Array>;
       try {
         chunk = await reader.read();
       } catch (err) {
         throw abortReason(call.signal, err, "The upstream connection broke mid-stream.");
       }
       if (chunk.done) break;
-      parser.feed(chunk.value);
-      while (pending.length) {
-        const data = pending.shift()!;
-        let payload: UpstreamPayload;
+      parser.feed(decoder.decode(chunk.value, { stream: true }));
+      if (!pending.length) continue;
+      const batch: UpstreamPayload[] = [];
+      let unreadable = false;
+      for (const data of pending) {
         try {
-          payload = JSON.parse(data) as UpstreamPayload;
+          batch.push(JSON.parse(data) as UpstreamPayload);
         } catch {
-          throw upstreamError("The upstream sent an unreadable stream event.");
+          unreadable = true;
+          break;
         }
-        yield payload;
       }
+      pending = [];
+      // What arrived intact before an unreadable event still goes to the client, then the error.
+      if (batch.length) yield batch;
+      if (unreadable) throw upstreamError("The upstream sent an unreadable stream event.");
     }
   } finally {
     dog.stop();
     if (!done) call.abort();
     reader.cancel().catch(() => {});
   }
+}
+
+/** The same events one at a time. */
+export async function* upstreamEvents(call: UpstreamCall): AsyncGenerator<UpstreamPayload> {
+  for await (const batch of upstreamEventBatches(call)) yield* batch;
 }

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import OpenAI from "openai";
-import { client, createKey, keysCli, post, standinLog, tag } from "./helpers";
+import { client, createKey, keysCli, keysCliAsync, post, standinLog, tag } from "./helpers";
 
 let key: string;
 before(() => {
@@ -96,11 +96,11 @@ describe("API keys", () => {
     await assert.rejects(client("sk-glm-wrongwrongwrongwrongwrongwrong12").models.list(),
       (err: unknown) => err instanceof OpenAI.AuthenticationError && err.status === 401);
 
-    const doomed = createKey("to-revoke");
+    const doomed = (await keysCliAsync("create", "--name", "to-revoke")).trim().split("\n").pop()!;
     const ok = await client(doomed).chat.completions.create({ model: "GLM-4-Flash", messages: [{ role: "user", content: tag() }] });
     assert.equal(ok.choices[0].finish_reason, "stop");
-    const id = keysCli("list").split("\n").find((l) => l.includes("\tto-revoke\t"))!.split("\t")[0];
-    assert.match(keysCli("revoke", id), /Revoked key "to-revoke"/);
+    const id = (await keysCliAsync("list")).split("\n").find((l) => l.includes("\tto-revoke\t"))!.split("\t")[0];
+    assert.match(await keysCliAsync("revoke", id), /Revoked key "to-revoke"/);
     await assert.rejects(client(doomed).chat.completions.create({ model: "GLM-4-Flash", messages: [{ role: "user", content: "x" }] }),
       (err: unknown) => err instanceof OpenAI.AuthenticationError);
   });

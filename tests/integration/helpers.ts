@@ -1,5 +1,6 @@
 import Database from "better-sqlite3";
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
+import { promisify } from "node:util";
 import OpenAI from "openai";
 import type { LoggedRequest } from "../upstream/server";
 
@@ -18,6 +19,16 @@ export function createKey(name: string, email?: string): string {
   const out = execFileSync("node_modules/.bin/tsx", ["scripts/keys.ts", "create", "--name", name,
     ...(email ? ["--email", email] : [])], { env: process.env, encoding: "utf8" });
   return out.trim().split("\n").pop()!;
+}
+
+/**
+ * The CLI without blocking the event loop: a blocked loop keeps the HTTP client from noticing that the
+ * server closed an idle keep-alive socket, and its next request would go into a dead socket.
+ */
+export async function keysCliAsync(...args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)("node_modules/.bin/tsx", ["scripts/keys.ts", ...args],
+    { env: process.env, encoding: "utf8" });
+  return stdout;
 }
 
 export function keysCli(...args: string[]): string {

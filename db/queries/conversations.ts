@@ -1,5 +1,5 @@
-import { and, desc, eq, lt, or, sql } from "drizzle-orm";
-import { getDb } from "@/db";
+import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
+import { getDb, getSqlite } from "@/db";
 import { conversations, messages, type Conversation, type ConversationSettings } from "@/db/schema";
 
 /** Every query takes the owner and puts it in the WHERE: a row of another user is simply not found. */
@@ -49,8 +49,10 @@ export function listConversations(userId: string, limit: number, cursor?: string
 }
 
 /**
- * Conversations whose title or any message contains `query`. Three or more characters use the trigram
- * FTS5 indexes; shorter queries (common in Chinese and Japanese) fall back to a scan of the user's rows.
+ * Conversations whose title or any message contains `query`, most recently updated first. Three or more
+ * characters use the trigram FTS5 indexes: message hits are read newest first and the scan stops once
+ * `limit` of the user's conversations are found, so a common word costs the same as a rare one. Shorter
+ * queries (common in Chinese and Japanese) fall back to a scan of the user's own rows.
  */
 export function searchConversations(userId: string, query: string, limit: number): ConversationListItem[] {
   const q = query.trim();
@@ -58,11 +60,20 @@ export function searchConversations(userId: string, query: string, limit: number
   const db = getDb();
   if ([...q].length >= 3) {
     const phrase = `"${q.replace(/"/g, '""')}"`;
-    const titleHits = sql`${conversations.seq} in (select rowid from conversations_fts where conversations_fts match ${phrase})`;
-    const messageHits = sql`${conversations.id} in (select ${messages.conversationId} from ${messages}
-      where ${messages.seq} in (select rowid from messages_fts where messages_fts match ${phrase}))`;
+    const ids = new Set<string>(db.select({ id: conversations.id }).from(conversations)
+      .where(and(eq(conversations.userId, userId),
+        sql`${conversations.seq} in (select rowid from conversations_fts where conversations_fts match ${phrase})`))
+      .all().map((r) => r.id));
+    const hits = getSqlite().prepare(`select m.conversation_id as id, c.user_id as owner
+      from messages_fts f join messages m on m.seq = f.rowid join conversations c on c.id = m.conversation_id
+      where messages_fts match ? order by f.rowid desc`);
+    for (const hit of hits.iterate(phrase) as Iterable<{ id: string; owner: string }>) {
+      if (ids.size >= limit * 2) break;
+      if (hit.owner === userId) ids.add(hit.id);
+    }
+    if (!ids.size) return [];
     return db.select(listColumns).from(conversations)
-      .where(and(eq(conversations.userId, userId), or(titleHits, messageHits)))
+      .where(and(eq(conversations.userId, userId), inArray(conversations.id, [...ids])))
       .orderBy(desc(conversations.updatedAt)).limit(limit).all().map(({ seq: _seq, ...item }) => item);
   }
   const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

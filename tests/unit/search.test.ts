@@ -1,0 +1,55 @@
+/** Conversation search against a real in-memory SQLite with the FTS5 trigram indexes. */
+import assert from "node:assert/strict";
+import { before, describe, test } from "node:test";
+
+process.env.DATABASE_URL = ":memory:";
+process.env.AUTH_SECRET = "test";
+
+let C: typeof import("@/db/queries/conversations");
+let M: typeof import("@/db/queries/messages");
+let alice = "";
+let bob = "";
+
+before(async () => {
+  C = await import("@/db/queries/conversations");
+  M = await import("@/db/queries/messages");
+  const { createUser } = await import("@/db/queries/users");
+  alice = createUser("alice@example.com", null).id;
+  bob = createUser("bob@example.com", null).id;
+  const add = (userId: string, id: string, title: string, text: string) => {
+    C.createConversation({ id, userId, title, model: "GLM-4-Air" });
+    M.startTurn({ userId, conversationId: id, model: "GLM-4-Air", user: { id: `${id}-u`, content: text }, assistantId: `${id}-a` });
+    M.finishReply(`${id}-a`, `Reply about ${text}`, "complete");
+  };
+  add(alice, "a1", "Kyoto trip", "京都の紅葉を見に行きたい");
+  add(alice, "a2", "Databases", "How do database indexes work?");
+  for (let i = 0; i < 60; i++) add(alice, `bulk${i}`, `Note ${i}`, `the common database word ${i}`);
+  add(bob, "b1", "Bob's database", "my secret database plan");
+});
+
+describe("searchConversations", () => {
+  test("finds message text and titles, only among the user's own conversations", () => {
+    const ids = C.searchConversations(alice, "紅葉を", 50).map((c) => c.id);
+    assert.deepEqual(ids, ["a1"]);
+    assert.deepEqual(C.searchConversations(alice, "kyoto", 50).map((c) => c.id), ["a1"]);
+    assert.ok(!C.searchConversations(alice, "secret database", 50).length);
+    assert.deepEqual(C.searchConversations(bob, "database", 50).map((c) => c.id), ["b1"]);
+  });
+
+  test("a common word returns at most `limit`, newest first", () => {
+    const found = C.searchConversations(alice, "database", 20);
+    assert.equal(found.length, 20);
+    const times = found.map((c) => c.updatedAt);
+    assert.deepEqual(times, [...times].sort((x, y) => y - x));
+  });
+
+  test("two-character queries (CJK) use the fallback scan", () => {
+    assert.deepEqual(C.searchConversations(alice, "紅葉", 50).map((c) => c.id), ["a1"]);
+    assert.deepEqual(C.searchConversations(alice, "京", 50).map((c) => c.id), ["a1"]);
+  });
+
+  test("quotes and wildcards in the query are taken literally", () => {
+    assert.deepEqual(C.searchConversations(alice, '"database" OR *', 50), []);
+    assert.deepEqual(C.searchConversations(alice, "100%", 50), []);
+  });
+});

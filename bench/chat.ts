@@ -36,6 +36,7 @@ import type Database from "better-sqlite3";
 import {
   assistantMessage, markdownTable, pickTopic, rng, topicLang, userMessage, type Lang, type Rng,
 } from "./corpus";
+import { machineTicks } from "./support";
 
 const ROOT = path.resolve(__dirname, "..");
 const DIST = ".next-chatbench";
@@ -110,13 +111,6 @@ function measureSync<T>(fn: () => T, opts: { warm?: number; reps?: number; minRe
 
 // ---------------------------------------------------------------- machine load (/proc, clock ticks)
 
-/** The machine's busy and total ticks over all CPUs (first line of /proc/stat). */
-function machineTicks(): { busy: number; total: number } {
-  const f = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1, 9).map(Number);
-  const [user, nice, system, idle, iowait, irq, softirq, steal] = f;
-  const busy = user + nice + system + irq + softirq + steal;
-  return { busy, total: busy + idle + iowait };
-}
 
 /** utime + stime (+ waited-for children) of this process and its descendants, in clock ticks. */
 function ownTicks(): number {

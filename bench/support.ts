@@ -1,4 +1,4 @@
-/** Small helpers for the gateway benchmark: child processes, ports, /proc RSS, percentiles. */
+/** Small helpers for the benchmarks: child processes, ports, /proc RSS and CPU ticks, percentiles. */
 import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import http from "node:http";

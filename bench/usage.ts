@@ -23,6 +23,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import type Database from "better-sqlite3";
 import { rng } from "./corpus";
+import { machineTicks } from "./support";
 
 const ROOT = path.resolve(__dirname, "..");
 const args = process.argv.slice(2);
@@ -73,12 +74,6 @@ function measure<T>(fn: () => T, { warm = 20, reps = 300, minReps = 40, budgetMs
   return { wall: stats(wall), cpu: stats(cpu), result: last };
 }
 
-function machineTicks(): { busy: number; total: number } {
-  const f = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1, 9).map(Number);
-  const [user, nice, system, idle, iowait, irq, softirq, steal] = f;
-  const busy = user + nice + system + irq + softirq + steal;
-  return { busy, total: busy + idle + iowait };
-}
 function ownTicks(): number {
   const rest = readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ");
   return Number(rest[11]) + Number(rest[12]);

@@ -1,7 +1,7 @@
 "use server";
 
 import { z } from "zod";
-import { createShare, deleteShare, getShareOfConversation, listShares, updateShare } from "@/db/queries/shares";
+import { createShare, deleteShare, getShareOfConversation, updateShare } from "@/db/queries/shares";
 import { userAction, UserFacingError } from "@/lib/actions";
 
 const Id = z.string().min(1).max(64);
@@ -26,5 +26,3 @@ export const stopSharingAction = userAction(z.object({ shareId: Id }), ({ shareI
   if (!deleteShare(user.id, shareId)) throw new UserFacingError("This link is not shared (any more).");
   return { shareId };
 });
-
-export const listSharesAction = userAction(z.object({}), (_input, user) => listShares(user.id));

@@ -4,6 +4,7 @@ import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { config } from "@/lib/config";
+import { cjkGrams } from "@/lib/search/cjk";
 import * as schema from "./schema";
 
 export type Db = BetterSQLite3Database<typeof schema>;
@@ -16,6 +17,9 @@ export function openDatabase(file: string): { db: Db; sqlite: Database.Database 
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("synchronous = NORMAL");
+  // Used by the CJK search index's triggers (db/migrations/0007_cjk_search.sql): every connection that
+  // writes messages opens through here.
+  sqlite.function("cjk_grams", { deterministic: true }, (text: unknown) => cjkGrams(String(text ?? "")));
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: path.join(process.cwd(), "db/migrations") });
   return { db, sqlite };

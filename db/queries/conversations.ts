@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import { getDb, getSqlite } from "@/db";
 import { conversations, messages, type Conversation, type ConversationSettings } from "@/db/schema";
+import { isCjkQuery } from "@/lib/search/cjk";
 
 /** Every query takes the owner and puts it in the WHERE: a row of another user is simply not found. */
 
@@ -50,39 +51,43 @@ export function listConversations(userId: string, limit: number, cursor?: string
 
 /**
  * Conversations whose title or any message contains `query`, most recently updated first. Three or more
- * characters use the trigram FTS5 indexes: message hits are read newest first and the scan stops once
- * `limit` of the user's conversations are found, so a common word costs the same as a rare one. Shorter
- * queries (common in Chinese and Japanese) fall back to a scan of the user's own rows.
+ * characters use the trigram FTS5 index; one or two CJK characters (common in Chinese and Japanese) use the
+ * character/pair index. Message hits are read newest first and the scan stops once enough of the user's
+ * conversations are found, so a common word costs the same as a rare one. Other short queries fall back to
+ * a scan of the user's own rows.
  */
 export function searchConversations(userId: string, query: string, limit: number): ConversationListItem[] {
   const q = query.trim();
   if (!q) return [];
   const db = getDb();
-  if ([...q].length >= 3) {
-    const phrase = `"${q.replace(/"/g, '""')}"`;
-    const ids = new Set<string>(db.select({ id: conversations.id }).from(conversations)
-      .where(and(eq(conversations.userId, userId),
-        sql`${conversations.seq} in (select rowid from conversations_fts where conversations_fts match ${phrase})`))
-      .all().map((r) => r.id));
-    const hits = getSqlite().prepare(`select m.conversation_id as id, c.user_id as owner
-      from messages_fts f join messages m on m.seq = f.rowid join conversations c on c.id = m.conversation_id
-      where messages_fts match ? order by f.rowid desc`);
-    for (const hit of hits.iterate(phrase) as Iterable<{ id: string; owner: string }>) {
-      if (ids.size >= limit * 2) break;
-      if (hit.owner === userId) ids.add(hit.id);
-    }
-    if (!ids.size) return [];
+  const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const trigram = [...q].length >= 3;
+  if (!trigram && !isCjkQuery(q)) {
     return db.select(listColumns).from(conversations)
-      .where(and(eq(conversations.userId, userId), inArray(conversations.id, [...ids])))
+      .where(and(eq(conversations.userId, userId), or(
+        sql`${conversations.title} like ${like} escape '\\'`,
+        sql`exists (select 1 from ${messages} where ${messages.conversationId} = ${conversations.id}
+          and ${messages.content} like ${like} escape '\\')`,
+      )))
       .orderBy(desc(conversations.updatedAt)).limit(limit).all().map(({ seq: _seq, ...item }) => item);
   }
-  const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const phrase = `"${q.replace(/"/g, '""')}"`;
+  const titleHits = trigram
+    ? sql`${conversations.seq} in (select rowid from conversations_fts where conversations_fts match ${phrase})`
+    : sql`${conversations.title} like ${like} escape '\\'`;
+  const ids = new Set<string>(db.select({ id: conversations.id }).from(conversations)
+    .where(and(eq(conversations.userId, userId), titleHits)).all().map((r) => r.id));
+  const index = trigram ? "messages_fts" : "messages_cjk";
+  const hits = getSqlite().prepare(`select m.conversation_id as id, c.user_id as owner
+    from ${index} f join messages m on m.seq = f.rowid join conversations c on c.id = m.conversation_id
+    where ${index} match ? order by f.rowid desc`);
+  for (const hit of hits.iterate(phrase) as Iterable<{ id: string; owner: string }>) {
+    if (ids.size >= limit * 2) break;
+    if (hit.owner === userId) ids.add(hit.id);
+  }
+  if (!ids.size) return [];
   return db.select(listColumns).from(conversations)
-    .where(and(eq(conversations.userId, userId), or(
-      sql`${conversations.title} like ${like} escape '\\'`,
-      sql`exists (select 1 from ${messages} where ${messages.conversationId} = ${conversations.id}
-        and ${messages.content} like ${like} escape '\\')`,
-    )))
+    .where(and(eq(conversations.userId, userId), inArray(conversations.id, [...ids])))
     .orderBy(desc(conversations.updatedAt)).limit(limit).all().map(({ seq: _seq, ...item }) => item);
 }
 

@@ -53,3 +53,21 @@ describe("searchConversations", () => {
     assert.deepEqual(C.searchConversations(alice, "100%", 50), []);
   });
 });
+
+describe("short CJK queries use the character index", () => {
+  test("one and two characters, Chinese and Japanese, including a pair across the end of a run", async () => {
+    const { cjkGrams } = await import("@/lib/search/cjk");
+    assert.equal(cjkGrams("量子计算 and 東京"), "量 量子 子 子计 计 计算 算 東 東京 京");
+    assert.deepEqual(C.searchConversations(alice, "紅葉", 50).map((c) => c.id), ["a1"]);
+    assert.deepEqual(C.searchConversations(alice, "葉", 50).map((c) => c.id), ["a1"]);
+    assert.deepEqual(C.searchConversations(alice, "見に", 50).map((c) => c.id), ["a1"]);
+    assert.deepEqual(C.searchConversations(bob, "紅葉", 50), []);
+  });
+
+  test("an edited message is found by its new text only", () => {
+    M.startTurn({ userId: alice, conversationId: "a2", model: "GLM-4-Air", user: { id: "a2-u", content: "量子の話" },
+      assistantId: "a2-a2" });
+    assert.deepEqual(C.searchConversations(alice, "量子", 50).map((c) => c.id), ["a2"]);
+    assert.ok(!C.searchConversations(alice, "database indexes", 50).some((c) => c.id === "a2"));
+  });
+});

@@ -39,7 +39,58 @@ export interface DailyRow {
   requests: number;
 }
 
+const HOUR = 3_600_000;
 const scopeSql = (scope: Scope) => (scope ? sql`user_id = ${scope} and` : sql``);
+
+/**
+ * Roll-up buckets are UTC hours. With a whole-hour offset every local day is made of whole buckets. With a
+ * :30 or :45 offset (India, Nepal, Adelaide…) the bucket holding each local midnight is split between two
+ * days, so those few hours are read from the ledger itself and the rest from the roll-up.
+ */
+function split(range: ReportRange) {
+  const aligned = (range.offsetMinutes * 60_000) % HOUR === 0;
+  const whole = aligned
+    ? { from: range.from, to: range.to }
+    : { from: Math.ceil(range.from / HOUR) * HOUR, to: Math.floor(range.to / HOUR) * HOUR };
+  const raw: [number, number][] = [];
+  if (!aligned) {
+    for (let midnight = range.from; midnight <= range.to; midnight += DAY) {
+      const start = Math.floor(midnight / HOUR) * HOUR;
+      raw.push([Math.max(start, range.from), Math.min(start + HOUR, range.to)]);
+    }
+  }
+  /** Roll-up rows to skip: the split buckets inside the whole-bucket span. */
+  const skip = raw.map(([a]) => Math.floor(a / HOUR) * HOUR).filter((h) => h >= whole.from && h < whole.to);
+  const hourly = sql`hour >= ${whole.from} and hour < ${whole.to}${skip.length
+    ? sql` and hour not in (${sql.join(skip.map((h) => sql`${h}`), sql`, `)})` : sql``}`;
+  return { hourly, raw: raw.filter(([a, b]) => b > a) };
+}
+
+/** The same aggregate over the ledger rows of the split hours, one interval at a time (an index range each). */
+function fromLedger<T>(scope: Scope, intervals: [number, number][], select: ReturnType<typeof sql>, groupBy: ReturnType<typeof sql>): T[] {
+  const out: T[] = [];
+  for (const [a, b] of intervals) {
+    out.push(...getDb().all<T>(sql`select ${select} from usage
+      where ${scope ? sql`user_id = ${scope}` : sql`user_id is not null`} and created_at >= ${a} and created_at < ${b}
+      group by ${groupBy}`));
+  }
+  return out;
+}
+
+/** Adds rows into a map by key, summing the numeric fields. */
+function merge<T extends object>(rows: T[], key: (r: T) => string, into = new Map<string, T>()) {
+  for (const r of rows) {
+    const prev = into.get(key(r)) as Record<string, unknown> | undefined;
+    if (!prev) {
+      into.set(key(r), { ...r });
+      continue;
+    }
+    for (const [k, v] of Object.entries(r)) {
+      if (typeof v === "number") prev[k] = ((prev[k] as number | null) ?? 0) + v;
+    }
+  }
+  return into;
+}
 
 /**
  * Tokens and requests per local day and model. Summed per hour first, in the order of a covering index
@@ -47,13 +98,20 @@ const scopeSql = (scope: Scope) => (scope ? sql`user_id = ${scope} and` : sql``)
  */
 export function dailyUsage(scope: Scope, range: ReportRange): DailyRow[] {
   const offset = range.offsetMinutes * 60_000;
-  return getDb().all<DailyRow>(sql`
+  const parts = split(range);
+  const rows = getDb().all<DailyRow>(sql`
     select date((hour + ${offset}) / 1000, 'unixepoch') as day, model, sum(t) as tokens, sum(r) as requests
     from (select hour, model, sum(requests) as r, sum(prompt_tokens + completion_tokens) as t
           from usage_hourly indexed by ${sql.raw(scope ? "usage_hourly_user_day_idx" : "usage_hourly_day_idx")}
-          where ${scopeSql(scope)} hour >= ${range.from} and hour < ${range.to}
+          where ${scopeSql(scope)} ${parts.hourly}
           group by hour, model)
     group by day, model order by day, model`);
+  if (!parts.raw.length) return rows;
+  const day = sql`date((created_at + ${offset}) / 1000, 'unixepoch')`;
+  const extra = fromLedger<DailyRow>(scope, parts.raw,
+    sql`${day} as day, model, sum(prompt_tokens + completion_tokens) as tokens, count(*) as requests`, sql`1, 2`);
+  return [...merge(extra, (r) => `${r.day}|${r.model}`, merge(rows, (r) => `${r.day}|${r.model}`)).values()]
+    .sort((a, b) => a.day.localeCompare(b.day) || a.model.localeCompare(b.model));
 }
 
 export interface ModelRow {
@@ -65,13 +123,22 @@ export interface ModelRow {
   ttftMs: number | null;
 }
 
+type ModelSums = Omit<ModelRow, "ttftMs"> & { ttftSum: number; ttftCount: number };
+
 export function usageByModel(scope: Scope, range: ReportRange): ModelRow[] {
-  return getDb().all<ModelRow>(sql`
+  const parts = split(range);
+  const rows = getDb().all<ModelSums>(sql`
     select model, sum(requests) as requests, sum(prompt_tokens + completion_tokens) as tokens, sum(errors) as errors,
-      cast(sum(ttft_sum) as real) / nullif(sum(ttft_count), 0) as ttftMs
+      sum(ttft_sum) as ttftSum, sum(ttft_count) as ttftCount
     from usage_hourly ${scope ? sql`indexed by usage_hourly_user_model_idx` : sql``}
-    where ${scopeSql(scope)} hour >= ${range.from} and hour < ${range.to}
-    group by model order by requests desc`);
+    where ${scopeSql(scope)} ${parts.hourly}
+    group by model`);
+  const extra = fromLedger<ModelSums>(scope, parts.raw, sql`model, count(*) as requests,
+    sum(prompt_tokens + completion_tokens) as tokens, sum(status >= 400) as errors, coalesce(sum(ttft_ms), 0) as ttftSum,
+    count(ttft_ms) as ttftCount`, sql`model`);
+  return [...merge(extra, (r) => r.model, merge(rows, (r) => r.model)).values()]
+    .map(({ ttftSum, ttftCount, ...r }) => ({ ...r, ttftMs: ttftCount ? ttftSum / ttftCount : null }))
+    .sort((a, b) => b.requests - a.requests);
 }
 
 export interface KeyRow {
@@ -85,14 +152,21 @@ export interface KeyRow {
 
 /** Grouped first, then joined to the few keys, not to every hourly row. */
 export function usageByKey(scope: Scope, range: ReportRange): KeyRow[] {
-  return getDb().all<KeyRow>(sql`
+  const parts = split(range);
+  const rows = getDb().all<KeyRow>(sql`
     select g.source, g.keyId, k.name as keyName, k.prefix as keyPrefix, g.requests, g.tokens
     from (select source, api_key_id as keyId, sum(requests) as requests, sum(prompt_tokens + completion_tokens) as tokens
           from usage_hourly ${scope ? sql`indexed by usage_hourly_user_key_idx` : sql``}
-          where ${scopeSql(scope)} hour >= ${range.from} and hour < ${range.to}
+          where ${scopeSql(scope)} ${parts.hourly}
           group by source, api_key_id) g
     left join api_keys k on k.id = g.keyId
     order by g.requests desc`);
+  if (!parts.raw.length) return rows;
+  const extra = fromLedger<KeyRow>(scope, parts.raw, sql`source, coalesce(api_key_id, '') as keyId,
+    (select name from api_keys where id = api_key_id) as keyName, (select prefix from api_keys where id = api_key_id) as keyPrefix,
+    count(*) as requests, sum(prompt_tokens + completion_tokens) as tokens`, sql`source, api_key_id`);
+  return [...merge(extra, (r) => `${r.source}|${r.keyId}`, merge(rows, (r) => `${r.source}|${r.keyId}`)).values()]
+    .sort((a, b) => b.requests - a.requests);
 }
 
 export interface RecentRow {

@@ -82,7 +82,7 @@ describe("day boundaries in the viewer's time zone", () => {
   }
 
   // Known gap: usage_hourly buckets by UTC hour, which cannot split a day at a half-hour offset's midnight.
-  test("half-hour offset: India (+330) 00:10 local counts on that day", { todo: "hourly roll-up" }, () => {
+  test("half-hour offset: India (+330) 00:10 local counts on that day", () => {
     const u = newUser();
     rec(u, local(330, 2026, 4, 10, 0, 10), { promptTokens: 1, completionTokens: 0 });
     rec(u, local(330, 2026, 4, 10, 23, 50), { promptTokens: 2, completionTokens: 0 });

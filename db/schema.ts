@@ -88,6 +88,10 @@ export const usageHourly = sqliteTable(
     index("usage_hourly_user_key_idx").on(t.userId, t.source, t.apiKeyId, t.hour, t.requests, t.promptTokens,
       t.completionTokens),
     index("usage_hourly_day_idx").on(t.hour, t.model, t.requests, t.promptTokens, t.completionTokens),
+    // The same orders for the admin view over everyone.
+    index("usage_hourly_model_idx").on(t.model, t.hour, t.requests, t.errors, t.promptTokens, t.completionTokens,
+      t.ttftSum, t.ttftCount),
+    index("usage_hourly_key_idx").on(t.source, t.apiKeyId, t.hour, t.requests, t.promptTokens, t.completionTokens),
   ],
 );
 

@@ -130,7 +130,7 @@ export function usageByModel(scope: Scope, range: ReportRange): ModelRow[] {
   const rows = getDb().all<ModelSums>(sql`
     select model, sum(requests) as requests, sum(prompt_tokens + completion_tokens) as tokens, sum(errors) as errors,
       sum(ttft_sum) as ttftSum, sum(ttft_count) as ttftCount
-    from usage_hourly ${scope ? sql`indexed by usage_hourly_user_model_idx` : sql``}
+    from usage_hourly indexed by ${sql.raw(scope ? "usage_hourly_user_model_idx" : "usage_hourly_model_idx")}
     where ${scopeSql(scope)} ${parts.hourly}
     group by model`);
   const extra = fromLedger<ModelSums>(scope, parts.raw, sql`model, count(*) as requests,
@@ -156,7 +156,7 @@ export function usageByKey(scope: Scope, range: ReportRange): KeyRow[] {
   const rows = getDb().all<KeyRow>(sql`
     select g.source, g.keyId, k.name as keyName, k.prefix as keyPrefix, g.requests, g.tokens
     from (select source, api_key_id as keyId, sum(requests) as requests, sum(prompt_tokens + completion_tokens) as tokens
-          from usage_hourly ${scope ? sql`indexed by usage_hourly_user_key_idx` : sql``}
+          from usage_hourly indexed by ${sql.raw(scope ? "usage_hourly_user_key_idx" : "usage_hourly_key_idx")}
           where ${scopeSql(scope)} ${parts.hourly}
           group by source, api_key_id) g
     left join api_keys k on k.id = g.keyId

@@ -1,0 +1,2 @@
+CREATE INDEX `usage_hourly_model_idx` ON `usage_hourly` (`model`,`hour`,`requests`,`errors`,`prompt_tokens`,`completion_tokens`,`ttft_sum`,`ttft_count`);--> statement-breakpoint
+CREATE INDEX `usage_hourly_key_idx` ON `usage_hourly` (`source`,`api_key_id`,`hour`,`requests`,`prompt_tokens`,`completion_tokens`);

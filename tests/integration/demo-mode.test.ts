@@ -18,7 +18,8 @@ before(async () => {
   const port = 5200 + Math.floor(Math.random() * 500);
   base = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: `file:${dir}/data/app.db`,
-    UPSTREAM_MODEL_MAP: "GLM-4-Flash=glm4:9b", NEXT_TELEMETRY_DISABLED: "1", RATE_LIMIT_KEY_RPM: "5" };
+    UPSTREAM_MODEL_MAP: "GLM-4-Flash=glm4:9b", NEXT_TELEMETRY_DISABLED: "1", RATE_LIMIT_KEY_RPM: "5",
+    ALLOW_REGISTRATION: "false" };
   delete env.UPSTREAM_API_KEY;
   delete env.UPSTREAM_BASE_URL;
   delete env.AUTH_SECRET;
@@ -87,6 +88,12 @@ describe("zero-configuration first run", () => {
     const other = await new OpenAI({ apiKey: key, baseURL: `${base}/v1`, maxRetries: 0 }).chat.completions.create({
       model: "GLM-4-Flash", messages: [{ role: "user", content: "still fine" }] });
     assert.equal(other.choices[0].finish_reason, "stop");
+  });
+
+  test("ALLOW_REGISTRATION=false closes sign-up", async () => {
+    const html = await (await fetch(`${base}/register`)).text();
+    assert.match(html, /Sign-up is closed on this server/);
+    assert.doesNotMatch(html, /Create account<\/button>/);
   });
 
   test("the page says plainly that replies are simulated and which variable to set", async () => {

@@ -36,7 +36,7 @@ import type Database from "better-sqlite3";
 import {
   assistantMessage, markdownTable, pickTopic, rng, topicLang, userMessage, type Lang, type Rng,
 } from "./corpus";
-import { machineTicks } from "./support";
+import { machineTicks, stats, timeCalls, type Stats } from "./support";
 
 const ROOT = path.resolve(__dirname, "..");
 const DIST = ".next-chatbench";
@@ -68,46 +68,7 @@ const log = (msg: string) => console.log(`[bench:chat ${new Date().toISOString()
 
 // ---------------------------------------------------------------- statistics
 
-function percentile(values: number[], p: number): number {
-  if (!values.length) return NaN;
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length, Math.max(1, Math.ceil(p * s.length))) - 1];
-}
-
-interface Stats { n: number; p50: number; p95: number; max: number; mean: number }
-function stats(values: number[]): Stats {
-  return {
-    n: values.length, p50: percentile(values, 0.5), p95: percentile(values, 0.95), max: Math.max(...values),
-    mean: values.reduce((s, v) => s + v, 0) / values.length,
-  };
-}
-
 const ms = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
-
-/**
- * Calls `fn` `warm` times, then up to `reps` times (at least `minReps`, stopping early once `budgetMs` of
- * measured time is spent), timing each call on its own: wall time, and this process's CPU time (user + system),
- * which other processes on a busy machine do not inflate.
- */
-function measureSync<T>(fn: () => T, opts: { warm?: number; reps?: number; minReps?: number; budgetMs?: number } = {}) {
-  const { warm = 30, reps = 500, minReps = 30, budgetMs = 5_000 } = opts;
-  let last!: T;
-  for (let i = 0; i < warm; i++) last = fn();
-  const times: number[] = [];
-  const cpu: number[] = [];
-  let spent = 0;
-  for (let i = 0; i < reps && (i < minReps || spent < budgetMs); i++) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    last = fn();
-    const dt = performance.now() - t0;
-    const c = process.cpuUsage(c0);
-    times.push(dt);
-    cpu.push((c.user + c.system) / 1000);
-    spent += dt;
-  }
-  return { stats: stats(times), cpu: stats(cpu), result: last };
-}
 
 // ---------------------------------------------------------------- machine load (/proc, clock ticks)
 
@@ -732,11 +693,11 @@ async function main() {
 
     // Sidebar: first page, and a page after ~4,000 rows.
     {
-      const m = measureSync(() => listConversations(s.userA, 50));
+      const m = timeCalls(() => listConversations(s.userA, 50), { warm: 30, reps: 500, minReps: 30, budgetMs: 5_000 });
       if (m.result.items.length !== 50 || !m.result.nextCursor) throw new Error("first page: expected 50 rows and a cursor");
       const plan = explain(sqlite, (await captureSql(sqlite, () => listConversations(s.userA, 50)))[0]);
       record({ group: "sidebar", name: "listConversations, first page", detail: "50 newest", rows: m.result.items.length,
-        s: m.stats, cpu: m.cpu, target: TARGET_LIST_MS, plan });
+        s: m.wall, cpu: m.cpu, target: TARGET_LIST_MS, plan });
       let cursor: string | null = null;
       let walked = 0;
       for (let i = 0; i < 80; i++) { // 80 pages × 50 = 4,000 rows
@@ -746,11 +707,11 @@ async function main() {
         if (!cursor) break;
       }
       if (walked !== 4_000 || !cursor) throw new Error(`deep page: walked ${walked} rows`);
-      const deep = measureSync(() => listConversations(s.userA, 50, cursor));
+      const deep = timeCalls(() => listConversations(s.userA, 50, cursor), { warm: 30, reps: 500, minReps: 30, budgetMs: 5_000 });
       if (deep.result.items.length !== 50) throw new Error("deep page: expected 50 rows");
       const deepPlan = explain(sqlite, (await captureSql(sqlite, () => listConversations(s.userA, 50, cursor)))[0]);
       record({ group: "sidebar", name: "listConversations, page after 4,000 rows", detail: "cursor from walking 80 pages of 50",
-        rows: deep.result.items.length, s: deep.stats, cpu: deep.cpu, target: TARGET_LIST_MS, plan: deepPlan });
+        rows: deep.result.items.length, s: deep.wall, cpu: deep.cpu, target: TARGET_LIST_MS, plan: deepPlan });
     }
 
     // Search.
@@ -773,7 +734,7 @@ async function main() {
       const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       const msgs = countMessages.get(s.userA, like) as { n: number; c: number };
       const convs = (countAny.get(s.userA, like, like) as { n: number }).n;
-      const m = measureSync(() => searchConversations(s.userA, q, 50), { warm: 10, reps: 300, minReps: 20 });
+      const m = timeCalls(() => searchConversations(s.userA, q, 50), { warm: 10, reps: 300, minReps: 20, budgetMs: 5_000 });
       const leaked = m.result.filter((c) => !owned.has(c.id)).length;
       if (leaked) throw new Error(`search "${q}" returned ${leaked} conversations of another user`);
       if (m.result.length !== Math.min(50, convs)) {
@@ -784,7 +745,7 @@ async function main() {
       const row: Row = { group: "search", name: `searchConversations "${q}"`,
         detail: `${kind}; ${msgs.n.toLocaleString("en")} of A's messages match, in ${msgs.c.toLocaleString("en")} conversations; ` +
           `${convs.toLocaleString("en")} conversations match incl. titles`,
-        rows: m.result.length, s: m.stats, cpu: m.cpu, target: TARGET_LIST_MS, plan };
+        rows: m.result.length, s: m.wall, cpu: m.cpu, target: TARGET_LIST_MS, plan };
       // Explain the queries whose own cost (CPU time) is over or near the target; wall-clock-only misses are the machine's.
       if (row.cpu.p95 >= 0.75 * row.target) {
         if ([...q].length >= 3) {
@@ -817,11 +778,11 @@ async function main() {
 
     // Opening the 1,000-message conversation: the data part (ownership check + all messages).
     {
-      const m = measureSync(() => listMessages(s.userA, s.bigId), { warm: 10, reps: 200, minReps: 30 });
+      const m = timeCalls(() => listMessages(s.userA, s.bigId), { warm: 10, reps: 200, minReps: 30, budgetMs: 5_000 });
       if (m.result?.length !== SEED.bigMessages) throw new Error("listMessages: wrong count");
       const plan = (await captureSql(sqlite, () => listMessages(s.userA, s.bigId))).map((c) => explain(sqlite, c)).join("\n");
       record({ group: "open", name: "listMessages, 1,000-message conversation", detail: "ownership check + 1,000 rows",
-        rows: m.result.length, s: m.stats, cpu: m.cpu, target: TARGET_PAGE_MS, plan });
+        rows: m.result.length, s: m.wall, cpu: m.cpu, target: TARGET_PAGE_MS, plan });
       if (listMessages(s.userB, s.bigId) !== undefined) throw new Error("listMessages returned another user's conversation");
     }
     const queryOtherLoad = queryLoad.read();

@@ -202,6 +202,37 @@ export const median = (values: number[]) => {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 };
 
+export interface Stats { n: number; p50: number; p95: number; max: number; mean: number }
+
+export const stats = (values: number[]): Stats => ({
+  n: values.length, p50: percentile(values, 0.5), p95: percentile(values, 0.95), max: Math.max(...values),
+  mean: values.reduce((s, v) => s + v, 0) / values.length,
+});
+
+/**
+ * Calls `fn` `warm` times, then up to `reps` times (at least `minReps`, stopping early once `budgetMs` of
+ * measured time is spent), timing each call on its own: wall time, and this process's CPU time (user +
+ * system), which other processes on a busy machine do not inflate. Milliseconds.
+ */
+export function timeCalls<T>(fn: () => T, { warm = 20, reps = 300, minReps = 40, budgetMs = 4_000 } = {}) {
+  let last!: T;
+  for (let i = 0; i < warm; i++) last = fn();
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  let spent = 0;
+  for (let i = 0; i < reps && (i < minReps || spent < budgetMs); i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    last = fn();
+    const dt = performance.now() - t0;
+    const c = process.cpuUsage(c0);
+    wall.push(dt);
+    cpu.push((c.user + c.system) / 1000);
+    spent += dt;
+  }
+  return { wall: stats(wall), cpu: stats(cpu), result: last };
+}
+
 // ---------------------------------------------------------------- CPU accounting (/proc, clock ticks)
 
 export const TICKS_PER_SECOND = 100; // USER_HZ on Linux

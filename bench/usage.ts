@@ -23,7 +23,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import type Database from "better-sqlite3";
 import { rng } from "./corpus";
-import { machineTicks } from "./support";
+import { machineTicks, timeCalls as measure, type Stats } from "./support";
 
 const ROOT = path.resolve(__dirname, "..");
 const args = process.argv.slice(2);
@@ -44,35 +44,6 @@ const RECORD_CALLS = 5_000;
 const log = (msg: string) => console.log(`[bench:usage ${new Date().toISOString().slice(11, 19)}] ${msg}`);
 
 // ---------------------------------------------------------------- statistics
-
-function percentile(values: number[], p: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length, Math.max(1, Math.ceil(p * s.length))) - 1];
-}
-interface Stats { n: number; p50: number; p95: number; max: number; mean: number }
-const stats = (v: number[]): Stats => ({
-  n: v.length, p50: percentile(v, 0.5), p95: percentile(v, 0.95), max: Math.max(...v), mean: v.reduce((s, x) => s + x, 0) / v.length,
-});
-
-/** Times each call on its own: wall (performance.now) and this process's CPU (user + system), in ms. */
-function measure<T>(fn: () => T, { warm = 20, reps = 300, minReps = 40, budgetMs = 4_000 } = {}) {
-  let last!: T;
-  for (let i = 0; i < warm; i++) last = fn();
-  const wall: number[] = [];
-  const cpu: number[] = [];
-  let spent = 0;
-  for (let i = 0; i < reps && (i < minReps || spent < budgetMs); i++) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    last = fn();
-    const dt = performance.now() - t0;
-    const c = process.cpuUsage(c0);
-    wall.push(dt);
-    cpu.push((c.user + c.system) / 1000);
-    spent += dt;
-  }
-  return { wall: stats(wall), cpu: stats(cpu), result: last };
-}
 
 function ownTicks(): number {
   const rest = readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ");

@@ -36,7 +36,7 @@ import type Database from "better-sqlite3";
 import {
   assistantMessage, markdownTable, pickTopic, rng, topicLang, userMessage, type Lang, type Rng,
 } from "./corpus";
-import { machineTicks, stats, timeCalls, type Stats } from "./support";
+import { machineTicks, replaceDocSection, stats, timeCalls, type Stats } from "./support";
 
 const ROOT = path.resolve(__dirname, "..");
 const DIST = ".next-chatbench";
@@ -575,23 +575,7 @@ async function diagnoseRender(texts: { role: string; content: string }[]): Promi
 // ---------------------------------------------------------------- docs
 
 function replaceSection(section: string) {
-  const file = path.join(ROOT, "docs", "benchmarks.md");
-  // Re-read right before writing: the gateway benchmark may have changed its own section meanwhile.
-  let text = existsSync(file) ? readFileSync(file, "utf8") : "";
-  if (!text.trim()) {
-    text = `# Benchmarks\n\n${section}`;
-  } else {
-    const start = text.search(/^## Chat app\s*$/m);
-    if (start < 0) {
-      text = `${text.trimEnd()}\n\n${section}`;
-    } else {
-      const rest = text.slice(start + 1);
-      const next = rest.search(/^## (?!#)/m);
-      const end = next < 0 ? text.length : start + 1 + next;
-      text = text.slice(0, start) + section.trimEnd() + "\n" + (end < text.length ? `\n${text.slice(end)}` : "");
-    }
-  }
-  writeFileSync(file, text.trimEnd() + "\n");
+  const file = replaceDocSection(ROOT, "Chat app", section);
   log(`wrote ${path.relative(ROOT, file)} (## Chat app)`);
 }
 

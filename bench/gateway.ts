@@ -34,7 +34,7 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { summariseProfile } from "./profile-summary";
 import {
-  freePort, httpGet, killChildrenNow, machineTicks, mb, median, percentile, runToEnd, sleep, startChild, stopChildren,
+  freePort, httpGet, killChildrenNow, machineTicks, mb, median, percentile, replaceDocSection, runToEnd, sleep, startChild, stopChildren,
   TICKS_PER_SECOND, treeCpuTicks, treeRss, waitForHealth, type Child,
 } from "./support";
 
@@ -531,23 +531,7 @@ function report(levels: LevelSummary[], holds: HoldResult[], meta: Meta): string
 }
 
 function writeDocs(section: string) {
-  const file = path.join(ROOT, "docs", "benchmarks.md");
-  mkdirSync(path.dirname(file), { recursive: true });
-  let text = existsSync(file) ? readFileSync(file, "utf8") : "";
-  if (!text.trim()) {
-    text = `# Benchmarks\n\n${section}`;
-  } else {
-    const start = text.search(/^## Gateway\s*$/m);
-    if (start < 0) {
-      text = `${text.trimEnd()}\n\n${section}`;
-    } else {
-      const rest = text.slice(start + 1);
-      const next = rest.search(/^## (?!#)/m);
-      const end = next < 0 ? text.length : start + 1 + next;
-      text = text.slice(0, start) + section + (end < text.length ? `\n${text.slice(end)}` : "");
-    }
-  }
-  writeFileSync(file, text.trimEnd() + "\n");
+  const file = replaceDocSection(ROOT, "Gateway", section);
   log(`wrote ${path.relative(ROOT, file)}`);
 }
 

@@ -1,6 +1,7 @@
 /** Small helpers for the benchmarks: child processes, ports, /proc RSS and CPU ticks, percentiles. */
 import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import http from "node:http";
 import net from "node:net";
 
@@ -256,4 +257,31 @@ export function machineTicks(): { busy: number; total: number } {
   const [user, nice, system, idle, iowait, irq, softirq, steal] = f;
   const busy = user + nice + system + irq + softirq + steal;
   return { busy, total: busy + idle + iowait };
+}
+
+// ---------------------------------------------------------------- docs/benchmarks.md
+
+/**
+ * Replaces one `## heading` section of docs/benchmarks.md (or appends it), leaving the other benchmarks'
+ * sections alone. Re-reads the file right before writing, since the benchmarks may run side by side.
+ */
+export function replaceDocSection(root: string, heading: string, section: string): string {
+  const file = path.join(root, "docs", "benchmarks.md");
+  mkdirSync(path.dirname(file), { recursive: true });
+  let text = existsSync(file) ? readFileSync(file, "utf8") : "";
+  if (!text.trim()) {
+    text = `# Benchmarks\n\n${section}`;
+  } else {
+    const start = text.search(new RegExp(`^## ${heading}\\s*$`, "m"));
+    if (start < 0) {
+      text = `${text.trimEnd()}\n\n${section}`;
+    } else {
+      const rest = text.slice(start + 1);
+      const next = rest.search(/^## (?!#)/m);
+      const end = next < 0 ? text.length : start + 1 + next;
+      text = text.slice(0, start) + section.trimEnd() + "\n" + (end < text.length ? `\n${text.slice(end)}` : "");
+    }
+  }
+  writeFileSync(file, text.trimEnd() + "\n");
+  return file;
 }

@@ -17,13 +17,13 @@
  * recordUsage per call on the same database. Target: every usage query < 50 ms with 1,000,000 ledger rows.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import type Database from "better-sqlite3";
 import { rng } from "./corpus";
-import { machineTicks, timeCalls as measure, type Stats } from "./support";
+import { machineTicks, replaceDocSection, timeCalls as measure, type Stats } from "./support";
 
 const ROOT = path.resolve(__dirname, "..");
 const args = process.argv.slice(2);
@@ -357,21 +357,7 @@ function render(o: { rows: Row[]; hourlyRows: number; dbBytes: number; seeded: {
 }
 
 function replaceSection(section: string) {
-  const file = path.join(ROOT, "docs", "benchmarks.md");
-  // Re-read right before writing: other benchmarks edit their own sections of this file.
-  let text = existsSync(file) ? readFileSync(file, "utf8") : "";
-  if (!text.trim()) text = `# Benchmarks\n\n${section}`;
-  else {
-    const start = text.search(/^## Usage reports\s*$/m);
-    if (start < 0) text = `${text.trimEnd()}\n\n${section}`;
-    else {
-      const rest = text.slice(start + 1);
-      const next = rest.search(/^## (?!#)/m);
-      const end = next < 0 ? text.length : start + 1 + next;
-      text = text.slice(0, start) + section.trimEnd() + "\n" + (end < text.length ? `\n${text.slice(end)}` : "");
-    }
-  }
-  writeFileSync(file, text.trimEnd() + "\n");
+  replaceDocSection(ROOT, "Usage reports", section);
   log("wrote docs/benchmarks.md (## Usage reports)");
 }
 

@@ -124,7 +124,8 @@ export const conversations = sqliteTable(
   (t) => [index("conversations_user_updated_idx").on(t.userId, t.updatedAt, t.seq)],
 );
 
-export const MESSAGE_STATUSES = ["complete", "streaming", "stopped", "error"] as const;
+/** "interrupted": the process writing the reply went away (crash, restart); its text so far is kept. */
+export const MESSAGE_STATUSES = ["complete", "streaming", "stopped", "error", "interrupted"] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
 export const messages = sqliteTable(

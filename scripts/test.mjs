@@ -14,6 +14,13 @@ process.chdir(root);
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
 const children = [];
 const bin = (name) => path.join(root, "node_modules/.bin", name);
+/**
+ * `npm test -- chat auth` runs only the test files whose path contains one of the words (and skips the
+ * stages with none); `SKIP_BUILD=1` reuses the last build (NEXT_DIST_DIR picks the build folder).
+ */
+const filters = process.argv.slice(2);
+const pick = (dir, ext) => readdirSync(dir).filter((f) => f.endsWith(ext)).map((f) => `${dir}/${f}`)
+  .filter((f) => !filters.length || filters.some((w) => f.includes(w)));
 
 function step(title) {
   console.log(`\n=== ${title}`);
@@ -81,11 +88,19 @@ console.log(`Chromium: ${chromium}`);
 step("Type check");
 run(bin("tsc"), ["--noEmit"]);
 
-step("Unit tests");
-run(bin("tsx"), ["--test", ...readdirSync("tests/unit").filter((f) => f.endsWith(".test.ts")).map((f) => `tests/unit/${f}`)]);
+const unitFiles = pick("tests/unit", ".test.ts");
+if (unitFiles.length) {
+  step("Unit tests");
+  run(bin("tsx"), ["--test", ...unitFiles]);
+}
+const integrationFiles = pick("tests/integration", ".test.ts");
+const e2eFiles = pick("tests/e2e", ".spec.ts");
+if (!integrationFiles.length && !e2eFiles.length) finish(0);
 
-step("Production build");
-run(bin("next"), ["build"]);
+if (process.env.SKIP_BUILD !== "1") {
+  step("Production build");
+  run(bin("next"), ["build"]);
+}
 
 const work = mkdtempSync(path.join(tmpdir(), "glm-chat-test-"));
 const standinPort = 4100 + Math.floor(Math.random() * 400);
@@ -101,7 +116,7 @@ const serverEnv = {
 };
 step(`Starting the stand-in upstream (:${standinPort}) and the production server (:${appPort})`);
 start("stand-in upstream", bin("tsx"), ["tests/upstream/main.ts"], { STANDIN_PORT: String(standinPort), STANDIN_SLOW_MS: "3000" });
-start("next start", bin("next"), ["start", "-p", String(appPort)], serverEnv);
+start("production server", process.execPath, ["scripts/server.mjs"], { ...serverEnv, HOSTNAME: "127.0.0.1", NODE_ENV: "production" });
 await waitFor(`http://127.0.0.1:${appPort}/api/health`);
 
 const testEnv = {
@@ -112,12 +127,15 @@ const testEnv = {
   CHROMIUM_PATH: chromium,
 };
 
-step("Integration tests (official openai SDK → /v1 → stand-in upstream)");
-run(bin("tsx"), ["--test", "--test-concurrency=1",
-  ...readdirSync("tests/integration").filter((f) => f.endsWith(".test.ts")).map((f) => `tests/integration/${f}`)], testEnv);
+if (integrationFiles.length) {
+  step("Integration tests (official openai SDK → /v1 → stand-in upstream)");
+  run(bin("tsx"), ["--test", "--test-concurrency=1", ...integrationFiles], testEnv);
+}
 
-step("End-to-end tests (Playwright, Chromium)");
-run(bin("playwright"), ["test"], testEnv);
+if (e2eFiles.length) {
+  step("End-to-end tests (Playwright, Chromium)");
+  run(bin("playwright"), ["test", ...e2eFiles], testEnv);
+}
 
 stopping = true;
 rmSync(work, { recursive: true, force: true });

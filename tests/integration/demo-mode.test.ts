@@ -23,7 +23,7 @@ before(async () => {
   delete env.UPSTREAM_API_KEY;
   delete env.UPSTREAM_BASE_URL;
   delete env.AUTH_SECRET;
-  server = spawn("node_modules/.bin/next", ["start", "-p", String(port)], { env, stdio: "ignore", detached: true });
+  server = spawn(process.execPath, ["scripts/server.mjs"], { env: { ...env, PORT: String(port), HOSTNAME: "127.0.0.1", NODE_ENV: "production" }, stdio: "ignore", detached: true });
   for (let i = 0; i < 120; i++) {
     if (await fetch(`${base}/api/health`).then((r) => r.ok, () => false)) break;
     await sleep(250);

@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+/**
+ * The production server behind `npm start`: Next's request handler on node:http, so that
+ * - HOSTNAME and PORT are honoured (`next start` ignores HOSTNAME and listens on every interface);
+ * - the client's address comes from the socket (or, with TRUST_PROXY=1, from the proxy's X-Forwarded-For),
+ *   passed on as `x-glm-client-ip` for sign-in throttling; a client cannot set that header itself;
+ * - a body declared larger than any door accepts is refused before a byte of it is read.
+ * Everything else is Next's, unchanged. `next dev` (npm run dev) keeps Next's own server.
+ */
+import { createServer } from "node:http";
+import next from "next";
+
+const port = Number(process.env.PORT || 3000);
+const hostname = process.env.HOSTNAME || "0.0.0.0";
+const trustProxy = ["1", "true", "yes"].includes(String(process.env.TRUST_PROXY).toLowerCase());
+const maxBody = Number(process.env.MAX_BODY_BYTES || 4 * 1024 * 1024);
+/** The doors read bodies up to their own cap and answer 413 in their own format; past this one, we do. */
+const HARD_LIMIT = Math.max(maxBody, 1024 * 1024) * 2;
+
+const app = next({ dev: false, hostname, port, dir: process.cwd() });
+await app.prepare();
+const handle = app.getRequestHandler();
+
+/** The last address the trusted proxy saw, else the socket's own. */
+function clientAddress(req) {
+  if (trustProxy) {
+    const forwarded = String(req.headers["x-forwarded-for"] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+    if (forwarded.length) return forwarded.at(-1);
+  }
+  return req.socket.remoteAddress ?? "unknown";
+}
+
+const server = createServer((req, res) => {
+  req.headers["x-glm-client-ip"] = clientAddress(req);
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (declared > HARD_LIMIT) {
+    const json = (req.url ?? "").startsWith("/v1/");
+    res.writeHead(413, { "content-type": json ? "application/json" : "text/plain; charset=utf-8", connection: "close" });
+    res.end(json
+      ? JSON.stringify({ error: { message: `The request body is larger than ${maxBody} bytes.`,
+        type: "invalid_request_error", param: null, code: "request_too_large" } })
+      : `The request body is larger than ${maxBody} bytes.\n`);
+    req.destroy();
+    return;
+  }
+  void handle(req, res);
+});
+// Long SSE replies: no request timeout; idle keep-alive sockets close after Node's default.
+server.requestTimeout = 0;
+server.listen(port, hostname, () => {
+  console.log(`glm-chat listening on http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`);
+});
+
+const stop = () => server.close(() => process.exit(0));
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);

@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import path from "node:path";
 import { config } from "@/lib/config";
 import { cjkGrams } from "@/lib/search/cjk";
@@ -11,7 +11,7 @@ export type Db = BetterSQLite3Database<typeof schema>;
 
 /** Opens a database file (created if missing) and brings it to the latest migration. */
 export function openDatabase(file: string): { db: Db; sqlite: Database.Database } {
-  if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true });
+  if (file !== ":memory:") keepPrivate(file);
   const sqlite = new Database(file);
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("busy_timeout = 5000");
@@ -23,6 +23,22 @@ export function openDatabase(file: string): { db: Db; sqlite: Database.Database 
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: path.join(process.cwd(), "db/migrations") });
   return { db, sqlite };
+}
+
+/**
+ * Conversations and password hashes are nobody else's business on a shared machine: the data folder we create
+ * is 0700 and the database 0600 (SQLite gives its -wal and -shm files the database file's mode).
+ */
+function keepPrivate(file: string) {
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  if (!existsSync(file)) closeSync(openSync(file, "a", 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      if (existsSync(f)) chmodSync(f, 0o600);
+    } catch {
+      // Not ours to change (a read-only mount, another owner): SQLite will say so if it matters.
+    }
+  }
 }
 
 // Kept on globalThis so dev-mode reloads reuse one connection instead of leaking handles.

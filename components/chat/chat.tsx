@@ -8,11 +8,20 @@ import type { ConversationSettings } from "@/db/schema";
 import { notifyConversationsChanged } from "@/components/sidebar/events";
 import { ShareDialog } from "@/components/share/share-dialog";
 import { titleFrom } from "@/lib/chat/title";
-import type { ChatMessageMetadata, ChatUIMessage } from "@/lib/chat/types";
+import { textOf, type ChatMessageMetadata, type ChatUIMessage } from "@/lib/chat/types";
 import { Composer } from "./composer";
 import { MessageView } from "./message";
 import { ModelPicker } from "./model-picker";
 import { SettingsDialog } from "./settings-dialog";
+
+/** The route's `{ "error": "…" }` body arrives as the Error's message. */
+function readableError(error: Error): string {
+  try {
+    const parsed = JSON.parse(error.message) as { error?: unknown };
+    if (typeof parsed.error === "string") return parsed.error;
+  } catch {}
+  return error.message || "The reply failed.";
+}
 
 export function Chat({ id, title, isNew, initialMessages, initialModel, initialSettings, hasOlder = false }: {
   id: string;
@@ -37,28 +46,61 @@ export function Chat({ id, title, isNew, initialMessages, initialModel, initialS
 
   const transport = useMemo(() => new DefaultChatTransport<ChatUIMessage>({
     api: "/api/chat",
-    prepareSendMessagesRequest: ({ id: chatId, messages, trigger, messageId }) => ({
+    prepareSendMessagesRequest: ({ id: chatId, messages, trigger, messageId, body }) => ({
       body: {
-        id: chatId, trigger, messageId, model: live.current.model,
+        ...body, id: chatId, trigger, messageId, model: live.current.model,
         message: trigger === "submit-message" ? messages.at(-1) : undefined,
         settings: live.current.saved ? undefined : live.current.settings,
       },
     }),
   }), []);
 
-  const { messages, sendMessage, regenerate, stop, status, setMessages } = useChat<ChatUIMessage>({
+  const [draft, setDraft] = useState("");
+  const [sendError, setSendError] = useState<string | null>(null);
+  const { messages, sendMessage, regenerate, stop, status, setMessages, resumeStream } = useChat<ChatUIMessage>({
     id,
     messages: initialMessages,
     transport,
-    onFinish: ({ isAbort, isError, isDisconnect }) => {
-      if (isAbort || isDisconnect) markLast({ status: "stopped" });
+    // A reply keeps running on the server when this page goes away: opening the conversation again
+    // replays it and follows the rest live (GET /api/chat/<id>/stream; 204 when nothing is running).
+    resume: !isNew,
+    onFinish: ({ isDisconnect }) => {
+      // The connection dropped, not the reply: pick it up again.
+      if (isDisconnect) setTimeout(() => void resumeStream(), 1000);
       notifyConversationsChanged();
     },
     onError: (error) => {
-      markLast({ status: "error", error: error.message || "The reply failed." });
+      const text = readableError(error);
+      if (text.includes("stopped this message")) return;
+      if (latest.current.at(-1)?.role === "user") unsend(`Your message was not sent: ${text}`);
+      else markLast({ status: "error", error: text });
       notifyConversationsChanged();
     },
   });
+  const latest = useRef(messages);
+  latest.current = messages;
+
+  /** Takes the last (unanswered) message back into the composer, so nothing typed is lost. */
+  function unsend(error: string | null) {
+    const last = latest.current.at(-1);
+    if (last?.role !== "user") return;
+    setDraft(textOf(last));
+    setMessages(latest.current.slice(0, -1));
+    setSendError(error);
+  }
+
+  /** Stop, for this tab and any other following the reply. Before the server had the message, it comes back. */
+  async function stopReply() {
+    const pending = status === "submitted" && messages.at(-1)?.role === "user" ? messages.at(-1) : undefined;
+    void stop();
+    const answer = await fetch(`/api/chat/${encodeURIComponent(id)}/stop`, {
+      method: "POST", headers: { "content-type": "application/json" },
+      body: JSON.stringify({ messageId: pending?.id }),
+    }).then((r) => (r.ok ? r.json() as Promise<{ status: string }> : null), () => null);
+    if (pending && answer?.status !== "stopped") unsend(null);
+    else markLast({ status: "stopped" });
+    notifyConversationsChanged();
+  }
 
   /** Updates the last assistant reply's metadata (stopped, failed) as the server saved it. */
   function markLast(patch: ChatMessageMetadata) {
@@ -88,6 +130,7 @@ export function Chat({ id, title, isNew, initialMessages, initialModel, initialS
   }, [last]);
 
   function send(text: string) {
+    setSendError(null);
     // The conversation's address appears with its first message.
     if (isNew && window.location.pathname !== `/chat/${id}`) {
       window.history.replaceState(null, "", `/chat/${id}`);
@@ -139,7 +182,9 @@ export function Chat({ id, title, isNew, initialMessages, initialModel, initialS
           {messages.map((m, i) => (
             <MessageView key={m.id} message={m} streaming={busy && i === messages.length - 1 && m.role === "assistant"}
               onEdit={!busy && i === lastUser ? (text) => void sendMessage({ text, messageId: m.id }) : undefined}
-              onRegenerate={!busy && i === lastAssistant && i === messages.length - 1 ? () => void regenerate() : undefined} />
+              onRegenerate={!busy && i === lastAssistant && i === messages.length - 1 ? () => void regenerate() : undefined}
+              onContinue={!busy && i === lastAssistant && i === messages.length - 1 && textOf(m)
+                ? () => void regenerate({ messageId: m.id, body: { continueFrom: m.id } }) : undefined} />
           ))}
           {status === "submitted" && messages.at(-1)?.role === "user" ? (
             <p className="animate-pulse text-sm text-neutral-500">Thinking…</p>
@@ -147,7 +192,10 @@ export function Chat({ id, title, isNew, initialMessages, initialModel, initialS
           <div ref={bottom} />
         </div>
       </div>
-      <Composer onSend={send} onStop={() => void stop()} busy={busy} />
+      {sendError ? (
+        <p role="alert" className="mx-auto w-full max-w-3xl px-4 text-sm text-red-700 dark:text-red-300">{sendError}</p>
+      ) : null}
+      <Composer text={draft} onTextChange={setDraft} onSend={send} onStop={() => void stopReply()} busy={busy} />
     </div>
   );
 }

@@ -1,12 +1,17 @@
 "use client";
 
 import { ArrowUp, Square } from "lucide-react";
-import { useState } from "react";
 import { Button } from "@/components/ui/button";
 
 /** Enter sends, Shift+Enter adds a line; while a reply streams, Send becomes Stop. */
-export function Composer({ onSend, onStop, busy }: { onSend: (text: string) => void; onStop: () => void; busy: boolean }) {
-  const [text, setText] = useState("");
+export function Composer({ text, onTextChange: setText, onSend, onStop, busy }: {
+  /** Owned by the chat, which puts a message back here when it could not be sent. */
+  text: string;
+  onTextChange: (text: string) => void;
+  onSend: (text: string) => void;
+  onStop: () => void;
+  busy: boolean;
+}) {
   const send = () => {
     if (!text.trim() || busy) return;
     onSend(text);

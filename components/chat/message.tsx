@@ -1,6 +1,6 @@
 "use client";
 
-import { Pencil, RefreshCw } from "lucide-react";
+import { Pencil, Play, RefreshCw } from "lucide-react";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Textarea } from "@/components/ui/input";
@@ -14,6 +14,8 @@ export interface MessageActions {
   onRegenerate?: () => void;
   /** Present on the user's last message when nothing is streaming. */
   onEdit?: (text: string) => void;
+  /** Present on the last reply when it was cut short (interrupted or stopped) with some text. */
+  onContinue?: () => void;
 }
 
 export function MessageView({ message, streaming, ...actions }: { message: ChatUIMessage; streaming: boolean } & MessageActions) {
@@ -66,9 +68,13 @@ export function MessageView({ message, streaming, ...actions }: { message: ChatU
           {meta.model ?? "GLM-4"}
         </span>
         {meta.status === "stopped" ? <span className="rounded bg-neutral-200 px-1.5 py-0.5 dark:bg-neutral-800">Stopped</span> : null}
+        {meta.status === "interrupted" ? (
+          <span className="rounded bg-amber-100 px-1.5 py-0.5 text-amber-900 dark:bg-amber-950 dark:text-amber-200"
+            title="The server stopped while this reply was being written; what had arrived is kept.">Interrupted</span>
+        ) : null}
       </div>
       {text ? <Markdown text={text} /> : streaming ? <p className="animate-pulse text-sm text-neutral-500">Thinking…</p>
-        : meta.status === "streaming" ? <p className="text-sm text-neutral-500">This reply was interrupted before any text arrived.</p> : null}
+        : meta.status === "interrupted" ? <p className="text-sm text-neutral-500">This reply was interrupted before any text arrived.</p> : null}
       {meta.status === "error" ? (
         <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700 dark:border-red-900 dark:bg-red-950 dark:text-red-200">
           {meta.error ?? "The reply failed."}
@@ -77,6 +83,11 @@ export function MessageView({ message, streaming, ...actions }: { message: ChatU
       {!streaming ? (
         <div className={cn("flex gap-1", "opacity-70 group-hover:opacity-100")}>
           {text ? <CopyButton text={text} /> : null}
+          {actions.onContinue && (meta.status === "interrupted" || meta.status === "stopped") ? (
+            <Button variant="ghost" size="sm" onClick={actions.onContinue}>
+              <Play size={14} aria-hidden /> Continue
+            </Button>
+          ) : null}
           {actions.onRegenerate ? (
             <Button variant="ghost" size="sm" aria-label={meta.status === "error" ? "Retry" : "Regenerate"} onClick={actions.onRegenerate}>
               <RefreshCw size={14} aria-hidden />{meta.status === "error" ? " Retry" : null}

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, lt, sql } from "drizzle-orm";
-import { getDb, type Db } from "@/db";
+import { getDb, getSqlite, type Db } from "@/db";
 import { conversations, messages, users, type Message, type MessageStatus } from "@/db/schema";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
@@ -91,6 +91,47 @@ function deleteAfter(tx: Tx, conversationId: string, seq: number) {
 /** The reply's final text and how it ended (complete, stopped by the user, or failed). */
 export function finishReply(id: string, content: string, status: MessageStatus, error: string | null = null): void {
   getDb().update(messages).set({ content, status, error }).where(eq(messages.id, id)).run();
+}
+
+const progressStatements = new WeakMap<object, { run: (content: string, id: string) => unknown }>();
+
+/**
+ * The text of a reply that is still streaming, saved as it grows (batched by the caller). A reply that has
+ * already ended keeps its final text: a late write changes nothing.
+ */
+export function saveReplyProgress(id: string, content: string): void {
+  const sqlite = getSqlite();
+  let statement = progressStatements.get(sqlite);
+  if (!statement) {
+    statement = sqlite.prepare("update messages set content = ? where id = ? and status = 'streaming'");
+    progressStatements.set(sqlite, statement);
+  }
+  statement.run(content, id);
+}
+
+/** At start-up: replies a previous process left streaming are interrupted, their text so far kept. */
+export function interruptStreamingReplies(): number {
+  return getDb().update(messages).set({ status: "interrupted" }).where(eq(messages.status, "streaming")).run().changes;
+}
+
+/**
+ * Continue: the interrupted or stopped reply streams again, from where it stopped. Returns the conversation's
+ * history (the partial reply last) or undefined when the reply is not the conversation's last message.
+ */
+export function resumeReply(input: { userId: string; conversationId: string; replyId: string }): Message[] | undefined {
+  return getDb().transaction((tx) => {
+    const owned = tx.select({ id: conversations.id }).from(conversations)
+      .where(and(eq(conversations.userId, input.userId), eq(conversations.id, input.conversationId))).get();
+    if (!owned) return undefined;
+    const history = tx.select().from(messages).where(eq(messages.conversationId, input.conversationId))
+      .orderBy(asc(messages.seq)).all();
+    const last = history.at(-1);
+    if (!last || last.id !== input.replyId || last.role !== "assistant" || last.status === "streaming") return undefined;
+    tx.update(messages).set({ status: "streaming", error: null }).where(eq(messages.seq, last.seq)).run();
+    tx.update(conversations).set({ updatedAt: sql`(cast(unixepoch('subsec') * 1000 as integer))` })
+      .where(eq(conversations.id, input.conversationId)).run();
+    return history;
+  });
 }
 
 /** The conversation a message id belongs to, if any (ids come from the browser, so they are checked). */

@@ -1,9 +1,9 @@
 import { config } from "@/lib/config";
-import { recordUsage } from "@/db/queries/usage";
+import { completeUsage, recordUsage, startUsage, usageProgress } from "@/db/queries/usage";
 import { asGatewayError, GatewayError } from "./errors";
 import { enforceRateLimits } from "./rate-limit";
 import { toUpstreamBody, validateRequest, type ValidRequest } from "./request";
-import { errorFrame, StreamTranslator, translateCompletion, type ReplySummary, type UpstreamPayload } from "./translate";
+import { errorFrame, estimateUsage, StreamTranslator, translateCompletion, type ReplySummary, type UpstreamPayload } from "./translate";
 import { ClientAborted, openUpstream, readUpstreamJson, upstreamEventBatches, type UpstreamCall } from "./upstream";
 
 /** Who is asking, through which door. Every request is accounted to them. */
@@ -19,6 +19,8 @@ export interface CompletionHooks {
 }
 
 const STATUS_CLIENT_CLOSED = 499;
+/** How often a streaming request's ledger row learns the tokens counted so far. */
+const PROGRESS_EVERY_MS = 1000;
 
 const SSE_HEADERS = {
   "content-type": "text/event-stream; charset=utf-8",
@@ -41,14 +43,7 @@ const promptEstimate = (req: ValidRequest) => Math.ceil(JSON.stringify(req.body.
 export async function chatCompletion(json: unknown, caller: Caller, signal: AbortSignal,
   hooks: CompletionHooks = {}): Promise<Response> {
   const started = Date.now();
-  const ledger = (req: { model: string; stream: boolean }, status: number, summary: ReplySummary | null,
-    ttftMs: number | null, errorCode?: string | null) =>
-    recordUsage({
-      createdAt: started, userId: caller.userId, apiKeyId: caller.apiKeyId, source: caller.source,
-      model: req.model, stream: req.stream, status, errorCode: errorCode ?? null,
-      promptTokens: summary?.usage?.prompt_tokens ?? 0, completionTokens: summary?.usage?.completion_tokens ?? 0,
-      ttftMs, durationMs: Date.now() - started,
-    });
+  const who = { createdAt: started, userId: caller.userId, apiKeyId: caller.apiKeyId, source: caller.source };
 
   let req: ValidRequest;
   try {
@@ -57,14 +52,23 @@ export async function chatCompletion(json: unknown, caller: Caller, signal: Abor
   } catch (err) {
     const e = asGatewayError(err);
     const raw = (json as { model?: unknown } | null)?.model;
-    ledger({ model: typeof raw === "string" ? raw.slice(0, 64) : "unknown", stream: false }, e.status, null, null, e.code);
+    recordUsage({ ...who, model: typeof raw === "string" ? raw.slice(0, 64) : "unknown", stream: false,
+      status: e.status, errorCode: e.code, durationMs: Date.now() - started });
     throw e;
   }
-  const meta = { model: req.model.id, stream: req.stream };
+  // The ledger row exists from the start: a crash mid-request leaves it, with the tokens counted so far.
+  const usageId = startUsage({ ...who, model: req.model.id, stream: req.stream, durationMs: 0 });
+  const prompt = promptEstimate(req);
+  const ledger = (status: number, summary: ReplySummary | null, ttftMs: number | null, errorCode?: string | null) =>
+    completeUsage(usageId, {
+      status, errorCode: errorCode ?? null, ttftMs, durationMs: Date.now() - started,
+      promptTokens: summary?.usage?.prompt_tokens ?? (summary ? prompt : 0),
+      completionTokens: summary?.usage?.completion_tokens ?? (summary ? estimateUsage(0, summary.content).completion_tokens : 0),
+    });
   const fail = (err: unknown, summary: ReplySummary | null = null): never => {
     const e = err instanceof ClientAborted ? err : asGatewayError(err);
     const status = e instanceof GatewayError ? e.status : STATUS_CLIENT_CLOSED;
-    ledger(meta, status, summary, null, e instanceof GatewayError ? e.code : "client_closed");
+    ledger(status, summary, null, e instanceof GatewayError ? e.code : "client_closed");
     hooks.onFinish?.(summary ?? emptySummary(), { status, error: e instanceof GatewayError ? e : undefined });
     throw e;
   };
@@ -80,16 +84,17 @@ export async function chatCompletion(json: unknown, caller: Caller, signal: Abor
     try {
       const { body, summary } = translateCompletion(await readUpstreamJson(call), req.model.id);
       summary.usage = body.usage;
-      const ttft = Date.now() - started;
-      ledger(meta, 200, summary, ttft);
+      ledger(200, summary, Date.now() - started);
       hooks.onFinish?.(summary, { status: 200 });
       return Response.json(body);
     } catch (err) {
       return fail(err);
     }
   }
-  return streamCompletion(req, call, started, (status, summary, ttft, error) => {
-    ledger(meta, status, summary, ttft, error?.code ?? (status === STATUS_CLIENT_CLOSED ? "client_closed" : null));
+  const progress = (summary: ReplySummary) => usageProgress(usageId, summary.usage?.prompt_tokens ?? prompt,
+    summary.usage?.completion_tokens ?? estimateUsage(0, summary.content).completion_tokens, Date.now() - started);
+  return streamCompletion(req, call, started, progress, (status, summary, ttft, error) => {
+    ledger(status, summary, ttft, error?.code ?? (status === STATUS_CLIENT_CLOSED ? "client_closed" : null));
     hooks.onFinish?.(summary, { status, error });
   }, fail);
 }
@@ -102,16 +107,23 @@ type Settle = (status: number, summary: ReplySummary, ttftMs: number | null, err
  * Waits for the first upstream event before answering, so a slow or failing upstream still gets a real
  * HTTP status (504, 429…); after that every failure is an in-stream error event, never a clean stop.
  */
-async function streamCompletion(req: ValidRequest, call: UpstreamCall, started: number, settle: Settle,
+async function streamCompletion(req: ValidRequest, call: UpstreamCall, started: number,
+  progress: (summary: ReplySummary) => void, settle: Settle,
   fail: (err: unknown, summary?: ReplySummary | null) => never): Promise<Response> {
   const translator = new StreamTranslator(req.model.id, req.includeUsage);
   const batches = upstreamEventBatches(call);
   let ttft: number | null = null;
+  let progressAt = started;
   /** Frames for one batch of upstream events: one write per upstream read. */
   const translate = (batch: UpstreamPayload[]) => {
     let out = "";
     for (const event of batch) out += translator.push(event);
     if (ttft === null && translator.producedOutput) ttft = Date.now() - started;
+    // The ledger learns the tokens so far now and then, not per chunk: a crash loses at most that much.
+    if (Date.now() - progressAt >= PROGRESS_EVERY_MS) {
+      progressAt = Date.now();
+      progress(translator.summary);
+    }
     return out;
   };
 

@@ -4,13 +4,19 @@ import { completionBody, simulateReply, streamChunks, type SimRequest } from "./
 /** Pause between streamed words, so the demo looks and behaves like a model typing. */
 const WORD_DELAY_MS = 25;
 
+/** Waits, or rejects when the signal aborts; the abort listener goes once the wait is over (one per word). */
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => {
+    if (signal.aborted) return reject(signal.reason);
+    const onAbort = () => {
       clearTimeout(t);
       reject(signal.reason);
-    }, { once: true });
+    };
+    const t = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
   });
 
 /**

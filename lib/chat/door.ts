@@ -1,0 +1,42 @@
+import type { z } from "zod";
+import type { User } from "@/db/schema";
+import { currentUser } from "@/lib/auth/session";
+import { GatewayError } from "@/lib/gateway/errors";
+import { readJsonBody } from "@/lib/gateway/v1-door";
+import { TurnRefused } from "./turn";
+
+type Handler<P> = (req: Request, user: User, params: P) => Promise<Response> | Response;
+
+const problem = (status: number, message: string) => Response.json({ error: message }, { status });
+
+/**
+ * The chat door's wrapper for route handlers: session → handler → one readable error shape
+ * (`{ error: "…" }` with a status) for anything refused.
+ */
+export function chatRoute<P = Record<string, never>>(handler: Handler<P>) {
+  return async (req: Request, ctx: { params: Promise<P> }): Promise<Response> => {
+    const user = await currentUser();
+    if (!user) return problem(401, "Your session has ended. Sign in again.");
+    try {
+      return await handler(req, user, await ctx.params);
+    } catch (err) {
+      if (err instanceof TurnRefused) return problem(err.status, err.message);
+      console.error("[chat] request failed", err);
+      return problem(500, "Something went wrong. Please try again.");
+    }
+  };
+}
+
+/** The JSON body, capped like `/v1`'s (MAX_BODY_BYTES) before anything is parsed, then checked by `schema`. */
+export async function readChatBody<S extends z.ZodType>(req: Request, schema: S): Promise<z.output<S>> {
+  let json: unknown;
+  try {
+    json = await readJsonBody(req);
+  } catch (err) {
+    if (err instanceof GatewayError && err.status === 413) throw new TurnRefused(413, "The request is too large.");
+    throw new TurnRefused(400, "The chat request was malformed.");
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new TurnRefused(400, "The chat request was malformed.");
+  return parsed.data;
+}

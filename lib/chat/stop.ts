@@ -1,0 +1,29 @@
+import { liveReplyOf } from "@/lib/chat/live-replies";
+
+/**
+ * Stop, from any tab. A reply that is running is aborted (and saved as stopped). A message whose request has
+ * not reached the server yet is remembered for a while, so that when it does arrive it is refused instead of
+ * answered: the browser has already put its text back in the composer.
+ */
+const STOPPED_BEFORE_START_MS = 120_000;
+const holder = globalThis as unknown as { __glmStoppedEarly?: Map<string, number> };
+const stoppedEarly = (holder.__glmStoppedEarly ??= new Map());
+
+export function stopReply(userId: string, conversationId: string, messageId?: string): "stopped" | "not-running" {
+  const reply = liveReplyOf(userId, conversationId);
+  if (reply && !reply.done) {
+    reply.stop();
+    return "stopped";
+  }
+  if (messageId) {
+    const now = Date.now();
+    for (const [key, at] of stoppedEarly) if (now - at > STOPPED_BEFORE_START_MS) stoppedEarly.delete(key);
+    stoppedEarly.set(`${userId}:${messageId}`, now);
+  }
+  return "not-running";
+}
+
+export function wasStoppedBeforeStart(userId: string, messageId: string): boolean {
+  const at = stoppedEarly.get(`${userId}:${messageId}`);
+  return at !== undefined && Date.now() - at <= STOPPED_BEFORE_START_MS;
+}

@@ -1,0 +1,160 @@
+import { streamText, UI_MESSAGE_STREAM_HEADERS, type ModelMessage } from "ai";
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import { createConversation, getConversation } from "@/db/queries/conversations";
+import { conversationOfMessage, finishReply, resumeReply, saveReplyProgress, startTurn } from "@/db/queries/messages";
+import type { ConversationSettings, Message, MessageStatus, User } from "@/db/schema";
+import { glmProvider } from "@/lib/chat/provider";
+import { checkSettings, SettingsInput } from "@/lib/chat/settings";
+import { titleFrom } from "@/lib/chat/title";
+import { textOf, type ChatMessageMetadata } from "@/lib/chat/types";
+import { isStreaming, LiveReply, runLiveReply } from "@/lib/chat/live-replies";
+import { wasStoppedBeforeStart } from "@/lib/chat/stop";
+import { findModel } from "@/lib/models";
+
+const Id = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "Invalid id.");
+export const ChatTurnBody = z.object({
+  id: Id,
+  trigger: z.enum(["submit-message", "regenerate-message"]),
+  message: z.object({
+    id: Id,
+    role: z.literal("user"),
+    parts: z.array(z.object({ type: z.string().max(64), text: z.string().optional() })).max(100),
+  }).optional(),
+  model: z.string().max(64),
+  /** Only read when this request creates the conversation. */
+  settings: SettingsInput.optional(),
+  /** Continue: the id of the interrupted or stopped reply to write on from. */
+  continueFrom: Id.optional(),
+});
+export type ChatTurnBody = z.infer<typeof ChatTurnBody>;
+
+/** What the browser is told when a turn cannot start; written for people. */
+export class TurnRefused extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+/** Asked of the model for Continue, after the partial reply. */
+const CONTINUE_PROMPT = "Continue your previous reply exactly where it stopped. Do not repeat anything already written.";
+
+/**
+ * One chat turn: save the user's message (or take up a reply to continue), then run the reply on the server
+ * as a live reply that outlives the request, and answer with a reader of it.
+ */
+export function startChatTurn(user: User, body: ChatTurnBody): Response {
+  const model = findModel(body.model);
+  if (!model) throw new TurnRefused(400, `Unknown model ${body.model}.`);
+  const text = body.message ? textOf(body.message as Parameters<typeof textOf>[0]).trim() : "";
+  if (body.trigger === "submit-message" && !text) throw new TurnRefused(400, "The message is empty.");
+  if (text.length > 200_000) throw new TurnRefused(413, "The message is too long (200,000 characters at most).");
+  if (body.message && wasStoppedBeforeStart(user.id, body.message.id)) {
+    throw new TurnRefused(409, "You stopped this message before it was sent.");
+  }
+
+  let conversation = getConversation(user.id, body.id);
+  if (!conversation) {
+    if (body.trigger !== "submit-message") throw new TurnRefused(404, "This conversation does not exist.");
+    let settings: ConversationSettings = {};
+    try {
+      settings = checkSettings(model.id, body.settings ?? {});
+    } catch (err) {
+      throw new TurnRefused(400, (err as Error).message);
+    }
+    try {
+      conversation = createConversation({ id: body.id, userId: user.id, title: titleFrom(text), model: model.id, settings });
+    } catch {
+      // The id exists but is someone else's: say no more than "not found".
+      throw new TurnRefused(404, "This conversation does not exist.");
+    }
+  }
+  if (isStreaming(conversation.id)) {
+    throw new TurnRefused(409, "A reply is still being written in this conversation. Wait for it or stop it first.");
+  }
+
+  let assistantId: string = randomUUID();
+  let history: Message[] | undefined;
+  let base = "";
+  if (body.continueFrom) {
+    history = resumeReply({ userId: user.id, conversationId: conversation.id, replyId: body.continueFrom });
+    if (!history) throw new TurnRefused(409, "Only the last reply can be continued.");
+    assistantId = body.continueFrom;
+    base = history.at(-1)!.content;
+  } else {
+    const userMessage = body.message && { id: body.message.id, content: text };
+    // Ids come from the browser: one that already belongs elsewhere is replaced; reusing one inside this
+    // conversation is an edit of that message (startTurn).
+    if (userMessage) {
+      const home = conversationOfMessage(userMessage.id);
+      if (home && home !== conversation.id) userMessage.id = randomUUID();
+    }
+    history = startTurn({ userId: user.id, conversationId: conversation.id, model: model.id,
+      user: body.trigger === "submit-message" ? userMessage : undefined, assistantId });
+  }
+  if (!history) throw new TurnRefused(404, "There is no message to answer in this conversation.");
+
+  const reply = new LiveReply(assistantId, conversation.id, user.id, (t) => saveReplyProgress(assistantId, t), base);
+  let settled = false;
+  const settle = (content: string, status: MessageStatus, error: string | null = null) => {
+    if (settled) return;
+    settled = true;
+    finishReply(assistantId, content, status, error);
+  };
+  const provider = glmProvider({ userId: user.id, apiKeyId: null, source: "chat" }, {
+    onFinish: (summary, outcome) => {
+      const content = base + summary.content;
+      if (outcome.status === 200) settle(content, "complete");
+      else if (outcome.status === 499) settle(content, "stopped");
+      else settle(content, "error", outcome.error?.message ?? "The reply failed.");
+    },
+  });
+
+  const s = conversation.settings;
+  const messages = toModelMessages(history);
+  if (base) messages.push({ role: "user", content: CONTINUE_PROMPT });
+  const result = streamText({
+    model: provider.chatModel(model.id),
+    system: s.systemPrompt,
+    messages,
+    temperature: s.temperature,
+    topP: s.topP,
+    maxOutputTokens: s.maxTokens,
+    maxRetries: 0,
+    // Not the request's signal: leaving or reloading the page does not stop a reply; only Stop does.
+    abortSignal: reply.signal,
+    onError: () => settle(reply.text, "error", "The reply failed."),
+    onAbort: () => settle(reply.text, "stopped"),
+  });
+
+  runLiveReply(reply, result.toUIMessageStream({
+    generateMessageId: () => assistantId,
+    messageMetadata: ({ part }): ChatMessageMetadata | undefined => {
+      if (part.type === "start") return { model: model.id, status: "streaming" };
+      if (part.type === "finish") return { status: "complete" };
+      if (part.type === "abort") return { status: "stopped" };
+      return undefined;
+    },
+    onError: (err) => readableError(err),
+  }), () => settle(reply.text, "error", "The reply ended unexpectedly."));
+  return replyResponse(reply);
+}
+
+/** A reader of the live reply, as the AI SDK's UI message stream. */
+export function replyResponse(reply: LiveReply): Response {
+  return new Response(reply.subscribe(), { headers: UI_MESSAGE_STREAM_HEADERS });
+}
+
+/** Replies that failed or were cut off with nothing said are left out of what goes upstream. */
+function toModelMessages(history: Message[]): ModelMessage[] {
+  return history
+    .filter((m) => m.content.trim())
+    .map((m) => (m.role === "user" ? { role: "user", content: m.content } : { role: "assistant", content: m.content }));
+}
+
+/** The gateway's own messages are written for people; anything else stays generic. */
+function readableError(err: unknown): string {
+  const message = (err as { message?: string })?.message;
+  const data = (err as { data?: { error?: { message?: string } } })?.data;
+  return data?.error?.message ?? (typeof message === "string" && message.length < 300 ? message : "The reply failed. Please retry.");
+}

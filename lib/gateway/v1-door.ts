@@ -1,5 +1,6 @@
 import { verifyApiKey } from "@/lib/auth/api-keys";
 import { config } from "@/lib/config";
+import { readBodyCapped } from "@/lib/http/body";
 import { asGatewayError, errorResponse, GatewayError, invalidRequest, unauthorized } from "./errors";
 import type { Caller } from "./core";
 
@@ -26,36 +27,15 @@ function authenticate(req: Request): Caller {
   return { userId: key.userId, apiKeyId: key.id, source: "api" };
 }
 
-/** Past this, an oversized body is not even read to the end: the connection is closed instead. */
-const DRAIN_LIMIT = 64 * 1024 * 1024;
-
-/**
- * Reads a JSON body with a size cap: 413 past the cap (the JSON is never parsed), 400 for malformed JSON.
- * An oversized body is still read to its end (up to DRAIN_LIMIT) before answering, because a client that
- * is still uploading when the server hangs up sees a broken connection instead of the 413.
- */
+/** Reads a JSON body with the MAX_BODY_BYTES cap: 413 past it (the JSON is never parsed), 400 when malformed. */
 export async function readJsonBody(req: Request): Promise<unknown> {
   const max = config().maxBodyBytes;
-  const tooLarge = (close: boolean) => new GatewayError(413, "invalid_request_error", "request_too_large",
-    `The request body is larger than ${max} bytes.`, null, close ? { connection: "close" } : {});
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > DRAIN_LIMIT) throw tooLarge(true);
-  if (!req.body) throw invalidRequest("The request body is empty; send a JSON object.");
-  const reader = req.body.getReader();
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > DRAIN_LIMIT) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge(true);
-    }
-    if (size <= max) parts.push(value);
+  const body = await readBodyCapped(req, max);
+  if (!body.ok) {
+    throw new GatewayError(413, "invalid_request_error", "request_too_large",
+      `The request body is larger than ${max} bytes.`, null, body.closeConnection ? { connection: "close" } : {});
   }
-  if (size > max) throw tooLarge(false);
-  const text = Buffer.concat(parts).toString("utf8");
+  const text = body.bytes.toString("utf8");
   if (!text.trim()) throw invalidRequest("The request body is empty; send a JSON object.");
   try {
     return JSON.parse(text);

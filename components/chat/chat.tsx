@@ -64,6 +64,8 @@ export function Chat({ id, title, isNew, initialMessages, initialModel, initialS
     // A reply keeps running on the server when this page goes away: opening the conversation again
     // replays it and follows the rest live (GET /api/chat/<id>/stream; 204 when nothing is running).
     resume: !isNew,
+    // Markdown re-renders at most this often while text streams in, however fast the pieces come.
+    experimental_throttle: 50,
     onFinish: ({ isDisconnect }) => {
       // The connection dropped, not the reply: pick it up again.
       if (isDisconnect) setTimeout(() => void resumeStream(), 1000);

@@ -17,9 +17,27 @@ const KEEP_AFTER_END_MS = 30_000;
 
 const encoder = new TextEncoder();
 const frame = (chunk: UIMessageChunk) => `data: ${JSON.stringify(chunk)}\n\n`;
+const DONE = "data: [DONE]\n\n";
+
+/**
+ * Adjacent text deltas of one part as one delta: a tab that opens mid-reply gets the text so far in one
+ * piece instead of replaying hundreds of tiny updates (each a re-render in the browser).
+ */
+export function compact(chunks: UIMessageChunk[]): UIMessageChunk[] {
+  const out: UIMessageChunk[] = [];
+  for (const chunk of chunks) {
+    const last = out.at(-1);
+    if (chunk.type === "text-delta" && last?.type === "text-delta" && last.id === chunk.id) {
+      out[out.length - 1] = { ...last, delta: last.delta + chunk.delta };
+    } else {
+      out.push(chunk);
+    }
+  }
+  return out;
+}
 
 export class LiveReply {
-  private readonly frames: string[] = [];
+  private readonly chunks: UIMessageChunk[] = [];
   private readonly waiting = new Set<() => void>();
   private readonly stopper = new AbortController();
   private unsaved = 0;
@@ -43,11 +61,11 @@ export class LiveReply {
   }
 
   push(chunk: UIMessageChunk) {
-    this.frames.push(frame(chunk));
+    this.chunks.push(chunk);
     if (chunk.type === "start" && this.base) {
       // A continued reply: readers see the earlier text first, as one part, then the new text.
-      this.frames.push(frame({ type: "text-start", id: "earlier" }), frame({ type: "text-delta", id: "earlier", delta: this.base }),
-        frame({ type: "text-end", id: "earlier" }));
+      this.chunks.push({ type: "text-start", id: "earlier" }, { type: "text-delta", id: "earlier", delta: this.base },
+        { type: "text-end", id: "earlier" });
     }
     if (chunk.type === "text-delta" && chunk.delta) {
       this.text += chunk.delta;
@@ -74,7 +92,6 @@ export class LiveReply {
   end() {
     if (this.done) return;
     this.flush();
-    this.frames.push("data: [DONE]\n\n");
     this.done = true;
     this.wake();
   }
@@ -85,17 +102,19 @@ export class LiveReply {
     let wake: (() => void) | undefined;
     return new ReadableStream<Uint8Array>({
       pull: async (controller) => {
-        while (next >= this.frames.length && !this.done) {
+        while (next >= this.chunks.length && !this.done) {
           await new Promise<void>((resolve) => {
             wake = resolve;
             this.waiting.add(resolve);
           });
         }
-        if (next < this.frames.length) {
-          const batch = this.frames.slice(next).join("");
-          next = this.frames.length;
-          controller.enqueue(encoder.encode(batch));
+        if (next < this.chunks.length) {
+          const batch = compact(this.chunks.slice(next));
+          next = this.chunks.length;
+          controller.enqueue(encoder.encode(batch.map(frame).join("") + (this.done ? DONE : "")));
+          if (this.done) controller.close();
         } else {
+          controller.enqueue(encoder.encode(DONE));
           controller.close();
         }
       },
@@ -138,7 +157,16 @@ export function runLiveReply(reply: LiveReply, stream: ReadableStream<UIMessageC
         reply.push(value);
       }
     } catch (err) {
-      console.error("[chat] a reply stream failed", err);
+      // Stop aborts the model call underneath the AI SDK, whose stream then fails instead of ending: readers
+      // still get a clean end, with the reply's final state.
+      if (reply.signal.aborted) {
+        reply.push({ type: "abort" });
+        reply.push({ type: "message-metadata", messageMetadata: { status: "stopped" } });
+      } else {
+        console.error("[chat] a reply stream failed", err);
+        reply.push({ type: "error", errorText: "The reply failed. Please retry." });
+        reply.push({ type: "message-metadata", messageMetadata: { status: "error", error: "The reply failed. Please retry." } });
+      }
     } finally {
       reply.end();
       onEnd();

@@ -1,0 +1,94 @@
+import { expect, test, type Locator } from "@playwright/test";
+import { AuthPage, ChatPage } from "./pages";
+
+/** Replies are written on the server whoever watches: reloads, leaving and other tabs follow them live. */
+
+test.beforeEach(async ({ page }) => {
+  await new AuthPage(page).register();
+});
+
+const words = async (reply: Locator) => (await reply.innerText()).split(/\s+/).filter(Boolean).length;
+
+test("a reload mid-stream shows the text so far, follows the rest live, and completes", async ({ page }) => {
+  const chat = new ChatPage(page);
+  await chat.send("[words:300][delay:30] a story to reload", { wait: false });
+  await expect(chat.lastReply()).toContainText("simulated reply");
+  await chat.conversationId();
+  await page.reload();
+  // The reply is still being written: Stop is offered, and the text keeps growing after the reload.
+  await expect(page.getByRole("button", { name: "Stop" })).toBeVisible();
+  const early = await words(chat.lastReply());
+  await expect.poll(() => words(chat.lastReply()), { timeout: 10_000 }).toBeGreaterThan(early + 10);
+  await chat.waitForIdle();
+  await expect(chat.lastReply()).not.toContainText("Stopped");
+  const finalText = (await chat.lastReply().textContent()) ?? "";
+  // Saved to its end: a second reload shows the same whole reply.
+  await page.reload();
+  await expect.poll(() => chat.lastReply().textContent()).toBe(finalText);
+  await expect(chat.lastReply()).not.toContainText(/Stopped|Interrupted/);
+});
+
+test("leaving the conversation while it streams does not stop the reply", async ({ page }) => {
+  const chat = new ChatPage(page);
+  await chat.send("[words:90][delay:30] keep going while I look elsewhere", { wait: false });
+  await expect(chat.lastReply()).toContainText("simulated reply");
+  const id = await chat.conversationId();
+  await chat.newChat();
+  await page.waitForTimeout(3500);
+  await page.goto(`/chat/${id}`);
+  await chat.waitForIdle();
+  await expect(chat.lastReply()).not.toContainText(/Stopped|Interrupted/);
+  expect(await words(chat.lastReply())).toBeGreaterThanOrEqual(85);
+});
+
+test("Stop in another tab stops the reply everywhere; Continue writes on from where it stopped", async ({ page, context }) => {
+  const chat = new ChatPage(page);
+  await chat.send("[words:1500][delay:30] a long story for two tabs", { wait: false });
+  await expect(chat.lastReply()).toContainText("simulated reply");
+  const id = await chat.conversationId();
+
+  const other = await context.newPage();
+  const otherChat = new ChatPage(other);
+  await other.goto(`/chat/${id}`);
+  await expect(other.getByRole("button", { name: "Stop" })).toBeVisible();
+  await other.getByRole("button", { name: "Stop" }).click();
+
+  await expect(chat.lastReply()).toContainText("Stopped");
+  await expect(otherChat.lastReply()).toContainText("Stopped");
+  await chat.waitForIdle();
+  const stoppedAt = await words(chat.lastReply());
+  expect(stoppedAt).toBeLessThan(1400);
+
+  await page.getByRole("button", { name: "Continue" }).click();
+  await chat.waitForIdle();
+  await expect(chat.lastReply()).not.toContainText("Stopped");
+  expect(await words(chat.lastReply())).toBeGreaterThan(stoppedAt);
+  await page.reload();
+  expect(await words(chat.lastReply())).toBeGreaterThan(stoppedAt);
+  await other.close();
+});
+
+test("Stop before the server has the message puts the text back in the composer, and nothing is saved", async ({ page }) => {
+  const chat = new ChatPage(page);
+  await chat.send("first message [words:5]");
+  const id = await chat.conversationId();
+  // Hold the next request in the browser, as a slow network would.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route("**/api/chat", async (route) => {
+    await held;
+    // Stop aborted the request in the browser: there is nothing left to send.
+    await route.continue().catch(() => {});
+  });
+  await chat.send("a message that never left", { wait: false });
+  await expect(page.getByRole("button", { name: "Stop" })).toBeVisible();
+  await page.getByRole("button", { name: "Stop" }).click();
+  await expect(chat.composer).toHaveValue("a message that never left");
+  await expect(chat.userMessages).toHaveCount(1);
+  release();
+  await page.unroute("**/api/chat");
+  await page.waitForTimeout(1000);
+  await page.goto(`/chat/${id}`);
+  await expect(chat.userMessages).toHaveCount(1);
+  await expect(chat.assistantMessages).toHaveCount(1);
+});

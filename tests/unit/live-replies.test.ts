@@ -1,0 +1,67 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { compact, LiveReply, SAVE_EVERY_BYTES, SAVE_EVERY_MS } from "@/lib/chat/live-replies";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function readAll(stream: ReadableStream<Uint8Array>): Promise<string> {
+  let out = "";
+  const decoder = new TextDecoder();
+  for await (const part of stream as unknown as AsyncIterable<Uint8Array>) out += decoder.decode(part);
+  return out;
+}
+
+test("a reader that joins late gets the text so far in one piece, then the rest live", async () => {
+  const reply = new LiveReply("r1", "c1", "u1", () => {});
+  reply.push({ type: "start", messageId: "r1" });
+  reply.push({ type: "text-start", id: "t" });
+  for (const word of ["one ", "two ", "three "]) reply.push({ type: "text-delta", id: "t", delta: word });
+  const reading = readAll(reply.subscribe());
+  await sleep(5);
+  reply.push({ type: "text-delta", id: "t", delta: "four" });
+  reply.push({ type: "text-end", id: "t" });
+  reply.end();
+  const frames = (await reading).trim().split("\n\n");
+  assert.equal(frames.at(-1), "data: [DONE]");
+  const deltas = frames.filter((f) => f.includes("text-delta")).map((f) => JSON.parse(f.slice(6)).delta);
+  assert.deepEqual(deltas, ["one two three ", "four"]);
+  assert.equal(reply.text, "one two three four");
+});
+
+test("compact merges only adjacent deltas of the same part", () => {
+  assert.deepEqual(compact([
+    { type: "text-delta", id: "a", delta: "x" }, { type: "text-delta", id: "a", delta: "y" },
+    { type: "text-delta", id: "b", delta: "z" }, { type: "text-end", id: "b" }, { type: "text-delta", id: "b", delta: "w" },
+  ]), [
+    { type: "text-delta", id: "a", delta: "xy" }, { type: "text-delta", id: "b", delta: "z" }, { type: "text-end", id: "b" },
+    { type: "text-delta", id: "b", delta: "w" },
+  ]);
+});
+
+test("the text is saved in batches: after SAVE_EVERY_MS, at once past SAVE_EVERY_BYTES, and at the end", async () => {
+  const saved: string[] = [];
+  const reply = new LiveReply("r2", "c2", "u1", (t) => saved.push(t));
+  for (let i = 0; i < 20; i++) reply.push({ type: "text-delta", id: "t", delta: "ab" });
+  assert.equal(saved.length, 0, "not per token");
+  await sleep(SAVE_EVERY_MS + 50);
+  assert.deepEqual(saved, ["ab".repeat(20)]);
+  reply.push({ type: "text-delta", id: "t", delta: "x".repeat(SAVE_EVERY_BYTES) });
+  assert.equal(saved.length, 2, "a large piece is saved at once");
+  reply.push({ type: "text-delta", id: "t", delta: "end" });
+  reply.end();
+  assert.equal(saved.at(-1), reply.text);
+  await sleep(SAVE_EVERY_MS + 50);
+  assert.equal(saved.length, 3, "nothing is saved after the end");
+});
+
+test("a continued reply replays its earlier text first, and stop() aborts its signal", async () => {
+  const reply = new LiveReply("r3", "c3", "u1", () => {}, "Earlier text. ");
+  reply.push({ type: "start", messageId: "r3" });
+  reply.push({ type: "text-delta", id: "t", delta: "More." });
+  reply.stop();
+  assert.equal(reply.signal.aborted, true);
+  reply.end();
+  const body = await readAll(reply.subscribe());
+  assert.ok(body.indexOf("Earlier text.") < body.indexOf("More."));
+  assert.equal(reply.text, "Earlier text. More.");
+});

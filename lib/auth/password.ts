@@ -1,5 +1,6 @@
 import bcrypt from "bcryptjs";
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from "node:crypto";
+import { availableParallelism } from "node:os";
 
 /**
  * Password hashes: node:crypto scrypt, which runs on the libuv thread pool, so a burst of sign-ins never
@@ -23,12 +24,34 @@ export const MIN_PASSWORD_LENGTH = 8;
 
 type Params = { N: number; r: number; p: number };
 
+/**
+ * Hashes at once, at most: one per core, and always one libuv pool thread left for file reads and DNS
+ * (the pool has 4 threads unless UV_THREADPOOL_SIZE says otherwise). More would not finish sooner, and a
+ * sign-in flood would otherwise hold every pool thread and stall whatever else needs one.
+ */
+const HASH_SLOTS = Math.max(1, Math.min(availableParallelism(), (Number(process.env.UV_THREADPOOL_SIZE) || 4) - 1));
+let hashesRunning = 0;
+const waiting: (() => void)[] = [];
+
+async function inHashSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (hashesRunning >= HASH_SLOTS) await new Promise<void>((resolve) => waiting.push(resolve));
+  else hashesRunning++;
+  try {
+    return await work();
+  } finally {
+    // Hand the slot straight to the next waiter (the count stays), or give it back.
+    const next = waiting.shift();
+    if (next) next();
+    else hashesRunning--;
+  }
+}
+
 function scryptAsync(password: string, salt: Buffer, keyBytes: number, { N, r, p }: Params): Promise<Buffer> {
   // scrypt needs 128·N·r bytes; Node's default maxmem (32 MiB) is exactly that at N=2^15, r=8, and the
   // check is strict, so allow twice the need.
   const options: ScryptOptions = { N, r, p, maxmem: 2 * 128 * N * r + 1024 * 1024 };
-  return new Promise((resolve, reject) =>
-    scrypt(password.normalize("NFC"), salt, keyBytes, options, (err, key) => (err ? reject(err) : resolve(key))));
+  return inHashSlot(() => new Promise((resolve, reject) =>
+    scrypt(password.normalize("NFC"), salt, keyBytes, options, (err, key) => (err ? reject(err) : resolve(key)))));
 }
 
 export async function hashPassword(password: string, params: Params = SCRYPT_PARAMS): Promise<string> {

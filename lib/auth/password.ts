@@ -25,11 +25,11 @@ export const MIN_PASSWORD_LENGTH = 8;
 type Params = { N: number; r: number; p: number };
 
 /**
- * Hashes at once, at most: one per core, and always one libuv pool thread left for file reads and DNS
- * (the pool has 4 threads unless UV_THREADPOOL_SIZE says otherwise). More would not finish sooner, and a
- * sign-in flood would otherwise hold every pool thread and stall whatever else needs one.
+ * Hashes at once, at most: one core is left for the event loop (on 2 cores, a hash thread per core
+ * starved it: /api/health p95 253 ms during a sign-in flood), and one libuv pool thread for file reads and
+ * DNS (the pool has 4 threads unless UV_THREADPOOL_SIZE says otherwise). More would not finish sooner.
  */
-const HASH_SLOTS = Math.max(1, Math.min(availableParallelism(), (Number(process.env.UV_THREADPOOL_SIZE) || 4) - 1));
+const HASH_SLOTS = Math.max(1, Math.min(availableParallelism() - 1, (Number(process.env.UV_THREADPOOL_SIZE) || 4) - 1));
 let hashesRunning = 0;
 const waiting: (() => void)[] = [];
 

@@ -178,3 +178,42 @@ export const shares = sqliteTable(
 );
 
 export type Share = typeof shares.$inferSelect;
+
+/**
+ * One row per signed-in browser. The JWT cookie carries the row's id (`sid`); a cookie whose row is gone
+ * (signed out, "sign out of all devices", password changed) no longer signs anyone in.
+ */
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    /** 128+ random bits; also what the cookie names. */
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    createdAt: integer("created_at").notNull(),
+    /** Touched at most every few minutes, not per request. */
+    lastSeenAt: integer("last_seen_at").notNull(),
+    /** Same lifetime as the cookie: after this the row no longer counts and is pruned. */
+    expiresAt: integer("expires_at").notNull(),
+    userAgent: text("user_agent"),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId), index("sessions_expires_idx").on(t.expiresAt)],
+);
+
+export type SessionRow = typeof sessions.$inferSelect;
+
+/**
+ * Sign-in failures and registrations, one row each with its time, counted per bucket over a window. In the
+ * database rather than in memory so that several app instances sharing the database share the counts.
+ * bucket: "signin-account" (key = normalised email), "signin-address", "register-address" (key = client IP).
+ */
+export const authAttempts = sqliteTable(
+  "auth_attempts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    bucket: text("bucket", { enum: ["signin-account", "signin-address", "register-address"] }).notNull(),
+    key: text("key").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("auth_attempts_bucket_key_time_idx").on(t.bucket, t.key, t.createdAt),
+    index("auth_attempts_time_idx").on(t.createdAt)],
+);

@@ -1,12 +1,16 @@
 "use server";
 
 import { AuthError } from "next-auth";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { createUser, findUserByEmail } from "@/db/queries/users";
-import { signIn, signOut } from "@/lib/auth/auth";
+import { signIn, signOut, TooManyAttempts } from "@/lib/auth/auth";
 import { hashPassword, passwordProblem } from "@/lib/auth/password";
+import { safeNext } from "@/lib/auth/safe-next";
+import { recordRegistration, registrationBlockedUntil, tooManyAttemptsMessage } from "@/lib/auth/throttle";
 import { config } from "@/lib/config";
+import { clientAddress } from "@/lib/http/client-address";
 
 export interface AuthFormState {
   error?: string;
@@ -18,19 +22,16 @@ const Credentials = z.object({
   password: z.string().max(200, "Use at most 200 characters."),
 });
 
-/** Only same-site paths: a `next` that points elsewhere is ignored. */
-function safeNext(next: FormDataEntryValue | null): string {
-  const path = typeof next === "string" ? next : "";
-  return path.startsWith("/") && !path.startsWith("//") && !path.startsWith("/\\") ? path : "/";
-}
-
-async function startSession(email: string, password: string): Promise<boolean> {
+/** Signs in, or says why not in words for the form. Throttling and the password check live in authorize
+ * (lib/auth/auth.ts), so the Auth.js HTTP endpoint gets the same limits as this form. */
+async function startSession(email: string, password: string): Promise<string | null> {
   try {
     // redirect: false, then our own relative redirect: the browser stays on the host it typed.
     await signIn("credentials", { email, password, redirect: false });
-    return true;
+    return null;
   } catch (err) {
-    if (err instanceof AuthError) return false;
+    if (err instanceof TooManyAttempts) return tooManyAttemptsMessage(err.until);
+    if (err instanceof AuthError) return "Wrong email or password.";
     throw err;
   }
 }
@@ -39,7 +40,8 @@ export async function login(_prev: AuthFormState, form: FormData): Promise<AuthF
   const parsed = Credentials.safeParse({ email: form.get("email"), password: form.get("password") });
   const email = String(form.get("email") ?? "");
   if (!parsed.success) return { error: "Wrong email or password.", email };
-  if (!(await startSession(parsed.data.email, parsed.data.password))) return { error: "Wrong email or password.", email };
+  const error = await startSession(parsed.data.email, parsed.data.password);
+  if (error) return { error, email };
   redirect(safeNext(form.get("next")));
 }
 
@@ -50,6 +52,11 @@ export async function register(_prev: AuthFormState, form: FormData): Promise<Au
   if (!parsed.success) return { error: parsed.error.issues[0].message, email };
   const weak = passwordProblem(parsed.data.password, parsed.data.email);
   if (weak) return { error: `Password too weak: ${weak}`, email };
+  const address = clientAddress(await headers());
+  const until = registrationBlockedUntil({ address });
+  if (until !== null) return { error: tooManyAttemptsMessage(until), email };
+  // Counted before the existence check too: probing which emails have accounts costs the same budget.
+  recordRegistration({ address });
   if (findUserByEmail(parsed.data.email)) return { error: "An account with this email already exists. Sign in instead.", email };
   try {
     createUser(parsed.data.email, await hashPassword(parsed.data.password));
@@ -60,6 +67,7 @@ export async function register(_prev: AuthFormState, form: FormData): Promise<Au
   redirect("/");
 }
 
+/** Ends this browser's session row (Auth.js `events.signOut`) and its cookie. */
 export async function logout(): Promise<void> {
   await signOut({ redirect: false });
   redirect("/login");

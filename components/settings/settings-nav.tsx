@@ -8,6 +8,7 @@ const TABS = [
   { href: "/settings/keys", label: "API keys" },
   { href: "/settings/usage", label: "Usage" },
   { href: "/settings/shares", label: "Shared links" },
+  { href: "/settings/account", label: "Account" },
 ];
 
 export function SettingsNav() {

@@ -1,16 +1,26 @@
 import { redirect } from "next/navigation";
-import { findUserById } from "@/db/queries/users";
 import type { User } from "@/db/schema";
 import { auth } from "./auth";
+import { sessionUser } from "./sessions";
 
 /**
- * The signed-in user, checked against the database (a deleted account's cookie is worth nothing),
- * or null.
+ * The signed-in user, or null. A valid JWT is not enough: its session row (`sid`) must still exist and
+ * the account too — one query — so signing out, "sign out of all devices" and a password change end a
+ * cookie everywhere at once, and a deleted account's cookie is worth nothing.
  */
 export async function currentUser(): Promise<User | null> {
+  return (await currentSession())?.user ?? null;
+}
+
+/** The user and the id of this browser's session (to end it, or to keep it while ending the others). */
+export async function currentSession(): Promise<{ user: User; sessionId: string } | null> {
   const session = await auth();
-  const id = session?.user?.id;
-  return id ? (findUserById(id) ?? null) : null;
+  const userId = session?.user?.id;
+  const sessionId = session?.sid;
+  // Cookies from before sessions had rows carry no sid: they no longer count.
+  if (!userId || !sessionId) return null;
+  const user = sessionUser({ sessionId, userId });
+  return user ? { user, sessionId } : null;
 }
 
 /** For pages: the signed-in user, or a redirect to /login (relative, so it stays on the host typed). */

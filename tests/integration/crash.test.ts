@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import OpenAI from "openai";
 import { sleep, STANDIN_URL } from "./helpers";
-import { addUser, postChat, readReply, signInOverHttp } from "./http-session";
+import { addUser, postChat, readReply, signInOverHttp } from "./chat-session";
 
 /**
  * SIGKILL the production server while chat replies and /v1 streams are running, start it again on the same

@@ -1,82 +1,109 @@
-import bcrypt from "bcryptjs";
-import Database from "better-sqlite3";
-import { randomUUID } from "node:crypto";
+import http from "node:http";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { APP_URL } from "./helpers";
 
 /**
- * Signing in over plain HTTP, as a browser does: Auth.js's CSRF token, then the credentials callback as a
- * form post; returns the Cookie header to send. The account is written straight into the server's database
- * (a bcrypt hash, the oldest format the server must still accept).
+ * A browser without JavaScript, over plain HTTP: a cookie jar, no redirects followed, and a chosen source
+ * address. The server sees the socket's address as the client's (scripts/server.mjs), and 127.0.0.1 is not
+ * counted by the per-address throttles (a same-host proxy), so tests that need an address of their own
+ * connect from another loopback address such as 127.0.0.23.
  */
-export function addUser(dbFile: string, email: string, password: string): string {
-  const db = new Database(dbFile);
-  try {
-    const id = randomUUID();
-    db.prepare("insert into users (id, email, password_hash) values (?, ?, ?)").run(id, email, bcrypt.hashSync(password, 4));
-    return id;
-  } finally {
-    db.close();
+export interface Reply { status: number; headers: http.IncomingHttpHeaders; body: string }
+
+const app = new URL(APP_URL);
+
+export class HttpSession {
+  readonly cookies = new Map<string, string>();
+  constructor(readonly localAddress?: string) {}
+
+  cookieHeader = () => [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+
+  /** A copy with the same cookies (another tab of the same browser, or a stolen cookie). */
+  clone(): HttpSession {
+    const copy = new HttpSession(this.localAddress);
+    for (const [k, v] of this.cookies) copy.cookies.set(k, v);
+    return copy;
   }
-}
 
-export async function signInOverHttp(base: string, email: string, password: string): Promise<string> {
-  const jar = new Map<string, string>();
-  const take = (res: Response) => {
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(";");
-      const eq = pair.indexOf("=");
-      jar.set(pair.slice(0, eq), pair.slice(eq + 1));
-    }
-  };
-  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
-  const csrf = await fetch(`${base}/api/auth/csrf`);
-  take(csrf);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const res = await fetch(`${base}/api/auth/callback/credentials`, {
-    method: "POST", redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookie(), origin: base },
-    body: new URLSearchParams({ csrfToken, email, password, callbackUrl: `${base}/` }),
-  });
-  take(res);
-  const session = await fetch(`${base}/api/auth/session`, { headers: { cookie: cookie() } }).then((r) => r.json());
-  if ((session as { user?: { email?: string } })?.user?.email !== email) throw new Error(`sign-in as ${email} failed (${res.status})`);
-  return cookie();
-}
-
-/** Posts a chat turn as the browser's transport does. */
-export function postChat(base: string, cookie: string, body: { id: string; text: string; model?: string }) {
-  return fetch(`${base}/api/chat`, {
-    method: "POST",
-    headers: { "content-type": "application/json", cookie, origin: base, "sec-fetch-site": "same-origin" },
-    body: JSON.stringify({ id: body.id, trigger: "submit-message", model: body.model ?? "GLM-4-Flash",
-      message: { id: randomUUID(), role: "user", parts: [{ type: "text", text: body.text }] } }),
-  });
-}
-
-/** Reads a UI message stream, calling `onText` with the reply's text so far after every read. */
-export async function readReply(res: Response, onText: (text: string) => void = () => {}): Promise<{ text: string; chunks: { type: string }[] }> {
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = "";
-  let text = "";
-  const chunks: { type: string }[] = [];
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      buffer += decoder.decode(value, { stream: true });
-      let cut;
-      while ((cut = buffer.indexOf("\n\n")) >= 0) {
-        const line = buffer.slice(0, cut).replace(/^data: /, "");
-        buffer = buffer.slice(cut + 2);
-        if (!line || line === "[DONE]") continue;
-        const chunk = JSON.parse(line) as { type: string; delta?: string };
-        chunks.push(chunk);
-        if (chunk.type === "text-delta") text += chunk.delta ?? "";
-      }
-      onText(text);
-    }
-  } catch {
-    // The server went away mid-reply (that is what the crash test does).
+  request(method: string, urlPath: string, { headers = {}, body }: { headers?: http.OutgoingHttpHeaders; body?: Buffer | string } = {}): Promise<Reply> {
+    return new Promise((resolve, reject) => {
+      const req = http.request({
+        host: app.hostname, port: app.port, method, path: urlPath, localAddress: this.localAddress, agent: false,
+        headers: { ...(this.cookies.size ? { cookie: this.cookieHeader() } : {}), ...headers },
+      }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          for (const line of res.headers["set-cookie"] ?? []) {
+            const [pair] = line.split(";");
+            const eq = pair.indexOf("=");
+            const name = pair.slice(0, eq).trim();
+            const value = pair.slice(eq + 1).trim();
+            if (!value || /expires=Thu, 01 Jan 1970/i.test(line) || /max-age=0/i.test(line)) this.cookies.delete(name);
+            else this.cookies.set(name, value);
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") });
+        });
+        res.on("error", reject);
+      });
+      req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${urlPath}: timeout`)));
+      req.on("error", reject);
+      req.end(body);
+    });
   }
-  return { text, chunks };
+
+  get = (urlPath: string) => this.request("GET", urlPath, { headers: { accept: "text/html" } });
+
+  /**
+   * Submits the first form on `pagePath` the way a browser without JavaScript does: its hidden fields (the
+   * server action's reference) plus `fields`, as multipart/form-data, with this site as Origin. `which`
+   * picks the form by its HTML (default: the first).
+   */
+  async submitForm(pagePath: string, fields: Record<string, string>, which: (html: string) => boolean = () => true): Promise<Reply> {
+    const page = await this.get(pagePath);
+    const form = [...page.body.matchAll(/<form[^>]*>([\s\S]*?)<\/form>/g)].find((m) => which(m[0]));
+    if (!form) throw new Error(`no such form on ${pagePath} (HTTP ${page.status})`);
+    const data = new FormData();
+    for (const m of form[1].matchAll(/<input type="hidden" name="([^"]+)"(?: value="([^"]*)")?\/?>/g)) {
+      data.append(unescapeHtml(m[1]), unescapeHtml(m[2] ?? ""));
+    }
+    for (const [k, v] of Object.entries(fields)) data.append(k, v);
+    const encoded = new Request("http://x/", { method: "POST", body: data });
+    return this.request("POST", pagePath, { body: Buffer.from(await encoded.arrayBuffer()), headers: {
+      "content-type": encoded.headers.get("content-type")!, origin: app.origin, accept: "text/html",
+    } });
+  }
+
+  /** Calls a server action as the app's JavaScript does (Next-Action header, JSON arguments). */
+  callAction(pagePath: string, exportedName: string, args: unknown[]): Promise<Reply> {
+    return this.request("POST", pagePath, { body: JSON.stringify(args), headers: {
+      "next-action": actionId(exportedName), "content-type": "text/plain;charset=UTF-8", origin: app.origin, accept: "text/x-component",
+    } });
+  }
+
+  /** The sidebar's Sign out button, without JavaScript. */
+  signOut = () => this.submitForm("/", {}, (html) => html.includes(actionId("logout")));
+
+  register = (email: string, password: string) => this.submitForm("/register", { email, password });
+  signIn = (email: string, password: string, next?: string) =>
+    this.submitForm(next === undefined ? "/login" : `/login?next=${encodeURIComponent(next)}`, { email, password });
 }
+
+/** A server action's id, from the build's manifest (the build the server under test runs). */
+export function actionId(exportedName: string): string {
+  const file = path.join(process.env.NEXT_DIST_DIR || ".next", "server/server-reference-manifest.json");
+  const manifest = JSON.parse(readFileSync(file, "utf8")) as { node: Record<string, { exportedName: string }> };
+  const found = Object.entries(manifest.node).find(([, v]) => v.exportedName === exportedName);
+  if (!found) throw new Error(`no server action ${exportedName} in ${file}`);
+  return found[0];
+}
+
+const unescapeHtml = (s: string) => s.replace(/&quot;/g, '"').replace(/&#x27;|&#39;/g, "'").replace(/&lt;/g, "<")
+  .replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+
+/** The message a form shows in its alert, if any. */
+export const alertText = (html: string) => html.match(/role="alert"[^>]*>([^<]*)</)?.[1];
+
+export const uniqueEmail = (who: string) => `${who}-${Date.now()}-${Math.random().toString(36).slice(2, 7)}@example.com`;
+export const PASSWORD = "correct horse battery";

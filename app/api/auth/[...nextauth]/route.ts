@@ -1,8 +1,18 @@
 import { NextRequest } from "next/server";
 import { handlers } from "@/lib/auth/auth";
+import { currentSession } from "@/lib/auth/session";
 import { readBodyCapped } from "@/lib/http/body";
 
-export const { GET } = handlers;
+/**
+ * Auth.js answers GET /api/auth/session from the JWT alone; a cookie whose session was ended must read as
+ * signed out there too, like everywhere else (lib/auth/session.ts).
+ */
+export async function GET(request: NextRequest) {
+  if (request.nextUrl.pathname.endsWith("/session") && !(await currentSession())) {
+    return Response.json(null, { headers: { "cache-control": "private, no-cache, no-store" } });
+  }
+  return handlers.GET(request);
+}
 
 /** Sign-in forms are small; Auth.js would otherwise read any body whole into memory. */
 const MAX_AUTH_BODY = 64 * 1024;

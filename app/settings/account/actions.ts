@@ -1,0 +1,52 @@
+"use server";
+
+import { headers } from "next/headers";
+import { z } from "zod";
+import { getDb } from "@/db";
+import { setPasswordHash } from "@/db/queries/users";
+import { userAction, UserFacingError } from "@/lib/actions";
+import { signOut } from "@/lib/auth/auth";
+import { hashPassword, passwordProblem, verifyPassword } from "@/lib/auth/password";
+import { currentSession } from "@/lib/auth/session";
+import { endUserSessions } from "@/lib/auth/sessions";
+import { recordSignInFailure, recordSignInSuccess, signInBlockedUntil, tooManyAttemptsMessage } from "@/lib/auth/throttle";
+import { clientAddress } from "@/lib/http/client-address";
+
+/** Ends every session of this account, this browser's too; the client then goes to /login. */
+export const signOutEverywhereAction = userAction(z.object({}), async (_input, user) => {
+  const ended = endUserSessions({ userId: user.id });
+  await signOut({ redirect: false });
+  return { ended };
+});
+
+const PasswordChange = z.object({
+  currentPassword: z.string().min(1, "Enter your current password.").max(200, "Use at most 200 characters."),
+  newPassword: z.string().max(200, "Use at most 200 characters."),
+});
+
+/**
+ * Checks the current password (with the same per-account throttle as sign-in: a borrowed session must not
+ * become a password oracle), stores the new hash, and ends every other session — whoever else had a cookie
+ * is out, this browser stays in.
+ */
+export const changePasswordAction = userAction(PasswordChange, async ({ currentPassword, newPassword }, user) => {
+  const address = clientAddress(await headers());
+  const until = signInBlockedUntil({ email: user.email, address });
+  if (until !== null) throw new UserFacingError(tooManyAttemptsMessage(until));
+  if (!(await verifyPassword(currentPassword, user.passwordHash)).ok) {
+    recordSignInFailure({ email: user.email, address });
+    throw new UserFacingError("Your current password is not right.");
+  }
+  recordSignInSuccess({ email: user.email });
+  const weak = passwordProblem(newPassword, user.email);
+  if (weak) throw new UserFacingError(`New password too weak: ${weak}`);
+  if (newPassword === currentPassword) throw new UserFacingError("Choose a password different from the current one.");
+  const session = await currentSession();
+  if (!session) throw new UserFacingError("Your session has ended. Sign in again.");
+  const passwordHash = await hashPassword(newPassword);
+  const ended = getDb().transaction((tx) => {
+    setPasswordHash(tx, { userId: user.id, passwordHash });
+    return endUserSessions({ userId: user.id, keep: session.sessionId }, tx);
+  });
+  return { endedSessions: ended };
+});

@@ -8,7 +8,7 @@ const securityHeaders = [
   { key: "X-Frame-Options", value: "DENY" },
   { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
   { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), " +
-    "bluetooth=(), hid=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=(), browsing-topics=()" },
+    "hid=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=(), browsing-topics=()" },
 ];
 
 async function headers() {

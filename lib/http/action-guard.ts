@@ -29,8 +29,9 @@ export async function malformedActionBody(req: Request): Promise<string | null> 
       const part = form.get(id);
       return part === null ? undefined : typeof part === "string" ? "text" : "file";
     };
-    for (const [, value] of form) {
-      if (typeof value !== "string") continue;
+    // Only the reply's own rows ("0", "1", …); "_1_name" fields are a FormData argument's entries, user data.
+    for (const [key, value] of form) {
+      if (typeof value !== "string" || !/^\d+$/.test(key)) continue;
       const problem = checkJson(value, parts);
       if (problem) return problem;
     }

@@ -1,5 +1,35 @@
+/**
+ * Headers every response gets, pages and APIs alike; the per-request Content-Security-Policy of pages comes
+ * from proxy.ts. Here rather than in proxy.ts so that /v1 and static files get them without running code.
+ */
+const securityHeaders = [
+  { key: "X-Content-Type-Options", value: "nosniff" },
+  // Old browsers' frame-ancestors: no page of this app is meant to be framed (clickjacking).
+  { key: "X-Frame-Options", value: "DENY" },
+  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), " +
+    "hid=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=(), browsing-topics=()" },
+];
+
+async function headers() {
+  return [
+    { source: "/:path*", headers: securityHeaders },
+    // A share link's reader follows links out of someone else's conversation: tell no one where they came from.
+    // Listed after the general rule, so its Referrer-Policy wins.
+    { source: "/share/:path*", headers: [{ key: "Referrer-Policy", value: "no-referrer" }] },
+    // HSTS only when the browser really came over https (a TLS proxy in front says so); over plain http a
+    // browser ignores it anyway, and on a LAN install it must never pin https.
+    {
+      source: "/:path*",
+      has: [{ type: "header", key: "x-forwarded-proto", value: "https" }],
+      headers: [{ key: "Strict-Transport-Security", value: "max-age=31536000" }],
+    },
+  ];
+}
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  headers,
   poweredByHeader: false,
   // `npm run dev` must also work when opened as http://127.0.0.1:3000, not only localhost.
   allowedDevOrigins: ["127.0.0.1"],

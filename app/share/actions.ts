@@ -7,6 +7,8 @@ import { currentUser } from "@/lib/auth/session";
 
 /** Continue a shared conversation as your own copy; signed-out readers sign in first and come back. */
 export async function continueShare(form: FormData): Promise<void> {
+  // A server action is a public endpoint: anything but the page's own form (JSON, nothing) goes home.
+  if (!(form instanceof FormData)) redirect("/");
   const shareId = String(form.get("shareId") ?? "").slice(0, 64);
   const user = await currentUser();
   if (!user) redirect(`/login?next=${encodeURIComponent(`/share/${shareId}`)}`);

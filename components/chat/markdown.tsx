@@ -5,10 +5,12 @@ import ReactMarkdown from "react-markdown";
 import remarkGfm from "remark-gfm";
 import { CopyButton } from "./copy-button";
 import { rehypeSharedHighlight } from "./highlight";
+import { MarkdownImage } from "./markdown-image";
 
 /**
  * Markdown as people expect from a chat (GFM tables and lists, highlighted code with a copy button).
  * Raw HTML is never interpreted: react-markdown shows it as text unless rehype-raw is added, and it is not.
+ * Images from other hosts are never fetched: they show as a link (MarkdownImage).
  */
 const PLUGINS = [rehypeSharedHighlight];
 const REMARK = [remarkGfm];
@@ -35,6 +37,7 @@ export const Markdown = memo(function Markdown({ text }: { text: string }) {
               </div>
             );
           },
+          img: ({ src, alt }) => <MarkdownImage src={src} alt={alt} />,
           a: ({ children, href }) => <a href={href} target="_blank" rel="noopener noreferrer nofollow" className="underline">{children}</a>,
         }}
       >

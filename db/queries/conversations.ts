@@ -2,6 +2,7 @@ import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import { getDb, getSqlite } from "@/db";
 import { conversations, messages, type Conversation, type ConversationSettings } from "@/db/schema";
 import { isCjkQuery } from "@/lib/search/cjk";
+import { normalizeSearchQuery } from "@/lib/search/query";
 
 /** Every query takes the owner and puts it in the WHERE: a row of another user is simply not found. */
 
@@ -57,7 +58,7 @@ export function listConversations(userId: string, limit: number, cursor?: string
  * a scan of the user's own rows.
  */
 export function searchConversations(userId: string, query: string, limit: number): ConversationListItem[] {
-  const q = query.trim();
+  const q = normalizeSearchQuery(query);
   if (!q) return [];
   const db = getDb();
   const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

@@ -52,6 +52,16 @@ describe("searchConversations", () => {
     assert.deepEqual(C.searchConversations(alice, '"database" OR *', 50), []);
     assert.deepEqual(C.searchConversations(alice, "100%", 50), []);
   });
+
+  test("control characters and any FTS5 syntax give results or nothing, never an error", () => {
+    // A NUL used to end FTS5's string early: "unterminated string" (SqliteError) from the search box.
+    assert.deepEqual(C.searchConversations(alice, "data\u0000base", 50).length, 0);
+    assert.deepEqual(C.searchConversations(alice, "kyoto\u0000", 50).map((c) => c.id), ["a1"]);
+    assert.deepEqual(C.searchConversations(alice, "\u0000\u0000\u0000", 50), []);
+    const nasty = ['"', '""', "*", "NEAR(", "NEAR(a b, 3)", "a AND b", "NOT", "^", ":", "a:b", "(", ")", "-", "-x",
+      "{a b}:c", "\r\n\t", "\u007f\u0085", "\ud800x", "x\udfff", "'; drop table users; --", "\\", "%_%", "紅\u0000葉"];
+    for (const q of nasty) assert.doesNotThrow(() => C.searchConversations(alice, q, 50), `query ${JSON.stringify(q)}`);
+  });
 });
 
 describe("short CJK queries use the character index", () => {

@@ -1,0 +1,61 @@
+/**
+ * CSRF guard for the browser's state-changing routes (cookies are sent with cross-site requests too).
+ * A request passes when
+ * - `Sec-Fetch-Site` (every current browser sends it) is `same-origin`, or `none` (typed in the address bar);
+ *   `same-site` is refused: another origin of the same site (a sibling subdomain, another port) is not us;
+ * - else, without Sec-Fetch-Site, an `Origin` header must name this server: its host is compared with the
+ *   Host / X-Forwarded-Host the browser used, not with req.url, which Next reports as http://localhost:PORT
+ *   even when the browser typed 127.0.0.1;
+ * - neither header: not a browser (curl, a script), nothing to forge, allowed.
+ * A request with a body must also say it is JSON: a form or a no-cors fetch cannot send that content type
+ * across origins without a CORS preflight, which this server never grants.
+ */
+export function refuseCrossSite(req: Request): Response | null {
+  const site = req.headers.get("sec-fetch-site");
+  if (site !== null) {
+    if (site !== "same-origin" && site !== "none") return refuse(403, "cross_site_request", "Cross-site requests are not allowed.");
+  } else {
+    const origin = req.headers.get("origin");
+    if (origin !== null && !isOwnOrigin(origin, req)) {
+      return refuse(403, "cross_site_request", "Cross-origin requests are not allowed.");
+    }
+  }
+  if (hasBody(req) && !isJson(req.headers.get("content-type"))) {
+    return refuse(415, "unsupported_media_type", "Send the request body as application/json.");
+  }
+  return null;
+}
+
+function isOwnOrigin(origin: string, req: Request): boolean {
+  const host = first(req.headers.get("x-forwarded-host")) ?? req.headers.get("host");
+  if (!host) return false;
+  let url: URL;
+  try {
+    url = new URL(origin); // "null" (sandboxed frames, file:) throws and is refused
+  } catch {
+    return false;
+  }
+  if (url.host !== host.trim().toLowerCase()) return false;
+  // Behind a TLS proxy the scheme is known; an http page must not act for the https site.
+  const proto = first(req.headers.get("x-forwarded-proto"));
+  return !proto || url.protocol === `${proto.toLowerCase()}:`;
+}
+
+const first = (value: string | null) => value?.split(",")[0]?.trim() || undefined;
+
+const BODY_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+function hasBody(req: Request): boolean {
+  if (!BODY_METHODS.has(req.method.toUpperCase())) return false;
+  const length = req.headers.get("content-length");
+  return req.headers.has("transfer-encoding") || (length !== null && length !== "0") || (length === null && req.body !== null);
+}
+
+/** application/json, or any +json type, with parameters (charset) allowed. */
+function isJson(type: string | null): boolean {
+  const essence = type?.split(";")[0].trim().toLowerCase() ?? "";
+  return essence === "application/json" || /^application\/[\w.+-]+\+json$/.test(essence);
+}
+
+function refuse(status: number, code: string, message: string): Response {
+  return Response.json({ error: { message, code } }, { status });
+}

@@ -1,0 +1,46 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { errorResponse, invalidRequest } from "@/lib/gateway/errors";
+import { malformedActionBody } from "@/lib/http/action-guard";
+import { contentSecurityPolicy, newNonce } from "@/lib/http/csp";
+import { isBadPath } from "@/lib/http/path-guard";
+
+/**
+ * In front of routing (Next 16's proxy, formerly middleware), for pages and the dynamic API routes:
+ * 1. a path that cannot be decoded, or decodes to a control character, gets a 4xx instead of Next's bare 500;
+ * 2. a server-action POST whose body React cannot decode gets a 400 instead of a 500 from inside Next;
+ * 3. every page gets a Content-Security-Policy with a fresh nonce. The nonce goes on the request's CSP header
+ *    too, because that is where Next reads it to stamp its own scripts while rendering.
+ * The static headers (nosniff, frame, referrer, permissions, HSTS) come from next.config.mjs `headers()`,
+ * which also covers the routes this proxy skips.
+ */
+export async function proxy(req: NextRequest) {
+  const { pathname } = req.nextUrl;
+  const api = pathname.startsWith("/api/") || pathname.startsWith("/v1/");
+  if (isBadPath(pathname)) {
+    if (pathname.startsWith("/v1/")) return errorResponse(invalidRequest("The request path is not valid.", null, "invalid_path"));
+    if (api) return Response.json({ error: "The request path is not valid." }, { status: 400 });
+  }
+  if (api) return NextResponse.next();
+  const malformed = await malformedActionBody(req);
+  if (malformed) return new Response(`${malformed}\n`, { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } });
+
+  const proto = (req.headers.get("x-forwarded-proto") ?? req.nextUrl.protocol).split(",")[0].trim();
+  const csp = contentSecurityPolicy(newNonce(), {
+    dev: process.env.NODE_ENV === "development",
+    https: proto === "https" || proto === "https:",
+  });
+  const headers = new Headers(req.headers);
+  headers.set("content-security-policy", csp);
+  // An undecodable page path becomes the app's own not-found page (a 404), rendered with the nonce.
+  const res = isBadPath(pathname)
+    ? NextResponse.rewrite(new URL("/_invalid-path", req.url), { request: { headers } })
+    : NextResponse.next({ request: { headers } });
+  res.headers.set("content-security-policy", csp);
+  return res;
+}
+
+export const config = {
+  // Skipped: static assets, and the hot API paths without dynamic segments (/v1/chat/completions,
+  // /api/chat, /api/health), which Next never has to decode and which must stay fast.
+  matcher: ["/((?!_next/static/|_next/image|icon\\.svg$|v1/chat/completions$|v1/models$|api/chat$|api/health$).*)"],
+};

@@ -3,6 +3,7 @@ import type { User } from "@/db/schema";
 import { currentUser } from "@/lib/auth/session";
 import { GatewayError } from "@/lib/gateway/errors";
 import { readJsonBody } from "@/lib/gateway/v1-door";
+import { refuseCrossSite } from "@/lib/http/same-origin";
 import { TurnRefused } from "./turn";
 
 type Handler<P> = (req: Request, user: User, params: P) => Promise<Response> | Response;
@@ -10,11 +11,13 @@ type Handler<P> = (req: Request, user: User, params: P) => Promise<Response> | R
 const problem = (status: number, message: string) => Response.json({ error: message }, { status });
 
 /**
- * The chat door's wrapper for route handlers: session → handler → one readable error shape
- * (`{ error: "…" }` with a status) for anything refused.
+ * The chat door's wrapper for route handlers: same-origin check (a cookie rides along on cross-site requests
+ * too) → session → handler → one readable error shape (`{ error: "…" }` with a status) for anything refused.
  */
 export function chatRoute<P = Record<string, never>>(handler: Handler<P>) {
   return async (req: Request, ctx: { params: Promise<P> }): Promise<Response> => {
+    const crossSite = req.method === "GET" ? null : refuseCrossSite(req);
+    if (crossSite) return crossSite;
     const user = await currentUser();
     if (!user) return problem(401, "Your session has ended. Sign in again.");
     try {

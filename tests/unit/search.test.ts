@@ -81,3 +81,28 @@ describe("short CJK queries use the character index", () => {
     assert.ok(!C.searchConversations(alice, "database indexes", 50).some((c) => c.id === "a2"));
   });
 });
+
+describe("search while a reply streams", () => {
+  test("a reply is searchable once it ends, leaves the index while it is continued, and deletes cleanly", () => {
+    const ids = (q: string) => C.searchConversations(alice, q, 50).map((c) => c.id);
+    C.createConversation({ id: "s1", userId: alice, title: "Streaming", model: "GLM-4-Air" });
+    M.startTurn({ userId: alice, conversationId: "s1", model: "GLM-4-Air", user: { id: "s1-u", content: "tell me" }, assistantId: "s1-a" });
+    M.saveReplyProgress("s1-a", "the zanzibar archipelago");
+    assert.deepEqual(ids("zanzibar"), [], "not indexed while it streams");
+    M.saveReplyProgress("s1-a", "the zanzibar archipelago 桜前線 and more");
+    assert.ok(M.interruptStreamingReplies() >= 1);
+    assert.deepEqual(ids("zanzibar"), ["s1"], "indexed with its text once it stops streaming");
+    assert.deepEqual(ids("桜"), ["s1"], "one-character CJK search too");
+
+    assert.ok(M.resumeReply({ userId: alice, conversationId: "s1", replyId: "s1-a" }), "Continue takes it up again");
+    assert.deepEqual(ids("zanzibar"), []);
+    M.finishReply("s1-a", "the zanzibar archipelago 桜前線 and more, continued with okavango", "complete");
+    assert.deepEqual(ids("okavango"), ["s1"]);
+    assert.deepEqual(ids("zanzibar"), ["s1"]);
+
+    // Editing the user message drops the reply: the index forgets it without complaint.
+    M.startTurn({ userId: alice, conversationId: "s1", model: "GLM-4-Air", user: { id: "s1-u", content: "edited" }, assistantId: "s1-b" });
+    assert.deepEqual(ids("okavango"), []);
+    assert.deepEqual(ids("桜"), []);
+  });
+});

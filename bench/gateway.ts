@@ -1,14 +1,14 @@
 /**
- * Gateway benchmark: `npm run bench` (= `tsx bench/gateway.ts`). About 4 minutes, plus ~45 s to build once.
+ * Gateway benchmark: `npm run bench:gateway` (also the first part of `npm run bench:gateway`). About 4 minutes, plus ~45 s to build once.
  *
- *   npm run bench                 build .next-bench if missing, measure, write docs/benchmarks.md (## Gateway)
- *   npm run bench -- --build      rebuild .next-bench first (do this after changing the app)
- *   npm run bench -- --build-only rebuild .next-bench and stop
- *   npm run bench -- --quick      fewer rounds, 300 held streams; prints, does not write the docs
- *   npm run bench -- --profile    run the next server under --cpu-prof (gateway path at 32 streams only) and
+ *   npm run bench:gateway                 build .next-bench if missing, measure, write docs/benchmarks.md (## Gateway)
+ *   npm run bench:gateway -- --build      rebuild .next-bench first (do this after changing the app)
+ *   npm run bench:gateway -- --build-only rebuild .next-bench and stop
+ *   npm run bench:gateway -- --quick      fewer rounds, 300 held streams; prints, does not write the docs
+ *   npm run bench:gateway -- --profile    run the next server under --cpu-prof (gateway path at 32 streams only) and
  *                                 print where its CPU time goes (bench/profile-summary.ts); does not write the docs
- *   npm run bench -- --verbose    echo the children's output
- *   BENCH_SERVER_NODE_OPTIONS="--max-old-space-size=128" npm run bench   extra node flags for the next server
+ *   npm run bench:gateway -- --verbose    echo the children's output
+ *   BENCH_SERVER_NODE_OPTIONS="--max-old-space-size=128" npm run bench:gateway   extra node flags for the next server
  * Also: `npx tsx bench/components.ts` times the gateway's own pieces in-process (no Next, no sockets).
  *
  * Three paths get identical streaming requests (GLM-4-Air, stream: true, 20 words 2 ms apart) against the
@@ -446,7 +446,7 @@ function report(levels: LevelSummary[], holds: HoldResult[], meta: Meta): string
     "- \"CPU per stream\" is the utime+stime (from /proc, 10 ms ticks) of the process in the middle (the pass-through, " +
       "or the next server and its children) over a round, divided by the round's streams.",
     "- Four Node processes (client, stand-in, pass-through, next server) share two cores, so absolute figures drift " +
-      "between runs; compare paths within one run. `npm run bench -- --profile` and `npx tsx bench/components.ts` " +
+      "between runs; compare paths within one run. `npm run bench:gateway -- --profile` and `npx tsx bench/components.ts` " +
       "break the gateway's CPU per stream down.",
     "- Memory: the next server is restarted (and warmed with 300 streams) so the figure is what the open streams " +
       `cost, not heap left from the latency runs. Then ${holds[0]?.streams ?? HOLD_STREAMS} gateway streams are opened at ` +

@@ -1,5 +1,5 @@
 /**
- * Gateway benchmark: `npm run bench:gateway` (also the first part of `npm run bench:gateway`). About 4 minutes, plus ~45 s to build once.
+ * Gateway benchmark: `npm run bench:gateway` (also the first part of `npm run bench`). About 4 minutes, plus ~45 s to build once.
  *
  *   npm run bench:gateway                 build .next-bench if missing, measure, write docs/benchmarks.md (## Gateway)
  *   npm run bench:gateway -- --build      rebuild .next-bench first (do this after changing the app)

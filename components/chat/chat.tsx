@@ -16,6 +16,9 @@ import { SettingsDialog } from "./settings-dialog";
 
 /** The route's `{ "error": "…" }` body arrives as the Error's message. */
 function readableError(error: Error): string {
+  if (error instanceof TypeError || /failed to fetch|network/i.test(error.message)) {
+    return "the server could not be reached. Check your connection and try again.";
+  }
   try {
     const parsed = JSON.parse(error.message) as { error?: unknown };
     if (typeof parsed.error === "string") return parsed.error;

@@ -92,3 +92,14 @@ test("Stop before the server has the message puts the text back in the composer,
   await expect(chat.userMessages).toHaveCount(1);
   await expect(chat.assistantMessages).toHaveCount(1);
 });
+
+test("a send that fails says so and keeps the text in the composer", async ({ page }) => {
+  const chat = new ChatPage(page);
+  await chat.send("hello [words:3]");
+  await page.route("**/api/chat", (route) => route.abort("connectionreset"));
+  await chat.send("this must not be lost", { wait: false });
+  await expect(page.getByRole("alert").filter({ hasText: "Your message was not sent" }))
+    .toContainText("could not be reached");
+  await expect(chat.composer).toHaveValue("this must not be lost");
+  await expect(chat.userMessages).toHaveCount(1);
+});

@@ -1,7 +1,7 @@
 /** A first run with no UPSTREAM_API_KEY: the built-in demo upstream answers, and says so. */
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess, execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, statSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -42,6 +42,9 @@ describe("zero-configuration first run", () => {
     assert.deepEqual(await (await fetch(`${base}/api/health`)).json(), { status: "ok" });
     assert.ok(existsSync(path.join(dir, "data/app.db")));
     assert.ok(existsSync(path.join(dir, "data/.auth-secret")));
+    // Nobody else on the machine reads the conversations or the password hashes.
+    assert.equal(statSync(path.join(dir, "data")).mode & 0o777, 0o700);
+    for (const f of ["app.db", ".auth-secret"]) assert.equal(statSync(path.join(dir, "data", f)).mode & 0o777, 0o600, f);
   });
 
   test("the demo upstream streams a deterministic reply, through UPSTREAM_MODEL_MAP", async () => {

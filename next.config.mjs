@@ -35,6 +35,12 @@ const nextConfig = {
   allowedDevOrigins: ["127.0.0.1"],
   // Streams must reach the client as they are written; compression would batch SSE frames.
   compress: false,
+  // Every server action takes a few small fields: anything bigger is refused (413) before it is decoded, and
+  // the proxy (proxy.ts) buffers no more than that of a body either.
+  experimental: {
+    serverActions: { bodySizeLimit: "1mb" },
+    proxyClientMaxBodySize: "1mb",
+  },
   // A second build (benchmarks) can live beside the one the tests use.
   distDir: process.env.NEXT_DIST_DIR || ".next",
   // `npm run check` (tsc) type-checks the whole project, tests and benchmarks included, before any build.

@@ -6,10 +6,10 @@ export async function register() {
     const { interruptStreamingReplies } = await import("./db/queries/messages");
     const { closeUnfinishedUsage } = await import("./db/queries/usage");
     const { config } = await import("./lib/config");
-    getDb();
+    const db = getDb();
     // Whatever a previous process was writing when it died is marked as interrupted, its text and tokens kept.
     // (On the SQLite default there is one process per database; see the PostgreSQL issue for several.)
-    const replies = interruptStreamingReplies();
+    const replies = await interruptStreamingReplies(db);
     const requests = closeUnfinishedUsage();
     if (replies || requests) {
       console.log(`glm-chat: ${replies} reply(ies) and ${requests} request(s) left unfinished by the last run are marked interrupted.`);

@@ -36,7 +36,8 @@ import type Database from "better-sqlite3";
 import {
   assistantMessage, markdownTable, pickTopic, rng, topicLang, userMessage, type Lang, type Rng,
 } from "./corpus";
-import { machineTicks, replaceDocSection, stats, timeCalls, type Stats } from "./support";
+import { machineTicks, replaceDocSection, stats, timeCalls, timeCallsAsync, type Stats } from "./support";
+import type { Db } from "@/db";
 
 const ROOT = path.resolve(__dirname, "..");
 const DIST = ".next-chatbench";
@@ -500,18 +501,12 @@ async function measurePage(dbFile: string, s: Seeded, authSecret: string): Promi
 interface Captured { sql: string; params: unknown[] }
 
 /** Runs `fn` against a drizzle instance that records its SQL, then restores the app's instance. */
-async function captureSql(sqlite: Database.Database, fn: () => void): Promise<Captured[]> {
+/** The SQL a query function runs: it is called once with a connection that logs every statement. */
+async function captureSql(sqlite: Database.Database, fn: (db: Db) => Promise<unknown>): Promise<Captured[]> {
   const { drizzle } = await import("drizzle-orm/better-sqlite3");
   const schema = await import("@/db/schema");
-  const holder = globalThis as unknown as { __glmDb?: { db: unknown; sqlite: Database.Database } };
-  const original = holder.__glmDb!;
   const captured: Captured[] = [];
-  holder.__glmDb = { db: drizzle(sqlite, { schema, logger: { logQuery: (q, p) => captured.push({ sql: q, params: p }) } }), sqlite };
-  try {
-    fn();
-  } finally {
-    holder.__glmDb = original;
-  }
+  await fn(drizzle(sqlite, { schema, logger: { logQuery: (q, p) => captured.push({ sql: q, params: p }) } }));
   return captured;
 }
 
@@ -660,7 +655,8 @@ async function main() {
 
     // The app's own connection (drizzle keeps it as $client; the Db type leaves it out). openDatabase has run the
     // migrations, FTS5 trigram tables and triggers included.
-    const sqlite = (getDb() as ReturnType<typeof getDb> & { $client: Database.Database }).$client;
+    const db = getDb();
+    const sqlite = (db as ReturnType<typeof getDb> & { $client: Database.Database }).$client;
     if (typeof sqlite?.prepare !== "function") throw new Error("getDb().$client is not a better-sqlite3 handle");
     const s = await seed(sqlite, dbFile, MODELS.map((m) => m.id), titleFrom, hashPassword);
     log(`seeded in ${s.seedSeconds.toFixed(1)} s; database ${(s.dbBytes / 2 ** 20).toFixed(0)} MiB`);
@@ -677,23 +673,23 @@ async function main() {
 
     // Sidebar: first page, and a page after ~4,000 rows.
     {
-      const m = timeCalls(() => listConversations(s.userA, 50), { warm: 30, reps: 500, minReps: 30, budgetMs: 5_000 });
+      const m = await timeCallsAsync(() => listConversations(db, { userId: s.userA, limit: 50 }), { warm: 30, reps: 500, minReps: 30, budgetMs: 5_000 });
       if (m.result.items.length !== 50 || !m.result.nextCursor) throw new Error("first page: expected 50 rows and a cursor");
-      const plan = explain(sqlite, (await captureSql(sqlite, () => listConversations(s.userA, 50)))[0]);
+      const plan = explain(sqlite, (await captureSql(sqlite, (d) => listConversations(d, { userId: s.userA, limit: 50 })))[0]);
       record({ group: "sidebar", name: "listConversations, first page", detail: "50 newest", rows: m.result.items.length,
         s: m.wall, cpu: m.cpu, target: TARGET_LIST_MS, plan });
       let cursor: string | null = null;
       let walked = 0;
       for (let i = 0; i < 80; i++) { // 80 pages × 50 = 4,000 rows
-        const page = listConversations(s.userA, 50, cursor);
+        const page = await listConversations(db, { userId: s.userA, limit: 50, cursor });
         walked += page.items.length;
         cursor = page.nextCursor;
         if (!cursor) break;
       }
       if (walked !== 4_000 || !cursor) throw new Error(`deep page: walked ${walked} rows`);
-      const deep = timeCalls(() => listConversations(s.userA, 50, cursor), { warm: 30, reps: 500, minReps: 30, budgetMs: 5_000 });
+      const deep = await timeCallsAsync(() => listConversations(db, { userId: s.userA, limit: 50, cursor }), { warm: 30, reps: 500, minReps: 30, budgetMs: 5_000 });
       if (deep.result.items.length !== 50) throw new Error("deep page: expected 50 rows");
-      const deepPlan = explain(sqlite, (await captureSql(sqlite, () => listConversations(s.userA, 50, cursor)))[0]);
+      const deepPlan = explain(sqlite, (await captureSql(sqlite, (d) => listConversations(d, { userId: s.userA, limit: 50, cursor })))[0]);
       record({ group: "sidebar", name: "listConversations, page after 4,000 rows", detail: "cursor from walking 80 pages of 50",
         rows: deep.result.items.length, s: deep.wall, cpu: deep.cpu, target: TARGET_LIST_MS, plan: deepPlan });
     }
@@ -718,13 +714,13 @@ async function main() {
       const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       const msgs = countMessages.get(s.userA, like) as { n: number; c: number };
       const convs = (countAny.get(s.userA, like, like) as { n: number }).n;
-      const m = timeCalls(() => searchConversations(s.userA, q, 50), { warm: 10, reps: 300, minReps: 20, budgetMs: 5_000 });
+      const m = await timeCallsAsync(() => searchConversations(db, { userId: s.userA, query: q, limit: 50 }), { warm: 10, reps: 300, minReps: 20, budgetMs: 5_000 });
       const leaked = m.result.filter((c) => !owned.has(c.id)).length;
       if (leaked) throw new Error(`search "${q}" returned ${leaked} conversations of another user`);
       if (m.result.length !== Math.min(50, convs)) {
         log(`note: search "${q}" returned ${m.result.length} conversations; a substring count says ${Math.min(50, convs)}`);
       }
-      const captured = await captureSql(sqlite, () => searchConversations(s.userA, q, 50));
+      const captured = await captureSql(sqlite, (d) => searchConversations(d, { userId: s.userA, query: q, limit: 50 }));
       const plan = captured.map((c) => explain(sqlite, c)).join("\n");
       const row: Row = { group: "search", name: `searchConversations "${q}"`,
         detail: `${kind}; ${msgs.n.toLocaleString("en")} of A's messages match, in ${msgs.c.toLocaleString("en")} conversations; ` +
@@ -762,12 +758,12 @@ async function main() {
 
     // Opening the 1,000-message conversation: the data part (ownership check + all messages).
     {
-      const m = timeCalls(() => listMessages(s.userA, s.bigId), { warm: 10, reps: 200, minReps: 30, budgetMs: 5_000 });
+      const m = await timeCallsAsync(() => listMessages(db, { userId: s.userA, conversationId: s.bigId }), { warm: 10, reps: 200, minReps: 30, budgetMs: 5_000 });
       if (m.result?.length !== SEED.bigMessages) throw new Error("listMessages: wrong count");
-      const plan = (await captureSql(sqlite, () => listMessages(s.userA, s.bigId))).map((c) => explain(sqlite, c)).join("\n");
+      const plan = (await captureSql(sqlite, (d) => listMessages(d, { userId: s.userA, conversationId: s.bigId }))).map((c) => explain(sqlite, c)).join("\n");
       record({ group: "open", name: "listMessages, 1,000-message conversation", detail: "ownership check + 1,000 rows",
         rows: m.result.length, s: m.wall, cpu: m.cpu, target: TARGET_PAGE_MS, plan });
-      if (listMessages(s.userB, s.bigId) !== undefined) throw new Error("listMessages returned another user's conversation");
+      if ((await listMessages(db, { userId: s.userB, conversationId: s.bigId })) !== undefined) throw new Error("listMessages returned another user's conversation");
     }
     const queryOtherLoad = queryLoad.read();
     log(`other processes used ${(queryOtherLoad * 100).toFixed(0)}% of the machine's CPU during the query runs`);

@@ -34,8 +34,9 @@ async function main() {
   const { chatCompletion } = await import("@/lib/gateway/core");
   const { simulateReply, streamChunks } = await import("@/lib/upstream/simulator");
 
-  const user = createUser("bench@localhost", null);
-  const { key, row } = createApiKey({ userId: user.id, name: "parts" });
+  const { getDb } = await import("@/db");
+  const user = await createUser(getDb(), { email: "bench@localhost", passwordHash: null });
+  const { key, row } = await createApiKey({ userId: user.id, name: "parts" });
   const json = { model: "GLM-4-Air", stream: true, messages: [{ role: "user", content: "Tell me about the sea. [words:20]" }] };
   const sim = { model: "glm-4-air", messages: json.messages, stream: true };
   const payloads = [...streamChunks(sim, simulateReply(sim, 20), "standin-1")];

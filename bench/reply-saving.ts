@@ -12,7 +12,7 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { replaceDocSection, timeCalls, type Stats } from "./support";
+import { replaceDocSection, timeCalls, timeCallsAsync, type Stats } from "./support";
 
 const ROOT = path.resolve(__dirname, "..");
 const dir = mkdtempSync(path.join(os.tmpdir(), "glm-bench-saving-"));
@@ -38,14 +38,18 @@ async function main() {
 
   const lines: string[] = [];
   const sizes = [1, 8, 32, 128];
-  const saves = sizes.map((kb) => {
+  const db = (await import("@/db")).getDb();
+  const saves: { kb: number; result: Awaited<ReturnType<typeof timeCallsAsync>> }[] = [];
+  for (const kb of sizes) {
     const id = randomUUID();
     insert.run(id, conversationId, "assistant", "", "streaming");
     const text = "流式回复 streaming reply ".repeat(Math.ceil((kb * 1024) / 30)).slice(0, kb * 1024);
     let n = 0;
     // Each save writes the whole text so far, one character longer than the last, as a growing reply does.
-    return { kb, result: timeCalls(() => saveReplyProgress(id, text + String(n++)), { reps: 400, budgetMs: 3000 }) };
-  });
+    // One size at a time: measured calls must not interleave.
+    saves.push({ kb, result: await timeCallsAsync(() => saveReplyProgress(db, { id, content: text + String(n++) }),
+      { reps: 400, budgetMs: 3000 }) });
+  }
   for (const s of saves) lines.push(row(`save the reply's text, ${s.kb} KB so far`, s.result));
 
   const who = { userId, apiKeyId: null, source: "chat" as const, model: "GLM-4-Flash", stream: true };

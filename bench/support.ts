@@ -234,6 +234,26 @@ export function timeCalls<T>(fn: () => T, { warm = 20, reps = 300, minReps = 40,
   return { wall: stats(wall), cpu: stats(cpu), result: last };
 }
 
+/** timeCalls for an async `fn` (the query layer is async): each call awaited on its own. */
+export async function timeCallsAsync<T>(fn: () => Promise<T>, { warm = 20, reps = 300, minReps = 40, budgetMs = 4_000 } = {}) {
+  let last!: T;
+  for (let i = 0; i < warm; i++) last = await fn();
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  let spent = 0;
+  for (let i = 0; i < reps && (i < minReps || spent < budgetMs); i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    last = await fn();
+    const dt = performance.now() - t0;
+    const c = process.cpuUsage(c0);
+    wall.push(dt);
+    cpu.push((c.user + c.system) / 1000);
+    spent += dt;
+  }
+  return { wall: stats(wall), cpu: stats(cpu), result: last };
+}
+
 // ---------------------------------------------------------------- CPU accounting (/proc, clock ticks)
 
 export const TICKS_PER_SECOND = 100; // USER_HZ on Linux

@@ -127,8 +127,9 @@ async function main() {
   const sqlite = (getDb() as unknown as { $client: Database.Database }).$client;
 
   const now = Date.now();
-  const user = createUser("bench-usage@example.com", null).id;
-  const keys = ["laptop", "ci", "server"].map((name) => createApiKey({ userId: user, name }).row.id);
+  const user = (await createUser(getDb(), { email: "bench-usage@example.com", passwordHash: null })).id;
+  const keys: string[] = [];
+  for (const name of ["laptop", "ci", "server"]) keys.push((await createApiKey({ userId: user, name })).row.id);
   log(`seeding ${n(ROWS)} ledger rows into ${dbFile}`);
   const seeded = seed(sqlite, user, keys, now);
   const hourlyRows = (sqlite.prepare("select count(*) c from usage_hourly").get() as { c: number }).c;

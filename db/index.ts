@@ -3,9 +3,9 @@ import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3"
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import path from "node:path";
-import { config } from "@/lib/config";
-import { cjkGrams } from "@/lib/search/cjk";
+import { cjkGrams } from "@/db/search/cjk";
 import * as schema from "./schema";
+import { databasePath, databaseUrl } from "./url";
 
 export type Db = BetterSQLite3Database<typeof schema>;
 
@@ -45,7 +45,7 @@ function keepPrivate(file: string) {
 const holder = globalThis as unknown as { __glmDb?: { db: Db; sqlite: Database.Database } };
 
 export function getDb(): Db {
-  return (holder.__glmDb ??= openDatabase(config().dbFile)).db;
+  return (holder.__glmDb ??= openDatabase(databasePath(databaseUrl()))).db;
 }
 
 /** The raw better-sqlite3 connection, for the few hot statements prepared once (usage, key lookup). */
@@ -63,3 +63,26 @@ export function databaseHealthy(): boolean {
     return false;
   }
 }
+
+/**
+ * Runs `fn` in one transaction and passes it the connection to use (`tx`): queries inside take `tx`, never a
+ * global connection. On SQLite the connection is synchronous underneath (drizzle's own transaction() refuses
+ * async callbacks), so this is BEGIN IMMEDIATE … COMMIT around `fn`: its queries resolve without yielding to
+ * the event loop, so no other request's query can slip in — `fn` must await only queries, never other I/O.
+ */
+export async function transaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
+  const sqlite = (db as Db & { $client: Database.Database }).$client;
+  if (sqlite.inTransaction) throw new Error("transaction(): already inside a transaction; pass `tx` down instead");
+  sqlite.exec("BEGIN IMMEDIATE");
+  try {
+    const result = await fn(db);
+    sqlite.exec("COMMIT");
+    return result;
+  } catch (err) {
+    if (sqlite.inTransaction) sqlite.exec("ROLLBACK");
+    throw err;
+  }
+}
+
+/** The first row of a result, for queries that look one row up. */
+export const first = <T>(rows: T[]): T | undefined => rows[0];

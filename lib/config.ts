@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { databasePath } from "@/db/url";
 import { MODELS } from "./models";
 
 const intFromEnv = (fallback: number) =>
@@ -47,10 +48,7 @@ export function parseModelMap(raw: string | undefined): Map<string, string> {
   return map;
 }
 
-export function databasePath(url: string): string {
-  if (url === ":memory:" || url === "file::memory:") return ":memory:";
-  return path.resolve(url.replace(/^file:/, ""));
-}
+export { databasePath };
 
 /** AUTH_SECRET, or one generated on first run and kept beside the database. */
 function authSecret(given: string | undefined, dbFile: string): string {

@@ -6,6 +6,7 @@
  * The same key service the settings page uses; the new key is printed alone on the last line.
  */
 import { parseArgs } from "node:util";
+import { getDb } from "@/db";
 import { createUser, findUserByEmail, firstUser } from "@/db/queries/users";
 import { createApiKey, listApiKeys, revokeApiKey } from "@/lib/auth/api-keys";
 
@@ -16,20 +17,21 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-function owner(email: string | undefined) {
+async function owner(email: string | undefined) {
+  const db = getDb();
   if (email) {
-    const found = findUserByEmail(email);
+    const found = await findUserByEmail(db, { email });
     if (found) return found;
     if (!/^[^@\s]+@[^@\s]+$/.test(email)) fail(`"${email}" is not an email address`);
     console.error(`keys: no account ${email} yet; created it (it can sign in after setting a password).`);
-    return createUser(email, null);
+    return createUser(db, { email, passwordHash: null });
   }
-  return firstUser() ?? createUser(DEFAULT_OWNER, null);
+  return (await firstUser(db)) ?? createUser(db, { email: DEFAULT_OWNER, passwordHash: null });
 }
 
 const fmt = (ms: number | null) => (ms ? new Date(ms).toISOString().slice(0, 16).replace("T", " ") : "-");
 
-function main() {
+async function main() {
   const [command, ...rest] = process.argv.slice(2);
   const { values, positionals } = parseArgs({
     args: rest,
@@ -42,15 +44,15 @@ function main() {
       if (!name) fail("create needs --name NAME");
       const days = values["expires-days"] ? Number(values["expires-days"]) : undefined;
       if (days !== undefined && !(days > 0)) fail("--expires-days must be a positive number");
-      const user = owner(values.email);
-      const { key, row } = createApiKey({ userId: user.id, name,
+      const user = await owner(values.email);
+      const { key, row } = await createApiKey({ userId: user.id, name,
         expiresAt: days ? Date.now() + days * 86_400_000 : null });
       console.log(`Created key "${row.name}" (id ${row.id}) for ${user.email}. It is shown only once:`);
       console.log(key);
       return;
     }
     case "list": {
-      const keys = listApiKeys(null);
+      const keys = await listApiKeys("admin");
       if (!keys.length) return console.log("No API keys yet. Create one: npm run keys -- create --name NAME");
       console.log(["id", "prefix", "name", "owner", "created", "last used", "expires", "status"].join("\t"));
       for (const k of keys) {
@@ -63,7 +65,7 @@ function main() {
     case "revoke": {
       const target = positionals[0];
       if (!target) fail("revoke needs a key id or prefix");
-      const { revoked, matches } = revokeApiKey(target.replace(/…$/, ""), null);
+      const { revoked, matches } = await revokeApiKey("admin", target.replace(/…$/, ""));
       if (matches > 1) fail(`"${target}" matches ${matches} active keys; give the id or a longer prefix`);
       if (!revoked.length) fail(`no active key matches "${target}"`);
       console.log(`Revoked key "${revoked[0].name}" (${revoked[0].prefix}…).`);
@@ -74,4 +76,4 @@ function main() {
   }
 }
 
-main();
+void main();

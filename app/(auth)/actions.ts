@@ -4,6 +4,7 @@ import { AuthError } from "next-auth";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
+import { getDb } from "@/db";
 import { createUser, findUserByEmail } from "@/db/queries/users";
 import { signIn, signOut, TooManyAttempts } from "@/lib/auth/auth";
 import { hashPassword, passwordProblem } from "@/lib/auth/password";
@@ -53,13 +54,13 @@ export async function register(_prev: AuthFormState, form: FormData): Promise<Au
   const weak = passwordProblem(parsed.data.password, parsed.data.email);
   if (weak) return { error: `Password too weak: ${weak}`, email };
   const address = clientAddress(await headers());
-  const until = registrationBlockedUntil({ address });
+  const until = await registrationBlockedUntil({ address });
   if (until !== null) return { error: tooManyAttemptsMessage(until), email };
   // Counted before the existence check too: probing which emails have accounts costs the same budget.
-  recordRegistration({ address });
-  if (findUserByEmail(parsed.data.email)) return { error: "An account with this email already exists. Sign in instead.", email };
+  await recordRegistration({ address });
+  if (await findUserByEmail(getDb(), { email: parsed.data.email })) return { error: "An account with this email already exists. Sign in instead.", email };
   try {
-    createUser(parsed.data.email, await hashPassword(parsed.data.password));
+    await createUser(getDb(), { email: parsed.data.email, passwordHash: await hashPassword(parsed.data.password) });
   } catch {
     return { error: "An account with this email already exists. Sign in instead.", email };
   }

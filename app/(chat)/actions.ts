@@ -1,6 +1,7 @@
 "use server";
 
 import { z } from "zod";
+import { getDb } from "@/db";
 import {
   deleteConversation, getConversation, listConversations, renameConversation, searchConversations,
   setConversationModel, setConversationSettings,
@@ -16,46 +17,50 @@ const PAGE = 50;
 const notFound = () => new UserFacingError("This conversation does not exist.");
 
 export const listConversationsAction = userAction(z.object({ cursor: z.string().max(64).nullish() }),
-  ({ cursor }, user) => listConversations(user.id, PAGE, cursor));
+  ({ cursor }, user) => listConversations(getDb(), { userId: user.id, limit: PAGE, cursor }));
 
 export const searchConversationsAction = userAction(z.object({ query: z.string().max(200) }),
-  ({ query }, user) => searchConversations(user.id, query, PAGE));
+  ({ query }, user) => searchConversations(getDb(), { userId: user.id, query, limit: PAGE }));
 
 export const renameConversationAction = userAction(
   z.object({ id: Id, title: z.string().trim().min(1, "A title cannot be empty.").max(120, "Keep titles under 120 characters.") }),
-  ({ id, title }, user) => {
-    if (!renameConversation(user.id, id, title)) throw notFound();
+  async ({ id, title }, user) => {
+    if (!(await renameConversation(getDb(), { userId: user.id, id, title }))) throw notFound();
     return { title };
   });
 
-export const deleteConversationAction = userAction(z.object({ id: Id }), ({ id }, user) => {
-  if (!deleteConversation(user.id, id)) throw notFound();
+export const deleteConversationAction = userAction(z.object({ id: Id }), async ({ id }, user) => {
+  if (!(await deleteConversation(getDb(), { userId: user.id, id }))) throw notFound();
   return { id };
 });
 
-export const setModelAction = userAction(z.object({ id: Id, model: z.string().max(64) }), ({ id, model }, user) => {
+export const setModelAction = userAction(z.object({ id: Id, model: z.string().max(64) }), async ({ id, model }, user) => {
   const found = findModel(model);
   if (!found) throw new UserFacingError(`Unknown model ${model}.`);
   // A conversation not yet saved has nothing to update: its first message carries the model.
-  if (getConversation(user.id, id) && !setConversationModel(user.id, id, found.id)) throw notFound();
+  const db = getDb();
+  if (await getConversation(db, { userId: user.id, id })
+    && !(await setConversationModel(db, { userId: user.id, id, model: found.id }))) throw notFound();
   return { model: found.id };
 });
 
 export const saveSettingsAction = userAction(z.object({ id: Id, model: z.string(), settings: SettingsInput }),
-  ({ id, model, settings }, user) => {
+  async ({ id, model, settings }, user) => {
     let clean;
     try {
       clean = checkSettings(model, settings);
     } catch (err) {
       throw new UserFacingError((err as Error).message);
     }
-    if (getConversation(user.id, id) && !setConversationSettings(user.id, id, clean)) throw notFound();
+    const db = getDb();
+    if (await getConversation(db, { userId: user.id, id })
+      && !(await setConversationSettings(db, { userId: user.id, id, settings: clean }))) throw notFound();
     return clean;
   });
 
 export const olderMessagesAction = userAction(z.object({ id: Id, beforeId: z.string().min(1).max(64) }),
-  ({ id, beforeId }, user) => {
-    const page = listMessagesPage(user.id, id, 100, beforeId);
+  async ({ id, beforeId }, user) => {
+    const page = await listMessagesPage(getDb(), { userId: user.id, conversationId: id, limit: 100, beforeId });
     if (!page) throw notFound();
     return { messages: page.messages.map(toUIMessage), hasOlder: page.hasOlder };
   });

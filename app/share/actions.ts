@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { redirect } from "next/navigation";
 import { copyShareToConversation } from "@/db/queries/shares";
+import { getDb } from "@/db";
 import { currentUser } from "@/lib/auth/session";
 
 /** Continue a shared conversation as your own copy; signed-out readers sign in first and come back. */
@@ -12,7 +13,7 @@ export async function continueShare(form: FormData): Promise<void> {
   const shareId = String(form.get("shareId") ?? "").slice(0, 64);
   const user = await currentUser();
   if (!user) redirect(`/login?next=${encodeURIComponent(`/share/${shareId}`)}`);
-  const id = copyShareToConversation(user.id, shareId, randomUUID(), randomUUID);
+  const id = await copyShareToConversation(getDb(), { userId: user.id, shareId, newId: randomUUID(), messageId: randomUUID });
   if (!id) redirect(`/share/${encodeURIComponent(shareId)}`);
   redirect(`/chat/${id}`);
 }

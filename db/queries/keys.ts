@@ -1,5 +1,6 @@
-import { and, desc, eq, isNull, or, sql } from "drizzle-orm";
-import { getDb, getSqlite } from "@/db";
+import { and, desc, eq, isNull, or, sql, type SQL } from "drizzle-orm";
+import type Database from "better-sqlite3";
+import { first, transaction, type Db } from "@/db";
 import { apiKeys, users, type ApiKey } from "@/db/schema";
 
 export interface NewKeyRow {
@@ -11,8 +12,8 @@ export interface NewKeyRow {
   expiresAt: number | null;
 }
 
-export function insertKey(row: NewKeyRow): ApiKey {
-  return getDb().insert(apiKeys).values(row).returning().get();
+export async function insertKey(db: Db, row: NewKeyRow): Promise<ApiKey> {
+  return first(await db.insert(apiKeys).values(row).returning())!;
 }
 
 type KeyAuthRow = Pick<ApiKey, "id" | "userId" | "hash">;
@@ -20,10 +21,10 @@ const lookups = new WeakMap<object, (hash: string, now: number) => KeyAuthRow | 
 
 /**
  * The key with this hash if it may be used now: not revoked, not expired. Runs on every `/v1` request,
- * so the statement is prepared once per connection.
+ * so on SQLite the statement is prepared once per connection.
  */
-export function findUsableKeyByHash(hash: string, now: number): KeyAuthRow | undefined {
-  const sqlite = getSqlite();
+export async function findUsableKeyByHash(db: Db, { hash, now }: { hash: string; now: number }): Promise<KeyAuthRow | undefined> {
+  const sqlite = (db as Db & { $client: Database.Database }).$client;
   let lookup = lookups.get(sqlite);
   if (!lookup) {
     const stmt = sqlite.prepare(`select id, user_id as userId, hash from api_keys
@@ -41,25 +42,43 @@ const listing = {
   revokedAt: apiKeys.revokedAt, ownerEmail: users.email,
 };
 
-/** A user's keys, or everyone's when `userId` is null (admin and CLI). */
-export function listKeys(userId: string | null): KeyListing[] {
-  const q = getDb().select(listing).from(apiKeys).innerJoin(users, eq(users.id, apiKeys.userId));
-  return (userId ? q.where(eq(apiKeys.userId, userId)) : q).orderBy(desc(apiKeys.createdAt)).all();
+function selectKeys(db: Db, where: SQL | undefined): Promise<KeyListing[]> {
+  return db.select(listing).from(apiKeys).innerJoin(users, eq(users.id, apiKeys.userId))
+    .where(where).orderBy(desc(apiKeys.createdAt));
+}
+
+/** The user's own keys. */
+export function listKeys(db: Db, { userId }: { userId: string }): Promise<KeyListing[]> {
+  return selectKeys(db, eq(apiKeys.userId, userId));
+}
+
+/** Everyone's keys: for admins and the operator's CLI only (lib/auth/admin.ts, scripts/keys.ts). */
+export function listAllKeysAsAdmin(db: Db): Promise<KeyListing[]> {
+  return selectKeys(db, undefined);
+}
+
+export interface Revocation { revoked: ApiKey[]; matches: number }
+
+async function revokeWhere(db: Db, idOrPrefix: string, owner: SQL | undefined, now: number): Promise<Revocation> {
+  return transaction(db, async (tx) => {
+    const match = or(eq(apiKeys.id, idOrPrefix), sql`${apiKeys.prefix} like ${idOrPrefix.replace(/[%_]/g, "") + "%"}`);
+    const rows = await tx.select().from(apiKeys).where(and(match, owner, isNull(apiKeys.revokedAt)));
+    if (rows.length !== 1) return { revoked: [], matches: rows.length };
+    const revoked = await tx.update(apiKeys).set({ revokedAt: now })
+      .where(and(eq(apiKeys.id, rows[0].id), owner)).returning();
+    return { revoked, matches: 1 };
+  });
 }
 
 /**
- * Revokes by id or display prefix, only among the owner's keys unless `userId` is null (admin and CLI).
- * Returns the revoked rows; an ambiguous prefix revokes nothing and returns every match.
+ * Revokes one of the user's keys by id or display prefix. Returns the revoked row; an ambiguous prefix
+ * revokes nothing and says how many matched.
  */
-export function revokeKeys(idOrPrefix: string, userId: string | null, now: number): { revoked: ApiKey[]; matches: number } {
-  const db = getDb();
-  return db.transaction((tx) => {
-    const match = or(eq(apiKeys.id, idOrPrefix), sql`${apiKeys.prefix} like ${idOrPrefix.replace(/[%_]/g, "") + "%"}`);
-    const owner = userId ? eq(apiKeys.userId, userId) : undefined;
-    const rows = tx.select().from(apiKeys).where(and(match, owner, isNull(apiKeys.revokedAt))).all();
-    if (rows.length !== 1) return { revoked: [], matches: rows.length };
-    const revoked = tx.update(apiKeys).set({ revokedAt: now })
-      .where(and(eq(apiKeys.id, rows[0].id), owner)).returning().all();
-    return { revoked, matches: 1 };
-  });
+export function revokeKey(db: Db, { userId, idOrPrefix, now }: { userId: string; idOrPrefix: string; now: number }) {
+  return revokeWhere(db, idOrPrefix, eq(apiKeys.userId, userId), now);
+}
+
+/** The same over everyone's keys: admins and the operator's CLI only. */
+export function revokeAnyKeyAsAdmin(db: Db, { idOrPrefix, now }: { idOrPrefix: string; now: number }) {
+  return revokeWhere(db, idOrPrefix, undefined, now);
 }

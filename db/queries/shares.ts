@@ -1,22 +1,24 @@
 import { randomBytes } from "node:crypto";
-import { and, asc, desc, eq, sql } from "drizzle-orm";
-import { getDb } from "@/db";
+import { and, asc, desc, eq } from "drizzle-orm";
+import { first, transaction, type Db } from "@/db";
 import { conversations, messages, shares, type Share, type ShareSnapshot } from "@/db/schema";
 
-const nowMs = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
 export const newShareId = () => randomBytes(18).toString("base64url");
 
 export type ShareInfo = Pick<Share, "id" | "conversationId" | "title" | "createdAt" | "updatedAt">;
 const info = { id: shares.id, conversationId: shares.conversationId, title: shares.title,
   createdAt: shares.createdAt, updatedAt: shares.updatedAt };
 
+type Owned = { userId: string; conversationId: string };
+const ownedShare = ({ userId, conversationId }: Owned) =>
+  and(eq(shares.userId, userId), eq(shares.conversationId, conversationId));
+
 /** The conversation as it is now, or undefined when it is not this user's. */
-function snapshotOf(userId: string, conversationId: string): { title: string; snapshot: ShareSnapshot } | undefined {
-  const db = getDb();
-  const c = db.select().from(conversations)
-    .where(and(eq(conversations.userId, userId), eq(conversations.id, conversationId))).get();
+async function snapshotOf(db: Db, { userId, conversationId }: Owned): Promise<{ title: string; snapshot: ShareSnapshot } | undefined> {
+  const c = first(await db.select().from(conversations)
+    .where(and(eq(conversations.userId, userId), eq(conversations.id, conversationId))).limit(1));
   if (!c) return undefined;
-  const rows = db.select().from(messages).where(eq(messages.conversationId, conversationId)).orderBy(asc(messages.seq)).all();
+  const rows = await db.select().from(messages).where(eq(messages.conversationId, conversationId)).orderBy(asc(messages.seq));
   return {
     title: c.title,
     snapshot: {
@@ -28,57 +30,57 @@ function snapshotOf(userId: string, conversationId: string): { title: string; sn
   };
 }
 
-export function getShareOfConversation(userId: string, conversationId: string): ShareInfo | undefined {
-  return getDb().select(info).from(shares)
-    .where(and(eq(shares.userId, userId), eq(shares.conversationId, conversationId))).get();
+export async function getShareOfConversation(db: Db, owned: Owned): Promise<ShareInfo | undefined> {
+  return first(await db.select(info).from(shares).where(ownedShare(owned)).limit(1));
 }
 
 /** Creates the conversation's link, or returns the one it has. */
-export function createShare(userId: string, conversationId: string): ShareInfo | undefined {
-  return getDb().transaction(() => {
-    const existing = getShareOfConversation(userId, conversationId);
+export function createShare(db: Db, owned: Owned): Promise<ShareInfo | undefined> {
+  return transaction(db, async (tx) => {
+    const existing = await getShareOfConversation(tx, owned);
     if (existing) return existing;
-    const snap = snapshotOf(userId, conversationId);
+    const snap = await snapshotOf(tx, owned);
     if (!snap) return undefined;
-    return getDb().insert(shares).values({ id: newShareId(), userId, conversationId, ...snap }).returning(info).get();
+    return first(await tx.insert(shares).values({ id: newShareId(), ...owned, ...snap }).returning(info));
   });
 }
 
 /** Replaces the snapshot with the conversation as it is now; same id, same URL. */
-export function updateShare(userId: string, conversationId: string): ShareInfo | undefined {
-  return getDb().transaction(() => {
-    const snap = snapshotOf(userId, conversationId);
+export function updateShare(db: Db, owned: Owned): Promise<ShareInfo | undefined> {
+  return transaction(db, async (tx) => {
+    const snap = await snapshotOf(tx, owned);
     if (!snap) return undefined;
-    return getDb().update(shares).set({ ...snap, updatedAt: nowMs })
-      .where(and(eq(shares.userId, userId), eq(shares.conversationId, conversationId))).returning(info).get();
+    return first(await tx.update(shares).set({ ...snap, updatedAt: Date.now() }).where(ownedShare(owned)).returning(info));
   });
 }
 
-export function deleteShare(userId: string, shareId: string): boolean {
-  return getDb().delete(shares).where(and(eq(shares.userId, userId), eq(shares.id, shareId))).run().changes > 0;
+export async function deleteShare(db: Db, { userId, shareId }: { userId: string; shareId: string }): Promise<boolean> {
+  return (await db.delete(shares).where(and(eq(shares.userId, userId), eq(shares.id, shareId)))
+    .returning({ id: shares.id })).length > 0;
 }
 
-export function listShares(userId: string): ShareInfo[] {
-  return getDb().select(info).from(shares).where(eq(shares.userId, userId)).orderBy(desc(shares.createdAt)).all();
+export function listShares(db: Db, { userId }: { userId: string }): Promise<ShareInfo[]> {
+  return db.select(info).from(shares).where(eq(shares.userId, userId)).orderBy(desc(shares.createdAt));
 }
 
 /** For the public page: no owner, no conversation id. */
-export function getPublicShare(id: string): Pick<Share, "id" | "title" | "snapshot" | "createdAt" | "updatedAt"> | undefined {
-  if (!/^[A-Za-z0-9_-]{20,40}$/.test(id)) return undefined;
-  return getDb().select({ id: shares.id, title: shares.title, snapshot: shares.snapshot, createdAt: shares.createdAt,
-    updatedAt: shares.updatedAt }).from(shares).where(eq(shares.id, id)).get();
+export async function getPublicShare(db: Db, { shareId }: { shareId: string }):
+  Promise<Pick<Share, "id" | "title" | "snapshot" | "createdAt" | "updatedAt"> | undefined> {
+  if (!/^[A-Za-z0-9_-]{20,40}$/.test(shareId)) return undefined;
+  return first(await db.select({ id: shares.id, title: shares.title, snapshot: shares.snapshot, createdAt: shares.createdAt,
+    updatedAt: shares.updatedAt }).from(shares).where(eq(shares.id, shareId)).limit(1));
 }
 
 /** A reader's own copy of a shared snapshot: a new conversation with the same messages and model. */
-export function copyShareToConversation(userId: string, shareId: string, newId: string, messageId: () => string): string | undefined {
-  const db = getDb();
-  return db.transaction((tx) => {
-    const share = getPublicShare(shareId);
+export function copyShareToConversation(db: Db, { userId, shareId, newId, messageId }:
+  { userId: string; shareId: string; newId: string; messageId: () => string }): Promise<string | undefined> {
+  return transaction(db, async (tx) => {
+    const share = await getPublicShare(tx, { shareId });
     if (!share) return undefined;
-    tx.insert(conversations).values({ id: newId, userId, title: share.title, model: share.snapshot.model }).run();
+    await tx.insert(conversations).values({ id: newId, userId, title: share.title, model: share.snapshot.model });
     for (const m of share.snapshot.messages) {
-      tx.insert(messages).values({ id: messageId(), conversationId: newId, role: m.role, content: m.content,
-        model: m.model, status: m.status === "streaming" ? "stopped" : m.status }).run();
+      await tx.insert(messages).values({ id: messageId(), conversationId: newId, role: m.role, content: m.content,
+        model: m.model, status: m.status === "streaming" ? "stopped" : m.status });
     }
     return newId;
   });

@@ -1,29 +1,29 @@
 import { asc, eq } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
-import { getDb } from "@/db";
+import { first, type Db } from "@/db";
 import { users, type User } from "@/db/schema";
-import type { Conn } from "./conn";
 
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
-export function findUserByEmail(email: string): User | undefined {
-  return getDb().select().from(users).where(eq(users.email, normaliseEmail(email))).get();
+export async function findUserByEmail(db: Db, { email }: { email: string }): Promise<User | undefined> {
+  return first(await db.select().from(users).where(eq(users.email, normaliseEmail(email))).limit(1));
 }
 
-export function findUserById(id: string): User | undefined {
-  return getDb().select().from(users).where(eq(users.id, id)).get();
+export async function findUserById(db: Db, { userId }: { userId: string }): Promise<User | undefined> {
+  return first(await db.select().from(users).where(eq(users.id, userId)).limit(1));
 }
 
-export function firstUser(): User | undefined {
-  return getDb().select().from(users).orderBy(asc(users.createdAt), asc(users.id)).limit(1).get();
+/** The first account, which is an admin (lib/auth/admin.ts). */
+export async function firstUser(db: Db): Promise<User | undefined> {
+  return first(await db.select().from(users).orderBy(asc(users.createdAt), asc(users.id)).limit(1));
 }
 
 /** Creates an account; `passwordHash` is null for accounts made by the keys CLI. */
-export function createUser(email: string, passwordHash: string | null): User {
-  return getDb().insert(users).values({ id: randomUUID(), email: normaliseEmail(email), passwordHash }).returning().get();
+export async function createUser(db: Db, { email, passwordHash }: { email: string; passwordHash: string | null }): Promise<User> {
+  return first(await db.insert(users).values({ id: randomUUID(), email: normaliseEmail(email), passwordHash }).returning())!;
 }
 
 /** A new password hash (change of password, or a re-hash of an old bcrypt one at sign-in). */
-export function setPasswordHash(db: Conn, { userId, passwordHash }: { userId: string; passwordHash: string }) {
-  db.update(users).set({ passwordHash }).where(eq(users.id, userId)).run();
+export async function setPasswordHash(db: Db, { userId, passwordHash }: { userId: string; passwordHash: string }) {
+  await db.update(users).set({ passwordHash }).where(eq(users.id, userId));
 }

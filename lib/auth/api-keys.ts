@@ -1,5 +1,9 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
-import { findUsableKeyByHash, insertKey, listKeys, revokeKeys, type KeyListing } from "@/db/queries/keys";
+import { getDb } from "@/db";
+import {
+  findUsableKeyByHash, insertKey, listAllKeysAsAdmin, listKeys, revokeAnyKeyAsAdmin, revokeKey, type KeyListing,
+  type Revocation,
+} from "@/db/queries/keys";
 import type { ApiKey } from "@/db/schema";
 
 /** The one service for API keys: the CLI, the settings page and `/v1` all come through here. */
@@ -9,15 +13,18 @@ export const KEY_PREFIX = "sk-glm-";
 const KEY_BYTES = 24;
 const DISPLAY_CHARS = KEY_PREFIX.length + 6;
 
+/** Whose keys a call may see and revoke: one user's, or (admins, the operator's CLI) everyone's. */
+export type KeyScope = { userId: string } | "admin";
+
 export const hashKey = (key: string) => createHash("sha256").update(key).digest("hex");
 
 export function generateKey(): string {
   return KEY_PREFIX + randomBytes(KEY_BYTES).toString("base64url");
 }
 
-export function createApiKey(input: { userId: string; name: string; expiresAt?: number | null }) {
+export async function createApiKey(input: { userId: string; name: string; expiresAt?: number | null }) {
   const key = generateKey();
-  const row = insertKey({
+  const row = await insertKey(getDb(), {
     id: randomUUID(), userId: input.userId, name: input.name.trim(), prefix: key.slice(0, DISPLAY_CHARS),
     hash: hashKey(key), expiresAt: input.expiresAt ?? null,
   });
@@ -28,18 +35,19 @@ export function createApiKey(input: { userId: string; name: string; expiresAt?: 
  * The key's row if the bearer token is a usable key. The lookup is by SHA-256 (an index hit), then the
  * stored and computed digests are compared in constant time.
  */
-export function verifyApiKey(token: string, now = Date.now()): Pick<ApiKey, "id" | "userId"> | undefined {
+export async function verifyApiKey(token: string, now = Date.now()): Promise<Pick<ApiKey, "id" | "userId"> | undefined> {
   if (!token.startsWith(KEY_PREFIX) || token.length > 200) return undefined;
   const digest = hashKey(token);
-  const row = findUsableKeyByHash(digest, now);
+  const row = await findUsableKeyByHash(getDb(), { hash: digest, now });
   if (!row) return undefined;
   return timingSafeEqual(Buffer.from(row.hash, "hex"), Buffer.from(digest, "hex")) ? row : undefined;
 }
 
-export function listApiKeys(userId: string | null): KeyListing[] {
-  return listKeys(userId);
+export function listApiKeys(scope: KeyScope): Promise<KeyListing[]> {
+  return scope === "admin" ? listAllKeysAsAdmin(getDb()) : listKeys(getDb(), scope);
 }
 
-export function revokeApiKey(idOrPrefix: string, userId: string | null) {
-  return revokeKeys(idOrPrefix.trim(), userId, Date.now());
+export function revokeApiKey(scope: KeyScope, idOrPrefix: string): Promise<Revocation> {
+  const target = { idOrPrefix: idOrPrefix.trim(), now: Date.now() };
+  return scope === "admin" ? revokeAnyKeyAsAdmin(getDb(), target) : revokeKey(getDb(), { ...target, userId: scope.userId });
 }

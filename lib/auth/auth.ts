@@ -46,17 +46,17 @@ async function authorize(raw: unknown, request: Request) {
   const parsed = SignIn.safeParse(raw);
   if (!parsed.success) throw new WrongCredentials(address);
   const { email, password } = parsed.data;
-  const until = signInBlockedUntil({ email, address });
+  const until = await signInBlockedUntil({ email, address });
   if (until !== null) throw new TooManyAttempts(until, address);
-  const user = findUserByEmail(email);
+  const user = await findUserByEmail(getDb(), { email });
   const check = await verifyPassword(password, user?.passwordHash);
   if (!user || !check.ok) {
-    recordSignInFailure({ email, address });
+    await recordSignInFailure({ email, address });
     throw new WrongCredentials(address);
   }
-  recordSignInSuccess({ email });
+  await recordSignInSuccess({ email });
   // A bcrypt hash from before scrypt (or weaker parameters): replace it while the password is at hand.
-  if (check.needsRehash) setPasswordHash(getDb(), { userId: user.id, passwordHash: await hashPassword(password) });
+  if (check.needsRehash) await setPasswordHash(getDb(), { userId: user.id, passwordHash: await hashPassword(password) });
   return { id: user.id, email: user.email };
 }
 
@@ -90,7 +90,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
       // `user` is set only at sign-in: that is when the session row is made.
       if (user?.id) {
         token.sub = user.id;
-        token.sid = startSession({ userId: user.id, userAgent: await userAgent() });
+        token.sid = await startSession({ userId: user.id, userAgent: await userAgent() });
       }
       return token;
     },
@@ -102,9 +102,9 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   },
   events: {
     // Both doors (the logout server action and POST /api/auth/signout) end the row, not just the cookie.
-    signOut(message) {
+    async signOut(message) {
       const token = "token" in message ? message.token : null;
-      if (token?.sid && token.sub) endSession({ sessionId: token.sid, userId: token.sub });
+      if (token?.sid && token.sub) await endSession({ sessionId: token.sid, userId: token.sub });
     },
   },
   logger: {

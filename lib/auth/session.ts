@@ -19,7 +19,7 @@ export async function currentSession(): Promise<{ user: User; sessionId: string 
   const sessionId = session?.sid;
   // Cookies from before sessions had rows carry no sid: they no longer count.
   if (!userId || !sessionId) return null;
-  const user = sessionUser({ sessionId, userId });
+  const user = await sessionUser({ sessionId, userId });
   return user ? { user, sessionId } : null;
 }
 

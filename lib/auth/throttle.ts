@@ -1,4 +1,4 @@
-import { getDb, type Db } from "@/db";
+import { getDb, transaction, type Db } from "@/db";
 import { blockedUntil, clearAttempts, pruneAttempts, recordAttempt } from "@/db/queries/auth-attempts";
 import { normaliseEmail } from "@/db/queries/users";
 
@@ -31,39 +31,39 @@ export function tooManyAttemptsMessage(until: number, now = Date.now()): string 
 }
 
 /** When sign-in for this account or from this address opens again, or null when it is open now. */
-export function signInBlockedUntil({ email, address, now = Date.now() }: { email: string; address: string; now?: number },
-  db: Db = getDb()): number | null {
-  const account = blockedUntil(db, { bucket: "signin-account", key: normaliseEmail(email), now, ...LIMITS.signInAccount });
+export async function signInBlockedUntil({ email, address, now = Date.now() }: { email: string; address: string; now?: number },
+  db: Db = getDb()): Promise<number | null> {
+  const account = await blockedUntil(db, { bucket: "signin-account", key: normaliseEmail(email), now, ...LIMITS.signInAccount });
   const place = addressCounts(address)
-    ? blockedUntil(db, { bucket: "signin-address", key: address, now, ...LIMITS.signInAddress }) : null;
+    ? await blockedUntil(db, { bucket: "signin-address", key: address, now, ...LIMITS.signInAddress }) : null;
   return account === null && place === null ? null : Math.max(account ?? 0, place ?? 0);
 }
 
-export function recordSignInFailure({ email, address, now = Date.now() }: { email: string; address: string; now?: number },
+export async function recordSignInFailure({ email, address, now = Date.now() }: { email: string; address: string; now?: number },
   db: Db = getDb()) {
-  db.transaction((tx) => {
-    recordAttempt(tx, { bucket: "signin-account", key: normaliseEmail(email), now });
-    if (addressCounts(address)) recordAttempt(tx, { bucket: "signin-address", key: address, now });
-    pruneAttempts(tx, now - LONGEST_WINDOW);
+  await transaction(db, async (tx) => {
+    await recordAttempt(tx, { bucket: "signin-account", key: normaliseEmail(email), now });
+    if (addressCounts(address)) await recordAttempt(tx, { bucket: "signin-address", key: address, now });
+    await pruneAttempts(tx, { olderThan: now - LONGEST_WINDOW });
   });
 }
 
 /** A right password forgives the account's earlier failures. */
-export function recordSignInSuccess({ email }: { email: string }, db: Db = getDb()) {
-  clearAttempts(db, { bucket: "signin-account", key: normaliseEmail(email) });
+export async function recordSignInSuccess({ email }: { email: string }, db: Db = getDb()) {
+  await clearAttempts(db, { bucket: "signin-account", key: normaliseEmail(email) });
 }
 
-export function registrationBlockedUntil({ address, now = Date.now() }: { address: string; now?: number },
-  db: Db = getDb()): number | null {
+export async function registrationBlockedUntil({ address, now = Date.now() }: { address: string; now?: number },
+  db: Db = getDb()): Promise<number | null> {
   if (!addressCounts(address)) return null;
   return blockedUntil(db, { bucket: "register-address", key: address, now, ...LIMITS.registerAddress });
 }
 
 /** Every sign-up attempt that gets as far as hashing a password counts, successful or not. */
-export function recordRegistration({ address, now = Date.now() }: { address: string; now?: number }, db: Db = getDb()) {
+export async function recordRegistration({ address, now = Date.now() }: { address: string; now?: number }, db: Db = getDb()) {
   if (!addressCounts(address)) return;
-  db.transaction((tx) => {
-    recordAttempt(tx, { bucket: "register-address", key: address, now });
-    pruneAttempts(tx, now - LONGEST_WINDOW);
+  await transaction(db, async (tx) => {
+    await recordAttempt(tx, { bucket: "register-address", key: address, now });
+    await pruneAttempts(tx, { olderThan: now - LONGEST_WINDOW });
   });
 }

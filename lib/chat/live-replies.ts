@@ -46,8 +46,17 @@ export class LiveReply {
   /** The reply's text so far (a continued reply starts with what it had). */
   text: string;
 
+  /** The text a continued reply already had: replayed first, and the start of what is saved. */
+  base = "";
+
   constructor(readonly replyId: string, readonly conversationId: string, readonly userId: string,
-    private readonly save: (text: string) => void, readonly base = "") {
+    private readonly save: (text: string) => Promise<void>) {
+    this.text = "";
+  }
+
+  /** Continue: the reply starts from the text it had. Called before anything streams. */
+  continueFrom(base: string) {
+    this.base = base;
     this.text = base;
   }
 
@@ -82,11 +91,7 @@ export class LiveReply {
     this.saveTimer = undefined;
     if (!this.unsaved) return;
     this.unsaved = 0;
-    try {
-      this.save(this.text);
-    } catch (err) {
-      console.error("[chat] could not save a reply's progress", err);
-    }
+    this.save(this.text).catch((err) => console.error("[chat] could not save a reply's progress", err));
   }
 
   end() {
@@ -141,13 +146,23 @@ export function liveReplyOf(userId: string, conversationId: string): LiveReply |
   return reply?.userId === userId ? reply : undefined;
 }
 
-export function isStreaming(conversationId: string): boolean {
-  return live.get(conversationId)?.done === false;
+/**
+ * Takes the conversation's one reply slot for `reply`, or returns false when a reply is still streaming there.
+ * Taken before the turn's database work, so two turns racing in one conversation cannot both start.
+ */
+export function claimLiveReply(reply: LiveReply): boolean {
+  if (live.get(reply.conversationId)?.done === false) return false;
+  live.set(reply.conversationId, reply);
+  return true;
+}
+
+/** Gives the slot back when the turn could not start after all. */
+export function releaseLiveReply(reply: LiveReply) {
+  if (live.get(reply.conversationId) === reply) live.delete(reply.conversationId);
 }
 
 /** Reads the reply's UI stream to its end on the server, whether or not anyone is watching. */
 export function runLiveReply(reply: LiveReply, stream: ReadableStream<UIMessageChunk>, onEnd: () => void) {
-  live.set(reply.conversationId, reply);
   void (async () => {
     const reader = stream.getReader();
     try {

@@ -1,5 +1,6 @@
 import { streamText, UI_MESSAGE_STREAM_HEADERS, type ModelMessage } from "ai";
 import { randomUUID } from "node:crypto";
+import { getDb, type Db } from "@/db";
 import { z } from "zod";
 import { createConversation, getConversation } from "@/db/queries/conversations";
 import { conversationOfMessage, finishReply, resumeReply, saveReplyProgress, startTurn } from "@/db/queries/messages";
@@ -8,7 +9,7 @@ import { glmProvider } from "@/lib/chat/provider";
 import { checkSettings, SettingsInput } from "@/lib/chat/settings";
 import { titleFrom } from "@/lib/chat/title";
 import { textOf, type ChatMessageMetadata } from "@/lib/chat/types";
-import { isStreaming, LiveReply, runLiveReply } from "@/lib/chat/live-replies";
+import { claimLiveReply, LiveReply, releaseLiveReply, runLiveReply } from "@/lib/chat/live-replies";
 import { wasStoppedBeforeStart } from "@/lib/chat/stop";
 import { findModel } from "@/lib/models";
 
@@ -43,7 +44,7 @@ const CONTINUE_PROMPT = "Continue your previous reply exactly where it stopped. 
  * One chat turn: save the user's message (or take up a reply to continue), then run the reply on the server
  * as a live reply that outlives the request, and answer with a reader of it.
  */
-export function startChatTurn(user: User, body: ChatTurnBody): Response {
+export async function startChatTurn(user: User, body: ChatTurnBody): Promise<Response> {
   const model = findModel(body.model);
   if (!model) throw new TurnRefused(400, `Unknown model ${body.model}.`);
   const text = body.message ? textOf(body.message as Parameters<typeof textOf>[0]).trim() : "";
@@ -53,7 +54,8 @@ export function startChatTurn(user: User, body: ChatTurnBody): Response {
     throw new TurnRefused(409, "You stopped this message before it was sent.");
   }
 
-  let conversation = getConversation(user.id, body.id);
+  const db = getDb();
+  let conversation = await getConversation(db, { userId: user.id, id: body.id });
   if (!conversation) {
     if (body.trigger !== "submit-message") throw new TurnRefused(404, "This conversation does not exist.");
     let settings: ConversationSettings = {};
@@ -63,43 +65,34 @@ export function startChatTurn(user: User, body: ChatTurnBody): Response {
       throw new TurnRefused(400, (err as Error).message);
     }
     try {
-      conversation = createConversation({ id: body.id, userId: user.id, title: titleFrom(text), model: model.id, settings });
+      conversation = await createConversation(db, { id: body.id, userId: user.id, title: titleFrom(text), model: model.id, settings });
     } catch {
       // The id exists but is someone else's: say no more than "not found".
       throw new TurnRefused(404, "This conversation does not exist.");
     }
   }
-  if (isStreaming(conversation.id)) {
+  const assistantId: string = body.continueFrom ?? randomUUID();
+  const conversationId = conversation.id;
+  const reply = new LiveReply(assistantId, conversationId, user.id,
+    (content) => saveReplyProgress(db, { id: assistantId, content }));
+  // Taken before the turn's database work, so two turns racing in one conversation cannot both start.
+  if (!claimLiveReply(reply)) {
     throw new TurnRefused(409, "A reply is still being written in this conversation. Wait for it or stop it first.");
   }
-
-  let assistantId: string = randomUUID();
-  let history: Message[] | undefined;
-  let base = "";
-  if (body.continueFrom) {
-    history = resumeReply({ userId: user.id, conversationId: conversation.id, replyId: body.continueFrom });
-    if (!history) throw new TurnRefused(409, "Only the last reply can be continued.");
-    assistantId = body.continueFrom;
-    base = history.at(-1)!.content;
-  } else {
-    const userMessage = body.message && { id: body.message.id, content: text };
-    // Ids come from the browser: one that already belongs elsewhere is replaced; reusing one inside this
-    // conversation is an edit of that message (startTurn).
-    if (userMessage) {
-      const home = conversationOfMessage(userMessage.id);
-      if (home && home !== conversation.id) userMessage.id = randomUUID();
-    }
-    history = startTurn({ userId: user.id, conversationId: conversation.id, model: model.id,
-      user: body.trigger === "submit-message" ? userMessage : undefined, assistantId });
+  let turn: { history: Message[]; base: string } | undefined;
+  try {
+    turn = await prepareTurn(db, user.id, body, { conversationId, assistantId, model: model.id, text });
+  } finally {
+    if (!turn) releaseLiveReply(reply);
   }
-  if (!history) throw new TurnRefused(404, "There is no message to answer in this conversation.");
-
-  const reply = new LiveReply(assistantId, conversation.id, user.id, (t) => saveReplyProgress(assistantId, t), base);
+  const { history, base } = turn;
+  reply.continueFrom(base);
   let settled = false;
   const settle = (content: string, status: MessageStatus, error: string | null = null) => {
     if (settled) return;
     settled = true;
-    finishReply(assistantId, content, status, error);
+    finishReply(db, { id: assistantId, content, status, error })
+      .catch((err) => console.error("[chat] could not save a reply's end", err));
   };
   const provider = glmProvider({ userId: user.id, apiKeyId: null, source: "chat" }, {
     onFinish: (summary, outcome) => {
@@ -138,6 +131,30 @@ export function startChatTurn(user: User, body: ChatTurnBody): Response {
     onError: (err) => readableError(err),
   }), () => settle(reply.text, "error", "The reply ended unexpectedly."));
   return replyResponse(reply);
+}
+
+/**
+ * The turn's database work: the user's message saved (or edited) and the reply's placeholder added, or for
+ * Continue the stopped reply taken up again. Returns the history to send upstream and the text to continue.
+ */
+async function prepareTurn(db: Db, userId: string, body: ChatTurnBody,
+  t: { conversationId: string; assistantId: string; model: string; text: string }): Promise<{ history: Message[]; base: string }> {
+  if (body.continueFrom) {
+    const history = await resumeReply(db, { userId, conversationId: t.conversationId, replyId: body.continueFrom });
+    if (!history) throw new TurnRefused(409, "Only the last reply can be continued.");
+    return { history, base: history.at(-1)!.content };
+  }
+  const userMessage = body.message && { id: body.message.id, content: t.text };
+  // Ids come from the browser: one that already belongs elsewhere is replaced; reusing one inside this
+  // conversation is an edit of that message (startTurn).
+  if (userMessage) {
+    const home = await conversationOfMessage(db, { messageId: userMessage.id });
+    if (home && home !== t.conversationId) userMessage.id = randomUUID();
+  }
+  const history = await startTurn(db, { userId, conversationId: t.conversationId, model: t.model,
+    user: body.trigger === "submit-message" ? userMessage : undefined, assistantId: t.assistantId });
+  if (!history) throw new TurnRefused(404, "There is no message to answer in this conversation.");
+  return { history, base: "" };
 }
 
 /** A reader of the live reply, as the AI SDK's UI message stream. */

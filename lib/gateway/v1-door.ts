@@ -8,21 +8,21 @@ import type { Caller } from "./core";
 export function v1Route(handler: (req: Request, caller: Caller) => Promise<Response>) {
   return async (req: Request): Promise<Response> => {
     try {
-      return await handler(req, authenticate(req));
+      return await handler(req, await authenticate(req));
     } catch (err) {
       return errorResponse(asGatewayError(err));
     }
   };
 }
 
-function authenticate(req: Request): Caller {
+async function authenticate(req: Request): Promise<Caller> {
   const header = req.headers.get("authorization") ?? "";
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match) {
     throw unauthorized("You didn't provide an API key. Send it as 'Authorization: Bearer sk-glm-…'; " +
       "create one in Settings → API keys or with `npm run keys -- create`.");
   }
-  const key = verifyApiKey(match[1]);
+  const key = await verifyApiKey(match[1]);
   if (!key) throw unauthorized("Incorrect, revoked or expired API key provided.");
   return { userId: key.userId, apiKeyId: key.id, source: "api" };
 }

@@ -12,7 +12,7 @@ async function readAll(stream: ReadableStream<Uint8Array>): Promise<string> {
 }
 
 test("a reader that joins late gets the text so far in one piece, then the rest live", async () => {
-  const reply = new LiveReply("r1", "c1", "u1", () => {});
+  const reply = new LiveReply("r1", "c1", "u1", async () => {});
   reply.push({ type: "start", messageId: "r1" });
   reply.push({ type: "text-start", id: "t" });
   for (const word of ["one ", "two ", "three "]) reply.push({ type: "text-delta", id: "t", delta: word });
@@ -40,7 +40,7 @@ test("compact merges only adjacent deltas of the same part", () => {
 
 test("the text is saved in batches: after SAVE_EVERY_MS, at once past SAVE_EVERY_BYTES, and at the end", async () => {
   const saved: string[] = [];
-  const reply = new LiveReply("r2", "c2", "u1", (t) => saved.push(t));
+  const reply = new LiveReply("r2", "c2", "u1", async (t) => { saved.push(t); });
   for (let i = 0; i < 20; i++) reply.push({ type: "text-delta", id: "t", delta: "ab" });
   assert.equal(saved.length, 0, "not per token");
   await sleep(SAVE_EVERY_MS + 50);
@@ -55,7 +55,8 @@ test("the text is saved in batches: after SAVE_EVERY_MS, at once past SAVE_EVERY
 });
 
 test("a continued reply replays its earlier text first, and stop() aborts its signal", async () => {
-  const reply = new LiveReply("r3", "c3", "u1", () => {}, "Earlier text. ");
+  const reply = new LiveReply("r3", "c3", "u1", async () => {});
+  reply.continueFrom("Earlier text. ");
   reply.push({ type: "start", messageId: "r3" });
   reply.push({ type: "text-delta", id: "t", delta: "More." });
   reply.stop();

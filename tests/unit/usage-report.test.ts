@@ -9,12 +9,12 @@ process.env.AUTH_SECRET = "test";
 // Project modules load in before(), after the env is set (import statements would be hoisted above it).
 let R: typeof import("@/db/queries/usage-report");
 let recordUsage: typeof import("@/db/queries/usage").recordUsage;
-let createUser: typeof import("@/db/queries/users").createUser;
+let getSqlite: typeof import("@/db").getSqlite;
 let createApiKey: typeof import("@/lib/auth/api-keys").createApiKey;
 before(async () => {
   R = await import("@/db/queries/usage-report");
   ({ recordUsage } = await import("@/db/queries/usage"));
-  ({ createUser } = await import("@/db/queries/users"));
+  ({ getSqlite } = await import("@/db"));
   ({ createApiKey } = await import("@/lib/auth/api-keys"));
 });
 
@@ -25,7 +25,12 @@ const local = (offset: number, y: number, mo: number, d: number, h = 0, mi = 0) 
   Date.UTC(y, mo - 1, d, h, mi) - offset * MIN;
 
 let users = 0;
-const newUser = () => createUser(`user${++users}@example.com`, null).id;
+/** An account, written directly: the report queries under test are synchronous, and so are these tests. */
+const newUser = () => {
+  const id = `user-${++users}`;
+  getSqlite().prepare("insert into users (id, email) values (?, ?)").run(id, `${id}@example.com`);
+  return id;
+};
 
 /** dailyUsage orders by day only: check that, then compare with models in a fixed order within each day. */
 function byDay<T extends { day: string; model: string }>(rows: T[]): T[] {
@@ -162,10 +167,10 @@ describe("sums", () => {
 });
 
 describe("usageByKey", () => {
-  test("chat apart from each API key, with the key's name", () => {
+  test("chat apart from each API key, with the key's name", async () => {
     const u = newUser();
-    const k1 = createApiKey({ userId: u, name: "laptop" }).row;
-    const k2 = createApiKey({ userId: u, name: "ci" }).row;
+    const k1 = (await createApiKey({ userId: u, name: "laptop" })).row;
+    const k2 = (await createApiKey({ userId: u, name: "ci" })).row;
     const t = Date.UTC(2026, 6, 1, 12);
     for (let i = 0; i < 3; i++) rec(u, t + i * 3_600_000, { source: "api", apiKeyId: k1.id, promptTokens: 10, completionTokens: 10 });
     rec(u, t, { promptTokens: 1, completionTokens: 1 });
@@ -180,9 +185,9 @@ describe("usageByKey", () => {
 });
 
 describe("recentRequests", () => {
-  test("newest first, ties by insertion; pages with hasMore", () => {
+  test("newest first, ties by insertion; pages with hasMore", async () => {
     const u = newUser();
-    const key = createApiKey({ userId: u, name: "script" }).row;
+    const key = (await createApiKey({ userId: u, name: "script" })).row;
     const t = Date.UTC(2026, 7, 1);
     for (const [dt, p] of [[3, 3], [1, 1], [5, 5], [3, 33], [2, 2]]) {
       rec(u, t + dt * MIN, { promptTokens: p, completionTokens: 100, ttftMs: p * 10, durationMs: p * 100 });

@@ -2,7 +2,7 @@
 
 import { headers } from "next/headers";
 import { z } from "zod";
-import { getDb } from "@/db";
+import { getDb, transaction } from "@/db";
 import { setPasswordHash } from "@/db/queries/users";
 import { userAction, UserFacingError } from "@/lib/actions";
 import { signOut } from "@/lib/auth/auth";
@@ -14,7 +14,7 @@ import { clientAddress } from "@/lib/http/client-address";
 
 /** Ends every session of this account, this browser's too; the client then goes to /login. */
 export const signOutEverywhereAction = userAction(z.object({}), async (_input, user) => {
-  const ended = endUserSessions({ userId: user.id });
+  const ended = await endUserSessions({ userId: user.id });
   await signOut({ redirect: false });
   return { ended };
 });
@@ -31,21 +31,21 @@ const PasswordChange = z.object({
  */
 export const changePasswordAction = userAction(PasswordChange, async ({ currentPassword, newPassword }, user) => {
   const address = clientAddress(await headers());
-  const until = signInBlockedUntil({ email: user.email, address });
+  const until = await signInBlockedUntil({ email: user.email, address });
   if (until !== null) throw new UserFacingError(tooManyAttemptsMessage(until));
   if (!(await verifyPassword(currentPassword, user.passwordHash)).ok) {
-    recordSignInFailure({ email: user.email, address });
+    await recordSignInFailure({ email: user.email, address });
     throw new UserFacingError("Your current password is not right.");
   }
-  recordSignInSuccess({ email: user.email });
+  await recordSignInSuccess({ email: user.email });
   const weak = passwordProblem(newPassword, user.email);
   if (weak) throw new UserFacingError(`New password too weak: ${weak}`);
   if (newPassword === currentPassword) throw new UserFacingError("Choose a password different from the current one.");
   const session = await currentSession();
   if (!session) throw new UserFacingError("Your session has ended. Sign in again.");
   const passwordHash = await hashPassword(newPassword);
-  const ended = getDb().transaction((tx) => {
-    setPasswordHash(tx, { userId: user.id, passwordHash });
+  const ended = await transaction(getDb(), async (tx) => {
+    await setPasswordHash(tx, { userId: user.id, passwordHash });
     return endUserSessions({ userId: user.id, keep: session.sessionId }, tx);
   });
   return { endedSessions: ended };

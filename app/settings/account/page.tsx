@@ -8,6 +8,6 @@ export const dynamic = "force-dynamic";
 
 export default async function AccountPage() {
   const user = await requireUser();
-  return <AccountPanel email={user.email} sessionCount={liveSessionCount({ userId: user.id })}
+  return <AccountPanel email={user.email} sessionCount={await liveSessionCount({ userId: user.id })}
     hasPassword={user.passwordHash !== null} />;
 }

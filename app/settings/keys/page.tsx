@@ -9,6 +9,6 @@ export const dynamic = "force-dynamic";
 
 export default async function KeysPage() {
   const user = await requireUser();
-  const admin = isAdmin(user);
-  return <KeysPanel initial={listApiKeys(admin ? null : user.id)} admin={admin} />;
+  const admin = await isAdmin(user);
+  return <KeysPanel initial={await listApiKeys(admin ? "admin" : { userId: user.id })} admin={admin} />;
 }

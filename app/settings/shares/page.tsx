@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { listShares } from "@/db/queries/shares";
+import { getDb } from "@/db";
 import { SharesTable } from "@/components/settings/shares-table";
 import { requireUser } from "@/lib/auth/session";
 
@@ -8,5 +9,5 @@ export const dynamic = "force-dynamic";
 
 export default async function SharedLinksPage() {
   const user = await requireUser();
-  return <SharesTable initial={listShares(user.id)} />;
+  return <SharesTable initial={await listShares(getDb(), { userId: user.id })} />;
 }

@@ -11,8 +11,8 @@ export const usageReportAction = userAction(z.object({
   days: z.union([z.literal(7), z.literal(30), z.literal(90)]),
   offsetMinutes: z.number().int().min(-14 * 60).max(14 * 60),
   everyone: z.boolean().default(false),
-}), ({ days, offsetMinutes, everyone }, user) => {
-  if (everyone && !isAdmin(user)) throw new UserFacingError("Only admins can see everyone's usage.");
+}), async ({ days, offsetMinutes, everyone }, user) => {
+  if (everyone && !(await isAdmin(user))) throw new UserFacingError("Only admins can see everyone's usage.");
   const scope = everyone ? null : user.id;
   const range = lastDays(days, offsetMinutes);
   return {
@@ -26,7 +26,7 @@ export const usageReportAction = userAction(z.object({
 export const recentRequestsAction = userAction(z.object({
   page: z.number().int().min(0).max(10_000),
   everyone: z.boolean().default(false),
-}), ({ page, everyone }, user) => {
-  if (everyone && !isAdmin(user)) throw new UserFacingError("Only admins can see everyone's usage.");
+}), async ({ page, everyone }, user) => {
+  if (everyone && !(await isAdmin(user))) throw new UserFacingError("Only admins can see everyone's usage.");
   return { ...recentRequests(everyone ? null : user.id, page, PAGE_SIZE), page };
 });

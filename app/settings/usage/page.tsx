@@ -8,5 +8,5 @@ export const dynamic = "force-dynamic";
 
 export default async function UsagePage() {
   const user = await requireUser();
-  return <UsageDashboard admin={isAdmin(user)} />;
+  return <UsageDashboard admin={await isAdmin(user)} />;
 }

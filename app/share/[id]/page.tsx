@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getPublicShare } from "@/db/queries/shares";
+import { getDb } from "@/db";
 import { Markdown } from "@/components/chat/markdown";
 import { Button } from "@/components/ui/button";
 import { currentUser } from "@/lib/auth/session";
@@ -12,7 +13,7 @@ export const dynamic = "force-dynamic";
 type Props = { params: Promise<{ id: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  const share = getPublicShare((await params).id);
+  const share = await getPublicShare(getDb(), { shareId: (await params).id });
   if (!share) return { title: "Not found", robots: { index: false } };
   const first = share.snapshot.messages.find((m) => m.role === "user")?.content ?? "";
   const description = `A conversation with ${share.snapshot.model}, shared from glm-chat. ${first.slice(0, 140)}`;
@@ -27,7 +28,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 /** Public, read-only snapshot: no account needed, no composer, no owner email, no private conversation id. */
 export default async function SharePage({ params }: Props) {
   const { id } = await params;
-  const share = getPublicShare(id);
+  const share = await getPublicShare(getDb(), { shareId: id });
   if (!share) notFound();
   const signedIn = !!(await currentUser());
   return (

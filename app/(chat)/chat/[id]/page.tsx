@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { getDb } from "@/db";
 import { getConversation } from "@/db/queries/conversations";
 import { listMessagesPage } from "@/db/queries/messages";
 import { Chat } from "@/components/chat/chat";
@@ -16,7 +17,7 @@ const MESSAGES_PAGE = 60;
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const user = await requireUser();
-  const conversation = getConversation(user.id, (await params).id);
+  const conversation = await getConversation(getDb(), { userId: user.id, id: (await params).id });
   return { title: conversation?.title ?? "Not found" };
 }
 
@@ -24,8 +25,9 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function ConversationPage({ params }: Props) {
   const user = await requireUser();
   const { id } = await params;
-  const conversation = getConversation(user.id, id);
-  const page = conversation && listMessagesPage(user.id, id, MESSAGES_PAGE);
+  const db = getDb();
+  const conversation = await getConversation(db, { userId: user.id, id });
+  const page = conversation && await listMessagesPage(db, { userId: user.id, conversationId: id, limit: MESSAGES_PAGE });
   if (!conversation || !page) notFound();
   return (
     <Chat key={id} id={id} title={conversation.title} isNew={false} initialMessages={page.messages.map(toUIMessage)}

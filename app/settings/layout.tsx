@@ -11,10 +11,10 @@ export default async function SettingsLayout({ children }: { children: React.Rea
       <div className="mx-auto max-w-5xl px-4 py-6">
         <header className="mb-6 flex flex-wrap items-center justify-between gap-3">
           <div>
-            <Link href="/" className="text-sm text-neutral-500 hover:underline">← Back to chat</Link>
+            <Link href="/" className="text-sm text-neutral-500 dark:text-neutral-400 hover:underline">← Back to chat</Link>
             <h1 className="text-2xl font-semibold tracking-tight">Settings</h1>
           </div>
-          <span className="text-sm text-neutral-500">{user.email}</span>
+          <span className="text-sm text-neutral-500 dark:text-neutral-400">{user.email}</span>
         </header>
         <SettingsNav />
         <div className="mt-6">{children}</div>

@@ -25,7 +25,7 @@ export function AuthForm({ mode, action, next }: {
         <Label htmlFor="password">Password</Label>
         <Input id="password" name="password" type="password" required
           autoComplete={isLogin ? "current-password" : "new-password"} aria-describedby={isLogin ? undefined : "password-hint"} />
-        {isLogin ? null : <p id="password-hint" className="mt-1 text-xs text-neutral-500">At least 8 characters.</p>}
+        {isLogin ? null : <p id="password-hint" className="mt-1 text-xs text-neutral-500 dark:text-neutral-400">At least 8 characters.</p>}
       </div>
       {state.error ? <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950 dark:text-red-200">{state.error}</p> : null}
       <Button type="submit" className="w-full justify-center" disabled={pending}>

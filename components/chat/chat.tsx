@@ -173,13 +173,13 @@ export function Chat({ id, title, isNew, initialMessages, initialModel, initialS
         <div className="mx-auto flex max-w-3xl flex-col gap-6 px-4 py-6">
           {older ? (
             <div className="text-center">
-              <button type="button" onClick={() => void loadOlder()} className="text-sm text-neutral-500 underline">
+              <button type="button" onClick={() => void loadOlder()} className="text-sm text-neutral-500 dark:text-neutral-400 underline">
                 Load earlier messages
               </button>
             </div>
           ) : null}
           {messages.length === 0 ? (
-            <div className="py-16 text-center text-neutral-500">
+            <div className="py-16 text-center text-neutral-500 dark:text-neutral-400">
               <p className="text-lg font-medium text-neutral-700 dark:text-neutral-300">What can GLM-4 help with?</p>
               <p className="mt-1 text-sm">Replies from {model}. Pick another model any time; each reply shows the one that wrote it.</p>
             </div>
@@ -192,7 +192,7 @@ export function Chat({ id, title, isNew, initialMessages, initialModel, initialS
                 ? () => void regenerate({ messageId: m.id, body: { continueFrom: m.id } }) : undefined} />
           ))}
           {status === "submitted" && messages.at(-1)?.role === "user" ? (
-            <p className="animate-pulse text-sm text-neutral-500">Thinking…</p>
+            <p className="animate-pulse text-sm text-neutral-500 dark:text-neutral-400">Thinking…</p>
           ) : null}
           <div ref={bottom} />
         </div>

@@ -20,7 +20,7 @@ export function MarkdownImage({ src, alt }: { src?: string | Blob; alt?: string 
       className="inline-flex items-center gap-1 rounded border border-neutral-200 px-1.5 py-0.5 text-sm underline dark:border-neutral-700">
       <ImageIcon aria-hidden className="size-4 shrink-0" />
       <span>{alt || "Image"}</span>
-      <span className="text-neutral-500">({url.host})</span>
+      <span className="text-neutral-500 dark:text-neutral-400">({url.host})</span>
     </a>
   );
 }

@@ -29,7 +29,7 @@ export const Markdown = memo(function Markdown({ text }: { text: string }) {
             const lang = /language-(\S+)/.exec(cls)?.[1];
             return (
               <div className="group/code relative my-3 overflow-hidden rounded-lg border border-neutral-200 dark:border-neutral-800">
-                <div className="flex items-center justify-between bg-neutral-100 px-3 py-1 text-xs text-neutral-500 dark:bg-neutral-900">
+                <div className="flex items-center justify-between bg-neutral-100 px-3 py-1 text-xs text-neutral-600 dark:bg-neutral-900 dark:text-neutral-400">
                   <span>{lang ?? "text"}</span>
                   <CopyButton text={textFromHast(code) || raw} label="Copy code" />
                 </div>

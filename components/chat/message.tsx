@@ -63,18 +63,18 @@ export function MessageView({ message, streaming, ...actions }: { message: ChatU
 
   return (
     <article aria-label="Assistant message" className="group space-y-1">
-      <div className="flex items-center gap-2 text-xs text-neutral-500">
+      <div className="flex items-center gap-2 text-xs text-neutral-500 dark:text-neutral-400">
         <span className="font-medium text-neutral-700 dark:text-neutral-300" aria-label={`Model: ${meta.model ?? "unknown"}`}>
           {meta.model ?? "GLM-4"}
         </span>
-        {meta.status === "stopped" ? <span className="rounded bg-neutral-200 px-1.5 py-0.5 dark:bg-neutral-800">Stopped</span> : null}
+        {meta.status === "stopped" ? <span className="rounded bg-neutral-200 px-1.5 py-0.5 text-neutral-700 dark:bg-neutral-800 dark:text-neutral-300">Stopped</span> : null}
         {meta.status === "interrupted" ? (
           <span className="rounded bg-amber-100 px-1.5 py-0.5 text-amber-900 dark:bg-amber-950 dark:text-amber-200"
             title="The server stopped while this reply was being written; what had arrived is kept.">Interrupted</span>
         ) : null}
       </div>
-      {text ? <Markdown text={text} /> : streaming ? <p className="animate-pulse text-sm text-neutral-500">Thinking…</p>
-        : meta.status === "interrupted" ? <p className="text-sm text-neutral-500">This reply was interrupted before any text arrived.</p> : null}
+      {text ? <Markdown text={text} /> : streaming ? <p className="animate-pulse text-sm text-neutral-500 dark:text-neutral-400">Thinking…</p>
+        : meta.status === "interrupted" ? <p className="text-sm text-neutral-500 dark:text-neutral-400">This reply was interrupted before any text arrived.</p> : null}
       {meta.status === "error" ? (
         <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700 dark:border-red-900 dark:bg-red-950 dark:text-red-200">
           {meta.error ?? "The reply failed."}

@@ -22,7 +22,7 @@ export function ModelPicker({ value, onChange, disabled }: { value: string; onCh
                 className="relative flex cursor-default select-none flex-col rounded-md py-1.5 pl-7 pr-2 outline-none data-[highlighted]:bg-neutral-100 dark:data-[highlighted]:bg-neutral-800">
                 <Select.ItemIndicator className="absolute left-2 top-2.5"><Check size={14} aria-hidden /></Select.ItemIndicator>
                 <Select.ItemText><span className="text-sm font-medium">{m.id}</span></Select.ItemText>
-                <span className="text-xs text-neutral-500">{m.description} · {formatContext(m.contextWindow)} context</span>
+                <span className="text-xs text-neutral-500 dark:text-neutral-400">{m.description} · {formatContext(m.contextWindow)} context</span>
               </Select.Item>
             ))}
           </Select.Viewport>

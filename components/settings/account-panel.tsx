@@ -58,7 +58,7 @@ export function AccountPanel({ email, sessionCount, hasPassword }: { email: stri
               <Label htmlFor="new-password">New password</Label>
               <Input id="new-password" name="newPassword" type="password" autoComplete="new-password" required minLength={8}
                 aria-describedby="new-password-hint" />
-              <p id="new-password-hint" className="mt-1 text-xs text-neutral-500">At least 8 characters.</p>
+              <p id="new-password-hint" className="mt-1 text-xs text-neutral-500 dark:text-neutral-400">At least 8 characters.</p>
             </div>
             <Button type="submit" disabled={busy}>Change password</Button>
           </form>

@@ -25,11 +25,11 @@ export function UsageChart({ title, days, rows, field }: { title: string; days: 
   const total = rows.reduce((sum, r) => sum + r[field], 0);
   const id = `chart-${field}`;
   return (
-    <figure aria-labelledby={id} className="rounded-lg border border-neutral-200 p-4 dark:border-neutral-800">
+    <figure aria-labelledby={id} className="min-w-0 rounded-lg border border-neutral-200 p-4 dark:border-neutral-800">
       <figcaption className="mb-2 flex items-baseline justify-between gap-2">
         <h3 id={id} className="font-medium">{title}</h3>
-        <span className="text-sm text-neutral-500" data-testid={`${field}-total`}>
-          Total: {total.toLocaleString()} {field}
+        <span className="text-sm text-neutral-500 dark:text-neutral-400" data-testid={`${field}-total`}>
+          Total: {total.toLocaleString()} {total === 1 ? field.slice(0, -1) : field}
         </span>
       </figcaption>
       <div className="h-56">

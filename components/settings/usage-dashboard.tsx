@@ -9,8 +9,22 @@ import { UsageChart } from "./usage-charts";
 type Report = { days: string[]; daily: DailyRow[]; byModel: ModelRow[]; byKey: KeyRow[] };
 const RANGES = [7, 30, 90] as const;
 const n = (v: number) => v.toLocaleString();
-const th = "py-2 pr-3 font-medium";
+// Headers never wrap letter by letter: on a phone each table scrolls inside its own box instead.
+const th = "py-2 pr-3 font-medium whitespace-nowrap";
 const td = "py-1.5 pr-3";
+
+/**
+ * A table that scrolls sideways inside its own box, so the page never does. Focusable, so keyboard users
+ * can scroll it too, and named by the heading of its section.
+ */
+function ScrollBox({ labelledBy, children }: { labelledBy: string; children: React.ReactNode }) {
+  return (
+    <div role="group" aria-labelledby={labelledBy} tabIndex={0}
+      className="relative max-w-full overflow-x-auto rounded focus-visible:outline-2 focus-visible:outline-blue-600">
+      {children}
+    </div>
+  );
+}
 
 export function UsageDashboard({ admin }: { admin: boolean }) {
   const [days, setDays] = useState<(typeof RANGES)[number]>(7);
@@ -59,17 +73,18 @@ export function UsageDashboard({ admin }: { admin: boolean }) {
         ) : null}
       </div>
       {error ? <p role="alert" className="text-sm text-red-600">{error}</p> : null}
-      {!report ? <p className="text-sm text-neutral-500">Loading…</p> : (
+      {!report ? <p className="text-sm text-neutral-500 dark:text-neutral-400">Loading…</p> : (
         <>
           <div className="grid gap-4 lg:grid-cols-2">
             <UsageChart title="Tokens per day" days={report.days} rows={report.daily} field="tokens" />
             <UsageChart title="Requests per day" days={report.days} rows={report.daily} field="requests" />
           </div>
           <div className="grid gap-6 lg:grid-cols-2">
-            <section aria-labelledby="by-model">
+            <section aria-labelledby="by-model" className="min-w-0">
               <h3 id="by-model" className="mb-2 font-medium">By model</h3>
+              <ScrollBox labelledBy="by-model">
               <table className="w-full text-left text-sm">
-                <thead className="border-b border-neutral-200 text-neutral-500 dark:border-neutral-800">
+                <thead className="border-b border-neutral-200 text-neutral-500 dark:text-neutral-400 dark:border-neutral-800">
                   <tr><th className={th}>Model</th><th className={th}>Requests</th><th className={th}>Tokens</th>
                     <th className={th}>Avg. first token</th><th className={th}>Error rate</th></tr>
                 </thead>
@@ -83,12 +98,14 @@ export function UsageDashboard({ admin }: { admin: boolean }) {
                   ))}
                 </tbody>
               </table>
-              {report.byModel.length ? null : <p className="py-2 text-sm text-neutral-500">No requests in this range.</p>}
+              </ScrollBox>
+              {report.byModel.length ? null : <p className="py-2 text-sm text-neutral-500 dark:text-neutral-400">No requests in this range.</p>}
             </section>
-            <section aria-labelledby="by-key">
+            <section aria-labelledby="by-key" className="min-w-0">
               <h3 id="by-key" className="mb-2 font-medium">By key</h3>
+              <ScrollBox labelledBy="by-key">
               <table className="w-full text-left text-sm">
-                <thead className="border-b border-neutral-200 text-neutral-500 dark:border-neutral-800">
+                <thead className="border-b border-neutral-200 text-neutral-500 dark:text-neutral-400 dark:border-neutral-800">
                   <tr><th className={th}>Source</th><th className={th}>Requests</th><th className={th}>Tokens</th></tr>
                 </thead>
                 <tbody>
@@ -100,15 +117,16 @@ export function UsageDashboard({ admin }: { admin: boolean }) {
                   ))}
                 </tbody>
               </table>
+              </ScrollBox>
             </section>
           </div>
         </>
       )}
       <section aria-labelledby="recent">
         <h3 id="recent" className="mb-2 font-medium">Recent requests</h3>
-        <div className="overflow-x-auto">
+        <ScrollBox labelledBy="recent">
           <table className="w-full text-left text-sm">
-            <thead className="border-b border-neutral-200 text-neutral-500 dark:border-neutral-800">
+            <thead className="border-b border-neutral-200 text-neutral-500 dark:text-neutral-400 dark:border-neutral-800">
               <tr><th className={th}>Time</th><th className={th}>Source</th><th className={th}>Model</th><th className={th}>Tokens</th>
                 <th className={th}>Latency</th><th className={th}>Status</th></tr>
             </thead>
@@ -116,16 +134,16 @@ export function UsageDashboard({ admin }: { admin: boolean }) {
               {recent?.rows.map((r) => (
                 <tr key={r.id} className="border-b border-neutral-100 dark:border-neutral-900">
                   <td className={`${td} whitespace-nowrap`}>{new Date(r.createdAt).toLocaleString()}</td>
-                  <td className={td}>{r.source === "chat" ? "Chat" : `API · ${r.keyName ?? "deleted key"}`}</td>
-                  <td className={td}>{r.model}</td><td className={td}>{n(r.tokens)}</td>
-                  <td className={td}>{n(r.durationMs)} ms{r.ttftMs !== null ? ` (first token ${n(r.ttftMs)} ms)` : ""}</td>
-                  <td className={td}>{r.status}</td>
+                  <td className={`${td} whitespace-nowrap`}>{r.source === "chat" ? "Chat" : `API · ${r.keyName ?? "deleted key"}`}</td>
+                  <td className={`${td} whitespace-nowrap`}>{r.model}</td><td className={td}>{n(r.tokens)}</td>
+                  <td className={`${td} whitespace-nowrap`}>{n(r.durationMs)} ms{r.ttftMs !== null ? ` (first token ${n(r.ttftMs)} ms)` : ""}</td>
+                  <td className={`${td} whitespace-nowrap`}>{r.status === 0 ? "in progress" : r.status}</td>
                 </tr>
               ))}
             </tbody>
           </table>
-        </div>
-        {recent && !recent.rows.length ? <p className="py-2 text-sm text-neutral-500">No requests yet.</p> : null}
+        </ScrollBox>
+        {recent && !recent.rows.length ? <p className="py-2 text-sm text-neutral-500 dark:text-neutral-400">No requests yet.</p> : null}
         <div className="mt-2 flex gap-2">
           <Button variant="secondary" size="sm" disabled={!recent || recent.page === 0} onClick={() => void loadRecent((recent?.page ?? 1) - 1)}>Previous</Button>
           <Button variant="secondary" size="sm" disabled={!recent?.hasMore} onClick={() => void loadRecent((recent?.page ?? 0) + 1)}>Next</Button>

@@ -42,7 +42,7 @@ export function ShareDialog({ conversationId }: { conversationId: string }) {
       <Button variant="ghost" size="sm" onClick={openDialog}><Share2 size={14} aria-hidden /> Share</Button>
       <Dialog open={open} onOpenChange={setOpen} title="Share conversation"
         description="Anyone with the link can read the conversation as it is when you create or update the link. Your email is not shown.">
-        {share === undefined ? <p className="text-sm text-neutral-500">Loading…</p> : share === null ? (
+        {share === undefined ? <p className="text-sm text-neutral-500 dark:text-neutral-400">Loading…</p> : share === null ? (
           <Button disabled={busy} onClick={() => void run(() => createShareAction({ conversationId }), setShare)}>Create link</Button>
         ) : (
           <div className="space-y-3">
@@ -51,7 +51,7 @@ export function ShareDialog({ conversationId }: { conversationId: string }) {
               <Input id="share-link" readOnly value={url} onFocus={(e) => e.currentTarget.select()} />
               <CopyButton text={url} label="Copy link" />
             </div>
-            <p className="text-xs text-neutral-500">
+            <p className="text-xs text-neutral-500 dark:text-neutral-400">
               Shared {when(share.createdAt)}{share.updatedAt > share.createdAt + 1000 ? ` · updated ${when(share.updatedAt)}` : ""}
             </p>
             {note ? <p role="status" className="text-sm text-green-700 dark:text-green-400">{note}</p> : null}

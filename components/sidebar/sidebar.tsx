@@ -103,15 +103,15 @@ export function Sidebar({ email, firstPage }: { email: string; firstPage: Conver
       <nav aria-label="Conversation list" className="min-h-0 flex-1 overflow-y-auto px-2 pb-3">
         {results ? (
           <section aria-label="Search results">
-            <h2 className="px-2 py-1 text-xs font-medium text-neutral-500">Search results</h2>
-            {results.length ? list(results) : <p className="px-2 text-sm text-neutral-500">No conversations match.</p>}
+            <h2 className="px-2 py-1 text-xs font-medium text-neutral-500 dark:text-neutral-400">Search results</h2>
+            {results.length ? list(results) : <p className="px-2 text-sm text-neutral-500 dark:text-neutral-400">No conversations match.</p>}
           </section>
         ) : items.length === 0 ? (
-          <p className="px-2 py-4 text-sm text-neutral-500">No conversations yet.</p>
+          <p className="px-2 py-4 text-sm text-neutral-500 dark:text-neutral-400">No conversations yet.</p>
         ) : (
           groupConversations(items).map(({ group, items: entries }) => (
             <section key={group} aria-label={group} className="mb-3">
-              <h2 className="px-2 py-1 text-xs font-medium text-neutral-500">{group}</h2>
+              <h2 className="px-2 py-1 text-xs font-medium text-neutral-500 dark:text-neutral-400">{group}</h2>
               {list(entries)}
             </section>
           ))

@@ -1,6 +1,8 @@
 import { desc, eq, sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { apiKeys, usage } from "@/db/schema";
+import { MODELS } from "@/lib/models";
+import { FAILED_SQL, USAGE_IN_PROGRESS } from "./usage";
 
 /** Usage figures for the charts, aggregated in SQL from the hourly roll-up. */
 
@@ -40,6 +42,12 @@ export interface DailyRow {
 }
 
 const HOUR = 3_600_000;
+
+/** What the charts call every model name that is not one of ours: `gpt-4o` sent to /v1 and refused (404). */
+export const UNKNOWN_MODEL = "unknown model";
+const KNOWN = new Set(MODELS.map((m) => m.id));
+const shown = <T extends { model: string }>(r: T): T => (KNOWN.has(r.model) ? r : { ...r, model: UNKNOWN_MODEL });
+
 const scopeSql = (scope: Scope) => (scope ? sql`user_id = ${scope} and` : sql``);
 
 /**
@@ -66,12 +74,17 @@ function split(range: ReportRange) {
   return { hourly, raw: raw.filter(([a, b]) => b > a) };
 }
 
-/** The same aggregate over the ledger rows of the split hours, one interval at a time (an index range each). */
+/**
+ * The same aggregate over the ledger rows of the split hours, one interval at a time (an index range each).
+ * Rows still in progress are left out, as the roll-up only learns of a request when it ends; errors are
+ * counted by `FAILED_SQL`, the roll-up's own rule.
+ */
 function fromLedger<T>(scope: Scope, intervals: [number, number][], select: ReturnType<typeof sql>, groupBy: ReturnType<typeof sql>): T[] {
   const out: T[] = [];
   for (const [a, b] of intervals) {
     out.push(...getDb().all<T>(sql`select ${select} from usage
       where ${scope ? sql`user_id = ${scope}` : sql`user_id is not null`} and created_at >= ${a} and created_at < ${b}
+        and status <> ${USAGE_IN_PROGRESS}
       group by ${groupBy}`));
   }
   return out;
@@ -106,11 +119,11 @@ export function dailyUsage(scope: Scope, range: ReportRange): DailyRow[] {
           where ${scopeSql(scope)} ${parts.hourly}
           group by hour, model)
     group by day, model order by day, model`);
-  if (!parts.raw.length) return rows;
   const day = sql`date((created_at + ${offset}) / 1000, 'unixepoch')`;
   const extra = fromLedger<DailyRow>(scope, parts.raw,
     sql`${day} as day, model, sum(prompt_tokens + completion_tokens) as tokens, count(*) as requests`, sql`1, 2`);
-  return [...merge(extra, (r) => `${r.day}|${r.model}`, merge(rows, (r) => `${r.day}|${r.model}`)).values()]
+  const key = (r: DailyRow) => `${r.day}|${r.model}`;
+  return [...merge(extra.map(shown), key, merge(rows.map(shown), key)).values()]
     .sort((a, b) => a.day.localeCompare(b.day) || a.model.localeCompare(b.model));
 }
 
@@ -134,9 +147,9 @@ export function usageByModel(scope: Scope, range: ReportRange): ModelRow[] {
     where ${scopeSql(scope)} ${parts.hourly}
     group by model`);
   const extra = fromLedger<ModelSums>(scope, parts.raw, sql`model, count(*) as requests,
-    sum(prompt_tokens + completion_tokens) as tokens, sum(status >= 400) as errors, coalesce(sum(ttft_ms), 0) as ttftSum,
+    sum(prompt_tokens + completion_tokens) as tokens, sum(${sql.raw(FAILED_SQL)}) as errors, coalesce(sum(ttft_ms), 0) as ttftSum,
     count(ttft_ms) as ttftCount`, sql`model`);
-  return [...merge(extra, (r) => r.model, merge(rows, (r) => r.model)).values()]
+  return [...merge(extra.map(shown), (r) => r.model, merge(rows.map(shown), (r) => r.model)).values()]
     .map(({ ttftSum, ttftCount, ...r }) => ({ ...r, ttftMs: ttftCount ? ttftSum / ttftCount : null }))
     .sort((a, b) => b.requests - a.requests);
 }

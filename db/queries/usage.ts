@@ -9,6 +9,17 @@ export const USAGE_IN_PROGRESS = 0;
 /** What a request left running by a process that died is recorded as: our side failed it. */
 export const USAGE_INTERRUPTED = { status: 500, errorCode: "interrupted" } as const;
 
+/**
+ * An error in the usage reports is something that went wrong on our side or the upstream's: a 5xx (upstream
+ * failure or timeout, internal error, interrupted) or the upstream account out of credit. A client that
+ * stopped a reply (499) or a request refused for its own input (400, 401, 404 unknown model, 429 limits)
+ * is not one: a single Stop must not give a model a 10 % error rate. `FAILED_SQL` is the same rule for
+ * reports that read ledger rows; keep the two together.
+ */
+export const isFailure = (o: { status: number; errorCode?: string | null }) =>
+  o.status >= 500 || o.errorCode === "insufficient_quota";
+export const FAILED_SQL = "(status >= 500 or coalesce(error_code, '') = 'insufficient_quota')";
+
 type Outcome = Pick<UsageRow, "status" | "errorCode" | "promptTokens" | "completionTokens" | "ttftMs" | "durationMs">;
 
 /**
@@ -52,7 +63,7 @@ function statementsFor(sqlite: Database.Database) {
     outcome: Outcome) => {
     if (!row.userId) return;
     rollup.run({ hour: Math.floor(row.createdAt / HOUR) * HOUR, userId: row.userId, apiKeyId: row.apiKeyId,
-      source: row.source, model: row.model, errors: outcome.status >= 400 ? 1 : 0,
+      source: row.source, model: row.model, errors: isFailure(outcome) ? 1 : 0,
       promptTokens: outcome.promptTokens ?? 0, completionTokens: outcome.completionTokens ?? 0,
       ttftSum: outcome.ttftMs ?? 0, ttftCount: outcome.ttftMs == null ? 0 : 1 });
   };

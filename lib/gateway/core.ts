@@ -1,3 +1,4 @@
+import { findModel } from "@/lib/models";
 import { config } from "@/lib/config";
 import { completeUsage, recordUsage, startUsage, usageProgress } from "@/db/queries/usage";
 import { asGatewayError, GatewayError } from "./errors";
@@ -52,7 +53,10 @@ export async function chatCompletion(json: unknown, caller: Caller, signal: Abor
   } catch (err) {
     const e = asGatewayError(err);
     const raw = (json as { model?: unknown } | null)?.model;
-    recordUsage({ ...who, model: typeof raw === "string" ? raw.slice(0, 64) : "unknown", stream: false,
+    // A known model under another spelling ("glm-4-flash") is recorded by its name, so reports group it;
+    // anything else keeps what was sent (the recent-requests list shows it), charted as "unknown model".
+    const model = typeof raw === "string" ? (findModel(raw)?.id ?? raw.slice(0, 64)) : "unknown";
+    recordUsage({ ...who, model, stream: false,
       status: e.status, errorCode: e.code, durationMs: Date.now() - started });
     throw e;
   }

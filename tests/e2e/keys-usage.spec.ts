@@ -128,3 +128,42 @@ function idOfKey(name: string): string {
   expect(row?.id).toMatch(/^[0-9a-f-]{36}$/);
   return row!.id;
 }
+
+test("usage: a Stop is no error, a refused model name is an \"unknown model\", and one request is \"1 request\"", async ({ browser, baseURL }) => {
+  test.setTimeout(120_000);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await new AuthPage(page).register();
+  const chat = new ChatPage(page);
+  await chat.send("one reply");
+  await page.goto("/settings/usage");
+  const requestsTotal = page.getByRole("figure", { name: "Requests per day" }).getByText(/^Total: /);
+  await expect(requestsTotal).toHaveText("Total: 1 request");
+
+  // A Stop in the chat (499) and a model /v1 does not know (404).
+  await page.goto("/");
+  await chat.send("[words:500][delay:30] a long story", { wait: false });
+  await expect(chat.lastReply()).toContainText("simulated reply");
+  await page.getByRole("button", { name: "Stop" }).click();
+  await chat.waitForIdle();
+  await page.goto("/settings/keys");
+  await page.getByLabel("Key name").fill("script");
+  await page.getByRole("button", { name: "Create key" }).click();
+  const key = await page.getByRole("textbox", { name: "New API key" }).inputValue();
+  const client = new OpenAI({ apiKey: key, baseURL: `${baseURL}/v1`, maxRetries: 0 });
+  await expect(client.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }] }))
+    .rejects.toMatchObject({ status: 404 });
+
+  await page.goto("/settings/usage");
+  await expect(requestsTotal).toHaveText("Total: 3 requests");
+  const byModel = page.getByRole("region", { name: "By model" });
+  await expect(byModel.getByRole("row", { name: /GLM-4-Flash/ }).getByRole("cell")).toHaveText(["GLM-4-Flash", "2", /\d/, /ms$/, "0.0%"]);
+  await expect(byModel.getByRole("row", { name: /unknown model/ }).getByRole("cell")).toHaveText(["unknown model", "1", "0", "—", "0.0%"]);
+  await expect(byModel).not.toContainText("gpt-4o");
+  // The list of requests still says what was sent, and how each ended.
+  const recent = page.getByRole("region", { name: "Recent requests" });
+  await expect(recent.getByRole("row").nth(1)).toContainText("gpt-4o");
+  await expect(recent.getByRole("row").nth(1)).toContainText("404");
+  await expect(recent.getByRole("row").nth(2)).toContainText("499");
+  await context.close();
+});

@@ -142,7 +142,7 @@ describe("scoping", () => {
 });
 
 describe("sums", () => {
-  test("tokens, requests, errors (status >= 400) and mean TTFT per model", () => {
+  test("tokens, requests, errors (our or the upstream's failures) and mean TTFT per model", () => {
     const u = newUser();
     const h = Date.UTC(2026, 5, 3, 9);
     rec(u, h, { promptTokens: 100, completionTokens: 50, ttftMs: 100 });
@@ -155,14 +155,80 @@ describe("sums", () => {
     const range = R.lastDays(7, 0, h + DAY);
     assert.deepEqual(R.usageByModel(u, range), [
       // TTFT: (100 + 200 + 600) / 3 over the rows that have one, not the mean of hourly means (375)
-      { model: "GLM-4-Flash", requests: 5, tokens: 1887, errors: 2, ttftMs: 300 },
-      { model: "GLM-4-Long", requests: 2, tokens: 10, errors: 2, ttftMs: null },
+      { model: "GLM-4-Flash", requests: 5, tokens: 1887, errors: 1, ttftMs: 300 },
+      { model: "GLM-4-Long", requests: 2, tokens: 10, errors: 1, ttftMs: null },
     ]);
     assert.deepEqual(byDay(R.dailyUsage(u, range)), [
       { day: "2026-06-03", model: "GLM-4-Flash", tokens: 1887, requests: 5 },
       { day: "2026-06-03", model: "GLM-4-Long", tokens: 10, requests: 1 },
       { day: "2026-06-04", model: "GLM-4-Long", tokens: 0, requests: 1 },
     ]);
+  });
+});
+
+describe("what counts as an error, and as a model", () => {
+  /**
+   * The same rows read from the roll-up (UTC day) and from the ledger: at +05:30 the UTC hour holding India's
+   * midnight (18:30 UTC) is split between two days, so its rows are read from the ledger itself.
+   */
+  const both = (u: string, t: number) => ({
+    rollup: R.usageByModel(u, R.lastDays(1, 0, t)),
+    ledger: R.usageByModel(u, R.lastDays(1, 330, t)),
+  });
+
+  test("a Stop (499) and refusals are not errors; 5xx, upstream failures and interruptions are", () => {
+    const u = newUser();
+    const t = Date.UTC(2026, 8, 2, 18, 30); // 00:00 in India: its split hour, read from the ledger
+    const at = (i: number) => t + i * MIN;
+    for (let i = 0; i < 9; i++) rec(u, at(i));
+    rec(u, at(10), { status: 499, errorCode: "client_closed", completionTokens: 3 });
+    const clean = both(u, t);
+    assert.deepEqual(clean.rollup.map((r) => [r.model, r.requests, r.errors]), [["GLM-4-Flash", 10, 0]], "a Stop is no error");
+    assert.deepEqual(clean.ledger.map((r) => [r.model, r.requests, r.errors]), [["GLM-4-Flash", 10, 0]]);
+
+    rec(u, at(11), { status: 400, errorCode: "context_length_exceeded" });
+    rec(u, at(12), { status: 401, errorCode: "invalid_api_key" });
+    rec(u, at(13), { status: 429, errorCode: "rate_limit_exceeded" });
+    rec(u, at(14), { status: 502, errorCode: "upstream_error" });
+    rec(u, at(15), { status: 504, errorCode: "upstream_timeout" });
+    rec(u, at(16), { status: 500, errorCode: "interrupted" });
+    rec(u, at(17), { status: 429, errorCode: "insufficient_quota" });
+    const mixed = both(u, t);
+    assert.deepEqual(mixed.rollup.map((r) => [r.model, r.requests, r.errors]), [["GLM-4-Flash", 17, 4]]);
+    assert.deepEqual(mixed.ledger, mixed.rollup, "roll-up and ledger agree");
+  });
+
+  test("model names /v1 refused group as one \"unknown model\"", () => {
+    const u = newUser();
+    const t = Date.UTC(2026, 8, 3, 18, 30);
+    rec(u, t, { promptTokens: 10, completionTokens: 5 });
+    rec(u, t + MIN, { model: "gpt-4o", status: 404, errorCode: "model_not_found", promptTokens: 0, completionTokens: 0 });
+    rec(u, t + 2 * MIN, { model: "claude", status: 404, errorCode: "model_not_found", promptTokens: 0, completionTokens: 0 });
+    rec(u, t + 3 * MIN, { model: "unknown", status: 400, errorCode: "invalid_request_error", promptTokens: 0, completionTokens: 0 });
+    for (const range of [R.lastDays(1, 0, t), R.lastDays(1, 330, t)]) {
+      assert.deepEqual(R.usageByModel(u, range).map((r) => [r.model, r.requests, r.errors]),
+        [[R.UNKNOWN_MODEL, 3, 0], ["GLM-4-Flash", 1, 0]]);
+      assert.deepEqual(byDay(R.dailyUsage(u, range)).map((r) => [r.model, r.requests]),
+        [["GLM-4-Flash", 1], [R.UNKNOWN_MODEL, 3]]);
+    }
+    assert.deepEqual(R.recentRequests(u, 0, 2).rows.map((r) => r.model), ["unknown", "claude"],
+      "the list of requests still says what was sent");
+  });
+
+  test("a request still in progress counts nowhere until it ends, in the roll-up and the ledger alike", async () => {
+    const { startUsage, completeUsage } = await import("@/db/queries/usage");
+    const u = newUser();
+    const t = Date.UTC(2026, 8, 4, 18, 30);
+    rec(u, t);
+    const id = startUsage({ createdAt: t + MIN, userId: u, apiKeyId: null, source: "chat", model: "GLM-4-Air",
+      stream: true, errorCode: null, promptTokens: 0, completionTokens: 0, ttftMs: null, durationMs: 0 });
+    const running = both(u, t);
+    assert.deepEqual(running.rollup.map((r) => r.model), ["GLM-4-Flash"]);
+    assert.deepEqual(running.ledger, running.rollup);
+    completeUsage(id, { status: 200, errorCode: null, promptTokens: 4, completionTokens: 4, ttftMs: 50, durationMs: 90 });
+    const done = both(u, t);
+    assert.deepEqual(done.rollup.map((r) => [r.model, r.requests]).sort(), [["GLM-4-Air", 1], ["GLM-4-Flash", 1]]);
+    assert.deepEqual(done.ledger, done.rollup);
   });
 });
 

@@ -17,6 +17,9 @@ export type PgDb = PostgresJsDatabase<typeof schema> & { $client: postgres.Sql }
 /** A database or a transaction on it: every query function takes either, so a transaction passes its tx down. */
 export type PgExecutor = PgDatabase<PostgresJsQueryResultHKT, typeof schema>;
 
+/** DATABASE_URL names PostgreSQL (postgres:// or postgresql://); anything else is a SQLite file. */
+export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//i.test(url);
+
 export const PG_MIGRATIONS = path.join(process.cwd(), "db/pg/migrations");
 
 /**

@@ -1,7 +1,11 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import Database from "better-sqlite3";
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import { eq, getTableName, is, type SQL } from "drizzle-orm";
 import { getTableConfig, PgDialect, PgTable } from "drizzle-orm/pg-core";
 import postgres from "postgres";
@@ -58,6 +62,50 @@ describe("migratePostgres", () => {
     for (const text of ["量子计算と日本語のテキスト", "abc 한국어 ひらがなカタカナー 𠀀𠀁 x", "no cjk at all", "中", "々〇"]) {
       const [{ grams }] = await db.$client`select cjk_grams(${text}) as grams`;
       assert.deepEqual([...grams].sort(), cjkGrams(text).split(" ").filter(Boolean).sort(), text);
+    }
+  });
+});
+
+describe("npm run db:migrate", () => {
+  const cli = (databaseUrl: string) => promisify(execFile)("node_modules/.bin/tsx", ["scripts/db-migrate.ts"],
+    { env: { ...process.env, DATABASE_URL: databaseUrl }, encoding: "utf8" });
+
+  test("migrates the PostgreSQL database DATABASE_URL names (again: a no-op)", async () => {
+    const other = `${name}_cli`;
+    await admin.unsafe(`create database "${other}" template template0 encoding 'UTF8'`);
+    try {
+      const otherUrl = Object.assign(new URL(serverUrl!), { pathname: `/${other}` }).toString();
+      await Promise.all([cli(otherUrl), cli(otherUrl)]);
+      const check = postgres(otherUrl, { max: 1, onnotice: () => {} });
+      try {
+        const [{ n }] = await check`select count(*)::int as n from drizzle.__drizzle_migrations`;
+        const [{ grams }] = await check`select cjk_grams('中文') as grams`;
+        assert.equal(n, 2);
+        assert.deepEqual([...grams].sort(), ["中", "中文", "文"]);
+      } finally {
+        await check.end();
+      }
+    } finally {
+      await admin.unsafe(`drop database if exists "${other}" with (force)`);
+    }
+  });
+
+  test("migrates a SQLite file (file:…), creating it private, with the CJK index filled through cjk_grams()", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "glm-migrate-"));
+    try {
+      const file = path.join(dir, "data", "app.db");
+      const { stdout } = await cli(`file:${file}`);
+      assert.match(stdout, /is at the latest migration/);
+      assert.equal(statSync(file).mode & 0o777, 0o600);
+      const sqlite = new Database(file, { readonly: true });
+      try {
+        const names = sqlite.prepare("select name from sqlite_master").all().map((r) => (r as { name: string }).name);
+        for (const t of ["conversations", "messages", "messages_fts", "messages_cjk", "usage_hourly"]) assert.ok(names.includes(t), t);
+      } finally {
+        sqlite.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -2,17 +2,22 @@
 /**
  * `npm test`: every test, on a fresh machine. Finds (or installs) Chromium, type-checks, runs unit tests,
  * makes ONE production build, starts the stand-in upstream and that build once, then runs the
- * integration tests (official openai SDK) and the Playwright tests against them.
+ * integration tests (official openai SDK) and the Playwright tests against them. A throw-away PostgreSQL
+ * database (scripts/postgres.mjs: TEST_DATABASE_URL's server, or its own) is handed to the tests as
+ * TEST_DATABASE_URL.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { startTestPostgres } from "./postgres.mjs";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 process.chdir(root);
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
 const children = [];
+/** The throw-away PostgreSQL database, once started; stopped by finish(). */
+let pg;
 const bin = (name) => path.join(root, "node_modules/.bin", name);
 /**
  * `npm test -- chat auth` runs only the test files whose path contains one of the words (and skips the
@@ -35,6 +40,7 @@ function finish(code, message) {
   for (const c of children) {
     try { process.kill(-c.pid, "SIGTERM"); } catch {}
   }
+  try { pg?.stop(); } catch (e) { console.error(`npm test: stopping PostgreSQL: ${e.message}`); }
   if (message) console.error(`\nnpm test: ${message}`);
   process.exit(code);
 }
@@ -102,6 +108,13 @@ if (process.env.SKIP_BUILD !== "1") {
   run(bin("next"), ["build"]);
 }
 
+step("Starting a throw-away PostgreSQL database");
+try {
+  pg = await startTestPostgres();
+} catch (e) {
+  finish(1, e.message);
+}
+
 const work = mkdtempSync(path.join(tmpdir(), "glm-chat-test-"));
 const standinPort = 4100 + Math.floor(Math.random() * 400);
 const appPort = standinPort + 500;
@@ -124,6 +137,7 @@ const testEnv = {
   APP_URL: `http://127.0.0.1:${appPort}`,
   STANDIN_URL: `http://127.0.0.1:${standinPort}`,
   TEST_WORK_DIR: work,
+  TEST_DATABASE_URL: pg.url,
   CHROMIUM_PATH: chromium,
 };
 

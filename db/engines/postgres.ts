@@ -1,0 +1,139 @@
+/**
+ * Everything PostgreSQL-specific, as plain functions over a drizzle database (or a transaction) on the pg
+ * schema: opening, migrating, search, and the few SQL expressions that differ from SQLite. The query layer
+ * stays engine-neutral and asks the engine module for these.
+ */
+import { sql, type SQL } from "drizzle-orm";
+import { drizzle, type PostgresJsDatabase, type PostgresJsQueryResultHKT } from "drizzle-orm/postgres-js";
+import { migrate } from "drizzle-orm/postgres-js/migrator";
+import type { PgDatabase } from "drizzle-orm/pg-core";
+import path from "node:path";
+import postgres from "postgres";
+import * as schema from "@/db/pg/schema";
+import { isCjkQuery } from "@/lib/search/cjk";
+import { normalizeSearchQuery } from "@/lib/search/query";
+
+export type PgDb = PostgresJsDatabase<typeof schema> & { $client: postgres.Sql };
+/** A database or a transaction on it: every query function takes either, so a transaction passes its tx down. */
+export type PgExecutor = PgDatabase<PostgresJsQueryResultHKT, typeof schema>;
+
+/** DATABASE_URL names PostgreSQL (postgres:// or postgresql://); anything else is a SQLite file. */
+export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//i.test(url);
+
+export const PG_MIGRATIONS = path.join(process.cwd(), "db/pg/migrations");
+
+/**
+ * int8 (bigint: times in ms, identity keys, count(*)) and numeric (what sum() of bigint returns) arrive as
+ * strings by default, to be safe past 2^53. Our values are milliseconds and token counts, far below that,
+ * and the SQLite engine returns numbers: parse both as numbers so raw aggregates look the same on both.
+ */
+const numberTypes = {
+  int8: { to: 20, from: [20], serialize: (x: number | bigint) => String(x), parse: (x: string) => Number(x) },
+  numeric: { to: 1700, from: [1700], serialize: (x: number) => String(x), parse: (x: string) => Number(x) },
+};
+
+export interface OpenPostgresOptions {
+  /** Connections this process keeps at most (default PG_POOL_MAX or 10). */
+  max?: number;
+}
+
+/**
+ * One pool per process. 10 connections by default: each app instance mostly waits on the network (the
+ * upstream), and PostgreSQL's default max_connections of 100 then leaves room for ~8 instances plus admin
+ * sessions. Idle connections close after 60 s so a quiet instance does not hold slots.
+ */
+export function openPostgres(url: string, options: OpenPostgresOptions = {}): PgDb {
+  const client = postgres(url, {
+    max: options.max ?? (Number(process.env.PG_POOL_MAX) || 10),
+    idle_timeout: 60,
+    connect_timeout: 10,
+    onnotice: () => {},
+    types: numberTypes,
+    connection: { application_name: "glm-chat" },
+  });
+  return drizzle(client, { schema }) as PgDb;
+}
+
+/** Any fixed 64-bit number, the same in every instance: the key of the "migrating" advisory lock. */
+const MIGRATION_LOCK = 0x676c6d63686174n; // "glmchat"
+
+/**
+ * Brings the database to the latest migration, safe when several instances start at once: each takes a
+ * session-level advisory lock on its own single connection (a lock belongs to the connection that took
+ * it, so a pool would not do), then runs drizzle's migrator, which skips what the first one applied.
+ * Without the lock, two migrators racing on an empty database both try CREATE SCHEMA / CREATE TABLE and
+ * one fails. The lock ends with the connection even if this process dies mid-way.
+ */
+export async function migratePostgres(url: string, migrationsFolder = PG_MIGRATIONS): Promise<void> {
+  const client = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10, types: numberTypes });
+  try {
+    await client`select pg_advisory_lock(${MIGRATION_LOCK.toString()}::bigint)`;
+    try {
+      await migrate(drizzle(client, { schema }), { migrationsFolder });
+    } finally {
+      await client`select pg_advisory_unlock(${MIGRATION_LOCK.toString()}::bigint)`;
+    }
+  } finally {
+    await client.end({ timeout: 5 });
+  }
+}
+
+/** Wall-clock ms, the counterpart of SQLite's cast(unixepoch('subsec') * 1000 as integer). */
+export const nowMs: SQL = sql`(floor(extract(epoch from clock_timestamp()) * 1000)::bigint)`;
+
+/**
+ * The UTC calendar day ('YYYY-MM-DD') of a ms timestamp shifted by `offsetMs` (the viewer's zone): the
+ * counterpart of SQLite's date((ms + offset) / 1000, 'unixepoch').
+ */
+export function dayOf(msExpr: SQL, offsetMs: number): SQL {
+  return sql`to_char(to_timestamp(((${msExpr}) + ${offsetMs}::bigint) / 1000) at time zone 'UTC', 'YYYY-MM-DD')`;
+}
+
+/** SQLite's `indexed by` hints have no PostgreSQL counterpart: the planner picks; this renders nothing. */
+export function indexHint(_name: string): SQL {
+  return sql``;
+}
+
+/**
+ * PostgreSQL text cannot hold U+0000 ("invalid byte sequence"); SQLite can. Text from users or from the
+ * upstream goes through this before it is written, so a stray NUL costs a character, not the request.
+ */
+export const pgText = (s: string) => (s.includes("\0") ? s.replaceAll("\0", "\uFFFD") : s);
+
+/** True for a unique-constraint violation (SQLite's SQLITE_CONSTRAINT_UNIQUE). */
+export const isUniqueViolation = (e: unknown) => (e as { code?: string } | null)?.code === "23505";
+
+/** LIKE pattern for "contains q", with LIKE's own metacharacters (and the escape character) escaped. */
+export const containsPattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * The user's conversations whose title or any finished message contains `query`, case-insensitively,
+ * most recently updated first (the same results as the SQLite engine's FTS5 search):
+ * - 3+ characters: ILIKE, answered by the pg_trgm GIN indexes (db/pg/migrations/0001_search.sql);
+ * - 1–2 CJK characters: cjk_grams(content) @> ARRAY[q], answered by the CJK gram index; exact, since a CJK
+ *   pair inside a text is always inside one CJK run;
+ * - other 1–2 character queries: ILIKE over the user's own rows (no index narrows those).
+ * Streaming replies are not searchable, as on SQLite. The owner is in both halves' WHERE, so another
+ * user's rows are never read into the result; the status predicate is written literally so the planner
+ * can match the partial indexes.
+ */
+export async function searchConversationIds(db: PgExecutor,
+  { userId, query, limit }: { userId: string; query: string; limit: number }): Promise<string[]> {
+  const q = normalizeSearchQuery(query);
+  if (!q || limit <= 0) return [];
+  const like = containsPattern(q);
+  const messageHit = [...q].length < 3 && isCjkQuery(q)
+    ? sql`cjk_grams(m.content) @> array[${q}::text]`
+    : sql`m.content ilike ${like} escape '\\'`;
+  const rows = await db.execute<{ id: string }>(sql`
+    select id from (
+      select c.id, c.updated_at, c.seq from conversations c
+        where c.user_id = ${userId} and c.title ilike ${like} escape '\\'
+      union
+      select c.id, c.updated_at, c.seq from messages m join conversations c on c.id = m.conversation_id
+        where c.user_id = ${userId} and m.status <> 'streaming' and ${messageHit}
+    ) hits
+    order by updated_at desc, seq desc
+    limit ${Math.floor(limit)}`);
+  return rows.map((r) => r.id);
+}

@@ -1,0 +1,193 @@
+/**
+ * The PostgreSQL twin of db/schema.ts: same table names, column names, indexes, uniques, foreign keys and
+ * cascades, so one query layer (written against column names) runs on either engine. Differences, and why:
+ * - times stay integer milliseconds, as `bigint` read as JS numbers (ms since 1970 fit in 2^53);
+ * - the integer autoincrement keys are identity columns, BY DEFAULT so a copy from SQLite can keep its
+ *   `seq` values (cursors embed them) — reset the sequences with setval() after such a copy;
+ * - sums that can outgrow 2^31 within an hour (usage_hourly) are bigint;
+ * - booleans are boolean, the JSON text columns are jsonb;
+ * - SQLite's covering indexes stay plain btree indexes with the same column order: PostgreSQL answers an
+ *   index-only scan from key columns just as well, and the column order is what the reports rely on.
+ * Search indexes (pg_trgm, CJK grams) are a hand-written migration: db/pg/migrations/0001_search.sql.
+ */
+import { sql } from "drizzle-orm";
+import { bigint, boolean, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { MESSAGE_STATUSES, type ConversationSettings, type ShareSnapshot } from "../schema";
+
+export { MESSAGE_STATUSES, type ConversationSettings, type MessageStatus, type ShareSnapshot } from "../schema";
+
+/**
+ * Wall-clock milliseconds, truncated like SQLite's cast(unixepoch('subsec') * 1000 as integer).
+ * clock_timestamp(), not now(): now() is frozen at transaction start, so rows written later in one
+ * transaction would all share one time.
+ */
+const now = sql`(floor(extract(epoch from clock_timestamp()) * 1000)::bigint)`;
+const ms = (name: string) => bigint(name, { mode: "number" });
+
+export const users = pgTable("users", {
+  id: text("id").primaryKey(),
+  /** Stored lower-cased, so sign-in is case-insensitive. */
+  email: text("email").notNull().unique(),
+  passwordHash: text("password_hash"),
+  lastModel: text("last_model"),
+  createdAt: ms("created_at").notNull().default(now),
+});
+
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    prefix: text("prefix").notNull(),
+    hash: text("hash").notNull().unique(),
+    createdAt: ms("created_at").notNull().default(now),
+    lastUsedAt: ms("last_used_at"),
+    expiresAt: ms("expires_at"),
+    revokedAt: ms("revoked_at"),
+  },
+  (t) => [index("api_keys_user_idx").on(t.userId)],
+);
+
+export const usage = pgTable(
+  "usage",
+  {
+    // The ledger is the fastest-growing table: bigint so it never needs a key migration.
+    id: bigint("id", { mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
+    createdAt: ms("created_at").notNull(),
+    userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
+    apiKeyId: text("api_key_id").references(() => apiKeys.id, { onDelete: "set null" }),
+    source: text("source", { enum: ["api", "chat"] }).notNull(),
+    model: text("model").notNull(),
+    stream: boolean("stream").notNull(),
+    status: integer("status").notNull(),
+    errorCode: text("error_code"),
+    promptTokens: integer("prompt_tokens").notNull().default(0),
+    completionTokens: integer("completion_tokens").notNull().default(0),
+    ttftMs: integer("ttft_ms"),
+    durationMs: integer("duration_ms").notNull(),
+  },
+  (t) => [
+    index("usage_user_time_idx").on(t.userId, t.createdAt),
+    index("usage_key_time_idx").on(t.apiKeyId, t.createdAt),
+    index("usage_time_idx").on(t.createdAt),
+  ],
+);
+
+/** See db/schema.ts: the ledger rolled up per UTC hour; `apiKeyId` is "" for the chat UI. */
+export const usageHourly = pgTable(
+  "usage_hourly",
+  {
+    hour: ms("hour").notNull(),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    apiKeyId: text("api_key_id").notNull(),
+    source: text("source", { enum: ["api", "chat"] }).notNull(),
+    model: text("model").notNull(),
+    // Per-hour sums: a busy key's ttft_sum (ms × requests) passes 2^31 quickly.
+    requests: bigint("requests", { mode: "number" }).notNull(),
+    errors: bigint("errors", { mode: "number" }).notNull(),
+    promptTokens: bigint("prompt_tokens", { mode: "number" }).notNull(),
+    completionTokens: bigint("completion_tokens", { mode: "number" }).notNull(),
+    ttftSum: bigint("ttft_sum", { mode: "number" }).notNull(),
+    ttftCount: bigint("ttft_count", { mode: "number" }).notNull(),
+  },
+  (t) => [
+    uniqueIndex("usage_hourly_bucket_idx").on(t.userId, t.hour, t.apiKeyId, t.source, t.model),
+    index("usage_hourly_user_day_idx").on(t.userId, t.hour, t.model, t.requests, t.promptTokens, t.completionTokens),
+    index("usage_hourly_user_model_idx").on(t.userId, t.model, t.hour, t.requests, t.errors, t.promptTokens,
+      t.completionTokens, t.ttftSum, t.ttftCount),
+    index("usage_hourly_user_key_idx").on(t.userId, t.source, t.apiKeyId, t.hour, t.requests, t.promptTokens,
+      t.completionTokens),
+    index("usage_hourly_day_idx").on(t.hour, t.model, t.requests, t.promptTokens, t.completionTokens),
+    index("usage_hourly_model_idx").on(t.model, t.hour, t.requests, t.errors, t.promptTokens, t.completionTokens,
+      t.ttftSum, t.ttftCount),
+    index("usage_hourly_key_idx").on(t.source, t.apiKeyId, t.hour, t.requests, t.promptTokens, t.completionTokens),
+  ],
+);
+
+export type User = typeof users.$inferSelect;
+export type ApiKey = typeof apiKeys.$inferSelect;
+export type UsageRow = typeof usage.$inferInsert;
+
+export const conversations = pgTable(
+  "conversations",
+  {
+    seq: bigint("seq", { mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
+    id: text("id").notNull().unique(),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    titleFromUser: boolean("title_from_user").notNull().default(false),
+    model: text("model").notNull(),
+    settings: jsonb("settings").$type<ConversationSettings>().notNull().default({}),
+    createdAt: ms("created_at").notNull().default(now),
+    updatedAt: ms("updated_at").notNull().default(now),
+  },
+  (t) => [index("conversations_user_updated_idx").on(t.userId, t.updatedAt, t.seq)],
+);
+
+export const messages = pgTable(
+  "messages",
+  {
+    seq: bigint("seq", { mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
+    id: text("id").notNull().unique(),
+    conversationId: text("conversation_id").notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    role: text("role", { enum: ["user", "assistant"] }).notNull(),
+    content: text("content").notNull().default(""),
+    model: text("model"),
+    status: text("status", { enum: MESSAGE_STATUSES }).notNull().default("complete"),
+    error: text("error"),
+    createdAt: ms("created_at").notNull().default(now),
+  },
+  (t) => [
+    index("messages_conversation_idx").on(t.conversationId, t.seq),
+    index("messages_seq_conversation_idx").on(t.seq, t.conversationId),
+  ],
+);
+
+export type Conversation = typeof conversations.$inferSelect;
+export type Message = typeof messages.$inferSelect;
+
+export const shares = pgTable(
+  "shares",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    conversationId: text("conversation_id").notNull().unique()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    snapshot: jsonb("snapshot").$type<ShareSnapshot>().notNull(),
+    createdAt: ms("created_at").notNull().default(now),
+    updatedAt: ms("updated_at").notNull().default(now),
+  },
+  (t) => [index("shares_user_idx").on(t.userId, t.createdAt)],
+);
+
+export type Share = typeof shares.$inferSelect;
+
+export const sessions = pgTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    createdAt: ms("created_at").notNull(),
+    lastSeenAt: ms("last_seen_at").notNull(),
+    expiresAt: ms("expires_at").notNull(),
+    userAgent: text("user_agent"),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId), index("sessions_expires_idx").on(t.expiresAt)],
+);
+
+export type SessionRow = typeof sessions.$inferSelect;
+
+export const authAttempts = pgTable(
+  "auth_attempts",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
+    bucket: text("bucket", { enum: ["signin-account", "signin-address", "register-address"] }).notNull(),
+    key: text("key").notNull(),
+    createdAt: ms("created_at").notNull(),
+  },
+  (t) => [index("auth_attempts_bucket_key_time_idx").on(t.bucket, t.key, t.createdAt),
+    index("auth_attempts_time_idx").on(t.createdAt)],
+);

@@ -1,0 +1,240 @@
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import Database from "better-sqlite3";
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { eq, getTableName, is, type SQL } from "drizzle-orm";
+import { getTableConfig, PgDialect, PgTable } from "drizzle-orm/pg-core";
+import postgres from "postgres";
+import { migratePostgres, openPostgres, PG_MIGRATIONS, searchConversationIds, type PgDb } from "@/db/engines/postgres";
+import * as schema from "@/db/pg/schema";
+import { cjkGrams } from "@/lib/search/cjk";
+
+/**
+ * The PostgreSQL engine on a real server (TEST_DATABASE_URL, which npm test provides): migrations under
+ * concurrency, the schema they create, and search behaving like the SQLite FTS5 search.
+ * Works in a database of its own, created on that server and dropped at the end.
+ */
+const serverUrl = process.env.TEST_DATABASE_URL;
+if (!serverUrl) throw new Error("TEST_DATABASE_URL is not set: run the integration tests through `npm test`.");
+
+const name = `glm_engine_${process.pid}_${Date.now() % 1e6}`;
+const url = Object.assign(new URL(serverUrl), { pathname: `/${name}` }).toString();
+const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+let db: PgDb;
+
+before(async () => {
+  await admin.unsafe(`create database "${name}" template template0 encoding 'UTF8'`);
+});
+after(async () => {
+  await db?.$client.end();
+  await admin.unsafe(`drop database if exists "${name}" with (force)`);
+  await admin.end();
+});
+
+const tables = (Object.values(schema) as unknown[]).filter((t): t is PgTable => is(t, PgTable));
+
+describe("migratePostgres", () => {
+  test("two instances migrating an empty database at once both succeed, and each migration runs once", async () => {
+    await Promise.all([migratePostgres(url), migratePostgres(url)]);
+    await migratePostgres(url); // and a later start is a no-op
+    db = openPostgres(url, { max: 4 });
+    const journal = JSON.parse(readFileSync(path.join(PG_MIGRATIONS, "meta/_journal.json"), "utf8"));
+    const [{ n }] = await db.$client`select count(*) as n from drizzle.__drizzle_migrations`;
+    assert.equal(n, journal.entries.length);
+  });
+
+  test("every table and index of db/pg/schema.ts exists, plus the search indexes", async () => {
+    const have = new Set((await db.$client`select tablename from pg_tables where schemaname = 'public'`)
+      .map((r) => r.tablename as string));
+    for (const t of tables) assert.ok(have.has(getTableName(t)), `table ${getTableName(t)}`);
+    const indexes = new Set((await db.$client`select indexname from pg_indexes where schemaname = 'public'`)
+      .map((r) => r.indexname as string));
+    const expected = tables.flatMap((t) => getTableConfig(t).indexes.map((i) => i.config.name!));
+    expected.push("messages_content_trgm_idx", "messages_cjk_idx", "conversations_title_trgm_idx");
+    for (const i of expected) assert.ok(indexes.has(i), `index ${i}`);
+  });
+
+  test("the SQL cjk_grams() gives exactly lib/search/cjk.ts cjkGrams()", async () => {
+    for (const text of ["量子计算と日本語のテキスト", "abc 한국어 ひらがなカタカナー 𠀀𠀁 x", "no cjk at all", "中", "々〇"]) {
+      const [{ grams }] = await db.$client`select cjk_grams(${text}) as grams`;
+      assert.deepEqual([...grams].sort(), cjkGrams(text).split(" ").filter(Boolean).sort(), text);
+    }
+  });
+});
+
+describe("npm run db:migrate", () => {
+  const cli = (databaseUrl: string) => promisify(execFile)("node_modules/.bin/tsx", ["scripts/db-migrate.ts"],
+    { env: { ...process.env, DATABASE_URL: databaseUrl }, encoding: "utf8" });
+
+  test("migrates the PostgreSQL database DATABASE_URL names (again: a no-op)", async () => {
+    const other = `${name}_cli`;
+    await admin.unsafe(`create database "${other}" template template0 encoding 'UTF8'`);
+    try {
+      const otherUrl = Object.assign(new URL(serverUrl!), { pathname: `/${other}` }).toString();
+      await Promise.all([cli(otherUrl), cli(otherUrl)]);
+      const check = postgres(otherUrl, { max: 1, onnotice: () => {} });
+      try {
+        const [{ n }] = await check`select count(*)::int as n from drizzle.__drizzle_migrations`;
+        const [{ grams }] = await check`select cjk_grams('中文') as grams`;
+        assert.equal(n, 2);
+        assert.deepEqual([...grams].sort(), ["中", "中文", "文"]);
+      } finally {
+        await check.end();
+      }
+    } finally {
+      await admin.unsafe(`drop database if exists "${other}" with (force)`);
+    }
+  });
+
+  test("migrates a SQLite file (file:…), creating it private, with the CJK index filled through cjk_grams()", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "glm-migrate-"));
+    try {
+      const file = path.join(dir, "data", "app.db");
+      const { stdout } = await cli(`file:${file}`);
+      assert.match(stdout, /is at the latest migration/);
+      assert.equal(statSync(file).mode & 0o777, 0o600);
+      const sqlite = new Database(file, { readonly: true });
+      try {
+        const names = sqlite.prepare("select name from sqlite_master").all().map((r) => (r as { name: string }).name);
+        for (const t of ["conversations", "messages", "messages_fts", "messages_cjk", "usage_hourly"]) assert.ok(names.includes(t), t);
+      } finally {
+        sqlite.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("searchConversationIds", () => {
+  let t = Date.UTC(2025, 0, 1);
+  async function conversation(userId: string, id: string, title: string, texts: string[], status = "complete") {
+    t += 1000;
+    await db.insert(schema.conversations).values({ id, userId, title, model: "glm-4", createdAt: t, updatedAt: t });
+    await db.insert(schema.messages).values(texts.map((content, i) => ({ id: `${id}-m${i}`, conversationId: id,
+      role: i % 2 ? "assistant" as const : "user" as const, content,
+      status: (i === texts.length - 1 ? status : "complete") as schema.MessageStatus, createdAt: t })));
+  }
+  const search = (query: string, userId = "alice", limit = 20) => searchConversationIds(db, { userId, query, limit });
+
+  before(async () => {
+    await db.insert(schema.users).values([{ id: "alice", email: "alice@example.com" }, { id: "bob", email: "bob@example.com" }]);
+    await conversation("alice", "a-quantum", "Physics chat", ["Tell me about Quantum computing", "Qubits are…"]);
+    await conversation("alice", "a-holiday", "Holiday plans", ["Where should we go?", "Somewhere warm."]);
+    await conversation("alice", "a-zh", "北京旅行", ["我们来讨论量子计算的未来", "好的。"]);
+    await conversation("alice", "a-ja", "日本語の練習", ["日本語のテキストです", "カタカナーも"]);
+    await conversation("alice", "a-nasty", "Odd characters", ["Progress: 100% done", "path C:\\temp\\a_b it's \"quoted\""]);
+    await conversation("alice", "a-stream", "Live", ["Tell me about zebras", "Zebras have stripes and 斑马"], "streaming");
+    await conversation("bob", "b-quantum", "Bob's quantum", ["quantum computing again", "量子计算"]);
+  });
+
+  test("finds English substrings in messages and titles, case-insensitively, newest first", async () => {
+    assert.deepEqual(await search("quantum"), ["a-quantum"]);
+    assert.deepEqual(await search("QUANTUM comp"), ["a-quantum"]);
+    assert.deepEqual(await search("liday"), ["a-holiday"]);
+    assert.deepEqual(await search("about"), ["a-stream", "a-quantum"]); // a streaming reply's prompt is complete
+    assert.deepEqual(await search("where"), ["a-holiday"]);
+    assert.deepEqual(await search("nothing like this"), []);
+  });
+
+  test("finds Chinese and Japanese queries of 1, 2 and 3+ characters, in text and titles", async () => {
+    assert.deepEqual(await search("量子计"), ["a-zh"]);
+    assert.deepEqual(await search("计算"), ["a-zh"]);
+    assert.deepEqual(await search("量"), ["a-zh"]);
+    assert.deepEqual(await search("北京"), ["a-zh"]); // title, 2 characters
+    assert.deepEqual(await search("旅行"), ["a-zh"]);
+    assert.deepEqual(await search("日本"), ["a-ja"]);
+    assert.deepEqual(await search("テ"), ["a-ja"]);
+    assert.deepEqual(await search("のテキ"), ["a-ja"]);
+    assert.deepEqual(await search("ナー"), ["a-ja"]);
+    assert.deepEqual(await search("語"), ["a-ja"]);
+    assert.deepEqual(await search("算量"), []); // both characters occur, never adjacent
+    assert.deepEqual(await search("练"), []);
+  });
+
+  test("never returns another user's conversations", async () => {
+    assert.deepEqual(await search("computing"), ["a-quantum"]);
+    assert.deepEqual(await search("computing", "bob"), ["b-quantum"]);
+    assert.deepEqual(await search("量子", "bob"), ["b-quantum"]);
+    assert.deepEqual(await search("quantum", "nobody"), []);
+  });
+
+  test("a streaming reply is not searchable until it ends, and leaves the index again on Continue", async () => {
+    assert.deepEqual(await search("stripes"), []);
+    assert.deepEqual(await search("斑马"), []);
+    assert.deepEqual(await search("马"), []);
+    await db.update(schema.messages).set({ status: "complete" }).where(eq(schema.messages.id, "a-stream-m1"));
+    assert.deepEqual(await search("stripes"), ["a-stream"]);
+    assert.deepEqual(await search("斑马"), ["a-stream"]);
+    assert.deepEqual(await search("马"), ["a-stream"]);
+    await db.update(schema.messages).set({ status: "streaming" }).where(eq(schema.messages.id, "a-stream-m1"));
+    assert.deepEqual(await search("stripes"), []);
+    assert.deepEqual(await search("zebra"), ["a-stream"]); // the prompt still matches
+  });
+
+  test("LIKE metacharacters, quotes, backslashes and control characters are plain text", async () => {
+    assert.deepEqual(await search("100%"), ["a-nasty"]);
+    assert.deepEqual(await search("%"), ["a-nasty"]);
+    assert.deepEqual(await search("0% d"), ["a-nasty"]);
+    assert.deepEqual(await search("a_b"), ["a-nasty"]);
+    assert.deepEqual(await search("_"), ["a-nasty"]);
+    assert.deepEqual(await search("C:\\temp"), ["a-nasty"]);
+    assert.deepEqual(await search("\\"), ["a-nasty"]);
+    assert.deepEqual(await search("it's \"quoted\""), ["a-nasty"]);
+    assert.deepEqual(await search("q%m"), []);
+    assert.deepEqual(await search("Q_antum"), []);
+    assert.deepEqual(await search("qu\0antum"), []); // NUL, which PostgreSQL text cannot hold, becomes a space
+    assert.deepEqual(await search("\0\0"), []);
+    assert.deepEqual(await search("'; drop table users; --"), []);
+    assert.deepEqual(await search("\ud800 lone surrogate"), []);
+    assert.deepEqual(await search("   "), []);
+    const [{ n }] = await db.$client`select count(*) as n from users`;
+    assert.equal(n, 2);
+  });
+
+  test("respects the limit, newest first", async () => {
+    assert.deepEqual(await search("e", "alice", 2), ["a-stream", "a-nasty"]);
+    assert.deepEqual(await search("quantum", "alice", 0), []);
+  });
+
+  test("the planner can answer each kind of query from the search indexes", async () => {
+    // On a handful of rows walking the user's own conversations is cheaper, and the planner rightly does
+    // that; so, inside a transaction that is rolled back, take those paths away and see what is left.
+    const plan = async (query: string) => {
+      let text = "";
+      const statement = await explainable(query);
+      await db.$client.begin(async (tx) => {
+        await tx`set local enable_seqscan = off`;
+        await tx`drop index conversations_user_updated_idx, messages_conversation_idx`;
+        text = (await tx.unsafe(`explain ${statement}`)).map((r) => r["QUERY PLAN"]).join("\n");
+        throw new Rollback();
+      }).catch((e) => { if (!(e instanceof Rollback)) throw e; });
+      return text;
+    };
+    assert.match(await plan("quantum"), /messages_content_trgm_idx/);
+    assert.match(await plan("quantum"), /conversations_title_trgm_idx/);
+    assert.match(await plan("量子计"), /messages_content_trgm_idx/);
+    assert.match(await plan("量子"), /messages_cjk_idx/);
+  });
+});
+
+class Rollback extends Error {}
+
+/** The search statement for `query` with its parameters inlined, to EXPLAIN it. */
+async function explainable(query: string): Promise<string> {
+  let captured = "";
+  const capture = { execute: async (q: SQL) => {
+    const { sql: text, params } = new PgDialect().sqlToQuery(q);
+    captured = text.replace(/\$(\d+)/g, (_, i) => {
+      const v = params[Number(i) - 1];
+      return typeof v === "number" ? String(v) : `'${String(v).replace(/'/g, "''")}'`;
+    });
+    return [];
+  } } as unknown as PgDb;
+  await searchConversationIds(capture, { userId: "alice", query, limit: 20 });
+  return captured;
+}

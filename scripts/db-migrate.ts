@@ -12,7 +12,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import path from "node:path";
 import { isPostgresUrl, migratePostgres } from "@/db/engines/postgres";
 import { databasePath } from "@/lib/config";
-import { cjkGrams } from "@/lib/search/cjk";
+import { cjkGrams } from "@/db/search/cjk";
 
 /**
  * As db/index.ts openDatabase() does, without importing it (it reads the whole app config): a private

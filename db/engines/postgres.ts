@@ -10,8 +10,8 @@ import type { PgDatabase } from "drizzle-orm/pg-core";
 import path from "node:path";
 import postgres from "postgres";
 import * as schema from "@/db/pg/schema";
-import { isCjkQuery } from "@/lib/search/cjk";
-import { normalizeSearchQuery } from "@/lib/search/query";
+import { isCjkQuery } from "@/db/search/cjk";
+import { normalizeSearchQuery } from "@/db/search/query";
 
 export type PgDb = PostgresJsDatabase<typeof schema> & { $client: postgres.Sql };
 /** A database or a transaction on it: every query function takes either, so a transaction passes its tx down. */

@@ -11,7 +11,7 @@ import { getTableConfig, PgDialect, PgTable } from "drizzle-orm/pg-core";
 import postgres from "postgres";
 import { migratePostgres, openPostgres, PG_MIGRATIONS, searchConversationIds, type PgDb } from "@/db/engines/postgres";
 import * as schema from "@/db/pg/schema";
-import { cjkGrams } from "@/lib/search/cjk";
+import { cjkGrams } from "@/db/search/cjk";
 
 /**
  * The PostgreSQL engine on a real server (TEST_DATABASE_URL, which npm test provides): migrations under
@@ -58,7 +58,7 @@ describe("migratePostgres", () => {
     for (const i of expected) assert.ok(indexes.has(i), `index ${i}`);
   });
 
-  test("the SQL cjk_grams() gives exactly lib/search/cjk.ts cjkGrams()", async () => {
+  test("the SQL cjk_grams() gives exactly db/search/cjk.ts cjkGrams()", async () => {
     for (const text of ["量子计算と日本語のテキスト", "abc 한국어 ひらがなカタカナー 𠀀𠀁 x", "no cjk at all", "中", "々〇"]) {
       const [{ grams }] = await db.$client`select cjk_grams(${text}) as grams`;
       assert.deepEqual([...grams].sort(), cjkGrams(text).split(" ").filter(Boolean).sort(), text);

@@ -1,0 +1,41 @@
+import { expect, test } from "@playwright/test";
+import { AuthPage, ChatPage } from "./pages";
+
+/** What a person hits on a phone and a desktop (issue 11): each test fails on the code before its fix. */
+
+test.describe("signed in", () => {
+  test.beforeEach(async ({ page }) => {
+    await new AuthPage(page).register();
+  });
+
+  test("a refused setting keeps every field as typed and is explained once, by its field", async ({ page }) => {
+    const chat = new ChatPage(page);
+    await chat.send("settings that stay");
+    await page.getByRole("button", { name: "Conversation settings" }).click();
+    const dialog = page.getByRole("dialog", { name: "Conversation settings" });
+    await dialog.getByLabel("System prompt").fill("Answer in haiku");
+    await dialog.getByLabel("Temperature").fill("1.2");
+    await dialog.getByLabel("Top P").fill("0.5");
+    await dialog.getByLabel("Max tokens").fill("999999");
+    await dialog.getByRole("button", { name: "Save" }).click();
+
+    const temperature = dialog.getByLabel("Temperature");
+    await expect(temperature).toHaveAttribute("aria-invalid", "true");
+    await expect(temperature).toHaveAccessibleDescription("Temperature must be between 0 and 1.");
+    await expect(dialog.getByLabel("Max tokens")).toHaveAccessibleDescription(/^Max tokens can be at most 4095/);
+    await expect(dialog.getByText(/temperature/i)).toHaveCount(2); // the label and its message, nothing else
+    await expect(dialog.getByLabel("System prompt")).toHaveValue("Answer in haiku");
+    await expect(temperature).toHaveValue("1.2");
+    await expect(dialog.getByLabel("Top P")).toHaveValue("0.5");
+    await expect(dialog.getByLabel("Top P")).not.toHaveAttribute("aria-invalid", "true");
+
+    await temperature.fill("0.3");
+    await dialog.getByLabel("Max tokens").fill("");
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await expect(dialog).toHaveCount(0);
+    await page.getByRole("button", { name: "Conversation settings" }).click();
+    await expect(dialog.getByLabel("System prompt")).toHaveValue("Answer in haiku");
+    await expect(dialog.getByLabel("Temperature")).toHaveValue("0.3");
+    await expect(dialog.getByLabel("Temperature")).not.toHaveAttribute("aria-invalid", "true");
+  });
+});

@@ -39,3 +39,31 @@ test.describe("signed in", () => {
     await expect(dialog.getByLabel("Temperature")).not.toHaveAttribute("aria-invalid", "true");
   });
 });
+
+test.describe("on a phone", () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  test("the sidebar drawer traps focus, closes on Escape and gives focus back", async ({ page }) => {
+    await new AuthPage(page).register();
+    const chat = new ChatPage(page);
+    await chat.send("Drawer test conversation");
+    const openButton = page.getByRole("button", { name: "Open sidebar" });
+    await openButton.click();
+    const drawer = page.getByRole("dialog", { name: "Conversations" });
+    await expect(drawer.getByRole("link", { name: "Drawer test conversation" })).toBeVisible();
+    await expect(drawer.getByRole("button", { name: "Close sidebar" })).toBeVisible();
+    // Focus stays inside: tabbing through every control never reaches the composer behind.
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press("Tab");
+      expect(await drawer.evaluate((el) => el.contains(document.activeElement))).toBe(true);
+    }
+    await page.keyboard.press("Escape");
+    await expect(drawer).toHaveCount(0);
+    await expect(openButton).toBeFocused();
+
+    await openButton.click();
+    await drawer.getByRole("button", { name: "Close sidebar" }).click();
+    await expect(drawer).toHaveCount(0);
+    await expect(openButton).toBeFocused();
+  });
+});

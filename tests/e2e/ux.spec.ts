@@ -3,6 +3,18 @@ import { AuthPage, ChatPage } from "./pages";
 
 /** What a person hits on a phone and a desktop (issue 11): each test fails on the code before its fix. */
 
+const TITLE = "Autumn leaves around Kyoto temples";
+const LONG = "A very long title that cannot possibly fit into the sidebar row at all";
+
+/** Two conversations; the first (not the open one) is checked for room. */
+async function twoConversations(chat: ChatPage) {
+  await chat.send(TITLE);
+  await chat.newChat();
+  await chat.send(LONG);
+}
+/** Whether a link's text is cut (its content is wider than its box). */
+const isCut = (el: HTMLElement) => el.scrollWidth > el.clientWidth;
+
 test.describe("signed in", () => {
   test.beforeEach(async ({ page }) => {
     await new AuthPage(page).register();
@@ -38,6 +50,20 @@ test.describe("signed in", () => {
     await expect(dialog.getByLabel("Temperature")).toHaveValue("0.3");
     await expect(dialog.getByLabel("Temperature")).not.toHaveAttribute("aria-invalid", "true");
   });
+
+  test("sidebar titles use the row's full width and only a title too long for it ends in an ellipsis", async ({ page }) => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const chat = new ChatPage(page);
+    await twoConversations(chat);
+    await page.mouse.move(900, 400);
+    await expect(chat.sidebarLink(TITLE)).toHaveText(TITLE);
+    expect(await chat.sidebarLink(TITLE).evaluate(isCut)).toBe(false);
+    expect(await chat.sidebarLink(/^A very long title/).evaluate(isCut)).toBe(true);
+    await expect(chat.sidebarLink(/^A very long title/)).toHaveCSS("text-overflow", "ellipsis");
+    // Rename and Delete appear on hover.
+    await chat.sidebarItem(TITLE).hover();
+    await expect(chat.sidebarItem(TITLE).getByRole("button", { name: "Rename" })).toHaveCSS("opacity", "1");
+  });
 });
 
 test.describe("on a phone", () => {
@@ -65,5 +91,16 @@ test.describe("on a phone", () => {
     await drawer.getByRole("button", { name: "Close sidebar" }).click();
     await expect(drawer).toHaveCount(0);
     await expect(openButton).toBeFocused();
+  });
+
+  test("sidebar titles use the drawer's full width", async ({ page }) => {
+    await new AuthPage(page).register();
+    const chat = new ChatPage(page);
+    await twoConversations(chat);
+    await page.getByRole("button", { name: "Open sidebar" }).click();
+    const link = page.getByRole("dialog", { name: "Conversations" }).getByRole("link", { name: TITLE });
+    await expect(link).toBeVisible();
+    await page.mouse.move(380, 800);
+    expect(await link.evaluate(isCut)).toBe(false);
   });
 });

@@ -1,4 +1,8 @@
 import { expect, test } from "@playwright/test";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { AuthPage, ChatPage } from "./pages";
 
 /** What a person hits on a phone and a desktop (issue 11): each test fails on the code before its fix. */
@@ -102,5 +106,72 @@ test.describe("on a phone", () => {
     await expect(link).toBeVisible();
     await page.mouse.move(380, 800);
     expect(await link.evaluate(isCut)).toBe(false);
+  });
+});
+
+test.describe("a server in demo mode (no UPSTREAM_API_KEY)", () => {
+  let server: ChildProcess;
+  let dir: string;
+  let base: string;
+
+  test.beforeAll(async () => {
+    test.setTimeout(90_000);
+    dir = mkdtempSync(path.join(tmpdir(), "glm-ux-demo-"));
+    const port = 5800 + Math.floor(Math.random() * 400);
+    base = `http://127.0.0.1:${port}`;
+    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: `file:${dir}/app.db`, PORT: String(port),
+      HOSTNAME: "127.0.0.1", NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" };
+    delete env.UPSTREAM_API_KEY;
+    delete env.UPSTREAM_BASE_URL;
+    server = spawn(process.execPath, ["scripts/server.mjs"], { env, stdio: "ignore", detached: true });
+    await expect.poll(() => fetch(`${base}/api/health`).then((r) => r.ok, () => false), { timeout: 60_000 }).toBe(true);
+  });
+  test.afterAll(() => {
+    try { process.kill(-server.pid!, "SIGTERM"); } catch {}
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("the demo notice is one line on a phone, names the variable, and stays dismissed in this browser", async ({ browser }) => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await page.goto(`${base}/login`);
+    const notice = page.getByRole("status", { name: "Demo mode" });
+    await expect(notice).toBeVisible();
+    await expect(notice).toContainText("UPSTREAM_API_KEY");
+    expect((await notice.boundingBox())!.height).toBeLessThan(40);
+    await notice.getByRole("button", { name: "Dismiss demo notice" }).click();
+    await expect(notice).toHaveCount(0);
+    await page.reload();
+    await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+    await expect(notice).toHaveCount(0);
+    await context.close();
+
+    const fresh = await (await browser.newContext()).newPage();
+    await fresh.goto(`${base}/login`);
+    await expect(fresh.getByRole("status", { name: "Demo mode" })).toBeVisible();
+    await fresh.context().close();
+  });
+
+  test("a shared page says it is a demo and dates the share in the reader's language and time zone", async ({ browser }) => {
+    test.setTimeout(90_000);
+    const owner = await (await browser.newContext({ baseURL: base })).newPage();
+    await new AuthPage(owner).register();
+    await new ChatPage(owner).send("Share me from the demo");
+    await owner.getByRole("button", { name: "Share" }).click();
+    const dialog = owner.getByRole("dialog", { name: "Share conversation" });
+    await dialog.getByRole("button", { name: "Create link" }).click();
+    const link = await dialog.getByRole("textbox", { name: "Share link" }).inputValue();
+    await owner.context().close();
+
+    const context = await browser.newContext({ locale: "ja-JP", timezoneId: "Asia/Tokyo" });
+    const reader = await context.newPage();
+    await reader.goto(link);
+    await expect(reader.getByRole("status", { name: "Demo mode" })).toBeVisible();
+    const time = reader.locator("header time");
+    const iso = (await time.getAttribute("datetime"))!;
+    const expected = new Intl.DateTimeFormat("ja-JP", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Tokyo" })
+      .format(new Date(iso));
+    await expect(time).toHaveText(expected);
+    await context.close();
   });
 });

@@ -9,7 +9,7 @@ import {
 import { listMessagesPage } from "@/db/queries/messages";
 import { userAction, UserFacingError } from "@/lib/actions";
 import { toUIMessage } from "@/lib/chat/types";
-import { checkSettings, SettingsInput } from "@/lib/chat/settings";
+import { SettingsInput, validateSettings } from "@/lib/chat/settings";
 import { findModel } from "@/lib/models";
 
 const Id = z.string().min(1).max(64);
@@ -44,18 +44,15 @@ export const setModelAction = userAction(z.object({ id: Id, model: z.string().ma
   return { model: found.id };
 });
 
+/** A refused value is not a failed action: the dialog gets one message per field and keeps what was typed. */
 export const saveSettingsAction = userAction(z.object({ id: Id, model: z.string(), settings: SettingsInput }),
   async ({ id, model, settings }, user) => {
-    let clean;
-    try {
-      clean = checkSettings(model, settings);
-    } catch (err) {
-      throw new UserFacingError((err as Error).message);
-    }
+    const check = validateSettings(model, settings);
+    if (!check.ok) return check;
     const db = getDb();
     if (await getConversation(db, { userId: user.id, id })
-      && !(await setConversationSettings(db, { userId: user.id, id, settings: clean }))) throw notFound();
-    return clean;
+      && !(await setConversationSettings(db, { userId: user.id, id, settings: check.settings }))) throw notFound();
+    return check;
   });
 
 export const olderMessagesAction = userAction(z.object({ id: Id, beforeId: z.string().min(1).max(64) }),

@@ -4,11 +4,18 @@ import { SlidersHorizontal } from "lucide-react";
 import { useState } from "react";
 import { saveSettingsAction } from "@/app/(chat)/actions";
 import type { ConversationSettings } from "@/db/schema";
+import type { SettingsErrors, SettingsField } from "@/lib/chat/settings";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Input, Label, Textarea } from "@/components/ui/input";
 
 const num = (v: string) => (v.trim() === "" ? null : Number(v));
+
+type Draft = Record<SettingsField, string>;
+const draftOf = (s: ConversationSettings): Draft => ({
+  systemPrompt: s.systemPrompt ?? "", temperature: String(s.temperature ?? ""), topP: String(s.topP ?? ""),
+  maxTokens: String(s.maxTokens ?? ""),
+});
 
 /** System prompt and sampling settings for one conversation, checked by the server with `/v1`'s rules. */
 export function SettingsDialog({ id, model, settings, onSaved }: {
@@ -18,51 +25,70 @@ export function SettingsDialog({ id, model, settings, onSaved }: {
   onSaved: (s: ConversationSettings) => void;
 }) {
   const [open, setOpen] = useState(false);
+  // Controlled, so a refused value keeps everything as typed (a form action would reset the form).
+  const [draft, setDraft] = useState<Draft>(() => draftOf(settings));
+  const [errors, setErrors] = useState<SettingsErrors>({});
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  async function save(form: FormData) {
+  function openDialog() {
+    setDraft(draftOf(settings));
+    setErrors({});
+    setError(null);
+    setOpen(true);
+  }
+  async function save(e: React.FormEvent) {
+    e.preventDefault();
     setBusy(true);
     const r = await saveSettingsAction({ id, model, settings: {
-      systemPrompt: String(form.get("systemPrompt") ?? ""),
-      temperature: num(String(form.get("temperature") ?? "")),
-      topP: num(String(form.get("topP") ?? "")),
-      maxTokens: num(String(form.get("maxTokens") ?? "")),
+      systemPrompt: draft.systemPrompt, temperature: num(draft.temperature), topP: num(draft.topP), maxTokens: num(draft.maxTokens),
     } });
     setBusy(false);
     if (!r.ok) return setError(r.error);
-    onSaved(r.data);
     setError(null);
+    if (!r.data.ok) return setErrors(r.data.errors);
+    setErrors({});
+    onSaved(r.data.settings);
     setOpen(false);
   }
+  /** Label, input and its own error, tied together for screen readers. */
+  const field = (name: SettingsField) => ({
+    id: name, name, value: draft[name],
+    onChange: (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => setDraft({ ...draft, [name]: e.target.value }),
+    "aria-invalid": errors[name] ? true : undefined,
+    "aria-describedby": errors[name] ? `${name}-error` : undefined,
+  });
+  const fieldError = (name: SettingsField) =>
+    errors[name] ? <p id={`${name}-error`} role="alert" className="mt-1 text-xs text-red-600 dark:text-red-400">{errors[name]}</p> : null;
 
   return (
     <>
-      <Button variant="ghost" size="icon" aria-label="Conversation settings" title="Conversation settings" onClick={() => setOpen(true)}>
+      <Button variant="ghost" size="icon" aria-label="Conversation settings" title="Conversation settings" onClick={openDialog}>
         <SlidersHorizontal size={16} aria-hidden />
       </Button>
-      <Dialog open={open} onOpenChange={(o) => { setOpen(o); setError(null); }} title="Conversation settings"
+      <Dialog open={open} onOpenChange={setOpen} title="Conversation settings"
         description="Apply to the next replies in this conversation. Empty fields use the defaults.">
-        <form action={save} className="space-y-3" noValidate>
+        <form onSubmit={(e) => void save(e)} className="space-y-3" noValidate>
           <div>
             <Label htmlFor="systemPrompt">System prompt</Label>
-            <Textarea id="systemPrompt" name="systemPrompt" rows={4} defaultValue={settings.systemPrompt ?? ""}
-              placeholder="You are a helpful assistant." />
+            <Textarea {...field("systemPrompt")} rows={4} placeholder="You are a helpful assistant." />
+            {fieldError("systemPrompt")}
           </div>
           <div className="grid grid-cols-3 gap-3">
             <div>
               <Label htmlFor="temperature">Temperature</Label>
-              <Input id="temperature" name="temperature" type="number" step="any" inputMode="decimal" placeholder="0.7"
-                defaultValue={settings.temperature ?? ""} />
+              <Input {...field("temperature")} type="number" step="any" inputMode="decimal" placeholder="0.7" />
+              {fieldError("temperature")}
             </div>
             <div>
               <Label htmlFor="topP">Top P</Label>
-              <Input id="topP" name="topP" type="number" step="any" inputMode="decimal" placeholder="0.9" defaultValue={settings.topP ?? ""} />
+              <Input {...field("topP")} type="number" step="any" inputMode="decimal" placeholder="0.9" />
+              {fieldError("topP")}
             </div>
             <div>
               <Label htmlFor="maxTokens">Max tokens</Label>
-              <Input id="maxTokens" name="maxTokens" type="number" step="any" inputMode="numeric" placeholder="auto"
-                defaultValue={settings.maxTokens ?? ""} />
+              <Input {...field("maxTokens")} type="number" step="any" inputMode="numeric" placeholder="auto" />
+              {fieldError("maxTokens")}
             </div>
           </div>
           {error ? <p role="alert" className="text-sm text-red-600">{error}</p> : null}

@@ -1,14 +1,24 @@
+import { cookies } from "next/headers";
 import { config } from "@/lib/config";
+import { DEMO_COOKIE } from "./demo-cookie";
+import { DismissDemoNotice } from "./dismiss-demo-notice";
 
-/** Says plainly, wherever replies can be seen, that they are simulated and how to get real ones. */
-export function DemoBanner() {
+/**
+ * Says plainly, wherever replies can be seen, that they are simulated and how to get real ones. A reader
+ * may dismiss it; the choice is a cookie, read here on the server, so the page never renders it twice.
+ */
+export async function DemoBanner() {
   if (!config().demoMode) return null;
+  if ((await cookies()).get(DEMO_COOKIE)?.value === "dismissed") return null;
+  const name = <code className="rounded bg-amber-100 px-1 font-mono dark:bg-amber-900">UPSTREAM_API_KEY</code>;
   return (
-    <div role="status" aria-label="Demo mode"
-      className="border-b border-amber-300 bg-amber-50 px-4 py-2 text-center text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
-      Demo mode: replies are simulated by the built-in demo upstream, not GLM-4. Set{" "}
-      <code className="rounded bg-amber-100 px-1 font-mono dark:bg-amber-900">UPSTREAM_API_KEY</code> to your Zhipu
-      key and restart to talk to the real models.
-    </div>
+    <DismissDemoNotice>
+      {/* One line on a phone; the variable's name is what the operator needs. */}
+      <span className="truncate sm:hidden">Demo: simulated replies. Set {name}.</span>
+      <span className="hidden sm:inline">
+        Demo mode: replies are simulated by the built-in demo upstream, not GLM-4. Set {name} to your Zhipu
+        key and restart to talk to the real models.
+      </span>
+    </DismissDemoNotice>
   );
 }

@@ -2,36 +2,59 @@
 
 import { Menu, X } from "lucide-react";
 import { usePathname } from "next/navigation";
-import { useEffect, useState } from "react";
+import { useEffect, useState, useSyncExternalStore } from "react";
 import type { ConversationPage } from "@/db/queries/conversations";
 import { Button } from "@/components/ui/button";
-import { cn } from "@/components/ui/cn";
+import { Sheet, SheetClose, SheetContent, SheetTrigger } from "@/components/ui/sheet";
 import { Sidebar } from "./sidebar";
 
-/** Sidebar beside the chat on wide screens; a drawer behind a menu button on phones. */
+const WIDE = "(min-width: 768px)"; // Tailwind's md
+const subscribe = (onChange: () => void) => {
+  const mq = window.matchMedia(WIDE);
+  mq.addEventListener("change", onChange);
+  return () => mq.removeEventListener("change", onChange);
+};
+
+/** Sidebar beside the chat on wide screens; a drawer (a modal sheet) behind a menu button on phones. */
 export function AppShell({ email, firstPage, children }: { email: string; firstPage: ConversationPage; children: React.ReactNode }) {
   const [open, setOpen] = useState(false);
+  // The server renders the wide layout (CSS hides its sidebar on phones); one Sidebar is mounted at a time.
+  const wide = useSyncExternalStore(subscribe, () => window.matchMedia(WIDE).matches, () => true);
   const pathname = usePathname();
   useEffect(() => {
     setOpen(false);
-  }, [pathname]);
+  }, [pathname, wide]);
   return (
     <div className="relative flex min-h-0 flex-1">
-      <aside aria-label="Conversations"
-        className={cn("z-30 w-72 shrink-0 border-r border-neutral-200 bg-neutral-50 dark:border-neutral-800 dark:bg-neutral-900",
-          "md:static md:flex", open ? "fixed inset-y-0 left-0 flex" : "hidden")}>
-        <Sidebar email={email} firstPage={firstPage} />
-      </aside>
-      {open ? (
-        <div aria-hidden className="fixed inset-0 z-20 bg-black/40 md:hidden" onClick={() => setOpen(false)} />
+      {wide ? (
+        <aside aria-label="Conversations"
+          className="z-30 hidden w-72 shrink-0 border-r border-neutral-200 bg-neutral-50 md:static md:flex dark:border-neutral-800 dark:bg-neutral-900">
+          <Sidebar email={email} firstPage={firstPage} />
+        </aside>
       ) : null}
       <div className="flex min-w-0 flex-1 flex-col">
-        <div className="flex items-center border-b border-neutral-200 px-2 py-1 md:hidden dark:border-neutral-800">
-          <Button variant="ghost" size="icon" aria-label={open ? "Close sidebar" : "Open sidebar"} onClick={() => setOpen(!open)}>
-            {open ? <X size={18} /> : <Menu size={18} />}
-          </Button>
-          <span className="ml-2 text-sm font-semibold">glm-chat</span>
-        </div>
+        <Sheet open={open} onOpenChange={setOpen}>
+          <div className="flex items-center border-b border-neutral-200 px-2 py-1 md:hidden dark:border-neutral-800">
+            <SheetTrigger asChild>
+              <Button variant="ghost" size="icon" aria-label="Open sidebar"><Menu size={18} aria-hidden /></Button>
+            </SheetTrigger>
+            <span className="ml-2 text-sm font-semibold">glm-chat</span>
+          </div>
+          {wide ? null : (
+            <SheetContent title="Conversations">
+              <div className="flex items-center border-b border-neutral-200 px-2 py-1 dark:border-neutral-800">
+                <SheetClose asChild>
+                  <Button variant="ghost" size="icon" aria-label="Close sidebar"><X size={18} aria-hidden /></Button>
+                </SheetClose>
+                <span className="ml-2 text-sm font-semibold">glm-chat</span>
+              </div>
+              {/* Mounted on opening: it may have missed list changes while closed, so it asks again. */}
+              <div className="flex min-h-0 flex-1">
+                <Sidebar email={email} firstPage={firstPage} refreshOnMount />
+              </div>
+            </SheetContent>
+          )}
+        </Sheet>
         {children}
       </div>
     </div>

@@ -49,10 +49,14 @@ export function ConversationItem({ item, onRenamed, onDeleted }: {
   }
 
   return (
-    <li className={cn("group flex items-center rounded-md", active ? "bg-neutral-200 dark:bg-neutral-800" : "hover:bg-neutral-100 dark:hover:bg-neutral-800/60")}>
+    <li className={cn("group relative flex items-center rounded-md", active ? "bg-neutral-200 dark:bg-neutral-800" : "hover:bg-neutral-100 dark:hover:bg-neutral-800/60")}>
       <Link href={`/chat/${item.id}`} prefetch={false} aria-current={active ? "page" : undefined}
-        className="min-w-0 flex-1 truncate px-2 py-1.5 text-sm">{item.title}</Link>
-      <div className="flex shrink-0 opacity-100 md:opacity-0 md:group-focus-within:opacity-100 md:group-hover:opacity-100">
+        className={cn("min-w-0 flex-1 truncate px-2 py-1.5 text-sm", active ? "pr-16" : "group-hover:pr-16 group-focus-within:pr-16")}>
+        {item.title}
+      </Link>
+      {/* Over the row's end, shown for the open conversation and on hover or focus: titles get the full width. */}
+      <div className={cn("absolute inset-y-0 right-0 flex items-center", !active &&
+        "pointer-events-none opacity-0 group-focus-within:pointer-events-auto group-focus-within:opacity-100 group-hover:pointer-events-auto group-hover:opacity-100")}>
         <Button variant="ghost" size="icon" aria-label="Rename" title="Rename" onClick={() => { setTitle(item.title); setDialog("rename"); }}>
           <Pencil size={14} aria-hidden />
         </Button>

@@ -13,7 +13,7 @@ import { onConversationsChanged } from "./events";
 import { groupConversations } from "./groups";
 import { ConversationItem } from "./conversation-item";
 
-export function Sidebar({ email, firstPage }: { email: string; firstPage: ConversationPage }) {
+export function Sidebar({ email, firstPage, refreshOnMount }: { email: string; firstPage: ConversationPage; refreshOnMount?: boolean }) {
   const [items, setItems] = useState<ConversationListItem[]>(firstPage.items);
   const [cursor, setCursor] = useState<string | null>(firstPage.nextCursor);
   const [query, setQuery] = useState("");
@@ -30,6 +30,9 @@ export function Sidebar({ email, firstPage }: { email: string; firstPage: Conver
     }
   }, []);
   useEffect(() => onConversationsChanged(() => void reload()), [reload]);
+  useEffect(() => {
+    if (refreshOnMount) void reload();
+  }, [refreshOnMount, reload]);
 
   const loadMore = useCallback(async () => {
     if (!cursor || loading) return;

@@ -1,34 +1,56 @@
 import { z } from "zod";
 import type { ConversationSettings } from "@/db/schema";
-import { GatewayError } from "@/lib/gateway/errors";
-import { validateRequest } from "@/lib/gateway/request";
+import { maxTokensFor } from "@/lib/gateway/request";
+import { temperatureField, topPField } from "@/lib/gateway/schema";
+import { findModel } from "@/lib/models";
 
+/** What the browser sends: numbers or nothing. The rules live in `rules()`, so each field gets its own message. */
 export const SettingsInput = z.object({
-  systemPrompt: z.string().max(20_000, "The system prompt is limited to 20,000 characters.").optional(),
+  systemPrompt: z.string().optional(),
   temperature: z.number().nullish(),
   topP: z.number().nullish(),
   maxTokens: z.number().nullish(),
 });
+export type SettingsInput = z.infer<typeof SettingsInput>;
+export type SettingsField = keyof SettingsInput;
+export type SettingsErrors = Partial<Record<SettingsField, string>>;
 
-/**
- * Checks settings with the very validation `/v1` applies (the seed's ranges, the model's output limit),
- * and returns them without empty values. Throws an Error with a readable message.
- */
-export function checkSettings(model: string, input: z.infer<typeof SettingsInput>): ConversationSettings {
-  try {
-    validateRequest({ model, messages: [{ role: "user", content: "settings check" }],
-      temperature: input.temperature, top_p: input.topP, max_tokens: input.maxTokens });
-  } catch (err) {
-    if (err instanceof GatewayError) {
-      const field = { temperature: "Temperature", top_p: "Top P", max_tokens: "Max tokens" }[err.param ?? ""];
-      throw new Error(field ? `${field}: ${err.message.replace(/^Invalid '[^']+': /, "")}` : err.message);
+/** `/v1`'s own field schemas (the seed's ranges, the model's output limit), named by the form's labels. */
+function rules(model: string) {
+  const info = findModel(model);
+  return z.object({
+    systemPrompt: z.string().max(20_000, "The system prompt is limited to 20,000 characters.").optional(),
+    temperature: temperatureField("Temperature"),
+    topP: topPField("Top P"),
+    maxTokens: info ? maxTokensFor(info, "Max tokens") : z.number().nullish(),
+  });
+}
+
+export type SettingsCheck = { ok: true; settings: ConversationSettings } | { ok: false; errors: SettingsErrors };
+
+/** Checks every field at once and returns one readable message per field, or the settings without empty values. */
+export function validateSettings(model: string, input: SettingsInput): SettingsCheck {
+  const parsed = rules(model).safeParse(input);
+  if (!parsed.success) {
+    const errors: SettingsErrors = {};
+    for (const issue of parsed.error.issues) {
+      const field = issue.path[0] as SettingsField;
+      errors[field] ??= `${issue.message}.`;
     }
-    throw err;
+    return { ok: false, errors };
   }
+  const v = parsed.data;
   const out: ConversationSettings = {};
-  if (input.systemPrompt?.trim()) out.systemPrompt = input.systemPrompt.trim();
-  if (input.temperature != null) out.temperature = input.temperature;
-  if (input.topP != null) out.topP = input.topP;
-  if (input.maxTokens != null) out.maxTokens = input.maxTokens;
-  return out;
+  if (v.systemPrompt?.trim()) out.systemPrompt = v.systemPrompt.trim();
+  if (v.temperature != null) out.temperature = v.temperature;
+  if (v.topP != null) out.topP = v.topP;
+  if (v.maxTokens != null) out.maxTokens = v.maxTokens;
+  return { ok: true, settings: out };
+}
+
+/** For callers with one error line (a new conversation's first turn): throws an Error with the first message. */
+export function checkSettings(model: string, input: SettingsInput): ConversationSettings {
+  const r = validateSettings(model, input);
+  if (!r.ok) throw new Error(Object.values(r.errors)[0]);
+  return r.settings;
 }

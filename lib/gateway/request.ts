@@ -1,6 +1,6 @@
 import { findModel, type ModelInfo } from "@/lib/models";
 import { GatewayError, invalidRequest, modelNotFound } from "./errors";
-import { ChatCompletionRequest, paramPath, type ChatMessage } from "./schema";
+import { ChatCompletionRequest, maxTokensField, paramPath, type ChatMessage } from "./schema";
 
 /** The seed's defaults, sent upstream explicitly because Zhipu's own differ (0.95 / 0.7). */
 export const DEFAULT_TEMPERATURE = 0.7;
@@ -12,6 +12,12 @@ export interface ValidRequest {
   stream: boolean;
   includeUsage: boolean;
   maxTokens: number | undefined;
+}
+
+/** `max_tokens` for one model: the schema's rule plus the model's output limit that validateRequest enforces. */
+export function maxTokensFor(model: ModelInfo, name = "max_tokens") {
+  return maxTokensField(name).refine((v) => v == null || v <= model.maxOutputTokens,
+    `${name} can be at most ${model.maxOutputTokens} for ${model.id}`);
 }
 
 /** Validates a parsed JSON body: 400/404 for every client mistake, before anything goes upstream. */

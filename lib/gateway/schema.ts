@@ -50,17 +50,25 @@ const tool = z.object({
   }),
 });
 
+/**
+ * Per-field rules, exported so the chat's conversation settings check exactly what /v1 checks.
+ * `name` is how the message names the field: the wire name here, the form's label in the chat UI.
+ */
 const unit = (field: string) =>
   z.number({ error: `${field} must be a number` }).min(0, `${field} must be between 0 and 1`)
     .max(1, `${field} must be between 0 and 1`).nullish();
+export const temperatureField = (name = "temperature") => unit(name);
+export const topPField = (name = "top_p") => unit(name);
+export const maxTokensField = (name = "max_tokens") =>
+  z.number().int(`${name} must be an integer`).min(1, `${name} must be at least 1`).nullish();
 
 export const ChatCompletionRequest = z.object({
   model: z.string({ error: "model is required and must be a string" }).min(1, "model must not be empty"),
   messages: z.array(message, { error: "messages is required and must be an array" })
     .min(1, "messages must contain at least one message"),
-  temperature: unit("temperature"),
-  top_p: unit("top_p"),
-  max_tokens: z.number().int("max_tokens must be an integer").min(1, "max_tokens must be at least 1").nullish(),
+  temperature: temperatureField(),
+  top_p: topPField(),
+  max_tokens: maxTokensField(),
   max_completion_tokens: z.number().int().min(1).nullish(),
   stream: z.boolean({ error: "stream must be a boolean" }).nullish(),
   stream_options: z.object({ include_usage: z.boolean().nullish() }).nullish(),

@@ -4,6 +4,8 @@ import { notFound } from "next/navigation";
 import { getPublicShare } from "@/db/queries/shares";
 import { getDb } from "@/db";
 import { Markdown } from "@/components/chat/markdown";
+import { DemoBanner } from "@/components/layout/demo-banner";
+import { LocalTime } from "@/components/share/local-time";
 import { Button } from "@/components/ui/button";
 import { currentUser } from "@/lib/auth/session";
 import { continueShare } from "../actions";
@@ -32,12 +34,14 @@ export default async function SharePage({ params }: Props) {
   if (!share) notFound();
   const signedIn = !!(await currentUser());
   return (
+    <>
+    <DemoBanner />
     <main className="mx-auto max-w-3xl px-4 py-8">
       <header className="mb-6 border-b border-neutral-200 pb-4 dark:border-neutral-800">
         <p className="text-xs uppercase tracking-wide text-neutral-500 dark:text-neutral-400">Shared conversation · read-only</p>
         <h1 className="mt-1 text-2xl font-semibold tracking-tight">{share.title}</h1>
         <p className="mt-1 text-sm text-neutral-500 dark:text-neutral-400">
-          Shared <time dateTime={new Date(share.updatedAt).toISOString()}>{new Date(share.updatedAt).toUTCString()}</time>
+          Shared <LocalTime iso={new Date(share.updatedAt).toISOString()} />
         </p>
       </header>
       <div className="flex flex-col gap-6">
@@ -62,5 +66,6 @@ export default async function SharePage({ params }: Props) {
         {signedIn ? null : <span className="text-sm text-neutral-500 dark:text-neutral-400">No account? <Link href="/register" className="underline">Create one</Link></span>}
       </footer>
     </main>
+    </>
   );
 }

@@ -1,0 +1,177 @@
+import { expect, test } from "@playwright/test";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { AuthPage, ChatPage } from "./pages";
+
+/** What a person hits on a phone and a desktop (issue 11): each test fails on the code before its fix. */
+
+const TITLE = "Autumn leaves around Kyoto temples";
+const LONG = "A very long title that cannot possibly fit into the sidebar row at all";
+
+/** Two conversations; the first (not the open one) is checked for room. */
+async function twoConversations(chat: ChatPage) {
+  await chat.send(TITLE);
+  await chat.page.goto("/"); // New chat is inside the closed drawer on a phone
+  await chat.send(LONG);
+}
+/** Whether a link's text is cut (its content is wider than its box). */
+const isCut = (el: HTMLElement) => el.scrollWidth > el.clientWidth;
+
+test.describe("signed in", () => {
+  test.beforeEach(async ({ page }) => {
+    await new AuthPage(page).register();
+  });
+
+  test("a refused setting keeps every field as typed and is explained once, by its field", async ({ page }) => {
+    const chat = new ChatPage(page);
+    await chat.send("settings that stay");
+    await page.getByRole("button", { name: "Conversation settings" }).click();
+    const dialog = page.getByRole("dialog", { name: "Conversation settings" });
+    await dialog.getByLabel("System prompt").fill("Answer in haiku");
+    await dialog.getByLabel("Temperature").fill("1.2");
+    await dialog.getByLabel("Top P").fill("0.5");
+    await dialog.getByLabel("Max tokens").fill("999999");
+    await dialog.getByRole("button", { name: "Save" }).click();
+
+    const temperature = dialog.getByLabel("Temperature");
+    await expect(temperature).toHaveAttribute("aria-invalid", "true");
+    await expect(temperature).toHaveAccessibleDescription("Temperature must be between 0 and 1.");
+    await expect(dialog.getByLabel("Max tokens")).toHaveAccessibleDescription(/^Max tokens can be at most 4095/);
+    await expect(dialog.getByText(/temperature/i)).toHaveCount(2); // the label and its message, nothing else
+    await expect(dialog.getByLabel("System prompt")).toHaveValue("Answer in haiku");
+    await expect(temperature).toHaveValue("1.2");
+    await expect(dialog.getByLabel("Top P")).toHaveValue("0.5");
+    await expect(dialog.getByLabel("Top P")).not.toHaveAttribute("aria-invalid", "true");
+
+    await temperature.fill("0.3");
+    await dialog.getByLabel("Max tokens").fill("");
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await expect(dialog).toHaveCount(0);
+    await page.getByRole("button", { name: "Conversation settings" }).click();
+    await expect(dialog.getByLabel("System prompt")).toHaveValue("Answer in haiku");
+    await expect(dialog.getByLabel("Temperature")).toHaveValue("0.3");
+    await expect(dialog.getByLabel("Temperature")).not.toHaveAttribute("aria-invalid", "true");
+  });
+
+  test("sidebar titles use the row's full width and only a title too long for it ends in an ellipsis", async ({ page }) => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const chat = new ChatPage(page);
+    await twoConversations(chat);
+    await page.mouse.move(900, 400);
+    await expect(chat.sidebarLink(TITLE)).toHaveText(TITLE);
+    expect(await chat.sidebarLink(TITLE).evaluate(isCut)).toBe(false);
+    expect(await chat.sidebarLink(/^A very long title/).evaluate(isCut)).toBe(true);
+    await expect(chat.sidebarLink(/^A very long title/)).toHaveCSS("text-overflow", "ellipsis");
+    // Rename and Delete appear on hover.
+    await chat.sidebarItem(TITLE).hover();
+    await expect(chat.sidebarItem(TITLE).getByRole("button", { name: "Rename" })).toHaveCSS("opacity", "1");
+  });
+});
+
+test.describe("on a phone", () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  test("the sidebar drawer traps focus, closes on Escape and gives focus back", async ({ page }) => {
+    await new AuthPage(page).register();
+    const chat = new ChatPage(page);
+    await chat.send("Drawer test conversation");
+    const openButton = page.getByRole("button", { name: "Open sidebar" });
+    await openButton.click();
+    const drawer = page.getByRole("dialog", { name: "Conversations" });
+    await expect(drawer.getByRole("link", { name: "Drawer test conversation" })).toBeVisible();
+    await expect(drawer.getByRole("button", { name: "Close sidebar" })).toBeVisible();
+    // Focus stays inside: tabbing through every control never reaches the composer behind.
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press("Tab");
+      expect(await drawer.evaluate((el) => el.contains(document.activeElement))).toBe(true);
+    }
+    await page.keyboard.press("Escape");
+    await expect(drawer).toHaveCount(0);
+    await expect(openButton).toBeFocused();
+
+    await openButton.click();
+    await drawer.getByRole("button", { name: "Close sidebar" }).click();
+    await expect(drawer).toHaveCount(0);
+    await expect(openButton).toBeFocused();
+  });
+
+  test("sidebar titles use the drawer's full width", async ({ page }) => {
+    await new AuthPage(page).register();
+    const chat = new ChatPage(page);
+    await twoConversations(chat);
+    await page.getByRole("button", { name: "Open sidebar" }).click();
+    const link = page.getByRole("dialog", { name: "Conversations" }).getByRole("link", { name: TITLE });
+    await expect(link).toBeVisible();
+    await page.mouse.move(380, 800);
+    expect(await link.evaluate(isCut)).toBe(false);
+  });
+});
+
+test.describe("a server in demo mode (no UPSTREAM_API_KEY)", () => {
+  let server: ChildProcess;
+  let dir: string;
+  let base: string;
+
+  test.beforeAll(async () => {
+    test.setTimeout(90_000);
+    dir = mkdtempSync(path.join(tmpdir(), "glm-ux-demo-"));
+    const port = 5800 + Math.floor(Math.random() * 400);
+    base = `http://127.0.0.1:${port}`;
+    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: `file:${dir}/app.db`, PORT: String(port),
+      HOSTNAME: "127.0.0.1", NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" };
+    delete env.UPSTREAM_API_KEY;
+    delete env.UPSTREAM_BASE_URL;
+    server = spawn(process.execPath, ["scripts/server.mjs"], { env, stdio: "ignore", detached: true });
+    await expect.poll(() => fetch(`${base}/api/health`).then((r) => r.ok, () => false), { timeout: 60_000 }).toBe(true);
+  });
+  test.afterAll(() => {
+    try { process.kill(-server.pid!, "SIGTERM"); } catch {}
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("the demo notice is one line on a phone, names the variable, and stays dismissed in this browser", async ({ browser }) => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await page.goto(`${base}/login`);
+    const notice = page.getByRole("status", { name: "Demo mode" });
+    await expect(notice).toBeVisible();
+    await expect(notice).toContainText("UPSTREAM_API_KEY");
+    expect((await notice.boundingBox())!.height).toBeLessThan(48); // one line beside the 28 px button; four were ~100
+    await notice.getByRole("button", { name: "Dismiss demo notice" }).click();
+    await expect(notice).toHaveCount(0);
+    await page.reload();
+    await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+    await expect(notice).toHaveCount(0);
+    await context.close();
+
+    const fresh = await (await browser.newContext()).newPage();
+    await fresh.goto(`${base}/login`);
+    await expect(fresh.getByRole("status", { name: "Demo mode" })).toBeVisible();
+    await fresh.context().close();
+  });
+
+  test("a shared page says it is a demo and dates the share in the reader's language and time zone", async ({ browser }) => {
+    test.setTimeout(90_000);
+    const owner = await (await browser.newContext({ baseURL: base })).newPage();
+    await new AuthPage(owner).register();
+    await new ChatPage(owner).send("Share me from the demo");
+    await owner.getByRole("button", { name: "Share" }).click();
+    const dialog = owner.getByRole("dialog", { name: "Share conversation" });
+    await dialog.getByRole("button", { name: "Create link" }).click();
+    const link = await dialog.getByRole("textbox", { name: "Share link" }).inputValue();
+    await owner.context().close();
+
+    const context = await browser.newContext({ locale: "ja-JP", timezoneId: "Asia/Tokyo" });
+    const reader = await context.newPage();
+    await reader.goto(link);
+    await expect(reader.getByRole("status", { name: "Demo mode" })).toBeVisible();
+    const time = reader.locator("header time");
+    const iso = (await time.getAttribute("datetime"))!;
+    const expected = new Intl.DateTimeFormat("ja-JP", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Tokyo" })
+      .format(new Date(iso));
+    await expect(time).toHaveText(expected);
+    await context.close();
+  });
+});

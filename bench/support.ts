@@ -210,6 +210,30 @@ export const stats = (values: number[]): Stats => ({
   mean: values.reduce((s, v) => s + v, 0) / values.length,
 });
 
+/** Per-call wall and CPU samples, with the stopping rule both timers share. */
+function samples({ reps, minReps, budgetMs }: { reps: number; minReps: number; budgetMs: number }) {
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  let spent = 0;
+  let c0 = process.cpuUsage();
+  let t0 = 0;
+  return {
+    more: (i: number) => i < reps && (i < minReps || spent < budgetMs),
+    start() {
+      c0 = process.cpuUsage();
+      t0 = performance.now();
+    },
+    stop() {
+      const dt = performance.now() - t0;
+      const c = process.cpuUsage(c0);
+      wall.push(dt);
+      cpu.push((c.user + c.system) / 1000);
+      spent += dt;
+    },
+    result: () => ({ wall: stats(wall), cpu: stats(cpu) }),
+  };
+}
+
 /**
  * Calls `fn` `warm` times, then up to `reps` times (at least `minReps`, stopping early once `budgetMs` of
  * measured time is spent), timing each call on its own: wall time, and this process's CPU time (user +
@@ -218,40 +242,26 @@ export const stats = (values: number[]): Stats => ({
 export function timeCalls<T>(fn: () => T, { warm = 20, reps = 300, minReps = 40, budgetMs = 4_000 } = {}) {
   let last!: T;
   for (let i = 0; i < warm; i++) last = fn();
-  const wall: number[] = [];
-  const cpu: number[] = [];
-  let spent = 0;
-  for (let i = 0; i < reps && (i < minReps || spent < budgetMs); i++) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
+  const s = samples({ reps, minReps, budgetMs });
+  for (let i = 0; s.more(i); i++) {
+    s.start();
     last = fn();
-    const dt = performance.now() - t0;
-    const c = process.cpuUsage(c0);
-    wall.push(dt);
-    cpu.push((c.user + c.system) / 1000);
-    spent += dt;
+    s.stop();
   }
-  return { wall: stats(wall), cpu: stats(cpu), result: last };
+  return { ...s.result(), result: last };
 }
 
 /** timeCalls for an async `fn` (the query layer is async): each call awaited on its own. */
 export async function timeCallsAsync<T>(fn: () => Promise<T>, { warm = 20, reps = 300, minReps = 40, budgetMs = 4_000 } = {}) {
   let last!: T;
   for (let i = 0; i < warm; i++) last = await fn();
-  const wall: number[] = [];
-  const cpu: number[] = [];
-  let spent = 0;
-  for (let i = 0; i < reps && (i < minReps || spent < budgetMs); i++) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
+  const s = samples({ reps, minReps, budgetMs });
+  for (let i = 0; s.more(i); i++) {
+    s.start();
     last = await fn();
-    const dt = performance.now() - t0;
-    const c = process.cpuUsage(c0);
-    wall.push(dt);
-    cpu.push((c.user + c.system) / 1000);
-    spent += dt;
+    s.stop();
   }
-  return { wall: stats(wall), cpu: stats(cpu), result: last };
+  return { ...s.result(), result: last };
 }
 
 // ---------------------------------------------------------------- CPU accounting (/proc, clock ticks)

@@ -13,6 +13,8 @@ const inter = localFont({
 export const metadata: Metadata = {
   title: { default: "glm-chat", template: "%s · glm-chat" },
   description: "Chat with Zhipu GLM-4 models, and an OpenAI-compatible /v1 gateway.",
+  // Installable on a phone's home screen (public/manifest.webmanifest).
+  manifest: "/manifest.webmanifest",
 };
 
 export const viewport: Viewport = {

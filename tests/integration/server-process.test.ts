@@ -36,3 +36,15 @@ test("the database and its WAL/SHM files are private (0600)", () => {
   }
   assert.equal(statSync(file).mode & 0o777, 0o600);
 });
+
+test("public/ serves robots.txt and a web manifest that every page links", async () => {
+  const robots = await fetch(`${APP_URL}/robots.txt`);
+  assert.equal(robots.status, 200);
+  assert.match(await robots.text(), /Disallow: \//);
+  const manifest = await fetch(`${APP_URL}/manifest.webmanifest`);
+  assert.equal(manifest.status, 200);
+  const body = (await manifest.json()) as { name: string; icons: { src: string }[] };
+  assert.equal(body.name, "glm-chat");
+  assert.equal((await fetch(`${APP_URL}${body.icons[0].src}`)).status, 200);
+  assert.match(await (await fetch(`${APP_URL}/login`)).text(), /<link rel="manifest" href="\/manifest.webmanifest"/);
+});

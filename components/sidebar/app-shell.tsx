@@ -15,6 +15,16 @@ const subscribe = (onChange: () => void) => {
   return () => mq.removeEventListener("change", onChange);
 };
 
+/** The phone's top bar, outside the drawer (its Open button) and inside it (its Close button), in one place. */
+function DrawerBar({ className = "", children }: { className?: string; children: React.ReactNode }) {
+  return (
+    <div className={`flex items-center border-b border-neutral-200 px-2 py-1 dark:border-neutral-800 ${className}`}>
+      {children}
+      <span className="ml-2 text-sm font-semibold">glm-chat</span>
+    </div>
+  );
+}
+
 /** Sidebar beside the chat on wide screens; a drawer (a modal sheet) behind a menu button on phones. */
 export function AppShell({ email, firstPage, children }: { email: string; firstPage: ConversationPage; children: React.ReactNode }) {
   const [open, setOpen] = useState(false);
@@ -34,20 +44,18 @@ export function AppShell({ email, firstPage, children }: { email: string; firstP
       ) : null}
       <div className="flex min-w-0 flex-1 flex-col">
         <Sheet open={open} onOpenChange={setOpen}>
-          <div className="flex items-center border-b border-neutral-200 px-2 py-1 md:hidden dark:border-neutral-800">
+          <DrawerBar className="md:hidden">
             <SheetTrigger asChild>
               <Button variant="ghost" size="icon" aria-label="Open sidebar"><Menu size={18} aria-hidden /></Button>
             </SheetTrigger>
-            <span className="ml-2 text-sm font-semibold">glm-chat</span>
-          </div>
+          </DrawerBar>
           {wide ? null : (
             <SheetContent title="Conversations">
-              <div className="flex items-center border-b border-neutral-200 px-2 py-1 dark:border-neutral-800">
+              <DrawerBar>
                 <SheetClose asChild>
                   <Button variant="ghost" size="icon" aria-label="Close sidebar"><X size={18} aria-hidden /></Button>
                 </SheetClose>
-                <span className="ml-2 text-sm font-semibold">glm-chat</span>
-              </div>
+              </DrawerBar>
               {/* Mounted on opening: it may have missed list changes while closed, so it asks again. */}
               <div className="flex min-h-0 flex-1">
                 <Sidebar email={email} firstPage={firstPage} refreshOnMount />

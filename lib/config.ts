@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { databasePath } from "@/db/url";
+import { databasePath, isPostgresUrl } from "@/db/url";
 import { MODELS } from "./models";
 
 const intFromEnv = (fallback: number) =>
@@ -50,15 +50,28 @@ export function parseModelMap(raw: string | undefined): Map<string, string> {
 
 export { databasePath };
 
-/** AUTH_SECRET, or one generated on first run and kept beside the database. */
-function authSecret(given: string | undefined, dbFile: string): string {
+/**
+ * AUTH_SECRET, or (on the single-machine SQLite default) one generated on first run and kept beside the
+ * database. On PostgreSQL every instance must sign sessions with the same secret, so it must be given.
+ */
+function authSecret(given: string | undefined, databaseUrl: string, dbFile: string): string {
   if (given) return given;
+  if (isPostgresUrl(databaseUrl)) {
+    throw new Error("AUTH_SECRET must be set when DATABASE_URL is PostgreSQL: every instance signs and reads " +
+      "sessions with it. Generate one with `openssl rand -base64 32` and give all instances the same value.");
+  }
   const dir = dbFile === ":memory:" ? path.resolve("data") : path.dirname(dbFile);
   const file = path.join(dir, ".auth-secret");
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
   mkdirSync(dir, { recursive: true });
   const secret = randomBytes(32).toString("base64url");
-  writeFileSync(file, secret + "\n", { mode: 0o600, flag: "wx" });
+  try {
+    writeFileSync(file, secret + "\n", { mode: 0o600, flag: "wx" });
+  } catch (err) {
+    // Another process starting at the same moment wrote it first: use that one.
+    if ((err as NodeJS.ErrnoException).code === "EEXIST") return readFileSync(file, "utf8").trim();
+    throw err;
+  }
   return secret;
 }
 
@@ -69,7 +82,7 @@ function loadConfig() {
     throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const env = parsed.data;
-  const dbFile = databasePath(env.DATABASE_URL);
+  const dbFile = isPostgresUrl(env.DATABASE_URL) ? "" : databasePath(env.DATABASE_URL);
   return {
     upstreamBaseUrl: env.UPSTREAM_BASE_URL.replace(/\/+$/, ""),
     upstreamApiKey: env.UPSTREAM_API_KEY || undefined,
@@ -85,7 +98,7 @@ function loadConfig() {
     adminEmails: env.ADMIN_EMAILS.split(/[,\s]+/).map((e) => e.trim().toLowerCase()).filter(Boolean),
     rateLimits: { keyRpm: env.RATE_LIMIT_KEY_RPM, userRpm: env.RATE_LIMIT_USER_RPM, chatRpm: env.RATE_LIMIT_CHAT_RPM },
     get authSecret() {
-      return (cached.secret ??= authSecret(env.AUTH_SECRET, dbFile));
+      return (cached.secret ??= authSecret(env.AUTH_SECRET, env.DATABASE_URL, dbFile));
     },
   };
 }

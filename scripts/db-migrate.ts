@@ -10,8 +10,8 @@ import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import path from "node:path";
-import { isPostgresUrl, migratePostgres } from "@/db/engines/postgres";
-import { databasePath } from "@/lib/config";
+import { migratePostgres } from "@/db/engines/postgres";
+import { databasePath, isPostgresUrl, shownUrl } from "@/db/url";
 import { cjkGrams } from "@/db/search/cjk";
 
 /**
@@ -36,23 +36,11 @@ function migrateSqlite(file: string) {
   }
 }
 
-/** The URL without its password, for messages. */
-function shown(url: string): string {
-  if (!isPostgresUrl(url)) return url;
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = "***";
-    return u.toString();
-  } catch {
-    return url;
-  }
-}
-
 async function main() {
   const url = process.env.DATABASE_URL || "file:./data/app.db";
   if (isPostgresUrl(url)) await migratePostgres(url);
   else migrateSqlite(databasePath(url));
-  console.log(`db:migrate: ${shown(url)} is at the latest migration.`);
+  console.log(`db:migrate: ${shownUrl(url)} is at the latest migration.`);
 }
 
 main().catch((e: unknown) => {

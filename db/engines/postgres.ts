@@ -17,8 +17,7 @@ export type PgDb = PostgresJsDatabase<typeof schema> & { $client: postgres.Sql }
 /** A database or a transaction on it: every query function takes either, so a transaction passes its tx down. */
 export type PgExecutor = PgDatabase<PostgresJsQueryResultHKT, typeof schema>;
 
-/** DATABASE_URL names PostgreSQL (postgres:// or postgresql://); anything else is a SQLite file. */
-export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//i.test(url);
+export { isPostgresUrl } from "@/db/url";
 
 export const PG_MIGRATIONS = path.join(process.cwd(), "db/pg/migrations");
 
@@ -78,6 +77,46 @@ export async function migratePostgres(url: string, migrationsFolder = PG_MIGRATI
   }
 }
 
+/**
+ * A real PostgreSQL transaction around `fn`, which gets the transaction to use (`tx`) and passes it down.
+ * Nested calls are refused as on SQLite, so code written on one engine does not silently nest on the other.
+ */
+export async function transaction<D, T>(db: D, fn: (tx: D) => Promise<T>): Promise<T> {
+  if (inTransaction.has(db as object)) {
+    throw new Error("transaction(): already inside a transaction; pass `tx` down instead");
+  }
+  return (db as unknown as PgExecutor).transaction(async (tx) => {
+    inTransaction.add(tx);
+    return fn(tx as unknown as D);
+  });
+}
+const inTransaction = new WeakSet<object>();
+
+/** Rows of a hand-written select. */
+export async function rows<T>(db: unknown, query: SQL): Promise<T[]> {
+  return (await (db as PgExecutor).execute(query)) as unknown as T[];
+}
+
+export async function healthy(db: unknown): Promise<boolean> {
+  return (await rows(db, sql`select 1 as ok`)).length === 1;
+}
+
+/** PostgreSQL text cannot hold U+0000: see pgText. */
+export const text = (s: string) => pgText(s);
+
+/** The usable key with this hash (every /v1 request; postgres.js prepares the statement once per connection). */
+export async function findUsableKeyByHash(db: unknown, { hash, now }: { hash: string; now: number }) {
+  const found = await rows<{ id: string; userId: string; hash: string }>(db, sql`select id, user_id as "userId", hash
+    from api_keys where hash = ${hash} and revoked_at is null and (expires_at is null or expires_at > ${now})`);
+  return found[0];
+}
+
+/** A streaming reply's text so far (every 250 ms per streaming reply). */
+export async function saveReplyProgress(db: unknown, { id, content }: { id: string; content: string }) {
+  await (db as PgExecutor).execute(sql`update messages set content = ${pgText(content)}
+    where id = ${id} and status = 'streaming'`);
+}
+
 /** Wall-clock ms, the counterpart of SQLite's cast(unixepoch('subsec') * 1000 as integer). */
 export const nowMs: SQL = sql`(floor(extract(epoch from clock_timestamp()) * 1000)::bigint)`;
 
@@ -117,7 +156,7 @@ export const containsPattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\
  * user's rows are never read into the result; the status predicate is written literally so the planner
  * can match the partial indexes.
  */
-export async function searchConversationIds(db: PgExecutor,
+export async function searchConversationIds(db: unknown,
   { userId, query, limit }: { userId: string; query: string; limit: number }): Promise<string[]> {
   const q = normalizeSearchQuery(query);
   if (!q || limit <= 0) return [];
@@ -125,7 +164,7 @@ export async function searchConversationIds(db: PgExecutor,
   const messageHit = [...q].length < 3 && isCjkQuery(q)
     ? sql`cjk_grams(m.content) @> array[${q}::text]`
     : sql`m.content ilike ${like} escape '\\'`;
-  const rows = await db.execute<{ id: string }>(sql`
+  const found = await rows<{ id: string }>(db, sql`
     select id from (
       select c.id, c.updated_at, c.seq from conversations c
         where c.user_id = ${userId} and c.title ilike ${like} escape '\\'
@@ -135,5 +174,20 @@ export async function searchConversationIds(db: PgExecutor,
     ) hits
     order by updated_at desc, seq desc
     limit ${Math.floor(limit)}`);
-  return rows.map((r) => r.id);
+  return found.map((r) => r.id);
+}
+
+/**
+ * How many of this build's migrations the database has not applied (drizzle records them in
+ * drizzle.__drizzle_migrations). The app does not migrate PostgreSQL itself: `npm run db:migrate` is the
+ * deploy step, and an instance refuses to start on a database it does not know the shape of.
+ */
+export async function pendingMigrations(db: unknown, migrationsFolder = PG_MIGRATIONS): Promise<number> {
+  const { readFileSync } = await import("node:fs");
+  const journal = JSON.parse(readFileSync(path.join(migrationsFolder, "meta/_journal.json"), "utf8")) as { entries: unknown[] };
+  const [{ exists }] = await rows<{ exists: boolean }>(db,
+    sql`select to_regclass('drizzle.__drizzle_migrations') is not null as exists`);
+  if (!exists) return journal.entries.length;
+  const [{ n }] = await rows<{ n: number }>(db, sql`select count(*) as n from drizzle.__drizzle_migrations`);
+  return Math.max(0, journal.entries.length - n);
 }

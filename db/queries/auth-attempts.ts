@@ -1,6 +1,6 @@
 import { and, desc, eq, gt, lt } from "drizzle-orm";
 import { first, type Db } from "@/db";
-import { authAttempts } from "@/db/schema";
+import { authAttempts } from "@/db/tables";
 
 export type AttemptBucket = (typeof authAttempts.$inferInsert)["bucket"];
 

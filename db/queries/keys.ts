@@ -1,7 +1,8 @@
 import { and, desc, eq, isNull, or, sql, type SQL } from "drizzle-orm";
-import type Database from "better-sqlite3";
+import { engine } from "@/db/engine";
 import { first, transaction, type Db } from "@/db";
-import { apiKeys, users, type ApiKey } from "@/db/schema";
+import { apiKeys, users } from "@/db/tables";
+import { type ApiKey } from "@/db/schema";
 
 export interface NewKeyRow {
   id: string;
@@ -17,21 +18,10 @@ export async function insertKey(db: Db, row: NewKeyRow): Promise<ApiKey> {
 }
 
 type KeyAuthRow = Pick<ApiKey, "id" | "userId" | "hash">;
-const lookups = new WeakMap<object, (hash: string, now: number) => KeyAuthRow | undefined>();
 
-/**
- * The key with this hash if it may be used now: not revoked, not expired. Runs on every `/v1` request,
- * so on SQLite the statement is prepared once per connection.
- */
-export async function findUsableKeyByHash(db: Db, { hash, now }: { hash: string; now: number }): Promise<KeyAuthRow | undefined> {
-  const sqlite = (db as Db & { $client: Database.Database }).$client;
-  let lookup = lookups.get(sqlite);
-  if (!lookup) {
-    const stmt = sqlite.prepare(`select id, user_id as userId, hash from api_keys
-      where hash = ? and revoked_at is null and (expires_at is null or expires_at > ?)`);
-    lookups.set(sqlite, (lookup = (h, n) => stmt.get(h, n) as KeyAuthRow | undefined));
-  }
-  return lookup(hash, now);
+/** The key with this hash if it may be used now: not revoked, not expired. Runs on every `/v1` request. */
+export function findUsableKeyByHash(db: Db, { hash, now }: { hash: string; now: number }): Promise<KeyAuthRow | undefined> {
+  return engine().findUsableKeyByHash(db, { hash, now });
 }
 
 export type KeyListing = Omit<ApiKey, "hash"> & { ownerEmail: string };
@@ -61,7 +51,7 @@ export interface Revocation { revoked: ApiKey[]; matches: number }
 
 async function revokeWhere(db: Db, idOrPrefix: string, owner: SQL | undefined, now: number): Promise<Revocation> {
   return transaction(db, async (tx) => {
-    const match = or(eq(apiKeys.id, idOrPrefix), sql`${apiKeys.prefix} like ${idOrPrefix.replace(/[%_]/g, "") + "%"}`);
+    const match = or(eq(apiKeys.id, idOrPrefix), sql`lower(${apiKeys.prefix}) like ${idOrPrefix.replace(/[%_\\]/g, "").toLowerCase() + "%"}`);
     const rows = await tx.select().from(apiKeys).where(and(match, owner, isNull(apiKeys.revokedAt)));
     if (rows.length !== 1) return { revoked: [], matches: rows.length };
     const revoked = await tx.update(apiKeys).set({ revokedAt: now })

@@ -1,7 +1,8 @@
 import { and, asc, desc, eq, gt, lt, ne } from "drizzle-orm";
-import type Database from "better-sqlite3";
+import { engine } from "@/db/engine";
 import { first, transaction, type Db } from "@/db";
-import { conversations, messages, users, type Message, type MessageStatus } from "@/db/schema";
+import { conversations, messages, users } from "@/db/tables";
+import { type Message, type MessageStatus } from "@/db/schema";
 
 async function owns(db: Db, { userId, conversationId }: { userId: string; conversationId: string }): Promise<boolean> {
   return !!first(await db.select({ id: conversations.id }).from(conversations)
@@ -58,11 +59,11 @@ export function startTurn(db: Db, input: TurnInput): Promise<Message[] | undefin
     if (input.user) {
       const edited = history.find((m) => m.id === input.user!.id && m.role === "user");
       if (edited) {
-        await tx.update(messages).set({ content: input.user.content }).where(eq(messages.seq, edited.seq));
+        await tx.update(messages).set({ content: engine().text(input.user.content) }).where(eq(messages.seq, edited.seq));
         await deleteAfter(tx, input.conversationId, edited.seq);
       } else {
         await tx.insert(messages).values({ id: input.user.id, conversationId: input.conversationId, role: "user",
-          content: input.user.content });
+          content: engine().text(input.user.content) });
       }
     } else {
       // Regenerate: everything after the last user message goes.
@@ -88,24 +89,18 @@ async function deleteAfter(tx: Db, conversationId: string, seq: number) {
 /** The reply's final text and how it ended (complete, stopped by the user, or failed). */
 export async function finishReply(db: Db, { id, content, status, error = null }:
   { id: string; content: string; status: MessageStatus; error?: string | null }): Promise<void> {
-  await db.update(messages).set({ content, status, error }).where(eq(messages.id, id));
+  const t = engine().text;
+  await db.update(messages).set({ content: t(content), status, error: error === null ? null : t(error) })
+    .where(eq(messages.id, id));
 }
-
-const progressStatements = new WeakMap<object, Database.Statement>();
 
 /**
  * The text of a reply that is still streaming, saved as it grows (batched by the caller). A reply that has
  * already ended keeps its final text: a late write changes nothing. Runs every 250 ms per streaming reply,
- * so on SQLite the statement is prepared once per connection.
+ * so each engine keeps the statement prepared.
  */
-export async function saveReplyProgress(db: Db, { id, content }: { id: string; content: string }): Promise<void> {
-  const sqlite = (db as Db & { $client: Database.Database }).$client;
-  let statement = progressStatements.get(sqlite);
-  if (!statement) {
-    statement = sqlite.prepare("update messages set content = ? where id = ? and status = 'streaming'");
-    progressStatements.set(sqlite, statement);
-  }
-  statement.run(content, id);
+export function saveReplyProgress(db: Db, { id, content }: { id: string; content: string }): Promise<void> {
+  return engine().saveReplyProgress(db, { id, content });
 }
 
 /** At start-up: replies a previous process left streaming are interrupted, their text so far kept. */

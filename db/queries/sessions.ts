@@ -1,6 +1,7 @@
 import { and, count, eq, gt, lt, ne } from "drizzle-orm";
 import { first, type Db } from "@/db";
-import { sessions, users, type User } from "@/db/schema";
+import { sessions, users } from "@/db/tables";
+import { type User } from "@/db/schema";
 
 /** Sign-in sessions: one row per signed-in browser; the owner is in every WHERE. */
 

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { and, asc, desc, eq } from "drizzle-orm";
 import { first, transaction, type Db } from "@/db";
-import { conversations, messages, shares, type Share, type ShareSnapshot } from "@/db/schema";
+import { conversations, messages, shares } from "@/db/tables";
+import { type Share, type ShareSnapshot } from "@/db/schema";
 
 export const newShareId = () => randomBytes(18).toString("base64url");
 

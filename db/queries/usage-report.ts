@@ -1,6 +1,6 @@
 import { desc, eq, sql } from "drizzle-orm";
 import { getDb } from "@/db";
-import { apiKeys, usage } from "@/db/schema";
+import { apiKeys, usage } from "@/db/tables";
 import { MODELS } from "@/lib/models";
 import { FAILED_SQL, USAGE_IN_PROGRESS } from "./usage";
 

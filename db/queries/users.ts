@@ -1,7 +1,8 @@
 import { asc, eq } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
 import { first, type Db } from "@/db";
-import { users, type User } from "@/db/schema";
+import { users } from "@/db/tables";
+import { type User } from "@/db/schema";
 
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 

@@ -2,8 +2,8 @@ import { databaseHealthy } from "@/db";
 
 export const dynamic = "force-dynamic";
 
-export function GET() {
-  return databaseHealthy()
+export async function GET() {
+  return (await databaseHealthy())
     ? Response.json({ status: "ok" })
     : Response.json({ status: "unavailable", reason: "database" }, { status: 503 });
 }

@@ -1,0 +1,167 @@
+/**
+ * Everything SQLite-specific (the zero-configuration default): opening a file, migrating it at start-up,
+ * FTS5 search, and the hot statements prepared once per connection. The query layer asks db/engine.ts,
+ * which hands it this module or db/engines/postgres.ts.
+ */
+import Database from "better-sqlite3";
+import { sql, type SQL } from "drizzle-orm";
+import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
+import path from "node:path";
+import * as schema from "@/db/schema";
+import { cjkGrams, isCjkQuery } from "@/db/search/cjk";
+import { normalizeSearchQuery } from "@/db/search/query";
+
+export type SqliteDb = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+export const SQLITE_MIGRATIONS = path.join(process.cwd(), "db/migrations");
+
+/** Opens a database file (created if missing) and brings it to the latest migration. */
+export function openSqlite(file: string): SqliteDb {
+  if (file !== ":memory:") keepPrivate(file);
+  const client = new Database(file);
+  client.pragma("journal_mode = WAL");
+  client.pragma("busy_timeout = 5000");
+  client.pragma("foreign_keys = ON");
+  client.pragma("synchronous = NORMAL");
+  // Used by the CJK search index's triggers (db/migrations/0007_cjk_search.sql): every connection that
+  // writes messages opens through here.
+  client.function("cjk_grams", { deterministic: true }, (text: unknown) => cjkGrams(String(text ?? "")));
+  const db = drizzle(client, { schema }) as SqliteDb;
+  migrate(db, { migrationsFolder: SQLITE_MIGRATIONS });
+  return db;
+}
+
+/**
+ * Conversations and password hashes are nobody else's business on a shared machine: the data folder we create
+ * is 0700 and the database 0600 (SQLite gives its -wal and -shm files the database file's mode).
+ */
+function keepPrivate(file: string) {
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  if (!existsSync(file)) closeSync(openSync(file, "a", 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      if (existsSync(f)) chmodSync(f, 0o600);
+    } catch {
+      // Not ours to change (a read-only mount, another owner): SQLite will say so if it matters.
+    }
+  }
+}
+
+const client = (db: unknown) => (db as SqliteDb).$client;
+
+/**
+ * BEGIN IMMEDIATE … COMMIT around `fn`, which gets the connection to use (`tx`). The connection is
+ * synchronous underneath (drizzle's own transaction() refuses async callbacks), so `fn`'s queries resolve
+ * without yielding to the event loop and no other request's query can slip in: `fn` must await only
+ * queries, never other I/O.
+ */
+export async function transaction<D, T>(db: D, fn: (tx: D) => Promise<T>): Promise<T> {
+  const c = client(db);
+  if (c.inTransaction) throw new Error("transaction(): already inside a transaction; pass `tx` down instead");
+  c.exec("BEGIN IMMEDIATE");
+  try {
+    const result = await fn(db);
+    c.exec("COMMIT");
+    return result;
+  } catch (err) {
+    if (c.inTransaction) c.exec("ROLLBACK");
+    throw err;
+  }
+}
+
+/** Rows of a hand-written select. */
+export async function rows<T>(db: unknown, query: SQL): Promise<T[]> {
+  return (db as SqliteDb).all<T>(query);
+}
+
+export async function healthy(db: unknown): Promise<boolean> {
+  return client(db).prepare("select 1 as ok").get() !== undefined;
+}
+
+/** Wall-clock ms. */
+export const nowMs: SQL = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
+
+/** The calendar day ('YYYY-MM-DD') of a ms timestamp shifted by `offsetMs` (the viewer's zone). */
+export function dayOf(msExpr: SQL, offsetMs: number): SQL {
+  return sql`date(((${msExpr}) + ${offsetMs}) / 1000, 'unixepoch')`;
+}
+
+/** SQLite's planner sometimes needs telling which covering index answers a report. */
+export function indexHint(name: string): SQL {
+  return sql.raw(` indexed by ${name}`);
+}
+
+/** SQLite text holds any string. */
+export const text = (s: string) => s;
+
+export const isUniqueViolation = (e: unknown) => /UNIQUE constraint failed/.test(String((e as Error)?.message));
+
+type KeyAuthRow = { id: string; userId: string; hash: string };
+const keyLookups = new WeakMap<object, (hash: string, now: number) => KeyAuthRow | undefined>();
+
+/** The usable key with this hash: runs on every /v1 request, so prepared once per connection. */
+export async function findUsableKeyByHash(db: unknown, { hash, now }: { hash: string; now: number }) {
+  const c = client(db);
+  let lookup = keyLookups.get(c);
+  if (!lookup) {
+    const stmt = c.prepare(`select id, user_id as userId, hash from api_keys
+      where hash = ? and revoked_at is null and (expires_at is null or expires_at > ?)`);
+    keyLookups.set(c, (lookup = (h, n) => stmt.get(h, n) as KeyAuthRow | undefined));
+  }
+  return lookup(hash, now);
+}
+
+const progressStatements = new WeakMap<object, Database.Statement>();
+
+/** A streaming reply's text so far; every 250 ms per streaming reply, so prepared once per connection. */
+export async function saveReplyProgress(db: unknown, { id, content }: { id: string; content: string }) {
+  const c = client(db);
+  let statement = progressStatements.get(c);
+  if (!statement) {
+    statement = c.prepare("update messages set content = ? where id = ? and status = 'streaming'");
+    progressStatements.set(c, statement);
+  }
+  statement.run(content, id);
+}
+
+/**
+ * The user's conversations whose title or any finished message contains `query`, most recently updated first.
+ * Three or more characters use the trigram FTS5 index; one or two CJK characters (common in Chinese and
+ * Japanese) the character/pair index. Message hits are read newest first and the scan stops once enough of
+ * the user's conversations are found, so a common word costs the same as a rare one. Other short queries
+ * scan the user's own rows.
+ */
+export async function searchConversationIds(db: unknown,
+  { userId, query, limit }: { userId: string; query: string; limit: number }): Promise<string[]> {
+  const q = normalizeSearchQuery(query);
+  if (!q || limit <= 0) return [];
+  const c = client(db);
+  const like = `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+  const trigram = [...q].length >= 3;
+  if (!trigram && !isCjkQuery(q)) {
+    return (c.prepare(`select c.id from conversations c where c.user_id = ? and (c.title like ? escape '\\'
+        or exists (select 1 from messages m where m.conversation_id = c.id and m.status <> 'streaming'
+          and m.content like ? escape '\\'))
+      order by c.updated_at desc, c.seq desc limit ?`).all(userId, like, like, limit) as { id: string }[]).map((r) => r.id);
+  }
+  const phrase = `"${q.replace(/"/g, '""')}"`;
+  const titleHits = trigram
+    ? c.prepare(`select id from conversations where user_id = ? and seq in
+        (select rowid from conversations_fts where conversations_fts match ?)`).all(userId, phrase)
+    : c.prepare(`select id from conversations where user_id = ? and title like ? escape '\\'`).all(userId, like);
+  const ids = new Set<string>((titleHits as { id: string }[]).map((r) => r.id));
+  const index = trigram ? "messages_fts" : "messages_cjk";
+  const hits = c.prepare(`select m.conversation_id as id, c.user_id as owner
+    from ${index} f join messages m on m.seq = f.rowid join conversations c on c.id = m.conversation_id
+    where ${index} match ? order by f.rowid desc`);
+  for (const hit of hits.iterate(phrase) as Iterable<{ id: string; owner: string }>) {
+    if (ids.size >= limit * 2) break;
+    if (hit.owner === userId) ids.add(hit.id);
+  }
+  if (!ids.size) return [];
+  const list = [...ids];
+  return (c.prepare(`select id from conversations where user_id = ? and id in (${list.map(() => "?").join(",")})
+    order by updated_at desc, seq desc limit ?`).all(userId, ...list, limit) as { id: string }[]).map((r) => r.id);
+}

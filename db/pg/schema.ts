@@ -11,7 +11,7 @@
  * Search indexes (pg_trgm, CJK grams) are a hand-written migration: db/pg/migrations/0001_search.sql.
  */
 import { sql } from "drizzle-orm";
-import { bigint, boolean, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { MESSAGE_STATUSES, type ConversationSettings, type ShareSnapshot } from "../schema";
 
 export { MESSAGE_STATUSES, type ConversationSettings, type MessageStatus, type ShareSnapshot } from "../schema";
@@ -191,3 +191,44 @@ export const authAttempts = pgTable(
   (t) => [index("auth_attempts_bucket_key_time_idx").on(t.bucket, t.key, t.createdAt),
     index("auth_attempts_time_idx").on(t.createdAt)],
 );
+
+/*
+ * PostgreSQL only: state that several app instances share. On the SQLite default (one process) the same
+ * state lives in that process's memory.
+ */
+
+/** Requests counted per fixed one-minute window and bucket (`key:<id>`, `user:<id>`, `chat:<id>`). */
+export const rateLimits = pgTable("rate_limits", {
+  bucket: text("bucket").primaryKey(),
+  windowStart: ms("window_start").notNull(),
+  count: integer("count").notNull(),
+});
+
+/**
+ * The one reply streaming in a conversation, claimed by the instance that reads the model's stream. The
+ * instance renews `heartbeat_at` while it streams; a claim whose heartbeat is stale belongs to an instance
+ * that died, and its reply is marked interrupted by whichever instance notices.
+ */
+export const liveReplies = pgTable("live_replies", {
+  conversationId: text("conversation_id").primaryKey().references(() => conversations.id, { onDelete: "cascade" }),
+  messageId: text("message_id").notNull(),
+  userId: text("user_id").notNull(),
+  instanceId: text("instance_id").notNull(),
+  startedAt: ms("started_at").notNull().default(now),
+  heartbeatAt: ms("heartbeat_at").notNull().default(now),
+});
+
+/** A live reply's UI-stream frames in order, for readers on other instances (deleted after the reply ends). */
+export const replyFrames = pgTable("reply_frames", {
+  messageId: text("message_id").notNull(),
+  n: integer("n").notNull(),
+  frames: text("frames").notNull(),
+  createdAt: ms("created_at").notNull().default(now),
+}, (t) => [primaryKey({ columns: [t.messageId, t.n] })]);
+
+/** Stop pressed before the message reached any instance: the late request is refused (kept 2 minutes). */
+export const earlyStops = pgTable("early_stops", {
+  userId: text("user_id").notNull(),
+  messageId: text("message_id").notNull(),
+  at: ms("at").notNull(),
+}, (t) => [primaryKey({ columns: [t.userId, t.messageId] })]);

@@ -52,3 +52,12 @@ export function getSqlite(): import("better-sqlite3").Database {
   if (usingPostgres()) throw new Error("getSqlite(): this process runs on PostgreSQL");
   return (getDb() as unknown as { $client: import("better-sqlite3").Database }).$client;
 }
+
+/** Closes the app's connection (pool), for scripts that must exit when done. */
+export async function closeDb(): Promise<void> {
+  const db = holder.__glmDb as unknown as { $client: { end?: (o?: object) => Promise<void>; close?: () => void } } | undefined;
+  holder.__glmDb = undefined;
+  if (!db) return;
+  if (db.$client.end) await db.$client.end({ timeout: 5 });
+  else db.$client.close?.();
+}

@@ -6,7 +6,7 @@
  * The same key service the settings page uses; the new key is printed alone on the last line.
  */
 import { parseArgs } from "node:util";
-import { getDb } from "@/db";
+import { closeDb, getDb } from "@/db";
 import { createUser, findUserByEmail, firstUser } from "@/db/queries/users";
 import { createApiKey, listApiKeys, revokeApiKey } from "@/lib/auth/api-keys";
 
@@ -76,4 +76,7 @@ async function main() {
   }
 }
 
-void main();
+main().finally(() => closeDb()).catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : String(e));
+  process.exit(1);
+});

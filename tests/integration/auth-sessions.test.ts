@@ -1,9 +1,8 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import Database from "better-sqlite3";
 import bcrypt from "bcryptjs";
 import { randomUUID } from "node:crypto";
-import { DATABASE_URL } from "./helpers";
+import { sqlRow, sqlRows } from "./helpers";
 import { alertText, HttpSession, PASSWORD, uniqueEmail } from "./http-session";
 
 /** Sessions end on the server: a cookie kept from before sign-out (or copied elsewhere) opens nothing. */
@@ -92,18 +91,12 @@ describe("changing the password", () => {
 describe("password hashes", () => {
   test("an account with a bcrypt hash signs in and is re-hashed with scrypt", async () => {
     const email = uniqueEmail("bcrypt");
-    const db = new Database(DATABASE_URL.replace(/^file:/, ""));
-    try {
-      db.pragma("busy_timeout = 5000");
-      db.prepare("insert into users (id, email, password_hash) values (?, ?, ?)")
-        .run(randomUUID(), email, bcrypt.hashSync(PASSWORD, 10));
-      const hash = () => (db.prepare("select password_hash as h from users where email = ?").get(email) as { h: string }).h;
-      assert.match(hash(), /^\$2[aby]\$/);
-      assert.deepEqual(await reach(await signedIn(email)), SIGNED_IN);
-      assert.match(hash(), /^scrypt\$32768\$8\$1\$/);
-      assert.deepEqual(await reach(await signedIn(email)), SIGNED_IN, "the new hash verifies");
-    } finally {
-      db.close();
-    }
+    await sqlRows("insert into users (id, email, password_hash) values (?, ?, ?)",
+      [randomUUID(), email, bcrypt.hashSync(PASSWORD, 10)]);
+    const hash = async () => (await sqlRow<{ h: string }>("select password_hash as h from users where email = ?", [email]))!.h;
+    assert.match(await hash(), /^\$2[aby]\$/);
+    assert.deepEqual(await reach(await signedIn(email)), SIGNED_IN);
+    assert.match(await hash(), /^scrypt\$32768\$8\$1\$/);
+    assert.deepEqual(await reach(await signedIn(email)), SIGNED_IN, "the new hash verifies");
   });
 });

@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { ledger } from "./helpers";
+import { sqlRow } from "./helpers";
 import { alertText, HttpSession, PASSWORD, uniqueEmail } from "./http-session";
 
 /**
@@ -42,7 +42,7 @@ describe("sign-in throttling", () => {
     assert.match(String(cb.headers.location), /code=too_many_attempts/);
     assert.ok(!http.cookies.has("authjs.session-token"));
     // Stored where other instances could see it: ten failures for this account.
-    const rows = ledger().prepare("select count(*) as n from auth_attempts where bucket = 'signin-account' and key = ?").get(email);
+    const rows = await sqlRow("select count(*) as n from auth_attempts where bucket = 'signin-account' and key = ?", [email]);
     assert.deepEqual(rows, { n: 10 });
     assert.ok(performance.now() - t0 < 20_000);
   });

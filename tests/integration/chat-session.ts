@@ -1,21 +1,17 @@
 import bcrypt from "bcryptjs";
-import Database from "better-sqlite3";
 import { randomUUID } from "node:crypto";
+import { sqlRows } from "./database";
 
 /**
  * Signing in over plain HTTP, as a browser does: Auth.js's CSRF token, then the credentials callback as a
  * form post; returns the Cookie header to send. The account is written straight into the server's database
  * (a bcrypt hash, the oldest format the server must still accept).
  */
-export function addUser(dbFile: string, email: string, password: string): string {
-  const db = new Database(dbFile);
-  try {
-    const id = randomUUID();
-    db.prepare("insert into users (id, email, password_hash) values (?, ?, ?)").run(id, email, bcrypt.hashSync(password, 4));
-    return id;
-  } finally {
-    db.close();
-  }
+export async function addUser(email: string, password: string, databaseUrl = process.env.DATABASE_URL!): Promise<string> {
+  const id = randomUUID();
+  await sqlRows("insert into users (id, email, password_hash) values (?, ?, ?)", [id, email, bcrypt.hashSync(password, 4)],
+    databaseUrl);
+  return id;
 }
 
 export async function signInOverHttp(base: string, email: string, password: string): Promise<string> {

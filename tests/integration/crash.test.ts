@@ -55,7 +55,7 @@ const SLOW = "[words:600] [delay:15]";
 
 test("a SIGKILL mid-stream loses no finished message, keeps each interrupted reply's text and every ledger row", async () => {
   const email = `crash-${randomUUID()}@example.com`;
-  addUser(dbFile, email, "correct horse battery");
+  await addUser(email, "correct horse battery", `file:${dbFile}`);
   const cookie = await signInOverHttp(base, email, "correct horse battery");
   const key = execFileSync("node_modules/.bin/tsx", ["scripts/keys.ts", "create", "--name", "crash", "--email", email],
     { env: env(), encoding: "utf8" }).trim().split("\n").pop()!;

@@ -1,4 +1,3 @@
-import Database from "better-sqlite3";
 import { execFile, execFileSync } from "node:child_process";
 import { promisify } from "node:util";
 import OpenAI from "openai";
@@ -52,11 +51,7 @@ export async function upstreamRequestTagged(tag: string): Promise<LoggedRequest 
 
 export const tag = () => `t${Math.random().toString(36).slice(2, 10)}`;
 
-let sqlite: Database.Database | undefined;
-/** The server's database, read-only, to check what the gateway recorded. */
-export function ledger(): Database.Database {
-  return (sqlite ??= new Database(DATABASE_URL.replace(/^file:/, ""), { readonly: true, fileMustExist: true }));
-}
+export { sqlRow, sqlRows } from "./database";
 
 export async function post(path: string, body: string | object, headers: Record<string, string> = {}) {
   return fetch(`${APP_URL}${path}`, {

@@ -13,7 +13,7 @@ let cookie: string;
 
 before(async () => {
   const email = `limits-${randomUUID()}@example.com`;
-  addUser(DATABASE_URL.replace(/^file:/, ""), email, "correct horse battery");
+  await addUser(email, "correct horse battery");
   cookie = await signInOverHttp(APP_URL, email, "correct horse battery");
 });
 

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { before, describe, test } from "node:test";
-import { APP_URL, client, createKey, ledger, tag, upstreamRequestTagged } from "./helpers";
+import { APP_URL, client, createKey, sqlRows, tag, upstreamRequestTagged } from "./helpers";
 
 let key: string;
 before(() => {
@@ -100,11 +100,11 @@ describe("the seed's examples", () => {
   });
 
   test("every request lands in the usage ledger with tokens and timings", async () => {
-    const rows = ledger().prepare(
-      "select * from usage where source = 'api' and model = 'GLM-4-Air' and status = 200 order by id").all() as
-      { prompt_tokens: number; completion_tokens: number; ttft_ms: number | null; duration_ms: number; stream: number; api_key_id: string }[];
+    const rows = await sqlRows<{ prompt_tokens: number; completion_tokens: number; ttft_ms: number | null; duration_ms: number;
+      stream: number | boolean; api_key_id: string }>(
+      "select * from usage where source = 'api' and model = 'GLM-4-Air' and status = 200 order by id");
     assert.ok(rows.length >= 4);
-    assert.ok(rows.some((r) => r.stream === 1) && rows.some((r) => r.stream === 0));
+    assert.ok(rows.some((r) => Boolean(r.stream)) && rows.some((r) => !r.stream));
     for (const r of rows) {
       assert.ok(r.prompt_tokens > 0 && r.completion_tokens > 0);
       assert.ok(r.ttft_ms !== null && r.ttft_ms >= 0 && r.duration_ms >= r.ttft_ms);

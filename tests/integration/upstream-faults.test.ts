@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import OpenAI from "openai";
-import { APP_URL, client, createKey, ledger, post, sleep, tag, upstreamRequestTagged } from "./helpers";
+import { APP_URL, client, createKey, sqlRow, post, sleep, tag, upstreamRequestTagged } from "./helpers";
 
 let key: string;
 let sdk: OpenAI;
@@ -81,8 +81,8 @@ describe("upstream failures mid-stream: an error event, never a clean stop", () 
     assert.match(text, /upstream_timeout/);
   });
 
-  test("mid-stream failures are recorded with their status", () => {
-    const row = ledger().prepare("select status, error_code from usage where error_code = 'upstream_timeout' and stream = 1").get();
+  test("mid-stream failures are recorded with their status", async () => {
+    const row = await sqlRow("select status, error_code from usage where error_code = 'upstream_timeout' and stream");
     assert.ok(row);
   });
 });
@@ -130,8 +130,7 @@ describe("client disconnects", () => {
     assert.equal(up.completed, false);
     assert.ok(up.closedAt - abortedAt < 1000, `closed ${up.closedAt - abortedAt} ms after the abort`);
     await sleep(100);
-    const row = ledger().prepare("select status, error_code from usage where status = 499 order by id desc limit 1").get() as
-      { error_code: string } | undefined;
+    const row = await sqlRow<{ error_code: string }>("select status, error_code from usage where status = 499 order by id desc limit 1");
     assert.equal(row?.error_code, "client_closed");
   });
 });

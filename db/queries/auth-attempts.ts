@@ -1,11 +1,18 @@
 import { and, desc, eq, gt, lt } from "drizzle-orm";
 import { first, type Db } from "@/db";
+import { engine } from "@/db/engine";
 import { authAttempts } from "@/db/tables";
 
 export type AttemptBucket = (typeof authAttempts.$inferInsert)["bucket"];
 
+/**
+ * Keys are what a visitor typed (an email) or an address: a NUL in one would make PostgreSQL refuse the
+ * statement (its text cannot hold U+0000), and sign-in would fail with a server error instead of counting.
+ */
+const keyOf = (key: string) => engine().text(key);
+
 export async function recordAttempt(db: Db, { bucket, key, now }: { bucket: AttemptBucket; key: string; now: number }) {
-  await db.insert(authAttempts).values({ bucket, key, createdAt: now });
+  await db.insert(authAttempts).values({ bucket, key: keyOf(key), createdAt: now });
 }
 
 /**
@@ -15,14 +22,14 @@ export async function recordAttempt(db: Db, { bucket, key, now }: { bucket: Atte
 export async function blockedUntil(db: Db, { bucket, key, limit, windowMs, now }:
   { bucket: AttemptBucket; key: string; limit: number; windowMs: number; now: number }): Promise<number | null> {
   const row = first(await db.select({ createdAt: authAttempts.createdAt }).from(authAttempts)
-    .where(and(eq(authAttempts.bucket, bucket), eq(authAttempts.key, key), gt(authAttempts.createdAt, now - windowMs)))
+    .where(and(eq(authAttempts.bucket, bucket), eq(authAttempts.key, keyOf(key)), gt(authAttempts.createdAt, now - windowMs)))
     .orderBy(desc(authAttempts.createdAt)).limit(1).offset(limit - 1));
   return row ? row.createdAt + windowMs : null;
 }
 
 /** A successful sign-in forgives the account's failures (not the address's). */
 export async function clearAttempts(db: Db, { bucket, key }: { bucket: AttemptBucket; key: string }) {
-  await db.delete(authAttempts).where(and(eq(authAttempts.bucket, bucket), eq(authAttempts.key, key)));
+  await db.delete(authAttempts).where(and(eq(authAttempts.bucket, bucket), eq(authAttempts.key, keyOf(key))));
 }
 
 /** Rows older than the longest window count for nothing. */

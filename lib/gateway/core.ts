@@ -48,7 +48,7 @@ export async function chatCompletion(json: unknown, caller: Caller, signal: Abor
 
   let req: ValidRequest;
   try {
-    enforceRateLimits(caller);
+    await enforceRateLimits(caller);
     req = validateRequest(json);
   } catch (err) {
     const e = asGatewayError(err);

@@ -83,8 +83,21 @@ function runSql(url, statements) {
   if (r.status !== 0) throw new Error(`SQL on ${new URL(url).host} failed: ${r.stderr}`);
 }
 
+/** Another fresh database on the same server (e.g. for a second app server); dropped with the rest. */
+function databaseCreator(serverUrl, created) {
+  return (label) => {
+    const name = `${dbName()}_${label}`.slice(0, 63);
+    runSql(serverUrl, [`create database "${name}" template template0 encoding 'UTF8'`]);
+    created.push(name);
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    return url.toString();
+  };
+}
+
 function onServer(serverUrl) {
   const name = dbName();
+  const created = [];
   // template0 + UTF8: the search's trigram and CJK indexes need a UTF-8 database.
   runSql(serverUrl, [`create database "${name}" template template0 encoding 'UTF8'`]);
   const url = new URL(serverUrl);
@@ -92,10 +105,11 @@ function onServer(serverUrl) {
   let stopped = false;
   return {
     url: url.toString(),
+    createDatabase: databaseCreator(serverUrl, created),
     stop() {
       if (stopped) return;
       stopped = true;
-      runSql(serverUrl, [`drop database if exists "${name}" with (force)`]);
+      runSql(serverUrl, [name, ...created].map((n) => `drop database if exists "${n}" with (force)`));
     },
   };
 }
@@ -131,8 +145,10 @@ async function ownServer() {
     throw new Error(`${e.message}\n${tail}`);
   }
   let stopped = false;
+  const url = `postgres://postgres@127.0.0.1:${port}/glm_test`;
   return {
-    url: `postgres://postgres@127.0.0.1:${port}/glm_test`,
+    url,
+    createDatabase: databaseCreator(url, []),
     stop() {
       if (stopped) return;
       stopped = true;
@@ -142,7 +158,7 @@ async function ownServer() {
   };
 }
 
-/** @returns {Promise<{ url: string, stop(): void }>} */
+/** @returns {Promise<{ url: string, createDatabase(label: string): string, stop(): void }>} */
 export async function startTestPostgres() {
   return process.env.TEST_DATABASE_URL ? onServer(process.env.TEST_DATABASE_URL) : ownServer();
 }

@@ -7,7 +7,7 @@
  * TEST_DATABASE_URL.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { startTestPostgres } from "./postgres.mjs";
@@ -94,10 +94,24 @@ console.log(`Chromium: ${chromium}`);
 step("Type check");
 run(bin("tsc"), ["--noEmit"]);
 
+step("Starting a throw-away PostgreSQL database");
+try {
+  pg = await startTestPostgres();
+} catch (e) {
+  finish(1, e.message);
+}
+
 const unitFiles = pick("tests/unit", ".test.ts");
 if (unitFiles.length) {
   step("Unit tests");
-  run(bin("tsx"), ["--test", ...unitFiles]);
+  run(bin("tsx"), ["--test", ...unitFiles], { TEST_DATABASE_URL: pg.url });
+  // The query-layer tests (they open their database through tests/support/test-database.ts) once more on
+  // PostgreSQL: same cases, same expected results.
+  const both = unitFiles.filter((f) => readFileSync(f, "utf8").includes("useTestDatabase("));
+  if (both.length) {
+    step("Unit tests of the query layer on PostgreSQL");
+    run(bin("tsx"), ["--test", ...both], { TEST_DATABASE_URL: pg.url, TEST_ENGINE: "postgres" });
+  }
 }
 const integrationFiles = pick("tests/integration", ".test.ts");
 const e2eFiles = pick("tests/e2e", ".spec.ts");
@@ -106,13 +120,6 @@ if (!integrationFiles.length && !e2eFiles.length) finish(0);
 if (process.env.SKIP_BUILD !== "1") {
   step("Production build");
   run(bin("next"), ["build"]);
-}
-
-step("Starting a throw-away PostgreSQL database");
-try {
-  pg = await startTestPostgres();
-} catch (e) {
-  finish(1, e.message);
 }
 
 const work = mkdtempSync(path.join(tmpdir(), "glm-chat-test-"));
@@ -149,6 +156,35 @@ if (integrationFiles.length) {
 if (e2eFiles.length) {
   step("End-to-end tests (Playwright, Chromium)");
   run(bin("playwright"), ["test", ...e2eFiles], testEnv);
+}
+
+/*
+ * The same app on PostgreSQL: a second production server on a fresh database, the integration suite again
+ * (without the tests about one SQLite process, which start their own servers on SQLite files, and the
+ * PostgreSQL-only ones that already ran), and the e2e specs where a shared database matters most.
+ */
+const SQLITE_PROCESS_ONLY = ["crash", "server-process", "demo-mode", "postgres-engine", "db-copy", "two-instances"];
+const PG_E2E = ["isolation", "share", "chat"];
+const pgIntegration = integrationFiles.filter((f) => !SQLITE_PROCESS_ONLY.some((w) => path.basename(f).startsWith(w)));
+const pgE2e = e2eFiles.filter((f) => PG_E2E.some((w) => path.basename(f).startsWith(`${w}.`)));
+if (pgIntegration.length || pgE2e.length) {
+  const pgPort = appPort + 1;
+  step(`Starting a production server on PostgreSQL (:${pgPort})`);
+  const appDb = pg.createDatabase("app");
+  run(bin("tsx"), ["scripts/db-migrate.ts"], { DATABASE_URL: appDb });
+  const pgServerEnv = { ...serverEnv, PORT: String(pgPort), DATABASE_URL: appDb, AUTH_SECRET: "npm-test-secret" };
+  start("production server on PostgreSQL", process.execPath, ["scripts/server.mjs"],
+    { ...pgServerEnv, HOSTNAME: "127.0.0.1", NODE_ENV: "production" });
+  await waitFor(`http://127.0.0.1:${pgPort}/api/health`);
+  const pgTestEnv = { ...testEnv, ...pgServerEnv, APP_URL: `http://127.0.0.1:${pgPort}` };
+  if (pgIntegration.length) {
+    step("Integration tests on PostgreSQL");
+    run(bin("tsx"), ["--test", "--test-concurrency=1", ...pgIntegration], pgTestEnv);
+  }
+  if (pgE2e.length) {
+    step("End-to-end tests on PostgreSQL");
+    run(bin("playwright"), ["test", ...pgE2e], pgTestEnv);
+  }
 }
 
 stopping = true;

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import Database from "better-sqlite3";
+import { sqlRow } from "../support/server-database";
 import { AuthPage, ChatPage } from "./pages";
 
 test.beforeEach(async ({ page }) => {
@@ -175,9 +175,7 @@ test("conversation settings are validated like /v1 and apply to the next reply",
   expect(sent.body.temperature).toBe(0.2);
   expect(sent.body.top_p).toBe(0.9);
   // The chat UI is accounted in the same usage ledger as /v1, as its own source.
-  const db = new Database(process.env.DATABASE_URL!.replace(/^file:/, ""), { readonly: true });
-  const row = db.prepare("select source, api_key_id, model, status, completion_tokens from usage order by id desc limit 1").get();
-  db.close();
+  const row = await sqlRow("select source, api_key_id, model, status, completion_tokens from usage order by id desc limit 1");
   expect(row).toMatchObject({ source: "chat", api_key_id: null, model: "GLM-4-Flash", status: 200 });
   await page.reload();
   await page.getByRole("button", { name: "Conversation settings" }).click();

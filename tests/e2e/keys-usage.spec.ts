@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import Database from "better-sqlite3";
+import { sqlRow } from "../support/server-database";
 import OpenAI from "openai";
 import { AuthPage, ChatPage } from "./pages";
 
@@ -98,8 +98,8 @@ test("another user can neither see nor revoke someone's key", async ({ browser, 
   await expect(bob.getByRole("row", { name: new RegExp(aliceName) })).toHaveCount(0);
 
   // Bob's own revoke request, rewritten to carry the id of Alice's key (read from Alice's own page).
-  const aliceKeyId = idOfKey(aliceName);
-  const bobKeyId = idOfKey(bobName);
+  const aliceKeyId = await idOfKey(aliceName);
+  const bobKeyId = await idOfKey(bobName);
   let rewritten = 0;
   await bob.route("**/*", async (route) => {
     const body = route.request().postData() ?? "";
@@ -121,10 +121,8 @@ test("another user can neither see nor revoke someone's key", async ({ browser, 
 });
 
 /** A key's id, read from the server's database (the page shows only the prefix). */
-function idOfKey(name: string): string {
-  const db = new Database(process.env.DATABASE_URL!.replace(/^file:/, ""), { readonly: true });
-  const row = db.prepare("select id from api_keys where name = ?").get(name) as { id: string } | undefined;
-  db.close();
+async function idOfKey(name: string): Promise<string> {
+  const row = await sqlRow<{ id: string }>("select id from api_keys where name = ?", [name]);
   expect(row?.id).toMatch(/^[0-9a-f-]{36}$/);
   return row!.id;
 }

@@ -1,6 +1,6 @@
 import bcrypt from "bcryptjs";
 import { randomUUID } from "node:crypto";
-import { sqlRows } from "./database";
+import { sqlRows } from "../support/server-database";
 
 /**
  * Signing in over plain HTTP, as a browser does: Auth.js's CSRF token, then the credentials callback as a

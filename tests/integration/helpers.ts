@@ -51,7 +51,7 @@ export async function upstreamRequestTagged(tag: string): Promise<LoggedRequest 
 
 export const tag = () => `t${Math.random().toString(36).slice(2, 10)}`;
 
-export { sqlRow, sqlRows } from "./database";
+export { sqlRow, sqlRows } from "../support/server-database";
 
 export async function post(path: string, body: string | object, headers: Record<string, string> = {}) {
   return fetch(`${APP_URL}${path}`, {

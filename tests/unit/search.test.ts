@@ -1,9 +1,10 @@
-/** Conversation search against a real in-memory SQLite with the FTS5 trigram indexes. */
+/**
+ * Conversation search against a real database: in-memory SQLite with the FTS5 trigram indexes, and (npm
+ * test's second run, TEST_ENGINE=postgres) PostgreSQL with pg_trgm and CJK grams. Same cases, same results.
+ */
 import assert from "node:assert/strict";
-import { before, describe, test } from "node:test";
-
-process.env.DATABASE_URL = ":memory:";
-process.env.AUTH_SECRET = "test";
+import { after, before, describe, test } from "node:test";
+import { closeTestDatabase, useTestDatabase } from "../support/test-database";
 
 let C: typeof import("@/db/queries/conversations");
 let db: import("@/db").Db;
@@ -11,7 +12,10 @@ let M: typeof import("@/db/queries/messages");
 let alice = "";
 let bob = "";
 
+after(closeTestDatabase);
+
 before(async () => {
+  await useTestDatabase();
   C = await import("@/db/queries/conversations");
   db = (await import("@/db")).getDb();
   M = await import("@/db/queries/messages");

@@ -66,8 +66,15 @@ function startProxy(): Promise<void> {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         res.flushHeaders();
         answer.pipe(res);
+        // An instance that dies mid-answer: the client sees the connection break, not a clean end.
+        answer.on("aborted", () => res.destroy());
+        answer.on("error", () => res.destroy());
       });
-    upstream.on("error", () => { if (!res.headersSent) res.writeHead(502); res.end(); });
+    upstream.on("error", () => {
+      if (res.headersSent) return res.destroy();
+      res.writeHead(502);
+      res.end();
+    });
     res.on("close", () => upstream.destroy());
     req.pipe(upstream);
   });
@@ -329,4 +336,37 @@ test("a reply left streaming by an instance that died is marked interrupted, its
     await sleep(100);
   }
   assert.deepEqual(row, { content: "half a reply", status: "interrupted" });
+});
+
+// Last: it kills instance A.
+test("when the instance running a reply dies, B's reader ends (interrupted) and the reply is saved as interrupted", { skip, timeout: 45_000 }, async () => {
+  const id = randomUUID();
+  const onA = read(await postChat(cookie, "a", id, "die [words:2000] [delay:20]")).catch(() => undefined);
+  let bSaw = "";
+  let onB: Promise<Read> | undefined;
+  for (let i = 0; i < 100 && !onB; i++) {
+    const res = await fetch(`${base}/api/chat/${id}/stream`, { headers: { cookie, "x-instance": "b" } });
+    if (res.status === 200) onB = read(res, (t) => { bSaw = t; });
+    else await sleep(50);
+  }
+  assert.ok(onB, "B can read the reply");
+  while (bSaw.length < 100) await sleep(20);
+  const killedAt = Date.now();
+  servers[0].kill("SIGKILL");
+  await onA;
+  const b = await onB;
+  const endedAfter = Date.now() - killedAt;
+  assert.ok(b.chunks.some((c) => c.type === "message-metadata" && c.messageMetadata?.status === "interrupted"),
+    "B's reader ends as interrupted");
+  let row: { content: string; status: string } | undefined;
+  for (let i = 0; i < 150; i++) {
+    [row] = await sql<{ content: string; status: string }[]>`select content, status from messages
+      where conversation_id = ${id} and role = 'assistant'`;
+    if (row.status !== "streaming") break;
+    await sleep(100);
+  }
+  assert.equal(row!.status, "interrupted");
+  assert.ok(row!.content.length > 50 && b.text.startsWith(row!.content), "the text saved before the crash is kept");
+  console.log(`# after SIGKILL of the owner: B's reader ended in ${endedAfter} ms, the reply was marked interrupted ` +
+    `${Date.now() - killedAt} ms after the kill`);
 });

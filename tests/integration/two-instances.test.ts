@@ -302,6 +302,17 @@ test("Stop through B ends a reply running on A: saved as stopped, both readers e
   assert.ok(next.text.length > 0);
 });
 
+test("two turns racing in one conversation through A and B: one streams, the other is refused", { skip }, async () => {
+  const id = randomUUID();
+  await read(await postChat(cookie, "a", id, "first [words:3]"));
+  const [a, b] = await Promise.all([postChat(cookie, "a", id, "race a [words:20] [delay:10]"),
+    postChat(cookie, "b", id, "race b [words:20] [delay:10]")]);
+  assert.deepEqual([a.status, b.status].sort(), [200, 409]);
+  const winner = a.status === 200 ? a : b;
+  await (a.status === 200 ? b : a).arrayBuffer();
+  assert.ok((await read(winner)).text.length > 0);
+});
+
 test("a stop that comes through B before its message reaches A refuses the message", { skip }, async () => {
   const id = randomUUID();
   const messageId = randomUUID();

@@ -14,6 +14,10 @@ export async function register() {
         throw new Error(`The PostgreSQL database ${shownUrl(databaseUrl())} lacks ${pending} migration(s): ` +
           "run `npm run db:migrate` with the same DATABASE_URL, then start the app again.");
       }
+      // Replies (and, later, ledger rows) of instances that died: found by their stale claims, while the
+      // other instances keep streaming.
+      const { startReplySweeper } = await import("./lib/chat/reply-sweeper");
+      startReplySweeper();
     } else {
       const { interruptStreamingReplies } = await import("./db/queries/messages");
       const { closeUnfinishedUsage } = await import("./db/queries/usage");

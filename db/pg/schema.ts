@@ -207,7 +207,7 @@ export const rateLimits = pgTable("rate_limits", {
 /**
  * The one reply streaming in a conversation, claimed by the instance that reads the model's stream. The
  * instance renews `heartbeat_at` while it streams; a claim whose heartbeat is stale belongs to an instance
- * that died, and its reply is marked interrupted by whichever instance notices.
+ * that died, and its reply is marked interrupted by whichever instance notices (lib/chat/reply-sweeper.ts).
  */
 export const liveReplies = pgTable("live_replies", {
   conversationId: text("conversation_id").primaryKey().references(() => conversations.id, { onDelete: "cascade" }),
@@ -216,6 +216,11 @@ export const liveReplies = pgTable("live_replies", {
   instanceId: text("instance_id").notNull(),
   startedAt: ms("started_at").notNull().default(now),
   heartbeatAt: ms("heartbeat_at").notNull().default(now),
+  /**
+   * Set when the reply ended: the row (and the reply's frames) stay ~30 s so a tab rendered just before the
+   * end can still replay it, and the slot is free for the next turn at once.
+   */
+  endedAt: ms("ended_at"),
 });
 
 /** A live reply's UI-stream frames in order, for readers on other instances (deleted after the reply ends). */

@@ -5,7 +5,10 @@ import type { UIMessageChunk } from "ai";
  * is watching, keeps every UI-stream frame so a tab that opens later (reload, another tab or device) replays
  * them and follows the rest live, and saves the text as it grows. Only `stop()` ends it early.
  *
- * On the single-process SQLite default the registry lives in this process's memory.
+ * On the single-process SQLite default the registry lives in this process's memory. On PostgreSQL the same
+ * registry serves readers on this instance, and lib/chat/shared-replies.ts adds what other instances need
+ * (a claim in the database, the frames published, Stop by notification) through a `ReplyTap`. lib/chat code
+ * goes through lib/chat/replies.ts, which picks the engine's way once.
  */
 
 /** The text is saved at most this often while it grows… */
@@ -18,6 +21,16 @@ const KEEP_AFTER_END_MS = 30_000;
 const encoder = new TextEncoder();
 const frame = (chunk: UIMessageChunk) => `data: ${JSON.stringify(chunk)}\n\n`;
 const DONE = "data: [DONE]\n\n";
+
+/** Chunks as the bytes of a UI message stream, with the end marker when `done`. */
+export const encodeFrames = (chunks: UIMessageChunk[], done: boolean): Uint8Array =>
+  encoder.encode(chunks.map(frame).join("") + (done ? DONE : ""));
+
+/** Sees every chunk a reply adds, and its end: how the shared (PostgreSQL) registry publishes a reply. */
+export interface ReplyTap {
+  chunks(added: UIMessageChunk[]): void;
+  end(): void;
+}
 
 /**
  * Adjacent text deltas of one part as one delta: a tab that opens mid-reply gets the text so far in one
@@ -48,6 +61,8 @@ export class LiveReply {
 
   /** The text a continued reply already had: replayed first, and the start of what is saved. */
   base = "";
+  /** Set by the shared registry on PostgreSQL; none on SQLite. */
+  tap: ReplyTap | undefined;
 
   constructor(readonly replyId: string, readonly conversationId: string, readonly userId: string,
     private readonly save: (text: string) => Promise<void>) {
@@ -70,6 +85,7 @@ export class LiveReply {
   }
 
   push(chunk: UIMessageChunk) {
+    const from = this.chunks.length;
     this.chunks.push(chunk);
     if (chunk.type === "start" && this.base) {
       // A continued reply: readers see the earlier text first, as one part, then the new text.
@@ -82,6 +98,7 @@ export class LiveReply {
       if (this.unsaved >= SAVE_EVERY_BYTES) this.flush();
       else this.saveTimer ??= setTimeout(() => this.flush(), SAVE_EVERY_MS);
     }
+    this.tap?.chunks(this.chunks.slice(from));
     this.wake();
   }
 
@@ -98,6 +115,7 @@ export class LiveReply {
     if (this.done) return;
     this.flush();
     this.done = true;
+    this.tap?.end();
     this.wake();
   }
 
@@ -116,7 +134,7 @@ export class LiveReply {
         if (next < this.chunks.length) {
           const batch = compact(this.chunks.slice(next));
           next = this.chunks.length;
-          controller.enqueue(encoder.encode(batch.map(frame).join("") + (this.done ? DONE : "")));
+          controller.enqueue(encodeFrames(batch, this.done));
           if (this.done) controller.close();
         } else {
           controller.enqueue(encoder.encode(DONE));
@@ -139,6 +157,11 @@ export class LiveReply {
 const holder = globalThis as unknown as { __glmLiveReplies?: Map<string, LiveReply> };
 /** One reply at a time per conversation, by conversation id. */
 const live = (holder.__glmLiveReplies ??= new Map());
+
+/** The conversation's reply on this instance, whoever's it is (for a Stop that names it by id). */
+export function localReply(conversationId: string): LiveReply | undefined {
+  return live.get(conversationId);
+}
 
 /** The conversation's reply that is streaming (or ended moments ago), if it is this user's. */
 export function liveReplyOf(userId: string, conversationId: string): LiveReply | undefined {

@@ -9,8 +9,8 @@ import { glmProvider } from "@/lib/chat/provider";
 import { checkSettings, SettingsInput } from "@/lib/chat/settings";
 import { titleFrom } from "@/lib/chat/title";
 import { textOf, type ChatMessageMetadata } from "@/lib/chat/types";
-import { claimLiveReply, LiveReply, releaseLiveReply, runLiveReply } from "@/lib/chat/live-replies";
-import { wasStoppedBeforeStart } from "@/lib/chat/stop";
+import { LiveReply } from "@/lib/chat/live-replies";
+import { replies } from "@/lib/chat/replies";
 import { findModel } from "@/lib/models";
 
 const Id = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "Invalid id.");
@@ -50,7 +50,8 @@ export async function startChatTurn(user: User, body: ChatTurnBody): Promise<Res
   const text = body.message ? textOf(body.message as Parameters<typeof textOf>[0]).trim() : "";
   if (body.trigger === "submit-message" && !text) throw new TurnRefused(400, "The message is empty.");
   if (text.length > 200_000) throw new TurnRefused(413, "The message is too long (200,000 characters at most).");
-  if (body.message && wasStoppedBeforeStart(user.id, body.message.id)) {
+  const live = replies();
+  if (body.message && await live.stoppedBeforeStart(user.id, body.message.id)) {
     throw new TurnRefused(409, "You stopped this message before it was sent.");
   }
 
@@ -76,14 +77,14 @@ export async function startChatTurn(user: User, body: ChatTurnBody): Promise<Res
   const reply = new LiveReply(assistantId, conversationId, user.id,
     (content) => saveReplyProgress(db, { id: assistantId, content }));
   // Taken before the turn's database work, so two turns racing in one conversation cannot both start.
-  if (!claimLiveReply(reply)) {
+  if (!await live.claim(reply)) {
     throw new TurnRefused(409, "A reply is still being written in this conversation. Wait for it or stop it first.");
   }
   let turn: { history: Message[]; base: string } | undefined;
   try {
     turn = await prepareTurn(db, user.id, body, { conversationId, assistantId, model: model.id, text });
   } finally {
-    if (!turn) releaseLiveReply(reply);
+    if (!turn) await live.release(reply);
   }
   const { history, base } = turn;
   reply.continueFrom(base);
@@ -120,7 +121,7 @@ export async function startChatTurn(user: User, body: ChatTurnBody): Promise<Res
     onAbort: () => settle(reply.text, "stopped"),
   });
 
-  runLiveReply(reply, result.toUIMessageStream({
+  live.run(reply, result.toUIMessageStream({
     generateMessageId: () => assistantId,
     messageMetadata: ({ part }): ChatMessageMetadata | undefined => {
       if (part.type === "start") return { model: model.id, status: "streaming" };

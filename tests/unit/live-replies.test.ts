@@ -66,3 +66,22 @@ test("a continued reply replays its earlier text first, and stop() aborts its si
   assert.ok(body.indexOf("Earlier text.") < body.indexOf("More."));
   assert.equal(reply.text, "Earlier text. More.");
 });
+
+test("a tap (the shared registry on PostgreSQL) sees every chunk readers get, the continued text included, then the end", () => {
+  const reply = new LiveReply("r4", "c4", "u1", async () => {});
+  assert.equal(reply.tap, undefined, "no tap unless the shared registry sets one");
+  const seen: unknown[] = [];
+  let ended = 0;
+  reply.tap = { chunks: (added) => seen.push(...added), end: () => { ended++; } };
+  reply.continueFrom("Before. ");
+  reply.push({ type: "start", messageId: "r4" });
+  reply.push({ type: "text-delta", id: "t", delta: "After." });
+  reply.end();
+  reply.end();
+  assert.deepEqual(seen, [
+    { type: "start", messageId: "r4" }, { type: "text-start", id: "earlier" },
+    { type: "text-delta", id: "earlier", delta: "Before. " }, { type: "text-end", id: "earlier" },
+    { type: "text-delta", id: "t", delta: "After." },
+  ]);
+  assert.equal(ended, 1);
+});

@@ -1,0 +1,60 @@
+import type postgres from "postgres";
+import { getDb } from "@/db";
+import { KEEP_AFTER_END_MS, STALE_MS, STOPPED_BEFORE_START_MS } from "@/lib/chat/shared-replies";
+
+/**
+ * PostgreSQL only (started by instrumentation.ts): what instances that died left behind. On SQLite the one
+ * process does this at start-up; here other instances may be streaming at any moment, so every instance
+ * sweeps now and then, and only what no live instance holds:
+ * - replies left `streaming` whose claim is missing or stale (its instance stopped renewing the heartbeat)
+ *   become `interrupted`, their text as last saved kept (saved at least every 250 ms while streaming);
+ * - claims and frames nobody needs any more, and stops-before-start older than 2 minutes, are deleted.
+ * Every statement is idempotent, so instances sweeping at the same time do no harm.
+ */
+export const SWEEP_EVERY_MS = 10_000;
+
+const holder = globalThis as unknown as { __glmReplySweeper?: NodeJS.Timeout };
+
+export function startReplySweeper(everyMs = SWEEP_EVERY_MS) {
+  if (holder.__glmReplySweeper) return;
+  const sweep = () => sweepReplies().then(({ interrupted }) => {
+    if (interrupted) console.log(`glm-chat: ${interrupted} reply(ies) left streaming by a stopped instance are marked interrupted.`);
+  }, (err) => console.error("[chat] reply sweeper failed", err));
+  // Spread out, so instances started together do not all sweep at once.
+  holder.__glmReplySweeper = setInterval(sweep, everyMs + Math.floor(Math.random() * 1000));
+  holder.__glmReplySweeper.unref();
+  setTimeout(sweep, 1000 + Math.floor(Math.random() * 1000)).unref();
+}
+
+export async function sweepReplies(): Promise<{ interrupted: number; claims: number; frames: number }> {
+  const sql = (getDb() as unknown as { $client: postgres.Sql }).$client;
+  const now = sql`(floor(extract(epoch from clock_timestamp()) * 1000)::bigint)`;
+  // A live claim's heartbeat is at most HEARTBEAT_MS old; an ended one's stops being renewed, so a reply
+  // whose final save failed is also interrupted STALE_MS after its end (messages_streaming_idx: a few rows).
+  const interrupted = await sql`update messages m set status = 'interrupted'
+    where m.status = 'streaming' and not exists (select 1 from live_replies l
+      where l.message_id = m.id and l.heartbeat_at > ${now} - ${STALE_MS})
+    returning m.id`;
+  // Owners delete their claims KEEP_AFTER_END_MS after the end; these are the ones whose owner died.
+  const claims = await sql`delete from live_replies
+    where coalesce(ended_at, heartbeat_at) < ${now} - ${Math.max(KEEP_AFTER_END_MS, STALE_MS) * 2}
+    returning message_id`;
+  const frames = await sql`delete from reply_frames f where f.created_at < ${now} - ${KEEP_AFTER_END_MS * 2}
+    and not exists (select 1 from live_replies l where l.message_id = f.message_id)`;
+  await sql`delete from early_stops where at < ${now} - ${STOPPED_BEFORE_START_MS}`;
+  await closeUnfinishedUsageOfDeadInstances();
+  return { interrupted: interrupted.length, claims: claims.length, frames: frames.count };
+}
+
+/**
+ * TODO(usage-ledger): ledger rows left unfinished (status 0, USAGE_IN_PROGRESS) by an instance that died
+ * should become "interrupted" with their tokens kept, as closeUnfinishedUsage() does on SQLite at start-up.
+ * db/queries/usage.ts is being made async and engine-neutral elsewhere; it needs to know which instance
+ * wrote a row (an `instance_id` column, set from instanceId() in lib/chat/shared-replies.ts) and which
+ * instances are alive (a heartbeat per instance, e.g. an `instances` table renewed with the claims'
+ * heartbeat), then: update usage set status = <interrupted> where status = 0 and instance_id not alive.
+ * Until then, unfinished rows of dead instances stay at status 0 on PostgreSQL.
+ */
+async function closeUnfinishedUsageOfDeadInstances(): Promise<number> {
+  return 0;
+}

@@ -27,13 +27,28 @@ const filters = process.argv.slice(2);
 const pick = (dir, ext) => readdirSync(dir).filter((f) => f.endsWith(ext)).map((f) => `${dir}/${f}`)
   .filter((f) => !filters.length || filters.some((w) => f.includes(w)));
 
+const startedAt = Date.now();
+/** A stage's header, with the time since npm test started, so a slow stage shows in the log. */
 function step(title) {
-  console.log(`\n=== ${title}`);
+  const s = Math.round((Date.now() - startedAt) / 1000);
+  console.log(`\n=== [${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s] ${title}`);
 }
 
 function run(cmd, args, extraEnv = {}) {
   const r = spawnSync(cmd, args, { stdio: "inherit", env: { ...env, ...extraEnv } });
   if (r.status !== 0) finish(r.status ?? 1, `${path.basename(cmd)} ${args.join(" ")} failed`);
+}
+
+/** Runs a command without blocking, collecting its output (for a suite that runs beside another). */
+function runCollecting(cmd, args, extraEnv) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { env: { ...env, ...extraEnv }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    children.push(child);
+    let output = "";
+    child.stdout.on("data", (d) => { output += d; });
+    child.stderr.on("data", (d) => { output += d; });
+    child.on("close", (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), output }));
+  });
 }
 
 function finish(code, message) {
@@ -148,6 +163,49 @@ const testEnv = {
   CHROMIUM_PATH: chromium,
 };
 
+/*
+ * The same app on PostgreSQL: a second production server (with its own stand-in) on a fresh database, the
+ * integration suite again (without the tests about one SQLite process, which start their own servers on
+ * SQLite files, and the PostgreSQL-only ones that already ran), and the e2e specs where a shared database
+ * matters most. It runs beside the SQLite suites — separate server, database, stand-in and Playwright
+ * output — because the suites mostly wait on streams; its output is printed when both are done.
+ */
+const SQLITE_PROCESS_ONLY = ["crash", "server-process", "demo-mode", "postgres-engine", "db-copy", "two-instances"];
+const PG_E2E = ["isolation", "share", "chat"];
+const pgIntegration = integrationFiles.filter((f) => !SQLITE_PROCESS_ONLY.some((w) => path.basename(f).startsWith(w)));
+const pgE2e = e2eFiles.filter((f) => PG_E2E.some((w) => path.basename(f).startsWith(`${w}.`)));
+let pgSuites = Promise.resolve({ code: 0, log: "" });
+if (pgIntegration.length || pgE2e.length) {
+  const pgStandinPort = appPort + 1;
+  const pgPort = appPort + 2;
+  step(`Starting a stand-in (:${pgStandinPort}) and a production server on PostgreSQL (:${pgPort})`);
+  const appDb = pg.createDatabase("app");
+  run(bin("tsx"), ["scripts/db-migrate.ts"], { DATABASE_URL: appDb });
+  const pgServerEnv = { ...serverEnv, PORT: String(pgPort), DATABASE_URL: appDb, AUTH_SECRET: "npm-test-secret",
+    UPSTREAM_BASE_URL: `http://127.0.0.1:${pgStandinPort}/api/paas/v4` };
+  start("stand-in upstream for PostgreSQL", bin("tsx"), ["tests/upstream/main.ts"],
+    { STANDIN_PORT: String(pgStandinPort), STANDIN_SLOW_MS: "3000" });
+  start("production server on PostgreSQL", process.execPath, ["scripts/server.mjs"],
+    { ...pgServerEnv, HOSTNAME: "127.0.0.1", NODE_ENV: "production" });
+  await waitFor(`http://127.0.0.1:${pgPort}/api/health`);
+  const pgTestEnv = { ...testEnv, ...pgServerEnv, APP_URL: `http://127.0.0.1:${pgPort}`,
+    STANDIN_URL: `http://127.0.0.1:${pgStandinPort}` };
+  pgSuites = (async () => {
+    let log = "";
+    const t0 = Date.now();
+    for (const [title, files, cmd, args] of [
+      ["Integration tests on PostgreSQL", pgIntegration, bin("tsx"), ["--test", "--test-concurrency=1"]],
+      ["End-to-end tests on PostgreSQL", pgE2e, bin("playwright"), ["test", "--output=test-results/postgres"]],
+    ]) {
+      if (!files.length) continue;
+      const r = await runCollecting(cmd, [...args, ...files], pgTestEnv);
+      log += `\n=== ${title} (${Math.round((Date.now() - t0) / 1000)} s since the PostgreSQL suites started)\n${r.output}`;
+      if (r.code !== 0) return { code: r.code, log, failed: title };
+    }
+    return { code: 0, log };
+  })();
+}
+
 if (integrationFiles.length) {
   step("Integration tests (official openai SDK → /v1 → stand-in upstream)");
   run(bin("tsx"), ["--test", "--test-concurrency=1", ...integrationFiles], testEnv);
@@ -158,35 +216,14 @@ if (e2eFiles.length) {
   run(bin("playwright"), ["test", ...e2eFiles], testEnv);
 }
 
-/*
- * The same app on PostgreSQL: a second production server on a fresh database, the integration suite again
- * (without the tests about one SQLite process, which start their own servers on SQLite files, and the
- * PostgreSQL-only ones that already ran), and the e2e specs where a shared database matters most.
- */
-const SQLITE_PROCESS_ONLY = ["crash", "server-process", "demo-mode", "postgres-engine", "db-copy", "two-instances"];
-const PG_E2E = ["isolation", "share", "chat"];
-const pgIntegration = integrationFiles.filter((f) => !SQLITE_PROCESS_ONLY.some((w) => path.basename(f).startsWith(w)));
-const pgE2e = e2eFiles.filter((f) => PG_E2E.some((w) => path.basename(f).startsWith(`${w}.`)));
-if (pgIntegration.length || pgE2e.length) {
-  const pgPort = appPort + 1;
-  step(`Starting a production server on PostgreSQL (:${pgPort})`);
-  const appDb = pg.createDatabase("app");
-  run(bin("tsx"), ["scripts/db-migrate.ts"], { DATABASE_URL: appDb });
-  const pgServerEnv = { ...serverEnv, PORT: String(pgPort), DATABASE_URL: appDb, AUTH_SECRET: "npm-test-secret" };
-  start("production server on PostgreSQL", process.execPath, ["scripts/server.mjs"],
-    { ...pgServerEnv, HOSTNAME: "127.0.0.1", NODE_ENV: "production" });
-  await waitFor(`http://127.0.0.1:${pgPort}/api/health`);
-  const pgTestEnv = { ...testEnv, ...pgServerEnv, APP_URL: `http://127.0.0.1:${pgPort}` };
-  if (pgIntegration.length) {
-    step("Integration tests on PostgreSQL");
-    run(bin("tsx"), ["--test", "--test-concurrency=1", ...pgIntegration], pgTestEnv);
-  }
-  if (pgE2e.length) {
-    step("End-to-end tests on PostgreSQL");
-    run(bin("playwright"), ["test", ...pgE2e], pgTestEnv);
-  }
+const pgResult = await pgSuites;
+if (pgResult.log) {
+  step("The suites on PostgreSQL (run beside the ones above)");
+  process.stdout.write(pgResult.log);
 }
+if (pgResult.code !== 0) finish(pgResult.code, `${pgResult.failed} failed`);
 
 stopping = true;
 rmSync(work, { recursive: true, force: true });
+step("All tests passed");
 finish(0);

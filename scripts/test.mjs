@@ -195,7 +195,7 @@ if (pgIntegration.length || pgE2e.length) {
     const t0 = Date.now();
     for (const [title, files, cmd, args] of [
       ["Integration tests on PostgreSQL", pgIntegration, bin("tsx"), ["--test", "--test-concurrency=1"]],
-      ["End-to-end tests on PostgreSQL", pgE2e, bin("playwright"), ["test", "--output=test-results/postgres"]],
+      ["End-to-end tests on PostgreSQL", pgE2e, bin("playwright"), ["test", "--output=test-results-postgres"]],
     ]) {
       if (!files.length) continue;
       const r = await runCollecting(cmd, [...args, ...files], pgTestEnv);

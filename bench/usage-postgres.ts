@@ -12,13 +12,14 @@
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import postgres from "postgres";
-import { replaceDocSection, timeCallsAsync as measureAsync } from "./support";
+import { existsSync } from "node:fs";
+import { cpuTicksOf, machineTicks, replaceDocSection, TICKS_PER_SECOND, timeCallsAsync as measureAsync } from "./support";
 import type { LedgerTuple, Row } from "./usage";
 
 type Bench = typeof import("./usage");
 /** What bench/usage.ts shares with this half. */
 interface Shared {
-  ROWS: number; WRITE: boolean; OFFSET: number; TARGET_MS: number; RECORD_CALLS: number; LEDGER_COLUMNS: string;
+  ROWS: number; WRITE: boolean; KEEP: boolean; OFFSET: number; TARGET_MS: number; RECORD_CALLS: number; LEDGER_COLUMNS: string;
   BACKFILL_HOURLY: string; ledgerRows: Bench["ledgerRows"]; measureReports: Bench["measureReports"];
   recordRow: Bench["recordRow"]; log: (m: string) => void; machine: () => string; f: (v: number) => string; n: (v: number) => string;
 }
@@ -49,17 +50,26 @@ export async function benchPostgres(serverUrl: string | undefined, S: Shared) {
     await migratePostgres(url);
     process.env.DATABASE_URL = url;
     process.env.AUTH_SECRET ??= "bench-secret-bench-secret";
-    await run(url, S, t0);
+    // The server's CPU: its backends for this database, read from /proc (only when the server runs here).
+    const serverTicks = async () => {
+      const pids = (await admin`select pid from pg_stat_activity where datname = ${name}`).map((r) => r.pid as number);
+      return pids.every((p) => existsSync(`/proc/${p}/stat`)) ? pids.reduce((sum, p) => sum + cpuTicksOf(p), 0) : null;
+    };
+    await run(url, S, t0, serverTicks);
   } finally {
     const { getDb } = await import("@/db");
     await (getDb() as unknown as { $client: postgres.Sql }).$client.end().catch(() => {});
-    await admin.unsafe(`drop database if exists "${name}" with (force)`);
+    if (S.KEEP) {
+      S.log(`kept the database: ${url} (the server keeps running only if it was BENCH_DATABASE_URL's)`);
+    } else {
+      await admin.unsafe(`drop database if exists "${name}" with (force)`);
+    }
     await admin.end();
-    stopServer();
+    if (!S.KEEP) stopServer();
   }
 }
 
-async function run(url: string, S: Shared, t0: number) {
+async function run(url: string, S: Shared, t0: number, serverTicks: () => Promise<number | null>) {
   const { getDb } = await import("@/db");
   const { createUser } = await import("@/db/queries/users");
   const { createApiKey } = await import("@/lib/auth/api-keys");
@@ -102,9 +112,19 @@ async function run(url: string, S: Shared, t0: number) {
   S.log(`ledger ${ledgerS.toFixed(1)} s, roll-up ${hourlyS.toFixed(1)} s, vacuum analyze ${vacuumS.toFixed(1)} s: ` +
     `${S.n(hourly)} hourly rows, ${(bytes / 2 ** 20).toFixed(0)} MiB`);
 
-  const measured: Row[] = await S.measureReports(R, db, user, now, async (_q, _scope, range) => (range
-    ? { read: `${S.n((await sql`select count(*) as c from usage_hourly where hour >= ${range.from} and hour < ${range.to}`)[0].c)} hourly rows` }
-    : {}));
+  let mark = await serverTicks();
+  const load0 = { m: machineTicks(), own: cpuTicksOf(process.pid), server: mark ?? 0 };
+  const measured: Row[] = await S.measureReports(R, db, user, now, async (_q, _scope, range, calls) => {
+    const ticks = await serverTicks();
+    const serverCpuMs = ticks === null || mark === null ? null : ((ticks - mark) * 1000) / TICKS_PER_SECOND / calls;
+    const read = range ? { read: `${S.n((await sql`select count(*) as c from usage_hourly
+      where hour >= ${range.from} and hour < ${range.to}`)[0].c)} hourly rows` } : {};
+    mark = await serverTicks();
+    return { ...read, serverCpuMs };
+  });
+  const load1 = { m: machineTicks(), own: cpuTicksOf(process.pid), server: (await serverTicks()) ?? 0 };
+  const otherLoad = Math.max(0, (load1.m.busy - load0.m.busy - (load1.own - load0.own) - (load1.server - load0.server)) /
+    Math.max(1, load1.m.total - load0.m.total));
 
   // The ledger's writes, one call at a time (each a round trip to the server).
   const row = S.recordRow(user, keys, now);
@@ -126,7 +146,7 @@ async function run(url: string, S: Shared, t0: number) {
   S.log(`recordUsage p50 ${(rec.wall.p50 * 1000).toFixed(0)} µs; 2,000 concurrent: ${burstMs.toFixed(0)} ms, counted ${after - before}`);
 
   const section = render(S, { version, measured, hourly, bytes, ledgerS, hourlyS, vacuumS, rec, startEnd, progress,
-    burst: { ms: burstMs, counted: after - before }, runS: (performance.now() - t0) / 1000, now });
+    burst: { ms: burstMs, counted: after - before }, otherLoad, runS: (performance.now() - t0) / 1000, now });
   console.log("\n" + section);
   if (S.WRITE) S.log(`wrote ${replaceDocSection(ROOT, "Usage reports on PostgreSQL", section)}`);
   else S.log("smaller data set: docs/benchmarks.md left alone (pass --write to write anyway)");
@@ -135,24 +155,29 @@ async function run(url: string, S: Shared, t0: number) {
 type Timed = Awaited<ReturnType<typeof measureAsync>>;
 
 function render(S: Shared, o: { version: string; measured: Row[]; hourly: number; bytes: number; ledgerS: number; hourlyS: number;
-  vacuumS: number; rec: Timed; startEnd: Timed; progress: Timed; burst: { ms: number; counted: number }; runS: number; now: number }) {
+  vacuumS: number; rec: Timed; startEnd: Timed; progress: Timed; burst: { ms: number; counted: number }; otherLoad: number; runS: number; now: number }) {
   const { f, n } = S;
   const L = ["## Usage reports on PostgreSQL", ""];
   L.push(`Generated by \`npm run bench:usage -- --postgres\` (bench/usage-postgres.ts) on ${new Date(o.now).toISOString().slice(0, 16)
     .replace("T", " ")} UTC. Machine: ${S.machine()}. PostgreSQL ${o.version} on the same machine (scripts/postgres.mjs's ` +
     "throw-away server: fsync, synchronous_commit and full_page_writes off, default memory settings), reached over TCP on " +
-    `127.0.0.1 through the app's postgres.js pool. Run took ${o.runS.toFixed(0)} s.`, "");
+    `127.0.0.1 through the app's postgres.js pool. Run took ${o.runS.toFixed(0)} s. Other processes on this shared machine ` +
+    `used ${(o.otherLoad * 100).toFixed(0)}% of its CPU (all cores) during the query runs.`, "");
   L.push(`- Data: the SQLite run's data set (same generator and seed): ${n(S.ROWS)} ledger rows for one user, 90 days, ` +
     `3 keys + chat, 6 models. Loaded by COPY … FROM STDIN (${o.ledgerS.toFixed(1)} s), \`usage_hourly\` by the same ` +
     `INSERT … SELECT … GROUP BY (${o.hourlyS.toFixed(1)} s): ${n(o.hourly)} hourly rows; then VACUUM ANALYZE ` +
     `(${o.vacuumS.toFixed(1)} s), as autovacuum would do in the app. Database ${(o.bytes / 2 ** 20).toFixed(0)} MiB.`);
   L.push("- Queries: the app's functions, the same calls and timing rule as the SQLite section above; wall time includes " +
-    "the round trip to the server, CPU is this (Node) process's only — the server's work shows in wall time.", "");
-  L.push("| query | scope | range | reads | result rows | calls | p50 | p95 | max | CPU p50 | target < 50 ms (p95) |");
-  L.push("|---|---|---|---|---:|---:|---:|---:|---:|---:|---|");
+    "the round trip to the server. Node CPU is this process's own; server CPU is the mean per call of the CPU time of the " +
+    "server's backends for this database (/proc ticks of 10 ms over the whole case, warm-up included), which other " +
+    "processes on a busy machine do not inflate.", "");
+  L.push("| query | scope | range | reads | result rows | calls | p50 | p95 | max | Node CPU p50 | server CPU mean | target < 50 ms (p95) |");
+  L.push("|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|");
   for (const r of o.measured) {
     L.push(`| ${r.query} | ${r.scope} | ${r.range} | ${r.read} | ${r.result} | ${r.wall.n} | ${f(r.wall.p50)} | ${f(r.wall.p95)} | ` +
-      `${f(r.wall.max)} | ${f(r.cpu.p50)} | ${r.wall.p95 < S.TARGET_MS ? "met" : "**not met**"} |`);
+      `${f(r.wall.max)} | ${f(r.cpu.p50)} | ${r.serverCpuMs == null ? "–" : f(r.serverCpuMs)} | ` +
+      `${r.wall.p95 < S.TARGET_MS ? "met" : r.serverCpuMs != null && r.serverCpuMs + r.cpu.p50 < S.TARGET_MS
+        ? "**not met** on wall-clock; met on CPU (machine busy)" : "**not met**"} |`);
   }
   const us = (v: number) => (v * 1000).toFixed(0);
   L.push("", "| ledger write (one call at a time) | calls | p50 µs | p95 µs | max µs | CPU mean µs |", "|---|---:|---:|---:|---:|---:|");
@@ -164,7 +189,18 @@ function render(S: Shared, o: { version: string; measured: Row[]; hourly: number
     `${n(o.burst.counted)} requests added to the roll-up (${o.burst.counted === 2000 ? "none lost" : "**some lost**"}).`);
   const worst = [...o.measured].sort((a, b) => b.wall.p95 - a.wall.p95)[0];
   const missed = o.measured.filter((r) => r.wall.p95 >= S.TARGET_MS);
-  L.push("", `Target (every report < ${S.TARGET_MS} ms with ${n(S.ROWS)} ledger rows): ${missed.length ? `**not met** (${missed.length} of ` +
-    `${o.measured.length})` : "met"}; worst p95 ${worst.query}, ${worst.scope}, ${worst.range}: ${f(worst.wall.p95)} ms.`);
+  const cpuOf = (r: Row) => (r.serverCpuMs ?? NaN) + r.cpu.p50;
+  const worstCpu = [...o.measured].sort((a, b) => cpuOf(b) - cpuOf(a))[0];
+  L.push("", `Target (every report < ${S.TARGET_MS} ms with ${n(S.ROWS)} ledger rows): ${missed.length ? `**not met** on wall-clock ` +
+    `p95 (${missed.length} of ${o.measured.length})` : "met"}; worst p95 ${worst.query}, ${worst.scope}, ${worst.range}: ` +
+    `${f(worst.wall.p95)} ms. Most CPU per call (server mean + Node p50): ${worstCpu.query}, ${worstCpu.scope}, ` +
+    `${worstCpu.range}: ${f(cpuOf(worstCpu))} ms.`);
+  if (missed.length) {
+    L.push("", `Where the time goes: ${missed.every((r) => cpuOf(r) < S.TARGET_MS) ? `the misses are waiting, not work: ` +
+      `every missed case costs under ${S.TARGET_MS} ms of CPU (server + Node) per call, and other processes used ` +
+      `${(o.otherLoad * 100).toFixed(0)}% of the machine, so the server's backend and this process queued for a core.`
+      : "some cases cost more CPU than the target: see the server CPU column (the server reads every hourly row of the " +
+        "range; the roll-up grows with hours × buckets, not with ledger rows)."}`);
+  }
   return L.join("\n") + "\n";
 }

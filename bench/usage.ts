@@ -132,12 +132,14 @@ function seed(sqlite: Database.Database, userId: string, keyIds: string[], now: 
 export interface Row {
   query: string; scope: string; range: string; read: string; result: number;
   wall: Stats; cpu: Stats; plan: string[]; sql: string;
+  /** PostgreSQL: the server's CPU per call (its backends' ticks over the case, warm-up included), ms. */
+  serverCpuMs?: number | null;
 }
 
 async function main() {
   if (POSTGRES) {
     // Handed over rather than imported back, so the PostgreSQL half does not import this (main) module.
-    const shared = { ROWS, WRITE, OFFSET, TARGET_MS, RECORD_CALLS, LEDGER_COLUMNS, BACKFILL_HOURLY, ledgerRows, measureReports,
+    const shared = { ROWS, WRITE, KEEP, OFFSET, TARGET_MS, RECORD_CALLS, LEDGER_COLUMNS, BACKFILL_HOURLY, ledgerRows, measureReports,
       recordRow, log, machine, f, n };
     return (await import("./usage-postgres")).benchPostgres(process.env.BENCH_DATABASE_URL, shared);
   }
@@ -216,13 +218,16 @@ async function main() {
 type Reports = typeof import("@/db/queries/usage-report");
 type AppDb = import("@/db").Db;
 const KNOWN_MODELS = MODELS.map(([m]) => m);
+/** timeCallsAsync's default warm-up calls. */
+const WARM = 20;
 
 /**
  * Every report for the user's scope and the admin scope, 7/30/90 days and two pages of recent requests, each
  * timed by timeCallsAsync. `describe` adds what the engine can tell about the query just measured.
  */
 export async function measureReports(R: Reports, db: AppDb, user: string, now: number,
-  describe: (query: string, scope: string | null, range?: { from: number; to: number }) => Promise<Partial<Row>> | Partial<Row>) {
+  describe: (query: string, scope: string | null, range: { from: number; to: number } | undefined, calls: number) =>
+    Promise<Partial<Row>> | Partial<Row>) {
   const rows: Row[] = [];
   for (const [scopeName, scope] of [["user", user], ["admin (null)", null]] as const) {
     for (const days of [7, 30, 90]) {
@@ -236,7 +241,7 @@ export async function measureReports(R: Reports, db: AppDb, user: string, now: n
       for (const [name, fn] of calls) {
         const m = await measureAsync<unknown[]>(fn);
         rows.push({ query: name, scope: scopeName, range: `${days} days`, read: "", result: m.result.length, wall: m.wall,
-          cpu: m.cpu, plan: [], sql: "", ...(await describe(name, scope, range)) });
+          cpu: m.cpu, plan: [], sql: "", ...(await describe(name, scope, range, WARM + m.wall.n)) });
         log(`${name} ${scopeName} ${days}d: p50 ${f(m.wall.p50)} p95 ${f(m.wall.p95)} ms (CPU p50 ${f(m.cpu.p50)})`);
       }
     }
@@ -245,7 +250,7 @@ export async function measureReports(R: Reports, db: AppDb, user: string, now: n
         : R.recentRequestsAsAdmin(db, { page, size: 25 })));
       rows.push({ query: `recentRequests page ${page}`, scope: scopeName, range: "–", read: `offset ${n(page * 25)}, 26 ledger rows`,
         result: m.result.rows.length, wall: m.wall, cpu: m.cpu, plan: [], sql: "",
-        ...(await describe(`recentRequests page ${page}`, scope)), });
+        ...(await describe(`recentRequests page ${page}`, scope, undefined, WARM + m.wall.n)) });
       log(`recentRequests ${scopeName} page ${page}: p50 ${f(m.wall.p50)} p95 ${f(m.wall.p95)} ms`);
     }
   }

@@ -53,9 +53,13 @@ export function alsoOnPostgres(file: string): void {
   const skip = process.env.TEST_DATABASE_URL ? false : "TEST_DATABASE_URL is not set";
   test(`the same cases on PostgreSQL (${path.basename(file)})`, { skip, timeout: 120_000 }, () => {
     const tsx = path.join(process.cwd(), "node_modules/.bin/tsx");
+    // Without the parent runner's NODE_TEST_CONTEXT, the child reports to its own stdout in plain text.
+    const { NODE_TEST_CONTEXT: _, ...env } = process.env;
     const r = spawnSync(tsx, ["--test", "--test-reporter=spec", file], {
-      encoding: "utf8", env: { ...process.env, USAGE_TEST_ENGINE: "postgres" }, timeout: 110_000,
+      encoding: "utf8", env: { ...env, USAGE_TEST_ENGINE: "postgres" }, timeout: 110_000,
     });
     if (r.status !== 0) throw new Error(`on PostgreSQL (exit ${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
+    // A child that ran nothing (a wrong path, a filter) must not pass for one that ran everything.
+    if (!(Number(/ℹ pass (\d+)/.exec(r.stdout)?.[1]) > 0)) throw new Error(`on PostgreSQL: no test passed\n${r.stdout}`);
   });
 }

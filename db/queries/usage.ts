@@ -39,7 +39,10 @@ export function startUsage(db: Db, row: Omit<UsageRow, "status">): Promise<numbe
   return safely("record a request", () => ledger().start(db, ledgerRow({ ...row, status: USAGE_IN_PROGRESS })));
 }
 
-/** The tokens counted so far, written now and then while a reply streams. */
+/**
+ * The tokens counted so far, written now and then while a reply streams. Only a row still in progress is
+ * updated, so a write that lands after the completion (on PostgreSQL, through another connection) changes nothing.
+ */
 export async function usageProgress(db: Db, { id, promptTokens, completionTokens, durationMs }:
   { id: number | undefined; promptTokens: number; completionTokens: number; durationMs: number }): Promise<void> {
   if (id === undefined) return;

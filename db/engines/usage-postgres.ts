@@ -93,13 +93,14 @@ export const postgresLedger: LedgerStatements = {
 
   /**
    * One statement for all of them; grouped per bucket first, since one INSERT … ON CONFLICT may not touch
-   * the same bucket row twice. Only for a database no running instance writes to (see closeUnfinishedUsage).
+   * the same bucket row twice.
    */
-  async closeUnfinished(db) {
+  async closeUnfinished(db, { lastProgressBefore }) {
+    const stale = lastProgressBefore === undefined ? sql`` : sql` and created_at + duration_ms < ${lastProgressBefore}`;
     const errors = isFailure(USAGE_INTERRUPTED) ? 1 : 0;
     const [{ n }] = await rows<{ n: number }>(db, sql`with done as (
         update usage set status = ${USAGE_INTERRUPTED.status}, error_code = ${USAGE_INTERRUPTED.errorCode}
-        where status = ${USAGE_IN_PROGRESS}
+        where status = ${USAGE_IN_PROGRESS}${stale}
         returning created_at, user_id, api_key_id, source, model, prompt_tokens, completion_tokens, ttft_ms),
       bucket as (insert into ${HOURLY_COLUMNS}
         select created_at / ${HOUR} * ${HOUR}, user_id, coalesce(api_key_id, ''), source, model, count(*),

@@ -37,6 +37,9 @@ function statementsFor(sqlite: Database.Database) {
   const unfinished = sqlite.prepare(`select id, created_at as createdAt, prompt_tokens as promptTokens,
     completion_tokens as completionTokens, ttft_ms as ttftMs, duration_ms as durationMs
     from usage where status = ${USAGE_IN_PROGRESS}`);
+  const stale = sqlite.prepare(`select id, created_at as createdAt, prompt_tokens as promptTokens,
+    completion_tokens as completionTokens, ttft_ms as ttftMs, duration_ms as durationMs
+    from usage where status = ${USAGE_IN_PROGRESS} and created_at + duration_ms < ?`);
 
   // better-sqlite3 binds no booleans.
   const values = (row: LedgerRow) => ({ ...row, stream: row.stream ? 1 : 0 });
@@ -64,8 +67,9 @@ function statementsFor(sqlite: Database.Database) {
     }),
     complete: sqlite.transaction(completeRow),
     progress,
-    closeUnfinished: sqlite.transaction((): number => {
-      const rows = unfinished.all() as (UsageOutcome & { id: number })[];
+    closeUnfinished: sqlite.transaction((lastProgressBefore?: number): number => {
+      const rows = (lastProgressBefore === undefined ? unfinished.all() : stale.all(lastProgressBefore)) as
+        (UsageOutcome & { id: number })[];
       for (const r of rows) completeRow(r.id, { ...r, ...USAGE_INTERRUPTED });
       return rows.length;
     }),
@@ -92,7 +96,7 @@ export const sqliteLedger: LedgerStatements = {
   async complete(db, id, outcome) {
     return statements(db).complete(id, outcome);
   },
-  async closeUnfinished(db) {
-    return statements(db).closeUnfinished();
+  async closeUnfinished(db, { lastProgressBefore }) {
+    return statements(db).closeUnfinished(lastProgressBefore);
   },
 };

@@ -96,6 +96,9 @@ export interface LedgerStatements {
   progress(db: Db, p: UsageProgress): Promise<void>;
   /** Completes the row if still in progress and adds it to the roll-up, atomically; false if it was not. */
   complete(db: Db, id: number, outcome: UsageOutcome): Promise<boolean>;
-  /** Every row still in progress becomes interrupted (tokens so far kept) and joins the roll-up. */
-  closeUnfinished(db: Db): Promise<number>;
+  /**
+   * Rows still in progress become interrupted (tokens so far kept) and join the roll-up: all of them, or with
+   * `lastProgressBefore` only those whose last sign of life (created_at + duration_ms) is older than that.
+   */
+  closeUnfinished(db: Db, o: { lastProgressBefore?: number }): Promise<number>;
 }

@@ -57,9 +57,12 @@ export async function completeUsage(db: Db, { id, ...outcome }: { id: number | u
 
 /**
  * Requests a previous process left running are recorded as interrupted, with the tokens counted so far.
- * Only at the start of the one process that owns the database (SQLite): on PostgreSQL other instances may be
- * streaming right now, and this would close their rows too.
+ * Without options: every row in progress, only at the start of the one process that owns the database (SQLite).
+ * On PostgreSQL other instances may be streaming right now: pass `lastProgressBefore` (ms) to close only rows
+ * silent since then. A streaming request's row shows life once a second (created_at + duration_ms grows with
+ * each progress write), so a cutoff well past the upstream's longest silence and the longest non-streamed
+ * request leaves live requests alone; that is for a periodic sweeper to choose.
  */
-export function closeUnfinishedUsage(db: Db): Promise<number> {
-  return ledger().closeUnfinished(db);
+export function closeUnfinishedUsage(db: Db, o: { lastProgressBefore?: number } = {}): Promise<number> {
+  return ledger().closeUnfinished(db, o);
 }

@@ -121,6 +121,18 @@ describe(`usage ledger on ${testEngine}`, () => {
       [[200, 100, 2000, 4000, 200]]);
   });
 
+  test("closeUnfinishedUsage with lastProgressBefore closes only rows silent since then", async () => {
+    const u = await newUser();
+    const t = Date.UTC(2026, 2, 8, 8);
+    const silent = await L.startUsage(db, request(u, t));
+    const alive = await L.startUsage(db, request(u, t));
+    await L.usageProgress(db, { id: alive, promptTokens: 1, completionTokens: 1, durationMs: 10 * 60_000 });
+    assert.equal(await L.closeUnfinishedUsage(db, { lastProgressBefore: t + 5 * 60_000 }), 1);
+    assert.equal((await ledgerRow(silent!)).errorCode, "interrupted");
+    assert.equal((await ledgerRow(alive!)).status, L.USAGE_IN_PROGRESS, "a request that showed life later is left alone");
+    await L.completeUsage(db, { id: alive, ...done });
+  });
+
   // Last: it closes every row still in progress in this database.
   test("closeUnfinishedUsage: rows left in progress become interrupted, tokens kept, and join the roll-up", async () => {
     const u = await newUser();

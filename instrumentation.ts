@@ -25,7 +25,7 @@ export async function register() {
       // kept. Only on SQLite, where one process owns the database: on PostgreSQL other instances may be
       // streaming right now (lib/chat/reply-sweeper.ts finds the replies of instances that died).
       const replies = await interruptStreamingReplies(db);
-      const requests = closeUnfinishedUsage();
+      const requests = await closeUnfinishedUsage(db);
       if (replies || requests) {
         console.log(`glm-chat: ${replies} reply(ies) and ${requests} request(s) left unfinished by the last run are marked interrupted.`);
       }

@@ -51,7 +51,7 @@ async function main() {
 
   console.log("CPU per operation (one process, no Next, no sockets):");
   await measure("verifyApiKey (sha256 + drizzle select)", 5000, () => verifyApiKey(key));
-  await measure("recordUsage (drizzle insert + update in a transaction)", 3000, () => recordUsage({
+  await measure("recordUsage (drizzle insert + update in a transaction)", 3000, () => recordUsage(getDb(), {
     createdAt: Date.now(), userId: user.id, apiKeyId: row.id, source: "api", model: "GLM-4-Air", stream: true,
     status: 200, errorCode: null, promptTokens: 10, completionTokens: 20, ttftMs: 1, durationMs: 50,
   }));

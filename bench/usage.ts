@@ -4,6 +4,9 @@
  *   npm run bench:usage                  seed 1,000,000 ledger rows, measure, write docs/benchmarks.md (## Usage reports)
  *   npm run bench:usage -- --rows 100000 smaller data set; docs left alone unless --write
  *   npm run bench:usage -- --keep        keep the temp dir with the seeded database (path printed)
+ *   npm run bench:usage -- --postgres    the same on PostgreSQL (bench/usage-postgres.ts): a throw-away server
+ *                                        from scripts/postgres.mjs, or BENCH_DATABASE_URL's server (a fresh
+ *                                        database is created there and dropped); writes ## Usage reports on PostgreSQL
  *
  * Data set: a fresh SQLite file in a temp dir, migrated by the app's openDatabase. One user (a personal
  * instance) owns every ledger row: 3 API keys + the chat UI, 6 models, spread uniformly over the last 90 days.
@@ -23,34 +26,36 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import type Database from "better-sqlite3";
 import { rng } from "./corpus";
-import { machineTicks, replaceDocSection, timeCalls as measure, type Stats } from "./support";
+import { machineTicks, replaceDocSection, timeCalls as measure, timeCallsAsync as measureAsync, type Stats } from "./support";
 
 const ROOT = path.resolve(__dirname, "..");
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
-const ROWS = Number(args[args.indexOf("--rows") + 1]) || 1_000_000;
+export const ROWS = Number(args[args.indexOf("--rows") + 1]) || 1_000_000;
 const FULL = ROWS === 1_000_000;
-const WRITE = FULL || flag("--write");
+export const WRITE = FULL || flag("--write");
 const KEEP = flag("--keep");
+/** PostgreSQL instead of SQLite: BENCH_DATABASE_URL's server, or a throw-away one (scripts/postgres.mjs). */
+const POSTGRES = flag("--postgres") || !!process.env.BENCH_DATABASE_URL;
 const DAYS = 90;
 const DAY = 86_400_000;
-const OFFSET = 480;
-const TARGET_MS = 50;
+export const OFFSET = 480;
+export const TARGET_MS = 50;
 const MODELS: [string, number][] = [
   ["GLM-4-Flash", 0.35], ["GLM-4-Air", 0.25], ["GLM-4-Plus", 0.15], ["GLM-4-FlashX", 0.1], ["GLM-4-AirX", 0.1], ["GLM-4-Long", 0.05],
 ];
-const RECORD_CALLS = 5_000;
+export const RECORD_CALLS = 5_000;
 
-const log = (msg: string) => console.log(`[bench:usage ${new Date().toISOString().slice(11, 19)}] ${msg}`);
+export const log = (msg: string) => console.log(`[bench:usage ${new Date().toISOString().slice(11, 19)}] ${msg}`);
 
 // ---------------------------------------------------------------- statistics
 
-function ownTicks(): number {
+export function ownTicks(): number {
   const rest = readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ");
   return Number(rest[11]) + Number(rest[12]);
 }
 
-function machine(): string {
+export function machine(): string {
   const cpu = os.cpus()[0]?.model.replace(/\s+/g, " ").trim() ?? "unknown CPU";
   let nproc = String(os.cpus().length);
   try { nproc = execFileSync("nproc", { encoding: "utf8" }).trim(); } catch { /* keep os.cpus() */ }
@@ -58,47 +63,65 @@ function machine(): string {
     `${os.type()} ${os.release()}`;
 }
 
-const f = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
-const n = (v: number) => v.toLocaleString("en");
+export const f = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+export const n = (v: number) => v.toLocaleString("en");
 
 // ---------------------------------------------------------------- seeding
 
-function seed(sqlite: Database.Database, userId: string, keyIds: string[], now: number) {
+/** The ledger rows of the data set, oldest first, as column values in the order of LEDGER_COLUMNS. */
+export const LEDGER_COLUMNS = "created_at, user_id, api_key_id, source, model, stream, status, error_code, prompt_tokens, " +
+  "completion_tokens, ttft_ms, duration_ms";
+export type LedgerTuple = [number, string, string | null, string, string, boolean, number, string | null, number, number,
+  number | null, number];
+
+export function* ledgerRows(rows: number, userId: string, keyIds: string[], now: number): Generator<LedgerTuple> {
   const r = rng(42).next;
-  const times = new Float64Array(ROWS);
+  const times = new Float64Array(rows);
   const start = now - DAYS * DAY;
-  for (let i = 0; i < ROWS; i++) times[i] = start + Math.floor(r() * DAYS * DAY);
+  for (let i = 0; i < rows; i++) times[i] = start + Math.floor(r() * DAYS * DAY);
   times.sort();
-  const insert = sqlite.prepare(`insert into usage (created_at, user_id, api_key_id, source, model, stream, status,
-    error_code, prompt_tokens, completion_tokens, ttft_ms, duration_ms) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const pickModel = () => {
     let x = r();
     for (const [m, w] of MODELS) if ((x -= w) < 0) return m;
     return MODELS[0][0];
   };
-  const batch = sqlite.transaction((from: number, to: number) => {
-    for (let i = from; i < to; i++) {
-      const s = r();
-      const key = s < 0.4 ? null : s < 0.7 ? keyIds[0] : s < 0.9 ? keyIds[1] : keyIds[2];
-      const e = r();
-      const status = e < 0.97 ? 200 : e < 0.98 ? 400 : e < 0.99 ? 429 : 502;
-      const stream = key === null || r() < 0.7;
-      const ok = status === 200;
-      insert.run(times[i], userId, key, key ? "api" : "chat", pickModel(), stream ? 1 : 0, status,
-        ok ? null : status === 400 ? "invalid_request" : status === 429 ? "rate_limited" : "upstream_error",
-        ok ? 20 + Math.floor(r() * 4000) : 0, ok ? Math.floor(r() * 1500) : 0,
-        ok && stream ? 150 + Math.floor(r() * 1500) : null, 200 + Math.floor(r() * 20_000));
+  for (let i = 0; i < rows; i++) {
+    const s = r();
+    const key = s < 0.4 ? null : s < 0.7 ? keyIds[0] : s < 0.9 ? keyIds[1] : keyIds[2];
+    const e = r();
+    const status = e < 0.97 ? 200 : e < 0.98 ? 400 : e < 0.99 ? 429 : 502;
+    const stream = key === null || r() < 0.7;
+    const ok = status === 200;
+    yield [times[i], userId, key, key ? "api" : "chat", pickModel(), stream, status,
+      ok ? null : status === 400 ? "invalid_request" : status === 429 ? "rate_limited" : "upstream_error",
+      ok ? 20 + Math.floor(r() * 4000) : 0, ok ? Math.floor(r() * 1500) : 0,
+      ok && stream ? 150 + Math.floor(r() * 1500) : null, 200 + Math.floor(r() * 20_000)];
+  }
+}
+
+/** The roll-up of the seeded ledger: the backfill statement of db/migrations/0004_usage_hourly.sql. */
+export const BACKFILL_HOURLY = `INSERT INTO usage_hourly (hour, user_id, api_key_id, source, model, requests, errors,
+    prompt_tokens, completion_tokens, ttft_sum, ttft_count)
+  SELECT (created_at / 3600000) * 3600000, user_id, coalesce(api_key_id, ''), source, model, count(*),
+    sum(case when status >= 400 then 1 else 0 end), sum(prompt_tokens), sum(completion_tokens), coalesce(sum(ttft_ms), 0),
+    count(ttft_ms)
+  FROM usage WHERE user_id IS NOT NULL GROUP BY 1, 2, 3, 4, 5`;
+
+function seed(sqlite: Database.Database, userId: string, keyIds: string[], now: number) {
+  const insert = sqlite.prepare(`insert into usage (${LEDGER_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const rows = ledgerRows(ROWS, userId, keyIds, now);
+  const batch = sqlite.transaction((n: number) => {
+    for (let i = 0; i < n; i++) {
+      const row = rows.next().value as LedgerTuple;
+      row[5] = (row[5] ? 1 : 0) as unknown as boolean; // better-sqlite3 binds no booleans
+      insert.run(...row);
     }
   });
   const t0 = performance.now();
-  for (let i = 0; i < ROWS; i += 100_000) batch(i, Math.min(ROWS, i + 100_000));
+  for (let i = 0; i < ROWS; i += 100_000) batch(Math.min(ROWS, i + 100_000) - i);
   const ledgerS = (performance.now() - t0) / 1000;
   const t1 = performance.now();
-  sqlite.exec(`delete from usage_hourly;
-    INSERT INTO usage_hourly (hour, user_id, api_key_id, source, model, requests, errors, prompt_tokens, completion_tokens, ttft_sum, ttft_count)
-    SELECT (created_at / 3600000) * 3600000, user_id, coalesce(api_key_id, ''), source, model, count(*),
-      sum(status >= 400), sum(prompt_tokens), sum(completion_tokens), coalesce(sum(ttft_ms), 0), count(ttft_ms)
-    FROM usage WHERE user_id IS NOT NULL GROUP BY 1, 2, 3, 4, 5;`);
+  sqlite.exec(`delete from usage_hourly; ${BACKFILL_HOURLY};`);
   const hourlyS = (performance.now() - t1) / 1000;
   sqlite.pragma("wal_checkpoint(TRUNCATE)");
   return { ledgerS, hourlyS };
@@ -106,12 +129,20 @@ function seed(sqlite: Database.Database, userId: string, keyIds: string[], now: 
 
 // ---------------------------------------------------------------- main
 
-interface Row {
+export interface Row {
   query: string; scope: string; range: string; read: string; result: number;
   wall: Stats; cpu: Stats; plan: string[]; sql: string;
+  /** PostgreSQL: the server's CPU per call (its backends' ticks over the case, warm-up included), ms. */
+  serverCpuMs?: number | null;
 }
 
 async function main() {
+  if (POSTGRES) {
+    // Handed over rather than imported back, so the PostgreSQL half does not import this (main) module.
+    const shared = { ROWS, WRITE, KEEP, OFFSET, TARGET_MS, RECORD_CALLS, LEDGER_COLUMNS, BACKFILL_HOURLY, ledgerRows, measureReports,
+      recordRow, log, machine, f, n };
+    return (await import("./usage-postgres")).benchPostgres(process.env.BENCH_DATABASE_URL, shared);
+  }
   const t0 = performance.now();
   const dir = mkdtempSync(path.join(os.tmpdir(), "glm-usage-bench-"));
   const dbFile = path.join(dir, "usage.db");
@@ -149,50 +180,29 @@ async function main() {
       .map((p) => p.detail);
   };
 
-  const rows: Row[] = [];
   const loadStart = { m: machineTicks(), own: ownTicks() };
-  for (const [scopeName, scope] of [["user", user], ["admin (null)", null]] as const) {
-    for (const days of [7, 30, 90]) {
-      const range = R.lastDays(days, OFFSET, now);
-      const read = (sqlite.prepare(`select count(*) c from usage_hourly where hour >= ? and hour < ?`)
-        .get(range.from, range.to) as { c: number }).c;
-      for (const [name, fn] of [["dailyUsage", R.dailyUsage], ["usageByModel", R.usageByModel], ["usageByKey", R.usageByKey]] as const) {
-        const m = measure(() => fn(scope, range));
-        rows.push({ query: name, scope: scopeName, range: `${days} days`, read: `${n(read)} hourly rows`,
-          result: m.result.length, wall: m.wall, cpu: m.cpu, sql: lastSql, plan: plan(lastSql) });
-        log(`${name} ${scopeName} ${days}d: p50 ${f(m.wall.p50)} p95 ${f(m.wall.p95)} ms (CPU p50 ${f(m.cpu.p50)})`);
-      }
-    }
-    for (const page of [0, 50]) {
-      const m = measure(() => R.recentRequests(scope, page, 25));
-      rows.push({ query: `recentRequests page ${page}`, scope: scopeName, range: "–", read: `offset ${n(page * 25)}, 26 ledger rows`,
-        result: m.result.rows.length, wall: m.wall, cpu: m.cpu, sql: lastSql, plan: plan(lastSql) });
-      log(`recentRequests ${scopeName} page ${page}: p50 ${f(m.wall.p50)} p95 ${f(m.wall.p95)} ms`);
-    }
-  }
+  const inRange = prepare("select count(*) c from usage_hourly where hour >= ? and hour < ?");
+  const rows = await measureReports(R, getDb(), user, now, (_query, _scope, range) => ({
+    ...(range ? { read: `${n((inRange.get(range.from, range.to) as { c: number }).c)} hourly rows` } : {}),
+    sql: lastSql, plan: plan(lastSql),
+  }));
   const loadEnd = { m: machineTicks(), own: ownTicks() };
   const otherLoad = Math.max(0, (loadEnd.m.busy - loadStart.m.busy - (loadEnd.own - loadStart.own)) /
     Math.max(1, loadEnd.m.total - loadStart.m.total));
   (sqlite as { prepare: typeof prepare }).prepare = prepare;
 
   // recordUsage per call: mostly existing hourly buckets (the current hour), as in steady traffic.
-  const r = rng(7).next;
-  const row = (i: number) => {
-    const k = i % 4;
-    return { createdAt: now + i, userId: user, apiKeyId: k === 3 ? null : keys[k], source: k === 3 ? "chat" as const : "api" as const,
-      model: MODELS[i % MODELS.length][0], stream: true, status: 200, errorCode: null, promptTokens: 100 + Math.floor(r() * 1000),
-      completionTokens: Math.floor(r() * 500), ttftMs: 300, durationMs: 2000 };
-  };
-  let i = 0;
-  const rec = measure(() => recordUsage(row(i++)), { warm: 500, reps: RECORD_CALLS, minReps: RECORD_CALLS, budgetMs: 60_000 });
   const db = getDb();
+  const row = recordRow(user, keys, now);
+  let i = 0;
+  const rec = await measureAsync(() => recordUsage(db, row(i++)), { warm: 500, reps: RECORD_CALLS, minReps: RECORD_CALLS, budgetMs: 60_000 });
   const ledgerOnly = measure(() => db.transaction((tx) => { tx.insert(usage).values(row(i++)).run(); }),
     { warm: 500, reps: RECORD_CALLS, minReps: RECORD_CALLS, budgetMs: 60_000 });
   log(`recordUsage: mean ${(rec.wall.mean * 1000).toFixed(0)} µs, p50 ${(rec.wall.p50 * 1000).toFixed(0)} µs; ` +
     `ledger insert alone: mean ${(ledgerOnly.wall.mean * 1000).toFixed(0)} µs`);
 
   log("prototyping the fix for the 90-day reports on this scratch database");
-  const proto = prototype(sqlite, user, R, now);
+  const proto = await prototype(sqlite, db, user, R, now);
 
   const runS = (performance.now() - t0) / 1000;
   const section = render({ rows, hourlyRows, dbBytes, seeded, otherLoad, rec, ledgerOnly, runS, now, proto });
@@ -201,6 +211,61 @@ async function main() {
   else log("smaller data set: docs/benchmarks.md left alone (pass --write to write anyway)");
   if (KEEP) log(`kept ${dir}`);
   else rmSync(dir, { recursive: true, force: true });
+}
+
+// ---------------------------------------------------------------- the measured calls (both engines)
+
+type Reports = typeof import("@/db/queries/usage-report");
+type AppDb = import("@/db").Db;
+const KNOWN_MODELS = MODELS.map(([m]) => m);
+/** timeCallsAsync's default warm-up calls. */
+const WARM = 20;
+
+/**
+ * Every report for the user's scope and the admin scope, 7/30/90 days and two pages of recent requests, each
+ * timed by timeCallsAsync. `describe` adds what the engine can tell about the query just measured.
+ */
+export async function measureReports(R: Reports, db: AppDb, user: string, now: number,
+  describe: (query: string, scope: string | null, range: { from: number; to: number } | undefined, calls: number) =>
+    Promise<Partial<Row>> | Partial<Row>) {
+  const rows: Row[] = [];
+  for (const [scopeName, scope] of [["user", user], ["admin (null)", null]] as const) {
+    for (const days of [7, 30, 90]) {
+      const range = R.lastDays(days, OFFSET, now);
+      const o = { range, knownModels: KNOWN_MODELS };
+      const calls = scope
+        ? [["dailyUsage", () => R.dailyUsage(db, { ...o, userId: scope })], ["usageByModel", () => R.usageByModel(db, { ...o, userId: scope })],
+          ["usageByKey", () => R.usageByKey(db, { ...o, userId: scope })]] as const
+        : [["dailyUsage", () => R.dailyUsageAsAdmin(db, o)], ["usageByModel", () => R.usageByModelAsAdmin(db, o)],
+          ["usageByKey", () => R.usageByKeyAsAdmin(db, o)]] as const;
+      for (const [name, fn] of calls) {
+        const m = await measureAsync<unknown[]>(fn);
+        rows.push({ query: name, scope: scopeName, range: `${days} days`, read: "", result: m.result.length, wall: m.wall,
+          cpu: m.cpu, plan: [], sql: "", ...(await describe(name, scope, range, WARM + m.wall.n)) });
+        log(`${name} ${scopeName} ${days}d: p50 ${f(m.wall.p50)} p95 ${f(m.wall.p95)} ms (CPU p50 ${f(m.cpu.p50)})`);
+      }
+    }
+    for (const page of [0, 50]) {
+      const m = await measureAsync(() => (scope ? R.recentRequests(db, { userId: scope, page, size: 25 })
+        : R.recentRequestsAsAdmin(db, { page, size: 25 })));
+      rows.push({ query: `recentRequests page ${page}`, scope: scopeName, range: "–", read: `offset ${n(page * 25)}, 26 ledger rows`,
+        result: m.result.rows.length, wall: m.wall, cpu: m.cpu, plan: [], sql: "",
+        ...(await describe(`recentRequests page ${page}`, scope, undefined, WARM + m.wall.n)) });
+      log(`recentRequests ${scopeName} page ${page}: p50 ${f(m.wall.p50)} p95 ${f(m.wall.p95)} ms`);
+    }
+  }
+  return rows;
+}
+
+/** recordUsage's rows: the current hour, cycling over the 3 keys + chat and the 6 models. */
+export function recordRow(user: string, keys: string[], now: number) {
+  const r = rng(7).next;
+  return (i: number) => {
+    const k = i % 4;
+    return { createdAt: now + i, userId: user, apiKeyId: k === 3 ? null : keys[k], source: k === 3 ? "chat" as const : "api" as const,
+      model: MODELS[i % MODELS.length][0], stream: true, status: 200, errorCode: null, promptTokens: 100 + Math.floor(r() * 1000),
+      completionTokens: Math.floor(r() * 500), ttftMs: 300, durationMs: 2000 };
+  };
 }
 
 // ---------------------------------------------------------------- prototype of a fix (scratch DB only)
@@ -214,7 +279,7 @@ type Report = typeof import("@/db/queries/usage-report");
  * midnights: whole UTC days from usage_daily, the edge hours from usage_hourly. (2) For dailyUsage, covering
  * indexes in (hour, model) order so an inner GROUP BY hour, model streams without a sorter.
  */
-function prototype(sqlite: Database.Database, user: string, R: Report, now: number): ProtoRow[] {
+async function prototype(sqlite: Database.Database, db: AppDb, user: string, R: Report, now: number): Promise<ProtoRow[]> {
   sqlite.exec(`create table usage_daily (day integer not null, user_id text not null, api_key_id text not null,
       source text not null, model text not null, requests integer not null, errors integer not null,
       prompt_tokens integer not null, completion_tokens integer not null, ttft_sum integer not null, ttft_count integer not null);
@@ -236,6 +301,11 @@ function prototype(sqlite: Database.Database, user: string, R: Report, now: numb
     const both = `select ${cols} from usage_daily where ${w}day >= ? and day < ?
       union all select ${cols} from usage_hourly where ${w}((hour >= ? and hour < ?) or (hour >= ? and hour < ?))`;
     const bothP = [...sp, d0, d1, ...sp, range.from, d0, d1, range.to];
+    const o = { range, knownModels: KNOWN_MODELS };
+    const app = scope
+      ? await Promise.all([R.dailyUsage(db, { ...o, userId: scope }), R.usageByModel(db, { ...o, userId: scope }),
+        R.usageByKey(db, { ...o, userId: scope })])
+      : await Promise.all([R.dailyUsageAsAdmin(db, o), R.usageByModelAsAdmin(db, o), R.usageByKeyAsAdmin(db, o)]);
     const cases: [string, string, unknown[], unknown[] | null][] = [
       ["range read, no GROUP BY (reference)", `select sum(requests) from usage_hourly where ${w}hour >= ? and hour < ?`,
         [...sp, range.from, range.to], null],
@@ -243,16 +313,16 @@ function prototype(sqlite: Database.Database, user: string, R: Report, now: numb
         `select date((hour + ${OFFSET * 60_000}) / 1000, 'unixepoch') day, model, sum(t) tokens, sum(r) requests from (
           select hour, model, sum(prompt_tokens + completion_tokens) t, sum(requests) r from usage_hourly
           where ${w}hour >= ? and hour < ? group by hour, model) group by day, model order by day`,
-        [...sp, range.from, range.to], R.dailyUsage(scope, range)],
+        [...sp, range.from, range.to], app[0]],
       ["usageByModel: usage_daily for whole UTC days + hourly edges",
         `select model, sum(requests) requests, sum(prompt_tokens + completion_tokens) tokens, sum(errors) errors,
           cast(sum(ttft_sum) as real) / nullif(sum(ttft_count), 0) ttftMs from (${both}) group by model order by requests desc`,
-        bothP, R.usageByModel(scope, range)],
+        bothP, app[1]],
       ["usageByKey: same, grouped before joining api_keys",
         `select k.source, k.keyId, a.name keyName, a.prefix keyPrefix, k.requests, k.tokens from (
           select source, api_key_id keyId, sum(requests) requests, sum(prompt_tokens + completion_tokens) tokens
           from (${both}) group by source, api_key_id) k left join api_keys a on a.id = k.keyId order by k.requests desc`,
-        bothP, R.usageByKey(scope, range)],
+        bothP, app[2]],
     ];
     for (const [query, sql, params, expected] of cases) {
       const stmt = sqlite.prepare(sql);

@@ -47,12 +47,6 @@ export function transaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
 /** The first row of a result, for queries that look one row up. */
 export const first = <T>(rows: T[]): T | undefined => rows[0];
 
-/** The raw better-sqlite3 connection (SQLite only), for the usage ledger's prepared statements. */
-export function getSqlite(): import("better-sqlite3").Database {
-  if (usingPostgres()) throw new Error("getSqlite(): this process runs on PostgreSQL");
-  return (getDb() as unknown as { $client: import("better-sqlite3").Database }).$client;
-}
-
 /** Closes the app's connection (pool), for scripts that must exit when done. */
 export async function closeDb(): Promise<void> {
   const db = holder.__glmDb as unknown as { $client: { end?: (o?: object) => Promise<void>; close?: () => void } } | undefined;

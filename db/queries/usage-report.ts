@@ -1,10 +1,15 @@
-import { desc, eq, sql } from "drizzle-orm";
-import { getDb } from "@/db";
+import { desc, eq, sql, type SQL } from "drizzle-orm";
+import type { Db } from "@/db";
+import { engine } from "@/db/engine";
 import { apiKeys, usage } from "@/db/tables";
-import { MODELS } from "@/lib/models";
-import { FAILED_SQL, USAGE_IN_PROGRESS } from "./usage";
+import { FAILED_SQL, HOUR, USAGE_IN_PROGRESS } from "./usage-rules";
 
-/** Usage figures for the charts, aggregated in SQL from the hourly roll-up. */
+/**
+ * Usage figures for the charts, aggregated in SQL from the hourly roll-up, the same SQL on both engines:
+ * aliases quoted (PostgreSQL folds unquoted ones to lower case), SQLite's index hints through
+ * engine().indexHint (nothing on PostgreSQL, whose planner needs none), local days as integer day numbers.
+ * Each report has a user's version (the owner in the WHERE) and an admin version over everyone, named so.
+ */
 
 const DAY = 86_400_000;
 
@@ -31,8 +36,17 @@ export function lastDays(days: number, offsetMinutes: number, now = Date.now()):
   };
 }
 
-/** null = everyone (admins). */
+/** null = everyone (the admin versions). */
 type Scope = string | null;
+
+/**
+ * What every report takes besides its owner: the range, and the model names the app knows (the caller's
+ * list, lib/models: db/ imports nothing from lib/). Any other name a client sent is charted as UNKNOWN_MODEL.
+ */
+export interface ReportOptions {
+  range: ReportRange;
+  knownModels: readonly string[];
+}
 
 export interface DailyRow {
   day: string;
@@ -41,14 +55,17 @@ export interface DailyRow {
   requests: number;
 }
 
-const HOUR = 3_600_000;
-
 /** What the charts call every model name that is not one of ours: `gpt-4o` sent to /v1 and refused (404). */
 export const UNKNOWN_MODEL = "unknown model";
-const KNOWN = new Set(MODELS.map((m) => m.id));
-const shown = <T extends { model: string }>(r: T): T => (KNOWN.has(r.model) ? r : { ...r, model: UNKNOWN_MODEL });
+
+function shownAs(knownModels: readonly string[]) {
+  const known = new Set(knownModels);
+  return <T extends { model: string }>(r: T): T => (known.has(r.model) ? r : { ...r, model: UNKNOWN_MODEL });
+}
 
 const scopeSql = (scope: Scope) => (scope ? sql`user_id = ${scope} and` : sql``);
+/** SQLite picks a worse index for some reports unless told; one covering index per report and scope. */
+const hint = (scope: Scope, mine: string, everyone: string) => engine().indexHint(scope ? mine : everyone);
 
 /**
  * Roll-up buckets are UTC hours. With a whole-hour offset every local day is made of whole buckets. With a
@@ -79,10 +96,10 @@ function split(range: ReportRange) {
  * Rows still in progress are left out, as the roll-up only learns of a request when it ends; errors are
  * counted by `FAILED_SQL`, the roll-up's own rule.
  */
-function fromLedger<T>(scope: Scope, intervals: [number, number][], select: ReturnType<typeof sql>, groupBy: ReturnType<typeof sql>): T[] {
+async function fromLedger<T>(db: Db, scope: Scope, intervals: [number, number][], select: SQL, groupBy: SQL): Promise<T[]> {
   const out: T[] = [];
   for (const [a, b] of intervals) {
-    out.push(...getDb().all<T>(sql`select ${select} from usage
+    out.push(...await engine().rows<T>(db, sql`select ${select} from usage
       where ${scope ? sql`user_id = ${scope}` : sql`user_id is not null`} and created_at >= ${a} and created_at < ${b}
         and status <> ${USAGE_IN_PROGRESS}
       group by ${groupBy}`));
@@ -105,27 +122,45 @@ function merge<T extends object>(rows: T[], key: (r: T) => string, into = new Ma
   return into;
 }
 
+/** The local day ("YYYY-MM-DD") of a day number, (ms + offset) / DAY. */
+const dayLabel = (n: number) => new Date(n * DAY).toISOString().slice(0, 10);
+
 /**
- * Tokens and requests per local day and model. Summed per hour first, in the order of a covering index
- * (no sort), then the ~24 hours of each day are folded into local days.
+ * Tokens and requests per local day and model. The day is a number, (ms + offset) / DAY in integer arithmetic
+ * (the same on both engines, and cheaper than formatting a date per row), labelled here. SQLite has no hash
+ * aggregate: it sums per hour and model first, in the order of a covering index (no sorter), then folds the
+ * ~24 hours of each day. PostgreSQL hashes, and one pass straight into days is cheapest there: grouping per
+ * hour first would hash ~13,000 groups for a 90-day range to fold them again.
  */
-export function dailyUsage(scope: Scope, range: ReportRange): DailyRow[] {
-  const offset = range.offsetMinutes * 60_000;
+async function daily(db: Db, scope: Scope, { range, knownModels }: ReportOptions): Promise<DailyRow[]> {
+  const offset = sql.raw(String(Math.trunc(range.offsetMinutes) * 60_000));
   const parts = split(range);
-  const rows = getDb().all<DailyRow>(sql`
-    select date((hour + ${offset}) / 1000, 'unixepoch') as day, model, sum(t) as tokens, sum(r) as requests
-    from (select hour, model, sum(requests) as r, sum(prompt_tokens + completion_tokens) as t
-          from usage_hourly indexed by ${sql.raw(scope ? "usage_hourly_user_day_idx" : "usage_hourly_day_idx")}
+  const shown = shownAs(knownModels);
+  const perHour = engine().name === "sqlite"
+    ? sql`select hour, model, sum(requests) as r, sum(prompt_tokens + completion_tokens) as t`
+    : sql`select hour, model, requests as r, prompt_tokens + completion_tokens as t`;
+  const grouped = await engine().rows<Omit<DailyRow, "day"> & { dayNumber: number }>(db, sql`
+    select (hour + ${offset}) / ${sql.raw(String(DAY))} as "dayNumber", model, sum(t) as tokens, sum(r) as requests
+    from (${perHour}
+          from usage_hourly${hint(scope, "usage_hourly_user_day_idx", "usage_hourly_day_idx")}
           where ${scopeSql(scope)} ${parts.hourly}
-          group by hour, model)
-    group by day, model order by day, model`);
-  const day = sql`date((created_at + ${offset}) / 1000, 'unixepoch')`;
-  const extra = fromLedger<DailyRow>(scope, parts.raw,
-    sql`${day} as day, model, sum(prompt_tokens + completion_tokens) as tokens, count(*) as requests`, sql`1, 2`);
+          ${engine().name === "sqlite" ? sql`group by hour, model` : sql``}) per_hour
+    group by 1, model`);
+  const extra = await fromLedger<Omit<DailyRow, "day"> & { dayNumber: number }>(db, scope, parts.raw,
+    sql`(created_at + ${offset}) / ${sql.raw(String(DAY))} as "dayNumber", model,
+    sum(prompt_tokens + completion_tokens) as tokens, count(*) as requests`, sql`1, 2`);
+  // Labelled before merging: merge() sums every numeric field.
+  const labelled = (rows: (Omit<DailyRow, "day"> & { dayNumber: number })[]): DailyRow[] =>
+    rows.map(({ dayNumber, ...r }) => shown({ day: dayLabel(dayNumber), ...r }));
   const key = (r: DailyRow) => `${r.day}|${r.model}`;
-  return [...merge(extra.map(shown), key, merge(rows.map(shown), key)).values()]
+  return [...merge(labelled(extra), key, merge(labelled(grouped), key)).values()]
     .sort((a, b) => a.day.localeCompare(b.day) || a.model.localeCompare(b.model));
 }
+
+/** The user's tokens and requests per local day and model. */
+export const dailyUsage = (db: Db, { userId, ...o }: ReportOptions & { userId: string }) => daily(db, userId, o);
+/** Everyone's, for admins (the caller checks). */
+export const dailyUsageAsAdmin = (db: Db, o: ReportOptions) => daily(db, null, o);
 
 export interface ModelRow {
   model: string;
@@ -138,21 +173,26 @@ export interface ModelRow {
 
 type ModelSums = Omit<ModelRow, "ttftMs"> & { ttftSum: number; ttftCount: number };
 
-export function usageByModel(scope: Scope, range: ReportRange): ModelRow[] {
+async function byModel(db: Db, scope: Scope, { range, knownModels }: ReportOptions): Promise<ModelRow[]> {
   const parts = split(range);
-  const rows = getDb().all<ModelSums>(sql`
+  const shown = shownAs(knownModels);
+  const rows = await engine().rows<ModelSums>(db, sql`
     select model, sum(requests) as requests, sum(prompt_tokens + completion_tokens) as tokens, sum(errors) as errors,
-      sum(ttft_sum) as ttftSum, sum(ttft_count) as ttftCount
-    from usage_hourly indexed by ${sql.raw(scope ? "usage_hourly_user_model_idx" : "usage_hourly_model_idx")}
+      sum(ttft_sum) as "ttftSum", sum(ttft_count) as "ttftCount"
+    from usage_hourly${hint(scope, "usage_hourly_user_model_idx", "usage_hourly_model_idx")}
     where ${scopeSql(scope)} ${parts.hourly}
     group by model`);
-  const extra = fromLedger<ModelSums>(scope, parts.raw, sql`model, count(*) as requests,
-    sum(prompt_tokens + completion_tokens) as tokens, sum(${sql.raw(FAILED_SQL)}) as errors, coalesce(sum(ttft_ms), 0) as ttftSum,
-    count(ttft_ms) as ttftCount`, sql`model`);
+  const extra = await fromLedger<ModelSums>(db, scope, parts.raw, sql`model, count(*) as requests,
+    sum(prompt_tokens + completion_tokens) as tokens, sum(${FAILED_SQL}) as errors,
+    coalesce(sum(ttft_ms), 0) as "ttftSum", count(ttft_ms) as "ttftCount"`, sql`model`);
   return [...merge(extra.map(shown), (r) => r.model, merge(rows.map(shown), (r) => r.model)).values()]
     .map(({ ttftSum, ttftCount, ...r }) => ({ ...r, ttftMs: ttftCount ? ttftSum / ttftCount : null }))
-    .sort((a, b) => b.requests - a.requests);
+    .sort((a, b) => b.requests - a.requests || a.model.localeCompare(b.model));
 }
+
+/** The user's requests, tokens, errors and mean TTFT per model, most requested first. */
+export const usageByModel = (db: Db, { userId, ...o }: ReportOptions & { userId: string }) => byModel(db, userId, o);
+export const usageByModelAsAdmin = (db: Db, o: ReportOptions) => byModel(db, null, o);
 
 export interface KeyRow {
   source: "api" | "chat";
@@ -164,23 +204,31 @@ export interface KeyRow {
 }
 
 /** Grouped first, then joined to the few keys, not to every hourly row. */
-export function usageByKey(scope: Scope, range: ReportRange): KeyRow[] {
+async function byKey(db: Db, scope: Scope, { range }: Pick<ReportOptions, "range">): Promise<KeyRow[]> {
   const parts = split(range);
-  const rows = getDb().all<KeyRow>(sql`
-    select g.source, g.keyId, k.name as keyName, k.prefix as keyPrefix, g.requests, g.tokens
-    from (select source, api_key_id as keyId, sum(requests) as requests, sum(prompt_tokens + completion_tokens) as tokens
-          from usage_hourly indexed by ${sql.raw(scope ? "usage_hourly_user_key_idx" : "usage_hourly_key_idx")}
+  const rows = await engine().rows<KeyRow>(db, sql`
+    select g.source, g."keyId", k.name as "keyName", k.prefix as "keyPrefix", g.requests, g.tokens
+    from (select source, api_key_id as "keyId", sum(requests) as requests, sum(prompt_tokens + completion_tokens) as tokens
+          from usage_hourly${hint(scope, "usage_hourly_user_key_idx", "usage_hourly_key_idx")}
           where ${scopeSql(scope)} ${parts.hourly}
           group by source, api_key_id) g
-    left join api_keys k on k.id = g.keyId
-    order by g.requests desc`);
-  if (!parts.raw.length) return rows;
-  const extra = fromLedger<KeyRow>(scope, parts.raw, sql`source, coalesce(api_key_id, '') as keyId,
-    (select name from api_keys where id = api_key_id) as keyName, (select prefix from api_keys where id = api_key_id) as keyPrefix,
+    left join api_keys k on k.id = g."keyId"
+    order by g.requests desc, g.source, g."keyId"`);
+  // A plain array: postgres.js hands back its own Array subclass, which the action would serialise alike but
+  // tests compare strictly.
+  if (!parts.raw.length) return Array.from(rows);
+  const extra = await fromLedger<KeyRow>(db, scope, parts.raw, sql`source, coalesce(api_key_id, '') as "keyId",
+    (select name from api_keys where id = api_key_id) as "keyName",
+    (select prefix from api_keys where id = api_key_id) as "keyPrefix",
     count(*) as requests, sum(prompt_tokens + completion_tokens) as tokens`, sql`source, api_key_id`);
   return [...merge(extra, (r) => `${r.source}|${r.keyId}`, merge(rows, (r) => `${r.source}|${r.keyId}`)).values()]
-    .sort((a, b) => b.requests - a.requests);
+    .sort((a, b) => b.requests - a.requests || a.source.localeCompare(b.source) || a.keyId.localeCompare(b.keyId));
 }
+
+/** The user's requests and tokens per door: the chat UI apart from each API key. */
+export const usageByKey = (db: Db, { userId, range }: Pick<ReportOptions, "range"> & { userId: string }) =>
+  byKey(db, userId, { range });
+export const usageByKeyAsAdmin = (db: Db, { range }: Pick<ReportOptions, "range">) => byKey(db, null, { range });
 
 export interface RecentRow {
   id: number;
@@ -194,14 +242,22 @@ export interface RecentRow {
   status: number;
 }
 
+export interface RecentPage {
+  page: number;
+  size: number;
+}
+
 /** The latest requests, newest first; `hasMore` tells whether another page exists. */
-export function recentRequests(scope: Scope, page: number, size: number): { rows: RecentRow[]; hasMore: boolean } {
-  const rows = getDb().select({
+async function recent(db: Db, scope: Scope, { page, size }: RecentPage): Promise<{ rows: RecentRow[]; hasMore: boolean }> {
+  const rows = await db.select({
     id: usage.id, createdAt: usage.createdAt, source: usage.source, keyName: apiKeys.name, model: usage.model,
     tokens: sql<number>`${usage.promptTokens} + ${usage.completionTokens}`, durationMs: usage.durationMs,
     ttftMs: usage.ttftMs, status: usage.status,
   }).from(usage).leftJoin(apiKeys, eq(apiKeys.id, usage.apiKeyId))
     .where(scope ? eq(usage.userId, scope) : undefined)
-    .orderBy(desc(usage.createdAt), desc(usage.id)).limit(size + 1).offset(page * size).all();
+    .orderBy(desc(usage.createdAt), desc(usage.id)).limit(size + 1).offset(page * size);
   return { rows: rows.slice(0, size), hasMore: rows.length > size };
 }
+
+export const recentRequests = (db: Db, { userId, ...p }: RecentPage & { userId: string }) => recent(db, userId, p);
+export const recentRequestsAsAdmin = (db: Db, p: RecentPage) => recent(db, null, p);

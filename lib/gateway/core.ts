@@ -1,5 +1,6 @@
 import { findModel } from "@/lib/models";
 import { config } from "@/lib/config";
+import { getDb } from "@/db";
 import { completeUsage, recordUsage, startUsage, usageProgress } from "@/db/queries/usage";
 import { asGatewayError, GatewayError } from "./errors";
 import { enforceRateLimits } from "./rate-limit";
@@ -45,6 +46,7 @@ export async function chatCompletion(json: unknown, caller: Caller, signal: Abor
   hooks: CompletionHooks = {}): Promise<Response> {
   const started = Date.now();
   const who = { createdAt: started, userId: caller.userId, apiKeyId: caller.apiKeyId, source: caller.source };
+  const db = getDb();
 
   let req: ValidRequest;
   try {
@@ -56,16 +58,18 @@ export async function chatCompletion(json: unknown, caller: Caller, signal: Abor
     // A known model under another spelling ("glm-4-flash") is recorded by its name, so reports group it;
     // anything else keeps what was sent (the recent-requests list shows it), charted as "unknown model".
     const model = typeof raw === "string" ? (findModel(raw)?.id ?? raw.slice(0, 64)) : "unknown";
-    recordUsage({ ...who, model, stream: false,
+    await recordUsage(db, { ...who, model, stream: false,
       status: e.status, errorCode: e.code, durationMs: Date.now() - started });
     throw e;
   }
   // The ledger row exists from the start: a crash mid-request leaves it, with the tokens counted so far.
-  const usageId = startUsage({ ...who, model: req.model.id, stream: req.stream, durationMs: 0 });
+  const usageId = await startUsage(db, { ...who, model: req.model.id, stream: req.stream, durationMs: 0 });
   const prompt = promptEstimate(req);
+  // Not awaited: the reply does not wait for its accounting (on SQLite the write is done when the call returns;
+  // on PostgreSQL it lands a round trip later, and a late progress write cannot undo it: see db/queries/usage.ts).
   const ledger = (status: number, summary: ReplySummary | null, ttftMs: number | null, errorCode?: string | null) =>
-    completeUsage(usageId, {
-      status, errorCode: errorCode ?? null, ttftMs, durationMs: Date.now() - started,
+    void completeUsage(db, {
+      id: usageId, status, errorCode: errorCode ?? null, ttftMs, durationMs: Date.now() - started,
       promptTokens: summary?.usage?.prompt_tokens ?? (summary ? prompt : 0),
       completionTokens: summary?.usage?.completion_tokens ?? (summary ? estimateUsage(0, summary.content).completion_tokens : 0),
     });
@@ -95,8 +99,11 @@ export async function chatCompletion(json: unknown, caller: Caller, signal: Abor
       return fail(err);
     }
   }
-  const progress = (summary: ReplySummary) => usageProgress(usageId, summary.usage?.prompt_tokens ?? prompt,
-    summary.usage?.completion_tokens ?? estimateUsage(0, summary.content).completion_tokens, Date.now() - started);
+  const progress = (summary: ReplySummary) => void usageProgress(db, {
+    id: usageId, promptTokens: summary.usage?.prompt_tokens ?? prompt,
+    completionTokens: summary.usage?.completion_tokens ?? estimateUsage(0, summary.content).completion_tokens,
+    durationMs: Date.now() - started,
+  });
   return streamCompletion(req, call, started, progress, (status, summary, ttft, error) => {
     ledger(status, summary, ttft, error?.code ?? (status === STATUS_CLIENT_CLOSED ? "client_closed" : null));
     hooks.onFinish?.(summary, { status, error });

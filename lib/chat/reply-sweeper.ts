@@ -1,5 +1,7 @@
 import type postgres from "postgres";
 import { getDb } from "@/db";
+import { closeUnfinishedUsage } from "@/db/queries/usage";
+import { config } from "@/lib/config";
 import { KEEP_AFTER_END_MS, STALE_MS, STOPPED_BEFORE_START_MS } from "@/lib/chat/shared-replies";
 
 /**
@@ -47,14 +49,14 @@ export async function sweepReplies(): Promise<{ interrupted: number; claims: num
 }
 
 /**
- * TODO(usage-ledger): ledger rows left unfinished (status 0, USAGE_IN_PROGRESS) by an instance that died
- * should become "interrupted" with their tokens kept, as closeUnfinishedUsage() does on SQLite at start-up.
- * db/queries/usage.ts is being made async and engine-neutral elsewhere; it needs to know which instance
- * wrote a row (an `instance_id` column, set from instanceId() in lib/chat/shared-replies.ts) and which
- * instances are alive (a heartbeat per instance, e.g. an `instances` table renewed with the claims'
- * heartbeat), then: update usage set status = <interrupted> where status = 0 and instance_id not alive.
- * Until then, unfinished rows of dead instances stay at status 0 on PostgreSQL.
+ * Ledger rows left in progress by an instance that died become "interrupted" with their tokens kept, as
+ * SQLite does at start-up. A live request's row shows life at least once a second while tokens stream, and
+ * the upstream may stay silent at most the first-byte timeout; a non-streamed request has no progress writes
+ * at all. So only rows silent for ten minutes (or four upstream timeouts, if longer) are closed: no live
+ * request on any instance is that quiet.
  */
 async function closeUnfinishedUsageOfDeadInstances(): Promise<number> {
-  return 0;
+  const { firstByteTimeoutMs, connectTimeoutMs } = config();
+  const silentMs = Math.max(10 * 60_000, 4 * (firstByteTimeoutMs + connectTimeoutMs));
+  return closeUnfinishedUsage(getDb(), { lastProgressBefore: Date.now() - silentMs });
 }

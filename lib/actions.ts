@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { User } from "@/db/schema";
+import { isAdmin } from "@/lib/auth/admin";
 import { currentUser } from "@/lib/auth/session";
 
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: string };
@@ -28,4 +29,18 @@ export function userAction<S extends z.ZodType, T>(
       return { ok: false, error: "Something went wrong. Please try again." };
     }
   };
+}
+
+/**
+ * userAction for what only admins may do (everyone's usage, anyone's keys): the admin check comes before the
+ * handler, which then calls the named *AsAdmin queries; nobody else reaches them.
+ */
+export function adminAction<S extends z.ZodType, T>(
+  schema: S,
+  handler: (input: z.output<S>, user: User) => T | Promise<T>,
+): (input: z.input<S>) => Promise<ActionResult<T>> {
+  return userAction(schema, async (input, user) => {
+    if (!(await isAdmin(user))) throw new UserFacingError("Only admins can do this.");
+    return handler(input, user);
+  });
 }

@@ -170,7 +170,7 @@ const testEnv = {
  * matters most. It runs beside the SQLite suites — separate server, database, stand-in and Playwright
  * output — because the suites mostly wait on streams; its output is printed when both are done.
  */
-const SQLITE_PROCESS_ONLY = ["crash", "server-process", "demo-mode", "postgres-engine", "db-copy", "two-instances"];
+const SQLITE_PROCESS_ONLY = ["crash", "server-process", "demo-mode", "postgres-", "db-copy", "two-instances"];
 const PG_E2E = ["isolation", "share", "chat"];
 const pgIntegration = integrationFiles.filter((f) => !SQLITE_PROCESS_ONLY.some((w) => path.basename(f).startsWith(w)));
 const pgE2e = e2eFiles.filter((f) => PG_E2E.some((w) => path.basename(f).startsWith(`${w}.`)));

@@ -1,7 +1,9 @@
 "use client";
 
 import { useCallback, useEffect, useState } from "react";
-import { recentRequestsAction, usageReportAction } from "@/app/settings/usage/actions";
+import {
+  everyonesRecentRequestsAction, everyonesUsageReportAction, recentRequestsAction, usageReportAction,
+} from "@/app/settings/usage/actions";
 import type { KeyRow, ModelRow, RecentRow, DailyRow } from "@/db/queries/usage-report";
 import { Button } from "@/components/ui/button";
 import { UsageChart } from "./usage-charts";
@@ -34,7 +36,7 @@ export function UsageDashboard({ admin }: { admin: boolean }) {
   const [error, setError] = useState<string | null>(null);
 
   const loadRecent = useCallback(async (page: number) => {
-    const r = await recentRequestsAction({ page, everyone });
+    const r = await (everyone ? everyonesRecentRequestsAction : recentRequestsAction)({ page });
     if (r.ok) setRecent(r.data);
     else setError(r.error);
   }, [everyone]);
@@ -42,7 +44,7 @@ export function UsageDashboard({ admin }: { admin: boolean }) {
   useEffect(() => {
     let live = true;
     // Days break at the viewer's own midnight: the browser's offset east of UTC.
-    void usageReportAction({ days, offsetMinutes: -new Date().getTimezoneOffset(), everyone }).then((r) => {
+    void (everyone ? everyonesUsageReportAction : usageReportAction)({ days, offsetMinutes: -new Date().getTimezoneOffset() }).then((r) => {
       if (!live) return;
       if (r.ok) setReport(r.data);
       else setError(r.error);

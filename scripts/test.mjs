@@ -7,7 +7,7 @@
  * TEST_DATABASE_URL.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { startTestPostgres } from "./postgres.mjs";
@@ -119,14 +119,8 @@ try {
 const unitFiles = pick("tests/unit", ".test.ts");
 if (unitFiles.length) {
   step("Unit tests");
+  // With TEST_DATABASE_URL, the query-layer tests run their cases again on PostgreSQL (tests/support/engines.ts).
   run(bin("tsx"), ["--test", ...unitFiles], { TEST_DATABASE_URL: pg.url });
-  // The query-layer tests (they open their database through tests/support/test-database.ts) once more on
-  // PostgreSQL: same cases, same expected results.
-  const both = unitFiles.filter((f) => readFileSync(f, "utf8").includes("useTestDatabase("));
-  if (both.length) {
-    step("Unit tests of the query layer on PostgreSQL");
-    run(bin("tsx"), ["--test", ...both], { TEST_DATABASE_URL: pg.url, TEST_ENGINE: "postgres" });
-  }
 }
 const integrationFiles = pick("tests/integration", ".test.ts");
 const e2eFiles = pick("tests/e2e", ".spec.ts");

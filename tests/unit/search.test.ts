@@ -1,10 +1,10 @@
 /**
  * Conversation search against a real database: in-memory SQLite with the FTS5 trigram indexes, and (npm
- * test's second run, TEST_ENGINE=postgres) PostgreSQL with pg_trgm and CJK grams. Same cases, same results.
+ * TEST_DATABASE_URL set) PostgreSQL with pg_trgm and CJK grams in a child process. Same cases, same results.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { closeTestDatabase, useTestDatabase } from "../support/test-database";
+import { alsoOnPostgres, openTestDatabase } from "../support/engines";
 
 let C: typeof import("@/db/queries/conversations");
 let db: import("@/db").Db;
@@ -12,12 +12,13 @@ let M: typeof import("@/db/queries/messages");
 let alice = "";
 let bob = "";
 
-after(closeTestDatabase);
+let close: () => Promise<void>;
+after(() => close?.());
+alsoOnPostgres(__filename);
 
 before(async () => {
-  await useTestDatabase();
+  ({ db, close } = await openTestDatabase());
   C = await import("@/db/queries/conversations");
-  db = (await import("@/db")).getDb();
   M = await import("@/db/queries/messages");
   const { createUser } = await import("@/db/queries/users");
   alice = (await createUser(db, { email: "alice@example.com", passwordHash: null })).id;

@@ -1,14 +1,14 @@
 /**
  * The usage ledger (db/queries/usage.ts): a request's row from start to completion, its hourly roll-up, the
  * key's last use, and what happens to rows left in progress. On SQLite in memory and, with TEST_DATABASE_URL
- * set, on PostgreSQL too (see ./usage-engines.ts), where many requests finish at once on several connections.
+ * set, on PostgreSQL too (see ../support/engines.ts), where many requests finish at once on several connections.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import type { UsageRow } from "@/db/schema";
-import { alsoOnPostgres, openTestDatabase, testEngine } from "./usage-engines";
+import { alsoOnPostgres, openTestDatabase, testEngine } from "../support/engines";
 
 let db: Db;
 let close: () => Promise<void>;

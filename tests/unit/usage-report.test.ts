@@ -1,13 +1,13 @@
 /**
  * Usage reports (db/queries/usage-report.ts) over ledger rows written by recordUsage, on SQLite in memory and,
- * with TEST_DATABASE_URL set, on PostgreSQL too (see ./usage-engines.ts).
+ * with TEST_DATABASE_URL set, on PostgreSQL too (see ../support/engines.ts).
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { Db } from "@/db";
 import type { UsageRow } from "@/db/schema";
 import { MODELS } from "@/lib/models";
-import { alsoOnPostgres, openTestDatabase } from "./usage-engines";
+import { alsoOnPostgres, openTestDatabase } from "../support/engines";
 
 // Project modules load in before(), once the engine's DATABASE_URL is set (imports would be hoisted above it).
 let db: Db;

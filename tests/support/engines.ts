@@ -1,12 +1,12 @@
 /**
- * The usage tests run on both engines. db/tables.ts picks its tables once per process from DATABASE_URL, so
+ * The query-layer unit tests (search, usage) run on both engines. db/tables.ts picks its tables once per process from DATABASE_URL, so
  * each engine needs its own process: a test file runs its cases on SQLite (in memory) and, when
  * TEST_DATABASE_URL names a PostgreSQL server, runs itself again in a child process with
- * USAGE_TEST_ENGINE=postgres, where the same cases run on a fresh database created on that server.
+ * TEST_ENGINE=postgres, where the same cases run on a fresh database created on that server.
  *
- *   npx tsx --test tests/unit/usage-*.test.ts                                     SQLite only
- *   TEST_DATABASE_URL=postgres://… npx tsx --test tests/unit/usage-*.test.ts      SQLite, then PostgreSQL
- *   TEST_DATABASE_URL=postgres://… USAGE_TEST_ENGINE=postgres npx tsx --test …    PostgreSQL only
+ *   npx tsx --test tests/unit/search.test.ts                                     SQLite only
+ *   TEST_DATABASE_URL=postgres://… npx tsx --test tests/unit/search.test.ts      SQLite, then PostgreSQL
+ *   TEST_DATABASE_URL=postgres://… TEST_ENGINE=postgres npx tsx --test …    PostgreSQL only
  *
  * Not a test file itself (no .test.ts), and it imports nothing from the app until DATABASE_URL is set.
  */
@@ -15,7 +15,7 @@ import path from "node:path";
 import { test } from "node:test";
 import type { Db } from "@/db";
 
-export const testEngine: "sqlite" | "postgres" = process.env.USAGE_TEST_ENGINE === "postgres" ? "postgres" : "sqlite";
+export const testEngine: "sqlite" | "postgres" = process.env.TEST_ENGINE === "postgres" ? "postgres" : "sqlite";
 
 /** Opens this process's database for the engine under test and sets DATABASE_URL before the app is imported. */
 export async function openTestDatabase(): Promise<{ db: Db; close: () => Promise<void> }> {
@@ -26,10 +26,10 @@ export async function openTestDatabase(): Promise<{ db: Db; close: () => Promise
     return { db: getDb(), close: async () => {} };
   }
   const server = process.env.TEST_DATABASE_URL;
-  if (!server) throw new Error("USAGE_TEST_ENGINE=postgres needs TEST_DATABASE_URL (a server the tests may create databases on)");
+  if (!server) throw new Error("TEST_ENGINE=postgres needs TEST_DATABASE_URL (a server the tests may create databases on)");
   const { default: postgres } = await import("postgres");
   const { migratePostgres } = await import("@/db/engines/postgres");
-  const name = `glm_usage_${process.pid}_${Date.now() % 1e6}`;
+  const name = `glm_unit_${process.pid}_${Date.now() % 1e6}`;
   const admin = postgres(server, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database "${name}" template template0 encoding 'UTF8'`);
   const url = Object.assign(new URL(server), { pathname: `/${name}` }).toString();
@@ -56,7 +56,7 @@ export function alsoOnPostgres(file: string): void {
     // Without the parent runner's NODE_TEST_CONTEXT, the child reports to its own stdout in plain text.
     const { NODE_TEST_CONTEXT: _, ...env } = process.env;
     const r = spawnSync(tsx, ["--test", "--test-reporter=spec", file], {
-      encoding: "utf8", env: { ...env, USAGE_TEST_ENGINE: "postgres" }, timeout: 110_000,
+      encoding: "utf8", env: { ...env, TEST_ENGINE: "postgres" }, timeout: 110_000,
     });
     if (r.status !== 0) throw new Error(`on PostgreSQL (exit ${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
     // A child that ran nothing (a wrong path, a filter) must not pass for one that ran everything.

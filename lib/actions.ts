@@ -1,15 +1,15 @@
 import type { z } from "zod";
 import type { User } from "@/db/schema";
 import { isAdmin } from "@/lib/auth/admin";
+import { AppError } from "@/lib/errors";
 import { currentUser } from "@/lib/auth/session";
 
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: string };
 
-/** An error whose message is written for the person using the app. */
-export class UserFacingError extends Error {}
 
 /**
- * The one wrapper for every server action: session → zod parse → handler → a readable error. A server
+ * The one wrapper for every server action: session → zod parse → handler → a readable error (an AppError's
+ * message; anything else is logged and answered generically). A server
  * action is a public endpoint, so nothing reaches a handler without a signed-in user and parsed input.
  */
 export function userAction<S extends z.ZodType, T>(
@@ -24,7 +24,7 @@ export function userAction<S extends z.ZodType, T>(
     try {
       return { ok: true, data: await handler(parsed.data, user) };
     } catch (err) {
-      if (err instanceof UserFacingError) return { ok: false, error: err.message };
+      if (err instanceof AppError) return { ok: false, error: err.message };
       console.error("[action] failed", err);
       return { ok: false, error: "Something went wrong. Please try again." };
     }
@@ -40,7 +40,7 @@ export function adminAction<S extends z.ZodType, T>(
   handler: (input: z.output<S>, user: User) => T | Promise<T>,
 ): (input: z.input<S>) => Promise<ActionResult<T>> {
   return userAction(schema, async (input, user) => {
-    if (!(await isAdmin(user))) throw new UserFacingError("Only admins can do this.");
+    if (!(await isAdmin(user))) throw new AppError("forbidden", "Only admins can do this.");
     return handler(input, user);
   });
 }

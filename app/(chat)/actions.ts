@@ -7,14 +7,15 @@ import {
   setConversationModel, setConversationSettings,
 } from "@/db/queries/conversations";
 import { listMessagesPage } from "@/db/queries/messages";
-import { userAction, UserFacingError } from "@/lib/actions";
+import { userAction } from "@/lib/actions";
+import { AppError } from "@/lib/errors";
 import { toUIMessage } from "@/lib/chat/types";
 import { SettingsInput, validateSettings } from "@/lib/chat/settings";
 import { findModel } from "@/lib/models";
 
 const Id = z.string().min(1).max(64);
 const PAGE = 50;
-const notFound = () => new UserFacingError("This conversation does not exist.");
+const notFound = () => new AppError("not_found", "This conversation does not exist.");
 
 export const listConversationsAction = userAction(z.object({ cursor: z.string().max(64).nullish() }),
   ({ cursor }, user) => listConversations(getDb(), { userId: user.id, limit: PAGE, cursor }));
@@ -36,7 +37,7 @@ export const deleteConversationAction = userAction(z.object({ id: Id }), async (
 
 export const setModelAction = userAction(z.object({ id: Id, model: z.string().max(64) }), async ({ id, model }, user) => {
   const found = findModel(model);
-  if (!found) throw new UserFacingError(`Unknown model ${model}.`);
+  if (!found) throw new AppError("invalid_request_error", `Unknown model ${model}.`);
   // A conversation not yet saved has nothing to update: its first message carries the model.
   const db = getDb();
   if (await getConversation(db, { userId: user.id, id })

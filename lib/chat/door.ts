@@ -1,10 +1,9 @@
 import type { z } from "zod";
 import type { User } from "@/db/schema";
 import { currentUser } from "@/lib/auth/session";
-import { GatewayError } from "@/lib/gateway/errors";
+import { AppError } from "@/lib/errors";
 import { readJsonBody } from "@/lib/gateway/v1-door";
 import { refuseCrossSite } from "@/lib/http/same-origin";
-import { TurnRefused } from "./turn";
 
 type Handler<P> = (req: Request, user: User, params: P) => Promise<Response> | Response;
 
@@ -23,7 +22,7 @@ export function chatRoute<P = Record<string, never>>(handler: Handler<P>) {
     try {
       return await handler(req, user, await ctx.params);
     } catch (err) {
-      if (err instanceof TurnRefused) return problem(err.status, err.message);
+      if (err instanceof AppError) return problem(err.status, err.message);
       console.error("[chat] request failed", err);
       return problem(500, "Something went wrong. Please try again.");
     }
@@ -36,10 +35,10 @@ export async function readChatBody<S extends z.ZodType>(req: Request, schema: S)
   try {
     json = await readJsonBody(req);
   } catch (err) {
-    if (err instanceof GatewayError && err.status === 413) throw new TurnRefused(413, "The request is too large.");
-    throw new TurnRefused(400, "The chat request was malformed.");
+    if (err instanceof AppError && err.status === 413) throw new AppError("request_too_large", "The request is too large.");
+    throw new AppError("invalid_request_error", "The chat request was malformed.");
   }
   const parsed = schema.safeParse(json);
-  if (!parsed.success) throw new TurnRefused(400, "The chat request was malformed.");
+  if (!parsed.success) throw new AppError("invalid_request_error", "The chat request was malformed.");
   return parsed.data;
 }

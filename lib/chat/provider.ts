@@ -1,6 +1,6 @@
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { chatCompletion, type Caller, type CompletionHooks } from "@/lib/gateway/core";
-import { asGatewayError, errorResponse } from "@/lib/gateway/errors";
+import { asAppError, errorResponse } from "@/lib/gateway/errors";
 import { ClientAborted } from "@/lib/gateway/upstream";
 
 /**
@@ -14,7 +14,7 @@ export function glmProvider(caller: Caller, hooks: CompletionHooks) {
       return await chatCompletion(JSON.parse(String(init?.body)), caller, signal, hooks);
     } catch (err) {
       if (err instanceof ClientAborted) throw new DOMException("The user stopped the reply.", "AbortError");
-      return errorResponse(asGatewayError(err));
+      return errorResponse(asAppError(err));
     }
   };
   return createOpenAICompatible({ name: "glm", baseURL: "http://gateway.internal/v1", fetch: fetchCore, includeUsage: true });

@@ -11,6 +11,7 @@ import { titleFrom } from "@/lib/chat/title";
 import { textOf, type ChatMessageMetadata } from "@/lib/chat/types";
 import { LiveReply } from "@/lib/chat/live-replies";
 import { replies } from "@/lib/chat/replies";
+import { AppError } from "@/lib/errors";
 import { findModel } from "@/lib/models";
 
 const Id = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "Invalid id.");
@@ -30,13 +31,6 @@ export const ChatTurnBody = z.object({
 });
 export type ChatTurnBody = z.infer<typeof ChatTurnBody>;
 
-/** What the browser is told when a turn cannot start; written for people. */
-export class TurnRefused extends Error {
-  constructor(readonly status: number, message: string) {
-    super(message);
-  }
-}
-
 /** Asked of the model for Continue, after the partial reply. */
 const CONTINUE_PROMPT = "Continue your previous reply exactly where it stopped. Do not repeat anything already written.";
 
@@ -46,30 +40,30 @@ const CONTINUE_PROMPT = "Continue your previous reply exactly where it stopped. 
  */
 export async function startChatTurn(user: User, body: ChatTurnBody): Promise<Response> {
   const model = findModel(body.model);
-  if (!model) throw new TurnRefused(400, `Unknown model ${body.model}.`);
+  if (!model) throw new AppError("invalid_request_error", `Unknown model ${body.model}.`);
   const text = body.message ? textOf(body.message as Parameters<typeof textOf>[0]).trim() : "";
-  if (body.trigger === "submit-message" && !text) throw new TurnRefused(400, "The message is empty.");
-  if (text.length > 200_000) throw new TurnRefused(413, "The message is too long (200,000 characters at most).");
+  if (body.trigger === "submit-message" && !text) throw new AppError("invalid_request_error", "The message is empty.");
+  if (text.length > 200_000) throw new AppError("request_too_large", "The message is too long (200,000 characters at most).");
   const live = replies();
   if (body.message && await live.stoppedBeforeStart(user.id, body.message.id)) {
-    throw new TurnRefused(409, "You stopped this message before it was sent.");
+    throw new AppError("conflict", "You stopped this message before it was sent.");
   }
 
   const db = getDb();
   let conversation = await getConversation(db, { userId: user.id, id: body.id });
   if (!conversation) {
-    if (body.trigger !== "submit-message") throw new TurnRefused(404, "This conversation does not exist.");
+    if (body.trigger !== "submit-message") throw new AppError("not_found", "This conversation does not exist.");
     let settings: ConversationSettings = {};
     try {
       settings = checkSettings(model.id, body.settings ?? {});
     } catch (err) {
-      throw new TurnRefused(400, (err as Error).message);
+      throw new AppError("invalid_request_error", (err as Error).message);
     }
     try {
       conversation = await createConversation(db, { id: body.id, userId: user.id, title: titleFrom(text), model: model.id, settings });
     } catch {
       // The id exists but is someone else's: say no more than "not found".
-      throw new TurnRefused(404, "This conversation does not exist.");
+      throw new AppError("not_found", "This conversation does not exist.");
     }
   }
   const assistantId: string = body.continueFrom ?? randomUUID();
@@ -78,7 +72,7 @@ export async function startChatTurn(user: User, body: ChatTurnBody): Promise<Res
     (content) => saveReplyProgress(db, { id: assistantId, content }));
   // Taken before the turn's database work, so two turns racing in one conversation cannot both start.
   if (!await live.claim(reply)) {
-    throw new TurnRefused(409, "A reply is still being written in this conversation. Wait for it or stop it first.");
+    throw new AppError("conflict", "A reply is still being written in this conversation. Wait for it or stop it first.");
   }
   let turn: { history: Message[]; base: string } | undefined;
   try {
@@ -142,7 +136,7 @@ async function prepareTurn(db: Db, userId: string, body: ChatTurnBody,
   t: { conversationId: string; assistantId: string; model: string; text: string }): Promise<{ history: Message[]; base: string }> {
   if (body.continueFrom) {
     const history = await resumeReply(db, { userId, conversationId: t.conversationId, replyId: body.continueFrom });
-    if (!history) throw new TurnRefused(409, "Only the last reply can be continued.");
+    if (!history) throw new AppError("conflict", "Only the last reply can be continued.");
     return { history, base: history.at(-1)!.content };
   }
   const userMessage = body.message && { id: body.message.id, content: t.text };
@@ -154,7 +148,7 @@ async function prepareTurn(db: Db, userId: string, body: ChatTurnBody,
   }
   const history = await startTurn(db, { userId, conversationId: t.conversationId, model: t.model,
     user: body.trigger === "submit-message" ? userMessage : undefined, assistantId: t.assistantId });
-  if (!history) throw new TurnRefused(404, "There is no message to answer in this conversation.");
+  if (!history) throw new AppError("not_found", "There is no message to answer in this conversation.");
   return { history, base: "" };
 }
 

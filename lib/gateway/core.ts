@@ -2,7 +2,8 @@ import { findModel } from "@/lib/models";
 import { config } from "@/lib/config";
 import { getDb } from "@/db";
 import { completeUsage, recordUsage, startUsage, usageProgress } from "@/db/queries/usage";
-import { asGatewayError, GatewayError } from "./errors";
+import { AppError } from "@/lib/errors";
+import { asAppError } from "./errors";
 import { enforceRateLimits } from "./rate-limit";
 import { toUpstreamBody, validateRequest, type ValidRequest } from "./request";
 import { errorFrame, estimateUsage, StreamTranslator, translateCompletion, type ReplySummary, type UpstreamPayload } from "./translate";
@@ -17,7 +18,7 @@ export interface Caller {
 
 export interface CompletionHooks {
   /** Called once with what the reply said and how it ended (also on stop or failure). */
-  onFinish?: (summary: ReplySummary, outcome: { status: number; error?: GatewayError }) => void;
+  onFinish?: (summary: ReplySummary, outcome: { status: number; error?: AppError }) => void;
 }
 
 const STATUS_CLIENT_CLOSED = 499;
@@ -40,7 +41,7 @@ const promptEstimate = (req: ValidRequest) => Math.ceil(JSON.stringify(req.body.
 
 /**
  * The gateway core both doors share: validate, map the model, call upstream, translate to OpenAI form,
- * account usage. Returns an OpenAI-shaped Response; throws GatewayError for anything before the first byte.
+ * account usage. Returns an OpenAI-shaped Response; throws AppError for anything before the first byte.
  */
 export async function chatCompletion(json: unknown, caller: Caller, signal: AbortSignal,
   hooks: CompletionHooks = {}): Promise<Response> {
@@ -53,7 +54,7 @@ export async function chatCompletion(json: unknown, caller: Caller, signal: Abor
     await enforceRateLimits(caller);
     req = validateRequest(json);
   } catch (err) {
-    const e = asGatewayError(err);
+    const e = asAppError(err);
     const raw = (json as { model?: unknown } | null)?.model;
     // A known model under another spelling ("glm-4-flash") is recorded by its name, so reports group it;
     // anything else keeps what was sent (the recent-requests list shows it), charted as "unknown model".
@@ -74,10 +75,10 @@ export async function chatCompletion(json: unknown, caller: Caller, signal: Abor
       completionTokens: summary?.usage?.completion_tokens ?? (summary ? estimateUsage(0, summary.content).completion_tokens : 0),
     });
   const fail = (err: unknown, summary: ReplySummary | null = null): never => {
-    const e = err instanceof ClientAborted ? err : asGatewayError(err);
-    const status = e instanceof GatewayError ? e.status : STATUS_CLIENT_CLOSED;
-    ledger(status, summary, null, e instanceof GatewayError ? e.code : "client_closed");
-    hooks.onFinish?.(summary ?? emptySummary(), { status, error: e instanceof GatewayError ? e : undefined });
+    const e = err instanceof ClientAborted ? err : asAppError(err);
+    const status = e instanceof AppError ? e.status : STATUS_CLIENT_CLOSED;
+    ledger(status, summary, null, e instanceof AppError ? e.code : "client_closed");
+    hooks.onFinish?.(summary ?? emptySummary(), { status, error: e instanceof AppError ? e : undefined });
     throw e;
   };
 
@@ -112,7 +113,7 @@ export async function chatCompletion(json: unknown, caller: Caller, signal: Abor
 
 const emptySummary = (): ReplySummary => ({ content: "", toolCalls: [], finishReason: null, usage: null });
 
-type Settle = (status: number, summary: ReplySummary, ttftMs: number | null, error?: GatewayError) => void;
+type Settle = (status: number, summary: ReplySummary, ttftMs: number | null, error?: AppError) => void;
 
 /**
  * Waits for the first upstream event before answering, so a slow or failing upstream still gets a real
@@ -203,7 +204,7 @@ async function streamCompletion(req: ValidRequest, call: UpstreamCall, started: 
           } catch {}
           return;
         }
-        const e = asGatewayError(err);
+        const e = asAppError(err);
         controller.enqueue(encoder.encode(errorFrame(e)));
         controller.close();
         settleOnce(e.status, translator.summary, ttft, e);

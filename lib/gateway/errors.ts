@@ -1,47 +1,35 @@
-/** One typed error for the gateway core; each door renders it its own way. */
-export class GatewayError extends Error {
-  constructor(
-    readonly status: number,
-    readonly type: string,
-    readonly code: string | null,
-    message: string,
-    readonly param: string | null = null,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-    this.name = "GatewayError";
-  }
+import { AppError } from "@/lib/errors";
 
-  toJSON() {
-    return { error: { message: this.message, type: this.type, param: this.param, code: this.code } };
-  }
-}
+/** The gateway's errors: AppError (lib/errors.ts) with the codes OpenAI clients know, rendered for `/v1` here. */
 
 export const invalidRequest = (message: string, param: string | null = null, code: string | null = null) =>
-  new GatewayError(400, "invalid_request_error", code, message, param);
+  new AppError("invalid_request_error", message, { param, wireCode: code });
 
 export const modelNotFound = (model: string) =>
-  new GatewayError(404, "invalid_request_error", "model_not_found",
+  new AppError("model_not_found",
     `The model '${model}' does not exist. Available: GLM-4-Plus, GLM-4-Air, GLM-4-AirX, GLM-4-Long, GLM-4-FlashX, GLM-4-Flash.`,
-    "model");
+    { param: "model" });
 
-export const unauthorized = (message: string) =>
-  new GatewayError(401, "invalid_request_error", "invalid_api_key", message);
+export const unauthorized = (message: string) => new AppError("invalid_api_key", message);
 
 export const upstreamError = (message = "The upstream model service failed. Please try again.") =>
-  new GatewayError(502, "api_error", "upstream_error", message);
+  new AppError("upstream_error", message);
 
 export const upstreamTimeout = (message = "The upstream model service did not answer in time.") =>
-  new GatewayError(504, "api_error", "upstream_timeout", message);
+  new AppError("upstream_timeout", message);
 
-/** Anything that is not a GatewayError becomes a 500 whose text reveals nothing internal. */
-export function asGatewayError(err: unknown): GatewayError {
-  if (err instanceof GatewayError) return err;
+/** Anything that is not an AppError becomes a 500 whose text reveals nothing internal. */
+export function asAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
   console.error("[gateway] unexpected error", err);
-  return new GatewayError(500, "api_error", "internal_error", "The server had an error while processing your request.");
+  return new AppError("internal_error", "The server had an error while processing your request.");
 }
 
+/** OpenAI's error JSON body. */
+export const openAiError = (err: AppError) =>
+  ({ error: { message: err.message, type: err.type, param: err.param, code: err.wireCode } });
+
 /** The OpenAI error JSON response for `/v1`. */
-export function errorResponse(err: GatewayError): Response {
-  return Response.json(err.toJSON(), { status: err.status, headers: err.headers });
+export function errorResponse(err: AppError): Response {
+  return Response.json(openAiError(err), { status: err.status, headers: err.headers });
 }

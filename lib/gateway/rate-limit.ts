@@ -2,7 +2,7 @@ import { getDb, type Db } from "@/db";
 import { pruneRateLimits, takeRateLimit } from "@/db/queries/rate-limits";
 import { usingPostgres } from "@/db/url";
 import { config } from "@/lib/config";
-import { GatewayError } from "./errors";
+import { AppError } from "@/lib/errors";
 import type { Caller } from "./core";
 
 export const WINDOW_MS = 60_000;
@@ -72,9 +72,9 @@ export async function enforceRateLimits(caller: Caller, now = Date.now(), db?: D
       ? await takeShared(db ?? getDb(), bucket, limit, now)
       : takeInMemory(bucket, limit, now);
     if (retryAfter !== null) {
-      throw new GatewayError(429, "rate_limit_error", "rate_limit_exceeded",
-        `Rate limit reached for ${what}: ${limit} requests per minute. Retry in ${retryAfter} s.`, null,
-        { "retry-after": String(retryAfter) });
+      throw new AppError("rate_limit_exceeded",
+        `Rate limit reached for ${what}: ${limit} requests per minute. Retry in ${retryAfter} s.`,
+        { headers: { "retry-after": String(retryAfter) } });
     }
   }
 }

@@ -1,5 +1,6 @@
 import { findModel, type ModelInfo } from "@/lib/models";
-import { GatewayError, invalidRequest, modelNotFound } from "./errors";
+import { AppError } from "@/lib/errors";
+import { invalidRequest, modelNotFound } from "./errors";
 import { ChatCompletionRequest, maxTokensField, paramPath, type ChatMessage } from "./schema";
 
 /** The seed's defaults, sent upstream explicitly because Zhipu's own differ (0.95 / 0.7). */
@@ -46,9 +47,9 @@ export function validateRequest(json: unknown): ValidRequest {
   // A lower bound on the prompt's tokens (no tokenizer for GLM here): refuse only what surely cannot fit.
   const promptTokensAtLeast = Math.ceil(Buffer.byteLength(JSON.stringify(body.messages)) / 6);
   if (promptTokensAtLeast + (maxTokens ?? 0) > model.contextWindow) {
-    throw new GatewayError(400, "invalid_request_error", "context_length_exceeded",
+    throw new AppError("context_length_exceeded",
       `This request needs more than ${model.id}'s context window of ${model.contextWindow} tokens. ` +
-      "Shorten the messages or use GLM-4-Long.", "messages");
+      "Shorten the messages or use GLM-4-Long.", { param: "messages" });
   }
   return {
     body,

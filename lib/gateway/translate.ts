@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { GatewayError, upstreamError } from "./errors";
+import { AppError } from "@/lib/errors";
+import { openAiError, upstreamError } from "./errors";
 import { mapUpstreamError } from "./upstream-errors";
 
 /** Translation of Zhipu replies and stream chunks (no `object`, usage in the last chunk) to OpenAI's form. */
@@ -129,7 +130,7 @@ export class StreamTranslator {
     });
   }
 
-  /** Frames for one upstream chunk; throws a GatewayError for an upstream error event. */
+  /** Frames for one upstream chunk; throws a AppError for an upstream error event. */
   push(up: UpstreamPayload): string {
     if (up.error) throw mapUpstreamError(null, up.error);
     if (up.usage) this.summary.usage = normaliseUsage(up.usage);
@@ -183,6 +184,6 @@ export class StreamTranslator {
 }
 
 /** The in-stream error event that replaces a clean stop when anything fails after the first byte. */
-export function errorFrame(err: GatewayError): string {
-  return frame(err.toJSON());
+export function errorFrame(err: AppError): string {
+  return frame(openAiError(err));
 }

@@ -1,4 +1,5 @@
-import { GatewayError, upstreamError } from "./errors";
+import { AppError } from "@/lib/errors";
+import { upstreamError } from "./errors";
 
 interface UpstreamErrorBody {
   code?: string | number;
@@ -13,25 +14,25 @@ const RATE_LIMIT_RETRY_AFTER_S = "5";
  * OpenAI client understands. Operator-side failures never blame the client's key.
  */
 export function mapUpstreamError(status: number | null, err: UpstreamErrorBody | undefined,
-  retryAfter?: string | null): GatewayError {
+  retryAfter?: string | null): AppError {
   const code = Number(err?.code);
   const message = typeof err?.message === "string" && err.message ? err.message : undefined;
   const says = (fallback: string) => message ?? fallback;
 
   if (code >= 1000 && code <= 1004) return upstreamAuth();
   if (code === 1113) {
-    return new GatewayError(429, "insufficient_quota", "insufficient_quota",
+    return new AppError("insufficient_quota",
       "The upstream account is out of credit (Zhipu code 1113). Ask the operator to top it up.",
-      null, { "x-should-retry": "false" });
+      { headers: { "x-should-retry": "false" } });
   }
   if (code === 1210 || code === 1213 || code === 1214) {
-    return new GatewayError(400, "invalid_request_error", "invalid_request_error", says("Invalid request parameters."));
+    return new AppError("invalid_request_error", says("Invalid request parameters."));
   }
-  if (code === 1211) return new GatewayError(404, "invalid_request_error", "model_not_found",
-    says("The upstream does not offer this model."), "model");
-  if (code === 1261) return new GatewayError(400, "invalid_request_error", "context_length_exceeded",
-    says("The prompt is longer than the model's context window."), "messages");
-  if (code === 1301) return new GatewayError(400, "invalid_request_error", "content_filter",
+  if (code === 1211) return new AppError("model_not_found",
+    says("The upstream does not offer this model."), { param: "model" });
+  if (code === 1261) return new AppError("context_length_exceeded",
+    says("The prompt is longer than the model's context window."), { param: "messages" });
+  if (code === 1301) return new AppError("content_filter",
     says("The content was blocked by the upstream's safety filter."));
   if (code >= 1302 && code <= 1305) return rateLimited(says("Rate limit reached; please retry later."), retryAfter);
 
@@ -41,28 +42,28 @@ export function mapUpstreamError(status: number | null, err: UpstreamErrorBody |
     case status === 429:
       return rateLimited(says("Rate limit reached; please retry later."), retryAfter);
     case status === 400 || status === 422:
-      return new GatewayError(400, "invalid_request_error", "invalid_request_error", says("Invalid request."));
+      return new AppError("invalid_request_error", says("Invalid request."));
     case status === 404 && /model/i.test(message ?? ""):
-      return new GatewayError(404, "invalid_request_error", "model_not_found", says("Model not found."), "model");
+      return new AppError("model_not_found", says("Model not found."), { param: "model" });
     case status === 408 || status === 504:
-      return new GatewayError(504, "api_error", "upstream_timeout", "The upstream model service timed out.");
+      return new AppError("upstream_timeout", "The upstream model service timed out.");
     default:
       return upstreamError();
   }
 }
 
 function upstreamAuth() {
-  return new GatewayError(502, "api_error", "upstream_auth_error",
+  return new AppError("upstream_auth_error",
     "The gateway's upstream credentials were rejected. The operator must check UPSTREAM_API_KEY.");
 }
 
 function rateLimited(message: string, retryAfter?: string | null) {
   const seconds = retryAfter && /^\d+$/.test(retryAfter) ? retryAfter : RATE_LIMIT_RETRY_AFTER_S;
-  return new GatewayError(429, "rate_limit_error", "rate_limit_exceeded", message, null, { "retry-after": seconds });
+  return new AppError("rate_limit_exceeded", message, { headers: { "retry-after": seconds } });
 }
 
 /** Reads an error response from upstream, whatever shape it has. */
-export async function errorFromResponse(res: Response): Promise<GatewayError> {
+export async function errorFromResponse(res: Response): Promise<AppError> {
   let body: { error?: UpstreamErrorBody } | undefined;
   try {
     body = (await res.json()) as { error?: UpstreamErrorBody };

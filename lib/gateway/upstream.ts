@@ -1,7 +1,8 @@
 import { createParser } from "eventsource-parser";
 import { config } from "@/lib/config";
 import { demoFetch } from "@/lib/upstream/demo";
-import { GatewayError, upstreamError, upstreamTimeout } from "./errors";
+import { AppError } from "@/lib/errors";
+import { upstreamError, upstreamTimeout } from "./errors";
 import { errorFromResponse } from "./upstream-errors";
 import type { UpstreamPayload } from "./translate";
 
@@ -63,7 +64,7 @@ export async function openUpstream(body: Record<string, unknown>, clientSignal: 
 
 /** What an aborted or failed fetch/read means for the client. */
 function abortReason(signal: AbortSignal, err: unknown, fallback: string): Error {
-  if (err instanceof GatewayError) return err;
+  if (err instanceof AppError) return err;
   if (signal.aborted && signal.reason instanceof ClientAborted) return signal.reason;
   if (signal.aborted && signal.reason instanceof Timeout) return upstreamTimeout();
   return upstreamError(fallback);
@@ -95,7 +96,7 @@ export async function readUpstreamJson(call: UpstreamCall): Promise<UpstreamPayl
  * Upstream SSE events as parsed JSON, in batches: every event that one network read completed, so the
  * gateway answers each read with one write. Ends at `[DONE]` or the end of the body. Tolerates `\r\n`,
  * multi-line `data:` fields and chunks split anywhere (eventsource-parser); a silence longer than the
- * first-byte timeout, a cut connection, or a data line that is not JSON ends it with a GatewayError.
+ * first-byte timeout, a cut connection, or a data line that is not JSON ends it with a AppError.
  */
 export async function* upstreamEventBatches(call: UpstreamCall): AsyncGenerator<UpstreamPayload[]> {
   const body = call.response.body;

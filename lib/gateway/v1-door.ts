@@ -1,7 +1,8 @@
 import { verifyApiKey } from "@/lib/auth/api-keys";
 import { config } from "@/lib/config";
 import { readBodyCapped } from "@/lib/http/body";
-import { asGatewayError, errorResponse, GatewayError, invalidRequest, unauthorized } from "./errors";
+import { AppError } from "@/lib/errors";
+import { asAppError, errorResponse, invalidRequest, unauthorized } from "./errors";
 import type { Caller } from "./core";
 
 /** Door 1: API-key auth → handler → OpenAI error JSON for anything that goes wrong. */
@@ -10,7 +11,7 @@ export function v1Route(handler: (req: Request, caller: Caller) => Promise<Respo
     try {
       return await handler(req, await authenticate(req));
     } catch (err) {
-      return errorResponse(asGatewayError(err));
+      return errorResponse(asAppError(err));
     }
   };
 }
@@ -32,8 +33,8 @@ export async function readJsonBody(req: Request): Promise<unknown> {
   const max = config().maxBodyBytes;
   const body = await readBodyCapped(req, max);
   if (!body.ok) {
-    throw new GatewayError(413, "invalid_request_error", "request_too_large",
-      `The request body is larger than ${max} bytes.`, null, body.closeConnection ? { connection: "close" } : {});
+    throw new AppError("request_too_large",
+      `The request body is larger than ${max} bytes.`, { headers: body.closeConnection ? { connection: "close" } : {} });
   }
   const text = body.bytes.toString("utf8");
   if (!text.trim()) throw invalidRequest("The request body is empty; send a JSON object.");

@@ -5,7 +5,7 @@ import { migratePostgres, openPostgres, type PgDb } from "@/db/engines/postgres"
 import { pruneRateLimits, takeRateLimit } from "@/db/queries/rate-limits";
 import type { Db } from "@/db";
 import { enforceRateLimits, WINDOW_MS } from "@/lib/gateway/rate-limit";
-import { GatewayError } from "@/lib/gateway/errors";
+import { AppError } from "@/lib/errors";
 
 /**
  * Rate limits on PostgreSQL, shared by instances: counted in `rate_limits` on a real server. Needs
@@ -79,7 +79,7 @@ describe("rate limits on PostgreSQL", { skip }, () => {
     const refused = results.filter((r) => r.status === "rejected").map((r) => (r as PromiseRejectedResult).reason);
     assert.equal(results.length - refused.length, 3); // RATE_LIMIT_KEY_RPM=3
     for (const e of refused) {
-      assert.ok(e instanceof GatewayError);
+      assert.ok(e instanceof AppError);
       assert.equal(e.status, 429);
       assert.equal(e.headers?.["retry-after"], "15");
       assert.match(e.message, /this API key: 3 requests per minute/);

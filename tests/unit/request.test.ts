@@ -1,17 +1,17 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { toUpstreamBody, validateRequest } from "@/lib/gateway/request";
-import { GatewayError } from "@/lib/gateway/errors";
+import { AppError } from "@/lib/errors";
 
 const user = { role: "user", content: "hi" };
 const req = (extra: Record<string, unknown> = {}) => ({ model: "GLM-4-Flash", messages: [user], ...extra });
 
-/** Runs validateRequest and returns the GatewayError it must throw. */
-function rejection(json: unknown): GatewayError {
+/** Runs validateRequest and returns the AppError it must throw. */
+function rejection(json: unknown): AppError {
   try {
     validateRequest(json);
   } catch (err) {
-    assert.ok(err instanceof GatewayError, `expected a GatewayError, got ${err}`);
+    assert.ok(err instanceof AppError, `expected a AppError, got ${err}`);
     return err;
   }
   assert.fail("validateRequest accepted an invalid body");

@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { StreamTranslator, translateCompletion, type UpstreamPayload } from "@/lib/gateway/translate";
-import { GatewayError } from "@/lib/gateway/errors";
+import { AppError } from "@/lib/errors";
 
 const usage = { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 };
 const call = { id: "call_abc", index: 0, type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } };
@@ -20,14 +20,14 @@ function frames(text: string): any[] {
   });
 }
 
-function thrown(fn: () => unknown): GatewayError {
+function thrown(fn: () => unknown): AppError {
   try {
     fn();
   } catch (err) {
-    assert.ok(err instanceof GatewayError, `expected a GatewayError, got ${err}`);
+    assert.ok(err instanceof AppError, `expected a AppError, got ${err}`);
     return err;
   }
-  assert.fail("expected a GatewayError");
+  assert.fail("expected a AppError");
 }
 
 const delta = (d: Record<string, unknown>, finish_reason?: string): UpstreamPayload =>

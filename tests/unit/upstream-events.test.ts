@@ -1,6 +1,6 @@
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { GatewayError } from "@/lib/gateway/errors";
+import { AppError } from "@/lib/errors";
 import type { UpstreamCall } from "@/lib/gateway/upstream";
 
 // config() reads the environment once, so it must be set before lib/ is loaded.
@@ -52,7 +52,7 @@ async function rejection(p: Promise<unknown>) {
   try {
     await p;
   } catch (err) {
-    assert.ok(err instanceof GatewayError, `expected a GatewayError, got ${err}`);
+    assert.ok(err instanceof AppError, `expected a AppError, got ${err}`);
     return err;
   }
   assert.fail("expected the stream to fail");

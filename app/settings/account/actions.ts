@@ -4,7 +4,8 @@ import { headers } from "next/headers";
 import { z } from "zod";
 import { getDb, transaction } from "@/db";
 import { setPasswordHash } from "@/db/queries/users";
-import { userAction, UserFacingError } from "@/lib/actions";
+import { userAction } from "@/lib/actions";
+import { AppError } from "@/lib/errors";
 import { signOut } from "@/lib/auth/auth";
 import { hashPassword, passwordProblem, verifyPassword } from "@/lib/auth/password";
 import { currentSession } from "@/lib/auth/session";
@@ -32,17 +33,17 @@ const PasswordChange = z.object({
 export const changePasswordAction = userAction(PasswordChange, async ({ currentPassword, newPassword }, user) => {
   const address = clientAddress(await headers());
   const until = await signInBlockedUntil({ email: user.email, address });
-  if (until !== null) throw new UserFacingError(tooManyAttemptsMessage(until));
+  if (until !== null) throw new AppError("rate_limit_exceeded", tooManyAttemptsMessage(until));
   if (!(await verifyPassword(currentPassword, user.passwordHash)).ok) {
     await recordSignInFailure({ email: user.email, address });
-    throw new UserFacingError("Your current password is not right.");
+    throw new AppError("invalid_request_error", "Your current password is not right.");
   }
   await recordSignInSuccess({ email: user.email });
   const weak = passwordProblem(newPassword, user.email);
-  if (weak) throw new UserFacingError(`New password too weak: ${weak}`);
-  if (newPassword === currentPassword) throw new UserFacingError("Choose a password different from the current one.");
+  if (weak) throw new AppError("invalid_request_error", `New password too weak: ${weak}`);
+  if (newPassword === currentPassword) throw new AppError("invalid_request_error", "Choose a password different from the current one.");
   const session = await currentSession();
-  if (!session) throw new UserFacingError("Your session has ended. Sign in again.");
+  if (!session) throw new AppError("session_ended", "Your session has ended. Sign in again.");
   const passwordHash = await hashPassword(newPassword);
   const ended = await transaction(getDb(), async (tx) => {
     await setPasswordHash(tx, { userId: user.id, passwordHash });

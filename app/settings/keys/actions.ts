@@ -1,7 +1,8 @@
 "use server";
 
 import { z } from "zod";
-import { userAction, UserFacingError } from "@/lib/actions";
+import { userAction } from "@/lib/actions";
+import { AppError } from "@/lib/errors";
 import { isAdmin } from "@/lib/auth/admin";
 import { createApiKey, listApiKeys, revokeApiKey } from "@/lib/auth/api-keys";
 
@@ -21,6 +22,6 @@ export const listKeysAction = userAction(z.object({}), async (_input, user) =>
 
 export const revokeKeyAction = userAction(z.object({ id: z.string().uuid("Unknown key.") }), async ({ id }, user) => {
   const { revoked } = await revokeApiKey((await isAdmin(user)) ? "admin" : { userId: user.id }, id);
-  if (!revoked.length) throw new UserFacingError("No active key with this id is yours to revoke.");
+  if (!revoked.length) throw new AppError("not_found", "No active key with this id is yours to revoke.");
   return { id };
 });

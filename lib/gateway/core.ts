@@ -1,4 +1,5 @@
 import { findModel } from "@/lib/models";
+import { estimateTokens } from "@/lib/tokens";
 import { config } from "@/lib/config";
 import { getDb } from "@/db";
 import { completeUsage, recordUsage, startUsage, usageProgress } from "@/db/queries/usage";
@@ -37,7 +38,7 @@ function upstreamModelId(req: ValidRequest): string {
   return config().modelMap.get(req.model.id.toLowerCase()) ?? req.model.upstreamId;
 }
 
-const promptEstimate = (req: ValidRequest) => Math.ceil(JSON.stringify(req.body.messages).length / 4);
+const promptEstimate = (req: ValidRequest) => estimateTokens(JSON.stringify(req.body.messages));
 
 /**
  * The gateway core both doors share: validate, map the model, call upstream, translate to OpenAI form,

@@ -1,4 +1,5 @@
 import { AppError } from "@/lib/errors";
+import { MODELS } from "@/lib/models";
 
 /** The gateway's errors: AppError (lib/errors.ts) with the codes OpenAI clients know, rendered for `/v1` here. */
 
@@ -7,7 +8,7 @@ export const invalidRequest = (message: string, param: string | null = null, cod
 
 export const modelNotFound = (model: string) =>
   new AppError("model_not_found",
-    `The model '${model}' does not exist. Available: GLM-4-Plus, GLM-4-Air, GLM-4-AirX, GLM-4-Long, GLM-4-FlashX, GLM-4-Flash.`,
+    `The model '${model}' does not exist. Available: ${MODELS.map((m) => m.id).join(", ")}.`,
     { param: "model" });
 
 export const unauthorized = (message: string) => new AppError("invalid_api_key", message);

@@ -1,4 +1,5 @@
 import { findModel, type ModelInfo } from "@/lib/models";
+import { tokensAtLeast } from "@/lib/tokens";
 import { AppError } from "@/lib/errors";
 import { invalidRequest, modelNotFound } from "./errors";
 import { ChatCompletionRequest, maxTokensField, paramPath, type ChatMessage } from "./schema";
@@ -45,7 +46,7 @@ export function validateRequest(json: unknown): ValidRequest {
     );
   }
   // A lower bound on the prompt's tokens (no tokenizer for GLM here): refuse only what surely cannot fit.
-  const promptTokensAtLeast = Math.ceil(Buffer.byteLength(JSON.stringify(body.messages)) / 6);
+  const promptTokensAtLeast = tokensAtLeast(JSON.stringify(body.messages));
   if (promptTokensAtLeast + (maxTokens ?? 0) > model.contextWindow) {
     throw new AppError("context_length_exceeded",
       `This request needs more than ${model.id}'s context window of ${model.contextWindow} tokens. ` +

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { estimateTokens } from "@/lib/tokens";
 import { AppError } from "@/lib/errors";
 import { openAiError, upstreamError } from "./errors";
 import { mapUpstreamError } from "./upstream-errors";
@@ -99,7 +100,7 @@ export function translateCompletion(up: UpstreamPayload, publicModel: string) {
 }
 
 export function estimateUsage(promptTokens: number, text: string): Usage {
-  const completion = Math.ceil(text.length / 4);
+  const completion = estimateTokens(text);
   return { prompt_tokens: promptTokens, completion_tokens: completion, total_tokens: promptTokens + completion };
 }
 

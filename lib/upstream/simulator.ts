@@ -3,6 +3,7 @@
  * usage in the last chunk next to finish_reason, whole tool calls in one delta. Used by the built-in
  * demo upstream and by the test stand-in server.
  */
+import { estimateTokens } from "@/lib/tokens";
 
 interface SimMessage {
   role: string;
@@ -69,7 +70,7 @@ function hash(s: string): string {
 }
 
 export function usageFor(req: SimRequest, reply: SimReply) {
-  const prompt = Math.max(1, Math.ceil(JSON.stringify(req.messages).length / 4));
+  const prompt = Math.max(1, estimateTokens(JSON.stringify(req.messages)));
   const completion = reply.kind === "text" ? reply.words.length : 12;
   return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
 }

@@ -63,7 +63,8 @@ function authSecret(given: string | undefined, databaseUrl: string, dbFile: stri
   const dir = dbFile === ":memory:" ? path.resolve("data") : path.dirname(dbFile);
   const file = path.join(dir, ".auth-secret");
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
-  mkdirSync(dir, { recursive: true });
+  // The data folder is private (0700), whoever creates it first: this, or the database beside it.
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const secret = randomBytes(32).toString("base64url");
   try {
     writeFileSync(file, secret + "\n", { mode: 0o600, flag: "wx" });

@@ -2,11 +2,11 @@
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import OpenAI from "openai";
-import { client, createKey, keysCli, keysCliAsync, post, standinLog, tag } from "./helpers";
+import { client, createKey, keysCli, post, standinLog, tag } from "./helpers";
 
 let key: string;
-before(() => {
-  key = createKey("client-errors");
+before(async () => {
+  key = await createKey("client-errors");
 });
 
 async function expectError(body: object | string, status: number, param: string | null, code?: string | null) {
@@ -96,20 +96,20 @@ describe("API keys", () => {
     await assert.rejects(client("sk-glm-wrongwrongwrongwrongwrongwrong12").models.list(),
       (err: unknown) => err instanceof OpenAI.AuthenticationError && err.status === 401);
 
-    const doomed = (await keysCliAsync("create", "--name", "to-revoke")).trim().split("\n").pop()!;
+    const doomed = (await keysCli("create", "--name", "to-revoke")).trim().split("\n").pop()!;
     const ok = await client(doomed).chat.completions.create({ model: "GLM-4-Flash", messages: [{ role: "user", content: tag() }] });
     assert.equal(ok.choices[0].finish_reason, "stop");
-    const id = (await keysCliAsync("list")).split("\n").find((l) => l.includes("\tto-revoke\t"))!.split("\t")[0];
-    assert.match(await keysCliAsync("revoke", id), /Revoked key "to-revoke"/);
+    const id = (await keysCli("list")).split("\n").find((l) => l.includes("\tto-revoke\t"))!.split("\t")[0];
+    assert.match(await keysCli("revoke", id), /Revoked key "to-revoke"/);
     await assert.rejects(client(doomed).chat.completions.create({ model: "GLM-4-Flash", messages: [{ role: "user", content: "x" }] }),
       (err: unknown) => err instanceof OpenAI.AuthenticationError);
   });
 
-  test("the CLI prints the key alone on its last line, and lists only its prefix", () => {
-    const out = keysCli("create", "--name", "cli-check", "--email", "dev@example.com");
+  test("the CLI prints the key alone on its last line, and lists only its prefix", async () => {
+    const out = await keysCli("create", "--name", "cli-check", "--email", "dev@example.com");
     const last = out.trim().split("\n").pop()!;
     assert.match(last, /^sk-glm-[A-Za-z0-9_-]{32}$/);
-    const list = keysCli("list");
+    const list = await keysCli("list");
     const row = list.split("\n").find((l) => l.includes("\tcli-check\t"))!;
     assert.ok(row.includes(last.slice(0, 13)));
     assert.ok(!list.includes(last), "the full key is never shown again");

@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -7,7 +7,7 @@ import path from "node:path";
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import OpenAI from "openai";
-import { sleep, STANDIN_URL } from "./helpers";
+import { createKey, sleep, STANDIN_URL } from "./helpers";
 import { addUser, postChat, readReply, signInOverHttp } from "./chat-session";
 
 /**
@@ -57,8 +57,7 @@ test("a SIGKILL mid-stream loses no finished message, keeps each interrupted rep
   const email = `crash-${randomUUID()}@example.com`;
   await addUser(email, "correct horse battery", `file:${dbFile}`);
   const cookie = await signInOverHttp(base, email, "correct horse battery");
-  const key = execFileSync("node_modules/.bin/tsx", ["scripts/keys.ts", "create", "--name", "crash", "--email", email],
-    { env: env(), encoding: "utf8" }).trim().split("\n").pop()!;
+  const key = await createKey("crash", email, env());
 
   // Two conversations that finish before the crash.
   const finished: { id: string; text: string }[] = [];

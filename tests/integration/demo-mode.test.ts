@@ -1,12 +1,12 @@
 /** A first run with no UPSTREAM_API_KEY: the built-in demo upstream answers, and says so. */
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess, execFileSync } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, statSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import OpenAI from "openai";
-import { sleep } from "./helpers";
+import { createKey, sleep } from "./helpers";
 
 let server: ChildProcess;
 let dir: string;
@@ -28,8 +28,7 @@ before(async () => {
     if (await fetch(`${base}/api/health`).then((r) => r.ok, () => false)) break;
     await sleep(250);
   }
-  key = execFileSync("node_modules/.bin/tsx", ["scripts/keys.ts", "create", "--name", "demo"], { env, encoding: "utf8" })
-    .trim().split("\n").pop()!;
+  key = await createKey("demo", undefined, env);
 });
 
 after(() => {
@@ -72,8 +71,7 @@ describe("zero-configuration first run", () => {
   });
 
   test("a key over its rate limit gets 429 with retry-after and the OpenAI error JSON", async () => {
-    const limited = execFileSync("node_modules/.bin/tsx", ["scripts/keys.ts", "create", "--name", "limited"],
-      { env: { ...process.env, DATABASE_URL: `file:${dir}/data/app.db` }, encoding: "utf8" }).trim().split("\n").pop()!;
+    const limited = await createKey("limited", undefined, { ...process.env, DATABASE_URL: `file:${dir}/data/app.db` });
     const sdk = new OpenAI({ apiKey: limited, baseURL: `${base}/v1`, maxRetries: 0 });
     for (let i = 0; i < 5; i++) {
       await sdk.chat.completions.create({ model: "GLM-4-Flash", messages: [{ role: "user", content: `n${i}` }] });

@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import OpenAI from "openai";
 import type { LoggedRequest } from "../upstream/server";
@@ -13,25 +13,22 @@ export const APP_URL = required("APP_URL");
 export const STANDIN_URL = required("STANDIN_URL");
 export const DATABASE_URL = required("DATABASE_URL");
 
-/** Creates a key through the real CLI, as an operator would; returns the key from its last line. */
-export function createKey(name: string, email?: string): string {
-  const out = execFileSync("node_modules/.bin/tsx", ["scripts/keys.ts", "create", "--name", name,
-    ...(email ? ["--email", email] : [])], { env: process.env, encoding: "utf8" });
-  return out.trim().split("\n").pop()!;
-}
-
 /**
- * The CLI without blocking the event loop: a blocked loop keeps the HTTP client from noticing that the
- * server closed an idle keep-alive socket, and its next request would go into a dead socket.
+ * The keys CLI as an operator runs it, without blocking the event loop: a blocked loop keeps the HTTP
+ * client from noticing that the server closed an idle keep-alive socket (5 s), and its next request would
+ * go into a dead socket ("other side closed") — on a busy machine the CLI alone takes that long.
  */
-export async function keysCliAsync(...args: string[]): Promise<string> {
+export async function keysCli(...args: string[]): Promise<string> {
   const { stdout } = await promisify(execFile)("node_modules/.bin/tsx", ["scripts/keys.ts", ...args],
     { env: process.env, encoding: "utf8" });
   return stdout;
 }
 
-export function keysCli(...args: string[]): string {
-  return execFileSync("node_modules/.bin/tsx", ["scripts/keys.ts", ...args], { env: process.env, encoding: "utf8" });
+/** Creates a key through the real CLI; returns the key from its last line. */
+export async function createKey(name: string, email?: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const { stdout } = await promisify(execFile)("node_modules/.bin/tsx", ["scripts/keys.ts", "create", "--name", name,
+    ...(email ? ["--email", email] : [])], { env, encoding: "utf8" });
+  return stdout.trim().split("\n").pop()!;
 }
 
 /** The official SDK, pointed at our /v1 exactly as the seed's examples do; no retries so faults show. */

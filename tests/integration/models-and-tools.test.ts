@@ -5,8 +5,8 @@ import { client, createKey, tag, upstreamRequestTagged } from "./helpers";
 
 const SIX = ["GLM-4-Plus", "GLM-4-Air", "GLM-4-AirX", "GLM-4-Long", "GLM-4-FlashX", "GLM-4-Flash"];
 let sdk: OpenAI;
-before(() => {
-  sdk = client(createKey("models-and-tools"));
+before(async () => {
+  sdk = client(await createKey("models-and-tools"));
 });
 
 const weatherTool: OpenAI.Chat.ChatCompletionTool = {

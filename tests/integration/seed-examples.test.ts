@@ -5,8 +5,8 @@ import { before, describe, test } from "node:test";
 import { APP_URL, client, createKey, sqlRows, tag, upstreamRequestTagged } from "./helpers";
 
 let key: string;
-before(() => {
-  key = createKey("seed-examples");
+before(async () => {
+  key = await createKey("seed-examples");
 });
 
 describe("the seed's examples", () => {

@@ -6,8 +6,8 @@ import { APP_URL, client, createKey, sqlRow, post, sleep, tag, upstreamRequestTa
 
 let key: string;
 let sdk: OpenAI;
-before(() => {
-  key = createKey("faults");
+before(async () => {
+  key = await createKey("faults");
   sdk = client(key);
 });
 

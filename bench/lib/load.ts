@@ -42,3 +42,19 @@ export function machine(): string {
 export const ms = (v: number) => (!Number.isFinite(v) ? "–" : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 
 export const clock = () => new Date().toISOString().slice(11, 19);
+
+/** Waits (up to `maxMs`) until other processes use less than `below` of the machine's CPU; returns their last share. */
+export async function waitForQuiet(log: (m: string) => void, maxMs = 60_000, below = 0.25): Promise<number> {
+  const deadline = Date.now() + maxMs;
+  for (;;) {
+    const meter = loadMeter();
+    await new Promise((r) => setTimeout(r, 3000));
+    const share = meter.read();
+    if (share < below) return share;
+    if (Date.now() > deadline) {
+      log(`other processes still use ${(100 * share).toFixed(0)}% of the CPU; measuring anyway (figures will be noisy)`);
+      return share;
+    }
+    log(`other processes use ${(100 * share).toFixed(0)}% of the CPU; waiting for a quieter moment …`);
+  }
+}

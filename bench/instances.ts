@@ -110,7 +110,10 @@ async function main() {
 
   const pids: Record<keyof Cpu, number[]> = { A: [a.proc.pid!], B: [b.proc.pid!], proxy: [proxy1.proc.pid!, proxy2.proc.pid!],
     postgres: pg.pid ? [pg.pid] : [], standin: [standin.proc.pid!], client: [] };
-  const agent = new http.Agent({ keepAlive: true, keepAliveMsecs: 30_000, maxSockets: 4096, maxFreeSockets: 4096 });
+  // A fresh keep-alive agent per round: sockets left idle between rounds (longer than the servers' keep-alive
+  // timeout) would otherwise be reused just as the server closes them ("socket hang up").
+  const newAgent = () => new http.Agent({ keepAlive: true, keepAliveMsecs: 30_000, maxSockets: 4096, maxFreeSockets: 4096 });
+  let agent = newAgent();
   const v1Body = Buffer.from(JSON.stringify({ model: "GLM-4-Air", stream: true,
     messages: [{ role: "user", content: `Tell me about the sea. [words:${WORDS}]` }] }));
   const one = (kind: Kind, p: PathName) => {
@@ -147,6 +150,8 @@ async function main() {
       for (const p of ps.map((_, i) => ps[(i + r) % ps.length])) {
         await sleep(300);
         const n = perRound(kind, c);
+        agent.destroy();
+        agent = newAgent();
         const cpu0 = cpuSnapshot(pids);
         const res = await closedLoop(c, n, () => one(kind, p));
         const cpu = cpuSince(cpu0, pids, res.samples.length);

@@ -85,14 +85,21 @@ export function renderInstances(cases: Case[], meta: Meta): string {
       const app = two.cpu.A + two.cpu.B;
       const share = (v: number) => pct(v / two.cpuSum);
       const ceiling = 2000 / two.cpuSum;
+      // Rounds of the two paths ran back to back: the ratio within a round is less exposed to the load's swings.
+      const c1 = cases.find((x) => x.kind === kind && x.concurrency === conc && x.path === "proxy → A")!;
+      const c2 = cases.find((x) => x.kind === kind && x.concurrency === conc && x.path === "proxy → A+B")!;
+      const ratios = c2.rounds.map((r, i) => r.perSecond / (c1.rounds[i]?.perSecond ?? NaN)).filter(Number.isFinite);
       L.push(`- **${kind === "v1" ? "/v1" : "chat"}, ${conc} streams**: two instances ${f1(two.perSecond)} streams/s vs one ` +
-        `${f1(one.perSecond)} (×${(two.perSecond / one.perSecond).toFixed(2)}; TTFT p50 ${f0(two.ttftP50)} vs ${f0(one.ttftP50)} ms)` +
+        `${f1(one.perSecond)} (per-round ratios ${ratios.map((x) => `×${x.toFixed(2)}`).join(", ")}; TTFT p50 ${f0(two.ttftP50)} vs ${f0(one.ttftP50)} ms)` +
         (direct ? `; A without the proxy ${f1(direct.perSecond)} streams/s` : "") + `. A stream costs ${f1(two.cpuSum)} ms of CPU in all on ` +
-        `two instances (${f1(one.cpuSum)} on one): the app ${f1(app)} ms (${share(app)}), PostgreSQL ${f1(two.cpu.postgres)} ms ` +
+        `two instances vs ${f1(one.cpuSum)} on one (app ${f1(app)} vs ${f1(one.cpu.A + one.cpu.B)}, PostgreSQL ${f1(two.cpu.postgres)} vs ` +
+        `${f1(one.cpu.postgres)}). On two instances: the app ${f1(app)} ms (${share(app)}), PostgreSQL ${f1(two.cpu.postgres)} ms ` +
         `(${share(two.cpu.postgres)}), proxy ${f1(two.cpu.proxy)} ms (${share(two.cpu.proxy)}), stand-in + client ` +
         `${f1(two.cpu.standin + two.cpu.client)} ms (${share(two.cpu.standin + two.cpu.client)}). With 2 cores that caps the ` +
         `whole set-up at ~${f0(ceiling)} streams/s even with the machine to itself; the machine was ${pct(two.machineBusy)} busy ` +
-        `(others ${pct(two.foreign)}).`);
+        `(others ${pct(two.foreign)}).` + (two.cpuSum > 1.1 * one.cpuSum ? ` Two instances spend ${pct(two.cpuSum / one.cpuSum - 1)} more ` +
+        "CPU per stream than one: each instance has its own event loop, timers, connection pool, JIT warm-up and GC on the " +
+        "same 2 cores (not profiled further here)." : ""));
     }
   }
   L.push("", "Reading: when the machine is (nearly) fully busy, the limit is CPU, not the design — A and B, PostgreSQL, the proxy, " +
@@ -100,6 +107,7 @@ export function renderInstances(cases: Case[], meta: Meta): string {
     "(which helps only while one instance's event loop, not the machine, is the bottleneck) and its own memory. The split " +
     "of CPU per stream shows what would limit on separate machines: the app instances' share scales out with more " +
     "instances; PostgreSQL's share is the part that does not (one database for all instances), and the proxy's share " +
-    "is what a real load balancer (nginx, HAProxy) would take off the app hosts.", "");
+    "is what a real load balancer (nginx, HAProxy) would take off the app hosts. CPU per stream is the steadier figure here: " +
+    "throughput and TTFT swing with the other processes' load from round to round (see the per-round ratios).", "");
   return L.join("\n");
 }

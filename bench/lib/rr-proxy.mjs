@@ -10,18 +10,22 @@ const targets = String(process.env.TARGET_PORTS).split(",").map(Number);
 const agent = new http.Agent({ keepAlive: true, keepAliveMsecs: 30_000, maxSockets: Infinity, maxFreeSockets: 4096 });
 let turn = 0;
 
+/** Hop-by-hop headers belong to one connection (RFC 9110 7.6.1): not passed on in either direction. */
+const HOP = new Set(["connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade"]);
+const endToEnd = (headers) => Object.fromEntries(Object.entries(headers).filter(([k]) => !HOP.has(k)));
+
 const server = http.createServer((req, res) => {
   const port = targets[turn++ % targets.length];
-  const up = http.request({ host: "127.0.0.1", port, method: req.method, path: req.url, headers: req.headers, agent }, (ures) => {
-    res.writeHead(ures.statusCode ?? 502, ures.headers);
+  const up = http.request({ host: "127.0.0.1", port, method: req.method, path: req.url, headers: endToEnd(req.headers), agent }, (ures) => {
+    res.writeHead(ures.statusCode ?? 502, endToEnd(ures.headers));
     res.flushHeaders();
     ures.pipe(res);
     ures.on("aborted", () => res.destroy());
   });
-  up.on("error", () => {
+  up.on("error", (e) => {
     if (res.headersSent) return res.destroy();
-    res.writeHead(502);
-    res.end();
+    res.writeHead(502, { "content-type": "text/plain" });
+    res.end(`proxy: instance :${port}: ${e.message}`);
   });
   res.on("close", () => {
     if (!res.writableFinished) up.destroy();

@@ -6,6 +6,8 @@
  *                                        time the conversation page, write docs/benchmarks.md (## Chat app)
  *   npm run bench:chat -- --postgres     the same on a throw-away PostgreSQL 15 (scripts/postgres.mjs, or a fresh
  *                                        database on TEST_DATABASE_URL's server); writes ## Chat app on PostgreSQL
+ *   npm run bench:chat -- --postgres --unpaired   without the paired SQLite server (by default --postgres also loads
+ *                                        the data set into SQLite and times both pages in alternation)
  *   npm run bench:chat -- --build        rebuild .next-chatbench first
  *   npm run bench:chat -- --no-page      queries only (no build, no server); docs left alone
  *   npm run bench:chat -- --keep         keep the temp dir / PostgreSQL with the seeded database (path / URL printed)
@@ -37,7 +39,7 @@ import { serialAgent } from "./lib/http";
 import { clock, loadMeter, ms } from "./lib/load";
 import { startPostgres, type BenchPg } from "./lib/pg";
 import { postgresEngine, sqliteEngine } from "./chat/engine";
-import { measurePage, type PageResult } from "./chat/page";
+import { measurePages, type PageResult } from "./chat/page";
 import { measureQueries } from "./chat/queries";
 import { diagnoseRender } from "./chat/render";
 import { renderPgSection, PG_HEADING } from "./chat/report-pg";
@@ -51,6 +53,8 @@ const FORCE_BUILD = argv.has("--build");
 const NO_PAGE = argv.has("--no-page");
 const KEEP = argv.has("--keep");
 const POSTGRES = argv.has("--postgres");
+/** --postgres: also load the same data set into a SQLite file and time both pages in alternation (paired). */
+const PAIRED = POSTGRES && !argv.has("--unpaired");
 /** Hard bound on the whole run; everything is killed after this. */
 const RUN_LIMIT_MS = 25 * 60_000;
 
@@ -130,16 +134,31 @@ async function main() {
       `rehype-highlight attacher × ${render.assistantMessages} ${ms(render.highlightSetupMs)} ms; newest 50 messages ` +
       `${ms(render.newest50Ms)} ms`);
   }
-  let page: PageResult | undefined;
-  if (!NO_PAGE) page = await measurePage(databaseUrl, s, authSecret, FORCE_BUILD, log);
+  let pages: PageResult[] = [];
+  if (!NO_PAGE) {
+    const databases = [{ label: POSTGRES ? "PostgreSQL" : "SQLite", url: databaseUrl }];
+    if (PAIRED) {
+      // The same rows in a SQLite file, for a paired page comparison under the same load.
+      tmpDir = mkdtempSync(path.join(os.tmpdir(), "chat-bench-"));
+      const file = path.join(tmpDir, "paired.db");
+      const { openDatabase } = await import("@/db");
+      const paired = openDatabase(file) as typeof db & { $client: Database.Database };
+      writeSqlite(paired.$client, data);
+      paired.$client.close();
+      log(`paired SQLite copy of the data set: ${file}`);
+      databases.push({ label: "SQLite (paired)", url: `file:${file}` });
+    }
+    pages = await measurePages(databases, s, authSecret, FORCE_BUILD, log);
+  }
+  const page = pages[0];
   const version = POSTGRES ? String((await engine.all<{ v: string }>("select version() as v", []))[0].v).replace(/ on .*/, "") : "";
   await engine.close();
   await closeDb();
 
   const runSeconds = (Date.now() - runStarted) / 1000;
   if (POSTGRES) {
-    if (page) replaceDocSection(ROOT, PG_HEADING, renderPgSection(s, pgSeed!, rows, page, runSeconds, queryOtherLoad, version));
-    else console.log(renderPgSection(s, pgSeed!, rows, page, runSeconds, queryOtherLoad, version));
+    if (page) replaceDocSection(ROOT, PG_HEADING, renderPgSection(s, pgSeed!, rows, pages, runSeconds, queryOtherLoad, version));
+    else console.log(renderPgSection(s, pgSeed!, rows, pages, runSeconds, queryOtherLoad, version));
   } else if (page && render) {
     replaceDocSection(ROOT, "Chat app", renderSection(s, rows, page, runSeconds, queryOtherLoad, userText, render));
   }

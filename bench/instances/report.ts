@@ -95,8 +95,9 @@ export function renderInstances(cases: Case[], meta: Meta): string {
         `two instances vs ${f1(one.cpuSum)} on one (app ${f1(app)} vs ${f1(one.cpu.A + one.cpu.B)}, PostgreSQL ${f1(two.cpu.postgres)} vs ` +
         `${f1(one.cpu.postgres)}). On two instances: the app ${f1(app)} ms (${share(app)}), PostgreSQL ${f1(two.cpu.postgres)} ms ` +
         `(${share(two.cpu.postgres)}), proxy ${f1(two.cpu.proxy)} ms (${share(two.cpu.proxy)}), stand-in + client ` +
-        `${f1(two.cpu.standin + two.cpu.client)} ms (${share(two.cpu.standin + two.cpu.client)}). With 2 cores that caps the ` +
-        `whole set-up at ~${f0(ceiling)} streams/s even with the machine to itself; the machine was ${pct(two.machineBusy)} busy ` +
+        `${f1(two.cpu.standin + two.cpu.client)} ms (${share(two.cpu.standin + two.cpu.client)}). At that cost (which the load ` +
+        `itself inflates: the same work takes more CPU time on contended cores) 2 cores cap the whole set-up at ~${f0(ceiling)} ` +
+        `streams/s; the machine was ${pct(two.machineBusy)} busy ` +
         `(others ${pct(two.foreign)}).` + (two.cpuSum > 1.1 * one.cpuSum ? ` Two instances spend ${pct(two.cpuSum / one.cpuSum - 1)} more ` +
         "CPU per stream than one: each instance has its own event loop, timers, connection pool, JIT warm-up and GC on the " +
         "same 2 cores (not profiled further here)." : ""));

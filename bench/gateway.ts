@@ -32,6 +32,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
+import { streamOnce as streamOnceLib, V1_CONTENT, type Sample } from "./lib/streams";
 import { summariseProfile } from "./profile-summary";
 import {
   freePort, httpGet, killChildrenNow, machineTicks, mb, median, percentile, replaceDocSection, runToEnd, sleep, startChild, stopChildren,
@@ -161,67 +162,15 @@ function buildDescription(): string {
 
 // ---------------------------------------------------------------- the client
 
-const CONTENT_RE = /"content":"(?:[^"\\]|\\.)/;
-
-interface Sample { ttft: number; total: number; ok: boolean; error?: string }
-
 function requestBody(text: string): Buffer {
   return Buffer.from(JSON.stringify({ model: "GLM-4-Air", stream: true, messages: [{ role: "user", content: text }] }));
 }
 
-/**
- * One streaming request. TTFT is the time from just before the request is written to the arrival of the
- * first `data:` frame carrying non-empty content; total is until the response ends. A stream counts as ok
- * only if it had status 200, `expectFrames` content frames and `[DONE]`.
- */
+/** One /v1 stream through bench/lib/streams.ts: ok with status 200, `expectFrames` content frames and `[DONE]`. */
 function streamOnce(t: Target, agent: http.Agent, body: Buffer, headers: http.OutgoingHttpHeaders,
   expectFrames: number): Promise<Sample> {
-  return new Promise((resolve) => {
-    let ttft = NaN;
-    let buf = "";
-    let frames = 0;
-    let sawDone = false;
-    let settled = false;
-    const t0 = performance.now();
-    const finish = (ok: boolean, error?: string) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve({ ttft, total: performance.now() - t0, ok, error });
-    };
-    const req = http.request({ host: "127.0.0.1", port: t.port, path: t.path, method: "POST", agent, headers },
-      (res) => {
-        if (res.statusCode !== 200) {
-          let text = "";
-          res.setEncoding("utf8");
-          res.on("data", (c: string) => (text += c));
-          res.on("end", () => finish(false, `HTTP ${res.statusCode} ${text.slice(0, 200)}`));
-          return;
-        }
-        res.setEncoding("utf8");
-        res.on("data", (chunk: string) => {
-          buf += chunk;
-          let i: number;
-          while ((i = buf.indexOf("\n\n")) >= 0) {
-            const frame = buf.slice(0, i);
-            buf = buf.slice(i + 2);
-            if (!frame.startsWith("data:")) continue;
-            if (frame.startsWith("data: [DONE]")) sawDone = true;
-            else if (CONTENT_RE.test(frame)) {
-              frames++;
-              if (Number.isNaN(ttft)) ttft = performance.now() - t0;
-            }
-          }
-        });
-        res.on("end", () => finish(sawDone && frames === expectFrames,
-          sawDone && frames === expectFrames ? undefined : `incomplete stream: ${frames} frames, done=${sawDone}`));
-        res.on("error", (e) => finish(false, e.message));
-        res.on("close", () => finish(false, "response closed early"));
-      });
-    req.on("error", (e) => finish(false, e.message));
-    const timer = setTimeout(() => req.destroy(new Error("client timeout")), STREAM_TIMEOUT_MS);
-    req.end(body);
-  });
+  return streamOnceLib({ port: t.port, path: t.path, agent, body, headers, isContent: V1_CONTENT, expectFrames,
+    timeoutMs: STREAM_TIMEOUT_MS });
 }
 
 interface RoundStat {
@@ -320,7 +269,7 @@ async function holdOpen(label: "steady" | "stress", gw: Target, serverPid: numbe
       }
       res.setEncoding("utf8");
       res.on("data", (chunk: string) => {
-        if (!h.first && CONTENT_RE.test(chunk)) {
+        if (!h.first && V1_CONTENT(chunk)) {
           h.first = true;
           if (++delivering === streams) allDeliveredAt = performance.now();
         }

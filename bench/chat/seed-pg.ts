@@ -11,7 +11,7 @@ import { pipeline } from "node:stream/promises";
 import postgres from "postgres";
 import type { DataSet } from "./seed";
 
-const SEARCH_INDEXES = ["messages_content_trgm_idx", "messages_cjk_idx", "conversations_title_trgm_idx"];
+const SEARCH_INDEXES = ["messages_content_trgm_idx", "messages_cjk_idx", "conversations_title_trgm_idx", "conversations_title_cjk_idx"];
 
 /** COPY text format: backslash, tab, newline and carriage return escaped; \N is NULL. */
 const field = (v: unknown): string => {

@@ -146,35 +146,92 @@ export const isUniqueViolation = (e: unknown) => (e as { code?: string } | null)
 export const containsPattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /**
+ * Queries with no cased letters (CJK, digits, ASCII punctuation and spaces): lower() maps no character onto
+ * theirs and leaves theirs alone, so LIKE finds exactly what ILIKE finds, at a fraction of the cost (ILIKE on
+ * UTF-8 text lowercases the whole text first).
+ */
+const CASELESS = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u30fc\u3000-\u303f0-9 !-\/:-@[-`{-~]+$/u;
+/** Newest conversations the first, sampling walk reads; and how many of them must match to keep walking. */
+const SAMPLE = 30;
+const SAMPLE_HITS = 3;
+/** The most conversations the full walk reads before it gives up and falls back to the index path. */
+const WALK_MAX = 1000;
+
+/**
  * The user's conversations whose title or any finished message contains `query`, case-insensitively,
- * most recently updated first (the same results as the SQLite engine's FTS5 search):
- * - 3+ characters: ILIKE, answered by the pg_trgm GIN indexes (db/pg/migrations/0001_search.sql);
- * - 1–2 CJK characters: cjk_grams(content) @> ARRAY[q], answered by the CJK gram index; exact, since a CJK
- *   pair inside a text is always inside one CJK run;
- * - other 1–2 character queries: ILIKE over the user's own rows (no index narrows those).
- * Streaming replies are not searchable, as on SQLite. The owner is in both halves' WHERE, so another
- * user's rows are never read into the result; the status predicate is written literally so the planner
- * can match the partial indexes.
+ * most recently updated first (the same results as the SQLite engine's FTS5 search), by one of two paths
+ * that return the same conversations in the same order:
+ * - the index path: every matching message from the search indexes (db/pg/migrations/0001_search.sql,
+ *   0004_title_cjk.sql), joined to the user's conversations, de-duplicated, sorted, the first `limit` kept.
+ *   3+ characters: ILIKE (LIKE for caseless queries), answered by the pg_trgm GIN indexes; 1–2 CJK
+ *   characters: cjk_grams(text) @> ARRAY[q], answered by the CJK gram indexes (exact, since a CJK pair
+ *   inside a text is always inside one CJK run). Its cost grows with the number of matching messages.
+ * - the walk: the user's conversations newest first (conversations_user_updated_idx), each kept if its title
+ *   or one of its messages (messages_conversation_idx) matches, stopping at `limit`. Its cost grows with
+ *   how far it must walk to find `limit` hits: cheap for a common term, everything for a rare one.
+ * The choice: walk the newest SAMPLE conversations first (an exact prefix of the answer). If that already
+ * holds `limit` hits or all the user's conversations, it is the answer; if at least SAMPLE_HITS of them
+ * match, the term is common and the walk goes on (up to WALK_MAX conversations, else the index path);
+ * otherwise the index path. Other 1–2 character queries (no index narrows those) always walk.
+ * Streaming replies are not searchable, as on SQLite. The owner is in every WHERE, so another user's rows
+ * are never read into the result; the status predicate is written literally so the planner can match the
+ * partial indexes. `path` forces one path (tests).
  */
 export async function searchConversationIds(db: unknown,
-  { userId, query, limit }: { userId: string; query: string; limit: number }): Promise<string[]> {
+  { userId, query, limit, path: force }: { userId: string; query: string; limit: number; path?: "index" | "walk" }): Promise<string[]> {
   const q = normalizeSearchQuery(query);
   if (!q || limit <= 0) return [];
+  const n = Math.floor(limit);
   const like = containsPattern(q);
-  const messageHit = [...q].length < 3 && isCjkQuery(q)
-    ? sql`cjk_grams(m.content) @> array[${q}::text]`
-    : sql`m.content ilike ${like} escape '\\'`;
-  const found = await rows<{ id: string }>(db, sql`
-    select id from (
-      select c.id, c.updated_at, c.seq from conversations c
-        where c.user_id = ${userId} and c.title ilike ${like} escape '\\'
-      union
-      select c.id, c.updated_at, c.seq from messages m join conversations c on c.id = m.conversation_id
-        where c.user_id = ${userId} and m.status <> 'streaming' and ${messageHit}
-    ) hits
-    order by updated_at desc, seq desc
-    limit ${Math.floor(limit)}`);
-  return found.map((r) => r.id);
+  const chars = [...q].length;
+  const cjk = chars < 3 && isCjkQuery(q);
+  const op = CASELESS.test(q) ? sql.raw("like") : sql.raw("ilike");
+  const titleText = sql`c.title ${op} ${like} escape '\\'`;
+  const messageText = sql`m.content ${op} ${like} escape '\\'`;
+  // In the walk, `|| ''` hides the column from the trigram index: the planner would otherwise AND each
+  // conversation's few messages with a bitmap of every message matching the trigrams, rebuilt per conversation.
+  const walkedText = sql`(m.content || '') ${op} ${like} escape '\\'`;
+
+  const walk = async (most: number | null) => {
+    // OFFSET 0 keeps EXISTS a per-row probe: without it the planner may hash the whole subquery, which
+    // reads every matching message, as the index path does.
+    // The subquery's ORDER BY carries over, so the outer query needs no sort and stops at `limit` hits.
+    const cap = most === null ? sql`` : sql`limit ${most}`;
+    const [r] = await rows<{ walked: number; ids: string[] | null }>(db, sql`
+      select (select count(*) from (select 1 from conversations c where c.user_id = ${userId} ${cap}) x)::int as walked,
+        array(select c.id from (
+            select c.id, c.title, c.updated_at, c.seq from conversations c where c.user_id = ${userId}
+              order by c.updated_at desc, c.seq desc ${cap}) c
+          where ${titleText} or exists (select 1 from messages m where m.conversation_id = c.id
+            and m.status <> 'streaming' and ${walkedText} offset 0)
+          order by c.updated_at desc, c.seq desc limit ${n}) as ids`);
+    return { walked: Number(r?.walked ?? 0), ids: r?.ids ?? [] };
+  };
+  const indexed = async () => {
+    const messageHit = cjk ? sql`cjk_grams(m.content) @> array[${q}::text]` : messageText;
+    const titleHit = cjk ? sql`cjk_grams(c.title) @> array[${q}::text]` : titleText;
+    const found = await rows<{ id: string }>(db, sql`
+      select id from (
+        select c.id, c.updated_at, c.seq from conversations c
+          where c.user_id = ${userId} and ${titleHit}
+        union
+        select c.id, c.updated_at, c.seq from messages m join conversations c on c.id = m.conversation_id
+          where c.user_id = ${userId} and m.status <> 'streaming' and ${messageHit}
+      ) hits
+      order by updated_at desc, seq desc
+      limit ${n}`);
+    return found.map((r) => r.id);
+  };
+
+  if (force === "index") return indexed();
+  if (force === "walk" || (chars < 3 && !cjk)) return (await walk(null)).ids;
+  const sample = await walk(SAMPLE);
+  if (sample.ids.length >= n || sample.walked < SAMPLE) return sample.ids;
+  if (sample.ids.length >= SAMPLE_HITS) {
+    const more = await walk(WALK_MAX);
+    if (more.ids.length >= n || more.walked < WALK_MAX) return more.ids;
+  }
+  return indexed();
 }
 
 /**

@@ -54,7 +54,7 @@ describe("migratePostgres", () => {
     const indexes = new Set((await db.$client`select indexname from pg_indexes where schemaname = 'public'`)
       .map((r) => r.indexname as string));
     const expected = tables.flatMap((t) => getTableConfig(t).indexes.map((i) => i.config.name!));
-    expected.push("messages_content_trgm_idx", "messages_cjk_idx", "conversations_title_trgm_idx");
+    expected.push("messages_content_trgm_idx", "messages_cjk_idx", "conversations_title_trgm_idx", "conversations_title_cjk_idx");
     for (const i of expected) assert.ok(indexes.has(i), `index ${i}`);
   });
 
@@ -221,6 +221,31 @@ describe("searchConversationIds", () => {
     assert.match(await plan("量子计"), /messages_content_trgm_idx/);
     assert.match(await plan("量子"), /messages_cjk_idx/);
   });
+
+  test("the walk (newest conversations first, stopping early) and the index path return the same", async () => {
+    // carol has more conversations than the sampling walk reads, so every choice is taken: common terms
+    // walk, rare ones go to the indexes; forced, both paths must agree with the choice and with each other.
+    await db.insert(schema.users).values({ id: "carol", email: "carol@example.com" });
+    for (let i = 0; i < 80; i++) {
+      const texts = [i % 2 ? "Nothing much" : "An APPLE a day", i % 7 ? "ok" : "Rare zebra sighting",
+        i % 3 ? "fine" : "数据库的索引", i % 29 ? "bye" : "mango 量子"];
+      if (i === 1) texts.push("apple in a reply still streaming");
+      await conversation("carol", `c-${i}`, i % 10 ? `Chat ${i}` : `Kiwi 旅行 ${i}`, texts, i === 1 ? "streaming" : "complete");
+    }
+    const all = (query: string, limit: number) => Promise.all([undefined, "index" as const, "walk" as const]
+      .map((path) => searchConversationIds(db, { userId: "carol", query, limit, path })));
+    for (const query of ["apple", "APPLE a", "zebra", "旅行", "kiwi", "数据库", "数据", "mango", "量子", "量", "e", "a d", "nothing at all"]) {
+      for (const limit of [1, 5, 50]) {
+        const [auto, index, walk] = await all(query, limit);
+        assert.deepEqual(index, auto, `${query} / ${limit}: index path`);
+        assert.deepEqual(walk, auto, `${query} / ${limit}: walk`);
+      }
+    }
+    const [apple] = await all("apple", 50);
+    assert.deepEqual(apple, Array.from({ length: 40 }, (_, k) => `c-${78 - 2 * k}`));
+    assert.deepEqual((await all("mango", 50))[0], ["c-58", "c-29", "c-0"]);
+    assert.deepEqual((await all("旅行", 3))[0], ["c-70", "c-60", "c-50"]);
+  });
 });
 
 class Rollback extends Error {}
@@ -236,6 +261,6 @@ async function explainable(query: string): Promise<string> {
     });
     return [];
   } } as unknown as PgDb;
-  await searchConversationIds(capture, { userId: "alice", query, limit: 20 });
+  await searchConversationIds(capture, { userId: "alice", query, limit: 20, path: "index" });
   return captured;
 }

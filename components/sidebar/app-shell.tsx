@@ -3,7 +3,7 @@
 import { Menu, X } from "lucide-react";
 import { usePathname } from "next/navigation";
 import { useEffect, useState, useSyncExternalStore } from "react";
-import type { ConversationPage } from "@/db/queries/conversations";
+import type { ConversationPage } from "@/lib/chat/types";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Sheet, SheetClose, SheetContent, SheetTrigger } from "@/components/ui/sheet";

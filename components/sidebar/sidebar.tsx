@@ -6,7 +6,7 @@ import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { listConversationsAction, searchConversationsAction } from "@/app/(chat)/actions";
 import { logout } from "@/app/(auth)/actions";
-import type { ConversationListItem, ConversationPage } from "@/db/queries/conversations";
+import type { ConversationListItem, ConversationPage } from "@/lib/chat/types";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { onConversationsChanged } from "./events";

@@ -4,20 +4,38 @@ import { LogOut, Search, Settings, SquarePen } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
+import useSWR from "swr";
 import { listConversationsAction, searchConversationsAction } from "@/app/(chat)/actions";
 import { logout } from "@/app/(auth)/actions";
 import type { ConversationListItem, ConversationPage } from "@/lib/chat/types";
 import { Button } from "@/components/ui/button";
+import { cn } from "@/components/ui/cn";
 import { Input } from "@/components/ui/input";
 import { onConversationsChanged } from "./events";
 import { groupConversations } from "./groups";
 import { ConversationItem } from "./conversation-item";
 
+/** The SWR fetcher of a search: the conversations matching `query`, tagged with the query they answer. */
+async function fetchSearch([, query]: readonly [string, string]) {
+  const r = await searchConversationsAction({ query });
+  if (!r.ok) throw new Error(r.error);
+  return { query, items: r.data };
+}
+
+/** `value`, once it has stayed the same for `ms` (typing pauses). */
+function useDebounced<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return settled;
+}
+
 export function Sidebar({ email, firstPage, refreshOnMount }: { email: string; firstPage: ConversationPage; refreshOnMount?: boolean }) {
   const [items, setItems] = useState<ConversationListItem[]>(firstPage.items);
   const [cursor, setCursor] = useState<string | null>(firstPage.nextCursor);
   const [query, setQuery] = useState("");
-  const [results, setResults] = useState<ConversationListItem[] | null>(null);
   const [loading, setLoading] = useState(false);
   const more = useRef<HTMLDivElement>(null);
   const router = useRouter();
@@ -54,27 +72,24 @@ export function Sidebar({ email, firstPage, refreshOnMount }: { email: string; f
     return () => io.disconnect();
   }, [loadMore]);
 
-  useEffect(() => {
-    const q = query.trim();
-    if (!q) {
-      setResults(null);
-      return;
-    }
-    const t = setTimeout(async () => {
-      const r = await searchConversationsAction({ query: q });
-      if (r.ok) setResults(r.data);
-    }, 200);
-    return () => clearTimeout(t);
-  }, [query]);
+  // Search: the query is part of SWR's key, so a slow answer to an older query ("ab") lands in the cache
+  // under its own key and never replaces the answer to the newer one ("abc"). While the newer answer
+  // is on its way, the previous results stay, dimmed and marked busy.
+  const typed = query.trim();
+  const asked = useDebounced(typed, 200);
+  const search = useSWR(asked ? (["search-conversations", asked] as const) : null, fetchSearch,
+    { keepPreviousData: true, revalidateOnFocus: false });
+  const results = typed && search.data ? search.data.items : null;
+  const stale = !!results && search.data?.query !== typed;
 
   const onRenamed = (id: string, title: string) => {
     const rename = (list: ConversationListItem[]) => list.map((i) => (i.id === id ? { ...i, title } : i));
     setItems(rename);
-    setResults((r) => r && rename(r));
+    void search.mutate((r) => r && { ...r, items: rename(r.items) }, { revalidate: false });
   };
   const onDeleted = (id: string) => {
     setItems((list) => list.filter((i) => i.id !== id));
-    setResults((r) => r && r.filter((i) => i.id !== id));
+    void search.mutate((r) => r && { ...r, items: r.items.filter((i) => i.id !== id) }, { revalidate: false });
   };
 
   const list = (entries: ConversationListItem[]) => (
@@ -105,10 +120,12 @@ export function Sidebar({ email, firstPage, refreshOnMount }: { email: string; f
       </div>
       <nav aria-label="Conversation list" className="min-h-0 flex-1 overflow-y-auto px-2 pb-3">
         {results ? (
-          <section aria-label="Search results">
+          <section aria-label="Search results" aria-busy={stale} className={cn(stale && "opacity-60")}>
             <h2 className="px-2 py-1 text-xs font-medium text-neutral-500 dark:text-neutral-400">Search results</h2>
             {results.length ? list(results) : <p className="px-2 text-sm text-neutral-500 dark:text-neutral-400">No conversations match.</p>}
           </section>
+        ) : typed && search.error ? (
+          <p role="alert" className="px-2 text-sm text-red-600">{search.error instanceof Error ? search.error.message : "Search failed."}</p>
         ) : items.length === 0 ? (
           <p className="px-2 py-4 text-sm text-neutral-500 dark:text-neutral-400">No conversations yet.</p>
         ) : (

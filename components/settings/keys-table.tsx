@@ -33,7 +33,7 @@ export function KeysTable({ keys, admin, onRevoke }: { keys: KeyListing[]; admin
         {keys.map((k) => (
           <TableRow key={k.id}>
             <TableCell>{k.name}</TableCell>
-            <TableCell className="font-mono text-xs">{k.prefix}…</TableCell>
+            <TableCell className="whitespace-nowrap font-mono text-xs">{k.prefix}…</TableCell>
             {admin ? <TableCell>{k.ownerEmail}</TableCell> : null}
             <TableCell className="whitespace-nowrap">{when(k.createdAt)}</TableCell>
             <TableCell className="whitespace-nowrap">{when(k.lastUsedAt)}</TableCell>

@@ -76,7 +76,7 @@ export function UsageDashboard({ admin }: { admin: boolean }) {
                 <TableBody>
                   {report.byModel.map((m) => (
                     <TableRow key={m.model}>
-                      <TableCell className={td}>{m.model}</TableCell><TableCell className={td}>{n(m.requests)}</TableCell>
+                      <TableCell className={cn(td, "whitespace-nowrap")}>{m.model}</TableCell><TableCell className={td}>{n(m.requests)}</TableCell>
                       <TableCell className={td}>{n(m.tokens)}</TableCell>
                       <TableCell className={td}>{m.ttftMs === null ? "—" : `${Math.round(m.ttftMs)} ms`}</TableCell>
                       <TableCell className={td}>{((m.errors / Math.max(1, m.requests)) * 100).toFixed(1)}%</TableCell>

@@ -42,9 +42,10 @@ export const TableRow = forwardRef<HTMLTableRowElement, HTMLAttributes<HTMLTable
 
 /**
  * `pinned`: the column stays at the box's right edge while the rest of a wide row scrolls under it (row
- * actions stay reachable on a phone); it needs the page's background to cover what passes beneath.
+ * actions stay reachable on a phone); it needs the page's background to cover what passes beneath, and
+ * never wraps: a cell narrower than its buttons would let them overflow onto the column beside it.
  */
-const pinnedClass = "sticky right-0 bg-white dark:bg-neutral-950";
+const pinnedClass = "sticky right-0 whitespace-nowrap bg-white dark:bg-neutral-950";
 
 /** Column headers never wrap letter by letter: a narrow screen scrolls the box instead. */
 export const TableHead = forwardRef<HTMLTableCellElement, ThHTMLAttributes<HTMLTableCellElement> & { pinned?: boolean }>(function TableHead(

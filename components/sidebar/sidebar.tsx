@@ -4,7 +4,6 @@ import { LogOut, Search, Settings, SquarePen } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
-import useSWR from "swr";
 import { listConversationsAction, searchConversationsAction } from "@/app/(chat)/actions";
 import { logout } from "@/app/(auth)/actions";
 import type { ConversationListItem, ConversationPage } from "@/lib/chat/types";
@@ -13,23 +12,14 @@ import { cn } from "@/components/ui/cn";
 import { Input } from "@/components/ui/input";
 import { onConversationsChanged } from "./events";
 import { groupConversations } from "./groups";
+import { useConversationSearch } from "./use-search";
 import { ConversationItem } from "./conversation-item";
 
-/** The SWR fetcher of a search: the conversations matching `query`, tagged with the query they answer. */
-async function fetchSearch([, query]: readonly [string, string]) {
+/** Search through the server action; a refusal (e.g. a session that ended) becomes the search's error. */
+async function searchByAction(query: string) {
   const r = await searchConversationsAction({ query });
   if (!r.ok) throw new Error(r.error);
-  return { query, items: r.data };
-}
-
-/** `value`, once it has stayed the same for `ms` (typing pauses). */
-function useDebounced<T>(value: T, ms: number): T {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const t = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(t);
-  }, [value, ms]);
-  return settled;
+  return r.data;
 }
 
 export function Sidebar({ email, firstPage, refreshOnMount }: { email: string; firstPage: ConversationPage; refreshOnMount?: boolean }) {
@@ -72,24 +62,16 @@ export function Sidebar({ email, firstPage, refreshOnMount }: { email: string; f
     return () => io.disconnect();
   }, [loadMore]);
 
-  // Search: the query is part of SWR's key, so a slow answer to an older query ("ab") lands in the cache
-  // under its own key and never replaces the answer to the newer one ("abc"). While the newer answer
-  // is on its way, the previous results stay, dimmed and marked busy.
-  const typed = query.trim();
-  const asked = useDebounced(typed, 200);
-  const search = useSWR(asked ? (["search-conversations", asked] as const) : null, fetchSearch,
-    { keepPreviousData: true, revalidateOnFocus: false });
-  const results = typed && search.data ? search.data.items : null;
-  const stale = !!results && search.data?.query !== typed;
+  const { results, stale, error: searchError, update: updateResults } = useConversationSearch(query, searchByAction);
 
   const onRenamed = (id: string, title: string) => {
     const rename = (list: ConversationListItem[]) => list.map((i) => (i.id === id ? { ...i, title } : i));
     setItems(rename);
-    void search.mutate((r) => r && { ...r, items: rename(r.items) }, { revalidate: false });
+    updateResults(rename);
   };
   const onDeleted = (id: string) => {
     setItems((list) => list.filter((i) => i.id !== id));
-    void search.mutate((r) => r && { ...r, items: r.items.filter((i) => i.id !== id) }, { revalidate: false });
+    updateResults((list) => list.filter((i) => i.id !== id));
   };
 
   const list = (entries: ConversationListItem[]) => (
@@ -124,8 +106,8 @@ export function Sidebar({ email, firstPage, refreshOnMount }: { email: string; f
             <h2 className="px-2 py-1 text-xs font-medium text-neutral-500 dark:text-neutral-400">Search results</h2>
             {results.length ? list(results) : <p className="px-2 text-sm text-neutral-500 dark:text-neutral-400">No conversations match.</p>}
           </section>
-        ) : typed && search.error ? (
-          <p role="alert" className="px-2 text-sm text-red-600">{search.error instanceof Error ? search.error.message : "Search failed."}</p>
+        ) : searchError ? (
+          <p role="alert" className="px-2 text-sm text-red-600">{searchError instanceof Error ? searchError.message : "Search failed."}</p>
         ) : items.length === 0 ? (
           <p className="px-2 py-4 text-sm text-neutral-500 dark:text-neutral-400">No conversations yet.</p>
         ) : (

@@ -2,15 +2,18 @@
 
 import { useEffect, useState } from "react";
 import { createKeyAction, listKeysAction, revokeKeyAction } from "@/app/settings/keys/actions";
-import type { KeyListing } from "@/db/queries/keys";
+import type { KeyListing } from "@/lib/keys/types";
 import { CopyButton } from "@/components/chat/copy-button";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Input, Label } from "@/components/ui/input";
+import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
+import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { seedSnippets } from "@/lib/snippets";
 import { KeysTable } from "./keys-table";
 
-const EXPIRY = [["", "Never"], ["7", "7 days"], ["30", "30 days"], ["90", "90 days"], ["365", "1 year"]] as const;
+/** Days until a new key expires; a Select item's value cannot be "", so "never" stands for none. */
+const EXPIRY = [["never", "Never"], ["7", "7 days"], ["30", "30 days"], ["90", "90 days"], ["365", "1 year"]] as const;
 
 export function KeysPanel({ initial, admin }: { initial: KeyListing[]; admin: boolean }) {
   const [keys, setKeys] = useState(initial);
@@ -27,9 +30,9 @@ export function KeysPanel({ initial, admin }: { initial: KeyListing[]; admin: bo
   async function create(form: FormData) {
     setBusy(true);
     setError(null);
-    const days = String(form.get("expires") ?? "");
+    const days = String(form.get("expires") ?? "never");
     const name = String(form.get("name") ?? "");
-    const r = await createKeyAction({ name, expiresInDays: days ? Number(days) : null });
+    const r = await createKeyAction({ name, expiresInDays: days && days !== "never" ? Number(days) : null });
     setBusy(false);
     if (!r.ok) return setError(r.error);
     setCreated({ key: r.data.key, name });
@@ -61,9 +64,12 @@ export function KeysPanel({ initial, admin }: { initial: KeyListing[]; admin: bo
           </div>
           <div>
             <Label htmlFor="key-expires">Expires</Label>
-            <select id="key-expires" name="expires" className="h-9 rounded-md border border-neutral-300 bg-white px-2 text-sm dark:border-neutral-700 dark:bg-neutral-900">
-              {EXPIRY.map(([v, l]) => <option key={v} value={v}>{l}</option>)}
-            </select>
+            <Select name="expires" defaultValue="never">
+              <SelectTrigger id="key-expires" className="min-w-28"><SelectValue /></SelectTrigger>
+              <SelectContent>
+                {EXPIRY.map(([v, l]) => <SelectItem key={v} value={v}>{l}</SelectItem>)}
+              </SelectContent>
+            </Select>
           </div>
           <Button type="submit" disabled={busy}>Create key</Button>
         </form>
@@ -101,22 +107,19 @@ export function KeysPanel({ initial, admin }: { initial: KeyListing[]; admin: bo
 
 function Snippets({ base, apiKey }: { base: string; apiKey: string }) {
   const all = seedSnippets(base, apiKey);
-  const [tab, setTab] = useState<keyof typeof all>("curl");
+  const keys = Object.keys(all) as (keyof typeof all)[];
   const labels = { curl: "cURL", python: "Python", javascript: "JavaScript" } as const;
   return (
-    <div>
-      <div role="tablist" aria-label="Examples" className="flex gap-1">
-        {(Object.keys(all) as (keyof typeof all)[]).map((k) => (
-          <button key={k} role="tab" type="button" aria-selected={tab === k} onClick={() => setTab(k)}
-            className={`rounded-t-md px-3 py-1 text-sm ${tab === k ? "bg-neutral-900 text-white dark:bg-neutral-100 dark:text-neutral-900" : "text-neutral-600 dark:text-neutral-400"}`}>
-            {labels[k]}
-          </button>
-        ))}
-      </div>
-      <div role="tabpanel" aria-label={labels[tab]} className="relative rounded-b-md rounded-tr-md bg-neutral-900 p-3 text-neutral-100">
-        <div className="absolute right-2 top-2"><CopyButton text={all[tab]} label={`Copy ${labels[tab]} example`} /></div>
-        <pre className="overflow-x-auto text-xs"><code>{all[tab]}</code></pre>
-      </div>
-    </div>
+    <Tabs defaultValue="curl">
+      <TabsList aria-label="Examples">
+        {keys.map((k) => <TabsTrigger key={k} value={k}>{labels[k]}</TabsTrigger>)}
+      </TabsList>
+      {keys.map((k) => (
+        <TabsContent key={k} value={k} className="relative rounded-b-md rounded-tr-md bg-neutral-900 p-3 text-neutral-100">
+          <div className="absolute right-2 top-2"><CopyButton text={all[k]} label={`Copy ${labels[k]} example`} /></div>
+          <pre className="overflow-x-auto text-xs"><code>{all[k]}</code></pre>
+        </TabsContent>
+      ))}
+    </Tabs>
   );
 }

@@ -2,10 +2,10 @@
 
 import { useState } from "react";
 import { stopSharingAction } from "@/app/(chat)/share-actions";
-import type { ShareInfo } from "@/db/queries/shares";
+import type { ShareInfo } from "@/lib/chat/types";
 import { Button } from "@/components/ui/button";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 
-const pinned = "sticky right-0 bg-white dark:bg-neutral-950";
 const when = (ms: number) => new Date(ms).toLocaleString();
 
 /** Every link the user shares, with Open and Stop sharing. */
@@ -25,33 +25,33 @@ export function SharesTable({ initial }: { initial: ShareInfo[] }) {
   return (
     <div>
       {error ? <p role="alert" className="mb-3 text-sm text-red-600">{error}</p> : null}
-      {/* `relative` keeps the sr-only header inside the scrolling box (it would widen the page); the
-          actions stay pinned to the box's right edge while the rest of a wide row scrolls under them. */}
-      <div role="group" aria-label="Shared links" tabIndex={0} className="relative overflow-x-auto">
-      <table className="w-full text-left text-sm">
-        <caption className="sr-only">Shared links</caption>
-        <thead className="border-b border-neutral-200 text-neutral-500 dark:text-neutral-400 dark:border-neutral-800">
-          <tr><th className="py-2 pr-4 font-medium">Conversation</th><th className="py-2 pr-4 font-medium">Created</th>
-            <th className="py-2 pr-4 font-medium">Updated</th><th className={`py-2 font-medium ${pinned}`}><span className="sr-only">Actions</span></th></tr>
-        </thead>
-        <tbody>
+      {/* The actions stay pinned to the box's right edge while the rest of a wide row scrolls under them. */}
+      <Table label="Shared links">
+        <TableHeader>
+          <TableRow>
+            <TableHead className="pr-4">Conversation</TableHead>
+            <TableHead className="pr-4">Created</TableHead>
+            <TableHead className="pr-4">Updated</TableHead>
+            <TableHead pinned><span className="sr-only">Actions</span></TableHead>
+          </TableRow>
+        </TableHeader>
+        <TableBody>
           {shares.map((s) => (
-            <tr key={s.id} className="border-b border-neutral-100 dark:border-neutral-900">
-              <td className="min-w-40 py-2 pr-4">{s.title}</td>
-              <td className="py-2 pr-4 whitespace-nowrap">{when(s.createdAt)}</td>
-              <td className="py-2 pr-4 whitespace-nowrap">{when(s.updatedAt)}</td>
-              <td className={`py-2 pl-2 ${pinned}`}>
+            <TableRow key={s.id}>
+              <TableCell className="min-w-40 pr-4">{s.title}</TableCell>
+              <TableCell className="whitespace-nowrap pr-4">{when(s.createdAt)}</TableCell>
+              <TableCell className="whitespace-nowrap pr-4">{when(s.updatedAt)}</TableCell>
+              <TableCell pinned>
                 <div className="flex justify-end gap-2">
                   <a href={`/share/${s.id}`} target="_blank" rel="noopener noreferrer"
-                    className="inline-flex h-7 items-center rounded-md border border-neutral-300 px-2 text-xs font-medium hover:bg-neutral-100 dark:border-neutral-700 dark:hover:bg-neutral-800">Open</a>
+                    className="inline-flex h-7 items-center rounded-md border border-neutral-300 px-2 text-xs font-medium hover:bg-neutral-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-500 dark:border-neutral-700 dark:hover:bg-neutral-800">Open</a>
                   <Button variant="secondary" size="sm" onClick={() => void stop(s.id)}>Stop sharing</Button>
                 </div>
-              </td>
-            </tr>
+              </TableCell>
+            </TableRow>
           ))}
-        </tbody>
-      </table>
-      </div>
+        </TableBody>
+      </Table>
     </div>
   );
 }

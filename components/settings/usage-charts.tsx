@@ -1,7 +1,7 @@
 "use client";
 
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import type { DailyRow } from "@/db/queries/usage-report";
+import type { DailyRow } from "@/lib/usage/types";
 
 const COLORS: Record<string, string> = {
   "GLM-4-Plus": "#7c3aed", "GLM-4-Air": "#2563eb", "GLM-4-AirX": "#0891b2",

@@ -4,29 +4,18 @@ import { useCallback, useEffect, useState } from "react";
 import {
   everyonesRecentRequestsAction, everyonesUsageReportAction, recentRequestsAction, usageReportAction,
 } from "@/app/settings/usage/actions";
-import type { KeyRow, ModelRow, RecentRow, DailyRow } from "@/db/queries/usage-report";
+import type { KeyRow, ModelRow, RecentRow, DailyRow } from "@/lib/usage/types";
 import { Button } from "@/components/ui/button";
+import { cn } from "@/components/ui/cn";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { ToggleGroup, ToggleGroupItem } from "@/components/ui/toggle-group";
 import { UsageChart } from "./usage-charts";
 
 type Report = { days: string[]; daily: DailyRow[]; byModel: ModelRow[]; byKey: KeyRow[] };
 const RANGES = [7, 30, 90] as const;
 const n = (v: number) => v.toLocaleString();
-// Headers never wrap letter by letter: on a phone each table scrolls inside its own box instead.
-const th = "py-2 pr-3 font-medium whitespace-nowrap";
-const td = "py-1.5 pr-3";
-
-/**
- * A table that scrolls sideways inside its own box, so the page never does. Focusable, so keyboard users
- * can scroll it too, and named by the heading of its section.
- */
-function ScrollBox({ labelledBy, children }: { labelledBy: string; children: React.ReactNode }) {
-  return (
-    <div role="group" aria-labelledby={labelledBy} tabIndex={0}
-      className="relative max-w-full overflow-x-auto rounded focus-visible:outline-2 focus-visible:outline-blue-600">
-      {children}
-    </div>
-  );
-}
+/** Rows are a little tighter than the settings tables'. */
+const td = "py-1.5";
 
 export function UsageDashboard({ admin }: { admin: boolean }) {
   const [days, setDays] = useState<(typeof RANGES)[number]>(7);
@@ -60,14 +49,11 @@ export function UsageDashboard({ admin }: { admin: boolean }) {
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-center gap-4">
-        <div role="radiogroup" aria-label="Range" className="inline-flex rounded-md border border-neutral-300 p-0.5 dark:border-neutral-700">
-          {RANGES.map((d) => (
-            <button key={d} type="button" role="radio" aria-checked={days === d} onClick={() => setDays(d)}
-              className={`rounded px-3 py-1 text-sm ${days === d ? "bg-neutral-900 text-white dark:bg-neutral-100 dark:text-neutral-900" : ""}`}>
-              {d} days
-            </button>
-          ))}
-        </div>
+        {/* A radiogroup: pressing the chosen range again would clear it, so an empty value is ignored. */}
+        <ToggleGroup type="single" aria-label="Range" value={String(days)}
+          onValueChange={(v) => { if (v) setDays(Number(v) as (typeof RANGES)[number]); }}>
+          {RANGES.map((d) => <ToggleGroupItem key={d} value={String(d)}>{d} days</ToggleGroupItem>)}
+        </ToggleGroup>
         {admin ? (
           <label className="flex items-center gap-2 text-sm">
             <input type="checkbox" checked={everyone} onChange={(e) => setEveryone(e.target.checked)} /> Everyone (admin)
@@ -84,67 +70,62 @@ export function UsageDashboard({ admin }: { admin: boolean }) {
           <div className="grid gap-6 lg:grid-cols-2">
             <section aria-labelledby="by-model" className="min-w-0">
               <h3 id="by-model" className="mb-2 font-medium">By model</h3>
-              <ScrollBox labelledBy="by-model">
-              <table className="w-full text-left text-sm">
-                <thead className="border-b border-neutral-200 text-neutral-500 dark:text-neutral-400 dark:border-neutral-800">
-                  <tr><th className={th}>Model</th><th className={th}>Requests</th><th className={th}>Tokens</th>
-                    <th className={th}>Avg. first token</th><th className={th}>Error rate</th></tr>
-                </thead>
-                <tbody>
+              <Table labelledBy="by-model">
+                <TableHeader>
+                  <TableRow><TableHead>Model</TableHead><TableHead>Requests</TableHead><TableHead>Tokens</TableHead>
+                    <TableHead>Avg. first token</TableHead><TableHead>Error rate</TableHead></TableRow>
+                </TableHeader>
+                <TableBody>
                   {report.byModel.map((m) => (
-                    <tr key={m.model} className="border-b border-neutral-100 dark:border-neutral-900">
-                      <td className={td}>{m.model}</td><td className={td}>{n(m.requests)}</td><td className={td}>{n(m.tokens)}</td>
-                      <td className={td}>{m.ttftMs === null ? "—" : `${Math.round(m.ttftMs)} ms`}</td>
-                      <td className={td}>{((m.errors / Math.max(1, m.requests)) * 100).toFixed(1)}%</td>
-                    </tr>
+                    <TableRow key={m.model}>
+                      <TableCell className={cn(td, "whitespace-nowrap")}>{m.model}</TableCell><TableCell className={td}>{n(m.requests)}</TableCell>
+                      <TableCell className={td}>{n(m.tokens)}</TableCell>
+                      <TableCell className={td}>{m.ttftMs === null ? "—" : `${Math.round(m.ttftMs)} ms`}</TableCell>
+                      <TableCell className={td}>{((m.errors / Math.max(1, m.requests)) * 100).toFixed(1)}%</TableCell>
+                    </TableRow>
                   ))}
-                </tbody>
-              </table>
-              </ScrollBox>
+                </TableBody>
+              </Table>
               {report.byModel.length ? null : <p className="py-2 text-sm text-neutral-500 dark:text-neutral-400">No requests in this range.</p>}
             </section>
             <section aria-labelledby="by-key" className="min-w-0">
               <h3 id="by-key" className="mb-2 font-medium">By key</h3>
-              <ScrollBox labelledBy="by-key">
-              <table className="w-full text-left text-sm">
-                <thead className="border-b border-neutral-200 text-neutral-500 dark:text-neutral-400 dark:border-neutral-800">
-                  <tr><th className={th}>Source</th><th className={th}>Requests</th><th className={th}>Tokens</th></tr>
-                </thead>
-                <tbody>
+              <Table labelledBy="by-key">
+                <TableHeader>
+                  <TableRow><TableHead>Source</TableHead><TableHead>Requests</TableHead><TableHead>Tokens</TableHead></TableRow>
+                </TableHeader>
+                <TableBody>
                   {report.byKey.map((k) => (
-                    <tr key={`${k.source}:${k.keyId}`} className="border-b border-neutral-100 dark:border-neutral-900">
-                      <td className={td}>{k.source === "chat" ? "Chat (browser)" : `${k.keyName ?? "Key"} (${k.keyPrefix ?? ""}…)`}</td>
-                      <td className={td}>{n(k.requests)}</td><td className={td}>{n(k.tokens)}</td>
-                    </tr>
+                    <TableRow key={`${k.source}:${k.keyId}`}>
+                      <TableCell className={td}>{k.source === "chat" ? "Chat (browser)" : `${k.keyName ?? "Key"} (${k.keyPrefix ?? ""}…)`}</TableCell>
+                      <TableCell className={td}>{n(k.requests)}</TableCell><TableCell className={td}>{n(k.tokens)}</TableCell>
+                    </TableRow>
                   ))}
-                </tbody>
-              </table>
-              </ScrollBox>
+                </TableBody>
+              </Table>
             </section>
           </div>
         </>
       )}
       <section aria-labelledby="recent">
         <h3 id="recent" className="mb-2 font-medium">Recent requests</h3>
-        <ScrollBox labelledBy="recent">
-          <table className="w-full text-left text-sm">
-            <thead className="border-b border-neutral-200 text-neutral-500 dark:text-neutral-400 dark:border-neutral-800">
-              <tr><th className={th}>Time</th><th className={th}>Source</th><th className={th}>Model</th><th className={th}>Tokens</th>
-                <th className={th}>Latency</th><th className={th}>Status</th></tr>
-            </thead>
-            <tbody>
-              {recent?.rows.map((r) => (
-                <tr key={r.id} className="border-b border-neutral-100 dark:border-neutral-900">
-                  <td className={`${td} whitespace-nowrap`}>{new Date(r.createdAt).toLocaleString()}</td>
-                  <td className={`${td} whitespace-nowrap`}>{r.source === "chat" ? "Chat" : `API · ${r.keyName ?? "deleted key"}`}</td>
-                  <td className={`${td} whitespace-nowrap`}>{r.model}</td><td className={td}>{n(r.tokens)}</td>
-                  <td className={`${td} whitespace-nowrap`}>{n(r.durationMs)} ms{r.ttftMs !== null ? ` (first token ${n(r.ttftMs)} ms)` : ""}</td>
-                  <td className={`${td} whitespace-nowrap`}>{r.status === 0 ? "in progress" : r.status}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </ScrollBox>
+        <Table labelledBy="recent">
+          <TableHeader>
+            <TableRow><TableHead>Time</TableHead><TableHead>Source</TableHead><TableHead>Model</TableHead><TableHead>Tokens</TableHead>
+              <TableHead>Latency</TableHead><TableHead>Status</TableHead></TableRow>
+          </TableHeader>
+          <TableBody>
+            {recent?.rows.map((r) => (
+              <TableRow key={r.id}>
+                <TableCell className={cn(td, "whitespace-nowrap")}>{new Date(r.createdAt).toLocaleString()}</TableCell>
+                <TableCell className={cn(td, "whitespace-nowrap")}>{r.source === "chat" ? "Chat" : `API · ${r.keyName ?? "deleted key"}`}</TableCell>
+                <TableCell className={cn(td, "whitespace-nowrap")}>{r.model}</TableCell><TableCell className={td}>{n(r.tokens)}</TableCell>
+                <TableCell className={cn(td, "whitespace-nowrap")}>{n(r.durationMs)} ms{r.ttftMs !== null ? ` (first token ${n(r.ttftMs)} ms)` : ""}</TableCell>
+                <TableCell className={cn(td, "whitespace-nowrap")}>{r.status === 0 ? "in progress" : r.status}</TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
         {recent && !recent.rows.length ? <p className="py-2 text-sm text-neutral-500 dark:text-neutral-400">No requests yet.</p> : null}
         <div className="mt-2 flex gap-2">
           <Button variant="secondary" size="sm" disabled={!recent || recent.page === 0} onClick={() => void loadRecent((recent?.page ?? 1) - 1)}>Previous</Button>

@@ -5,7 +5,7 @@ import { useState } from "react";
 import {
   createShareAction, getShareAction, stopSharingAction, updateShareAction,
 } from "@/app/(chat)/share-actions";
-import type { ShareInfo } from "@/db/queries/shares";
+import type { ShareInfo } from "@/lib/chat/types";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";

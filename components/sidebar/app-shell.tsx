@@ -3,8 +3,9 @@
 import { Menu, X } from "lucide-react";
 import { usePathname } from "next/navigation";
 import { useEffect, useState, useSyncExternalStore } from "react";
-import type { ConversationPage } from "@/db/queries/conversations";
+import type { ConversationPage } from "@/lib/chat/types";
 import { Button } from "@/components/ui/button";
+import { cn } from "@/components/ui/cn";
 import { Sheet, SheetClose, SheetContent, SheetTrigger } from "@/components/ui/sheet";
 import { Sidebar } from "./sidebar";
 
@@ -16,9 +17,9 @@ const subscribe = (onChange: () => void) => {
 };
 
 /** The phone's top bar, outside the drawer (its Open button) and inside it (its Close button), in one place. */
-function DrawerBar({ className = "", children }: { className?: string; children: React.ReactNode }) {
+function DrawerBar({ className, children }: { className?: string; children: React.ReactNode }) {
   return (
-    <div className={`flex items-center border-b border-neutral-200 px-2 py-1 dark:border-neutral-800 ${className}`}>
+    <div className={cn("flex items-center border-b border-neutral-200 px-2 py-1 dark:border-neutral-800", className)}>
       {children}
       <span className="ml-2 text-sm font-semibold">glm-chat</span>
     </div>

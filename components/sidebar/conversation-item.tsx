@@ -5,7 +5,7 @@ import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { useState } from "react";
 import { deleteConversationAction, renameConversationAction } from "@/app/(chat)/actions";
-import type { ConversationListItem } from "@/db/queries/conversations";
+import type { ConversationListItem } from "@/lib/chat/types";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Dialog } from "@/components/ui/dialog";

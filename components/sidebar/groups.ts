@@ -1,4 +1,4 @@
-import type { ConversationListItem } from "@/db/queries/conversations";
+import type { ConversationListItem } from "@/lib/chat/types";
 
 export const GROUPS = ["Today", "Yesterday", "Previous 7 days", "Older"] as const;
 export type Group = (typeof GROUPS)[number];

@@ -6,18 +6,26 @@ import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { listConversationsAction, searchConversationsAction } from "@/app/(chat)/actions";
 import { logout } from "@/app/(auth)/actions";
-import type { ConversationListItem, ConversationPage } from "@/db/queries/conversations";
+import type { ConversationListItem, ConversationPage } from "@/lib/chat/types";
 import { Button } from "@/components/ui/button";
+import { cn } from "@/components/ui/cn";
 import { Input } from "@/components/ui/input";
 import { onConversationsChanged } from "./events";
 import { groupConversations } from "./groups";
+import { useConversationSearch } from "./use-search";
 import { ConversationItem } from "./conversation-item";
+
+/** Search through the server action; a refusal (e.g. a session that ended) becomes the search's error. */
+async function searchByAction(query: string) {
+  const r = await searchConversationsAction({ query });
+  if (!r.ok) throw new Error(r.error);
+  return r.data;
+}
 
 export function Sidebar({ email, firstPage, refreshOnMount }: { email: string; firstPage: ConversationPage; refreshOnMount?: boolean }) {
   const [items, setItems] = useState<ConversationListItem[]>(firstPage.items);
   const [cursor, setCursor] = useState<string | null>(firstPage.nextCursor);
   const [query, setQuery] = useState("");
-  const [results, setResults] = useState<ConversationListItem[] | null>(null);
   const [loading, setLoading] = useState(false);
   const more = useRef<HTMLDivElement>(null);
   const router = useRouter();
@@ -54,27 +62,16 @@ export function Sidebar({ email, firstPage, refreshOnMount }: { email: string; f
     return () => io.disconnect();
   }, [loadMore]);
 
-  useEffect(() => {
-    const q = query.trim();
-    if (!q) {
-      setResults(null);
-      return;
-    }
-    const t = setTimeout(async () => {
-      const r = await searchConversationsAction({ query: q });
-      if (r.ok) setResults(r.data);
-    }, 200);
-    return () => clearTimeout(t);
-  }, [query]);
+  const { results, stale, error: searchError, update: updateResults } = useConversationSearch(query, searchByAction);
 
   const onRenamed = (id: string, title: string) => {
     const rename = (list: ConversationListItem[]) => list.map((i) => (i.id === id ? { ...i, title } : i));
     setItems(rename);
-    setResults((r) => r && rename(r));
+    updateResults(rename);
   };
   const onDeleted = (id: string) => {
     setItems((list) => list.filter((i) => i.id !== id));
-    setResults((r) => r && r.filter((i) => i.id !== id));
+    updateResults((list) => list.filter((i) => i.id !== id));
   };
 
   const list = (entries: ConversationListItem[]) => (
@@ -105,10 +102,12 @@ export function Sidebar({ email, firstPage, refreshOnMount }: { email: string; f
       </div>
       <nav aria-label="Conversation list" className="min-h-0 flex-1 overflow-y-auto px-2 pb-3">
         {results ? (
-          <section aria-label="Search results">
+          <section aria-label="Search results" aria-busy={stale} className={cn(stale && "opacity-60")}>
             <h2 className="px-2 py-1 text-xs font-medium text-neutral-500 dark:text-neutral-400">Search results</h2>
             {results.length ? list(results) : <p className="px-2 text-sm text-neutral-500 dark:text-neutral-400">No conversations match.</p>}
           </section>
+        ) : searchError ? (
+          <p role="alert" className="px-2 text-sm text-red-600">{searchError instanceof Error ? searchError.message : "Search failed."}</p>
         ) : items.length === 0 ? (
           <p className="px-2 py-4 text-sm text-neutral-500 dark:text-neutral-400">No conversations yet.</p>
         ) : (

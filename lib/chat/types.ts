@@ -1,6 +1,14 @@
 import type { UIMessage } from "ai";
 import type { Message, MessageStatus } from "@/db/schema";
 
+/*
+ * The shapes components use, re-exported here so that components import types from lib/<domain>/types and
+ * never reach into db/ (type-only: no database code reaches the browser's bundle either way).
+ */
+export type { ConversationSettings, MessageStatus } from "@/db/schema";
+export type { ConversationListItem, ConversationPage } from "@/db/queries/conversations";
+export type { ShareInfo } from "@/db/queries/shares";
+
 /** What the browser knows about each message beyond its text. */
 export interface ChatMessageMetadata {
   /** The GLM-4 model that wrote an assistant reply. */

@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { sqlRow } from "../support/server-database";
 import OpenAI from "openai";
-import { AuthPage, ChatPage } from "./pages";
+import { AuthPage, ChatPage, chooseOption } from "./pages";
 
 test("create a key in the browser, use it with the openai SDK, watch usage, revoke it", async ({ browser, baseURL }) => {
   test.setTimeout(120_000);
@@ -16,6 +16,7 @@ test("create a key in the browser, use it with the openai SDK, watch usage, revo
 
   await page.goto("/settings/keys");
   await page.getByLabel("Key name").fill("laptop");
+  await chooseOption(page, "Expires", "30 days");
   await page.getByRole("button", { name: "Create key" }).click();
   const keyBox = page.getByRole("textbox", { name: "New API key" });
   await expect(keyBox).toHaveValue(/^sk-glm-[A-Za-z0-9_-]{32}$/);
@@ -34,6 +35,7 @@ test("create a key in the browser, use it with the openai SDK, watch usage, revo
   await expect(page.getByRole("textbox", { name: "New API key" })).toHaveCount(0);
   const row = page.getByRole("row", { name: /laptop/ });
   await expect(row).toContainText(key.slice(0, 13));
+  await expect(row).not.toContainText("Never"); // the expiry chosen in the Expires select was saved
   expect(await page.content()).not.toContain(key);
 
   // The seed's JavaScript example, pointed at this server with the key from the browser.

@@ -7,6 +7,14 @@ export const PASSWORD = "correct horse battery";
 
 export const uniqueEmail = (who = "user") => `${who}-${Date.now()}-${Math.random().toString(36).slice(2, 7)}@example.com`;
 
+/** Picks `option` in the select (a Radix combobox button opening a listbox) named `name`. */
+export async function chooseOption(page: Page, name: string, option: string) {
+  const select = page.getByRole("combobox", { name });
+  await select.click();
+  await page.getByRole("option", { name: option, exact: true }).click();
+  await expect(select).toHaveText(option);
+}
+
 export class AuthPage {
   constructor(readonly page: Page) {}
 
@@ -58,9 +66,7 @@ export class ChatPage {
   }
 
   async chooseModel(model: string) {
-    await this.modelPicker.click();
-    await this.page.getByRole("option", { name: model, exact: true }).click();
-    await expect(this.modelPicker).toHaveText(model);
+    await chooseOption(this.page, "Model", model);
   }
 
   /** Sends and waits until the reply has finished (Send is back). */

@@ -40,11 +40,13 @@ test("at 390 px the settings pages do not scroll sideways and Revoke / Stop shar
 
   const shares = new SharesPage(page);
   await shares.open();
-  const stop = shares.row(/fixture:markdown/).getByRole("button", { name: "Stop sharing" });
+  const row = shares.rowOf(showcase.sharePath);
+  await expect(row).toContainText("fixture:markdown");
+  const stop = row.getByRole("button", { name: "Stop sharing" });
   await expect(stop).toBeVisible();
   expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE.width);
   await expectReachable(page, stop);
-  const open = (await shares.row(/fixture:markdown/).getByRole("link", { name: "Open" }).boundingBox())!;
+  const open = (await row.getByRole("link", { name: "Open" }).boundingBox())!;
   expect(open.x + open.width).toBeLessThanOrEqual(PHONE.width);
 
   const usage = new UsagePage(page);

@@ -80,7 +80,7 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
   showcase: [async ({ browser }, use, workerInfo) => {
     const { outputDir, use: options } = workerInfo.project;
     await use(await showcase(browser, options.baseURL!, outputDir, seeded(outputDir, "admin")));
-  }, { scope: "worker", timeout: 120_000 }],
+  }, { scope: "worker", timeout: 240_000 }], // pages, a stopped reply, a share, a key: slow on a busy machine
 });
 
 /** A seeded account of this run (its email; its storage state file), for the running test. */

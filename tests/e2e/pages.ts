@@ -316,6 +316,11 @@ export class SharesPage {
   row(title: RegExp) {
     return this.page.getByRole("row", { name: title });
   }
+
+  /** The row of one share, by its path (/share/<id>), which its Open link points to. */
+  rowOf(sharePath: string) {
+    return this.page.getByRole("row").filter({ has: this.page.locator(`a[href="${sharePath}"]`) });
+  }
 }
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

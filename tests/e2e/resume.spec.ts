@@ -20,7 +20,8 @@ const replyStatus = async (conversationId: string) => (await sqlRow<{ status: st
 
 test("a reload mid-stream shows the text so far, follows the rest live, and completes", async ({ page }) => {
   const chat = new ChatPage(page);
-  await chat.send("[words:300][delay:30] a story to reload", { wait: false });
+  // 600 words, 18 s: on a busy machine the reload alone took the 9 s that 300 words lasted.
+  await chat.send("[words:600][delay:30] a story to reload", { wait: false });
   await expect(chat.lastReply()).toContainText("simulated reply");
   await chat.conversationId();
   await page.reload();

@@ -2,10 +2,12 @@ import { defineConfig } from "@playwright/test";
 
 /**
  * Runs against the production server that `npm test` starts (APP_URL), in Debian's Chromium:
- * `npx playwright install` cannot download browsers here.
+ * `npx playwright install` cannot download browsers here. The global setup signs up the seeded users
+ * once per run and keeps their storage states in the output folder (tests/e2e/fixtures.ts uses them).
  */
 export default defineConfig({
   testDir: "tests/e2e",
+  globalSetup: "./tests/e2e/global-setup.ts",
   fullyParallel: false,
   workers: 1,
   retries: 0,

@@ -142,6 +142,8 @@ const serverEnv = {
   UPSTREAM_CONNECT_TIMEOUT_MS: "1500",
   UPSTREAM_FIRST_BYTE_TIMEOUT_MS: "1500",
   STREAM_KEEPALIVE_MS: "400",
+  // The browser tests' seeded admin (tests/e2e/global-setup.ts): an admin by name, whoever signs up first.
+  ADMIN_EMAILS: "e2e-admin@example.com",
 };
 step(`Starting the stand-in upstream (:${standinPort}) and the production server (:${appPort})`);
 start("stand-in upstream", bin("tsx"), ["tests/upstream/main.ts"], { STANDIN_PORT: String(standinPort), STANDIN_SLOW_MS: "3000" });

@@ -1,16 +1,12 @@
-import { expect, test, type Locator, type Page } from "@playwright/test";
-import { seedUser, type Seeded } from "./seed";
+import type { Locator, Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
+import { KeysPage, SharesPage, UsagePage } from "./pages";
 
 /**
  * WCAG 1.4.10 Reflow on a 390 px phone: no settings page scrolls sideways, and the row actions can be
  * reached. Wide tables scroll inside their own box (their actions pinned to its edge), never the page.
+ * As the seeded admin, whose keys table is the widest (it has the owners' column).
  */
-
-let seeded: Seeded;
-test.beforeAll(async ({ browser, baseURL }) => {
-  test.setTimeout(120_000);
-  seeded = await seedUser(browser, baseURL!);
-});
 
 const PHONE = { width: 390, height: 844 };
 
@@ -31,29 +27,32 @@ async function expectReachable(page: Page, button: Locator) {
   expect(onTop).toBe(true);
 }
 
-test("at 390 px the settings pages do not scroll sideways and Revoke / Stop sharing are reachable", async ({ browser }) => {
+test("at 390 px the settings pages do not scroll sideways and Revoke / Stop sharing are reachable", async ({ openSession, showcase }) => {
   test.setTimeout(90_000);
-  const context = await browser.newContext({ viewport: PHONE, storageState: seeded.storageState });
-  const page = await context.newPage();
+  const { page } = await openSession("admin", { viewport: PHONE });
 
-  await page.goto("/settings/keys");
-  const revoke = page.getByRole("row", { name: /laptop/ }).getByRole("button", { name: "Revoke" });
+  const keys = new KeysPage(page);
+  await keys.open();
+  const revoke = keys.row(showcase.keyName).getByRole("button", { name: "Revoke" });
   await expect(revoke).toBeVisible();
   expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE.width);
   await expectReachable(page, revoke);
 
-  await page.goto("/settings/shares");
-  const stop = page.getByRole("row", { name: /fixture:markdown/ }).getByRole("button", { name: "Stop sharing" });
+  const shares = new SharesPage(page);
+  await shares.open();
+  const row = shares.rowOf(showcase.sharePath);
+  await expect(row).toContainText("fixture:markdown");
+  const stop = row.getByRole("button", { name: "Stop sharing" });
   await expect(stop).toBeVisible();
   expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE.width);
   await expectReachable(page, stop);
-  const open = (await page.getByRole("row", { name: /fixture:markdown/ }).getByRole("link", { name: "Open" }).boundingBox())!;
+  const open = (await row.getByRole("link", { name: "Open" }).boundingBox())!;
   expect(open.x + open.width).toBeLessThanOrEqual(PHONE.width);
 
-  await page.goto("/settings/usage");
-  const recent = page.getByRole("region", { name: "Recent requests" });
-  await expect(recent.getByRole("row").nth(1)).toBeVisible();
-  const headers = recent.getByRole("row").first().getByRole("columnheader");
+  const usage = new UsagePage(page);
+  await usage.open();
+  await expect(usage.recentRows.nth(1)).toBeVisible();
+  const headers = usage.recentRows.first().getByRole("columnheader");
   await expect(headers).toHaveText(["Time", "Source", "Model", "Tokens", "Latency", "Status"]);
   // Headers are not squeezed: each stays on one line.
   for (const h of await headers.all()) {
@@ -63,5 +62,4 @@ test("at 390 px the settings pages do not scroll sideways and Revoke / Stop shar
   }
   await expect(page.getByRole("heading", { name: "By model" })).toBeVisible();
   expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE.width);
-  await context.close();
 });

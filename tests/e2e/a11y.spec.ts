@@ -1,17 +1,14 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
-import { seedUser, type Seeded } from "./seed";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
+import type { Showcase } from "./seed";
 
 /**
  * axe-core on every page, light and dark: no serious or critical violation of WCAG 2.1 A/AA (colour
  * contrast among them) or of axe's best practices. Pages are checked once their content has loaded.
+ * Signed-in pages are the seeded admin's, with the showcase on them (a conversation, a share, a key,
+ * usage); as an admin, the keys and usage pages show their admin columns and controls too.
  */
-
-let seeded: Seeded;
-test.beforeAll(async ({ browser, baseURL }) => {
-  test.setTimeout(120_000);
-  seeded = await seedUser(browser, baseURL!);
-});
 
 type Ready = (page: Page) => Promise<void>;
 const heading = (name: string | RegExp): Ready => async (page) => {
@@ -22,17 +19,17 @@ const signedOut: [string, Ready][] = [
   ["/login", async (p) => expect(p.getByRole("button", { name: "Sign in" })).toBeVisible()],
   ["/register", async (p) => expect(p.getByRole("button", { name: "Create account" })).toBeVisible()],
 ];
-const signedIn: [() => string, Ready][] = [
+const signedIn: [(s: Showcase) => string, Ready][] = [
   [() => "/", async (p) => expect(p.getByRole("textbox", { name: "Message", exact: true })).toBeVisible()],
-  [() => seeded.chatPath, async (p) => {
+  [(s) => s.chatPath, async (p) => {
     await expect(p.getByRole("article", { name: "Assistant message" }).first().locator("pre code")).toBeVisible();
     await expect(p.getByText("Stopped", { exact: true })).toBeVisible();
   }],
-  [() => "/settings/keys", heading("Your API keys")],
+  [() => "/settings/keys", heading("All API keys (admin)")],
   [() => "/settings/shares", async (p) => expect(p.getByRole("button", { name: "Stop sharing" })).toBeVisible()],
   [() => "/settings/usage", heading("By model")],
   [() => "/settings/account", async (p) => expect(p.getByRole("button", { name: "Change password" })).toBeVisible()],
-  [() => seeded.sharePath, async (p) => expect(p.getByRole("article", { name: "Assistant message" }).first()).toBeVisible()],
+  [(s) => s.sharePath, async (p) => expect(p.getByRole("article", { name: "Assistant message" }).first()).toBeVisible()],
 ];
 
 async function audit(page: Page) {
@@ -46,25 +43,21 @@ async function audit(page: Page) {
 // One test per page and theme: a failure names its page, and each stays well inside its own timeout.
 for (const colorScheme of ["light", "dark"] as const) {
   for (const [path, ready] of signedOut) {
-    test(`${path} passes axe-core (${colorScheme})`, async ({ browser }) => {
-      const context = await browser.newContext({ colorScheme });
-      const page = await context.newPage();
+    test(`${path} passes axe-core (${colorScheme})`, async ({ openPage }) => {
+      const page = await openPage({ colorScheme });
       await page.goto(path);
       await ready(page);
       expect(await audit(page)).toEqual([]);
-      await context.close();
     });
   }
   for (const [name, [path, ready]] of ["empty chat", "conversation", "keys", "shares", "usage", "account", "share page"]
     .map((n, i) => [n, signedIn[i]] as const)) {
-    test(`${name} passes axe-core (${colorScheme})`, async ({ browser }) => {
+    test(`${name} passes axe-core (${colorScheme})`, async ({ openSession, showcase }) => {
       test.setTimeout(60_000);
-      const context = await browser.newContext({ colorScheme, storageState: seeded.storageState });
-      const page = await context.newPage();
-      await page.goto(path());
+      const { page } = await openSession("admin", { colorScheme });
+      await page.goto(path(showcase));
       await ready(page);
       expect(await audit(page)).toEqual([]);
-      await context.close();
     });
   }
 }

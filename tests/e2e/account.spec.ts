@@ -1,46 +1,23 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
-import { AuthPage, PASSWORD } from "./pages";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
+import { AccountSettings, AuthPage, ChatPage, PASSWORD } from "./pages";
 
 /** Settings → Account, by role and accessible name: change password, sign out of all devices. */
 
-class AccountSettings {
-  constructor(readonly page: Page) {}
-
-  async open() {
-    await this.page.goto("/settings");
-    await this.page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Account" }).click();
-    await expect(this.page).toHaveURL(/\/settings\/account$/);
-  }
-
-  /** The Password section, where its messages appear. */
-  get passwordSection() {
-    return this.page.getByRole("region", { name: "Password" });
-  }
-
-  async changePassword(current: string, next: string) {
-    await this.page.getByLabel("Current password").fill(current);
-    await this.page.getByLabel("New password").fill(next);
-    await this.page.getByRole("button", { name: "Change password" }).click();
-  }
-}
-
-/** A second browser (its own cookies) signed in to the same account. */
-async function secondBrowser(browser: Browser, email: string, password = PASSWORD) {
-  const page = await (await browser.newContext()).newPage();
-  await new AuthPage(page).signIn(email, password);
-  await expect(page.getByRole("textbox", { name: "Message", exact: true })).toBeVisible();
-  return page;
-}
+// Each test changes its account's password or ends its sessions: an account of its own.
+test.use({ signedInAs: "fresh" });
 
 async function expectSignedOut(page: Page) {
   await page.goto("/");
   await expect(page).toHaveURL(/\/login$/);
 }
 
-test("Change password checks the current one, signs out the other browser, and the new one works", async ({ page, browser }) => {
+test("Change password checks the current one, signs out the other browser, and the new one works", async ({ page, user, openPage }) => {
   test.setTimeout(90_000);
-  const email = await new AuthPage(page).register();
-  const other = await secondBrowser(browser, email);
+  // A second browser (its own cookies) signed in to the same account through the sign-in form.
+  const other = await openPage();
+  await new AuthPage(other).signIn(user!.email);
+  await expect(new ChatPage(other).composer).toBeVisible();
   const account = new AccountSettings(page);
   await account.open();
 
@@ -55,27 +32,29 @@ test("Change password checks the current one, signs out the other browser, and t
 
   // This browser stays in; the other one is out and needs the new password.
   await page.goto("/");
-  await expect(page.getByRole("textbox", { name: "Message", exact: true })).toBeVisible();
+  await expect(new ChatPage(page).composer).toBeVisible();
   await expectSignedOut(other);
-  await new AuthPage(other).signIn(email, PASSWORD);
-  await expect(other.getByRole("main").getByRole("alert")).toHaveText("Wrong email or password.");
-  await new AuthPage(other).signIn(email, "a much better one");
-  await expect(other.getByRole("textbox", { name: "Message", exact: true })).toBeVisible();
+  const otherAuth = new AuthPage(other);
+  await otherAuth.signIn(user!.email, PASSWORD);
+  await expect(otherAuth.alert).toHaveText("Wrong email or password.");
+  await otherAuth.signIn(user!.email, "a much better one");
+  await expect(new ChatPage(other).composer).toBeVisible();
 });
 
-test("Sign out of all devices ends this session and every other one", async ({ page, browser }) => {
+test("Sign out of all devices ends this session and every other one", async ({ page, user, openPage }) => {
   test.setTimeout(90_000);
-  const email = await new AuthPage(page).register();
-  const other = await secondBrowser(browser, email);
+  const other = await openPage();
+  await new AuthPage(other).signIn(user!.email);
+  await expect(new ChatPage(other).composer).toBeVisible();
   const account = new AccountSettings(page);
   await account.open();
   await expect(page.getByText("Signed in on 2 browsers or devices")).toBeVisible();
 
-  await page.getByRole("button", { name: "Sign out of all devices" }).click();
+  await account.signOutEverywhere.click();
   await expect(page).toHaveURL(/\/login$/);
   await expectSignedOut(page);
   await expectSignedOut(other);
 
-  await new AuthPage(page).signIn(email);
-  await expect(page.getByRole("textbox", { name: "Message", exact: true })).toBeVisible();
+  await new AuthPage(page).signIn(user!.email);
+  await expect(new ChatPage(page).composer).toBeVisible();
 });

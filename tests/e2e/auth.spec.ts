@@ -1,5 +1,7 @@
-import { expect, test } from "@playwright/test";
-import { AuthPage, PASSWORD, uniqueEmail } from "./pages";
+import { expect, seededUser, test } from "./fixtures";
+import { AuthPage, ChatPage, PASSWORD, uniqueEmail } from "./pages";
+
+/** Sign-up itself is under test here: these accounts are made through /register in the browser. */
 
 test("register, sign out, sign back in; signed-out visitors land on /login", async ({ page }) => {
   const auth = new AuthPage(page);
@@ -12,29 +14,28 @@ test("register, sign out, sign back in; signed-out visitors land on /login", asy
   await expect(page).toHaveURL(/\/login$/);
 
   await auth.signIn(email, "wrong password!");
-  await expect(page.getByRole("main").getByRole("alert")).toHaveText("Wrong email or password.");
+  await expect(auth.alert).toHaveText("Wrong email or password.");
   await auth.signIn(email.toUpperCase());
-  await expect(page.getByRole("textbox", { name: "Message", exact: true })).toBeVisible();
+  await expect(new ChatPage(page).composer).toBeVisible();
   // The host the user typed is kept through sign-in (127.0.0.1, not localhost).
   expect(new URL(page.url()).host).toBe(new URL(test.info().project.use.baseURL!).host);
 });
 
 test("clear messages for a taken email and a weak password", async ({ page }) => {
   const auth = new AuthPage(page);
-  const email = await auth.register();
-  await auth.signOut();
+  const email = seededUser("member").email; // taken since the global setup
 
   await page.goto("/register");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.getByRole("main").getByRole("alert")).toContainText("already exists");
+  await expect(auth.alert).toContainText("already exists");
 
   await page.getByLabel("Email").fill(uniqueEmail());
   await page.getByLabel("Password").fill("short");
   await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.getByRole("main").getByRole("alert")).toContainText("at least 8 characters");
+  await expect(auth.alert).toContainText("at least 8 characters");
 
   await auth.signIn(uniqueEmail("nobody"));
-  await expect(page.getByRole("main").getByRole("alert")).toHaveText("Wrong email or password.");
+  await expect(auth.alert).toHaveText("Wrong email or password.");
 });

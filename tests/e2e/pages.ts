@@ -1,6 +1,11 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, type Locator, type Page } from "@playwright/test";
 
-/** Page objects the specs share: sign-up/in and the chat screen, selected by role and accessible name. */
+/**
+ * Page objects for every screen the specs visit, selected by role and accessible name (the names of
+ * /work/shared/spec/product.md): sign-up/in, chat, the share dialog, the shared page, and Settings →
+ * Account, API keys, Usage and Shared links. They hold locators and the steps a person takes; the specs
+ * keep their assertions.
+ */
 
 export const MODELS = ["GLM-4-Plus", "GLM-4-Air", "GLM-4-AirX", "GLM-4-Long", "GLM-4-FlashX", "GLM-4-Flash"] as const;
 export const PASSWORD = "correct horse battery";
@@ -15,9 +20,15 @@ export async function chooseOption(page: Page, name: string, option: string) {
   await expect(select).toHaveText(option);
 }
 
+/** The path of a URL (share links are full URLs). */
+export const pathOf = (url: string) => new URL(url).pathname;
+/** The last segment of a URL's path: a share's or a conversation's id. */
+export const lastSegment = (url: string) => pathOf(url).split("/").pop()!;
+
 export class AuthPage {
   constructor(readonly page: Page) {}
 
+  /** Signs up through /register in the browser, the way a person does; lands on the empty chat. */
   async register(email = uniqueEmail(), password = PASSWORD) {
     await this.page.goto("/register");
     await this.page.getByLabel("Email").fill(email);
@@ -38,10 +49,21 @@ export class AuthPage {
     await this.page.getByRole("button", { name: "Sign out" }).click();
     await expect(this.page).toHaveURL(/\/login$/);
   }
+
+  /** The form's message (wrong password, taken email, …). */
+  get alert() {
+    return this.page.getByRole("main").getByRole("alert");
+  }
 }
 
 export class ChatPage {
   constructor(readonly page: Page) {}
+
+  /** Opens a new, empty conversation ("/"), ready to type. */
+  async open() {
+    await this.page.goto("/");
+    await expect(this.composer).toBeVisible();
+  }
 
   get composer() {
     return this.page.getByRole("textbox", { name: "Message", exact: true });
@@ -54,6 +76,9 @@ export class ChatPage {
   }
   get userMessages() {
     return this.page.getByRole("article", { name: "Your message" });
+  }
+  get stopButton() {
+    return this.page.getByRole("button", { name: "Stop" });
   }
   lastReply() {
     return this.assistantMessages.last();
@@ -76,6 +101,14 @@ export class ChatPage {
     if (wait) await this.waitForIdle();
   }
 
+  /** Sends a long reply's prompt, waits for its first words, and presses Stop. */
+  async sendAndStop(text: string) {
+    await this.send(text, { wait: false });
+    await expect(this.lastReply()).toContainText("simulated reply");
+    await this.stopButton.click();
+    await this.waitForIdle();
+  }
+
   async waitForIdle() {
     await expect(this.page.getByRole("button", { name: "Send" })).toBeVisible({ timeout: 20_000 });
   }
@@ -83,15 +116,217 @@ export class ChatPage {
   /** The conversation id from the URL (it appears as soon as the first message is sent). */
   async conversationId() {
     await expect(this.page).toHaveURL(/\/chat\/[\w-]+$/);
-    return new URL(this.page.url()).pathname.split("/").pop()!;
+    return lastSegment(this.page.url());
+  }
+
+  get sidebar() {
+    return this.page.getByRole("navigation", { name: "Conversation list" });
   }
 
   sidebarLink(title: string | RegExp) {
-    return this.page.getByRole("navigation", { name: "Conversation list" }).getByRole("link", { name: title });
+    return this.sidebar.getByRole("link", { name: title });
   }
 
   sidebarItem(title: string | RegExp) {
-    return this.page.getByRole("navigation", { name: "Conversation list" }).getByRole("listitem")
+    return this.sidebar.getByRole("listitem")
       .filter({ has: this.page.getByRole("link", { name: title, exact: typeof title === "string" }) });
   }
+
+  /** Deletes a conversation from the sidebar, confirming in the dialog. */
+  async deleteFromSidebar(title: string | RegExp) {
+    await this.sidebarItem(title).getByRole("button", { name: "Delete" }).click();
+    await this.page.getByRole("dialog").getByRole("button", { name: "Delete" }).click();
+  }
+
+  get searchBox() {
+    return this.page.getByLabel("Search conversations");
+  }
+  get searchResults() {
+    return this.page.getByRole("region", { name: "Search results" });
+  }
+
+  /** The Share dialog of the open conversation. */
+  async openShareDialog() {
+    await this.page.getByRole("button", { name: "Share" }).click();
+    return new ShareDialog(this.page);
+  }
+
+  /** Opens the conversation settings dialog. */
+  async openSettings() {
+    await this.page.getByRole("button", { name: "Conversation settings" }).click();
+    return this.page.getByRole("dialog", { name: "Conversation settings" });
+  }
 }
+
+/** The Share dialog: Create link, the Share link box, Update link, Stop sharing. */
+export class ShareDialog {
+  readonly dialog: Locator;
+  constructor(readonly page: Page) {
+    this.dialog = page.getByRole("dialog", { name: "Share conversation" });
+  }
+
+  get link() {
+    return this.dialog.getByRole("textbox", { name: "Share link" });
+  }
+  get alert() {
+    return this.dialog.getByRole("alert");
+  }
+  get status() {
+    return this.dialog.getByRole("status");
+  }
+  button(name: "Create link" | "Copy link" | "Update link" | "Stop sharing") {
+    return this.dialog.getByRole("button", { name });
+  }
+
+  /** Create link, then the full URL it shows. */
+  async createLink() {
+    await this.button("Create link").click();
+    return this.link.inputValue();
+  }
+
+  async close() {
+    await this.dialog.press("Escape");
+  }
+}
+
+/** A shared conversation (/share/<id>) as a reader sees it. */
+export class SharedConversationPage {
+  constructor(readonly page: Page) {}
+
+  get title() {
+    return this.page.getByRole("heading", { level: 1 });
+  }
+  get userMessages() {
+    return this.page.getByRole("article", { name: "User message" });
+  }
+  get assistantMessages() {
+    return this.page.getByRole("article", { name: "Assistant message" });
+  }
+  get notFound() {
+    return this.page.getByRole("heading", { name: "Not found" });
+  }
+}
+
+/** Settings, with its navigation between sections. */
+export class SettingsPage {
+  constructor(readonly page: Page) {}
+
+  get nav() {
+    return this.page.getByRole("navigation", { name: "Settings" });
+  }
+
+  async openSection(name: "Account" | "API keys" | "Usage" | "Shared links") {
+    await this.page.goto("/settings");
+    await this.nav.getByRole("link", { name }).click();
+  }
+}
+
+/** Settings → Account: change password, sign out of all devices. */
+export class AccountSettings {
+  constructor(readonly page: Page) {}
+
+  async open() {
+    await new SettingsPage(this.page).openSection("Account");
+    await expect(this.page).toHaveURL(/\/settings\/account$/);
+  }
+
+  /** The Password section, where its messages appear. */
+  get passwordSection() {
+    return this.page.getByRole("region", { name: "Password" });
+  }
+
+  async changePassword(current: string, next: string) {
+    await this.page.getByLabel("Current password").fill(current);
+    await this.page.getByLabel("New password").fill(next);
+    await this.page.getByRole("button", { name: "Change password" }).click();
+  }
+
+  get signOutEverywhere() {
+    return this.page.getByRole("button", { name: "Sign out of all devices" });
+  }
+}
+
+/** Settings → API keys (/settings/keys). */
+export class KeysPage {
+  constructor(readonly page: Page) {}
+
+  async open() {
+    await this.page.goto("/settings/keys");
+  }
+
+  /** The one-time box with a key just made. */
+  get newKey() {
+    return this.page.getByRole("textbox", { name: "New API key" });
+  }
+
+  /** Creates a key and returns it, read from the one-time box. */
+  async create(name: string) {
+    await this.page.getByLabel("Key name").fill(name);
+    await this.page.getByRole("button", { name: "Create key" }).click();
+    await expect(this.newKey).toHaveValue(/\S/);
+    return this.newKey.inputValue();
+  }
+
+  row(name: string | RegExp) {
+    return this.page.getByRole("row", { name: typeof name === "string" ? new RegExp(escapeRegExp(name)) : name });
+  }
+
+  /** Revoke on a key's row, then Revoke in the confirmation dialog. */
+  async revoke(name: string | RegExp) {
+    await this.row(name).getByRole("button", { name: "Revoke" }).click();
+    await this.page.getByRole("dialog").getByRole("button", { name: "Revoke" }).click();
+  }
+}
+
+/** Settings → Usage (/settings/usage). */
+export class UsagePage {
+  constructor(readonly page: Page) {}
+
+  async open() {
+    await this.page.goto("/settings/usage");
+  }
+
+  /** "Total: N requests" under the requests chart. */
+  get requestsTotal() {
+    return this.page.getByRole("figure", { name: "Requests per day" }).getByText(/^Total: /);
+  }
+  get tokensTotal() {
+    return this.page.getByRole("figure", { name: "Tokens per day" }).getByText(/^Total: /);
+  }
+  get byModel() {
+    return this.page.getByRole("region", { name: "By model" });
+  }
+  get byKey() {
+    return this.page.getByRole("region", { name: "By key" });
+  }
+  get recent() {
+    return this.page.getByRole("region", { name: "Recent requests" });
+  }
+  /** Rows of the recent requests table; row 0 holds the column headers. */
+  get recentRows() {
+    return this.recent.getByRole("row");
+  }
+  range(name: "7 days" | "30 days" | "90 days") {
+    return this.page.getByRole("radio", { name });
+  }
+}
+
+/** Settings → Shared links (/settings/shares). */
+export class SharesPage {
+  constructor(readonly page: Page) {}
+
+  async open() {
+    await this.page.goto("/settings/shares");
+  }
+
+  row(title: RegExp) {
+    return this.page.getByRole("row", { name: title });
+  }
+
+  /** The row of one share, by its path (/share/<id>), which its Open link points to. */
+  rowOf(sharePath: string) {
+    return this.page.getByRole("row").filter({ has: this.page.locator(`a[href="${sharePath}"]`) });
+  }
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

@@ -1,22 +1,32 @@
-import { expect, test, type Locator } from "@playwright/test";
-import { AuthPage, ChatPage } from "./pages";
+import type { Locator } from "@playwright/test";
+import { sqlRow } from "../support/server-database";
+import { expect, test } from "./fixtures";
+import { ChatPage } from "./pages";
 
 /** Replies are written on the server whoever watches: reloads, leaving and other tabs follow them live. */
 
+// The seeded member, on a new conversation of each test's own.
+test.use({ signedInAs: "member" });
+
 test.beforeEach(async ({ page }) => {
-  await new AuthPage(page).register();
+  await new ChatPage(page).open();
 });
 
 const words = async (reply: Locator) => (await reply.innerText()).split(/\s+/).filter(Boolean).length;
 
+/** The status of a conversation's last reply, as saved on the server. */
+const replyStatus = async (conversationId: string) => (await sqlRow<{ status: string }>(
+  "select status from messages where conversation_id = ? and role = 'assistant' order by seq desc limit 1", [conversationId]))?.status;
+
 test("a reload mid-stream shows the text so far, follows the rest live, and completes", async ({ page }) => {
   const chat = new ChatPage(page);
-  await chat.send("[words:300][delay:30] a story to reload", { wait: false });
+  // 600 words, 18 s: on a busy machine the reload alone took the 9 s that 300 words lasted.
+  await chat.send("[words:600][delay:30] a story to reload", { wait: false });
   await expect(chat.lastReply()).toContainText("simulated reply");
   await chat.conversationId();
   await page.reload();
   // The reply is still being written: Stop is offered, and the text keeps growing after the reload.
-  await expect(page.getByRole("button", { name: "Stop" })).toBeVisible();
+  await expect(chat.stopButton).toBeVisible();
   const early = await words(chat.lastReply());
   await expect.poll(() => words(chat.lastReply()), { timeout: 10_000 }).toBeGreaterThan(early + 10);
   await chat.waitForIdle();
@@ -34,7 +44,8 @@ test("leaving the conversation while it streams does not stop the reply", async 
   await expect(chat.lastReply()).toContainText("simulated reply");
   const id = await chat.conversationId();
   await chat.newChat();
-  await page.waitForTimeout(3500);
+  // While nobody watches, the server writes the reply to its end.
+  await expect.poll(() => replyStatus(id), { timeout: 20_000 }).toBe("complete");
   await page.goto(`/chat/${id}`);
   await chat.waitForIdle();
   await expect(chat.lastReply()).not.toContainText(/Stopped|Interrupted/);
@@ -75,10 +86,13 @@ test("Stop before the server has the message puts the text back in the composer,
   // Hold the next request in the browser, as a slow network would.
   let release!: () => void;
   const held = new Promise<void>((resolve) => (release = resolve));
+  let handled!: () => void;
+  const done = new Promise<void>((resolve) => (handled = resolve));
   await page.route("**/api/chat", async (route) => {
     await held;
     // Stop aborted the request in the browser: there is nothing left to send.
     await route.continue().catch(() => {});
+    handled();
   });
   await chat.send("a message that never left", { wait: false });
   await expect(page.getByRole("button", { name: "Stop" })).toBeVisible();
@@ -86,8 +100,8 @@ test("Stop before the server has the message puts the text back in the composer,
   await expect(chat.composer).toHaveValue("a message that never left");
   await expect(chat.userMessages).toHaveCount(1);
   release();
+  await done; // the held request was let go (and could not be sent)
   await page.unroute("**/api/chat");
-  await page.waitForTimeout(1000);
   await page.goto(`/chat/${id}`);
   await expect(chat.userMessages).toHaveCount(1);
   await expect(chat.assistantMessages).toHaveCount(1);

@@ -1,5 +1,5 @@
-import { expect, test, type BrowserContext, type Page } from "@playwright/test";
-import { AuthPage, ChatPage } from "./pages";
+import type { BrowserContext, Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
 
 /**
  * Under the Content-Security-Policy every page still works with no CSP violation in the console, and a
@@ -33,13 +33,11 @@ function watch(context: BrowserContext) {
 /** Expected console noise: the 404 status of the not-found page itself. */
 const notNoise = (p: string) => !/Failed to load resource: the server responded with a status of 404/.test(p);
 
-test("every page works under the CSP; images from other hosts are links on chat and share pages", async ({ browser }) => {
+test("every page works under the CSP; images from other hosts are links on chat and share pages", async ({ openSession, openPage }) => {
   test.setTimeout(120_000);
-  const owner = await browser.newContext();
+  const { context: owner, page, chat } = await openSession("member");
   const seen = watch(owner);
-  const page = await owner.newPage();
-  await new AuthPage(page).register();
-  const chat = new ChatPage(page);
+  await chat.open();
   await chat.send(`Describe ![tracking pixel](${IMAGE}) please`);
 
   const imageLink = chat.lastReply().getByRole("link", { name: new RegExp(`tracking pixel.*${OTHER.host.replace(/\./g, "\\.")}`) });
@@ -53,10 +51,7 @@ test("every page works under the CSP; images from other hosts are links on chat 
   await page.reload();
   await expect(chat.lastReply().getByRole("link", { name: /tracking pixel/ })).toBeVisible();
 
-  await page.getByRole("button", { name: "Share" }).click();
-  const dialog = page.getByRole("dialog", { name: "Share conversation" });
-  await dialog.getByRole("button", { name: "Create link" }).click();
-  const link = await dialog.getByRole("textbox", { name: "Share link" }).inputValue();
+  const link = await (await chat.openShareDialog()).createLink();
 
   for (const path of ["/settings", "/settings/keys", "/settings/shares", "/settings/usage"]) {
     const res = await page.goto(path);
@@ -71,9 +66,8 @@ test("every page works under the CSP; images from other hosts are links on chat 
   await expect(chat.lastReply().getByRole("link", { name: /tracking pixel/ })).toBeVisible();
 
   // An anonymous reader of the share link.
-  const readerContext = await browser.newContext();
-  const read = watch(readerContext);
-  const reader = await readerContext.newPage();
+  const reader = await openPage();
+  const read = watch(reader.context());
   expect((await reader.goto(link))?.status()).toBe(200);
   const shared = reader.getByRole("article", { name: "Assistant message" }).getByRole("link", { name: /tracking pixel/ });
   await expect(shared).toBeVisible();

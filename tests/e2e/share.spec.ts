@@ -1,103 +1,105 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
-import { AuthPage, ChatPage, PASSWORD, uniqueEmail } from "./pages";
+import { expect, test, type Session } from "./fixtures";
+import { ChatPage, lastSegment, PASSWORD, pathOf, SharedConversationPage, SharesPage, type ShareDialog } from "./pages";
+import { rewriteServerActions } from "./server-actions";
+import { freshAccount } from "./users";
 
-async function signedIn(browser: Browser, email = uniqueEmail()) {
-  const page = await (await browser.newContext()).newPage();
-  await new AuthPage(page).register(email);
-  return { page, chat: new ChatPage(page), email };
-}
-
-async function shareLink(page: Page) {
-  await page.getByRole("button", { name: "Share" }).click();
-  const dialog = page.getByRole("dialog", { name: "Share conversation" });
-  await dialog.getByRole("button", { name: "Create link" }).click();
-  const link = await dialog.getByRole("textbox", { name: "Share link" }).inputValue();
+/** Opens the Share dialog of the open conversation and creates its link. */
+async function shareLink(chat: ChatPage): Promise<{ dialog: ShareDialog; link: string }> {
+  const dialog = await chat.openShareDialog();
+  const link = await dialog.createLink();
   expect(link).toMatch(/\/share\/[A-Za-z0-9_-]{24}$/);
   return { dialog, link };
 }
 
-test("share a snapshot, update it, stop sharing; readers need no account", async ({ browser }) => {
+/** A signed-in browser on a new conversation. */
+async function onNewChat(session: Promise<Session>): Promise<Session> {
+  const s = await session;
+  await s.chat.open();
+  return s;
+}
+
+test("share a snapshot, update it, stop sharing; readers need no account", async ({ openSession, openPage }) => {
   test.setTimeout(120_000);
-  const { page, chat, email } = await signedIn(browser);
+  // An account of its own: it picks models, and its shares page must list this share alone.
+  const { page, chat, email } = await onNewChat(openSession("fresh"));
   await chat.chooseModel("GLM-4-Plus");
   await chat.send("What is GLM-4?");
   await chat.chooseModel("GLM-4-Long");
   await chat.send("And the long one?");
   const conversationId = await chat.conversationId();
-  const { dialog, link } = await shareLink(page);
+  const { dialog, link } = await shareLink(chat);
 
-  const reader = await (await browser.newContext()).newPage();
-  const res = await reader.goto(link);
+  const readerPage = await openPage();
+  const reader = new SharedConversationPage(readerPage);
+  const res = await readerPage.goto(link);
   expect(res?.status()).toBe(200);
-  await expect(reader.getByRole("heading", { level: 1 })).toHaveText("What is GLM-4?");
-  await expect(reader.getByRole("article", { name: "User message" })).toHaveText([/What is GLM-4\?/, /And the long one\?/]);
-  const replies = reader.getByRole("article", { name: "Assistant message" });
+  await expect(reader.title).toHaveText("What is GLM-4?");
+  await expect(reader.userMessages).toHaveText([/What is GLM-4\?/, /And the long one\?/]);
+  const replies = reader.assistantMessages;
   await expect(replies).toHaveCount(2);
   await expect(replies.first()).toContainText("GLM-4-Plus");
   await expect(replies.last()).toContainText("GLM-4-Long");
-  await expect(reader.getByText(/^Shared \w{3} \d+, \d{4}/)).toBeVisible(); // en-US, the reader's zone
-  await expect(reader.getByRole("textbox")).toHaveCount(0);
-  const html = await reader.content();
+  await expect(readerPage.getByText(/^Shared \w{3} \d+, \d{4}/)).toBeVisible(); // en-US, the reader's zone
+  await expect(readerPage.getByRole("textbox")).toHaveCount(0);
+  const html = await readerPage.content();
   expect(html).not.toContain(email);
   expect(html).not.toContain(conversationId);
-  await expect(reader.locator('meta[name="robots"]')).toHaveAttribute("content", /noindex/);
-  await expect(reader.locator('meta[property="og:title"]')).toHaveAttribute("content", "What is GLM-4?");
+  await expect(readerPage.locator('meta[name="robots"]')).toHaveAttribute("content", /noindex/);
+  await expect(readerPage.locator('meta[property="og:title"]')).toHaveAttribute("content", "What is GLM-4?");
 
   // A later message is not in the snapshot until Update link; the URL stays the same.
-  await dialog.press("Escape");
+  await dialog.close();
   await chat.send("A third question");
-  await reader.reload();
-  await expect(reader.getByRole("article", { name: "User message" })).toHaveCount(2);
-  await page.getByRole("button", { name: "Share" }).click();
-  await expect(dialog.getByRole("textbox", { name: "Share link" })).toHaveValue(link);
-  await dialog.getByRole("button", { name: "Update link" }).click();
-  await expect(dialog.getByRole("status")).toContainText("as it is now");
-  await reader.reload();
-  await expect(reader.getByRole("article", { name: "User message" })).toHaveCount(3);
+  await readerPage.reload();
+  await expect(reader.userMessages).toHaveCount(2);
+  await chat.openShareDialog();
+  await expect(dialog.link).toHaveValue(link);
+  await dialog.button("Update link").click();
+  await expect(dialog.status).toContainText("as it is now");
+  await readerPage.reload();
+  await expect(reader.userMessages).toHaveCount(3);
 
   // The settings page lists it; Stop sharing makes it 404 at once.
-  await page.goto("/settings/shares");
-  const row = page.getByRole("row", { name: /What is GLM-4\?/ });
-  await expect(row.getByRole("link", { name: "Open" })).toHaveAttribute("href", new URL(link).pathname);
+  const shares = new SharesPage(page);
+  await shares.open();
+  const row = shares.row(/What is GLM-4\?/);
+  await expect(row.getByRole("link", { name: "Open" })).toHaveAttribute("href", pathOf(link));
   await row.getByRole("button", { name: "Stop sharing" }).click();
-  await expect(page.getByRole("row", { name: /What is GLM-4\?/ })).toHaveCount(0);
-  expect((await reader.goto(link))?.status()).toBe(404);
-  await expect(reader.getByRole("heading", { name: "Not found" })).toBeVisible();
+  await expect(shares.row(/What is GLM-4\?/)).toHaveCount(0);
+  expect((await readerPage.goto(link))?.status()).toBe(404);
+  await expect(reader.notFound).toBeVisible();
 });
 
-test("Stop sharing in the dialog, and deleting the conversation, both make the link 404", async ({ browser }) => {
-  const { page, chat } = await signedIn(browser);
+test("Stop sharing in the dialog, and deleting the conversation, both make the link 404", async ({ openSession, openPage }) => {
+  const { chat } = await onNewChat(openSession("member"));
   await chat.send("short lived");
-  const { dialog, link } = await shareLink(page);
-  await dialog.getByRole("button", { name: "Stop sharing" }).click();
-  await expect(dialog.getByRole("button", { name: "Create link" })).toBeVisible();
-  const reader = await (await browser.newContext()).newPage();
+  const { dialog, link } = await shareLink(chat);
+  await dialog.button("Stop sharing").click();
+  await expect(dialog.button("Create link")).toBeVisible();
+  const reader = await openPage();
   expect((await reader.goto(link))?.status()).toBe(404);
 
-  const again = await dialog.getByRole("button", { name: "Create link" }).click().then(() =>
-    dialog.getByRole("textbox", { name: "Share link" }).inputValue());
+  const again = await dialog.createLink();
   expect(again).not.toBe(link);
   expect((await reader.goto(again))?.status()).toBe(200);
-  await dialog.press("Escape");
-  await chat.sidebarItem("short lived").getByRole("button", { name: "Delete" }).click();
-  await page.getByRole("dialog").getByRole("button", { name: "Delete" }).click();
+  await dialog.close();
+  await chat.deleteFromSidebar("short lived");
   await expect(chat.sidebarLink("short lived")).toHaveCount(0);
   expect((await reader.goto(again))?.status()).toBe(404);
   expect((await reader.goto("/share/notarealshareidnotarealshare"))?.status()).toBe(404);
 });
 
-test("a reader continues the conversation as their own copy, signing in first", async ({ browser }) => {
+test("a reader continues the conversation as their own copy, signing in first", async ({ openSession, openPage, baseURL }) => {
   test.setTimeout(120_000);
-  const owner = await signedIn(browser);
+  // The owner picks a model; the reader's copy changes the reader's last model: two accounts of their own.
+  const owner = await onNewChat(openSession("fresh"));
   await owner.chat.chooseModel("GLM-4-AirX");
   await owner.chat.send("Original thread");
-  const { link } = await shareLink(owner.page);
+  const { link } = await shareLink(owner.chat);
+  // The reader has an account, and signs in from the shared page.
+  const { email: readerEmail } = await freshAccount(baseURL!, "reader");
 
-  const readerEmail = uniqueEmail("reader");
-  const setup = await signedIn(browser, readerEmail);
-  await setup.page.close();
-
-  const reader = await (await browser.newContext()).newPage();
+  const reader = await openPage();
   await reader.goto(link);
   await reader.getByRole("button", { name: "Sign in to continue this conversation" }).click();
   await expect(reader).toHaveURL(/\/login\?next=/);
@@ -120,82 +122,65 @@ test("a reader continues the conversation as their own copy, signing in first", 
   await expect(owner.chat.userMessages).toHaveCount(1);
 });
 
-test("raw HTML in a shared title or message stays inert", async ({ browser }) => {
-  const { page, chat } = await signedIn(browser);
+test("raw HTML in a shared title or message stays inert", async ({ openSession, openPage }) => {
+  const { chat } = await onNewChat(openSession("member"));
   let dialogs = 0;
   const payload = `<img src=x onerror=alert(1)><script>alert(2)</script>`;
   await chat.send(payload);
-  const { link } = await shareLink(page);
-  const reader = await (await browser.newContext()).newPage();
-  reader.on("dialog", (d) => {
+  const { link } = await shareLink(chat);
+  const readerPage = await openPage();
+  readerPage.on("dialog", (d) => {
     dialogs++;
     void d.dismiss();
   });
-  await reader.goto(link);
-  await expect(reader.getByRole("heading", { level: 1 })).toHaveText(payload);
-  await expect(reader.getByRole("article", { name: "User message" })).toContainText(payload);
-  await expect(reader.locator("main img")).toHaveCount(0);
-  await expect(reader.locator("main script")).toHaveCount(0);
+  const reader = new SharedConversationPage(readerPage);
+  await readerPage.goto(link);
+  await expect(reader.title).toHaveText(payload);
+  await expect(reader.userMessages).toContainText(payload);
+  await expect(readerPage.locator("main img")).toHaveCount(0);
+  await expect(readerPage.locator("main script")).toHaveCount(0);
   expect(dialogs).toBe(0);
 });
 
-test("another user can neither list, update nor stop someone's share", async ({ browser }) => {
+test("another user can neither list, update nor stop someone's share", async ({ openSession, openPage }) => {
   test.setTimeout(120_000);
-  const alice = await signedIn(browser);
+  // Two new accounts: Bob's shares page must start empty.
+  const alice = await onNewChat(openSession("fresh"));
   await alice.chat.send("Alice shares this");
   const aliceConversation = await alice.chat.conversationId();
-  const { link } = await shareLink(alice.page);
-  const aliceShare = new URL(link).pathname.split("/").pop()!;
+  const { link } = await shareLink(alice.chat);
+  const aliceShare = lastSegment(link);
 
-  const bob = await signedIn(browser);
+  const bob = await onNewChat(openSession("fresh"));
   await bob.chat.send("Bob's thread");
   const bobConversation = await bob.chat.conversationId();
-  await bob.page.goto("/settings/shares");
+  const bobShares = new SharesPage(bob.page);
+  await bobShares.open();
   await expect(bob.page.getByText("You are not sharing any conversation")).toBeVisible();
 
-  // Bob's own share requests, rewritten to target Alice's conversation and share.
+  // Bob's own share requests, rewritten to target Alice's conversation and (once he has one) her share.
   await bob.page.goto(`/chat/${bobConversation}`);
-  let rewritten = 0;
   let bobShare = "";
-  await bob.page.route("**/*", async (route) => {
-    const req = route.request();
-    const body = req.postData() ?? "";
-    if (req.method() === "POST" && req.headers()["next-action"]) {
-      const swapped = body.replaceAll(bobConversation, aliceConversation).replaceAll(bobShare || "\u0000", aliceShare);
-      if (swapped !== body) rewritten++;
-      return route.continue({ postData: swapped });
-    }
-    return route.continue();
-  });
-  await bob.page.getByRole("button", { name: "Share" }).click();
-  const dialog = bob.page.getByRole("dialog", { name: "Share conversation" });
+  const rewrite = await rewriteServerActions(bob.page, () => ({ [bobConversation]: aliceConversation, [bobShare]: aliceShare }));
+  const dialog = await bob.chat.openShareDialog();
   // Reading Alice's share state through getShare answers "no link" and Create refuses her conversation.
-  await dialog.getByRole("button", { name: "Create link" }).click();
-  await expect(dialog.getByRole("alert")).toContainText("does not exist");
-  await bob.page.unroute("**/*");
-  await dialog.getByRole("button", { name: "Create link" }).click();
-  bobShare = new URL(await dialog.getByRole("textbox", { name: "Share link" }).inputValue()).pathname.split("/").pop()!;
-  await bob.page.route("**/*", async (route) => {
-    const req = route.request();
-    const body = req.postData() ?? "";
-    if (req.method() === "POST" && req.headers()["next-action"]) {
-      const swapped = body.replaceAll(bobConversation, aliceConversation).replaceAll(bobShare, aliceShare);
-      if (swapped !== body) rewritten++;
-      return route.continue({ postData: swapped });
-    }
-    return route.continue();
-  });
-  await dialog.getByRole("button", { name: "Update link" }).click();
-  await expect(dialog.getByRole("alert")).toContainText("no shared link");
-  await dialog.getByRole("button", { name: "Stop sharing" }).click();
-  await expect(dialog.getByRole("alert")).toContainText("not shared");
-  await bob.page.unroute("**/*");
-  expect(rewritten).toBeGreaterThanOrEqual(4);
+  await dialog.button("Create link").click();
+  await expect(dialog.alert).toContainText("does not exist");
+  await rewrite.stop();
+  bobShare = lastSegment(await dialog.createLink());
+  const rewriteAgain = await rewriteServerActions(bob.page, () => ({ [bobConversation]: aliceConversation, [bobShare]: aliceShare }));
+  await dialog.button("Update link").click();
+  await expect(dialog.alert).toContainText("no shared link");
+  await dialog.button("Stop sharing").click();
+  await expect(dialog.alert).toContainText("not shared");
+  await rewriteAgain.stop();
+  expect(rewrite.count + rewriteAgain.count).toBeGreaterThanOrEqual(4);
 
-  const reader = await (await browser.newContext()).newPage();
-  expect((await reader.goto(link))?.status()).toBe(200);
-  await expect(reader.getByRole("article", { name: "User message" })).toHaveText([/Alice shares this$/]);
-  await alice.page.goto("/settings/shares");
-  await expect(alice.page.getByRole("row", { name: /Alice shares this/ })).toBeVisible();
-  await expect(alice.page.getByRole("row", { name: /Bob/ })).toHaveCount(0);
+  const readerPage = await openPage();
+  expect((await readerPage.goto(link))?.status()).toBe(200);
+  await expect(new SharedConversationPage(readerPage).userMessages).toHaveText([/Alice shares this$/]);
+  const aliceShares = new SharesPage(alice.page);
+  await aliceShares.open();
+  await expect(aliceShares.row(/Alice shares this/)).toBeVisible();
+  await expect(aliceShares.row(/Bob/)).toHaveCount(0);
 });

@@ -1,96 +1,103 @@
-import { expect, test } from "@playwright/test";
-import { AuthPage, ChatPage } from "./pages";
+import type { APIRequestContext } from "@playwright/test";
+import { expect, test } from "./fixtures";
+import { ChatPage } from "./pages";
 
-test.beforeEach(async ({ page }) => {
-  await new AuthPage(page).register();
+/** One turn through the chat route itself, with the page's session; waits for the whole reply. */
+async function chatTurn(request: APIRequestContext, conversationId: string, messageId: string, text: string) {
+  const res = await request.post("/api/chat", { data: { id: conversationId, trigger: "submit-message", model: "GLM-4-Flash",
+    message: { id: messageId, role: "user", parts: [{ type: "text", text }] } } });
+  expect(res.status()).toBe(200);
+  await res.body();
+}
+
+test.describe("on an account of its own (the whole sidebar is checked)", () => {
+  test.use({ signedInAs: "fresh" });
+
+  test.beforeEach(async ({ page }) => {
+    await new ChatPage(page).open();
+  });
+
+  test("rename, delete with confirmation, and search over titles and message text", async ({ page }) => {
+    const chat = new ChatPage(page);
+    await chat.send("Planning a trip to Kyoto 京都の紅葉");
+    const kyoto = await chat.conversationId();
+    await chat.newChat();
+    await chat.send("Recipe for mapo tofu");
+    const tofu = await chat.conversationId();
+
+    const sidebar = page.getByRole("navigation", { name: "Conversation list" });
+    await expect(sidebar.getByRole("region", { name: "Today" }).getByRole("link")).toHaveText([
+      "Recipe for mapo tofu", "Planning a trip to Kyoto 京都の紅葉",
+    ]);
+
+    await chat.sidebarItem("Recipe for mapo tofu").getByRole("button", { name: "Rename" }).click();
+    await page.getByLabel("Title").fill("Sichuan dinner");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect(chat.sidebarLink("Sichuan dinner")).toBeVisible();
+    await page.reload();
+    await expect(chat.sidebarLink("Sichuan dinner")).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Sichuan dinner" })).toBeVisible();
+
+    const search = page.getByLabel("Search conversations");
+    await search.fill("mapo");
+    const results = page.getByRole("region", { name: "Search results" });
+    await expect(results.getByRole("link")).toHaveText(["Sichuan dinner"]);
+    await search.fill("紅葉");
+    await expect(results.getByRole("link")).toHaveText(["Planning a trip to Kyoto 京都の紅葉"]);
+    await search.fill("sichuan");
+    await expect(results.getByRole("link")).toHaveText(["Sichuan dinner"]);
+    await search.fill("京都の紅");
+    await expect(results.getByRole("link")).toHaveText(["Planning a trip to Kyoto 京都の紅葉"]);
+    await search.fill("nothing like this");
+    await expect(results).toContainText("No conversations match.");
+    await search.fill("");
+
+    await chat.sidebarItem("Sichuan dinner").getByRole("button", { name: "Delete" }).click();
+    const dialog = page.getByRole("dialog", { name: "Delete conversation?" });
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await expect(chat.sidebarLink("Sichuan dinner")).toBeVisible();
+    await chat.sidebarItem("Sichuan dinner").getByRole("button", { name: "Delete" }).click();
+    await dialog.getByRole("button", { name: "Delete" }).click();
+    await expect(chat.sidebarLink("Sichuan dinner")).toHaveCount(0);
+    await expect(page).toHaveURL(/\/$/);
+    const gone = await page.goto(`/chat/${tofu}`);
+    expect(gone?.status()).toBe(404);
+    const kept = await page.goto(`/chat/${kyoto}`);
+    expect(kept?.status()).toBe(200);
+  });
+
+  test("the sidebar pages through many conversations", async ({ page }) => {
+    const chat = new ChatPage(page);
+    // 55 conversations through the chat route itself (page.request shares the browser's session cookie):
+    // four at a time, then the 55th alone, so that it is the latest.
+    const run = Date.now();
+    const bulk = (i: number) => chatTurn(page.request, `bulk-${run}-${i}`, `m-${run}-${i}`, `Bulk conversation ${i}`);
+    for (let i = 0; i < 54; i += 4) await Promise.all([i, i + 1, i + 2, i + 3].filter((n) => n < 54).map(bulk));
+    await bulk(54);
+    await page.reload();
+    const links = page.getByRole("navigation", { name: "Conversation list" }).getByRole("link");
+    await expect(links.first()).toHaveText("Bulk conversation 54");
+    await page.getByRole("navigation", { name: "Conversation list" }).getByRole("link").nth(49).scrollIntoViewIfNeeded();
+    await expect(links).toHaveCount(55);
+    await expect(chat.sidebarLink("Bulk conversation 0", )).toBeVisible();
+  });
 });
 
-test("rename, delete with confirmation, and search over titles and message text", async ({ page }) => {
-  const chat = new ChatPage(page);
-  await chat.send("Planning a trip to Kyoto 京都の紅葉");
-  const kyoto = await chat.conversationId();
-  await chat.newChat();
-  await chat.send("Recipe for mapo tofu");
-  const tofu = await chat.conversationId();
+test.describe("as the seeded member (one conversation of its own)", () => {
+  test.use({ signedInAs: "member" });
 
-  const sidebar = page.getByRole("navigation", { name: "Conversation list" });
-  await expect(sidebar.getByRole("region", { name: "Today" }).getByRole("link")).toHaveText([
-    "Recipe for mapo tofu", "Planning a trip to Kyoto 京都の紅葉",
-  ]);
-
-  await chat.sidebarItem("Recipe for mapo tofu").getByRole("button", { name: "Rename" }).click();
-  await page.getByLabel("Title").fill("Sichuan dinner");
-  await page.getByRole("button", { name: "Save" }).click();
-  await expect(chat.sidebarLink("Sichuan dinner")).toBeVisible();
-  await page.reload();
-  await expect(chat.sidebarLink("Sichuan dinner")).toBeVisible();
-  await expect(page.getByRole("heading", { name: "Sichuan dinner" })).toBeVisible();
-
-  const search = page.getByLabel("Search conversations");
-  await search.fill("mapo");
-  const results = page.getByRole("region", { name: "Search results" });
-  await expect(results.getByRole("link")).toHaveText(["Sichuan dinner"]);
-  await search.fill("紅葉");
-  await expect(results.getByRole("link")).toHaveText(["Planning a trip to Kyoto 京都の紅葉"]);
-  await search.fill("sichuan");
-  await expect(results.getByRole("link")).toHaveText(["Sichuan dinner"]);
-  await search.fill("京都の紅");
-  await expect(results.getByRole("link")).toHaveText(["Planning a trip to Kyoto 京都の紅葉"]);
-  await search.fill("nothing like this");
-  await expect(results).toContainText("No conversations match.");
-  await search.fill("");
-
-  await chat.sidebarItem("Sichuan dinner").getByRole("button", { name: "Delete" }).click();
-  const dialog = page.getByRole("dialog", { name: "Delete conversation?" });
-  await dialog.getByRole("button", { name: "Cancel" }).click();
-  await expect(chat.sidebarLink("Sichuan dinner")).toBeVisible();
-  await chat.sidebarItem("Sichuan dinner").getByRole("button", { name: "Delete" }).click();
-  await dialog.getByRole("button", { name: "Delete" }).click();
-  await expect(chat.sidebarLink("Sichuan dinner")).toHaveCount(0);
-  await expect(page).toHaveURL(/\/$/);
-  const gone = await page.goto(`/chat/${tofu}`);
-  expect(gone?.status()).toBe(404);
-  const kept = await page.goto(`/chat/${kyoto}`);
-  expect(kept?.status()).toBe(200);
-});
-
-test("the sidebar pages through many conversations", async ({ page, request }) => {
-  const chat = new ChatPage(page);
-  // 55 conversations through the chat route itself (the browser's session cookie comes along).
-  const cookies = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
-  for (let i = 0; i < 55; i++) {
-    const res = await request.post("/api/chat", {
-      headers: { cookie: cookies },
-      data: { id: `bulk-${Date.now()}-${i}`, trigger: "submit-message", model: "GLM-4-Flash",
-        message: { id: `m-${Date.now()}-${i}`, role: "user", parts: [{ type: "text", text: `Bulk conversation ${i}` }] } },
-    });
-    expect(res.status()).toBe(200);
-    await res.body();
-  }
-  await page.reload();
-  const links = page.getByRole("navigation", { name: "Conversation list" }).getByRole("link");
-  await expect(links.first()).toHaveText("Bulk conversation 54");
-  await page.getByRole("navigation", { name: "Conversation list" }).getByRole("link").nth(49).scrollIntoViewIfNeeded();
-  await expect(links).toHaveCount(55);
-  await expect(chat.sidebarLink("Bulk conversation 0", )).toBeVisible();
-});
-
-test("a long conversation opens on its latest messages and loads earlier ones on demand", async ({ page }) => {
-  const chat = new ChatPage(page);
-  const id = `long-${Date.now()}`;
-  for (let i = 0; i < 31; i++) {
-    const res = await page.request.post("/api/chat", { data: { id, trigger: "submit-message", model: "GLM-4-Flash",
-      message: { id: `${id}-m${i}`, role: "user", parts: [{ type: "text", text: `Turn ${i}` }] } } });
-    expect(res.status()).toBe(200);
-    await res.body();
-  }
-  await page.goto(`/chat/${id}`);
-  await expect(chat.userMessages).toHaveCount(30);
-  await expect(chat.userMessages.first()).toHaveText(/^Turn 1$/m);
-  await page.getByRole("button", { name: "Load earlier messages" }).click();
-  await expect(chat.userMessages).toHaveCount(31);
-  await expect(chat.userMessages.first()).toContainText("Turn 0");
-  await expect(page.getByRole("button", { name: "Load earlier messages" })).toHaveCount(0);
-  await chat.send("and one more");
-  await expect(chat.lastReply()).toContainText("and one more");
+  test("a long conversation opens on its latest messages and loads earlier ones on demand", async ({ page }) => {
+    const chat = new ChatPage(page);
+    const id = `long-${Date.now()}`;
+    for (let i = 0; i < 31; i++) await chatTurn(page.request, id, `${id}-m${i}`, `Turn ${i}`);
+    await page.goto(`/chat/${id}`);
+    await expect(chat.userMessages).toHaveCount(30);
+    await expect(chat.userMessages.first()).toHaveText(/^Turn 1$/m);
+    await page.getByRole("button", { name: "Load earlier messages" }).click();
+    await expect(chat.userMessages).toHaveCount(31);
+    await expect(chat.userMessages.first()).toContainText("Turn 0");
+    await expect(page.getByRole("button", { name: "Load earlier messages" })).toHaveCount(0);
+    await chat.send("and one more");
+    await expect(chat.lastReply()).toContainText("and one more");
+  });
 });

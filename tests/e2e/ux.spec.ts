@@ -1,9 +1,10 @@
-import { expect, test } from "@playwright/test";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { AuthPage, ChatPage } from "./pages";
+import { expect, test } from "./fixtures";
+import { ChatPage } from "./pages";
+import { freshAccount } from "./users";
 
 /** What a person hits on a phone and a desktop (issue 11): each test fails on the code before its fix. */
 
@@ -19,10 +20,16 @@ async function twoConversations(chat: ChatPage) {
 /** Whether a link's text is cut (its content is wider than its box). */
 const isCut = (el: HTMLElement) => el.scrollWidth > el.clientWidth;
 
-test.describe("signed in", () => {
+/** The seeded member (or an account of its own, where a test needs its sidebar to itself), on a new conversation. */
+function signedIn(who: "member" | "fresh" = "member") {
+  test.use({ signedInAs: who });
   test.beforeEach(async ({ page }) => {
-    await new AuthPage(page).register();
+    await new ChatPage(page).open();
   });
+}
+
+test.describe("signed in", () => {
+  signedIn();
 
   test("a refused setting keeps every field as typed and is explained once, by its field", async ({ page }) => {
     const chat = new ChatPage(page);
@@ -72,9 +79,11 @@ test.describe("signed in", () => {
 
 test.describe("on a phone", () => {
   test.use({ viewport: { width: 390, height: 844 } });
+  // Accounts of their own: the focus trap is walked around the drawer's every control, and the desktop
+  // test above makes conversations of the same titles on the member.
+  signedIn("fresh");
 
   test("the sidebar drawer traps focus, closes on Escape and gives focus back", async ({ page }) => {
-    await new AuthPage(page).register();
     const chat = new ChatPage(page);
     await chat.send("Drawer test conversation");
     const openButton = page.getByRole("button", { name: "Open sidebar" });
@@ -98,7 +107,6 @@ test.describe("on a phone", () => {
   });
 
   test("sidebar titles use the drawer's full width", async ({ page }) => {
-    await new AuthPage(page).register();
     const chat = new ChatPage(page);
     await twoConversations(chat);
     await page.getByRole("button", { name: "Open sidebar" }).click();
@@ -131,9 +139,8 @@ test.describe("a server in demo mode (no UPSTREAM_API_KEY)", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test("the demo notice is one line on a phone, names the variable, and stays dismissed in this browser", async ({ browser }) => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
-    const page = await context.newPage();
+  test("the demo notice is one line on a phone, names the variable, and stays dismissed in this browser", async ({ openPage }) => {
+    const page = await openPage({ viewport: { width: 390, height: 844 } });
     await page.goto(`${base}/login`);
     const notice = page.getByRole("status", { name: "Demo mode" });
     await expect(notice).toBeVisible();
@@ -144,27 +151,22 @@ test.describe("a server in demo mode (no UPSTREAM_API_KEY)", () => {
     await page.reload();
     await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
     await expect(notice).toHaveCount(0);
-    await context.close();
+    await page.context().close();
 
-    const fresh = await (await browser.newContext()).newPage();
+    const fresh = await openPage();
     await fresh.goto(`${base}/login`);
     await expect(fresh.getByRole("status", { name: "Demo mode" })).toBeVisible();
-    await fresh.context().close();
   });
 
-  test("a shared page says it is a demo and dates the share in the reader's language and time zone", async ({ browser }) => {
+  test("a shared page says it is a demo and dates the share in the reader's language and time zone", async ({ openPage }) => {
     test.setTimeout(90_000);
-    const owner = await (await browser.newContext({ baseURL: base })).newPage();
-    await new AuthPage(owner).register();
-    await new ChatPage(owner).send("Share me from the demo");
-    await owner.getByRole("button", { name: "Share" }).click();
-    const dialog = owner.getByRole("dialog", { name: "Share conversation" });
-    await dialog.getByRole("button", { name: "Create link" }).click();
-    const link = await dialog.getByRole("textbox", { name: "Share link" }).inputValue();
-    await owner.context().close();
+    const owner = new ChatPage(await openPage({ baseURL: base, storageState: (await freshAccount(base)).storageState }));
+    await owner.open();
+    await owner.send("Share me from the demo");
+    const link = await (await owner.openShareDialog()).createLink();
+    await owner.page.context().close();
 
-    const context = await browser.newContext({ locale: "ja-JP", timezoneId: "Asia/Tokyo" });
-    const reader = await context.newPage();
+    const reader = await openPage({ locale: "ja-JP", timezoneId: "Asia/Tokyo" });
     await reader.goto(link);
     await expect(reader.getByRole("status", { name: "Demo mode" })).toBeVisible();
     const time = reader.locator("header time");
@@ -172,6 +174,5 @@ test.describe("a server in demo mode (no UPSTREAM_API_KEY)", () => {
     const expected = new Intl.DateTimeFormat("ja-JP", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Tokyo" })
       .format(new Date(iso));
     await expect(time).toHaveText(expected);
-    await context.close();
   });
 });

@@ -23,8 +23,10 @@ async function startUp() {
     const { pendingMigrations } = await import("./db/engines/postgres");
     const pending = await pendingMigrations(db);
     if (pending) {
-      throw new Error(`The PostgreSQL database ${shownUrl(databaseUrl())} lacks ${pending} migration(s): ` +
-        "run `npm run db:migrate` with the same DATABASE_URL, then start the app again.");
+      throw new Error(
+        `The PostgreSQL database ${shownUrl(databaseUrl())} lacks ${pending} migration(s): ` +
+          "run `npm run db:migrate` with the same DATABASE_URL, then start the app again.",
+      );
     }
     // Replies and ledger rows of instances that died (stale claims, long-silent rows), while the other
     // instances keep streaming.
@@ -39,7 +41,9 @@ async function startUp() {
     const replies = await interruptStreamingReplies(db);
     const requests = await closeUnfinishedUsage(db);
     if (replies || requests) {
-      console.log(`glm-chat: ${replies} reply(ies) and ${requests} request(s) left unfinished by the last run are marked interrupted.`);
+      console.log(
+        `glm-chat: ${replies} reply(ies) and ${requests} request(s) left unfinished by the last run are marked interrupted.`,
+      );
     }
   }
   if (config().demoMode) {

@@ -7,8 +7,12 @@ const securityHeaders = [
   // Old browsers' frame-ancestors: no page of this app is meant to be framed (clickjacking).
   { key: "X-Frame-Options", value: "DENY" },
   { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
-  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), " +
-    "hid=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=(), browsing-topics=()" },
+  {
+    key: "Permissions-Policy",
+    value:
+      "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), " +
+      "hid=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=(), browsing-topics=()",
+  },
 ];
 
 async function headers() {

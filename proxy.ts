@@ -17,12 +17,14 @@ export async function proxy(req: NextRequest) {
   const { pathname } = req.nextUrl;
   const api = pathname.startsWith("/api/") || pathname.startsWith("/v1/");
   if (isBadPath(pathname)) {
-    if (pathname.startsWith("/v1/")) return errorResponse(invalidRequest("The request path is not valid.", null, "invalid_path"));
+    if (pathname.startsWith("/v1/"))
+      return errorResponse(invalidRequest("The request path is not valid.", null, "invalid_path"));
     if (api) return Response.json({ error: "The request path is not valid." }, { status: 400 });
   }
   if (api) return NextResponse.next();
   const malformed = await malformedActionBody(req);
-  if (malformed) return new Response(`${malformed}\n`, { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } });
+  if (malformed)
+    return new Response(`${malformed}\n`, { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } });
 
   const proto = (req.headers.get("x-forwarded-proto") ?? req.nextUrl.protocol).split(",")[0].trim();
   const csp = contentSecurityPolicy(newNonce(), {

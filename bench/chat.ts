@@ -102,8 +102,14 @@ async function main() {
   const { MODELS } = await import("@/lib/models");
   const db = getDb();
   const t0 = performance.now();
-  const data = await makeDataSet(MODELS.map((m) => m.id), titleFrom, hashPassword);
-  log(`generated ${data.conversations.length.toLocaleString("en")} conversations, ${data.messages.length.toLocaleString("en")} messages in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const data = await makeDataSet(
+    MODELS.map((m) => m.id),
+    titleFrom,
+    hashPassword,
+  );
+  log(
+    `generated ${data.conversations.length.toLocaleString("en")} conversations, ${data.messages.length.toLocaleString("en")} messages in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
   const { users: _u, conversations: _c, messages: _m, ...known } = data;
   let s: Seeded;
   let pgSeed: Awaited<ReturnType<typeof writePostgres>> | undefined;
@@ -115,24 +121,38 @@ async function main() {
     const sqlite = (db as typeof db & { $client: Database.Database }).$client;
     if (typeof sqlite?.prepare !== "function") throw new Error("getDb().$client is not a better-sqlite3 handle");
     writeSqlite(sqlite, data);
-    s = { ...known, seedSeconds: (performance.now() - t0) / 1000, dbBytes: statSync(databaseUrl.slice(5)).size, how: "better-sqlite3" };
+    s = {
+      ...known,
+      seedSeconds: (performance.now() - t0) / 1000,
+      dbBytes: statSync(databaseUrl.slice(5)).size,
+      how: "better-sqlite3",
+    };
   }
   log(`seeded in ${s.seedSeconds.toFixed(1)} s; database ${(s.dbBytes / 2 ** 20).toFixed(0)} MiB`);
 
-  const engine = POSTGRES ? await postgresEngine(databaseUrl)
+  const engine = POSTGRES
+    ? await postgresEngine(databaseUrl)
     : await sqliteEngine((db as typeof db & { $client: Database.Database }).$client);
   const queryLoad = loadMeter();
   const { rows, userText } = await measureQueries(db, engine, s, log);
   const queryOtherLoad = queryLoad.read();
   log(`other processes used ${(queryOtherLoad * 100).toFixed(0)}% of the machine's CPU during the query runs`);
 
-  const render = POSTGRES ? undefined : await diagnoseRender(
-    await engine.all<{ role: string; content: string }>("select role, content from messages where conversation_id = ? order by seq", [s.bigId]));
+  const render = POSTGRES
+    ? undefined
+    : await diagnoseRender(
+        await engine.all<{ role: string; content: string }>(
+          "select role, content from messages where conversation_id = ? order by seq",
+          [s.bigId],
+        ),
+      );
   if (render) {
-    log(`server render of the ${render.assistantMessages} assistant messages (in-process, CPU): app <Markdown> ` +
-      `${ms(render.appMarkdownMs)} ms; react-markdown + remark-gfm without highlighting ${ms(render.noHighlightMs)} ms; ` +
-      `rehype-highlight attacher × ${render.assistantMessages} ${ms(render.highlightSetupMs)} ms; newest 50 messages ` +
-      `${ms(render.newest50Ms)} ms`);
+    log(
+      `server render of the ${render.assistantMessages} assistant messages (in-process, CPU): app <Markdown> ` +
+        `${ms(render.appMarkdownMs)} ms; react-markdown + remark-gfm without highlighting ${ms(render.noHighlightMs)} ms; ` +
+        `rehype-highlight attacher × ${render.assistantMessages} ${ms(render.highlightSetupMs)} ms; newest 50 messages ` +
+        `${ms(render.newest50Ms)} ms`,
+    );
   }
   let pages: PageResult[] = [];
   if (!NO_PAGE) {
@@ -151,26 +171,42 @@ async function main() {
     pages = await measurePages(databases, s, authSecret, FORCE_BUILD, log);
   }
   const page = pages[0];
-  const version = POSTGRES ? String((await engine.all<{ v: string }>("select version() as v", []))[0].v).replace(/ on .*/, "") : "";
+  const version = POSTGRES
+    ? String((await engine.all<{ v: string }>("select version() as v", []))[0].v).replace(/ on .*/, "")
+    : "";
   await engine.close();
   await closeDb();
 
   const runSeconds = (Date.now() - runStarted) / 1000;
   if (POSTGRES) {
-    if (page) replaceDocSection(ROOT, PG_HEADING, renderPgSection(s, pgSeed!, rows, pages, runSeconds, queryOtherLoad, version));
+    if (page)
+      replaceDocSection(
+        ROOT,
+        PG_HEADING,
+        renderPgSection(s, pgSeed!, rows, pages, runSeconds, queryOtherLoad, version),
+      );
     else console.log(renderPgSection(s, pgSeed!, rows, pages, runSeconds, queryOtherLoad, version));
   } else if (page && render) {
     replaceDocSection(ROOT, "Chat app", renderSection(s, rows, page, runSeconds, queryOtherLoad, userText, render));
   }
-  log(page ? `wrote docs/benchmarks.md (## ${POSTGRES ? PG_HEADING : "Chat app"})` : "--no-page: docs/benchmarks.md left alone");
+  log(
+    page
+      ? `wrote docs/benchmarks.md (## ${POSTGRES ? PG_HEADING : "Chat app"})`
+      : "--no-page: docs/benchmarks.md left alone",
+  );
 
   for (const r of rows.filter((r) => verdictOf(r) !== "met" || r.why)) {
-    log(`target missed or close: ${r.name}: wall p95 ${ms(r.s.p95)} ms, CPU p95 ${ms(r.cpu.p95)} ms` +
-      (r.serverMs !== undefined ? `, server ${ms(r.serverMs)} ms` : "") + ` (target ${r.target} ms)\n${r.why ?? ""}\nplan:\n${r.plan}`);
+    log(
+      `target missed or close: ${r.name}: wall p95 ${ms(r.s.p95)} ms, CPU p95 ${ms(r.cpu.p95)} ms` +
+        (r.serverMs !== undefined ? `, server ${ms(r.serverMs)} ms` : "") +
+        ` (target ${r.target} ms)\n${r.why ?? ""}\nplan:\n${r.plan}`,
+    );
   }
   if (page && page.big.total.p50 >= TARGET_PAGE_MS) {
-    log(`target missed: GET /chat/<1,000 messages> median ${ms(page.big.total.p50)} ms (target ${TARGET_PAGE_MS} ms); ` +
-      `server CPU ${ms(page.big.serverCpuMs)} ms per request`);
+    log(
+      `target missed: GET /chat/<1,000 messages> median ${ms(page.big.total.p50)} ms (target ${TARGET_PAGE_MS} ms); ` +
+        `server CPU ${ms(page.big.serverCpuMs)} ms per request`,
+    );
   }
   if (KEEP) log(`kept ${databaseUrl}`);
 }
@@ -183,12 +219,15 @@ for (const sig of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
-main().then(async () => {
-  await stopChildren();
-  serialAgent.destroy();
-  process.exit(0);
-}, async (err) => {
-  console.error(err instanceof Error ? err.stack ?? err.message : err);
-  await stopChildren();
-  process.exit(1);
-});
+main().then(
+  async () => {
+    await stopChildren();
+    serialAgent.destroy();
+    process.exit(0);
+  },
+  async (err) => {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+    await stopChildren();
+    process.exit(1);
+  },
+);

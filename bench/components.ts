@@ -23,8 +23,11 @@ async function measure(name: string, n: number, fn: () => unknown | Promise<unkn
 async function main() {
   const tmp = mkdtempSync(path.join(os.tmpdir(), "glm-bench-parts-"));
   Object.assign(process.env, {
-    DATABASE_URL: `file:${path.join(tmp, "parts.db")}`, UPSTREAM_API_KEY: "bench",
-    UPSTREAM_BASE_URL: "http://127.0.0.1:9", AUTH_SECRET: "bench-secret-bench-secret", NODE_ENV: "production",
+    DATABASE_URL: `file:${path.join(tmp, "parts.db")}`,
+    UPSTREAM_API_KEY: "bench",
+    UPSTREAM_BASE_URL: "http://127.0.0.1:9",
+    AUTH_SECRET: "bench-secret-bench-secret",
+    NODE_ENV: "production",
   });
   const { createUser } = await import("@/db/queries/users");
   const { recordUsage } = await import("@/db/queries/usage");
@@ -37,35 +40,62 @@ async function main() {
   const { getDb } = await import("@/db");
   const user = await createUser(getDb(), { email: "bench@localhost", passwordHash: null });
   const { key, row } = await createApiKey({ userId: user.id, name: "parts" });
-  const json = { model: "GLM-4-Air", stream: true, messages: [{ role: "user", content: "Tell me about the sea. [words:20]" }] };
+  const json = {
+    model: "GLM-4-Air",
+    stream: true,
+    messages: [{ role: "user", content: "Tell me about the sea. [words:20]" }],
+  };
   const sim = { model: "glm-4-air", messages: json.messages, stream: true };
   const payloads = [...streamChunks(sim, simulateReply(sim, 20), "standin-1")];
   const enc = new TextEncoder();
   const frames = [...payloads.map((p) => enc.encode(`data: ${JSON.stringify(p)}\n\n`)), enc.encode("data: [DONE]\n\n")];
-  globalThis.fetch = (async () => new Response(new ReadableStream<Uint8Array>({
-    start(c) {
-      for (const f of frames) c.enqueue(f);
-      c.close();
-    },
-  }), { status: 200, headers: { "content-type": "text/event-stream" } })) as typeof fetch;
+  globalThis.fetch = (async () =>
+    new Response(
+      new ReadableStream<Uint8Array>({
+        start(c) {
+          for (const f of frames) c.enqueue(f);
+          c.close();
+        },
+      }),
+      { status: 200, headers: { "content-type": "text/event-stream" } },
+    )) as typeof fetch;
 
   console.log("CPU per operation (one process, no Next, no sockets):");
   await measure("verifyApiKey (sha256 + drizzle select)", 5000, () => verifyApiKey(key));
-  await measure("recordUsage (drizzle insert + update in a transaction)", 3000, () => recordUsage(getDb(), {
-    createdAt: Date.now(), userId: user.id, apiKeyId: row.id, source: "api", model: "GLM-4-Air", stream: true,
-    status: 200, errorCode: null, promptTokens: 10, completionTokens: 20, ttftMs: 1, durationMs: 50,
-  }));
+  await measure("recordUsage (drizzle insert + update in a transaction)", 3000, () =>
+    recordUsage(getDb(), {
+      createdAt: Date.now(),
+      userId: user.id,
+      apiKeyId: row.id,
+      source: "api",
+      model: "GLM-4-Air",
+      stream: true,
+      status: 200,
+      errorCode: null,
+      promptTokens: 10,
+      completionTokens: 20,
+      ttftMs: 1,
+      durationMs: 50,
+    }),
+  );
   await measure("JSON.parse + validateRequest (zod) + toUpstreamBody", 5000, () =>
-    toUpstreamBody(validateRequest(JSON.parse(JSON.stringify(json))), "glm-4-air"));
+    toUpstreamBody(validateRequest(JSON.parse(JSON.stringify(json))), "glm-4-air"),
+  );
   await measure("StreamTranslator: 21 upstream payloads + end, frames encoded", 5000, () => {
     const t = new StreamTranslator("GLM-4-Air", false);
     for (const p of payloads) enc.encode(t.push(JSON.parse(JSON.stringify(p))));
     enc.encode(t.end(10));
   });
   const whole = await measure("chatCompletion whole stream (fake fetch), body read to the end", 3000, async () => {
-    const res = await chatCompletion(json, { userId: user.id, apiKeyId: row.id, source: "api" }, new AbortController().signal);
+    const res = await chatCompletion(
+      json,
+      { userId: user.id, apiKeyId: row.id, source: "api" },
+      new AbortController().signal,
+    );
     const reader = res.body!.getReader();
-    while (!(await reader.read()).done) { /* drain */ }
+    while (!(await reader.read()).done) {
+      /* drain */
+    }
   });
   console.log(`(whole gateway core per stream: ${(whole / 1000).toFixed(3)} ms)`);
   rmSync(tmp, { recursive: true, force: true });

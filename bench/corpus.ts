@@ -24,22 +24,110 @@ export type Rng = ReturnType<typeof rng>;
 
 const SLOTS: Record<string, readonly string[]> = {
   lang: ["Python", "JavaScript", "TypeScript", "Rust", "Go", "Java", "C#", "Kotlin", "Swift", "PHP", "Ruby", "C++"],
-  tool: ["Docker", "Git", "Postgres", "SQLite", "Redis", "Nginx", "Kubernetes", "webpack", "Vite", "pandas", "NumPy",
-    "React", "Next.js", "Django", "Flask", "Express", "Terraform", "GitHub Actions", "Jest", "pytest"],
-  task: ["parse a CSV file", "read a JSON config", "sort a list of objects by date", "debounce an input handler",
-    "retry a failed HTTP request", "stream a large file", "merge two dictionaries", "validate an email address",
-    "paginate query results", "cache API responses", "resize images in bulk", "schedule a background job",
-    "compare two dates", "deduplicate a list", "write unit tests for a class", "handle timezones correctly"],
-  error: ["TypeError: cannot read properties of undefined", "KeyError: 'id'", "ECONNREFUSED 127.0.0.1:5432",
-    "IndexError: list index out of range", "SyntaxError: unexpected token", "database is locked",
-    "permission denied", "segmentation fault", "module not found", "null pointer exception", "CORS policy blocked"],
-  city: ["Lisbon", "Kyoto", "Tokyo", "Osaka", "Barcelona", "Vancouver", "Chiang Mai", "Prague", "Istanbul",
-    "Mexico City", "Edinburgh", "Seoul", "Hanoi", "Buenos Aires", "Cape Town", "Reykjavik", "Shanghai", "Chengdu"],
-  food: ["risotto", "ramen", "sourdough bread", "banana bread", "pad thai", "chicken curry", "lasagna", "dumplings",
-    "miso soup", "tacos", "shakshuka", "pancakes", "lentil soup", "fried rice", "tiramisu", "falafel"],
+  tool: [
+    "Docker",
+    "Git",
+    "Postgres",
+    "SQLite",
+    "Redis",
+    "Nginx",
+    "Kubernetes",
+    "webpack",
+    "Vite",
+    "pandas",
+    "NumPy",
+    "React",
+    "Next.js",
+    "Django",
+    "Flask",
+    "Express",
+    "Terraform",
+    "GitHub Actions",
+    "Jest",
+    "pytest",
+  ],
+  task: [
+    "parse a CSV file",
+    "read a JSON config",
+    "sort a list of objects by date",
+    "debounce an input handler",
+    "retry a failed HTTP request",
+    "stream a large file",
+    "merge two dictionaries",
+    "validate an email address",
+    "paginate query results",
+    "cache API responses",
+    "resize images in bulk",
+    "schedule a background job",
+    "compare two dates",
+    "deduplicate a list",
+    "write unit tests for a class",
+    "handle timezones correctly",
+  ],
+  error: [
+    "TypeError: cannot read properties of undefined",
+    "KeyError: 'id'",
+    "ECONNREFUSED 127.0.0.1:5432",
+    "IndexError: list index out of range",
+    "SyntaxError: unexpected token",
+    "database is locked",
+    "permission denied",
+    "segmentation fault",
+    "module not found",
+    "null pointer exception",
+    "CORS policy blocked",
+  ],
+  city: [
+    "Lisbon",
+    "Kyoto",
+    "Tokyo",
+    "Osaka",
+    "Barcelona",
+    "Vancouver",
+    "Chiang Mai",
+    "Prague",
+    "Istanbul",
+    "Mexico City",
+    "Edinburgh",
+    "Seoul",
+    "Hanoi",
+    "Buenos Aires",
+    "Cape Town",
+    "Reykjavik",
+    "Shanghai",
+    "Chengdu",
+  ],
+  food: [
+    "risotto",
+    "ramen",
+    "sourdough bread",
+    "banana bread",
+    "pad thai",
+    "chicken curry",
+    "lasagna",
+    "dumplings",
+    "miso soup",
+    "tacos",
+    "shakshuka",
+    "pancakes",
+    "lentil soup",
+    "fried rice",
+    "tiramisu",
+    "falafel",
+  ],
   name: ["Alice", "Ben", "Chen", "Dana", "Emma", "Farid", "Grace", "Hiro", "Ivan", "Julia", "Kenji", "Lena", "Mateo"],
-  thing: ["the config object", "the response body", "the user record", "the session", "the first row", "the callback",
-    "the parsed value", "the request context", "the iterator", "the cached entry"],
+  thing: [
+    "the config object",
+    "the response body",
+    "the user record",
+    "the session",
+    "the first row",
+    "the callback",
+    "the parsed value",
+    "the request context",
+    "the iterator",
+    "the cached entry",
+  ],
   n: ["3", "5", "10", "12", "20", "50", "100", "200", "1,000", "10,000", "2 million"],
   zhCity: ["北京", "上海", "成都", "杭州", "西安", "广州", "深圳", "厦门", "重庆", "苏州", "东京", "大阪", "首尔"],
   zhFood: ["红烧肉", "饺子", "宫保鸡丁", "麻婆豆腐", "番茄炒蛋", "酸菜鱼", "小笼包", "牛肉面", "糖醋排骨", "火锅"],
@@ -58,16 +146,17 @@ interface Topic {
 
 const TOPICS: readonly Topic[] = [
   {
-    lang: "en", weight: 5,
+    lang: "en",
+    weight: 5,
     user: [
       "How do I {task} in {lang}?",
-      "My {lang} script throws \"{error}\" when I run it against the staging database. What am I doing wrong?",
+      'My {lang} script throws "{error}" when I run it against the staging database. What am I doing wrong?',
       "Can you review this function and suggest improvements? It feels slow with {n} items.",
       "What's the difference between {tool} and {tool} for a small team?",
       "Write a {lang} function that can {task}.",
       "Why is my database query so slow when the table has {n} rows?",
       "Explain how indexes work in a SQL database and when they slow down writes.",
-      "I keep getting \"{error}\" after upgrading {tool}. Any idea?",
+      'I keep getting "{error}" after upgrading {tool}. Any idea?',
       "How should I structure a {lang} project that uses {tool}?",
       "Is it a good idea to store sessions in the database or in {tool}?",
     ],
@@ -89,7 +178,7 @@ const TOPICS: readonly Topic[] = [
       "The query planner ignores the index because the column is wrapped in a function call.",
     ],
     code: [
-      "```python\nimport csv\n\ndef load_rows(path):\n    with open(path, newline=\"\") as f:\n        return [row for row in csv.DictReader(f) if row.get(\"id\")]\n```",
+      '```python\nimport csv\n\ndef load_rows(path):\n    with open(path, newline="") as f:\n        return [row for row in csv.DictReader(f) if row.get("id")]\n```',
       "```ts\nexport async function retry<T>(fn: () => Promise<T>, attempts = 3): Promise<T> {\n  for (let i = 1; ; i++) {\n    try { return await fn(); } catch (e) { if (i >= attempts) throw e; }\n    await new Promise((r) => setTimeout(r, 200 * i));\n  }\n}\n```",
       "```sql\nCREATE INDEX orders_customer_created_idx ON orders (customer_id, created_at);\nSELECT id, total FROM orders WHERE customer_id = ? ORDER BY created_at DESC LIMIT 20;\n```",
       "```bash\ndocker compose up -d db\ndocker compose logs -f --tail=100 api\n```",
@@ -98,7 +187,8 @@ const TOPICS: readonly Topic[] = [
     ],
   },
   {
-    lang: "en", weight: 2,
+    lang: "en",
+    weight: 2,
     user: [
       "What can I cook tonight with rice, eggs and some leftover vegetables?",
       "Give me a simple recipe for {food} for {n} people.",
@@ -117,7 +207,8 @@ const TOPICS: readonly Topic[] = [
     ],
   },
   {
-    lang: "en", weight: 2,
+    lang: "en",
+    weight: 2,
     user: [
       "Plan a 4-day trip to {city} in spring on a moderate budget.",
       "What are the best neighbourhoods to stay in {city}?",
@@ -136,7 +227,8 @@ const TOPICS: readonly Topic[] = [
     ],
   },
   {
-    lang: "en", weight: 2,
+    lang: "en",
+    weight: 2,
     user: [
       "Rewrite this email to sound more polite but still firm: the invoice is {n} days overdue.",
       "Help me write a cover letter for a junior developer position.",
@@ -150,13 +242,14 @@ const TOPICS: readonly Topic[] = [
       "I removed the passive voice and moved the request to the first sentence.",
       "Dear {name}, thank you for your message; I am following up on the invoice we sent last month.",
       "- Main point: the project is on schedule.\n- Risk: the vendor contract ends in March.\n- Next step: agree on the budget by Friday.",
-      "Keep the subject line short and specific, for example \"Invoice 2041: payment reminder\".",
+      'Keep the subject line short and specific, for example "Invoice 2041: payment reminder".',
       "Happy birthday, {name}! Thanks for all the help this year, and enjoy your day.",
       "The tone is fine, but the second paragraph repeats the first; I would cut it.",
     ],
   },
   {
-    lang: "en", weight: 2,
+    lang: "en",
+    weight: 2,
     user: [
       "Explain the central limit theorem with an example.",
       "How do I compute the derivative of x^2 * sin(x)?",
@@ -176,7 +269,8 @@ const TOPICS: readonly Topic[] = [
     ],
   },
   {
-    lang: "zh", weight: 3,
+    lang: "zh",
+    weight: 3,
     user: [
       "怎么用{zhLang}连接数据库并执行查询？",
       "我的程序报错了，提示数据库被锁定，应该怎么排查？",
@@ -200,7 +294,8 @@ const TOPICS: readonly Topic[] = [
     ],
   },
   {
-    lang: "zh", weight: 2,
+    lang: "zh",
+    weight: 2,
     user: [
       "五一假期想去{zhCity}旅行，有什么推荐的路线吗？",
       "去{zhCity}旅行三天，预算三千元够吗？",
@@ -218,7 +313,8 @@ const TOPICS: readonly Topic[] = [
     ],
   },
   {
-    lang: "zh", weight: 2,
+    lang: "zh",
+    weight: 2,
     user: [
       "{zhFood}怎么做才好吃？",
       "今天晚上想做{zhFood}，需要准备哪些材料？",
@@ -238,7 +334,8 @@ const TOPICS: readonly Topic[] = [
     ],
   },
   {
-    lang: "ja", weight: 2,
+    lang: "ja",
+    weight: 2,
     user: [
       "{lang}でデータベースに接続する方法を教えてください。",
       "このエラーの原因がわかりません。データベースがロックされていると表示されます。",
@@ -258,7 +355,8 @@ const TOPICS: readonly Topic[] = [
     ],
   },
   {
-    lang: "ja", weight: 2,
+    lang: "ja",
+    weight: 2,
     user: [
       "{jaCity}に三泊四日で旅行に行きます。おすすめのルートはありますか？",
       "{jaCity}でおいしい{jaFood}のお店を知りたいです。",
@@ -281,7 +379,12 @@ const TOPICS: readonly Topic[] = [
 
 /** Added now and then to make a few terms rare (queries for them should find only a handful of conversations). */
 const RARE: Record<Lang, { p: number; text: string }[]> = {
-  en: [{ p: 0.0003, text: "For the mesh, a Voronoi diagram of the sample points gives you the nearest-site regions directly." }],
+  en: [
+    {
+      p: 0.0003,
+      text: "For the mesh, a Voronoi diagram of the sample points gives you the nearest-site regions directly.",
+    },
+  ],
   zh: [{ p: 0.0015, text: "如果你对量子计算感兴趣，可以先从量子比特和叠加态这些基本概念开始。" }],
   ja: [{ p: 0.0015, text: "量子コンピュータの基本は、量子ビットと重ね合わせの考え方です。" }],
 };
@@ -334,14 +437,17 @@ export function assistantMessage(r: Rng, topic: number, long = false): string {
     paragraphs.splice(r.int(0, paragraphs.length), 0, items.join("\n"));
   }
   if (t.code && r.chance(long ? 0.5 : 0.3)) paragraphs.push(r.pick(t.code));
-  if (long && r.chance(0.3)) paragraphs.unshift(`### ${t.lang === "en" ? "Answer" : t.lang === "zh" ? "回答" : "回答"}`);
+  if (long && r.chance(0.3))
+    paragraphs.unshift(`### ${t.lang === "en" ? "Answer" : t.lang === "zh" ? "回答" : "回答"}`);
   for (const rare of RARE[t.lang]) if (r.chance(rare.p)) paragraphs.push(rare.text);
   return paragraphs.join("\n\n");
 }
 
 /** A markdown table, for the long conversation. */
 export function markdownTable(r: Rng): string {
-  const rows = Array.from({ length: r.int(2, 4) }, () =>
-    `| ${r.pick(SLOTS.tool)} | ${r.pick(SLOTS.n)} ms | ${r.pick(["yes", "no", "partly"])} |`);
+  const rows = Array.from(
+    { length: r.int(2, 4) },
+    () => `| ${r.pick(SLOTS.tool)} | ${r.pick(SLOTS.n)} ms | ${r.pick(["yes", "no", "partly"])} |`,
+  );
   return ["| option | latency | supported |", "|---|---:|---|", ...rows].join("\n");
 }

@@ -27,7 +27,16 @@
  * `NEXT_DIST_DIR=.next-bench npx next start -p PORT` runs, minus the npm and sh processes in front of it).
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
@@ -35,8 +44,22 @@ import { randomBytes } from "node:crypto";
 import { streamOnce as streamOnceLib, V1_CONTENT, type Sample } from "./lib/streams";
 import { summariseProfile } from "./profile-summary";
 import {
-  freePort, httpGet, killChildrenNow, machineTicks, mb, median, percentile, replaceDocSection, runToEnd, sleep, startChild, stopChildren,
-  TICKS_PER_SECOND, treeCpuTicks, treeRss, waitForHealth, type Child,
+  freePort,
+  killChildrenNow,
+  machineTicks,
+  mb,
+  median,
+  percentile,
+  replaceDocSection,
+  runToEnd,
+  sleep,
+  startChild,
+  stopChildren,
+  TICKS_PER_SECOND,
+  treeCpuTicks,
+  treeRss,
+  waitForHealth,
+  type Child,
 } from "./support";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -58,9 +81,17 @@ const ROUNDS = QUICK ? 2 : PROFILE ? 4 : 5;
 const LEVELS: { concurrency: number; perRound: number }[] = PROFILE
   ? [{ concurrency: 32, perRound: 640 }]
   : QUICK
-    ? [{ concurrency: 1, perRound: 20 }, { concurrency: 32, perRound: 160 }, { concurrency: 256, perRound: 512 }]
-    : [{ concurrency: 1, perRound: 40 }, { concurrency: 8, perRound: 120 }, { concurrency: 32, perRound: 384 },
-      { concurrency: 256, perRound: 768 }];
+    ? [
+        { concurrency: 1, perRound: 20 },
+        { concurrency: 32, perRound: 160 },
+        { concurrency: 256, perRound: 512 },
+      ]
+    : [
+        { concurrency: 1, perRound: 40 },
+        { concurrency: 8, perRound: 120 },
+        { concurrency: 32, perRound: 384 },
+        { concurrency: 256, perRound: 768 },
+      ];
 const HOLD_STREAMS = QUICK ? 300 : 1000;
 /** Held streams: 120 words 500 ms apart (open ~60 s, 2 chunks/s each), then the stress case, 400 words
  * 50 ms apart (open ~20 s, 20 chunks/s each). */
@@ -77,7 +108,11 @@ const STRESS_NEEDS_MS = 50_000;
 
 type PathName = "direct" | "pass-through" | "gateway";
 const PATHS: PathName[] = ["direct", "pass-through", "gateway"];
-interface Target { name: PathName; port: number; path: string }
+interface Target {
+  name: PathName;
+  port: number;
+  path: string;
+}
 
 /** The process whose CPU a path adds (filled in once the children are up). */
 const middlePid: Partial<Record<PathName, number>> = {};
@@ -121,9 +156,17 @@ async function ensureBuild(): Promise<void> {
   const saved = new Map(BUILD_TOUCHES.map((f) => [f, readFileSync(path.join(ROOT, f), "utf8")]));
   const started = Date.now();
   try {
-    await runToEnd("next build", "npx", ["next", "build"], {
-      cwd: ROOT, env: { ...process.env, NEXT_DIST_DIR: DIST, NEXT_TELEMETRY_DISABLED: "1" }, echo: VERBOSE,
-    }, 600_000);
+    await runToEnd(
+      "next build",
+      "npx",
+      ["next", "build"],
+      {
+        cwd: ROOT,
+        env: { ...process.env, NEXT_DIST_DIR: DIST, NEXT_TELEMETRY_DISABLED: "1" },
+        echo: VERBOSE,
+      },
+      600_000,
+    );
   } finally {
     for (const [f, before] of saved) {
       const file = path.join(ROOT, f);
@@ -150,10 +193,15 @@ function sourceState(at: number): { commit: string; changed: number; at: number 
 
 function buildDescription(): string {
   try {
-    const info = JSON.parse(readFileSync(path.join(ROOT, DIST, "bench-build-info.json"), "utf8")) as
-      { commit: string; changed: number; at: number };
-    return `built ${new Date(info.at).toISOString().replace("T", " ").slice(0, 16)} UTC from commit ${info.commit}` +
-      (info.changed ? ` plus ${info.changed} uncommitted changed file(s)` : "");
+    const info = JSON.parse(readFileSync(path.join(ROOT, DIST, "bench-build-info.json"), "utf8")) as {
+      commit: string;
+      changed: number;
+      at: number;
+    };
+    return (
+      `built ${new Date(info.at).toISOString().replace("T", " ").slice(0, 16)} UTC from commit ${info.commit}` +
+      (info.changed ? ` plus ${info.changed} uncommitted changed file(s)` : "")
+    );
   } catch {
     const st = statSync(path.join(ROOT, DIST, "BUILD_ID"));
     return `built ${st.mtime.toISOString().replace("T", " ").slice(0, 16)} UTC (commit not recorded)`;
@@ -167,10 +215,23 @@ function requestBody(text: string): Buffer {
 }
 
 /** One /v1 stream through bench/lib/streams.ts: ok with status 200, `expectFrames` content frames and `[DONE]`. */
-function streamOnce(t: Target, agent: http.Agent, body: Buffer, headers: http.OutgoingHttpHeaders,
-  expectFrames: number): Promise<Sample> {
-  return streamOnceLib({ port: t.port, path: t.path, agent, body, headers, isContent: V1_CONTENT, expectFrames,
-    timeoutMs: STREAM_TIMEOUT_MS });
+function streamOnce(
+  t: Target,
+  agent: http.Agent,
+  body: Buffer,
+  headers: http.OutgoingHttpHeaders,
+  expectFrames: number,
+): Promise<Sample> {
+  return streamOnceLib({
+    port: t.port,
+    path: t.path,
+    agent,
+    body,
+    headers,
+    isContent: V1_CONTENT,
+    expectFrames,
+    timeoutMs: STREAM_TIMEOUT_MS,
+  });
 }
 
 interface RoundStat {
@@ -186,8 +247,14 @@ interface RoundStat {
 }
 
 /** Closed loop: `concurrency` workers share `count` streams; each starts its next stream when one ends. */
-async function runRound(t: Target, agent: http.Agent, body: Buffer, headers: http.OutgoingHttpHeaders,
-  concurrency: number, count: number): Promise<RoundStat> {
+async function runRound(
+  t: Target,
+  agent: http.Agent,
+  body: Buffer,
+  headers: http.OutgoingHttpHeaders,
+  concurrency: number,
+  count: number,
+): Promise<RoundStat> {
   const cpuPid = middlePid[t.name];
   const cpuBefore = cpuPid ? treeCpuTicks(cpuPid) : 0;
   const samples: Sample[] = [];
@@ -204,9 +271,14 @@ async function runRound(t: Target, agent: http.Agent, body: Buffer, headers: htt
   const ttft = ok.map((s) => s.ttft);
   const total = ok.map((s) => s.total);
   return {
-    n: ok.length, errors: samples.length - ok.length, firstError: samples.find((s) => !s.ok)?.error,
-    ttftP50: percentile(ttft, 0.5), ttftP99: percentile(ttft, 0.99),
-    totalP50: percentile(total, 0.5), totalP99: percentile(total, 0.99), cpuMsPerStream,
+    n: ok.length,
+    errors: samples.length - ok.length,
+    firstError: samples.find((s) => !s.ok)?.error,
+    ttftP50: percentile(ttft, 0.5),
+    ttftP99: percentile(ttft, 0.99),
+    totalP50: percentile(total, 0.5),
+    totalP99: percentile(total, 0.99),
+    cpuMsPerStream,
   };
 }
 
@@ -238,13 +310,24 @@ interface HoldResult {
  * measured), reads them all, waits until every one has delivered content (at most 30 s), samples the
  * server tree's RSS 10× over 2 s, then closes them from the client side.
  */
-async function holdOpen(label: "steady" | "stress", gw: Target, serverPid: number, baseHeaders: http.OutgoingHttpHeaders,
-  markers: string, streams: number): Promise<HoldResult> {
+async function holdOpen(
+  label: "steady" | "stress",
+  gw: Target,
+  serverPid: number,
+  baseHeaders: http.OutgoingHttpHeaders,
+  markers: string,
+  streams: number,
+): Promise<HoldResult> {
   const agent = new http.Agent({ keepAlive: false, maxSockets: streams + 64 });
   const body = requestBody(`Keep talking for a while. ${markers}`);
   const headers = { ...baseHeaders, "content-length": body.length };
   const before = treeRss(serverPid);
-  interface Held { req: http.ClientRequest; first: boolean; ended: boolean; error?: string }
+  interface Held {
+    req: http.ClientRequest;
+    first: boolean;
+    ended: boolean;
+    error?: string;
+  }
   const held: Held[] = [];
   let closing = false;
   let delivering = 0;
@@ -291,7 +374,9 @@ async function holdOpen(label: "steady" | "stress", gw: Target, serverPid: numbe
   while (delivering + errors < streams && Date.now() < deadline) await sleep(50);
   const deliveringAtLimit = delivering;
   const openSeconds = ((Number.isNaN(allDeliveredAt) ? performance.now() : allDeliveredAt) - started) / 1000;
-  log(`hold (${label}, ${markers}): ${delivering}/${streams} streams delivering after ${openSeconds.toFixed(1)} s (${errors} errors)`);
+  log(
+    `hold (${label}, ${markers}): ${delivering}/${streams} streams delivering after ${openSeconds.toFixed(1)} s (${errors} errors)`,
+  );
 
   const samples: number[] = [];
   let processes = 0;
@@ -315,12 +400,26 @@ async function holdOpen(label: "steady" | "stress", gw: Target, serverPid: numbe
   } catch {
     /* reported as NaN */
   }
-  log(`hold (${label}): RSS ${mb(before.bytes).toFixed(0)} MB before, peak ${mb(Math.max(...samples)).toFixed(0)} MB with ` +
-    `${openAtSampling} open, ${mb(after.bytes).toFixed(0)} MB 3 s after closing`);
+  log(
+    `hold (${label}): RSS ${mb(before.bytes).toFixed(0)} MB before, peak ${mb(Math.max(...samples)).toFixed(0)} MB with ` +
+      `${openAtSampling} open, ${mb(after.bytes).toFixed(0)} MB 3 s after closing`,
+  );
   return {
-    label, markers, streams, delivering, deliveringAtLimit, openSeconds, openAtSampling,
-    beforeMb: mb(before.bytes), peakMb: mb(Math.max(...samples)), medianMb: mb(median(samples)),
-    afterCloseMb: mb(after.bytes), processes, errors, firstError, recoverySeconds,
+    label,
+    markers,
+    streams,
+    delivering,
+    deliveringAtLimit,
+    openSeconds,
+    openAtSampling,
+    beforeMb: mb(before.bytes),
+    peakMb: mb(Math.max(...samples)),
+    medianMb: mb(median(samples)),
+    afterCloseMb: mb(after.bytes),
+    processes,
+    errors,
+    firstError,
+    recoverySeconds,
   };
 }
 
@@ -369,10 +468,13 @@ function report(levels: LevelSummary[], holds: HoldResult[], meta: Meta): string
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
   const lines: string[] = [];
   lines.push("## Gateway", "");
-  lines.push(`Generated by \`npm run bench\` (bench/gateway.ts) on ${meta.date}. Machine: ${os.availableParallelism()} cores ` +
-    `(\`nproc\`), ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, Linux ${os.release()}. ` +
-    `The run took ${meta.runSeconds.toFixed(0)} s (build excluded). Other processes on this shared machine used ` +
-    `${(100 * meta.foreignCpu).toFixed(0)}% of its CPU (both cores) during the latency runs.`, "");
+  lines.push(
+    `Generated by \`npm run bench\` (bench/gateway.ts) on ${meta.date}. Machine: ${os.availableParallelism()} cores ` +
+      `(\`nproc\`), ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, Linux ${os.release()}. ` +
+      `The run took ${meta.runSeconds.toFixed(0)} s (build excluded). Other processes on this shared machine used ` +
+      `${(100 * meta.foreignCpu).toFixed(0)}% of its CPU (both cores) during the latency runs.`,
+    "",
+  );
   lines.push("### Method", "");
   lines.push(
     `- Stand-in upstream (tests/upstream/server.ts) in its own process, logging off, streaming ${WORDS} words ` +
@@ -389,10 +491,11 @@ function report(levels: LevelSummary[], holds: HoldResult[], meta: Meta): string
     "- Load: closed loop with N concurrent streams (N workers; each starts a new stream when its last one ends). " +
       "Each path is warmed (300 streams at 16, then a discarded half-size round per concurrency). Then " +
       `${ROUNDS} rounds per concurrency; in each round every path runs once, order rotated each round; ` +
-      levels.map((l) => `${l.perRound} streams per path per round at ${l.concurrency}`).join(", ") + ".",
-    "- Figures are the **median over rounds** of each round's p50 / p99. \"Added\" figures and ratios are computed per " +
+      levels.map((l) => `${l.perRound} streams per path per round at ${l.concurrency}`).join(", ") +
+      ".",
+    '- Figures are the **median over rounds** of each round\'s p50 / p99. "Added" figures and ratios are computed per ' +
       "round against the same round's direct path, then the median taken (range over rounds in brackets).",
-    "- \"CPU per stream\" is the utime+stime (from /proc, 10 ms ticks) of the process in the middle (the pass-through, " +
+    '- "CPU per stream" is the utime+stime (from /proc, 10 ms ticks) of the process in the middle (the pass-through, ' +
       "or the next server and its children) over a round, divided by the round's streams.",
     "- Four Node processes (client, stand-in, pass-through, next server) share two cores, so absolute figures drift " +
       "between runs; compare paths within one run. `npm run bench:gateway -- --profile` and `npx tsx bench/components.ts` " +
@@ -408,7 +511,9 @@ function report(levels: LevelSummary[], holds: HoldResult[], meta: Meta): string
     "",
   );
   lines.push("### Latency (ms)", "");
-  lines.push("| streams | path | TTFT p50 | TTFT p99 | stream p50 | stream p99 | CPU per stream (middle process) | ok / failed |");
+  lines.push(
+    "| streams | path | TTFT p50 | TTFT p99 | stream p50 | stream p99 | CPU per stream (middle process) | ok / failed |",
+  );
   lines.push("|---:|---|---:|---:|---:|---:|---:|---:|");
   for (const l of levels) {
     for (const p of PATHS) {
@@ -416,44 +521,70 @@ function report(levels: LevelSummary[], holds: HoldResult[], meta: Meta): string
       if (!rs.length) continue;
       const n = rs.reduce((s, r) => s + r.n, 0);
       const e = rs.reduce((s, r) => s + r.errors, 0);
-      lines.push(`| ${l.concurrency} | ${p} | ${f1(med(rs, "ttftP50"))} | ${f1(med(rs, "ttftP99"))} | ` +
-        `${f1(med(rs, "totalP50"))} | ${f1(med(rs, "totalP99"))} | ` +
-        `${p === "direct" ? "–" : `${f2(med(rs, "cpuMsPerStream"))} ms`} | ${n} / ${e} |`);
+      lines.push(
+        `| ${l.concurrency} | ${p} | ${f1(med(rs, "ttftP50"))} | ${f1(med(rs, "ttftP99"))} | ` +
+          `${f1(med(rs, "totalP50"))} | ${f1(med(rs, "totalP99"))} | ` +
+          `${p === "direct" ? "–" : `${f2(med(rs, "cpuMsPerStream"))} ms`} | ${n} / ${e} |`,
+      );
     }
   }
   lines.push("");
-  lines.push("| streams | pass-through added p50 TTFT | gateway added p50 TTFT | gateway ÷ pass-through added | p99 TTFT pass-through ÷ direct | p99 TTFT gateway ÷ direct | p99 stream gateway ÷ direct |");
+  lines.push(
+    "| streams | pass-through added p50 TTFT | gateway added p50 TTFT | gateway ÷ pass-through added | p99 TTFT pass-through ÷ direct | p99 TTFT gateway ÷ direct | p99 stream gateway ÷ direct |",
+  );
   lines.push("|---:|---:|---:|---:|---:|---:|---:|");
   for (const l of levels) {
     const d = derived(l);
-    lines.push(`| ${l.concurrency} | ${signed(d.ptAdded.med)} ms [${f1(d.ptAdded.min)}…${f1(d.ptAdded.max)}] | ` +
-      `${signed(d.gwAdded.med)} ms [${f1(d.gwAdded.min)}…${f1(d.gwAdded.max)}] | ${f1(d.multiple)}× | ` +
-      `${f2(d.ptP99Ratio.med)}× | ${f2(d.p99Ratio.med)}× [${f2(d.p99Ratio.min)}…${f2(d.p99Ratio.max)}] | ${f2(d.totalP99Ratio.med)}× |`);
+    lines.push(
+      `| ${l.concurrency} | ${signed(d.ptAdded.med)} ms [${f1(d.ptAdded.min)}…${f1(d.ptAdded.max)}] | ` +
+        `${signed(d.gwAdded.med)} ms [${f1(d.gwAdded.min)}…${f1(d.gwAdded.max)}] | ${f1(d.multiple)}× | ` +
+        `${f2(d.ptP99Ratio.med)}× | ${f2(d.p99Ratio.med)}× [${f2(d.p99Ratio.min)}…${f2(d.p99Ratio.max)}] | ${f2(d.totalP99Ratio.med)}× |`,
+    );
   }
   lines.push("");
   if (levels.some((l) => l.concurrency === 1)) {
-    lines.push("At 1 stream the p99 of a 40-stream round is close to its maximum; read it loosely. At low concurrency " +
-      "each frame wakes the middle process on its own, so its CPU per stream is higher than under load, where one " +
-      "wake-up serves many sockets.", "");
+    lines.push(
+      "At 1 stream the p99 of a 40-stream round is close to its maximum; read it loosely. At low concurrency " +
+        "each frame wakes the middle process on its own, so its CPU per stream is higher than under load, where one " +
+        "wake-up serves many sockets.",
+      "",
+    );
   }
   if (holds.length) {
     lines.push("### Memory with many open streams", "");
-    lines.push("| case | streams opened | delivering by sampling (time to all) | still open when sampled | server RSS before | RSS while open (peak / median) | RSS 3 s after closing | failed | processes in tree |");
+    lines.push(
+      "| case | streams opened | delivering by sampling (time to all) | still open when sampled | server RSS before | RSS while open (peak / median) | RSS 3 s after closing | failed | processes in tree |",
+    );
     lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (const h of holds) {
-      const when = h.deliveringAtLimit === h.streams ? `all by ${h.openSeconds.toFixed(1)} s`
-        : `${h.deliveringAtLimit} at the ${HOLD_WAIT_MS[h.label as "steady" | "stress"] / 1000} s limit`;
-      lines.push(`| ${h.label} \`${h.markers}\` | ${h.streams} | ${h.delivering} (${when}) | ${h.openAtSampling} | ` +
-        `${f1(h.beforeMb)} MB | ${f1(h.peakMb)} / ${f1(h.medianMb)} MB | ${f1(h.afterCloseMb)} MB | ` +
-        `${h.errors}${h.firstError ? ` (${h.firstError.slice(0, 60)})` : ""} | ${h.processes} |`);
+      const when =
+        h.deliveringAtLimit === h.streams
+          ? `all by ${h.openSeconds.toFixed(1)} s`
+          : `${h.deliveringAtLimit} at the ${HOLD_WAIT_MS[h.label as "steady" | "stress"] / 1000} s limit`;
+      lines.push(
+        `| ${h.label} \`${h.markers}\` | ${h.streams} | ${h.delivering} (${when}) | ${h.openAtSampling} | ` +
+          `${f1(h.beforeMb)} MB | ${f1(h.peakMb)} / ${f1(h.medianMb)} MB | ${f1(h.afterCloseMb)} MB | ` +
+          `${h.errors}${h.firstError ? ` (${h.firstError.slice(0, 60)})` : ""} | ${h.processes} |`,
+      );
     }
     lines.push("");
     const rounds = meta.gatewayRssByRound.map((v) => v.toFixed(0)).join(", ");
-    lines.push(`Server RSS right after start-up: ${f1(meta.serverRssStartMb)} MB. After the latency runs (before the restart): ` +
-      `${f1(meta.serverRssAfterLatencyMb)} MB; after each measured gateway round: ${rounds} MB. ` +
-      "Health check after closing the held streams: " + holds.map((h) => `${h.label} ` +
-        (Number.isFinite(h.recoverySeconds) ? `ok (answered ${h.recoverySeconds.toFixed(1)} s after closing)` :
-          "**no answer within 20 s of closing**")).join("; ") + ". MB = 2^20 bytes.", "");
+    lines.push(
+      `Server RSS right after start-up: ${f1(meta.serverRssStartMb)} MB. After the latency runs (before the restart): ` +
+        `${f1(meta.serverRssAfterLatencyMb)} MB; after each measured gateway round: ${rounds} MB. ` +
+        "Health check after closing the held streams: " +
+        holds
+          .map(
+            (h) =>
+              `${h.label} ` +
+              (Number.isFinite(h.recoverySeconds)
+                ? `ok (answered ${h.recoverySeconds.toFixed(1)} s after closing)`
+                : "**no answer within 20 s of closing**"),
+          )
+          .join("; ") +
+        ". MB = 2^20 bytes.",
+      "",
+    );
   }
   lines.push("### Targets", "");
   lines.push("| target | measured | |");
@@ -461,19 +592,27 @@ function report(levels: LevelSummary[], holds: HoldResult[], meta: Meta): string
   const l32 = levels.find((l) => l.concurrency === 32);
   if (l32) {
     const d = derived(l32);
-    lines.push(`| ≤ 2 ms added to p50 TTFT at 32 streams | ${signed(d.gwAdded.med)} ms (bare pass-through: ${signed(d.ptAdded.med)} ms) | ` +
-      `${d.gwAdded.med <= 2 ? "met" : "**not met**"} |`);
-    lines.push(`| p99 TTFT ≤ 1.5× direct at 32 streams | ${f2(d.p99Ratio.med)}× (bare pass-through: ${f2(d.ptP99Ratio.med)}×; ` +
-      `whole-stream p99: ${f2(d.totalP99Ratio.med)}×) | ${d.p99Ratio.med <= 1.5 ? "met" : "**not met**"} |`);
+    lines.push(
+      `| ≤ 2 ms added to p50 TTFT at 32 streams | ${signed(d.gwAdded.med)} ms (bare pass-through: ${signed(d.ptAdded.med)} ms) | ` +
+        `${d.gwAdded.med <= 2 ? "met" : "**not met**"} |`,
+    );
+    lines.push(
+      `| p99 TTFT ≤ 1.5× direct at 32 streams | ${f2(d.p99Ratio.med)}× (bare pass-through: ${f2(d.ptP99Ratio.med)}×; ` +
+        `whole-stream p99: ${f2(d.totalP99Ratio.med)}×) | ${d.p99Ratio.med <= 1.5 ? "met" : "**not met**"} |`,
+    );
   }
   const steady = holds.find((h) => h.label === "steady");
   if (steady) {
     const allOpen = steady.openAtSampling === steady.streams;
     const stress = holds.find((h) => h.label === "stress");
-    const stressNote = stress ? `; stress case: ${f1(stress.peakMb)} MB with ${stress.openAtSampling} of ${stress.streams} delivering` : "";
-    lines.push(`| ${steady.streams} open streams in ≤ 300 MB RSS | ${f1(steady.peakMb)} MB peak with ${steady.openAtSampling} ` +
-      `open (steady case, fresh server${stressNote}) | ` +
-      `${allOpen && steady.peakMb <= 300 ? "met" : allOpen ? "**not met**" : "**not met** (not all streams were open)"} |`);
+    const stressNote = stress
+      ? `; stress case: ${f1(stress.peakMb)} MB with ${stress.openAtSampling} of ${stress.streams} delivering`
+      : "";
+    lines.push(
+      `| ${steady.streams} open streams in ≤ 300 MB RSS | ${f1(steady.peakMb)} MB peak with ${steady.openAtSampling} ` +
+        `open (steady case, fresh server${stressNote}) | ` +
+        `${allOpen && steady.peakMb <= 300 ? "met" : allOpen ? "**not met**" : "**not met** (not all streams were open)"} |`,
+    );
   }
   lines.push("");
   return lines.join("\n");
@@ -494,10 +633,12 @@ async function waitForQuiet(): Promise<void> {
     const o0 = treeCpuTicks(process.pid);
     await sleep(3000);
     const m1 = machineTicks();
-    const share = Math.max(0, (m1.busy - m0.busy) - (treeCpuTicks(process.pid) - o0)) / (m1.total - m0.total);
+    const share = Math.max(0, m1.busy - m0.busy - (treeCpuTicks(process.pid) - o0)) / (m1.total - m0.total);
     if (share < 0.25) return;
     if (Date.now() > deadline) {
-      log(`other processes still use ${(100 * share).toFixed(0)}% of the CPU; measuring anyway (figures will be noisy)`);
+      log(
+        `other processes still use ${(100 * share).toFixed(0)}% of the CPU; measuring anyway (figures will be noisy)`,
+      );
       return;
     }
     log(`other processes use ${(100 * share).toFixed(0)}% of the CPU; waiting for a quieter moment …`);
@@ -521,13 +662,17 @@ async function main() {
 
   // Stand-in upstream.
   const standin = startChild("stand-in", process.execPath, ["--import", "tsx", "bench/standin.ts"], {
-    cwd: ROOT, env: { ...childEnv, STANDIN_WORD_DELAY_MS: String(WORD_DELAY_MS) }, echo: VERBOSE,
+    cwd: ROOT,
+    env: { ...childEnv, STANDIN_WORD_DELAY_MS: String(WORD_DELAY_MS) },
+    echo: VERBOSE,
   });
   const standinPort = Number((await standin.waitFor(/PORT (\d+)/, 30_000))[1]);
 
   // Bare pass-through.
   const passthrough = startChild("pass-through", process.execPath, ["bench/passthrough.mjs"], {
-    cwd: ROOT, env: { ...childEnv, TARGET_PORT: String(standinPort) }, echo: VERBOSE,
+    cwd: ROOT,
+    env: { ...childEnv, TARGET_PORT: String(standinPort) },
+    echo: VERBOSE,
   });
   const passPort = Number((await passthrough.waitFor(/PORT (\d+)/, 30_000))[1]);
 
@@ -536,30 +681,53 @@ async function main() {
   const profileDir = path.join(ROOT, "bench", ".profiles", new Date().toISOString().replace(/[:.]/g, "-"));
   if (PROFILE) mkdirSync(profileDir, { recursive: true });
   const serverEnv: NodeJS.ProcessEnv = {
-    ...childEnv, NODE_ENV: "production", NEXT_DIST_DIR: DIST, PORT: String(nextPort),
-    UPSTREAM_BASE_URL: `http://127.0.0.1:${standinPort}`, UPSTREAM_API_KEY: "bench",
-    DATABASE_URL: `file:${path.join(tmp, "bench.db")}`, AUTH_SECRET: randomBytes(32).toString("base64url"),
+    ...childEnv,
+    NODE_ENV: "production",
+    NEXT_DIST_DIR: DIST,
+    PORT: String(nextPort),
+    UPSTREAM_BASE_URL: `http://127.0.0.1:${standinPort}`,
+    UPSTREAM_API_KEY: "bench",
+    DATABASE_URL: `file:${path.join(tmp, "bench.db")}`,
+    AUTH_SECRET: randomBytes(32).toString("base64url"),
     ...(SERVER_NODE_OPTIONS ? { NODE_OPTIONS: SERVER_NODE_OPTIONS } : {}),
   };
   const startNext = async (): Promise<Child> => {
-    const child = startChild("next start", process.execPath, [
-      ...(PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []),
-      path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(nextPort), "-H", "127.0.0.1",
-      "--keepAliveTimeout", "60000",
-    ], { cwd: ROOT, env: serverEnv, echo: VERBOSE });
+    const child = startChild(
+      "next start",
+      process.execPath,
+      [
+        ...(PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []),
+        path.join(ROOT, "node_modules/next/dist/bin/next"),
+        "start",
+        "-p",
+        String(nextPort),
+        "-H",
+        "127.0.0.1",
+        "--keepAliveTimeout",
+        "60000",
+      ],
+      { cwd: ROOT, env: serverEnv, echo: VERBOSE },
+    );
     await waitForHealth(nextPort, "/api/health", 60_000, child);
     return child;
   };
   let next = await startNext();
   await sleep(500);
   const serverRssStartMb = mb(treeRss(next.proc.pid!).bytes);
-  log(`stand-in :${standinPort}, pass-through :${passPort}, next start :${nextPort} (pid ${next.proc.pid}, ${serverRssStartMb.toFixed(0)} MB)`);
+  log(
+    `stand-in :${standinPort}, pass-through :${passPort}, next start :${nextPort} (pid ${next.proc.pid}, ${serverRssStartMb.toFixed(0)} MB)`,
+  );
 
   // An API key, through the same CLI people use (same DATABASE_URL as the server).
   const keyEnv = { ...serverEnv };
   delete keyEnv.NODE_OPTIONS;
-  const keyOut = await runToEnd("keys", "npx", ["tsx", "scripts/keys.ts", "create", "--name", "bench"],
-    { cwd: ROOT, env: keyEnv }, 60_000);
+  const keyOut = await runToEnd(
+    "keys",
+    "npx",
+    ["tsx", "scripts/keys.ts", "create", "--name", "bench"],
+    { cwd: ROOT, env: keyEnv },
+    60_000,
+  );
   const key = keyOut.trim().split("\n").pop()!.trim();
   if (!key.startsWith("sk-")) throw new Error(`scripts/keys.ts did not print a key:\n${keyOut}`);
   middlePid["pass-through"] = passthrough.proc.pid;
@@ -572,7 +740,9 @@ async function main() {
   };
   const body = requestBody(`Tell me about the sea. [words:${WORDS}]`);
   const headers: http.OutgoingHttpHeaders = {
-    "content-type": "application/json", accept: "text/event-stream", authorization: `Bearer ${key}`,
+    "content-type": "application/json",
+    accept: "text/event-stream",
+    authorization: `Bearer ${key}`,
     "content-length": body.length,
   };
   let agent = new http.Agent({ keepAlive: true, keepAliveMsecs: 30_000, maxSockets: 2048, maxFreeSockets: 2048 });
@@ -592,7 +762,8 @@ async function main() {
   for (const { concurrency, perRound } of LEVELS) {
     const paths: PathName[] = PROFILE ? ["gateway"] : PATHS;
     log(`${concurrency} streams: warm-up round, then ${ROUNDS} rounds of ${perRound} per path`);
-    for (const p of paths) await runRound(targets[p], agent, body, headers, concurrency, Math.max(concurrency, perRound / 2));
+    for (const p of paths)
+      await runRound(targets[p], agent, body, headers, concurrency, Math.max(concurrency, perRound / 2));
     const rounds = { direct: [], "pass-through": [], gateway: [] } as Record<PathName, RoundStat[]>;
     for (let r = 0; r < ROUNDS; r++) {
       const order = paths.map((_, i) => paths[(i + r) % paths.length]);
@@ -603,17 +774,26 @@ async function main() {
         if (p === "gateway") gatewayRssByRound.push(mb(treeRss(next.proc.pid!).bytes));
         if (st.errors) log(`  ${p}: ${st.errors} failed streams (first: ${st.firstError})`);
       }
-      log(`  round ${r + 1}: ` + paths.map((p) => {
-        const s = rounds[p][rounds[p].length - 1];
-        return `${p} ttft p50 ${f1(s.ttftP50)} p99 ${f1(s.ttftP99)}` +
-          (Number.isFinite(s.cpuMsPerStream) ? ` cpu ${f2(s.cpuMsPerStream)} ms/stream` : "");
-      }).join(" | ") + ` | server RSS ${gatewayRssByRound[gatewayRssByRound.length - 1].toFixed(0)} MB`);
+      log(
+        `  round ${r + 1}: ` +
+          paths
+            .map((p) => {
+              const s = rounds[p][rounds[p].length - 1];
+              return (
+                `${p} ttft p50 ${f1(s.ttftP50)} p99 ${f1(s.ttftP99)}` +
+                (Number.isFinite(s.cpuMsPerStream) ? ` cpu ${f2(s.cpuMsPerStream)} ms/stream` : "")
+              );
+            })
+            .join(" | ") +
+          ` | server RSS ${gatewayRssByRound[gatewayRssByRound.length - 1].toFixed(0)} MB`,
+      );
     }
     levels.push({ concurrency, perRound, rounds });
   }
   agent.destroy();
   const machine1 = machineTicks();
-  const foreignCpu = Math.max(0, (machine1.busy - machine0.busy) - (treeCpuTicks(process.pid) - ours0)) /
+  const foreignCpu =
+    Math.max(0, machine1.busy - machine0.busy - (treeCpuTicks(process.pid) - ours0)) /
     (machine1.total - machine0.total);
   log(`other processes on the machine used ${(100 * foreignCpu).toFixed(0)}% of its CPU during the latency runs`);
 
@@ -653,8 +833,11 @@ async function main() {
   rmSync(tmp, { recursive: true, force: true });
   const section = report(levels, holds, {
     date: new Date().toISOString().replace("T", " ").slice(0, 16) + " UTC",
-    runSeconds: (Date.now() - runStarted) / 1000, foreignCpu,
-    serverRssStartMb, serverRssAfterLatencyMb, gatewayRssByRound,
+    runSeconds: (Date.now() - runStarted) / 1000,
+    foreignCpu,
+    serverRssStartMb,
+    serverRssAfterLatencyMb,
+    gatewayRssByRound,
   });
   console.log(`\n${section}`);
   if (QUICK) log("--quick: docs/benchmarks.md left alone");
@@ -664,7 +847,7 @@ async function main() {
 main().then(
   () => cleanup().then(() => process.exit(0)),
   (err) => {
-    console.error(err instanceof Error ? err.stack ?? err.message : err);
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
     void cleanup().finally(() => process.exit(1));
   },
 );

@@ -7,17 +7,36 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-interface CallFrame { functionName: string; url: string; lineNumber: number; columnNumber: number }
-interface ProfileNode { id: number; callFrame: CallFrame; children?: number[] }
-interface CpuProfile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+  columnNumber: number;
+}
+interface ProfileNode {
+  id: number;
+  callFrame: CallFrame;
+  children?: number[];
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
 
 // ---------------------------------------------------------------- source maps (flat, VLQ)
 
 const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 const B64_INDEX = new Map([...B64].map((c, i) => [c, i]));
 
-interface LineMap { cols: number[]; srcs: number[] }
-interface SourceMapLite { sources: string[]; lines: LineMap[] }
+interface LineMap {
+  cols: number[];
+  srcs: number[];
+}
+interface SourceMapLite {
+  sources: string[];
+  lines: LineMap[];
+}
 
 function decodeMappings(mappings: string): LineMap[] {
   const lines: LineMap[] = [];
@@ -73,7 +92,7 @@ function sourceMapFor(url: string): SourceMapLite | null {
 function originalSource(url: string, line: number, column: number): string | null {
   const m = sourceMapFor(url);
   const lm = m?.lines[line];
-  if (!m || !lm || !lm.cols.length) return null;
+  if (!m || !lm?.cols.length) return null;
   let lo = 0;
   let hi = lm.cols.length - 1;
   if (column < lm.cols[0]) return m.sources[lm.srcs[0]];
@@ -100,7 +119,8 @@ export function bucketOf(cf: CallFrame): string {
     if (/node:internal\/deps\/undici/.test(url)) return "undici (node's fetch)";
     if (/webstreams|encoding/.test(url)) return "node web streams / TextDecoder";
     if (/async_hooks|async_local_storage/.test(url)) return "node async_hooks (AsyncLocalStorage)";
-    if (/abort_controller|domexception|event_target|worker\/js_transferable/.test(url)) return "node AbortSignal/EventTarget/DOMException";
+    if (/abort_controller|domexception|event_target|worker\/js_transferable/.test(url))
+      return "node AbortSignal/EventTarget/DOMException";
     if (/_http|node:http|node:net|stream_base|node:stream|internal\/streams/.test(url)) return "node http/net/streams";
     return "node other";
   }
@@ -168,12 +188,20 @@ export function summariseProfile(file: string, top = 25): string {
   const lines = [
     `profile ${file}: ${(total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(1)} s busy (${((100 * busy) / total).toFixed(0)}%)`,
     "self time by area (share of busy time):",
-    ...[...byBucket.entries()].sort((a, b) => b[1] - a[1]).filter(([, t]) => t / busy >= 0.002)
+    ...[...byBucket.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .filter(([, t]) => t / busy >= 0.002)
       .map(([k, t]) => `  ${pct(t)}  ${k}`),
     `top ${top} functions by self time:`,
-    ...[...byFn.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, t]) => `  ${pct(t)}  ${k}`),
+    ...[...byFn.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([k, t]) => `  ${pct(t)}  ${k}`),
     `top ${top * 2} functions by inclusive time:`,
-    ...[...inclusive.entries()].sort((a, b) => b[1] - a[1]).slice(0, top * 2).map(([k, t]) => `  ${pct(t)}  ${k}`),
+    ...[...inclusive.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top * 2)
+      .map(([k, t]) => `  ${pct(t)}  ${k}`),
   ];
   return lines.join("\n");
 }

@@ -32,10 +32,15 @@ async function main() {
   const userId = randomUUID();
   const conversationId = randomUUID();
   sqlite.prepare("insert into users (id, email) values (?, ?)").run(userId, `${userId}@example.com`);
-  sqlite.prepare("insert into conversations (id, user_id, title, model) values (?, ?, 'bench', 'GLM-4-Flash')").run(conversationId, userId);
+  sqlite
+    .prepare("insert into conversations (id, user_id, title, model) values (?, ?, 'bench', 'GLM-4-Flash')")
+    .run(conversationId, userId);
   // A conversation with some history, as a real one has (the FTS triggers fire on message updates).
-  const insert = sqlite.prepare("insert into messages (id, conversation_id, role, content, status) values (?, ?, ?, ?, ?)");
-  for (let i = 0; i < 200; i++) insert.run(randomUUID(), conversationId, i % 2 ? "assistant" : "user", "history ".repeat(60), "complete");
+  const insert = sqlite.prepare(
+    "insert into messages (id, conversation_id, role, content, status) values (?, ?, ?, ?, ?)",
+  );
+  for (let i = 0; i < 200; i++)
+    insert.run(randomUUID(), conversationId, i % 2 ? "assistant" : "user", "history ".repeat(60), "complete");
 
   const lines: string[] = [];
   const sizes = [1, 8, 32, 128];
@@ -47,22 +52,50 @@ async function main() {
     let n = 0;
     // Each save writes the whole text so far, one character longer than the last, as a growing reply does.
     // One size at a time: measured calls must not interleave.
-    saves.push({ kb, result: await timeCallsAsync(() => saveReplyProgress(db, { id, content: text + String(n++) }),
-      { reps: 400, budgetMs: 3000 }) });
+    saves.push({
+      kb,
+      result: await timeCallsAsync(() => saveReplyProgress(db, { id, content: text + String(n++) }), {
+        reps: 400,
+        budgetMs: 3000,
+      }),
+    });
   }
   for (const s of saves) lines.push(row(`save the reply's text, ${s.kb} KB so far`, s.result));
 
   const who = { userId, apiKeyId: null, source: "chat" as const, model: "GLM-4-Flash", stream: true };
-  const oneShot = await timeCallsAsync(() => recordUsage(db, { ...who, createdAt: Date.now(), status: 200, durationMs: 900,
-    promptTokens: 40, completionTokens: 300 }), { reps: 400, budgetMs: 3000 });
-  const startEnd = await timeCallsAsync(async () => {
-    const id = await startUsage(db, { ...who, createdAt: Date.now(), durationMs: 0 });
-    await completeUsage(db, { id, status: 200, errorCode: null, ttftMs: 80, durationMs: 900, promptTokens: 40, completionTokens: 300 });
-  }, { reps: 400, budgetMs: 3000 });
+  const oneShot = await timeCallsAsync(
+    () =>
+      recordUsage(db, {
+        ...who,
+        createdAt: Date.now(),
+        status: 200,
+        durationMs: 900,
+        promptTokens: 40,
+        completionTokens: 300,
+      }),
+    { reps: 400, budgetMs: 3000 },
+  );
+  const startEnd = await timeCallsAsync(
+    async () => {
+      const id = await startUsage(db, { ...who, createdAt: Date.now(), durationMs: 0 });
+      await completeUsage(db, {
+        id,
+        status: 200,
+        errorCode: null,
+        ttftMs: 80,
+        durationMs: 900,
+        promptTokens: 40,
+        completionTokens: 300,
+      });
+    },
+    { reps: 400, budgetMs: 3000 },
+  );
   const progressId = await startUsage(db, { ...who, createdAt: Date.now(), durationMs: 0 });
   let tokens = 0;
-  const progress = await timeCallsAsync(() => usageProgress(db, { id: progressId, promptTokens: 40, completionTokens: tokens++,
-    durationMs: 1000 }), { reps: 400, budgetMs: 3000 });
+  const progress = await timeCallsAsync(
+    () => usageProgress(db, { id: progressId, promptTokens: 40, completionTokens: tokens++, durationMs: 1000 }),
+    { reps: 400, budgetMs: 3000 },
+  );
   lines.push(row("ledger: one row at the end (before)", oneShot));
   lines.push(row("ledger: row at start + completion at the end (now)", startEnd));
   lines.push(row("ledger: tokens so far, once a second while streaming", progress));

@@ -26,7 +26,16 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import {
-  freePort, killChildrenNow, machineTicks, replaceDocSection, runToEnd, sleep, startChild, stats, stopChildren, waitForHealth,
+  freePort,
+  killChildrenNow,
+  machineTicks,
+  replaceDocSection,
+  runToEnd,
+  sleep,
+  startChild,
+  stats,
+  stopChildren,
+  waitForHealth,
   type Stats,
 } from "./support";
 
@@ -50,24 +59,47 @@ process.on("exit", killChildrenNow);
 async function ensureBuild(dir: string) {
   if (!BUILD && existsSync(path.join(dir, DIST, "BUILD_ID"))) return log(`using the existing ${dir}/${DIST} build`);
   log(`building ${dir} into ${DIST} …`);
-  const touched = ["tsconfig.json", "next-env.d.ts"].map((f) => [path.join(dir, f), readFileSync(path.join(dir, f), "utf8")]);
+  const touched = ["tsconfig.json", "next-env.d.ts"].map((f) => [
+    path.join(dir, f),
+    readFileSync(path.join(dir, f), "utf8"),
+  ]);
   try {
-    await runToEnd("next build", "npx", ["next", "build"], { cwd: dir, env: { ...process.env, NEXT_DIST_DIR: DIST, NEXT_TELEMETRY_DISABLED: "1" } }, 600_000);
+    await runToEnd(
+      "next build",
+      "npx",
+      ["next", "build"],
+      { cwd: dir, env: { ...process.env, NEXT_DIST_DIR: DIST, NEXT_TELEMETRY_DISABLED: "1" } },
+      600_000,
+    );
   } finally {
     for (const [file, before] of touched) writeFileSync(file, before);
   }
 }
 
-interface Reply { status: number; headers: http.IncomingHttpHeaders; body: string }
-function request(agent: http.Agent, port: number, method: string, urlPath: string, headers: http.OutgoingHttpHeaders = {}, body?: string) {
+interface Reply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+function request(
+  agent: http.Agent,
+  port: number,
+  method: string,
+  urlPath: string,
+  headers: http.OutgoingHttpHeaders = {},
+  body?: string,
+) {
   return new Promise<Reply>((resolve, reject) => {
-    const req = http.request({ host: "127.0.0.1", port, method, path: urlPath, headers, agent, timeout: 60_000 }, (res) => {
-      let text = "";
-      res.setEncoding("utf8");
-      res.on("data", (c: string) => (text += c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-      res.on("error", reject);
-    });
+    const req = http.request(
+      { host: "127.0.0.1", port, method, path: urlPath, headers, agent, timeout: 60_000 },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => (text += c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+        res.on("error", reject);
+      },
+    );
     req.on("timeout", () => req.destroy(new Error(`${method} ${urlPath}: timeout`)));
     req.on("error", reject);
     req.end(body);
@@ -80,34 +112,64 @@ async function signIn(agent: http.Agent, port: number, email: string, password: 
   const cookie = (csrf.headers["set-cookie"] ?? []).map((c) => c.split(";")[0]).join("; ");
   const { csrfToken } = JSON.parse(csrf.body) as { csrfToken: string };
   const form = new URLSearchParams({ csrfToken, email, password, callbackUrl: "/" }).toString();
-  const cb = await request(agent, port, "POST", "/api/auth/callback/credentials", {
-    "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(form), cookie }, form);
+  const cb = await request(
+    agent,
+    port,
+    "POST",
+    "/api/auth/callback/credentials",
+    {
+      "content-type": "application/x-www-form-urlencoded",
+      "content-length": Buffer.byteLength(form),
+      cookie,
+    },
+    form,
+  );
   return (cb.headers["set-cookie"] ?? []).some((c) => c.startsWith("authjs.session-token="));
 }
 
-interface Result { label: string; idle: Stats; flood: Stats; signIns: Stats; perSecond: number; refusedRight: number; machineBusy: number }
+interface Result {
+  label: string;
+  idle: Stats;
+  flood: Stats;
+  signIns: Stats;
+  perSecond: number;
+  refusedRight: number;
+  machineBusy: number;
+}
 
 async function measure(label: string, dir: string): Promise<Result> {
   const work = mkdtempSync(path.join(os.tmpdir(), "bench-signin-"));
   const port = await freePort();
   const server = startChild(`server (${label})`, process.execPath, ["--max-old-space-size=192", "scripts/server.mjs"], {
-    cwd: dir, env: { ...process.env, NEXT_DIST_DIR: DIST, PORT: String(port), HOSTNAME: "127.0.0.1", NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: `file:${work}/app.db`, UPSTREAM_API_KEY: "bench" } });
+    cwd: dir,
+    env: {
+      ...process.env,
+      NEXT_DIST_DIR: DIST,
+      PORT: String(port),
+      HOSTNAME: "127.0.0.1",
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      DATABASE_URL: `file:${work}/app.db`,
+      UPSTREAM_API_KEY: "bench",
+    },
+  });
   try {
     await waitForHealth(port, "/api/health", 60_000, server);
     const emails = Array.from({ length: WORKERS }, (_, i) => `flood-${i}@example.com`);
     const db = new Database(path.join(work, "app.db"));
     db.pragma("busy_timeout = 5000");
     const hash = bcrypt.hashSync(PASSWORD, 11);
-    for (const email of emails) db.prepare("insert into users (id, email, password_hash) values (?, ?, ?)").run(randomUUID(), email, hash);
+    for (const email of emails)
+      db.prepare("insert into users (id, email, password_hash) values (?, ?, ?)").run(randomUUID(), email, hash);
     db.close();
     const agent = new http.Agent({ keepAlive: true, maxSockets: WORKERS * 2 });
-    for (const email of emails) if (!(await signIn(agent, port, email, PASSWORD))) throw new Error(`${label}: warm-up sign-in failed`);
+    for (const email of emails)
+      if (!(await signIn(agent, port, email, PASSWORD))) throw new Error(`${label}: warm-up sign-in failed`);
 
     const probeAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const probe = async (ms: number) => {
       const times: number[] = [];
-      for (const end = Date.now() + ms; Date.now() < end;) {
+      for (const end = Date.now() + ms; Date.now() < end; ) {
         const t0 = performance.now();
         const r = await request(probeAgent, port, "GET", "/api/health");
         if (r.status !== 200) throw new Error(`/api/health: HTTP ${r.status}`);
@@ -141,9 +203,15 @@ async function measure(label: string, dir: string): Promise<Result> {
     const m1 = machineTicks();
     agent.destroy();
     probeAgent.destroy();
-    return { label, idle: stats(idle), flood: stats(flood), signIns: stats(signInTimes),
-      perSecond: signInTimes.length / (floodMs / 1000), refusedRight,
-      machineBusy: (m1.busy - m0.busy) / Math.max(1, m1.total - m0.total) };
+    return {
+      label,
+      idle: stats(idle),
+      flood: stats(flood),
+      signIns: stats(signInTimes),
+      perSecond: signInTimes.length / (floodMs / 1000),
+      refusedRight,
+      machineBusy: (m1.busy - m0.busy) / Math.max(1, m1.total - m0.total),
+    };
   } finally {
     await stopChildren();
     rmSync(work, { recursive: true, force: true });
@@ -165,13 +233,17 @@ function section(results: Result[]): string {
     "",
     "| code | /api/health idle p50 / p95 | /api/health flood p50 / p95 / max | sign-in p50 / p95 | sign-ins/s | machine busy | target |",
     "|---|---|---|---|---|---|---|",
-    ...results.map((r) => `| ${r.label} | ${ms(r.idle.p50)} / ${ms(r.idle.p95)} | ${ms(r.flood.p50)} / ${ms(r.flood.p95)} / ${ms(r.flood.max)} ` +
-      `(${r.flood.n} probes) | ${ms(r.signIns.p50)} / ${ms(r.signIns.p95)} | ${r.perSecond.toFixed(1)} | ${(r.machineBusy * 100).toFixed(0)}% | ` +
-      `${r.flood.p95 < 100 ? "met" : "missed"} |`),
+    ...results.map(
+      (r) =>
+        `| ${r.label} | ${ms(r.idle.p50)} / ${ms(r.idle.p95)} | ${ms(r.flood.p50)} / ${ms(r.flood.p95)} / ${ms(r.flood.max)} ` +
+        `(${r.flood.n} probes) | ${ms(r.signIns.p50)} / ${ms(r.signIns.p95)} | ${r.perSecond.toFixed(1)} | ${(r.machineBusy * 100).toFixed(0)}% | ` +
+        `${r.flood.p95 < 100 ? "met" : "missed"} |`,
+    ),
     "",
   ];
   const refused = results.filter((r) => r.refusedRight);
-  if (refused.length) L.push(`Right passwords refused: ${refused.map((r) => `${r.label} ${r.refusedRight}`).join(", ")}.`, "");
+  if (refused.length)
+    L.push(`Right passwords refused: ${refused.map((r) => `${r.label} ${r.refusedRight}`).join(", ")}.`, "");
   return L.join("\n");
 }
 
@@ -183,8 +255,10 @@ async function main() {
   const results: Result[] = [];
   for (const [label, dir] of runs) {
     const r = await measure(label, dir);
-    log(`${label}: health idle p95 ${ms(r.idle.p95)}, flood p50 ${ms(r.flood.p50)} p95 ${ms(r.flood.p95)}; ` +
-      `${r.perSecond.toFixed(1)} sign-ins/s (p95 ${ms(r.signIns.p95)})`);
+    log(
+      `${label}: health idle p95 ${ms(r.idle.p95)}, flood p50 ${ms(r.flood.p50)} p95 ${ms(r.flood.p95)}; ` +
+        `${r.perSecond.toFixed(1)} sign-ins/s (p95 ${ms(r.signIns.p95)})`,
+    );
     results.push(r);
   }
   const text = section(results);

@@ -19,7 +19,12 @@ export interface Child {
   exited: Promise<number | null>;
 }
 
-export function startChild(name: string, cmd: string, args: string[], opts: SpawnOptions & { echo?: boolean } = {}): Child {
+export function startChild(
+  name: string,
+  cmd: string,
+  args: string[],
+  opts: SpawnOptions & { echo?: boolean } = {},
+): Child {
   const proc = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], ...opts });
   children.add(proc);
   let out = "";
@@ -30,35 +35,38 @@ export function startChild(name: string, cmd: string, args: string[], opts: Spaw
   };
   proc.stdout!.on("data", append);
   proc.stderr!.on("data", append);
-  const exited = new Promise<number | null>((resolve) => proc.on("exit", (code, sig) => {
-    children.delete(proc);
-    resolve(code ?? (sig ? -1 : null));
-  }));
-  const waitFor = (re: RegExp, timeoutMs: number) => new Promise<RegExpMatchArray>((resolve, reject) => {
-    const check = () => {
-      const m = re.exec(out);
-      if (m) {
+  const exited = new Promise<number | null>((resolve) =>
+    proc.on("exit", (code, sig) => {
+      children.delete(proc);
+      resolve(code ?? (sig ? -1 : null));
+    }),
+  );
+  const waitFor = (re: RegExp, timeoutMs: number) =>
+    new Promise<RegExpMatchArray>((resolve, reject) => {
+      const check = () => {
+        const m = re.exec(out);
+        if (m) {
+          done();
+          resolve(m);
+        }
+      };
+      const timer = setTimeout(() => {
         done();
-        resolve(m);
-      }
-    };
-    const timer = setTimeout(() => {
-      done();
-      reject(new Error(`${name}: no ${re} within ${timeoutMs} ms; output:\n${out.slice(-4000)}`));
-    }, timeoutMs);
-    const onExit = (code: number | null) => {
-      done();
-      reject(new Error(`${name} exited (${code}) before ${re}; output:\n${out.slice(-4000)}`));
-    };
-    const done = () => {
-      clearTimeout(timer);
-      proc.stdout!.off("data", check);
-      proc.off("exit", onExit);
-    };
-    proc.stdout!.on("data", check);
-    proc.on("exit", onExit);
-    check();
-  });
+        reject(new Error(`${name}: no ${re} within ${timeoutMs} ms; output:\n${out.slice(-4000)}`));
+      }, timeoutMs);
+      const onExit = (code: number | null) => {
+        done();
+        reject(new Error(`${name} exited (${code}) before ${re}; output:\n${out.slice(-4000)}`));
+      };
+      const done = () => {
+        clearTimeout(timer);
+        proc.stdout!.off("data", check);
+        proc.off("exit", onExit);
+      };
+      proc.stdout!.on("data", check);
+      proc.on("exit", onExit);
+      check();
+    });
   return { proc, name, output: () => out, waitFor, exited };
 }
 
@@ -66,7 +74,9 @@ export function startChild(name: string, cmd: string, args: string[], opts: Spaw
 export async function stopChildren(graceMs = 3000): Promise<void> {
   const alive = [...children];
   if (!alive.length) return;
-  const gone = alive.map((p) => new Promise<void>((r) => (p.exitCode !== null || p.signalCode !== null ? r() : p.once("exit", () => r()))));
+  const gone = alive.map(
+    (p) => new Promise<void>((r) => (p.exitCode !== null || p.signalCode !== null ? r() : p.once("exit", () => r()))),
+  );
   for (const p of alive) p.kill("SIGTERM");
   await Promise.race([Promise.all(gone), new Promise((r) => setTimeout(r, graceMs))]);
   for (const p of children) p.kill("SIGKILL");
@@ -84,8 +94,13 @@ export function killChildrenNow(): void {
 }
 
 /** Runs a command to completion; resolves with stdout, rejects with the output on a non-zero exit. */
-export async function runToEnd(name: string, cmd: string, args: string[], opts: SpawnOptions & { echo?: boolean } = {},
-  timeoutMs = 300_000): Promise<string> {
+export async function runToEnd(
+  name: string,
+  cmd: string,
+  args: string[],
+  opts: SpawnOptions & { echo?: boolean } = {},
+  timeoutMs = 300_000,
+): Promise<string> {
   const child = startChild(name, cmd, args, opts);
   let stdout = "";
   child.proc.stdout!.on("data", (b: Buffer) => (stdout += b.toString()));
@@ -128,7 +143,9 @@ export async function waitForHealth(port: number, path: string, timeoutMs: numbe
   let last = "";
   while (Date.now() < deadline) {
     if (child && child.proc.exitCode !== null) {
-      throw new Error(`${child.name} exited (${child.proc.exitCode}) before ${path} answered:\n${child.output().slice(-4000)}`);
+      throw new Error(
+        `${child.name} exited (${child.proc.exitCode}) before ${path} answered:\n${child.output().slice(-4000)}`,
+      );
     }
     try {
       const r = await httpGet(port, path);
@@ -139,8 +156,10 @@ export async function waitForHealth(port: number, path: string, timeoutMs: numbe
     }
     await sleep(150);
   }
-  throw new Error(`GET ${path} on port ${port} not healthy within ${timeoutMs} ms (last: ${last})` +
-    (child ? `\n${child.output().slice(-4000)}` : ""));
+  throw new Error(
+    `GET ${path} on port ${port} not healthy within ${timeoutMs} ms (last: ${last})` +
+      (child ? `\n${child.output().slice(-4000)}` : ""),
+  );
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -203,10 +222,19 @@ export const median = (values: number[]) => {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 };
 
-export interface Stats { n: number; p50: number; p95: number; max: number; mean: number }
+export interface Stats {
+  n: number;
+  p50: number;
+  p95: number;
+  max: number;
+  mean: number;
+}
 
 export const stats = (values: number[]): Stats => ({
-  n: values.length, p50: percentile(values, 0.5), p95: percentile(values, 0.95), max: Math.max(...values),
+  n: values.length,
+  p50: percentile(values, 0.5),
+  p95: percentile(values, 0.95),
+  max: Math.max(...values),
   mean: values.reduce((s, v) => s + v, 0) / values.length,
 });
 
@@ -252,7 +280,10 @@ export function timeCalls<T>(fn: () => T, { warm = 20, reps = 300, minReps = 40,
 }
 
 /** timeCalls for an async `fn` (the query layer is async): each call awaited on its own. */
-export async function timeCallsAsync<T>(fn: () => Promise<T>, { warm = 20, reps = 300, minReps = 40, budgetMs = 4_000 } = {}) {
+export async function timeCallsAsync<T>(
+  fn: () => Promise<T>,
+  { warm = 20, reps = 300, minReps = 40, budgetMs = 4_000 } = {},
+) {
   let last!: T;
   for (let i = 0; i < warm; i++) last = await fn();
   const s = samples({ reps, minReps, budgetMs });

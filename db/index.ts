@@ -49,7 +49,9 @@ export const first = <T>(rows: T[]): T | undefined => rows[0];
 
 /** Closes the app's connection (pool), for scripts that must exit when done. */
 export async function closeDb(): Promise<void> {
-  const db = holder.__glmDb as unknown as { $client: { end?: (o?: object) => Promise<void>; close?: () => void } } | undefined;
+  const db = holder.__glmDb as unknown as
+    | { $client: { end?: (o?: object) => Promise<void>; close?: () => void } }
+    | undefined;
   holder.__glmDb = undefined;
   if (!db) return;
   if (db.$client.end) await db.$client.end({ timeout: 5 });

@@ -18,7 +18,9 @@ export const apiKeys = sqliteTable(
   "api_keys",
   {
     id: text("id").primaryKey(),
-    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
     /** The first characters of the key, shown in lists so people can tell keys apart. */
     prefix: text("prefix").notNull(),
@@ -67,7 +69,9 @@ export const usageHourly = sqliteTable(
   "usage_hourly",
   {
     hour: integer("hour").notNull(),
-    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     apiKeyId: text("api_key_id").notNull(),
     source: text("source", { enum: ["api", "chat"] }).notNull(),
     model: text("model").notNull(),
@@ -83,14 +87,38 @@ export const usageHourly = sqliteTable(
     // Covering indexes in the order each report groups by, so SQLite aggregates without sorting:
     // per day (hour order), per model, per key.
     index("usage_hourly_user_day_idx").on(t.userId, t.hour, t.model, t.requests, t.promptTokens, t.completionTokens),
-    index("usage_hourly_user_model_idx").on(t.userId, t.model, t.hour, t.requests, t.errors, t.promptTokens,
-      t.completionTokens, t.ttftSum, t.ttftCount),
-    index("usage_hourly_user_key_idx").on(t.userId, t.source, t.apiKeyId, t.hour, t.requests, t.promptTokens,
-      t.completionTokens),
+    index("usage_hourly_user_model_idx").on(
+      t.userId,
+      t.model,
+      t.hour,
+      t.requests,
+      t.errors,
+      t.promptTokens,
+      t.completionTokens,
+      t.ttftSum,
+      t.ttftCount,
+    ),
+    index("usage_hourly_user_key_idx").on(
+      t.userId,
+      t.source,
+      t.apiKeyId,
+      t.hour,
+      t.requests,
+      t.promptTokens,
+      t.completionTokens,
+    ),
     index("usage_hourly_day_idx").on(t.hour, t.model, t.requests, t.promptTokens, t.completionTokens),
     // The same orders for the admin view over everyone.
-    index("usage_hourly_model_idx").on(t.model, t.hour, t.requests, t.errors, t.promptTokens, t.completionTokens,
-      t.ttftSum, t.ttftCount),
+    index("usage_hourly_model_idx").on(
+      t.model,
+      t.hour,
+      t.requests,
+      t.errors,
+      t.promptTokens,
+      t.completionTokens,
+      t.ttftSum,
+      t.ttftCount,
+    ),
     index("usage_hourly_key_idx").on(t.source, t.apiKeyId, t.hour, t.requests, t.promptTokens, t.completionTokens),
   ],
 );
@@ -113,7 +141,9 @@ export const conversations = sqliteTable(
     /** Integer key for the full-text index; `id` is the public, unguessable one. */
     seq: integer("seq").primaryKey({ autoIncrement: true }),
     id: text("id").notNull().unique(),
-    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     title: text("title").notNull(),
     titleFromUser: integer("title_from_user", { mode: "boolean" }).notNull().default(false),
     model: text("model").notNull(),
@@ -133,7 +163,8 @@ export const messages = sqliteTable(
   {
     seq: integer("seq").primaryKey({ autoIncrement: true }),
     id: text("id").notNull().unique(),
-    conversationId: text("conversation_id").notNull()
+    conversationId: text("conversation_id")
+      .notNull()
       .references(() => conversations.id, { onDelete: "cascade" }),
     role: text("role", { enum: ["user", "assistant"] }).notNull(),
     content: text("content").notNull().default(""),
@@ -165,9 +196,13 @@ export const shares = sqliteTable(
   {
     /** The public id in /share/<id>: 144 random bits. */
     id: text("id").primaryKey(),
-    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     /** Deleting the conversation deletes its share, so the link stops at once. */
-    conversationId: text("conversation_id").notNull().unique()
+    conversationId: text("conversation_id")
+      .notNull()
+      .unique()
       .references(() => conversations.id, { onDelete: "cascade" }),
     title: text("title").notNull(),
     snapshot: text("snapshot", { mode: "json" }).$type<ShareSnapshot>().notNull(),
@@ -188,7 +223,9 @@ export const sessions = sqliteTable(
   {
     /** 128+ random bits; also what the cookie names. */
     id: text("id").primaryKey(),
-    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     createdAt: integer("created_at").notNull(),
     /** Touched at most every few minutes, not per request. */
     lastSeenAt: integer("last_seen_at").notNull(),
@@ -214,6 +251,8 @@ export const authAttempts = sqliteTable(
     key: text("key").notNull(),
     createdAt: integer("created_at").notNull(),
   },
-  (t) => [index("auth_attempts_bucket_key_time_idx").on(t.bucket, t.key, t.createdAt),
-    index("auth_attempts_time_idx").on(t.createdAt)],
+  (t) => [
+    index("auth_attempts_bucket_key_time_idx").on(t.bucket, t.key, t.createdAt),
+    index("auth_attempts_time_idx").on(t.createdAt),
+  ],
 );

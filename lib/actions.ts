@@ -6,7 +6,6 @@ import { currentUser } from "@/lib/auth/session";
 
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: string };
 
-
 /**
  * The one wrapper for every server action: session → zod parse → handler → a readable error (an AppError's
  * message; anything else is logged and answered generically). A server

@@ -5,8 +5,7 @@ import { z } from "zod";
 import { databasePath, isPostgresUrl } from "@/db/url";
 import { MODELS } from "./models";
 
-const intFromEnv = (fallback: number) =>
-  z.coerce.number().int().positive().default(fallback);
+const intFromEnv = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 const EnvSchema = z.object({
   UPSTREAM_BASE_URL: z.string().url().default("https://open.bigmodel.cn/api/paas/v4"),
@@ -57,8 +56,10 @@ export { databasePath };
 function authSecret(given: string | undefined, databaseUrl: string, dbFile: string): string {
   if (given) return given;
   if (isPostgresUrl(databaseUrl)) {
-    throw new Error("AUTH_SECRET must be set when DATABASE_URL is PostgreSQL: every instance signs and reads " +
-      "sessions with it. Generate one with `openssl rand -base64 32` and give all instances the same value.");
+    throw new Error(
+      "AUTH_SECRET must be set when DATABASE_URL is PostgreSQL: every instance signs and reads " +
+        "sessions with it. Generate one with `openssl rand -base64 32` and give all instances the same value.",
+    );
   }
   const dir = dbFile === ":memory:" ? path.resolve("data") : path.dirname(dbFile);
   const file = path.join(dir, ".auth-secret");
@@ -96,7 +97,9 @@ function loadConfig() {
     keepAliveMs: env.STREAM_KEEPALIVE_MS,
     maxBodyBytes: env.MAX_BODY_BYTES,
     allowRegistration: ["true", "1", "yes"].includes(env.ALLOW_REGISTRATION),
-    adminEmails: env.ADMIN_EMAILS.split(/[,\s]+/).map((e) => e.trim().toLowerCase()).filter(Boolean),
+    adminEmails: env.ADMIN_EMAILS.split(/[,\s]+/)
+      .map((e) => e.trim().toLowerCase())
+      .filter(Boolean),
     rateLimits: { keyRpm: env.RATE_LIMIT_KEY_RPM, userRpm: env.RATE_LIMIT_USER_RPM, chatRpm: env.RATE_LIMIT_CHAT_RPM },
     get authSecret() {
       return (cached.secret ??= authSecret(env.AUTH_SECRET, env.DATABASE_URL, dbFile));

@@ -43,7 +43,11 @@ export class AppError extends Error {
   readonly headers: Record<string, string>;
   readonly wireCode: string | null;
 
-  constructor(readonly code: ErrorCode, message: string, detail: ErrorDetail = {}) {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    detail: ErrorDetail = {},
+  ) {
     super(message);
     this.name = "AppError";
     [this.status, this.type] = CODES[code];

@@ -10,18 +10,48 @@ export interface ModelInfo {
 }
 
 export const MODELS: readonly ModelInfo[] = [
-  { id: "GLM-4-Plus", upstreamId: "glm-4-plus", contextWindow: 128_000, maxOutputTokens: 4095,
-    description: "Most capable: hard reasoning, writing and code" },
-  { id: "GLM-4-Air", upstreamId: "glm-4-air", contextWindow: 128_000, maxOutputTokens: 4095,
-    description: "Balanced quality and cost for everyday work" },
-  { id: "GLM-4-AirX", upstreamId: "glm-4-airx", contextWindow: 8_000, maxOutputTokens: 4095,
-    description: "Air's quality at the fastest speed; short context" },
-  { id: "GLM-4-Long", upstreamId: "glm-4-long", contextWindow: 1_000_000, maxOutputTokens: 4095,
-    description: "Very long documents: up to 1M tokens of context" },
-  { id: "GLM-4-FlashX", upstreamId: "glm-4-flashx", contextWindow: 128_000, maxOutputTokens: 4095,
-    description: "Fast and low-cost, stronger than Flash" },
-  { id: "GLM-4-Flash", upstreamId: "glm-4-flash", contextWindow: 128_000, maxOutputTokens: 4095,
-    description: "Free and quick: short answers and drafts" },
+  {
+    id: "GLM-4-Plus",
+    upstreamId: "glm-4-plus",
+    contextWindow: 128_000,
+    maxOutputTokens: 4095,
+    description: "Most capable: hard reasoning, writing and code",
+  },
+  {
+    id: "GLM-4-Air",
+    upstreamId: "glm-4-air",
+    contextWindow: 128_000,
+    maxOutputTokens: 4095,
+    description: "Balanced quality and cost for everyday work",
+  },
+  {
+    id: "GLM-4-AirX",
+    upstreamId: "glm-4-airx",
+    contextWindow: 8_000,
+    maxOutputTokens: 4095,
+    description: "Air's quality at the fastest speed; short context",
+  },
+  {
+    id: "GLM-4-Long",
+    upstreamId: "glm-4-long",
+    contextWindow: 1_000_000,
+    maxOutputTokens: 4095,
+    description: "Very long documents: up to 1M tokens of context",
+  },
+  {
+    id: "GLM-4-FlashX",
+    upstreamId: "glm-4-flashx",
+    contextWindow: 128_000,
+    maxOutputTokens: 4095,
+    description: "Fast and low-cost, stronger than Flash",
+  },
+  {
+    id: "GLM-4-Flash",
+    upstreamId: "glm-4-flash",
+    contextWindow: 128_000,
+    maxOutputTokens: 4095,
+    description: "Free and quick: short answers and drafts",
+  },
 ] as const;
 
 export const DEFAULT_MODEL_ID = "GLM-4-Flash";

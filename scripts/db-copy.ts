@@ -34,8 +34,17 @@ import * as sqliteSchema from "@/db/schema";
 import { databasePath, isPostgresUrl, shownUrl } from "@/db/url";
 
 /** Parents before children: every foreign key points to a table copied earlier. */
-const TABLES = ["users", "api_keys", "conversations", "messages", "shares", "sessions", "usage", "usage_hourly",
-  "auth_attempts"] as const;
+const TABLES = [
+  "users",
+  "api_keys",
+  "conversations",
+  "messages",
+  "shares",
+  "sessions",
+  "usage",
+  "usage_hourly",
+  "auth_attempts",
+] as const;
 /** Rows per INSERT: well under PostgreSQL's 65,535 parameters for the widest table (13 columns). */
 const BATCH_ROWS = 1000;
 const HOUR = 3_600_000;
@@ -101,10 +110,14 @@ interface TablePlan {
 
 /** Column lists and conversions from the two schemas; they must name the same columns. */
 function plans(): TablePlan[] {
-  const pgTables = new Map((Object.values(pgSchema) as unknown[]).filter((t): t is PgTable => is(t, PgTable))
-    .map((t) => [getTableName(t), t]));
-  const sqliteTables = new Map((Object.values(sqliteSchema) as unknown[])
-    .filter((t): t is SQLiteTable => is(t, SQLiteTable)).map((t) => [getTableName(t), t]));
+  const pgTables = new Map(
+    (Object.values(pgSchema) as unknown[]).filter((t): t is PgTable => is(t, PgTable)).map((t) => [getTableName(t), t]),
+  );
+  const sqliteTables = new Map(
+    (Object.values(sqliteSchema) as unknown[])
+      .filter((t): t is SQLiteTable => is(t, SQLiteTable))
+      .map((t) => [getTableName(t), t]),
+  );
   return TABLES.map((name) => {
     const pg = pgTableConfig(pgTables.get(name)!);
     const lite = new Set(sqliteTableConfig(sqliteTables.get(name)!).columns.map((c) => c.name));
@@ -125,14 +138,19 @@ function openSource(from: string): Database.Database {
   const file = databasePath(from);
   if (file === ":memory:" || !existsSync(file)) throw new Refused(`no SQLite database at ${file}`);
   const source = new Database(file, { readonly: true, fileMustExist: true });
-  const journal = JSON.parse(readFileSync(path.join(process.cwd(), "db/migrations/meta/_journal.json"), "utf8")) as
-    { entries: unknown[] };
+  const journal = JSON.parse(readFileSync(path.join(process.cwd(), "db/migrations/meta/_journal.json"), "utf8")) as {
+    entries: unknown[];
+  };
   const hasLog = source.prepare("select 1 from sqlite_master where name = '__drizzle_migrations'").get();
-  const applied = hasLog ? (source.prepare("select count(*) as n from __drizzle_migrations").get() as { n: number }).n : 0;
+  const applied = hasLog
+    ? (source.prepare("select count(*) as n from __drizzle_migrations").get() as { n: number }).n
+    : 0;
   if (applied !== journal.entries.length) {
     source.close();
-    throw new Refused(`the SQLite database ${file} has ${applied} of this version's ${journal.entries.length} ` +
-      `migrations: run \`DATABASE_URL=${from} npm run db:migrate\` (or start this version of the app on it once) first.`);
+    throw new Refused(
+      `the SQLite database ${file} has ${applied} of this version's ${journal.entries.length} ` +
+        `migrations: run \`DATABASE_URL=${from} npm run db:migrate\` (or start this version of the app on it once) first.`,
+    );
   }
   return source;
 }
@@ -149,13 +167,17 @@ async function targetRows(sql: postgres.Sql | postgres.TransactionSql): Promise<
 
 function refuseNonEmpty(found: [string, number][], to: string) {
   if (!found.length) return;
-  throw new Refused(`the PostgreSQL database ${shownUrl(to)} is not empty (${found.map(([t, n]) => `${t}: ${n}`).join(", ")}): ` +
-    "db:copy only copies into an empty database. Create a new one (createdb …), run `DATABASE_URL=… npm run db:migrate` " +
-    "on it, and copy again.");
+  throw new Refused(
+    `the PostgreSQL database ${shownUrl(to)} is not empty (${found.map(([t, n]) => `${t}: ${n}`).join(", ")}): ` +
+      "db:copy only copies into an empty database. Create a new one (createdb …), run `DATABASE_URL=… npm run db:migrate` " +
+      "on it, and copy again.",
+  );
 }
 
 async function copyTable(tx: postgres.TransactionSql, source: Database.Database, plan: TablePlan): Promise<number> {
-  const select = source.prepare(`select ${plan.columns.map((c) => `"${c}"`).join(", ")} from "${plan.name}" order by rowid`);
+  const select = source.prepare(
+    `select ${plan.columns.map((c) => `"${c}"`).join(", ")} from "${plan.name}" order by rowid`,
+  );
   select.raw(true);
   let batch: Record<string, unknown>[] = [];
   let copied = 0;
@@ -165,7 +187,8 @@ async function copyTable(tx: postgres.TransactionSql, source: Database.Database,
     const before = copied;
     copied += batch.length;
     batch = [];
-    if (Math.floor(copied / 100_000) > Math.floor(before / 100_000)) process.stderr.write(`  ${plan.name}: ${copied} rows…\n`);
+    if (Math.floor(copied / 100_000) > Math.floor(before / 100_000))
+      process.stderr.write(`  ${plan.name}: ${copied} rows…\n`);
   };
   // A synchronous iterator over one statement: nothing else uses the SQLite connection meanwhile.
   for (const raw of select.iterate() as Iterable<unknown[]>) {
@@ -207,13 +230,19 @@ async function main() {
   const { from, to } = parseArgs(process.argv.slice(2));
   const layout = plans();
   const source = openSource(from);
-  const target = postgres(to, { max: 1, onnotice: () => {}, connect_timeout: 10,
-    connection: { application_name: "glm-chat db:copy" } });
+  const target = postgres(to, {
+    max: 1,
+    onnotice: () => {},
+    connect_timeout: 10,
+    connection: { application_name: "glm-chat db:copy" },
+  });
   try {
     const pending = await pendingMigrations(drizzle(target));
     if (pending) {
-      throw new Refused(`the PostgreSQL database ${shownUrl(to)} lacks ${pending} migration(s): ` +
-        `run \`DATABASE_URL=${shownUrl(to)} npm run db:migrate\` first (with the real password), then copy again.`);
+      throw new Refused(
+        `the PostgreSQL database ${shownUrl(to)} lacks ${pending} migration(s): ` +
+          `run \`DATABASE_URL=${shownUrl(to)} npm run db:migrate\` first (with the real password), then copy again.`,
+      );
     }
     refuseNonEmpty(await targetRows(target), to);
 
@@ -236,7 +265,8 @@ async function main() {
         }
       }
       const closed = await closeUnfinishedUsage(tx);
-      if (closed) console.log(`db:copy: ${closed} request(s) left in progress in the SQLite file are recorded as interrupted.`);
+      if (closed)
+        console.log(`db:copy: ${closed} request(s) left in progress in the SQLite file are recorded as interrupted.`);
       return counts;
     });
     source.exec("commit");
@@ -251,6 +281,8 @@ async function main() {
 }
 
 main().catch((e: unknown) => {
-  console.error(`db:copy: ${e instanceof Refused ? "" : "failed, nothing was copied: "}${e instanceof Error ? e.message : String(e)}`);
+  console.error(
+    `db:copy: ${e instanceof Refused ? "" : "failed, nothing was copied: "}${e instanceof Error ? e.message : String(e)}`,
+  );
   process.exit(1);
 });

@@ -45,8 +45,11 @@ async function main() {
       const days = values["expires-days"] ? Number(values["expires-days"]) : undefined;
       if (days !== undefined && !(days > 0)) fail("--expires-days must be a positive number");
       const user = await owner(values.email);
-      const { key, row } = await createApiKey({ userId: user.id, name,
-        expiresAt: days ? Date.now() + days * 86_400_000 : null });
+      const { key, row } = await createApiKey({
+        userId: user.id,
+        name,
+        expiresAt: days ? Date.now() + days * 86_400_000 : null,
+      });
       console.log(`Created key "${row.name}" (id ${row.id}) for ${user.email}. It is shown only once:`);
       console.log(key);
       return;
@@ -57,8 +60,18 @@ async function main() {
       console.log(["id", "prefix", "name", "owner", "created", "last used", "expires", "status"].join("\t"));
       for (const k of keys) {
         const status = k.revokedAt ? "revoked" : k.expiresAt && k.expiresAt < Date.now() ? "expired" : "active";
-        console.log([k.id, `${k.prefix}…`, k.name, k.ownerEmail, fmt(k.createdAt), fmt(k.lastUsedAt),
-          fmt(k.expiresAt), status].join("\t"));
+        console.log(
+          [
+            k.id,
+            `${k.prefix}…`,
+            k.name,
+            k.ownerEmail,
+            fmt(k.createdAt),
+            fmt(k.lastUsedAt),
+            fmt(k.expiresAt),
+            status,
+          ].join("\t"),
+        );
       }
       return;
     }
@@ -72,11 +85,15 @@ async function main() {
       return;
     }
     default:
-      fail("usage: npm run keys -- create --name NAME [--email OWNER] [--expires-days N] | list | revoke <id or prefix>");
+      fail(
+        "usage: npm run keys -- create --name NAME [--email OWNER] [--expires-days N] | list | revoke <id or prefix>",
+      );
   }
 }
 
-main().finally(() => closeDb()).catch((e: unknown) => {
-  console.error(e instanceof Error ? e.message : String(e));
-  process.exit(1);
-});
+main()
+  .finally(() => closeDb())
+  .catch((e: unknown) => {
+    console.error(e instanceof Error ? e.message : String(e));
+    process.exit(1);
+  });

@@ -24,7 +24,9 @@ function sh(cmd, args, { user, env } = {}) {
   const [file, argv] = user ? ["runuser", ["-u", user, "--", cmd, ...args]] : [cmd, args];
   const r = spawnSync(file, argv, { encoding: "utf8", env: { ...process.env, ...env } });
   if (r.status !== 0) {
-    throw new Error(`${path.basename(cmd)} ${args.join(" ")} failed (${r.status ?? r.signal}):\n${r.stderr || r.stdout}`);
+    throw new Error(
+      `${path.basename(cmd)} ${args.join(" ")} failed (${r.status ?? r.signal}):\n${r.stderr || r.stdout}`,
+    );
   }
   return r.stdout;
 }
@@ -38,7 +40,10 @@ const majorOf = (bin) => {
 function findBinaries() {
   const debian = "/usr/lib/postgresql";
   const candidates = existsSync(debian)
-    ? readdirSync(debian).sort((a, b) => Number(b) - Number(a)).map((v) => path.join(debian, v, "bin")) : [];
+    ? readdirSync(debian)
+        .sort((a, b) => Number(b) - Number(a))
+        .map((v) => path.join(debian, v, "bin"))
+    : [];
   for (const dir of (process.env.PATH ?? "").split(":")) if (dir) candidates.push(dir);
   return candidates.find((bin) => existsSync(path.join(bin, "initdb")) && majorOf(bin) >= MIN_VERSION);
 }
@@ -54,8 +59,10 @@ function ensureBinaries() {
     const installed = findBinaries();
     if (installed) return installed;
   }
-  throw new Error(`no PostgreSQL ${MIN_VERSION}+ found for the tests. Install it with:\n` +
-    "  sudo apt-get install -y postgresql\nor set TEST_DATABASE_URL to a server the tests may create databases on.");
+  throw new Error(
+    `no PostgreSQL ${MIN_VERSION}+ found for the tests. Install it with:\n` +
+      "  sudo apt-get install -y postgresql\nor set TEST_DATABASE_URL to a server the tests may create databases on.",
+  );
 }
 
 function freePort() {
@@ -78,7 +85,9 @@ function runSql(url, statements) {
     try { for (const s of JSON.parse(process.env.PG_STATEMENTS)) await sql.unsafe(s); } finally { await sql.end(); }`;
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
   const r = spawnSync(process.execPath, ["--input-type=module", "-e", code], {
-    cwd: root, encoding: "utf8", env: { ...process.env, PG_URL: url, PG_STATEMENTS: JSON.stringify(statements) },
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, PG_URL: url, PG_STATEMENTS: JSON.stringify(statements) },
   });
   if (r.status !== 0) throw new Error(`SQL on ${new URL(url).host} failed: ${r.stderr}`);
 }
@@ -109,7 +118,10 @@ function onServer(serverUrl) {
     stop() {
       if (stopped) return;
       stopped = true;
-      runSql(serverUrl, [name, ...created].map((n) => `drop database if exists "${n}" with (force)`));
+      runSql(
+        serverUrl,
+        [name, ...created].map((n) => `drop database if exists "${n}" with (force)`),
+      );
     },
   };
 }
@@ -128,11 +140,15 @@ async function ownServer() {
   const log = path.join(dir, "log");
   // C.UTF-8: UTF-8 text with a ctype that counts CJK characters as word characters, which pg_trgm
   // needs to make trigrams of Chinese and Japanese (under plain "C" it skips them).
-  sh(path.join(bin, "initdb"), ["-D", data, "--auth=trust", "-U", "postgres", "--encoding=UTF8",
-    "--locale=C.UTF-8", "--no-sync"], { user });
+  sh(
+    path.join(bin, "initdb"),
+    ["-D", data, "--auth=trust", "-U", "postgres", "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"],
+    { user },
+  );
   const port = await freePort();
   // Durability is pointless for a database deleted at the end; turning it off makes the tests faster.
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off ` +
+  const options =
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off ` +
     "-c full_page_writes=off";
   const pgCtl = (...args) => sh(path.join(bin, "pg_ctl"), ["-D", data, ...args], { user });
   try {
@@ -140,7 +156,9 @@ async function ownServer() {
     sh(path.join(bin, "createdb"), ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "glm_test"]);
   } catch (e) {
     const tail = existsSync(log) ? readFileSync(log, "utf8").slice(-2000) : "";
-    try { pgCtl("-m", "immediate", "stop"); } catch {}
+    try {
+      pgCtl("-m", "immediate", "stop");
+    } catch {}
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`${e.message}\n${tail}`);
   }
@@ -152,7 +170,9 @@ async function ownServer() {
     stop() {
       if (stopped) return;
       stopped = true;
-      try { pgCtl("-m", "immediate", "stop"); } catch {}
+      try {
+        pgCtl("-m", "immediate", "stop");
+      } catch {}
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -167,7 +187,10 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const pg = await startTestPostgres();
   console.log(pg.url);
   console.error("PostgreSQL is running; Ctrl-C stops it and deletes its data.");
-  const bye = () => { pg.stop(); process.exit(0); };
+  const bye = () => {
+    pg.stop();
+    process.exit(0);
+  };
   process.on("SIGINT", bye);
   process.on("SIGTERM", bye);
   setInterval(() => {}, 1 << 30);

@@ -24,7 +24,10 @@ const handle = app.getRequestHandler();
 /** The last address the trusted proxy saw, else the socket's own. */
 function clientAddress(req) {
   if (trustProxy) {
-    const forwarded = String(req.headers["x-forwarded-for"] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+    const forwarded = String(req.headers["x-forwarded-for"] ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (forwarded.length) return forwarded.at(-1);
   }
   return req.socket.remoteAddress ?? "unknown";
@@ -35,11 +38,22 @@ const server = createServer((req, res) => {
   const declared = Number(req.headers["content-length"] ?? 0);
   if (declared > HARD_LIMIT) {
     const json = (req.url ?? "").startsWith("/v1/");
-    res.writeHead(413, { "content-type": json ? "application/json" : "text/plain; charset=utf-8", connection: "close" });
-    res.end(json
-      ? JSON.stringify({ error: { message: `The request body is larger than ${maxBody} bytes.`,
-        type: "invalid_request_error", param: null, code: "request_too_large" } })
-      : `The request body is larger than ${maxBody} bytes.\n`);
+    res.writeHead(413, {
+      "content-type": json ? "application/json" : "text/plain; charset=utf-8",
+      connection: "close",
+    });
+    res.end(
+      json
+        ? JSON.stringify({
+            error: {
+              message: `The request body is larger than ${maxBody} bytes.`,
+              type: "invalid_request_error",
+              param: null,
+              code: "request_too_large",
+            },
+          })
+        : `The request body is larger than ${maxBody} bytes.\n`,
+    );
     req.destroy();
     return;
   }

@@ -24,8 +24,11 @@ const bin = (name) => path.join(root, "node_modules/.bin", name);
  * stages with none); `SKIP_BUILD=1` reuses the last build (NEXT_DIST_DIR picks the build folder).
  */
 const filters = process.argv.slice(2);
-const pick = (dir, ext) => readdirSync(dir).filter((f) => f.endsWith(ext)).map((f) => `${dir}/${f}`)
-  .filter((f) => !filters.length || filters.some((w) => f.includes(w)));
+const pick = (dir, ext) =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith(ext))
+    .map((f) => `${dir}/${f}`)
+    .filter((f) => !filters.length || filters.some((w) => f.includes(w)));
 
 const startedAt = Date.now();
 /** A stage's header, with the time since npm test started, so a slow stage shows in the log. */
@@ -45,17 +48,27 @@ function runCollecting(cmd, args, extraEnv) {
     const child = spawn(cmd, args, { env: { ...env, ...extraEnv }, stdio: ["ignore", "pipe", "pipe"], detached: true });
     children.push(child);
     let output = "";
-    child.stdout.on("data", (d) => { output += d; });
-    child.stderr.on("data", (d) => { output += d; });
+    child.stdout.on("data", (d) => {
+      output += d;
+    });
+    child.stderr.on("data", (d) => {
+      output += d;
+    });
     child.on("close", (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), output }));
   });
 }
 
 function finish(code, message) {
   for (const c of children) {
-    try { process.kill(-c.pid, "SIGTERM"); } catch {}
+    try {
+      process.kill(-c.pid, "SIGTERM");
+    } catch {}
   }
-  try { pg?.stop(); } catch (e) { console.error(`npm test: stopping PostgreSQL: ${e.message}`); }
+  try {
+    pg?.stop();
+  } catch (e) {
+    console.error(`npm test: stopping PostgreSQL: ${e.message}`);
+  }
   if (message) console.error(`\nnpm test: ${message}`);
   process.exit(code);
 }
@@ -73,14 +86,19 @@ function findChromium() {
     run("apt-get", ["install", "-y", "-qq", "chromium"], { DEBIAN_FRONTEND: "noninteractive" });
     if (existsSync("/usr/bin/chromium")) return "/usr/bin/chromium";
   }
-  finish(1, "no Chromium found for the browser tests. Install it with:\n  sudo apt-get install -y chromium\n" +
-    "or point CHROMIUM_PATH at a Chromium binary.");
+  finish(
+    1,
+    "no Chromium found for the browser tests. Install it with:\n  sudo apt-get install -y chromium\n" +
+      "or point CHROMIUM_PATH at a Chromium binary.",
+  );
 }
 
 function start(name, cmd, args, extraEnv) {
   const child = spawn(cmd, args, { env: { ...env, ...extraEnv }, stdio: ["ignore", "pipe", "pipe"], detached: true });
   let tail = "";
-  const keep = (d) => { tail = (tail + d).slice(-4000); };
+  const keep = (d) => {
+    tail = (tail + d).slice(-4000);
+  };
   child.stdout.on("data", keep);
   child.stderr.on("data", keep);
   child.on("exit", (code) => {
@@ -106,8 +124,9 @@ async function waitFor(url, ms = 60_000) {
 const chromium = findChromium();
 console.log(`Chromium: ${chromium}`);
 
-step("Type check");
+step("Type check, lint and format (npm run check)");
 run(bin("tsc"), ["--noEmit"]);
+run(bin("biome"), ["check", "."]);
 
 step("Starting a throw-away PostgreSQL database");
 try {
@@ -146,8 +165,15 @@ const serverEnv = {
   ADMIN_EMAILS: "e2e-admin@example.com",
 };
 step(`Starting the stand-in upstream (:${standinPort}) and the production server (:${appPort})`);
-start("stand-in upstream", bin("tsx"), ["tests/upstream/main.ts"], { STANDIN_PORT: String(standinPort), STANDIN_SLOW_MS: "3000" });
-start("production server", process.execPath, ["scripts/server.mjs"], { ...serverEnv, HOSTNAME: "127.0.0.1", NODE_ENV: "production" });
+start("stand-in upstream", bin("tsx"), ["tests/upstream/main.ts"], {
+  STANDIN_PORT: String(standinPort),
+  STANDIN_SLOW_MS: "3000",
+});
+start("production server", process.execPath, ["scripts/server.mjs"], {
+  ...serverEnv,
+  HOSTNAME: "127.0.0.1",
+  NODE_ENV: "production",
+});
 await waitFor(`http://127.0.0.1:${appPort}/api/health`);
 
 const testEnv = {
@@ -177,15 +203,29 @@ if (pgIntegration.length || pgE2e.length) {
   step(`Starting a stand-in (:${pgStandinPort}) and a production server on PostgreSQL (:${pgPort})`);
   const appDb = pg.createDatabase("app");
   run(bin("tsx"), ["scripts/db-migrate.ts"], { DATABASE_URL: appDb });
-  const pgServerEnv = { ...serverEnv, PORT: String(pgPort), DATABASE_URL: appDb, AUTH_SECRET: "npm-test-secret",
-    UPSTREAM_BASE_URL: `http://127.0.0.1:${pgStandinPort}/api/paas/v4` };
-  start("stand-in upstream for PostgreSQL", bin("tsx"), ["tests/upstream/main.ts"],
-    { STANDIN_PORT: String(pgStandinPort), STANDIN_SLOW_MS: "3000" });
-  start("production server on PostgreSQL", process.execPath, ["scripts/server.mjs"],
-    { ...pgServerEnv, HOSTNAME: "127.0.0.1", NODE_ENV: "production" });
+  const pgServerEnv = {
+    ...serverEnv,
+    PORT: String(pgPort),
+    DATABASE_URL: appDb,
+    AUTH_SECRET: "npm-test-secret",
+    UPSTREAM_BASE_URL: `http://127.0.0.1:${pgStandinPort}/api/paas/v4`,
+  };
+  start("stand-in upstream for PostgreSQL", bin("tsx"), ["tests/upstream/main.ts"], {
+    STANDIN_PORT: String(pgStandinPort),
+    STANDIN_SLOW_MS: "3000",
+  });
+  start("production server on PostgreSQL", process.execPath, ["scripts/server.mjs"], {
+    ...pgServerEnv,
+    HOSTNAME: "127.0.0.1",
+    NODE_ENV: "production",
+  });
   await waitFor(`http://127.0.0.1:${pgPort}/api/health`);
-  const pgTestEnv = { ...testEnv, ...pgServerEnv, APP_URL: `http://127.0.0.1:${pgPort}`,
-    STANDIN_URL: `http://127.0.0.1:${pgStandinPort}` };
+  const pgTestEnv = {
+    ...testEnv,
+    ...pgServerEnv,
+    APP_URL: `http://127.0.0.1:${pgPort}`,
+    STANDIN_URL: `http://127.0.0.1:${pgStandinPort}`,
+  };
   pgSuites = (async () => {
     let log = "";
     const t0 = Date.now();

@@ -19,7 +19,12 @@ export interface AuthFormState {
 }
 
 const Credentials = z.object({
-  email: z.string().trim().toLowerCase().max(320).regex(/^[^@\s]+@[^@\s]+$/, "Enter a valid email address."),
+  email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .max(320)
+    .regex(/^[^@\s]+@[^@\s]+$/, "Enter a valid email address."),
   password: z.string().max(200, "Use at most 200 characters."),
 });
 
@@ -48,7 +53,8 @@ export async function login(_prev: AuthFormState, form: FormData): Promise<AuthF
 
 export async function register(_prev: AuthFormState, form: FormData): Promise<AuthFormState> {
   const email = String(form.get("email") ?? "");
-  if (!config().allowRegistration) return { error: "Sign-up is closed on this server. Ask its operator for an account.", email };
+  if (!config().allowRegistration)
+    return { error: "Sign-up is closed on this server. Ask its operator for an account.", email };
   const parsed = Credentials.safeParse({ email: form.get("email"), password: form.get("password") });
   if (!parsed.success) return { error: parsed.error.issues[0].message, email };
   const weak = passwordProblem(parsed.data.password, parsed.data.email);
@@ -58,7 +64,8 @@ export async function register(_prev: AuthFormState, form: FormData): Promise<Au
   if (until !== null) return { error: tooManyAttemptsMessage(until), email };
   // Counted before the existence check too: probing which emails have accounts costs the same budget.
   await recordRegistration({ address });
-  if (await findUserByEmail(getDb(), { email: parsed.data.email })) return { error: "An account with this email already exists. Sign in instead.", email };
+  if (await findUserByEmail(getDb(), { email: parsed.data.email }))
+    return { error: "An account with this email already exists. Sign in instead.", email };
   try {
     await createUser(getDb(), { email: parsed.data.email, passwordHash: await hashPassword(parsed.data.password) });
   } catch {

@@ -3,8 +3,13 @@
 import { z } from "zod";
 import { getDb } from "@/db";
 import {
-  deleteConversation, getConversation, listConversations, renameConversation, searchConversations,
-  setConversationModel, setConversationSettings,
+  deleteConversation,
+  getConversation,
+  listConversations,
+  renameConversation,
+  searchConversations,
+  setConversationModel,
+  setConversationSettings,
 } from "@/db/queries/conversations";
 import { listMessagesPage } from "@/db/queries/messages";
 import { userAction } from "@/lib/actions";
@@ -17,48 +22,68 @@ const Id = z.string().min(1).max(64);
 const PAGE = 50;
 const notFound = () => new AppError("not_found", "This conversation does not exist.");
 
-export const listConversationsAction = userAction(z.object({ cursor: z.string().max(64).nullish() }),
-  ({ cursor }, user) => listConversations(getDb(), { userId: user.id, limit: PAGE, cursor }));
+export const listConversationsAction = userAction(
+  z.object({ cursor: z.string().max(64).nullish() }),
+  ({ cursor }, user) => listConversations(getDb(), { userId: user.id, limit: PAGE, cursor }),
+);
 
-export const searchConversationsAction = userAction(z.object({ query: z.string().max(200) }),
-  ({ query }, user) => searchConversations(getDb(), { userId: user.id, query, limit: PAGE }));
+export const searchConversationsAction = userAction(z.object({ query: z.string().max(200) }), ({ query }, user) =>
+  searchConversations(getDb(), { userId: user.id, query, limit: PAGE }),
+);
 
 export const renameConversationAction = userAction(
-  z.object({ id: Id, title: z.string().trim().min(1, "A title cannot be empty.").max(120, "Keep titles under 120 characters.") }),
+  z.object({
+    id: Id,
+    title: z.string().trim().min(1, "A title cannot be empty.").max(120, "Keep titles under 120 characters."),
+  }),
   async ({ id, title }, user) => {
     if (!(await renameConversation(getDb(), { userId: user.id, id, title }))) throw notFound();
     return { title };
-  });
+  },
+);
 
 export const deleteConversationAction = userAction(z.object({ id: Id }), async ({ id }, user) => {
   if (!(await deleteConversation(getDb(), { userId: user.id, id }))) throw notFound();
   return { id };
 });
 
-export const setModelAction = userAction(z.object({ id: Id, model: z.string().max(64) }), async ({ id, model }, user) => {
-  const found = findModel(model);
-  if (!found) throw new AppError("invalid_request_error", `Unknown model ${model}.`);
-  // A conversation not yet saved has nothing to update: its first message carries the model.
-  const db = getDb();
-  if (await getConversation(db, { userId: user.id, id })
-    && !(await setConversationModel(db, { userId: user.id, id, model: found.id }))) throw notFound();
-  return { model: found.id };
-});
+export const setModelAction = userAction(
+  z.object({ id: Id, model: z.string().max(64) }),
+  async ({ id, model }, user) => {
+    const found = findModel(model);
+    if (!found) throw new AppError("invalid_request_error", `Unknown model ${model}.`);
+    // A conversation not yet saved has nothing to update: its first message carries the model.
+    const db = getDb();
+    if (
+      (await getConversation(db, { userId: user.id, id })) &&
+      !(await setConversationModel(db, { userId: user.id, id, model: found.id }))
+    )
+      throw notFound();
+    return { model: found.id };
+  },
+);
 
 /** A refused value is not a failed action: the dialog gets one message per field and keeps what was typed. */
-export const saveSettingsAction = userAction(z.object({ id: Id, model: z.string(), settings: SettingsInput }),
+export const saveSettingsAction = userAction(
+  z.object({ id: Id, model: z.string(), settings: SettingsInput }),
   async ({ id, model, settings }, user) => {
     const check = validateSettings(model, settings);
     if (!check.ok) return check;
     const db = getDb();
-    if (await getConversation(db, { userId: user.id, id })
-      && !(await setConversationSettings(db, { userId: user.id, id, settings: check.settings }))) throw notFound();
+    if (
+      (await getConversation(db, { userId: user.id, id })) &&
+      !(await setConversationSettings(db, { userId: user.id, id, settings: check.settings }))
+    )
+      throw notFound();
     return check;
-  });
+  },
+);
 
-export const olderMessagesAction = userAction(z.object({ id: Id, beforeId: z.string().min(1).max(64) }),
+export const olderMessagesAction = userAction(
+  z.object({ id: Id, beforeId: z.string().min(1).max(64) }),
   async ({ id, beforeId }, user) => {
     const page = await listMessagesPage(getDb(), { userId: user.id, conversationId: id, limit: 100, beforeId });
     if (!page) throw notFound();
     return { messages: page.messages.map(toUIMessage), hasOlder: page.hasOlder };
-  });
+  },
+);

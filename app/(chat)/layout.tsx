@@ -10,7 +10,9 @@ export default async function ChatLayout({ children }: { children: React.ReactNo
   return (
     <div className="flex h-dvh flex-col">
       <DemoBanner />
-      <AppShell email={user.email} firstPage={firstPage}>{children}</AppShell>
+      <AppShell email={user.email} firstPage={firstPage}>
+        {children}
+      </AppShell>
     </div>
   );
 }

@@ -9,8 +9,11 @@ import { AppError } from "@/lib/errors";
 const Id = z.string().min(1).max(64);
 const noConversation = () => new AppError("not_found", "This conversation does not exist.");
 
-export const getShareAction = userAction(z.object({ conversationId: Id }),
-  async ({ conversationId }, user) => (await getShareOfConversation(getDb(), { userId: user.id, conversationId })) ?? null);
+export const getShareAction = userAction(
+  z.object({ conversationId: Id }),
+  async ({ conversationId }, user) =>
+    (await getShareOfConversation(getDb(), { userId: user.id, conversationId })) ?? null,
+);
 
 export const createShareAction = userAction(z.object({ conversationId: Id }), async ({ conversationId }, user) => {
   const share = await createShare(getDb(), { userId: user.id, conversationId });
@@ -25,6 +28,7 @@ export const updateShareAction = userAction(z.object({ conversationId: Id }), as
 });
 
 export const stopSharingAction = userAction(z.object({ shareId: Id }), async ({ shareId }, user) => {
-  if (!(await deleteShare(getDb(), { userId: user.id, shareId }))) throw new AppError("not_found", "This link is not shared (any more).");
+  if (!(await deleteShare(getDb(), { userId: user.id, shareId })))
+    throw new AppError("not_found", "This link is not shared (any more).");
   return { shareId };
 });

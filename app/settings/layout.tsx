@@ -11,7 +11,9 @@ export default async function SettingsLayout({ children }: { children: React.Rea
       <div className="mx-auto max-w-5xl px-4 py-6">
         <header className="mb-6 flex flex-wrap items-center justify-between gap-3">
           <div>
-            <Link href="/" className="text-sm text-neutral-500 dark:text-neutral-400 hover:underline">← Back to chat</Link>
+            <Link href="/" className="text-sm text-neutral-500 dark:text-neutral-400 hover:underline">
+              ← Back to chat
+            </Link>
             <h1 className="text-2xl font-semibold tracking-tight">Settings</h1>
           </div>
           <span className="text-sm text-neutral-500 dark:text-neutral-400">{user.email}</span>

@@ -13,7 +13,12 @@ export async function continueShare(form: FormData): Promise<void> {
   const shareId = String(form.get("shareId") ?? "").slice(0, 64);
   const user = await currentUser();
   if (!user) redirect(`/login?next=${encodeURIComponent(`/share/${shareId}`)}`);
-  const id = await copyShareToConversation(getDb(), { userId: user.id, shareId, newId: randomUUID(), messageId: randomUUID });
+  const id = await copyShareToConversation(getDb(), {
+    userId: user.id,
+    shareId,
+    newId: randomUUID(),
+    messageId: randomUUID,
+  });
   if (!id) redirect(`/share/${encodeURIComponent(shareId)}`);
   redirect(`/chat/${id}`);
 }

@@ -8,7 +8,10 @@ import type Database from "better-sqlite3";
 import type postgres from "postgres";
 import type { Db } from "@/db";
 
-export interface Captured { sql: string; params: unknown[] }
+export interface Captured {
+  sql: string;
+  params: unknown[];
+}
 
 export interface BenchEngine {
   name: "sqlite" | "postgres";
@@ -34,17 +37,28 @@ export async function sqliteEngine(sqlite: Database.Database): Promise<BenchEngi
     all: async <T>(sql: string, params: unknown[]) => sqlite.prepare(sql).all(...(params as never[])) as T[],
     async capture(fn) {
       const captured: Captured[] = [];
-      await fn(drizzle(sqlite, { schema, logger: { logQuery: (q, p) => captured.push({ sql: q, params: p }) } }) as unknown as Db);
+      await fn(
+        drizzle(sqlite, {
+          schema,
+          logger: { logQuery: (q, p) => captured.push({ sql: q, params: p }) },
+        }) as unknown as Db,
+      );
       return captured;
     },
     async explain(c) {
-      const rows = sqlite.prepare(`EXPLAIN QUERY PLAN ${c.sql}`).all(...(c.params as never[])) as { id: number; parent: number; detail: string }[];
+      const rows = sqlite.prepare(`EXPLAIN QUERY PLAN ${c.sql}`).all(...(c.params as never[])) as {
+        id: number;
+        parent: number;
+        detail: string;
+      }[];
       const depth = new Map<number, number>([[0, -1]]);
-      return rows.map((r) => {
-        const d = (depth.get(r.parent) ?? -1) + 1;
-        depth.set(r.id, d);
-        return `${"  ".repeat(d)}${r.detail}`;
-      }).join("\n");
+      return rows
+        .map((r) => {
+          const d = (depth.get(r.parent) ?? -1) + 1;
+          depth.set(r.id, d);
+          return `${"  ".repeat(d)}${r.detail}`;
+        })
+        .join("\n");
     },
     close: async () => {},
   };
@@ -59,16 +73,24 @@ export async function postgresEngine(url: string): Promise<BenchEngine> {
   const { default: postgresJs } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
   const schema = await import("@/db/pg/schema");
-  const sql: postgres.Sql = postgresJs(url, { max: 1, onnotice: () => {},
-    types: { int8: { to: 20, from: [20], serialize: String, parse: Number } } as never });
-  const plan = async (c: Captured) => (await sql.unsafe(`explain (analyze, buffers) ${c.sql}`, c.params as never[]))
-    .map((r) => String((r as Record<string, unknown>)["QUERY PLAN"]));
+  const sql: postgres.Sql = postgresJs(url, {
+    max: 1,
+    onnotice: () => {},
+    types: { int8: { to: 20, from: [20], serialize: String, parse: Number } } as never,
+  });
+  const plan = async (c: Captured) =>
+    (await sql.unsafe(`explain (analyze, buffers) ${c.sql}`, c.params as never[])).map((r) =>
+      String((r as Record<string, unknown>)["QUERY PLAN"]),
+    );
   return {
     name: "postgres",
-    all: async <T>(q: string, params: unknown[]) => (await sql.unsafe(numbered(q), params as never[])) as unknown as T[],
+    all: async <T>(q: string, params: unknown[]) =>
+      (await sql.unsafe(numbered(q), params as never[])) as unknown as T[],
     async capture(fn) {
       const captured: Captured[] = [];
-      await fn(drizzle(sql, { schema, logger: { logQuery: (q, p) => captured.push({ sql: q, params: p }) } }) as unknown as Db);
+      await fn(
+        drizzle(sql, { schema, logger: { logQuery: (q, p) => captured.push({ sql: q, params: p }) } }) as unknown as Db,
+      );
       return captured;
     },
     explain: async (c) => (await plan(c)).join("\n"),

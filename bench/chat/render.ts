@@ -22,7 +22,10 @@ export async function diagnoseRender(texts: { role: string; content: string }[])
   const remarkGfm = (await import("remark-gfm")).default;
   const { common, createLowlight } = await import("lowlight");
   const assistant = texts.filter((m) => m.role === "assistant").map((m) => m.content);
-  const newest = texts.slice(-50).filter((m) => m.role === "assistant").map((m) => m.content);
+  const newest = texts
+    .slice(-50)
+    .filter((m) => m.role === "assistant")
+    .map((m) => m.content);
   const cpu = (fn: () => unknown, runs = 1) => {
     fn();
     const c0 = process.cpuUsage();
@@ -30,13 +33,26 @@ export async function diagnoseRender(texts: { role: string; content: string }[])
     const c = process.cpuUsage(c0);
     return (c.user + c.system) / 1000 / runs;
   };
-  const render = (list: string[]) => renderToString(createElement("div", null,
-    list.map((text, i) => createElement(Markdown, { key: i, text }))));
+  const render = (list: string[]) =>
+    renderToString(
+      createElement(
+        "div",
+        null,
+        list.map((text, i) => createElement(Markdown, { key: i, text })),
+      ),
+    );
   return {
     assistantMessages: assistant.length,
     appMarkdownMs: cpu(() => render(assistant)),
-    noHighlightMs: cpu(() => renderToString(createElement("div", null,
-      assistant.map((text, i) => createElement(ReactMarkdown, { key: i, remarkPlugins: [remarkGfm] }, text))))),
+    noHighlightMs: cpu(() =>
+      renderToString(
+        createElement(
+          "div",
+          null,
+          assistant.map((text, i) => createElement(ReactMarkdown, { key: i, remarkPlugins: [remarkGfm] }, text)),
+        ),
+      ),
+    ),
     highlightSetupMs: cpu(() => {
       for (let i = 0; i < assistant.length; i++) createLowlight(common);
     }),

@@ -11,13 +11,20 @@ import { pipeline } from "node:stream/promises";
 import postgres from "postgres";
 import type { DataSet } from "./seed";
 
-const SEARCH_INDEXES = ["messages_content_trgm_idx", "messages_cjk_idx", "conversations_title_trgm_idx", "conversations_title_cjk_idx"];
+const SEARCH_INDEXES = [
+  "messages_content_trgm_idx",
+  "messages_cjk_idx",
+  "conversations_title_trgm_idx",
+  "conversations_title_cjk_idx",
+];
 
 /** COPY text format: backslash, tab, newline and carriage return escaped; \N is NULL. */
 const field = (v: unknown): string => {
   if (v === null || v === undefined) return "\\N";
   if (typeof v === "boolean") return v ? "t" : "f";
-  return String(v).replace(/[\\\t\n\r]/g, (c) => (c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r"));
+  return String(v).replace(/[\\\t\n\r]/g, (c) =>
+    c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r",
+  );
 };
 
 async function copyRows(sql: postgres.Sql, table: string, columns: string[], rows: unknown[][]): Promise<void> {
@@ -36,22 +43,39 @@ async function copyRows(sql: postgres.Sql, table: string, columns: string[], row
   await pipeline(Readable.from(lines()), writable);
 }
 
-export interface PgSeedTimes { copySeconds: number; indexSeconds: number; analyzeSeconds: number; dbBytes: number }
+export interface PgSeedTimes {
+  copySeconds: number;
+  indexSeconds: number;
+  analyzeSeconds: number;
+  dbBytes: number;
+}
 
 export async function writePostgres(url: string, d: DataSet, log: (m: string) => void): Promise<PgSeedTimes> {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
     const defs = await sql<{ indexname: string; indexdef: string }[]>`select indexname, indexdef from pg_indexes
       where indexname in ${sql(SEARCH_INDEXES)}`;
-    if (defs.length !== SEARCH_INDEXES.length) throw new Error(`expected the search indexes ${SEARCH_INDEXES.join(", ")}; found ${defs.length}`);
+    if (defs.length !== SEARCH_INDEXES.length)
+      throw new Error(`expected the search indexes ${SEARCH_INDEXES.join(", ")}; found ${defs.length}`);
     for (const { indexname } of defs) await sql.unsafe(`drop index ${indexname}`);
     const t0 = performance.now();
     await copyRows(sql, "users", ["id", "email", "password_hash", "last_model", "created_at"], d.users);
-    await copyRows(sql, "conversations", ["id", "user_id", "title", "title_from_user", "model", "settings", "created_at", "updated_at"],
-      d.conversations);
-    await copyRows(sql, "messages", ["id", "conversation_id", "role", "content", "model", "status", "error", "created_at"], d.messages);
+    await copyRows(
+      sql,
+      "conversations",
+      ["id", "user_id", "title", "title_from_user", "model", "settings", "created_at", "updated_at"],
+      d.conversations,
+    );
+    await copyRows(
+      sql,
+      "messages",
+      ["id", "conversation_id", "role", "content", "model", "status", "error", "created_at"],
+      d.messages,
+    );
     const copySeconds = (performance.now() - t0) / 1000;
-    log(`COPY of ${d.conversations.length.toLocaleString("en")} conversations and ${d.messages.length.toLocaleString("en")} messages: ${copySeconds.toFixed(1)} s`);
+    log(
+      `COPY of ${d.conversations.length.toLocaleString("en")} conversations and ${d.messages.length.toLocaleString("en")} messages: ${copySeconds.toFixed(1)} s`,
+    );
     const t1 = performance.now();
     await sql`set maintenance_work_mem = '256MB'`;
     for (const { indexname, indexdef } of defs) {

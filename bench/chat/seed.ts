@@ -4,7 +4,16 @@
  * PostgreSQL in seed-pg.ts). Rows are in insertion order, so `seq` grows with creation as in the app.
  */
 import { randomUUID } from "node:crypto";
-import { assistantMessage, markdownTable, pickTopic, rng, topicLang, userMessage, type Lang, type Rng } from "../corpus";
+import {
+  assistantMessage,
+  markdownTable,
+  pickTopic,
+  rng,
+  topicLang,
+  userMessage,
+  type Lang,
+  type Rng,
+} from "../corpus";
 import type Database from "better-sqlite3";
 
 export const DAY = 86_400_000;
@@ -21,10 +30,26 @@ export const EMAIL_B = "bench-b@example.com";
 export const PASSWORD = "bench-chat-password-1";
 
 export type UserRow = [id: string, email: string, passwordHash: string, lastModel: string, createdAt: number];
-export type ConversationRow = [id: string, userId: string, title: string, titleFromUser: boolean, model: string,
-  settings: string, createdAt: number, updatedAt: number];
-export type MessageRow = [id: string, conversationId: string, role: string, content: string, model: string | null,
-  status: string, error: string | null, createdAt: number];
+export type ConversationRow = [
+  id: string,
+  userId: string,
+  title: string,
+  titleFromUser: boolean,
+  model: string,
+  settings: string,
+  createdAt: number,
+  updatedAt: number,
+];
+export type MessageRow = [
+  id: string,
+  conversationId: string,
+  role: string,
+  content: string,
+  model: string | null,
+  status: string,
+  error: string | null,
+  createdAt: number,
+];
 
 export interface DataSet {
   users: UserRow[];
@@ -50,7 +75,7 @@ export interface Seeded extends Omit<DataSet, "users" | "conversations" | "messa
 
 /** Message counts per conversation: skewed (many short chats, some long), exactly `total` in all, each ≥ 2. */
 function messageCounts(r: Rng, conversations: number, total: number): number[] {
-  const weights = Array.from({ length: conversations }, () => Math.pow(r.next(), 2.2) + 0.05);
+  const weights = Array.from({ length: conversations }, () => r.next() ** 2.2 + 0.05);
   const sum = weights.reduce((s, w) => s + w, 0);
   const counts = weights.map((w) => Math.max(2, Math.round((w / sum) * total)));
   let diff = total - counts.reduce((s, c) => s + c, 0);
@@ -68,36 +93,61 @@ function messageCounts(r: Rng, conversations: number, total: number): number[] {
   return counts;
 }
 
-export async function makeDataSet(modelIds: readonly string[], titleFrom: (text: string) => string,
-  hashPassword: (p: string) => Promise<string>): Promise<DataSet> {
+export async function makeDataSet(
+  modelIds: readonly string[],
+  titleFrom: (text: string) => string,
+  hashPassword: (p: string) => Promise<string>,
+): Promise<DataSet> {
   const r = rng(20251125);
   const now = Date.now();
   const userA = randomUUID();
   const userB = randomUUID();
   const hash = await hashPassword(PASSWORD);
-  const users: UserRow[] = [[userA, EMAIL_A, hash, "GLM-4-Air", now - 200 * DAY], [userB, EMAIL_B, hash, "GLM-4-Flash", now - 200 * DAY]];
+  const users: UserRow[] = [
+    [userA, EMAIL_A, hash, "GLM-4-Air", now - 200 * DAY],
+    [userB, EMAIL_B, hash, "GLM-4-Flash", now - 200 * DAY],
+  ];
   const conversations: ConversationRow[] = [];
   const messages: MessageRow[] = [];
   const langShare: Record<Lang, number> = { en: 0, zh: 0, ja: 0 };
   const countOf = new Map<string, number>();
 
-  interface Conv { id: string; createdAt: number; updatedAt: number; topic: number; model: string; count: number }
-  const plan = (n: number, total: number): Conv[] => messageCounts(r, n, total).map((count) => {
-    const createdAt = now - Math.floor(r.next() * SEED.days * DAY);
-    // Most chats end the day they start; some are picked up again days later.
-    const span = r.chance(0.8) ? r.int(1, 3 * 3600_000) : r.int(1, 20 * DAY);
-    return { id: randomUUID(), createdAt, updatedAt: Math.min(now - 60_000, createdAt + span), topic: pickTopic(r),
-      model: r.pick(modelIds), count };
-  }).sort((a, b) => a.createdAt - b.createdAt); // seq follows creation, as in the app
+  interface Conv {
+    id: string;
+    createdAt: number;
+    updatedAt: number;
+    topic: number;
+    model: string;
+    count: number;
+  }
+  const plan = (n: number, total: number): Conv[] =>
+    messageCounts(r, n, total)
+      .map((count) => {
+        const createdAt = now - Math.floor(r.next() * SEED.days * DAY);
+        // Most chats end the day they start; some are picked up again days later.
+        const span = r.chance(0.8) ? r.int(1, 3 * 3600_000) : r.int(1, 20 * DAY);
+        return {
+          id: randomUUID(),
+          createdAt,
+          updatedAt: Math.min(now - 60_000, createdAt + span),
+          topic: pickTopic(r),
+          model: r.pick(modelIds),
+          count,
+        };
+      })
+      .sort((a, b) => a.createdAt - b.createdAt); // seq follows creation, as in the app
 
   const write = (userId: string, convs: Conv[], countLangs: boolean) => {
     for (const c of convs) {
       const lang = topicLang(c.topic);
       if (countLangs) langShare[lang] += c.count;
       const texts: string[] = [];
-      for (let i = 0; i < c.count; i++) texts.push(i % 2 === 0 ? userMessage(r, c.topic) : assistantMessage(r, c.topic));
+      for (let i = 0; i < c.count; i++)
+        texts.push(i % 2 === 0 ? userMessage(r, c.topic) : assistantMessage(r, c.topic));
       const renamed = r.chance(0.03);
-      const title = renamed ? (lang === "en" ? "Notes: " : "メモ ") + titleFrom(texts[0]).slice(0, 30) : titleFrom(texts[0]);
+      const title = renamed
+        ? (lang === "en" ? "Notes: " : "メモ ") + titleFrom(texts[0]).slice(0, 30)
+        : titleFrom(texts[0]);
       const settings = r.chance(0.1) ? JSON.stringify({ temperature: 0.7 }) : "{}";
       conversations.push([c.id, userId, title, renamed, c.model, settings, c.createdAt, c.updatedAt]);
       countOf.set(c.id, c.count);
@@ -105,8 +155,16 @@ export async function makeDataSet(modelIds: readonly string[], titleFrom: (text:
       for (let i = 0; i < c.count; i++) {
         const assistant = i % 2 === 1;
         const status = assistant && r.chance(0.005) ? "stopped" : "complete";
-        messages.push([randomUUID(), c.id, assistant ? "assistant" : "user", texts[i], assistant ? c.model : null,
-          status, null, c.createdAt + i * step]);
+        messages.push([
+          randomUUID(),
+          c.id,
+          assistant ? "assistant" : "user",
+          texts[i],
+          assistant ? c.model : null,
+          status,
+          null,
+          c.createdAt + i * step,
+        ]);
       }
     }
   };
@@ -119,8 +177,16 @@ export async function makeDataSet(modelIds: readonly string[], titleFrom: (text:
   write(userB, convsB, false);
   // A few of B's messages carry A's rare word, to catch a search that forgets the owner.
   for (const c of convsB.slice(0, 5)) {
-    messages.push([randomUUID(), c.id, "user", "Voronoi tessellation question from user B (must not show up for A).",
-      null, "complete", null, now - DAY]);
+    messages.push([
+      randomUUID(),
+      c.id,
+      "user",
+      "Voronoi tessellation question from user B (must not show up for A).",
+      null,
+      "complete",
+      null,
+      now - DAY,
+    ]);
   }
 
   // The 1,000-message conversation: alternating user / assistant, a few hundred characters each, markdown and code.
@@ -146,16 +212,39 @@ export async function makeDataSet(modelIds: readonly string[], titleFrom: (text:
   const bigUpdated = now - 3600_000;
   conversations.push([bigId, userA, bigTitle, false, "GLM-4-Plus", "{}", bigCreated, bigUpdated]);
   const step = Math.floor((bigUpdated - bigCreated) / SEED.bigMessages);
-  bigTexts.forEach((text, i) => messages.push([randomUUID(), bigId, i % 2 ? "assistant" : "user", text,
-    i % 2 ? "GLM-4-Plus" : null, "complete", null, bigCreated + i * step]));
+  bigTexts.forEach((text, i) =>
+    messages.push([
+      randomUUID(),
+      bigId,
+      i % 2 ? "assistant" : "user",
+      text,
+      i % 2 ? "GLM-4-Plus" : null,
+      "complete",
+      null,
+      bigCreated + i * step,
+    ]),
+  );
 
   const small = convsA.filter((c) => countOf.get(c.id) === 20).sort((a, b) => b.updatedAt - a.updatedAt)[0];
-  return { users, conversations, messages, userA, userB, bigId, smallId: small.id, bigTitle, lastBigMessage: bigTexts.at(-1)!, langShare };
+  return {
+    users,
+    conversations,
+    messages,
+    userA,
+    userB,
+    bigId,
+    smallId: small.id,
+    bigTitle,
+    lastBigMessage: bigTexts.at(-1)!,
+    langShare,
+  };
 }
 
 /** Writes the data set with better-sqlite3 prepared statements, 5,000 rows per transaction (the triggers fill FTS5). */
 export function writeSqlite(sqlite: Database.Database, d: DataSet): void {
-  const insertUser = sqlite.prepare("insert into users (id, email, password_hash, last_model, created_at) values (?, ?, ?, ?, ?)");
+  const insertUser = sqlite.prepare(
+    "insert into users (id, email, password_hash, last_model, created_at) values (?, ?, ?, ?, ?)",
+  );
   const insertConversation = sqlite.prepare(`insert into conversations
     (id, user_id, title, title_from_user, model, settings, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?)`);
   const insertMessage = sqlite.prepare(`insert into messages

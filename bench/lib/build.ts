@@ -37,8 +37,10 @@ export async function ensureBuild(dist: string, force: boolean, log: (m: string)
   const started = Date.now();
   try {
     // The next CLI directly (what `npx next build` runs), so the timeout's kill reaches the build itself.
-    const child = startChild("next build", process.execPath, [NEXT_BIN, "build"],
-      { cwd: ROOT, env: { ...process.env, NEXT_DIST_DIR: dist, NEXT_TELEMETRY_DISABLED: "1" } });
+    const child = startChild("next build", process.execPath, [NEXT_BIN, "build"], {
+      cwd: ROOT,
+      env: { ...process.env, NEXT_DIST_DIR: dist, NEXT_TELEMETRY_DISABLED: "1" },
+    });
     const timer = setTimeout(() => child.proc.kill("SIGKILL"), 10 * 60_000);
     const code = await child.exited;
     clearTimeout(timer);

@@ -3,27 +3,50 @@ import http from "node:http";
 import net from "node:net";
 import { performance } from "node:perf_hooks";
 
-export interface Reply { status: number; headers: http.IncomingHttpHeaders; body: string; ttfb: number; total: number; bytes: number }
+export interface Reply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+  ttfb: number;
+  total: number;
+  bytes: number;
+}
 
 /** Keep-alive, one socket: requests made one at a time reuse it. */
 export const serialAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
 /** One request; ttfb = request written → response headers; total = → last byte of the body. */
-export function request(port: number, method: string, urlPath: string, headers: http.OutgoingHttpHeaders = {},
-  body?: string, timeoutMs = 30_000, agent: http.Agent = serialAgent): Promise<Reply> {
+export function request(
+  port: number,
+  method: string,
+  urlPath: string,
+  headers: http.OutgoingHttpHeaders = {},
+  body?: string,
+  timeoutMs = 30_000,
+  agent: http.Agent = serialAgent,
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const req = http.request({ host: "127.0.0.1", port, method, path: urlPath, headers, agent, timeout: timeoutMs }, (res) => {
-      const ttfb = performance.now() - t0;
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => {
-        const buf = Buffer.concat(chunks);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: buf.toString("utf8"), ttfb,
-          total: performance.now() - t0, bytes: buf.length });
-      });
-      res.on("error", reject);
-    });
+    const req = http.request(
+      { host: "127.0.0.1", port, method, path: urlPath, headers, agent, timeout: timeoutMs },
+      (res) => {
+        const ttfb = performance.now() - t0;
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const buf = Buffer.concat(chunks);
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: buf.toString("utf8"),
+            ttfb,
+            total: performance.now() - t0,
+            bytes: buf.length,
+          });
+        });
+        res.on("error", reject);
+      },
+    );
     req.on("timeout", () => req.destroy(new Error(`${method} ${urlPath}: timeout after ${timeoutMs} ms`)));
     req.on("error", reject);
     req.end(body);
@@ -51,15 +74,25 @@ export async function signIn(port: number, email: string, password: string): Pro
   jar.take(csrf.headers);
   const { csrfToken } = JSON.parse(csrf.body) as { csrfToken: string };
   const form = new URLSearchParams({ csrfToken, email, password, callbackUrl: `http://127.0.0.1:${port}/` }).toString();
-  const cb = await request(port, "POST", "/api/auth/callback/credentials", {
-    "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(form), cookie: jar.header(),
-  }, form);
+  const cb = await request(
+    port,
+    "POST",
+    "/api/auth/callback/credentials",
+    {
+      "content-type": "application/x-www-form-urlencoded",
+      "content-length": Buffer.byteLength(form),
+      cookie: jar.header(),
+    },
+    form,
+  );
   jar.take(cb.headers);
   const took = performance.now() - t0;
   const session = await request(port, "GET", "/api/auth/session", { cookie: jar.header() });
   if (!session.body.includes(email)) {
-    throw new Error(`sign-in failed: callback HTTP ${cb.status} (${cb.headers.location ?? ""}), cookies ${jar.names().join(", ")}, ` +
-      `session ${session.body.slice(0, 200)}`);
+    throw new Error(
+      `sign-in failed: callback HTTP ${cb.status} (${cb.headers.location ?? ""}), cookies ${jar.names().join(", ")}, ` +
+        `session ${session.body.slice(0, 200)}`,
+    );
   }
   return { jar, ms: took };
 }

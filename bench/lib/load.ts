@@ -33,13 +33,18 @@ export function machine(): string {
   let nproc = String(os.cpus().length);
   try {
     nproc = execFileSync("nproc", { encoding: "utf8" }).trim();
-  } catch { /* keep os.cpus() */ }
-  return `${nproc} cores (\`nproc\`), ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, ` +
-    `${os.type()} ${os.release()}`;
+  } catch {
+    /* keep os.cpus() */
+  }
+  return (
+    `${nproc} cores (\`nproc\`), ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, ` +
+    `${os.type()} ${os.release()}`
+  );
 }
 
 /** Milliseconds with 2 / 1 / 0 decimals by size. */
-export const ms = (v: number) => (!Number.isFinite(v) ? "–" : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+export const ms = (v: number) =>
+  !Number.isFinite(v) ? "–" : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
 
 export const clock = () => new Date().toISOString().slice(11, 19);
 
@@ -52,7 +57,9 @@ export async function waitForQuiet(log: (m: string) => void, maxMs = 60_000, bel
     const share = meter.read();
     if (share < below) return share;
     if (Date.now() > deadline) {
-      log(`other processes still use ${(100 * share).toFixed(0)}% of the CPU; measuring anyway (figures will be noisy)`);
+      log(
+        `other processes still use ${(100 * share).toFixed(0)}% of the CPU; measuring anyway (figures will be noisy)`,
+      );
       return share;
     }
     log(`other processes use ${(100 * share).toFixed(0)}% of the CPU; waiting for a quieter moment …`);

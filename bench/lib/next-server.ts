@@ -17,13 +17,31 @@ export interface NextOptions {
 /** Starts the server and resolves once GET /api/health answers 200 (≤ 90 s). */
 export async function startNext(o: NextOptions): Promise<Child & { startupMs: number }> {
   const t0 = performance.now();
-  const env: NodeJS.ProcessEnv = { ...process.env, ...o.env, NODE_ENV: "production", NEXT_DIST_DIR: o.dist,
-    NEXT_TELEMETRY_DISABLED: "1", PORT: String(o.port) };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...o.env,
+    NODE_ENV: "production",
+    NEXT_DIST_DIR: o.dist,
+    NEXT_TELEMETRY_DISABLED: "1",
+    PORT: String(o.port),
+  };
   delete env.NODE_OPTIONS;
-  const child = startChild(o.name ?? `next start :${o.port}`, process.execPath, [
-    ...(o.cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${o.cpuProfDir}`] : []),
-    NEXT_BIN, "start", "-p", String(o.port), "-H", "127.0.0.1", "--keepAliveTimeout", "60000",
-  ], { cwd: ROOT, env, echo: o.echo });
+  const child = startChild(
+    o.name ?? `next start :${o.port}`,
+    process.execPath,
+    [
+      ...(o.cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${o.cpuProfDir}`] : []),
+      NEXT_BIN,
+      "start",
+      "-p",
+      String(o.port),
+      "-H",
+      "127.0.0.1",
+      "--keepAliveTimeout",
+      "60000",
+    ],
+    { cwd: ROOT, env, echo: o.echo },
+  );
   await waitForHealth(o.port, "/api/health", 90_000, child);
   return Object.assign(child, { startupMs: performance.now() - t0 });
 }

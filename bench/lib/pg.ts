@@ -14,7 +14,11 @@ export interface BenchPg {
   stop(): void;
 }
 
-interface TestPostgres { url: string; createDatabase(label: string): string; stop(): void }
+interface TestPostgres {
+  url: string;
+  createDatabase(label: string): string;
+  stop(): void;
+}
 
 export async function startPostgres(log: (m: string) => void): Promise<BenchPg> {
   // scripts/postgres.mjs is plain JavaScript without types; imported by a computed path so tsc does not look for them.
@@ -25,8 +29,10 @@ export async function startPostgres(log: (m: string) => void): Promise<BenchPg> 
   const { migratePostgres } = await import("@/db/engines/postgres");
   await migratePostgres(pg.url);
   const pid = postmasterOf(Number(new URL(pg.url).port));
-  log(`PostgreSQL ${new URL(pg.url).host} up and migrated in ${((performance.now() - t0) / 1000).toFixed(1)} s` +
-    (pid ? ` (postmaster pid ${pid})` : ""));
+  log(
+    `PostgreSQL ${new URL(pg.url).host} up and migrated in ${((performance.now() - t0) / 1000).toFixed(1)} s` +
+      (pid ? ` (postmaster pid ${pid})` : ""),
+  );
   return { url: pg.url, pid, stop: () => pg.stop() };
 }
 
@@ -41,7 +47,9 @@ export function postmasterOf(port: number): number | undefined {
       const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
       const parent = readFileSync(`/proc/${ppid}/cmdline`, "utf8").split("\0")[0];
       if (!/(^|\/)postgres$/.test(parent)) return Number(name);
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   }
   return undefined;
 }

@@ -16,12 +16,15 @@ const endToEnd = (headers) => Object.fromEntries(Object.entries(headers).filter(
 
 const server = http.createServer((req, res) => {
   const port = targets[turn++ % targets.length];
-  const up = http.request({ host: "127.0.0.1", port, method: req.method, path: req.url, headers: endToEnd(req.headers), agent }, (ures) => {
-    res.writeHead(ures.statusCode ?? 502, endToEnd(ures.headers));
-    res.flushHeaders();
-    ures.pipe(res);
-    ures.on("aborted", () => res.destroy());
-  });
+  const up = http.request(
+    { host: "127.0.0.1", port, method: req.method, path: req.url, headers: endToEnd(req.headers), agent },
+    (ures) => {
+      res.writeHead(ures.statusCode ?? 502, endToEnd(ures.headers));
+      res.flushHeaders();
+      ures.pipe(res);
+      ures.on("aborted", () => res.destroy());
+    },
+  );
   up.on("error", (e) => {
     if (res.headersSent) return res.destroy();
     res.writeHead(502, { "content-type": "text/plain" });

@@ -6,7 +6,12 @@
 import http from "node:http";
 import { percentile } from "../support";
 
-export interface Sample { ttft: number; total: number; ok: boolean; error?: string }
+export interface Sample {
+  ttft: number;
+  total: number;
+  ok: boolean;
+  error?: string;
+}
 
 export interface StreamRequest {
   port: number;
@@ -46,7 +51,8 @@ export function streamOnce(r: StreamRequest): Promise<Sample> {
       resolve({ ttft, total: performance.now() - t0, ok, error });
     };
     const complete = () => sawDone && (r.expectFrames === undefined ? frames > 0 : frames === r.expectFrames);
-    const req = http.request({ host: "127.0.0.1", port: r.port, path: r.path, method: "POST", agent: r.agent, headers: r.headers },
+    const req = http.request(
+      { host: "127.0.0.1", port: r.port, path: r.path, method: "POST", agent: r.agent, headers: r.headers },
       (res) => {
         res.setEncoding("utf8");
         if (res.statusCode !== 200) {
@@ -69,10 +75,13 @@ export function streamOnce(r: StreamRequest): Promise<Sample> {
             }
           }
         });
-        res.on("end", () => finish(complete(), complete() ? undefined : `incomplete stream: ${frames} frames, done=${sawDone}`));
+        res.on("end", () =>
+          finish(complete(), complete() ? undefined : `incomplete stream: ${frames} frames, done=${sawDone}`),
+        );
         res.on("error", (e) => finish(false, e.message));
         res.on("close", () => finish(false, "response closed early"));
-      });
+      },
+    );
     req.on("error", (e) => finish(false, e.message));
     const timer = setTimeout(() => req.destroy(new Error("client timeout")), r.timeoutMs);
     req.end(r.body);
@@ -94,7 +103,11 @@ export interface LoopResult {
 }
 
 /** Closed loop: `concurrency` workers share `count` streams; each starts its next stream when one ends. */
-export async function closedLoop(concurrency: number, count: number, one: (i: number) => Promise<Sample>): Promise<LoopResult> {
+export async function closedLoop(
+  concurrency: number,
+  count: number,
+  one: (i: number) => Promise<Sample>,
+): Promise<LoopResult> {
   const samples: Sample[] = [];
   let issued = 0;
   const t0 = performance.now();
@@ -107,8 +120,15 @@ export async function closedLoop(concurrency: number, count: number, one: (i: nu
   const ttft = ok.map((s) => s.ttft);
   const total = ok.map((s) => s.total);
   return {
-    samples, wallMs, n: ok.length, errors: samples.length - ok.length, firstError: samples.find((s) => !s.ok)?.error,
-    ttftP50: percentile(ttft, 0.5), ttftP99: percentile(ttft, 0.99), totalP50: percentile(total, 0.5),
-    totalP99: percentile(total, 0.99), perSecond: ok.length / (wallMs / 1000),
+    samples,
+    wallMs,
+    n: ok.length,
+    errors: samples.length - ok.length,
+    firstError: samples.find((s) => !s.ok)?.error,
+    ttftP50: percentile(ttft, 0.5),
+    ttftP99: percentile(ttft, 0.99),
+    totalP50: percentile(total, 0.5),
+    totalP99: percentile(total, 0.99),
+    perSecond: ok.length / (wallMs / 1000),
   };
 }

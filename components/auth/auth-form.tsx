@@ -7,7 +7,11 @@ import { Button } from "@/components/ui/button";
 import { Input, Label } from "@/components/ui/input";
 
 /** The sign-in and sign-up form: same fields, different action and wording. */
-export function AuthForm({ mode, action, next }: {
+export function AuthForm({
+  mode,
+  action,
+  next,
+}: {
   mode: "login" | "register";
   action: (prev: AuthFormState, form: FormData) => Promise<AuthFormState>;
   next?: string;
@@ -19,21 +23,59 @@ export function AuthForm({ mode, action, next }: {
       {next ? <input type="hidden" name="next" value={next} /> : null}
       <div>
         <Label htmlFor="email">Email</Label>
-        <Input id="email" name="email" type="email" autoComplete="email" required defaultValue={state.email} autoFocus />
+        <Input
+          id="email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          defaultValue={state.email}
+          autoFocus
+        />
       </div>
       <div>
         <Label htmlFor="password">Password</Label>
-        <Input id="password" name="password" type="password" required
-          autoComplete={isLogin ? "current-password" : "new-password"} aria-describedby={isLogin ? undefined : "password-hint"} />
-        {isLogin ? null : <p id="password-hint" className="mt-1 text-xs text-neutral-500 dark:text-neutral-400">At least 8 characters.</p>}
+        <Input
+          id="password"
+          name="password"
+          type="password"
+          required
+          autoComplete={isLogin ? "current-password" : "new-password"}
+          aria-describedby={isLogin ? undefined : "password-hint"}
+        />
+        {isLogin ? null : (
+          <p id="password-hint" className="mt-1 text-xs text-neutral-500 dark:text-neutral-400">
+            At least 8 characters.
+          </p>
+        )}
       </div>
-      {state.error ? <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950 dark:text-red-200">{state.error}</p> : null}
+      {state.error ? (
+        <p
+          role="alert"
+          className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950 dark:text-red-200"
+        >
+          {state.error}
+        </p>
+      ) : null}
       <Button type="submit" className="w-full justify-center" disabled={pending}>
         {isLogin ? "Sign in" : "Create account"}
       </Button>
       <p className="text-center text-sm text-neutral-600 dark:text-neutral-400">
-        {isLogin ? <>No account yet? <Link className="underline" href="/register">Create one</Link></>
-          : <>Already have an account? <Link className="underline" href="/login">Sign in</Link></>}
+        {isLogin ? (
+          <>
+            No account yet?{" "}
+            <Link className="underline" href="/register">
+              Create one
+            </Link>
+          </>
+        ) : (
+          <>
+            Already have an account?{" "}
+            <Link className="underline" href="/login">
+              Sign in
+            </Link>
+          </>
+        )}
       </p>
     </form>
   );

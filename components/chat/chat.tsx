@@ -25,7 +25,15 @@ function readableError(error: Error): string {
   return error.message || "The reply failed.";
 }
 
-export function Chat({ id, title, isNew, initialMessages, initialModel, initialSettings, hasOlder = false }: {
+export function Chat({
+  id,
+  title,
+  isNew,
+  initialMessages,
+  initialModel,
+  initialSettings,
+  hasOlder = false,
+}: {
   id: string;
   title?: string;
   hasOlder?: boolean;
@@ -46,16 +54,24 @@ export function Chat({ id, title, isNew, initialMessages, initialModel, initialS
   live.current.model = model;
   live.current.settings = settings;
 
-  const transport = useMemo(() => new DefaultChatTransport<ChatUIMessage>({
-    api: "/api/chat",
-    prepareSendMessagesRequest: ({ id: chatId, messages, trigger, messageId, body }) => ({
-      body: {
-        ...body, id: chatId, trigger, messageId, model: live.current.model,
-        message: trigger === "submit-message" ? messages.at(-1) : undefined,
-        settings: live.current.saved ? undefined : live.current.settings,
-      },
-    }),
-  }), []);
+  const transport = useMemo(
+    () =>
+      new DefaultChatTransport<ChatUIMessage>({
+        api: "/api/chat",
+        prepareSendMessagesRequest: ({ id: chatId, messages, trigger, messageId, body }) => ({
+          body: {
+            ...body,
+            id: chatId,
+            trigger,
+            messageId,
+            model: live.current.model,
+            message: trigger === "submit-message" ? messages.at(-1) : undefined,
+            settings: live.current.saved ? undefined : live.current.settings,
+          },
+        }),
+      }),
+    [],
+  );
 
   const [draft, setDraft] = useState("");
   const [sendError, setSendError] = useState<string | null>(null);
@@ -98,9 +114,13 @@ export function Chat({ id, title, isNew, initialMessages, initialModel, initialS
     const pending = status === "submitted" && messages.at(-1)?.role === "user" ? messages.at(-1) : undefined;
     void stop();
     const answer = await fetch(`/api/chat/${encodeURIComponent(id)}/stop`, {
-      method: "POST", headers: { "content-type": "application/json" },
+      method: "POST",
+      headers: { "content-type": "application/json" },
       body: JSON.stringify({ messageId: pending?.id }),
-    }).then((r) => (r.ok ? r.json() as Promise<{ status: string }> : null), () => null);
+    }).then(
+      (r) => (r.ok ? (r.json() as Promise<{ status: string }>) : null),
+      () => null,
+    );
     if (pending && answer?.status !== "stopped") unsend(null);
     else markLast({ status: "stopped" });
     notifyConversationsChanged();
@@ -111,7 +131,15 @@ export function Chat({ id, title, isNew, initialMessages, initialModel, initialS
     setMessages((list) => {
       const last = list.at(-1);
       if (last?.role !== "assistant") {
-        return [...list, { id: `local-${Date.now()}`, role: "assistant", parts: [], metadata: { model: live.current.model, ...patch } }];
+        return [
+          ...list,
+          {
+            id: `local-${Date.now()}`,
+            role: "assistant",
+            parts: [],
+            metadata: { model: live.current.model, ...patch },
+          },
+        ];
       }
       return [...list.slice(0, -1), { ...last, metadata: { ...last.metadata, ...patch } }];
     });
@@ -127,6 +155,7 @@ export function Chat({ id, title, isNew, initialMessages, initialModel, initialS
 
   const bottom = useRef<HTMLDivElement>(null);
   const last = messages.at(-1);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the newest message changes, on purpose
   useEffect(() => {
     // Follows the newest message only (not older ones loaded above). Braces matter: Chromium's
     // scrollIntoView now returns a promise, which React would take for a cleanup function.
@@ -172,7 +201,11 @@ export function Chat({ id, title, isNew, initialMessages, initialModel, initialS
         <div className="mx-auto flex max-w-3xl flex-col gap-6 px-4 py-6">
           {older ? (
             <div className="text-center">
-              <button type="button" onClick={() => void loadOlder()} className="text-sm text-neutral-500 dark:text-neutral-400 underline">
+              <button
+                type="button"
+                onClick={() => void loadOlder()}
+                className="text-sm text-neutral-500 dark:text-neutral-400 underline"
+              >
                 Load earlier messages
               </button>
             </div>
@@ -180,15 +213,26 @@ export function Chat({ id, title, isNew, initialMessages, initialModel, initialS
           {messages.length === 0 ? (
             <div className="py-16 text-center text-neutral-500 dark:text-neutral-400">
               <p className="text-lg font-medium text-neutral-700 dark:text-neutral-300">What can GLM-4 help with?</p>
-              <p className="mt-1 text-sm">Replies from {model}. Pick another model any time; each reply shows the one that wrote it.</p>
+              <p className="mt-1 text-sm">
+                Replies from {model}. Pick another model any time; each reply shows the one that wrote it.
+              </p>
             </div>
           ) : null}
           {messages.map((m, i) => (
-            <MessageView key={m.id} message={m} streaming={busy && i === messages.length - 1 && m.role === "assistant"}
+            <MessageView
+              key={m.id}
+              message={m}
+              streaming={busy && i === messages.length - 1 && m.role === "assistant"}
               onEdit={!busy && i === lastUser ? (text) => void sendMessage({ text, messageId: m.id }) : undefined}
-              onRegenerate={!busy && i === lastAssistant && i === messages.length - 1 ? () => void regenerate() : undefined}
-              onContinue={!busy && i === lastAssistant && i === messages.length - 1 && textOf(m)
-                ? () => void regenerate({ messageId: m.id, body: { continueFrom: m.id } }) : undefined} />
+              onRegenerate={
+                !busy && i === lastAssistant && i === messages.length - 1 ? () => void regenerate() : undefined
+              }
+              onContinue={
+                !busy && i === lastAssistant && i === messages.length - 1 && textOf(m)
+                  ? () => void regenerate({ messageId: m.id, body: { continueFrom: m.id } })
+                  : undefined
+              }
+            />
           ))}
           {status === "submitted" && messages.at(-1)?.role === "user" ? (
             <p className="animate-pulse text-sm text-neutral-500 dark:text-neutral-400">Thinking…</p>
@@ -197,7 +241,9 @@ export function Chat({ id, title, isNew, initialMessages, initialModel, initialS
         </div>
       </div>
       {sendError ? (
-        <p role="alert" className="mx-auto w-full max-w-3xl px-4 text-sm text-red-700 dark:text-red-300">{sendError}</p>
+        <p role="alert" className="mx-auto w-full max-w-3xl px-4 text-sm text-red-700 dark:text-red-300">
+          {sendError}
+        </p>
       ) : null}
       <Composer text={draft} onTextChange={setDraft} onSend={send} onStop={() => void stopReply()} busy={busy} />
     </div>

@@ -24,7 +24,9 @@ export function CopyButton({ text, label = "Copy" }: { text: string; label?: str
   return (
     <Button variant="ghost" size="sm" aria-label={label} title={label} onClick={() => void copy()}>
       {copied ? <Check size={14} aria-hidden /> : <Copy size={14} aria-hidden />}
-      <span aria-live="polite" className="sr-only">{copied ? "Copied" : ""}</span>
+      <span aria-live="polite" className="sr-only">
+        {copied ? "Copied" : ""}
+      </span>
     </Button>
   );
 }

@@ -16,8 +16,12 @@ export function MarkdownImage({ src, alt }: { src?: string | Blob; alt?: string 
     return <img src={typeof src === "string" ? src : undefined} alt={alt ?? ""} className="my-2 max-w-full rounded" />;
   }
   return (
-    <a href={url.href} target="_blank" rel="noopener noreferrer nofollow"
-      className="inline-flex items-center gap-1 rounded border border-neutral-200 px-1.5 py-0.5 text-sm underline dark:border-neutral-700">
+    <a
+      href={url.href}
+      target="_blank"
+      rel="noopener noreferrer nofollow"
+      className="inline-flex items-center gap-1 rounded border border-neutral-200 px-1.5 py-0.5 text-sm underline dark:border-neutral-700"
+    >
       <ImageIcon aria-hidden className="size-4 shrink-0" />
       <span>{alt || "Image"}</span>
       <span className="text-neutral-500 dark:text-neutral-400">({url.host})</span>

@@ -24,8 +24,12 @@ export const Markdown = memo(function Markdown({ text }: { text: string }) {
         components={{
           pre({ children, node }) {
             const code = node?.children?.[0];
-            const raw = code && "children" in code ? code.children.map((c) => ("value" in c ? c.value : "")).join("") : "";
-            const cls = code && "properties" in code ? String((code.properties?.className as string[] | undefined)?.join(" ") ?? "") : "";
+            const raw =
+              code && "children" in code ? code.children.map((c) => ("value" in c ? c.value : "")).join("") : "";
+            const cls =
+              code && "properties" in code
+                ? String((code.properties?.className as string[] | undefined)?.join(" ") ?? "")
+                : "";
             const lang = /language-(\S+)/.exec(cls)?.[1];
             return (
               <div className="group/code relative my-3 overflow-hidden rounded-lg border border-neutral-200 dark:border-neutral-800">
@@ -38,7 +42,11 @@ export const Markdown = memo(function Markdown({ text }: { text: string }) {
             );
           },
           img: ({ src, alt }) => <MarkdownImage src={src} alt={alt} />,
-          a: ({ children, href }) => <a href={href} target="_blank" rel="noopener noreferrer nofollow" className="underline">{children}</a>,
+          a: ({ children, href }) => (
+            <a href={href} target="_blank" rel="noopener noreferrer nofollow" className="underline">
+              {children}
+            </a>
+          ),
         }}
       >
         {text}

@@ -18,7 +18,11 @@ export interface MessageActions {
   onContinue?: () => void;
 }
 
-export function MessageView({ message, streaming, ...actions }: { message: ChatUIMessage; streaming: boolean } & MessageActions) {
+export function MessageView({
+  message,
+  streaming,
+  ...actions
+}: { message: ChatUIMessage; streaming: boolean } & MessageActions) {
   const text = textOf(message);
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(text);
@@ -29,17 +33,32 @@ export function MessageView({ message, streaming, ...actions }: { message: ChatU
     return (
       <article aria-label="Your message" className="group flex flex-col items-end gap-1">
         {editing ? (
-          <form className="w-full max-w-[85%] space-y-2" onSubmit={(e) => {
-            e.preventDefault();
-            if (!draft.trim()) return;
-            setEditing(false);
-            actions.onEdit?.(draft);
-          }}>
-            <label htmlFor={`edit-${message.id}`} className="sr-only">Edit message</label>
-            <Textarea id={`edit-${message.id}`} value={draft} onChange={(e) => setDraft(e.target.value)} rows={3} autoFocus />
+          <form
+            className="w-full max-w-[85%] space-y-2"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (!draft.trim()) return;
+              setEditing(false);
+              actions.onEdit?.(draft);
+            }}
+          >
+            <label htmlFor={`edit-${message.id}`} className="sr-only">
+              Edit message
+            </label>
+            <Textarea
+              id={`edit-${message.id}`}
+              value={draft}
+              onChange={(e) => setDraft(e.target.value)}
+              rows={3}
+              autoFocus
+            />
             <div className="flex justify-end gap-2">
-              <Button variant="secondary" size="sm" onClick={() => setEditing(false)}>Cancel</Button>
-              <Button type="submit" size="sm">Save and send</Button>
+              <Button variant="secondary" size="sm" onClick={() => setEditing(false)}>
+                Cancel
+              </Button>
+              <Button type="submit" size="sm">
+                Save and send
+              </Button>
             </div>
           </form>
         ) : (
@@ -51,7 +70,16 @@ export function MessageView({ message, streaming, ...actions }: { message: ChatU
           <div className="flex gap-1 opacity-70 group-hover:opacity-100">
             <CopyButton text={text} />
             {actions.onEdit ? (
-              <Button variant="ghost" size="sm" aria-label="Edit" title="Edit" onClick={() => { setDraft(text); setEditing(true); }}>
+              <Button
+                variant="ghost"
+                size="sm"
+                aria-label="Edit"
+                title="Edit"
+                onClick={() => {
+                  setDraft(text);
+                  setEditing(true);
+                }}
+              >
                 <Pencil size={14} aria-hidden />
               </Button>
             ) : null}
@@ -64,19 +92,41 @@ export function MessageView({ message, streaming, ...actions }: { message: ChatU
   return (
     <article aria-label="Assistant message" className="group space-y-1">
       <div className="flex items-center gap-2 text-xs text-neutral-500 dark:text-neutral-400">
-        <span className="font-medium text-neutral-700 dark:text-neutral-300" aria-label={`Model: ${meta.model ?? "unknown"}`}>
+        {/* biome-ignore lint/a11y/useAriaPropsSupportedByRole: the label tells screen readers what the name is */}
+        <span
+          className="font-medium text-neutral-700 dark:text-neutral-300"
+          aria-label={`Model: ${meta.model ?? "unknown"}`}
+        >
           {meta.model ?? "GLM-4"}
         </span>
-        {meta.status === "stopped" ? <span className="rounded bg-neutral-200 px-1.5 py-0.5 text-neutral-700 dark:bg-neutral-800 dark:text-neutral-300">Stopped</span> : null}
+        {meta.status === "stopped" ? (
+          <span className="rounded bg-neutral-200 px-1.5 py-0.5 text-neutral-700 dark:bg-neutral-800 dark:text-neutral-300">
+            Stopped
+          </span>
+        ) : null}
         {meta.status === "interrupted" ? (
-          <span className="rounded bg-amber-100 px-1.5 py-0.5 text-amber-900 dark:bg-amber-950 dark:text-amber-200"
-            title="The server stopped while this reply was being written; what had arrived is kept.">Interrupted</span>
+          <span
+            className="rounded bg-amber-100 px-1.5 py-0.5 text-amber-900 dark:bg-amber-950 dark:text-amber-200"
+            title="The server stopped while this reply was being written; what had arrived is kept."
+          >
+            Interrupted
+          </span>
         ) : null}
       </div>
-      {text ? <Markdown text={text} /> : streaming ? <p className="animate-pulse text-sm text-neutral-500 dark:text-neutral-400">Thinking…</p>
-        : meta.status === "interrupted" ? <p className="text-sm text-neutral-500 dark:text-neutral-400">This reply was interrupted before any text arrived.</p> : null}
+      {text ? (
+        <Markdown text={text} />
+      ) : streaming ? (
+        <p className="animate-pulse text-sm text-neutral-500 dark:text-neutral-400">Thinking…</p>
+      ) : meta.status === "interrupted" ? (
+        <p className="text-sm text-neutral-500 dark:text-neutral-400">
+          This reply was interrupted before any text arrived.
+        </p>
+      ) : null}
       {meta.status === "error" ? (
-        <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700 dark:border-red-900 dark:bg-red-950 dark:text-red-200">
+        <p
+          role="alert"
+          className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700 dark:border-red-900 dark:bg-red-950 dark:text-red-200"
+        >
           {meta.error ?? "The reply failed."}
         </p>
       ) : null}
@@ -89,8 +139,14 @@ export function MessageView({ message, streaming, ...actions }: { message: ChatU
             </Button>
           ) : null}
           {actions.onRegenerate ? (
-            <Button variant="ghost" size="sm" aria-label={meta.status === "error" ? "Retry" : "Regenerate"} onClick={actions.onRegenerate}>
-              <RefreshCw size={14} aria-hidden />{meta.status === "error" ? " Retry" : null}
+            <Button
+              variant="ghost"
+              size="sm"
+              aria-label={meta.status === "error" ? "Retry" : "Regenerate"}
+              onClick={actions.onRegenerate}
+            >
+              <RefreshCw size={14} aria-hidden />
+              {meta.status === "error" ? " Retry" : null}
             </Button>
           ) : null}
         </div>

@@ -4,7 +4,15 @@ import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@
 import { formatContext, MODELS } from "@/lib/models";
 
 /** The Model control: each option is named exactly by the model, with its blurb and context size beside it. */
-export function ModelPicker({ value, onChange, disabled }: { value: string; onChange: (model: string) => void; disabled?: boolean }) {
+export function ModelPicker({
+  value,
+  onChange,
+  disabled,
+}: {
+  value: string;
+  onChange: (model: string) => void;
+  disabled?: boolean;
+}) {
   return (
     <Select value={value} onValueChange={onChange} disabled={disabled}>
       <SelectTrigger aria-label="Model" className="h-8 font-medium">
@@ -12,8 +20,12 @@ export function ModelPicker({ value, onChange, disabled }: { value: string; onCh
       </SelectTrigger>
       <SelectContent className="w-[min(22rem,calc(100vw-1rem))]">
         {MODELS.map((m) => (
-          <SelectItem key={m.id} value={m.id} aria-label={m.id}
-            description={`${m.description} · ${formatContext(m.contextWindow)} context`}>
+          <SelectItem
+            key={m.id}
+            value={m.id}
+            aria-label={m.id}
+            description={`${m.description} · ${formatContext(m.contextWindow)} context`}
+          >
             <span className="font-medium">{m.id}</span>
           </SelectItem>
         ))}

@@ -13,12 +13,19 @@ const num = (v: string) => (v.trim() === "" ? null : Number(v));
 
 type Draft = Record<SettingsField, string>;
 const draftOf = (s: ConversationSettings): Draft => ({
-  systemPrompt: s.systemPrompt ?? "", temperature: String(s.temperature ?? ""), topP: String(s.topP ?? ""),
+  systemPrompt: s.systemPrompt ?? "",
+  temperature: String(s.temperature ?? ""),
+  topP: String(s.topP ?? ""),
   maxTokens: String(s.maxTokens ?? ""),
 });
 
 /** System prompt and sampling settings for one conversation, checked by the server with `/v1`'s rules. */
-export function SettingsDialog({ id, model, settings, onSaved }: {
+export function SettingsDialog({
+  id,
+  model,
+  settings,
+  onSaved,
+}: {
   id: string;
   model: string;
   settings: ConversationSettings;
@@ -40,9 +47,16 @@ export function SettingsDialog({ id, model, settings, onSaved }: {
   async function save(e: React.FormEvent) {
     e.preventDefault();
     setBusy(true);
-    const r = await saveSettingsAction({ id, model, settings: {
-      systemPrompt: draft.systemPrompt, temperature: num(draft.temperature), topP: num(draft.topP), maxTokens: num(draft.maxTokens),
-    } });
+    const r = await saveSettingsAction({
+      id,
+      model,
+      settings: {
+        systemPrompt: draft.systemPrompt,
+        temperature: num(draft.temperature),
+        topP: num(draft.topP),
+        maxTokens: num(draft.maxTokens),
+      },
+    });
     setBusy(false);
     if (!r.ok) return setError(r.error);
     setError(null);
@@ -53,21 +67,38 @@ export function SettingsDialog({ id, model, settings, onSaved }: {
   }
   /** Label, input and its own error, tied together for screen readers. */
   const field = (name: SettingsField) => ({
-    id: name, name, value: draft[name],
-    onChange: (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => setDraft({ ...draft, [name]: e.target.value }),
+    id: name,
+    name,
+    value: draft[name],
+    onChange: (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) =>
+      setDraft({ ...draft, [name]: e.target.value }),
     "aria-invalid": errors[name] ? true : undefined,
     "aria-describedby": errors[name] ? `${name}-error` : undefined,
   });
   const fieldError = (name: SettingsField) =>
-    errors[name] ? <p id={`${name}-error`} role="alert" className="mt-1 text-xs text-red-600 dark:text-red-400">{errors[name]}</p> : null;
+    errors[name] ? (
+      <p id={`${name}-error`} role="alert" className="mt-1 text-xs text-red-600 dark:text-red-400">
+        {errors[name]}
+      </p>
+    ) : null;
 
   return (
     <>
-      <Button variant="ghost" size="icon" aria-label="Conversation settings" title="Conversation settings" onClick={openDialog}>
+      <Button
+        variant="ghost"
+        size="icon"
+        aria-label="Conversation settings"
+        title="Conversation settings"
+        onClick={openDialog}
+      >
         <SlidersHorizontal size={16} aria-hidden />
       </Button>
-      <Dialog open={open} onOpenChange={setOpen} title="Conversation settings"
-        description="Apply to the next replies in this conversation. Empty fields use the defaults.">
+      <Dialog
+        open={open}
+        onOpenChange={setOpen}
+        title="Conversation settings"
+        description="Apply to the next replies in this conversation. Empty fields use the defaults."
+      >
         <form onSubmit={(e) => void save(e)} className="space-y-3" noValidate>
           <div>
             <Label htmlFor="systemPrompt">System prompt</Label>
@@ -91,10 +122,18 @@ export function SettingsDialog({ id, model, settings, onSaved }: {
               {fieldError("maxTokens")}
             </div>
           </div>
-          {error ? <p role="alert" className="text-sm text-red-600">{error}</p> : null}
+          {error ? (
+            <p role="alert" className="text-sm text-red-600">
+              {error}
+            </p>
+          ) : null}
           <div className="flex justify-end gap-2">
-            <Button variant="secondary" onClick={() => setOpen(false)}>Cancel</Button>
-            <Button type="submit" disabled={busy}>Save settings</Button>
+            <Button variant="secondary" onClick={() => setOpen(false)}>
+              Cancel
+            </Button>
+            <Button type="submit" disabled={busy}>
+              Save settings
+            </Button>
           </div>
         </form>
       </Dialog>

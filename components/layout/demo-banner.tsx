@@ -16,8 +16,8 @@ export async function DemoBanner() {
       {/* One line on a phone; the variable's name is what the operator needs. */}
       <span className="truncate sm:hidden">Demo: simulated replies. Set {name}.</span>
       <span className="hidden sm:inline">
-        Demo mode: replies are simulated by the built-in demo upstream, not GLM-4. Set {name} to your Zhipu
-        key and restart to talk to the real models.
+        Demo mode: replies are simulated by the built-in demo upstream, not GLM-4. Set {name} to your Zhipu key and
+        restart to talk to the real models.
       </span>
     </DismissDemoNotice>
   );

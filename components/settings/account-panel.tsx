@@ -9,7 +9,15 @@ import { Input, Label } from "@/components/ui/input";
 type Notice = { kind: "ok" | "error"; text: string } | null;
 
 /** Account settings: change the password (ends the other sessions) and sign out of every device. */
-export function AccountPanel({ email, sessionCount, hasPassword }: { email: string; sessionCount: number; hasPassword: boolean }) {
+export function AccountPanel({
+  email,
+  sessionCount,
+  hasPassword,
+}: {
+  email: string;
+  sessionCount: number;
+  hasPassword: boolean;
+}) {
   const router = useRouter();
   const [notice, setNotice] = useState<Notice>(null);
   const [busy, setBusy] = useState(false);
@@ -19,14 +27,20 @@ export function AccountPanel({ email, sessionCount, hasPassword }: { email: stri
     setBusy(true);
     setNotice(null);
     const r = await changePasswordAction({
-      currentPassword: String(form.get("currentPassword") ?? ""), newPassword: String(form.get("newPassword") ?? ""),
+      currentPassword: String(form.get("currentPassword") ?? ""),
+      newPassword: String(form.get("newPassword") ?? ""),
     });
     setBusy(false);
     if (!r.ok) return setNotice({ kind: "error", text: r.error });
     const others = r.data.endedSessions;
-    setNotice({ kind: "ok", text: "Password changed. " + (others
-      ? `Signed out ${others} other ${others === 1 ? "session" : "sessions"}; this one stays signed in.`
-      : "No other sessions were signed in.") });
+    setNotice({
+      kind: "ok",
+      text:
+        "Password changed. " +
+        (others
+          ? `Signed out ${others} other ${others === 1 ? "session" : "sessions"}; this one stays signed in.`
+          : "No other sessions were signed in."),
+    });
     (document.getElementById("account-password-form") as HTMLFormElement | null)?.reset();
     router.refresh();
   }
@@ -43,44 +57,80 @@ export function AccountPanel({ email, sessionCount, hasPassword }: { email: stri
   return (
     <div className="max-w-xl space-y-10">
       <section aria-labelledby="password-heading" className="space-y-3">
-        <h2 id="password-heading" className="text-lg font-medium">Password</h2>
+        <h2 id="password-heading" className="text-lg font-medium">
+          Password
+        </h2>
         <p className="text-sm text-neutral-600 dark:text-neutral-400">
-          Changing it signs out every other browser and device signed in as <span className="font-medium">{email}</span>.
+          Changing it signs out every other browser and device signed in as <span className="font-medium">{email}</span>
+          .
         </p>
         {hasPassword ? (
           <form id="account-password-form" action={changePassword} className="space-y-3" noValidate>
             <input type="email" name="username" autoComplete="username" value={email} readOnly hidden />
             <div>
               <Label htmlFor="current-password">Current password</Label>
-              <Input id="current-password" name="currentPassword" type="password" autoComplete="current-password" required />
+              <Input
+                id="current-password"
+                name="currentPassword"
+                type="password"
+                autoComplete="current-password"
+                required
+              />
             </div>
             <div>
               <Label htmlFor="new-password">New password</Label>
-              <Input id="new-password" name="newPassword" type="password" autoComplete="new-password" required minLength={8}
-                aria-describedby="new-password-hint" />
-              <p id="new-password-hint" className="mt-1 text-xs text-neutral-500 dark:text-neutral-400">At least 8 characters.</p>
+              <Input
+                id="new-password"
+                name="newPassword"
+                type="password"
+                autoComplete="new-password"
+                required
+                minLength={8}
+                aria-describedby="new-password-hint"
+              />
+              <p id="new-password-hint" className="mt-1 text-xs text-neutral-500 dark:text-neutral-400">
+                At least 8 characters.
+              </p>
             </div>
-            <Button type="submit" disabled={busy}>Change password</Button>
+            <Button type="submit" disabled={busy}>
+              Change password
+            </Button>
           </form>
         ) : (
           <p className="text-sm">This account was made by the operator&apos;s keys tool and has no password.</p>
         )}
         {notice ? (
-          <p role={notice.kind === "ok" ? "status" : "alert"} className={notice.kind === "ok"
-            ? "rounded-md bg-green-50 px-3 py-2 text-sm text-green-800 dark:bg-green-950/60 dark:text-green-200"
-            : "rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950 dark:text-red-200"}>{notice.text}</p>
+          <p
+            role={notice.kind === "ok" ? "status" : "alert"}
+            className={
+              notice.kind === "ok"
+                ? "rounded-md bg-green-50 px-3 py-2 text-sm text-green-800 dark:bg-green-950/60 dark:text-green-200"
+                : "rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950 dark:text-red-200"
+            }
+          >
+            {notice.text}
+          </p>
         ) : null}
       </section>
 
       <section aria-labelledby="sessions-heading" className="space-y-3">
-        <h2 id="sessions-heading" className="text-lg font-medium">Signed-in devices</h2>
+        <h2 id="sessions-heading" className="text-lg font-medium">
+          Signed-in devices
+        </h2>
         <p className="text-sm text-neutral-600 dark:text-neutral-400">
-          {sessionCount <= 1 ? "Only this browser is signed in."
-            : `Signed in on ${sessionCount} browsers or devices, this one included.`} Lost a device, or used a shared
-          computer? Sign out everywhere, this browser too.
+          {sessionCount <= 1
+            ? "Only this browser is signed in."
+            : `Signed in on ${sessionCount} browsers or devices, this one included.`}{" "}
+          Lost a device, or used a shared computer? Sign out everywhere, this browser too.
         </p>
-        <Button variant="secondary" onClick={signOutEverywhere}>Sign out of all devices</Button>
-        {signOutError ? <p role="alert" className="text-sm text-red-600">{signOutError}</p> : null}
+        <Button variant="secondary" onClick={signOutEverywhere}>
+          Sign out of all devices
+        </Button>
+        {signOutError ? (
+          <p role="alert" className="text-sm text-red-600">
+            {signOutError}
+          </p>
+        ) : null}
       </section>
     </div>
   );

@@ -12,7 +12,15 @@ function status(k: KeyListing): "active" | "revoked" | "expired" {
   return "active";
 }
 
-export function KeysTable({ keys, admin, onRevoke }: { keys: KeyListing[]; admin: boolean; onRevoke: (k: KeyListing) => void }) {
+export function KeysTable({
+  keys,
+  admin,
+  onRevoke,
+}: {
+  keys: KeyListing[];
+  admin: boolean;
+  onRevoke: (k: KeyListing) => void;
+}) {
   if (!keys.length) return <p className="text-sm text-neutral-500 dark:text-neutral-400">No API keys yet.</p>;
   return (
     // The table scrolls in its own (focusable) box on a phone; Revoke stays pinned to the box's right edge.
@@ -26,7 +34,9 @@ export function KeysTable({ keys, admin, onRevoke }: { keys: KeyListing[]; admin
           <TableHead>Last used</TableHead>
           <TableHead>Expires</TableHead>
           <TableHead>Status</TableHead>
-          <TableHead pinned><span className="sr-only">Actions</span></TableHead>
+          <TableHead pinned>
+            <span className="sr-only">Actions</span>
+          </TableHead>
         </TableRow>
       </TableHeader>
       <TableBody>
@@ -40,7 +50,11 @@ export function KeysTable({ keys, admin, onRevoke }: { keys: KeyListing[]; admin
             <TableCell className="whitespace-nowrap">{k.expiresAt ? when(k.expiresAt) : "Never"}</TableCell>
             <TableCell>{status(k)}</TableCell>
             <TableCell pinned className="text-right">
-              {status(k) === "active" ? <Button variant="secondary" size="sm" onClick={() => onRevoke(k)}>Revoke</Button> : null}
+              {status(k) === "active" ? (
+                <Button variant="secondary" size="sm" onClick={() => onRevoke(k)}>
+                  Revoke
+                </Button>
+              ) : null}
             </TableCell>
           </TableRow>
         ))}

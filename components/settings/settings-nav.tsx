@@ -16,9 +16,17 @@ export function SettingsNav() {
   return (
     <nav aria-label="Settings" className="flex gap-1 border-b border-neutral-200 dark:border-neutral-800">
       {TABS.map((t) => (
-        <Link key={t.href} href={t.href} aria-current={pathname === t.href ? "page" : undefined}
-          className={cn("-mb-px border-b-2 px-3 py-2 text-sm", pathname === t.href
-            ? "border-neutral-900 font-medium dark:border-neutral-100" : "border-transparent text-neutral-500 dark:text-neutral-400 hover:text-neutral-900 dark:hover:text-neutral-100")}>
+        <Link
+          key={t.href}
+          href={t.href}
+          aria-current={pathname === t.href ? "page" : undefined}
+          className={cn(
+            "-mb-px border-b-2 px-3 py-2 text-sm",
+            pathname === t.href
+              ? "border-neutral-900 font-medium dark:border-neutral-100"
+              : "border-transparent text-neutral-500 dark:text-neutral-400 hover:text-neutral-900 dark:hover:text-neutral-100",
+          )}
+        >
           {t.label}
         </Link>
       ))}

@@ -4,8 +4,12 @@ import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAx
 import type { DailyRow } from "@/lib/usage/types";
 
 const COLORS: Record<string, string> = {
-  "GLM-4-Plus": "#7c3aed", "GLM-4-Air": "#2563eb", "GLM-4-AirX": "#0891b2",
-  "GLM-4-Long": "#059669", "GLM-4-FlashX": "#d97706", "GLM-4-Flash": "#dc2626",
+  "GLM-4-Plus": "#7c3aed",
+  "GLM-4-Air": "#2563eb",
+  "GLM-4-AirX": "#0891b2",
+  "GLM-4-Long": "#059669",
+  "GLM-4-FlashX": "#d97706",
+  "GLM-4-Flash": "#dc2626",
 };
 const color = (model: string) => COLORS[model] ?? "#737373";
 const short = (day: string) => day.slice(5);
@@ -20,14 +24,26 @@ function pivot(days: string[], rows: DailyRow[], field: "tokens" | "requests") {
   return [...byDay.values()];
 }
 
-export function UsageChart({ title, days, rows, field }: { title: string; days: string[]; rows: DailyRow[]; field: "tokens" | "requests" }) {
+export function UsageChart({
+  title,
+  days,
+  rows,
+  field,
+}: {
+  title: string;
+  days: string[];
+  rows: DailyRow[];
+  field: "tokens" | "requests";
+}) {
   const models = [...new Set(rows.map((r) => r.model))];
   const total = rows.reduce((sum, r) => sum + r[field], 0);
   const id = `chart-${field}`;
   return (
     <figure aria-labelledby={id} className="min-w-0 rounded-lg border border-neutral-200 p-4 dark:border-neutral-800">
       <figcaption className="mb-2 flex items-baseline justify-between gap-2">
-        <h3 id={id} className="font-medium">{title}</h3>
+        <h3 id={id} className="font-medium">
+          {title}
+        </h3>
         <span className="text-sm text-neutral-500 dark:text-neutral-400" data-testid={`${field}-total`}>
           Total: {total.toLocaleString()} {total === 1 ? field.slice(0, -1) : field}
         </span>
@@ -40,7 +56,9 @@ export function UsageChart({ title, days, rows, field }: { title: string; days: 
             <YAxis fontSize={11} width={48} allowDecimals={false} />
             <Tooltip />
             {models.length > 1 ? <Legend wrapperStyle={{ fontSize: 12 }} /> : null}
-            {models.map((m) => <Bar key={m} dataKey={m} stackId="models" fill={color(m)} isAnimationActive={false} />)}
+            {models.map((m) => (
+              <Bar key={m} dataKey={m} stackId="models" fill={color(m)} isAnimationActive={false} />
+            ))}
           </BarChart>
         </ResponsiveContainer>
       </div>

@@ -9,8 +9,10 @@ const subscribe = () => () => {};
  * the browser then replaces: the server cannot know the reader's zone, and both renders must match.
  */
 export function LocalTime({ iso }: { iso: string }) {
-  const text = useSyncExternalStore(subscribe,
+  const text = useSyncExternalStore(
+    subscribe,
     () => new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso)),
-    () => `${iso.slice(0, 16).replace("T", " ")} UTC`);
+    () => `${iso.slice(0, 16).replace("T", " ")} UTC`,
+  );
   return <time dateTime={iso}>{text}</time>;
 }

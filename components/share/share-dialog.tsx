@@ -2,9 +2,7 @@
 
 import { Share2 } from "lucide-react";
 import { useState } from "react";
-import {
-  createShareAction, getShareAction, stopSharingAction, updateShareAction,
-} from "@/app/(chat)/share-actions";
+import { createShareAction, getShareAction, stopSharingAction, updateShareAction } from "@/app/(chat)/share-actions";
 import type { ShareInfo } from "@/lib/chat/types";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
@@ -21,7 +19,10 @@ export function ShareDialog({ conversationId }: { conversationId: string }) {
   const [busy, setBusy] = useState(false);
   const [note, setNote] = useState<string | null>(null);
 
-  async function run<T>(action: () => Promise<{ ok: true; data: T } | { ok: false; error: string }>, done: (data: T) => void) {
+  async function run<T>(
+    action: () => Promise<{ ok: true; data: T } | { ok: false; error: string }>,
+    done: (data: T) => void,
+  ) {
     setBusy(true);
     setError(null);
     const r = await action();
@@ -39,35 +40,78 @@ export function ShareDialog({ conversationId }: { conversationId: string }) {
   const url = share ? `${window.location.origin}/share/${share.id}` : "";
   return (
     <>
-      <Button variant="ghost" size="sm" onClick={openDialog}><Share2 size={14} aria-hidden /> Share</Button>
-      <Dialog open={open} onOpenChange={setOpen} title="Share conversation"
-        description="Anyone with the link can read the conversation as it is when you create or update the link. Your email is not shown.">
-        {share === undefined ? <p className="text-sm text-neutral-500 dark:text-neutral-400">Loading…</p> : share === null ? (
-          <Button disabled={busy} onClick={() => void run(() => createShareAction({ conversationId }), setShare)}>Create link</Button>
+      <Button variant="ghost" size="sm" onClick={openDialog}>
+        <Share2 size={14} aria-hidden /> Share
+      </Button>
+      <Dialog
+        open={open}
+        onOpenChange={setOpen}
+        title="Share conversation"
+        description="Anyone with the link can read the conversation as it is when you create or update the link. Your email is not shown."
+      >
+        {share === undefined ? (
+          <p className="text-sm text-neutral-500 dark:text-neutral-400">Loading…</p>
+        ) : share === null ? (
+          <Button disabled={busy} onClick={() => void run(() => createShareAction({ conversationId }), setShare)}>
+            Create link
+          </Button>
         ) : (
           <div className="space-y-3">
             <div className="flex gap-2">
-              <label htmlFor="share-link" className="sr-only">Share link</label>
+              <label htmlFor="share-link" className="sr-only">
+                Share link
+              </label>
               <Input id="share-link" readOnly value={url} onFocus={(e) => e.currentTarget.select()} />
               <CopyButton text={url} label="Copy link" />
             </div>
             <p className="text-xs text-neutral-500 dark:text-neutral-400">
-              Shared {when(share.createdAt)}{share.updatedAt > share.createdAt + 1000 ? ` · updated ${when(share.updatedAt)}` : ""}
+              Shared {when(share.createdAt)}
+              {share.updatedAt > share.createdAt + 1000 ? ` · updated ${when(share.updatedAt)}` : ""}
             </p>
-            {note ? <p role="status" className="text-sm text-green-700 dark:text-green-400">{note}</p> : null}
+            {note ? (
+              <p role="status" className="text-sm text-green-700 dark:text-green-400">
+                {note}
+              </p>
+            ) : null}
             <div className="flex flex-wrap justify-end gap-2">
-              <Button variant="secondary" disabled={busy} onClick={() => void run(() => updateShareAction({ conversationId }), (s) => {
-                setShare(s);
-                setNote("The link now shows the conversation as it is now.");
-              })}>Update link</Button>
-              <Button variant="danger" disabled={busy} onClick={() => void run(() => stopSharingAction({ shareId: share.id }), () => {
-                setShare(null);
-                setNote(null);
-              })}>Stop sharing</Button>
+              <Button
+                variant="secondary"
+                disabled={busy}
+                onClick={() =>
+                  void run(
+                    () => updateShareAction({ conversationId }),
+                    (s) => {
+                      setShare(s);
+                      setNote("The link now shows the conversation as it is now.");
+                    },
+                  )
+                }
+              >
+                Update link
+              </Button>
+              <Button
+                variant="danger"
+                disabled={busy}
+                onClick={() =>
+                  void run(
+                    () => stopSharingAction({ shareId: share.id }),
+                    () => {
+                      setShare(null);
+                      setNote(null);
+                    },
+                  )
+                }
+              >
+                Stop sharing
+              </Button>
             </div>
           </div>
         )}
-        {error ? <p role="alert" className="mt-3 text-sm text-red-600">{error}</p> : null}
+        {error ? (
+          <p role="alert" className="mt-3 text-sm text-red-600">
+            {error}
+          </p>
+        ) : null}
       </Dialog>
     </>
   );

@@ -27,19 +27,34 @@ function DrawerBar({ className, children }: { className?: string; children: Reac
 }
 
 /** Sidebar beside the chat on wide screens; a drawer (a modal sheet) behind a menu button on phones. */
-export function AppShell({ email, firstPage, children }: { email: string; firstPage: ConversationPage; children: React.ReactNode }) {
+export function AppShell({
+  email,
+  firstPage,
+  children,
+}: {
+  email: string;
+  firstPage: ConversationPage;
+  children: React.ReactNode;
+}) {
   const [open, setOpen] = useState(false);
   // The server renders the wide layout (CSS hides its sidebar on phones); one Sidebar is mounted at a time.
-  const wide = useSyncExternalStore(subscribe, () => window.matchMedia(WIDE).matches, () => true);
+  const wide = useSyncExternalStore(
+    subscribe,
+    () => window.matchMedia(WIDE).matches,
+    () => true,
+  );
   const pathname = usePathname();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: closes the drawer whenever the page or the layout changes
   useEffect(() => {
     setOpen(false);
   }, [pathname, wide]);
   return (
     <div className="relative flex min-h-0 flex-1">
       {wide ? (
-        <aside aria-label="Conversations"
-          className="z-30 hidden w-72 shrink-0 border-r border-neutral-200 bg-neutral-50 md:static md:flex dark:border-neutral-800 dark:bg-neutral-900">
+        <aside
+          aria-label="Conversations"
+          className="z-30 hidden w-72 shrink-0 border-r border-neutral-200 bg-neutral-50 md:static md:flex dark:border-neutral-800 dark:bg-neutral-900"
+        >
           <Sidebar email={email} firstPage={firstPage} />
         </aside>
       ) : null}
@@ -47,14 +62,18 @@ export function AppShell({ email, firstPage, children }: { email: string; firstP
         <Sheet open={open} onOpenChange={setOpen}>
           <DrawerBar className="md:hidden">
             <SheetTrigger asChild>
-              <Button variant="ghost" size="icon" aria-label="Open sidebar"><Menu size={18} aria-hidden /></Button>
+              <Button variant="ghost" size="icon" aria-label="Open sidebar">
+                <Menu size={18} aria-hidden />
+              </Button>
             </SheetTrigger>
           </DrawerBar>
           {wide ? null : (
             <SheetContent title="Conversations">
               <DrawerBar>
                 <SheetClose asChild>
-                  <Button variant="ghost" size="icon" aria-label="Close sidebar"><X size={18} aria-hidden /></Button>
+                  <Button variant="ghost" size="icon" aria-label="Close sidebar">
+                    <X size={18} aria-hidden />
+                  </Button>
                 </SheetClose>
               </DrawerBar>
               {/* Mounted on opening: it may have missed list changes while closed, so it asks again. */}

@@ -11,7 +11,11 @@ import { cn } from "@/components/ui/cn";
 import { Dialog } from "@/components/ui/dialog";
 import { Input, Label } from "@/components/ui/input";
 
-export function ConversationItem({ item, onRenamed, onDeleted }: {
+export function ConversationItem({
+  item,
+  onRenamed,
+  onDeleted,
+}: {
   item: ConversationListItem;
   onRenamed: (id: string, title: string) => void;
   onDeleted: (id: string) => void;
@@ -49,15 +53,41 @@ export function ConversationItem({ item, onRenamed, onDeleted }: {
   }
 
   return (
-    <li className={cn("group relative flex items-center rounded-md", active ? "bg-neutral-200 dark:bg-neutral-800" : "hover:bg-neutral-100 dark:hover:bg-neutral-800/60")}>
-      <Link href={`/chat/${item.id}`} prefetch={false} aria-current={active ? "page" : undefined}
-        className={cn("min-w-0 flex-1 truncate px-2 py-1.5 text-sm", active ? "pr-16" : "group-hover:pr-16 group-focus-within:pr-16")}>
+    <li
+      className={cn(
+        "group relative flex items-center rounded-md",
+        active ? "bg-neutral-200 dark:bg-neutral-800" : "hover:bg-neutral-100 dark:hover:bg-neutral-800/60",
+      )}
+    >
+      <Link
+        href={`/chat/${item.id}`}
+        prefetch={false}
+        aria-current={active ? "page" : undefined}
+        className={cn(
+          "min-w-0 flex-1 truncate px-2 py-1.5 text-sm",
+          active ? "pr-16" : "group-hover:pr-16 group-focus-within:pr-16",
+        )}
+      >
         {item.title}
       </Link>
       {/* Over the row's end, shown for the open conversation and on hover or focus: titles get the full width. */}
-      <div className={cn("absolute inset-y-0 right-0 flex items-center", !active &&
-        "pointer-events-none opacity-0 group-focus-within:pointer-events-auto group-focus-within:opacity-100 group-hover:pointer-events-auto group-hover:opacity-100")}>
-        <Button variant="ghost" size="icon" aria-label="Rename" title="Rename" onClick={() => { setTitle(item.title); setDialog("rename"); }}>
+      <div
+        className={cn(
+          "absolute inset-y-0 right-0 flex items-center",
+          !active &&
+            "pointer-events-none opacity-0 group-focus-within:pointer-events-auto group-focus-within:opacity-100 group-hover:pointer-events-auto group-hover:opacity-100",
+        )}
+      >
+        <Button
+          variant="ghost"
+          size="icon"
+          aria-label="Rename"
+          title="Rename"
+          onClick={() => {
+            setTitle(item.title);
+            setDialog("rename");
+          }}
+        >
           <Pencil size={14} aria-hidden />
         </Button>
         <Button variant="ghost" size="icon" aria-label="Delete" title="Delete" onClick={() => setDialog("delete")}>
@@ -68,21 +98,47 @@ export function ConversationItem({ item, onRenamed, onDeleted }: {
         <form onSubmit={rename} className="space-y-3">
           <div>
             <Label htmlFor={`title-${item.id}`}>Title</Label>
-            <Input id={`title-${item.id}`} value={title} onChange={(e) => setTitle(e.target.value)} maxLength={120} autoFocus />
+            <Input
+              id={`title-${item.id}`}
+              value={title}
+              onChange={(e) => setTitle(e.target.value)}
+              maxLength={120}
+              autoFocus
+            />
           </div>
-          {error ? <p role="alert" className="text-sm text-red-600">{error}</p> : null}
+          {error ? (
+            <p role="alert" className="text-sm text-red-600">
+              {error}
+            </p>
+          ) : null}
           <div className="flex justify-end gap-2">
-            <Button variant="secondary" onClick={close}>Cancel</Button>
-            <Button type="submit" disabled={busy}>Save</Button>
+            <Button variant="secondary" onClick={close}>
+              Cancel
+            </Button>
+            <Button type="submit" disabled={busy}>
+              Save
+            </Button>
           </div>
         </form>
       </Dialog>
-      <Dialog open={dialog === "delete"} onOpenChange={(o) => !o && close()} title="Delete conversation?"
-        description={`“${item.title}” and all its messages will be deleted. This cannot be undone.`}>
-        {error ? <p role="alert" className="mb-3 text-sm text-red-600">{error}</p> : null}
+      <Dialog
+        open={dialog === "delete"}
+        onOpenChange={(o) => !o && close()}
+        title="Delete conversation?"
+        description={`“${item.title}” and all its messages will be deleted. This cannot be undone.`}
+      >
+        {error ? (
+          <p role="alert" className="mb-3 text-sm text-red-600">
+            {error}
+          </p>
+        ) : null}
         <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={close}>Cancel</Button>
-          <Button variant="danger" onClick={() => void remove()} disabled={busy}>Delete</Button>
+          <Button variant="secondary" onClick={close}>
+            Cancel
+          </Button>
+          <Button variant="danger" onClick={() => void remove()} disabled={busy}>
+            Delete
+          </Button>
         </div>
       </Dialog>
     </li>

@@ -22,7 +22,15 @@ async function searchByAction(query: string) {
   return r.data;
 }
 
-export function Sidebar({ email, firstPage, refreshOnMount }: { email: string; firstPage: ConversationPage; refreshOnMount?: boolean }) {
+export function Sidebar({
+  email,
+  firstPage,
+  refreshOnMount,
+}: {
+  email: string;
+  firstPage: ConversationPage;
+  refreshOnMount?: boolean;
+}) {
   const [items, setItems] = useState<ConversationListItem[]>(firstPage.items);
   const [cursor, setCursor] = useState<string | null>(firstPage.nextCursor);
   const [query, setQuery] = useState("");
@@ -76,14 +84,18 @@ export function Sidebar({ email, firstPage, refreshOnMount }: { email: string; f
 
   const list = (entries: ConversationListItem[]) => (
     <ul className="space-y-0.5">
-      {entries.map((c) => <ConversationItem key={c.id} item={c} onRenamed={onRenamed} onDeleted={onDeleted} />)}
+      {entries.map((c) => (
+        <ConversationItem key={c.id} item={c} onRenamed={onRenamed} onDeleted={onDeleted} />
+      ))}
     </ul>
   );
 
   return (
     <div className="flex min-h-0 w-full flex-col">
       <div className="space-y-2 p-3">
-        <Link href="/" prefetch={false}
+        <Link
+          href="/"
+          prefetch={false}
           onClick={(e) => {
             // The chat page swaps its URL to /chat/<id> without a navigation, so "/" may still be the
             // page in the router's cache: refresh it so a new chat gets a new id.
@@ -91,23 +103,36 @@ export function Sidebar({ email, firstPage, refreshOnMount }: { email: string; f
             router.push("/");
             router.refresh();
           }}
-          className="flex h-9 items-center gap-2 rounded-md border border-neutral-300 bg-white px-3 text-sm font-medium hover:bg-neutral-100 dark:border-neutral-700 dark:bg-neutral-950 dark:hover:bg-neutral-800">
+          className="flex h-9 items-center gap-2 rounded-md border border-neutral-300 bg-white px-3 text-sm font-medium hover:bg-neutral-100 dark:border-neutral-700 dark:bg-neutral-950 dark:hover:bg-neutral-800"
+        >
           <SquarePen size={16} aria-hidden /> New chat
         </Link>
         <div className="relative">
           <Search size={14} className="pointer-events-none absolute left-2.5 top-2.5 text-neutral-400" aria-hidden />
-          <Input type="search" aria-label="Search conversations" placeholder="Search" value={query}
-            onChange={(e) => setQuery(e.target.value)} className="pl-8" />
+          <Input
+            type="search"
+            aria-label="Search conversations"
+            placeholder="Search"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            className="pl-8"
+          />
         </div>
       </div>
       <nav aria-label="Conversation list" className="min-h-0 flex-1 overflow-y-auto px-2 pb-3">
         {results ? (
           <section aria-label="Search results" aria-busy={stale} className={cn(stale && "opacity-60")}>
             <h2 className="px-2 py-1 text-xs font-medium text-neutral-500 dark:text-neutral-400">Search results</h2>
-            {results.length ? list(results) : <p className="px-2 text-sm text-neutral-500 dark:text-neutral-400">No conversations match.</p>}
+            {results.length ? (
+              list(results)
+            ) : (
+              <p className="px-2 text-sm text-neutral-500 dark:text-neutral-400">No conversations match.</p>
+            )}
           </section>
         ) : searchError ? (
-          <p role="alert" className="px-2 text-sm text-red-600">{searchError instanceof Error ? searchError.message : "Search failed."}</p>
+          <p role="alert" className="px-2 text-sm text-red-600">
+            {searchError instanceof Error ? searchError.message : "Search failed."}
+          </p>
         ) : items.length === 0 ? (
           <p className="px-2 py-4 text-sm text-neutral-500 dark:text-neutral-400">No conversations yet.</p>
         ) : (
@@ -127,13 +152,21 @@ export function Sidebar({ email, firstPage, refreshOnMount }: { email: string; f
         ) : null}
       </nav>
       <div className="flex items-center justify-between gap-2 border-t border-neutral-200 p-3 text-sm dark:border-neutral-800">
-        <span className="min-w-0 truncate text-neutral-600 dark:text-neutral-400" title={email}>{email}</span>
-        <Link href="/settings" aria-label="Settings" title="Settings"
-          className="ml-auto inline-flex h-7 w-7 items-center justify-center rounded-md hover:bg-neutral-200 dark:hover:bg-neutral-800">
+        <span className="min-w-0 truncate text-neutral-600 dark:text-neutral-400" title={email}>
+          {email}
+        </span>
+        <Link
+          href="/settings"
+          aria-label="Settings"
+          title="Settings"
+          className="ml-auto inline-flex h-7 w-7 items-center justify-center rounded-md hover:bg-neutral-200 dark:hover:bg-neutral-800"
+        >
           <Settings size={14} aria-hidden />
         </Link>
         <form action={logout}>
-          <Button type="submit" variant="ghost" size="sm" className="whitespace-nowrap"><LogOut size={14} aria-hidden /> Sign out</Button>
+          <Button type="submit" variant="ghost" size="sm" className="whitespace-nowrap">
+            <LogOut size={14} aria-hidden /> Sign out
+          </Button>
         </form>
       </div>
     </div>

@@ -30,9 +30,11 @@ export function useDebounced<T>(value: T, ms: number): T {
 export function useConversationSearch(query: string, fetcher: SearchFetcher, debounceMs = 200) {
   const typed = query.trim();
   const asked = useDebounced(typed, debounceMs);
-  const search = useSWR(asked ? (["search-conversations", asked] as const) : null,
+  const search = useSWR(
+    asked ? (["search-conversations", asked] as const) : null,
     async ([, q]): Promise<SearchAnswer> => ({ query: q, items: await fetcher(q) }),
-    { keepPreviousData: true, revalidateOnFocus: false });
+    { keepPreviousData: true, revalidateOnFocus: false },
+  );
   const results = typed && search.data ? search.data.items : null;
   return {
     results,

@@ -2,8 +2,10 @@ import { forwardRef, type ButtonHTMLAttributes } from "react";
 import { cn } from "./cn";
 
 const variants = {
-  primary: "bg-neutral-900 text-white hover:bg-neutral-700 dark:bg-neutral-100 dark:text-neutral-900 dark:hover:bg-neutral-300",
-  secondary: "border border-neutral-300 bg-white hover:bg-neutral-100 dark:border-neutral-700 dark:bg-neutral-900 dark:hover:bg-neutral-800",
+  primary:
+    "bg-neutral-900 text-white hover:bg-neutral-700 dark:bg-neutral-100 dark:text-neutral-900 dark:hover:bg-neutral-300",
+  secondary:
+    "border border-neutral-300 bg-white hover:bg-neutral-100 dark:border-neutral-700 dark:bg-neutral-900 dark:hover:bg-neutral-800",
   ghost: "hover:bg-neutral-100 dark:hover:bg-neutral-800",
   danger: "bg-red-600 text-white hover:bg-red-700",
 };
@@ -15,12 +17,22 @@ export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
 }
 
 export const Button = forwardRef<HTMLButtonElement, ButtonProps>(function Button(
-  { variant = "primary", size = "md", className, type = "button", ...props }, ref) {
+  { variant = "primary", size = "md", className, type = "button", ...props },
+  ref,
+) {
   return (
-    <button ref={ref} type={type}
-      className={cn("inline-flex shrink-0 items-center gap-1.5 rounded-md font-medium transition-colors",
+    <button
+      ref={ref}
+      type={type}
+      className={cn(
+        "inline-flex shrink-0 items-center gap-1.5 rounded-md font-medium transition-colors",
         "focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-500",
-        "disabled:pointer-events-none disabled:opacity-50", variants[variant], sizes[size], className)}
-      {...props} />
+        "disabled:pointer-events-none disabled:opacity-50",
+        variants[variant],
+        sizes[size],
+        className,
+      )}
+      {...props}
+    />
   );
 });

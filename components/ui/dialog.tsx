@@ -4,7 +4,14 @@ import { Dialog as D } from "radix-ui";
 import { cn } from "./cn";
 
 /** A modal dialog over Radix: focus trapped, Escape closes, title announced. */
-export function Dialog({ open, onOpenChange, title, description, children, className }: {
+export function Dialog({
+  open,
+  onOpenChange,
+  title,
+  description,
+  children,
+  className,
+}: {
   open: boolean;
   onOpenChange: (open: boolean) => void;
   title: string;
@@ -17,12 +24,19 @@ export function Dialog({ open, onOpenChange, title, description, children, class
       <D.Portal>
         <D.Overlay className="fixed inset-0 z-40 bg-black/40" />
         <D.Content
-          className={cn("fixed left-1/2 top-1/2 z-50 w-[calc(100vw-2rem)] max-w-md -translate-x-1/2 -translate-y-1/2",
-            "rounded-lg border border-neutral-200 bg-white p-5 shadow-xl dark:border-neutral-800 dark:bg-neutral-900", className)}
-          aria-describedby={description ? undefined : undefined}>
+          className={cn(
+            "fixed left-1/2 top-1/2 z-50 w-[calc(100vw-2rem)] max-w-md -translate-x-1/2 -translate-y-1/2",
+            "rounded-lg border border-neutral-200 bg-white p-5 shadow-xl dark:border-neutral-800 dark:bg-neutral-900",
+            className,
+          )}
+          aria-describedby={description ? undefined : undefined}
+        >
           <D.Title className="text-base font-semibold">{title}</D.Title>
-          {description ? <D.Description className="mt-1 text-sm text-neutral-600 dark:text-neutral-400">{description}</D.Description>
-            : <D.Description className="sr-only">{title}</D.Description>}
+          {description ? (
+            <D.Description className="mt-1 text-sm text-neutral-600 dark:text-neutral-400">{description}</D.Description>
+          ) : (
+            <D.Description className="sr-only">{title}</D.Description>
+          )}
           <div className="mt-4">{children}</div>
         </D.Content>
       </D.Portal>

@@ -7,16 +7,29 @@ import { cn } from "./cn";
  * users can scroll it too, and is named by `label` or by the heading `labelledBy` points at. `relative`:
  * sr-only captions and headers are positioned, and would otherwise widen the page itself.
  */
-export const Table = forwardRef<HTMLTableElement, HTMLAttributes<HTMLTableElement> & {
-  /** The scroll box's accessible name, and the table's (sr-only) caption. */
-  label?: string;
-  /** Or: the id of the heading that names the box. */
-  labelledBy?: string;
-  boxClassName?: string;
-}>(function Table({ label, labelledBy, boxClassName, className, children, ...props }, ref) {
+export const Table = forwardRef<
+  HTMLTableElement,
+  HTMLAttributes<HTMLTableElement> & {
+    /** The scroll box's accessible name, and the table's (sr-only) caption. */
+    label?: string;
+    /** Or: the id of the heading that names the box. */
+    labelledBy?: string;
+    boxClassName?: string;
+  }
+>(function Table({ label, labelledBy, boxClassName, className, children, ...props }, ref) {
   return (
-    <div role="group" aria-label={label} aria-labelledby={labelledBy} tabIndex={0}
-      className={cn("relative max-w-full overflow-x-auto rounded focus-visible:outline-2 focus-visible:outline-blue-600", boxClassName)}>
+    // biome-ignore lint/a11y/useSemanticElements: a fieldset is for form controls; this is a named scroll box
+    <div
+      role="group"
+      aria-label={label}
+      aria-labelledby={labelledBy}
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a box that scrolls sideways must be reachable by keyboard (axe: scrollable-region-focusable)
+      tabIndex={0}
+      className={cn(
+        "relative max-w-full overflow-x-auto rounded focus-visible:outline-2 focus-visible:outline-blue-600",
+        boxClassName,
+      )}
+    >
       <table ref={ref} className={cn("w-full text-left text-sm", className)} {...props}>
         {label ? <caption className="sr-only">{label}</caption> : null}
         {children}
@@ -25,18 +38,31 @@ export const Table = forwardRef<HTMLTableElement, HTMLAttributes<HTMLTableElemen
   );
 });
 
-export const TableHeader = forwardRef<HTMLTableSectionElement, HTMLAttributes<HTMLTableSectionElement>>(function TableHeader(
-  { className, ...props }, ref) {
-  return <thead ref={ref} className={cn("border-b [&_tr]:border-0 border-neutral-200 text-neutral-500 dark:border-neutral-800 dark:text-neutral-400", className)} {...props} />;
-});
+export const TableHeader = forwardRef<HTMLTableSectionElement, HTMLAttributes<HTMLTableSectionElement>>(
+  function TableHeader({ className, ...props }, ref) {
+    return (
+      <thead
+        ref={ref}
+        className={cn(
+          "border-b [&_tr]:border-0 border-neutral-200 text-neutral-500 dark:border-neutral-800 dark:text-neutral-400",
+          className,
+        )}
+        {...props}
+      />
+    );
+  },
+);
 
-export const TableBody = forwardRef<HTMLTableSectionElement, HTMLAttributes<HTMLTableSectionElement>>(function TableBody(
-  props, ref) {
-  return <tbody ref={ref} {...props} />;
-});
+export const TableBody = forwardRef<HTMLTableSectionElement, HTMLAttributes<HTMLTableSectionElement>>(
+  function TableBody(props, ref) {
+    return <tbody ref={ref} {...props} />;
+  },
+);
 
 export const TableRow = forwardRef<HTMLTableRowElement, HTMLAttributes<HTMLTableRowElement>>(function TableRow(
-  { className, ...props }, ref) {
+  { className, ...props },
+  ref,
+) {
   return <tr ref={ref} className={cn("border-b border-neutral-100 dark:border-neutral-900", className)} {...props} />;
 });
 
@@ -48,12 +74,23 @@ export const TableRow = forwardRef<HTMLTableRowElement, HTMLAttributes<HTMLTable
 const pinnedClass = "sticky right-0 whitespace-nowrap bg-white dark:bg-neutral-950";
 
 /** Column headers never wrap letter by letter: a narrow screen scrolls the box instead. */
-export const TableHead = forwardRef<HTMLTableCellElement, ThHTMLAttributes<HTMLTableCellElement> & { pinned?: boolean }>(function TableHead(
-  { className, pinned, scope = "col", ...props }, ref) {
-  return <th ref={ref} scope={scope} className={cn("py-2 pr-3 font-medium whitespace-nowrap", pinned && cn(pinnedClass, "pr-0"), className)} {...props} />;
+export const TableHead = forwardRef<
+  HTMLTableCellElement,
+  ThHTMLAttributes<HTMLTableCellElement> & { pinned?: boolean }
+>(function TableHead({ className, pinned, scope = "col", ...props }, ref) {
+  return (
+    <th
+      ref={ref}
+      scope={scope}
+      className={cn("py-2 pr-3 font-medium whitespace-nowrap", pinned && cn(pinnedClass, "pr-0"), className)}
+      {...props}
+    />
+  );
 });
 
-export const TableCell = forwardRef<HTMLTableCellElement, TdHTMLAttributes<HTMLTableCellElement> & { pinned?: boolean }>(function TableCell(
-  { className, pinned, ...props }, ref) {
+export const TableCell = forwardRef<
+  HTMLTableCellElement,
+  TdHTMLAttributes<HTMLTableCellElement> & { pinned?: boolean }
+>(function TableCell({ className, pinned, ...props }, ref) {
   return <td ref={ref} className={cn("py-2 pr-3", pinned && cn(pinnedClass, "pl-2 pr-0"), className)} {...props} />;
 });

@@ -9,20 +9,32 @@ import { cn } from "./cn";
  * (aria-checked), moved through with the arrow keys; with `type="multiple"` a toolbar of toggle buttons.
  * A single group lets the pressed item be pressed again to clear it: ignore an empty value to always keep one.
  */
-export const ToggleGroup = forwardRef<ComponentRef<typeof G.Root>, ComponentPropsWithoutRef<typeof G.Root>>(function ToggleGroup(
-  { className, ...props }, ref) {
-  return <G.Root ref={ref}
-    className={cn("inline-flex rounded-md border border-neutral-300 p-0.5 dark:border-neutral-700", className)} {...props} />;
-});
+export const ToggleGroup = forwardRef<ComponentRef<typeof G.Root>, ComponentPropsWithoutRef<typeof G.Root>>(
+  function ToggleGroup({ className, ...props }, ref) {
+    return (
+      <G.Root
+        ref={ref}
+        className={cn("inline-flex rounded-md border border-neutral-300 p-0.5 dark:border-neutral-700", className)}
+        {...props}
+      />
+    );
+  },
+);
 
-export const ToggleGroupItem = forwardRef<ComponentRef<typeof G.Item>, ComponentPropsWithoutRef<typeof G.Item>>(function ToggleGroupItem(
-  { className, ...props }, ref) {
-  return (
-    <G.Item ref={ref}
-      className={cn("rounded px-3 py-1 text-sm transition-colors hover:bg-neutral-100 dark:hover:bg-neutral-800",
-        "focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-blue-500",
-        "data-[state=on]:bg-neutral-900 data-[state=on]:text-white dark:data-[state=on]:bg-neutral-100 dark:data-[state=on]:text-neutral-900",
-        "disabled:pointer-events-none disabled:opacity-50", className)}
-      {...props} />
-  );
-});
+export const ToggleGroupItem = forwardRef<ComponentRef<typeof G.Item>, ComponentPropsWithoutRef<typeof G.Item>>(
+  function ToggleGroupItem({ className, ...props }, ref) {
+    return (
+      <G.Item
+        ref={ref}
+        className={cn(
+          "rounded px-3 py-1 text-sm transition-colors hover:bg-neutral-100 dark:hover:bg-neutral-800",
+          "focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-blue-500",
+          "data-[state=on]:bg-neutral-900 data-[state=on]:text-white dark:data-[state=on]:bg-neutral-100 dark:data-[state=on]:text-neutral-900",
+          "disabled:pointer-events-none disabled:opacity-50",
+          className,
+        )}
+        {...props}
+      />
+    );
+  },
+);

@@ -106,8 +106,11 @@ export const text = (s: string) => pgText(s);
 
 /** The usable key with this hash (every /v1 request; postgres.js prepares the statement once per connection). */
 export async function findUsableKeyByHash(db: unknown, { hash, now }: { hash: string; now: number }) {
-  const found = await rows<{ id: string; userId: string; hash: string }>(db, sql`select id, user_id as "userId", hash
-    from api_keys where hash = ${hash} and revoked_at is null and (expires_at is null or expires_at > ${now})`);
+  const found = await rows<{ id: string; userId: string; hash: string }>(
+    db,
+    sql`select id, user_id as "userId", hash
+    from api_keys where hash = ${hash} and revoked_at is null and (expires_at is null or expires_at > ${now})`,
+  );
   return found[0];
 }
 
@@ -150,7 +153,8 @@ export const containsPattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\
  * theirs and leaves theirs alone, so LIKE finds exactly what ILIKE finds, at a fraction of the cost (ILIKE on
  * UTF-8 text lowercases the whole text first).
  */
-const CASELESS = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u30fc\u3000-\u303f0-9 !-\/:-@[-`{-~]+$/u;
+const CASELESS =
+  /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u30fc\u3000-\u303f0-9 !-/:-@[-`{-~]+$/u;
 /** Newest conversations the first, sampling walk reads; and how many of them must match to keep walking. */
 const SAMPLE = 30;
 const SAMPLE_HITS = 3;
@@ -177,8 +181,10 @@ const WALK_MAX = 1000;
  * are never read into the result; the status predicate is written literally so the planner can match the
  * partial indexes. `path` forces one path (tests).
  */
-export async function searchConversationIds(db: unknown,
-  { userId, query, limit, path: force }: { userId: string; query: string; limit: number; path?: "index" | "walk" }): Promise<string[]> {
+export async function searchConversationIds(
+  db: unknown,
+  { userId, query, limit, path: force }: { userId: string; query: string; limit: number; path?: "index" | "walk" },
+): Promise<string[]> {
   const q = normalizeSearchQuery(query);
   if (!q || limit <= 0) return [];
   const n = Math.floor(limit);
@@ -197,20 +203,25 @@ export async function searchConversationIds(db: unknown,
     // reads every matching message, as the index path does.
     // The subquery's ORDER BY carries over, so the outer query needs no sort and stops at `limit` hits.
     const cap = most === null ? sql`` : sql`limit ${most}`;
-    const [r] = await rows<{ walked: number; ids: string[] | null }>(db, sql`
+    const [r] = await rows<{ walked: number; ids: string[] | null }>(
+      db,
+      sql`
       select (select count(*) from (select 1 from conversations c where c.user_id = ${userId} ${cap}) x)::int as walked,
         array(select c.id from (
             select c.id, c.title, c.updated_at, c.seq from conversations c where c.user_id = ${userId}
               order by c.updated_at desc, c.seq desc ${cap}) c
           where ${titleText} or exists (select 1 from messages m where m.conversation_id = c.id
             and m.status <> 'streaming' and ${walkedText} offset 0)
-          order by c.updated_at desc, c.seq desc limit ${n}) as ids`);
+          order by c.updated_at desc, c.seq desc limit ${n}) as ids`,
+    );
     return { walked: Number(r?.walked ?? 0), ids: r?.ids ?? [] };
   };
   const indexed = async () => {
     const messageHit = cjk ? sql`cjk_grams(m.content) @> array[${q}::text]` : messageText;
     const titleHit = cjk ? sql`cjk_grams(c.title) @> array[${q}::text]` : titleText;
-    const found = await rows<{ id: string }>(db, sql`
+    const found = await rows<{ id: string }>(
+      db,
+      sql`
       select id from (
         select c.id, c.updated_at, c.seq from conversations c
           where c.user_id = ${userId} and ${titleHit}
@@ -219,7 +230,8 @@ export async function searchConversationIds(db: unknown,
           where c.user_id = ${userId} and m.status <> 'streaming' and ${messageHit}
       ) hits
       order by updated_at desc, seq desc
-      limit ${n}`);
+      limit ${n}`,
+    );
     return found.map((r) => r.id);
   };
 
@@ -241,9 +253,13 @@ export async function searchConversationIds(db: unknown,
  */
 export async function pendingMigrations(db: unknown, migrationsFolder = PG_MIGRATIONS): Promise<number> {
   const { readFileSync } = await import("node:fs");
-  const journal = JSON.parse(readFileSync(path.join(migrationsFolder, "meta/_journal.json"), "utf8")) as { entries: unknown[] };
-  const [{ exists }] = await rows<{ exists: boolean }>(db,
-    sql`select to_regclass('drizzle.__drizzle_migrations') is not null as exists`);
+  const journal = JSON.parse(readFileSync(path.join(migrationsFolder, "meta/_journal.json"), "utf8")) as {
+    entries: unknown[];
+  };
+  const [{ exists }] = await rows<{ exists: boolean }>(
+    db,
+    sql`select to_regclass('drizzle.__drizzle_migrations') is not null as exists`,
+  );
   if (!exists) return journal.entries.length;
   const [{ n }] = await rows<{ n: number }>(db, sql`select count(*) as n from drizzle.__drizzle_migrations`);
   return Math.max(0, journal.entries.length - n);

@@ -133,23 +133,31 @@ export async function saveReplyProgress(db: unknown, { id, content }: { id: stri
  * the user's conversations are found, so a common word costs the same as a rare one. Other short queries
  * scan the user's own rows.
  */
-export async function searchConversationIds(db: unknown,
-  { userId, query, limit }: { userId: string; query: string; limit: number }): Promise<string[]> {
+export async function searchConversationIds(
+  db: unknown,
+  { userId, query, limit }: { userId: string; query: string; limit: number },
+): Promise<string[]> {
   const q = normalizeSearchQuery(query);
   if (!q || limit <= 0) return [];
   const c = client(db);
   const like = `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
   const trigram = [...q].length >= 3;
   if (!trigram && !isCjkQuery(q)) {
-    return (c.prepare(`select c.id from conversations c where c.user_id = ? and (c.title like ? escape '\\'
+    return (
+      c
+        .prepare(`select c.id from conversations c where c.user_id = ? and (c.title like ? escape '\\'
         or exists (select 1 from messages m where m.conversation_id = c.id and m.status <> 'streaming'
           and m.content like ? escape '\\'))
-      order by c.updated_at desc, c.seq desc limit ?`).all(userId, like, like, limit) as { id: string }[]).map((r) => r.id);
+      order by c.updated_at desc, c.seq desc limit ?`)
+        .all(userId, like, like, limit) as { id: string }[]
+    ).map((r) => r.id);
   }
   const phrase = `"${q.replace(/"/g, '""')}"`;
   const titleHits = trigram
-    ? c.prepare(`select id from conversations where user_id = ? and seq in
-        (select rowid from conversations_fts where conversations_fts match ?)`).all(userId, phrase)
+    ? c
+        .prepare(`select id from conversations where user_id = ? and seq in
+        (select rowid from conversations_fts where conversations_fts match ?)`)
+        .all(userId, phrase)
     : c.prepare(`select id from conversations where user_id = ? and title like ? escape '\\'`).all(userId, like);
   const ids = new Set<string>((titleHits as { id: string }[]).map((r) => r.id));
   const index = trigram ? "messages_fts" : "messages_cjk";
@@ -162,6 +170,10 @@ export async function searchConversationIds(db: unknown,
   }
   if (!ids.size) return [];
   const list = [...ids];
-  return (c.prepare(`select id from conversations where user_id = ? and id in (${list.map(() => "?").join(",")})
-    order by updated_at desc, seq desc limit ?`).all(userId, ...list, limit) as { id: string }[]).map((r) => r.id);
+  return (
+    c
+      .prepare(`select id from conversations where user_id = ? and id in (${list.map(() => "?").join(",")})
+    order by updated_at desc, seq desc limit ?`)
+      .all(userId, ...list, limit) as { id: string }[]
+  ).map((r) => r.id);
 }

@@ -7,10 +7,15 @@
  * ON CONFLICT does under the row's lock: concurrent requests from many instances never lose a count.
  */
 import { sql, type SQL } from "drizzle-orm";
-import type { Db } from "@/db";
 import { pgText, rows } from "@/db/engines/postgres";
 import {
-  bucketOf, HOUR, isFailure, USAGE_IN_PROGRESS, USAGE_INTERRUPTED, type HourBucket, type LedgerRow,
+  bucketOf,
+  HOUR,
+  isFailure,
+  USAGE_IN_PROGRESS,
+  USAGE_INTERRUPTED,
+  type HourBucket,
+  type LedgerRow,
   type LedgerStatements,
 } from "@/db/queries/usage-rules";
 
@@ -56,14 +61,20 @@ export const postgresLedger: LedgerStatements = {
 
   async start(db, row) {
     const key = row.apiKeyId ? sql`, key as (${touchKey(row)})` : sql``;
-    const [{ id }] = await rows<{ id: number }>(db, sql`with ledger as (${insertRow(row)} returning id)${key}
-      select id from ledger`);
+    const [{ id }] = await rows<{ id: number }>(
+      db,
+      sql`with ledger as (${insertRow(row)} returning id)${key}
+      select id from ledger`,
+    );
     return id;
   },
 
   async progress(db, { id, promptTokens, completionTokens, durationMs }) {
-    await rows(db, sql`update usage set prompt_tokens = ${promptTokens}, completion_tokens = ${completionTokens},
-      duration_ms = ${durationMs} where id = ${id} and status = ${USAGE_IN_PROGRESS}`);
+    await rows(
+      db,
+      sql`update usage set prompt_tokens = ${promptTokens}, completion_tokens = ${completionTokens},
+      duration_ms = ${durationMs} where id = ${id} and status = ${USAGE_IN_PROGRESS}`,
+    );
   },
 
   /**
@@ -72,11 +83,16 @@ export const postgresLedger: LedgerStatements = {
    */
   async complete(db, id, outcome) {
     const o = {
-      status: outcome.status, errorCode: outcome.errorCode == null ? null : pgText(outcome.errorCode),
-      promptTokens: outcome.promptTokens ?? 0, completionTokens: outcome.completionTokens ?? 0,
-      ttftMs: outcome.ttftMs ?? null, durationMs: outcome.durationMs,
+      status: outcome.status,
+      errorCode: outcome.errorCode == null ? null : pgText(outcome.errorCode),
+      promptTokens: outcome.promptTokens ?? 0,
+      completionTokens: outcome.completionTokens ?? 0,
+      ttftMs: outcome.ttftMs ?? null,
+      durationMs: outcome.durationMs,
     };
-    const found = await rows<{ n: number }>(db, sql`with done as (
+    const found = await rows<{ n: number }>(
+      db,
+      sql`with done as (
         update usage set status = ${o.status}, error_code = ${o.errorCode}, prompt_tokens = ${o.promptTokens},
           completion_tokens = ${o.completionTokens}, ttft_ms = ${o.ttftMs}, duration_ms = ${o.durationMs}
         where id = ${id} and status = ${USAGE_IN_PROGRESS}
@@ -87,7 +103,8 @@ export const postgresLedger: LedgerStatements = {
           ${o.ttftMs ?? 0}::bigint, ${o.ttftMs == null ? 0 : 1}::bigint
         from done where user_id is not null
         ${ADD_TO_BUCKET})
-      select count(*) as n from done`);
+      select count(*) as n from done`,
+    );
     return found[0].n > 0;
   },
 
@@ -98,7 +115,9 @@ export const postgresLedger: LedgerStatements = {
   async closeUnfinished(db, { lastProgressBefore }) {
     const stale = lastProgressBefore === undefined ? sql`` : sql` and created_at + duration_ms < ${lastProgressBefore}`;
     const errors = isFailure(USAGE_INTERRUPTED) ? 1 : 0;
-    const [{ n }] = await rows<{ n: number }>(db, sql`with done as (
+    const [{ n }] = await rows<{ n: number }>(
+      db,
+      sql`with done as (
         update usage set status = ${USAGE_INTERRUPTED.status}, error_code = ${USAGE_INTERRUPTED.errorCode}
         where status = ${USAGE_IN_PROGRESS}${stale}
         returning created_at, user_id, api_key_id, source, model, prompt_tokens, completion_tokens, ttft_ms),
@@ -108,7 +127,8 @@ export const postgresLedger: LedgerStatements = {
         from done where user_id is not null
         group by 1, 2, 3, 4, 5
         ${ADD_TO_BUCKET})
-      select count(*) as n from done`);
+      select count(*) as n from done`,
+    );
     return n;
   },
 };

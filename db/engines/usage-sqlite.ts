@@ -7,7 +7,12 @@
 import type Database from "better-sqlite3";
 import type { Db } from "@/db";
 import {
-  bucketOf, USAGE_IN_PROGRESS, USAGE_INTERRUPTED, type HourBucket, type LedgerRow, type LedgerStatements,
+  bucketOf,
+  USAGE_IN_PROGRESS,
+  USAGE_INTERRUPTED,
+  type HourBucket,
+  type LedgerRow,
+  type LedgerStatements,
   type UsageOutcome,
 } from "@/db/queries/usage-rules";
 
@@ -47,9 +52,15 @@ function statementsFor(sqlite: Database.Database) {
     if (bucket) rollup.run(bucket);
   };
   const completeRow = (id: number, outcome: UsageOutcome): boolean => {
-    const row = complete.get({ id, status: outcome.status, errorCode: outcome.errorCode ?? null,
-      promptTokens: outcome.promptTokens ?? 0, completionTokens: outcome.completionTokens ?? 0,
-      ttftMs: outcome.ttftMs ?? null, durationMs: outcome.durationMs }) as Parameters<typeof bucketOf>[0] | undefined;
+    const row = complete.get({
+      id,
+      status: outcome.status,
+      errorCode: outcome.errorCode ?? null,
+      promptTokens: outcome.promptTokens ?? 0,
+      completionTokens: outcome.completionTokens ?? 0,
+      ttftMs: outcome.ttftMs ?? null,
+      durationMs: outcome.durationMs,
+    }) as Parameters<typeof bucketOf>[0] | undefined;
     if (row) addToRollup(bucketOf(row, outcome));
     return !!row;
   };
@@ -68,8 +79,9 @@ function statementsFor(sqlite: Database.Database) {
     complete: sqlite.transaction(completeRow),
     progress,
     closeUnfinished: sqlite.transaction((lastProgressBefore?: number): number => {
-      const rows = (lastProgressBefore === undefined ? unfinished.all() : stale.all(lastProgressBefore)) as
-        (UsageOutcome & { id: number })[];
+      const rows = (
+        lastProgressBefore === undefined ? unfinished.all() : stale.all(lastProgressBefore)
+      ) as (UsageOutcome & { id: number })[];
       for (const r of rows) completeRow(r.id, { ...r, ...USAGE_INTERRUPTED });
       return rows.length;
     }),

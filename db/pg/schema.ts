@@ -37,7 +37,9 @@ export const apiKeys = pgTable(
   "api_keys",
   {
     id: text("id").primaryKey(),
-    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
     prefix: text("prefix").notNull(),
     hash: text("hash").notNull().unique(),
@@ -79,7 +81,9 @@ export const usageHourly = pgTable(
   "usage_hourly",
   {
     hour: ms("hour").notNull(),
-    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     apiKeyId: text("api_key_id").notNull(),
     source: text("source", { enum: ["api", "chat"] }).notNull(),
     model: text("model").notNull(),
@@ -94,13 +98,37 @@ export const usageHourly = pgTable(
   (t) => [
     uniqueIndex("usage_hourly_bucket_idx").on(t.userId, t.hour, t.apiKeyId, t.source, t.model),
     index("usage_hourly_user_day_idx").on(t.userId, t.hour, t.model, t.requests, t.promptTokens, t.completionTokens),
-    index("usage_hourly_user_model_idx").on(t.userId, t.model, t.hour, t.requests, t.errors, t.promptTokens,
-      t.completionTokens, t.ttftSum, t.ttftCount),
-    index("usage_hourly_user_key_idx").on(t.userId, t.source, t.apiKeyId, t.hour, t.requests, t.promptTokens,
-      t.completionTokens),
+    index("usage_hourly_user_model_idx").on(
+      t.userId,
+      t.model,
+      t.hour,
+      t.requests,
+      t.errors,
+      t.promptTokens,
+      t.completionTokens,
+      t.ttftSum,
+      t.ttftCount,
+    ),
+    index("usage_hourly_user_key_idx").on(
+      t.userId,
+      t.source,
+      t.apiKeyId,
+      t.hour,
+      t.requests,
+      t.promptTokens,
+      t.completionTokens,
+    ),
     index("usage_hourly_day_idx").on(t.hour, t.model, t.requests, t.promptTokens, t.completionTokens),
-    index("usage_hourly_model_idx").on(t.model, t.hour, t.requests, t.errors, t.promptTokens, t.completionTokens,
-      t.ttftSum, t.ttftCount),
+    index("usage_hourly_model_idx").on(
+      t.model,
+      t.hour,
+      t.requests,
+      t.errors,
+      t.promptTokens,
+      t.completionTokens,
+      t.ttftSum,
+      t.ttftCount,
+    ),
     index("usage_hourly_key_idx").on(t.source, t.apiKeyId, t.hour, t.requests, t.promptTokens, t.completionTokens),
   ],
 );
@@ -114,7 +142,9 @@ export const conversations = pgTable(
   {
     seq: bigint("seq", { mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
     id: text("id").notNull().unique(),
-    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     title: text("title").notNull(),
     titleFromUser: boolean("title_from_user").notNull().default(false),
     model: text("model").notNull(),
@@ -130,7 +160,8 @@ export const messages = pgTable(
   {
     seq: bigint("seq", { mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
     id: text("id").notNull().unique(),
-    conversationId: text("conversation_id").notNull()
+    conversationId: text("conversation_id")
+      .notNull()
       .references(() => conversations.id, { onDelete: "cascade" }),
     role: text("role", { enum: ["user", "assistant"] }).notNull(),
     content: text("content").notNull().default(""),
@@ -152,8 +183,12 @@ export const shares = pgTable(
   "shares",
   {
     id: text("id").primaryKey(),
-    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
-    conversationId: text("conversation_id").notNull().unique()
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    conversationId: text("conversation_id")
+      .notNull()
+      .unique()
       .references(() => conversations.id, { onDelete: "cascade" }),
     title: text("title").notNull(),
     snapshot: jsonb("snapshot").$type<ShareSnapshot>().notNull(),
@@ -169,7 +204,9 @@ export const sessions = pgTable(
   "sessions",
   {
     id: text("id").primaryKey(),
-    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     createdAt: ms("created_at").notNull(),
     lastSeenAt: ms("last_seen_at").notNull(),
     expiresAt: ms("expires_at").notNull(),
@@ -188,8 +225,10 @@ export const authAttempts = pgTable(
     key: text("key").notNull(),
     createdAt: ms("created_at").notNull(),
   },
-  (t) => [index("auth_attempts_bucket_key_time_idx").on(t.bucket, t.key, t.createdAt),
-    index("auth_attempts_time_idx").on(t.createdAt)],
+  (t) => [
+    index("auth_attempts_bucket_key_time_idx").on(t.bucket, t.key, t.createdAt),
+    index("auth_attempts_time_idx").on(t.createdAt),
+  ],
 );
 
 /*
@@ -210,7 +249,9 @@ export const rateLimits = pgTable("rate_limits", {
  * that died, and its reply is marked interrupted by whichever instance notices (lib/chat/reply-sweeper.ts).
  */
 export const liveReplies = pgTable("live_replies", {
-  conversationId: text("conversation_id").primaryKey().references(() => conversations.id, { onDelete: "cascade" }),
+  conversationId: text("conversation_id")
+    .primaryKey()
+    .references(() => conversations.id, { onDelete: "cascade" }),
   messageId: text("message_id").notNull(),
   userId: text("user_id").notNull(),
   instanceId: text("instance_id").notNull(),
@@ -224,16 +265,24 @@ export const liveReplies = pgTable("live_replies", {
 });
 
 /** A live reply's UI-stream frames in order, for readers on other instances (deleted after the reply ends). */
-export const replyFrames = pgTable("reply_frames", {
-  messageId: text("message_id").notNull(),
-  n: integer("n").notNull(),
-  frames: text("frames").notNull(),
-  createdAt: ms("created_at").notNull().default(now),
-}, (t) => [primaryKey({ columns: [t.messageId, t.n] })]);
+export const replyFrames = pgTable(
+  "reply_frames",
+  {
+    messageId: text("message_id").notNull(),
+    n: integer("n").notNull(),
+    frames: text("frames").notNull(),
+    createdAt: ms("created_at").notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.messageId, t.n] })],
+);
 
 /** Stop pressed before the message reached any instance: the late request is refused (kept 2 minutes). */
-export const earlyStops = pgTable("early_stops", {
-  userId: text("user_id").notNull(),
-  messageId: text("message_id").notNull(),
-  at: ms("at").notNull(),
-}, (t) => [primaryKey({ columns: [t.userId, t.messageId] })]);
+export const earlyStops = pgTable(
+  "early_stops",
+  {
+    userId: text("user_id").notNull(),
+    messageId: text("message_id").notNull(),
+    at: ms("at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.messageId] })],
+);

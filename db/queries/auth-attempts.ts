@@ -19,11 +19,31 @@ export async function recordAttempt(db: Db, { bucket, key, now }: { bucket: Atte
  * When the bucket drops below `limit` attempts within `windowMs` again, or null when it is below already:
  * the `limit`-th newest attempt in the window leaves it at its time + window. One index range read.
  */
-export async function blockedUntil(db: Db, { bucket, key, limit, windowMs, now }:
-  { bucket: AttemptBucket; key: string; limit: number; windowMs: number; now: number }): Promise<number | null> {
-  const row = first(await db.select({ createdAt: authAttempts.createdAt }).from(authAttempts)
-    .where(and(eq(authAttempts.bucket, bucket), eq(authAttempts.key, keyOf(key)), gt(authAttempts.createdAt, now - windowMs)))
-    .orderBy(desc(authAttempts.createdAt)).limit(1).offset(limit - 1));
+export async function blockedUntil(
+  db: Db,
+  {
+    bucket,
+    key,
+    limit,
+    windowMs,
+    now,
+  }: { bucket: AttemptBucket; key: string; limit: number; windowMs: number; now: number },
+): Promise<number | null> {
+  const row = first(
+    await db
+      .select({ createdAt: authAttempts.createdAt })
+      .from(authAttempts)
+      .where(
+        and(
+          eq(authAttempts.bucket, bucket),
+          eq(authAttempts.key, keyOf(key)),
+          gt(authAttempts.createdAt, now - windowMs),
+        ),
+      )
+      .orderBy(desc(authAttempts.createdAt))
+      .limit(1)
+      .offset(limit - 1),
+  );
   return row ? row.createdAt + windowMs : null;
 }
 

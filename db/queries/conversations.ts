@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, lt, or } from "drizzle-orm";
 import { first, type Db } from "@/db";
-import { conversations, messages } from "@/db/tables";
-import { type Conversation, type ConversationSettings } from "@/db/schema";
+import { conversations } from "@/db/tables";
+import type { Conversation, ConversationSettings } from "@/db/schema";
 import { engine } from "@/db/engine";
 
 /** Every query takes the owner and puts it in the WHERE: a row of another user is simply not found. */
@@ -19,30 +19,55 @@ export interface ConversationPage {
   nextCursor: string | null;
 }
 
-const listColumns = { id: conversations.id, title: conversations.title, model: conversations.model,
-  updatedAt: conversations.updatedAt, seq: conversations.seq };
+const listColumns = {
+  id: conversations.id,
+  title: conversations.title,
+  model: conversations.model,
+  updatedAt: conversations.updatedAt,
+  seq: conversations.seq,
+};
 
-export async function getConversation(db: Db, { userId, id }: { userId: string; id: string }): Promise<Conversation | undefined> {
-  return first(await db.select().from(conversations)
-    .where(and(eq(conversations.userId, userId), eq(conversations.id, id))).limit(1));
+export async function getConversation(
+  db: Db,
+  { userId, id }: { userId: string; id: string },
+): Promise<Conversation | undefined> {
+  return first(
+    await db
+      .select()
+      .from(conversations)
+      .where(and(eq(conversations.userId, userId), eq(conversations.id, id)))
+      .limit(1),
+  );
 }
 
-export async function createConversation(db: Db, row: { id: string; userId: string; title: string; model: string;
-  settings?: ConversationSettings }): Promise<Conversation> {
-  return first(await db.insert(conversations).values({ ...row, title: engine().text(row.title),
-    settings: cleanSettings(row.settings ?? {}) }).returning())!;
+export async function createConversation(
+  db: Db,
+  row: { id: string; userId: string; title: string; model: string; settings?: ConversationSettings },
+): Promise<Conversation> {
+  return first(
+    await db
+      .insert(conversations)
+      .values({ ...row, title: engine().text(row.title), settings: cleanSettings(row.settings ?? {}) })
+      .returning(),
+  )!;
 }
 
 /** Newest first, keyset-paginated on (updatedAt, seq) so page N costs the same as page 1. */
-export async function listConversations(db: Db, { userId, limit, cursor }: { userId: string; limit: number;
-  cursor?: string | null }): Promise<ConversationPage> {
+export async function listConversations(
+  db: Db,
+  { userId, limit, cursor }: { userId: string; limit: number; cursor?: string | null },
+): Promise<ConversationPage> {
   const [at, seq] = (cursor ?? "").split(".").map(Number);
-  const after = cursor && Number.isFinite(at) && Number.isFinite(seq)
-    ? or(lt(conversations.updatedAt, at), and(eq(conversations.updatedAt, at), lt(conversations.seq, seq)))
-    : undefined;
-  const rows = await db.select(listColumns).from(conversations)
+  const after =
+    cursor && Number.isFinite(at) && Number.isFinite(seq)
+      ? or(lt(conversations.updatedAt, at), and(eq(conversations.updatedAt, at), lt(conversations.seq, seq)))
+      : undefined;
+  const rows = await db
+    .select(listColumns)
+    .from(conversations)
     .where(and(eq(conversations.userId, userId), after))
-    .orderBy(desc(conversations.updatedAt), desc(conversations.seq)).limit(limit + 1);
+    .orderBy(desc(conversations.updatedAt), desc(conversations.seq))
+    .limit(limit + 1);
   const more = rows.length > limit;
   const page = rows.slice(0, limit);
   const last = page.at(-1);
@@ -57,13 +82,20 @@ export async function listConversations(db: Db, { userId, limit, cursor }: { use
  * updated first. Each engine answers from its own indexes (FTS5 on SQLite, pg_trgm and CJK grams on
  * PostgreSQL), Chinese and Japanese included: db/engines/*.ts searchConversationIds.
  */
-export async function searchConversations(db: Db, { userId, query, limit }: { userId: string; query: string; limit: number }):
-  Promise<ConversationListItem[]> {
+export async function searchConversations(
+  db: Db,
+  { userId, query, limit }: { userId: string; query: string; limit: number },
+): Promise<ConversationListItem[]> {
   const ids = await engine().searchConversationIds(db, { userId, query, limit });
   if (!ids.length) return [];
-  return (await db.select(listColumns).from(conversations)
-    .where(and(eq(conversations.userId, userId), inArray(conversations.id, ids)))
-    .orderBy(desc(conversations.updatedAt), desc(conversations.seq)).limit(limit)).map(({ seq: _seq, ...item }) => item);
+  return (
+    await db
+      .select(listColumns)
+      .from(conversations)
+      .where(and(eq(conversations.userId, userId), inArray(conversations.id, ids)))
+      .orderBy(desc(conversations.updatedAt), desc(conversations.seq))
+      .limit(limit)
+  ).map(({ seq: _seq, ...item }) => item);
 }
 
 /** A system prompt is the one free text in settings; PostgreSQL's jsonb cannot hold U+0000 either. */
@@ -73,9 +105,17 @@ const cleanSettings = (s: ConversationSettings): ConversationSettings =>
 const owned = (userId: string, id: string) => and(eq(conversations.userId, userId), eq(conversations.id, id));
 const changed = async (rows: Promise<{ id: string }[]>) => (await rows).length > 0;
 
-export function renameConversation(db: Db, { userId, id, title }: { userId: string; id: string; title: string }): Promise<boolean> {
-  return changed(db.update(conversations).set({ title: engine().text(title), titleFromUser: true }).where(owned(userId, id))
-    .returning({ id: conversations.id }));
+export function renameConversation(
+  db: Db,
+  { userId, id, title }: { userId: string; id: string; title: string },
+): Promise<boolean> {
+  return changed(
+    db
+      .update(conversations)
+      .set({ title: engine().text(title), titleFromUser: true })
+      .where(owned(userId, id))
+      .returning({ id: conversations.id }),
+  );
 }
 
 /** Messages go with it (ON DELETE CASCADE, in the same statement). */
@@ -83,11 +123,22 @@ export function deleteConversation(db: Db, { userId, id }: { userId: string; id:
   return changed(db.delete(conversations).where(owned(userId, id)).returning({ id: conversations.id }));
 }
 
-export function setConversationModel(db: Db, { userId, id, model }: { userId: string; id: string; model: string }): Promise<boolean> {
+export function setConversationModel(
+  db: Db,
+  { userId, id, model }: { userId: string; id: string; model: string },
+): Promise<boolean> {
   return changed(db.update(conversations).set({ model }).where(owned(userId, id)).returning({ id: conversations.id }));
 }
 
-export function setConversationSettings(db: Db, { userId, id, settings }: { userId: string; id: string;
-  settings: ConversationSettings }): Promise<boolean> {
-  return changed(db.update(conversations).set({ settings: cleanSettings(settings) }).where(owned(userId, id)).returning({ id: conversations.id }));
+export function setConversationSettings(
+  db: Db,
+  { userId, id, settings }: { userId: string; id: string; settings: ConversationSettings },
+): Promise<boolean> {
+  return changed(
+    db
+      .update(conversations)
+      .set({ settings: cleanSettings(settings) })
+      .where(owned(userId, id))
+      .returning({ id: conversations.id }),
+  );
 }

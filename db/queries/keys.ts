@@ -2,7 +2,7 @@ import { and, desc, eq, isNull, or, sql, type SQL } from "drizzle-orm";
 import { engine } from "@/db/engine";
 import { first, transaction, type Db } from "@/db";
 import { apiKeys, users } from "@/db/tables";
-import { type ApiKey } from "@/db/schema";
+import type { ApiKey } from "@/db/schema";
 
 export interface NewKeyRow {
   id: string;
@@ -20,21 +20,34 @@ export async function insertKey(db: Db, row: NewKeyRow): Promise<ApiKey> {
 type KeyAuthRow = Pick<ApiKey, "id" | "userId" | "hash">;
 
 /** The key with this hash if it may be used now: not revoked, not expired. Runs on every `/v1` request. */
-export function findUsableKeyByHash(db: Db, { hash, now }: { hash: string; now: number }): Promise<KeyAuthRow | undefined> {
+export function findUsableKeyByHash(
+  db: Db,
+  { hash, now }: { hash: string; now: number },
+): Promise<KeyAuthRow | undefined> {
   return engine().findUsableKeyByHash(db, { hash, now });
 }
 
 export type KeyListing = Omit<ApiKey, "hash"> & { ownerEmail: string };
 
 const listing = {
-  id: apiKeys.id, userId: apiKeys.userId, name: apiKeys.name, prefix: apiKeys.prefix,
-  createdAt: apiKeys.createdAt, lastUsedAt: apiKeys.lastUsedAt, expiresAt: apiKeys.expiresAt,
-  revokedAt: apiKeys.revokedAt, ownerEmail: users.email,
+  id: apiKeys.id,
+  userId: apiKeys.userId,
+  name: apiKeys.name,
+  prefix: apiKeys.prefix,
+  createdAt: apiKeys.createdAt,
+  lastUsedAt: apiKeys.lastUsedAt,
+  expiresAt: apiKeys.expiresAt,
+  revokedAt: apiKeys.revokedAt,
+  ownerEmail: users.email,
 };
 
 function selectKeys(db: Db, where: SQL | undefined): Promise<KeyListing[]> {
-  return db.select(listing).from(apiKeys).innerJoin(users, eq(users.id, apiKeys.userId))
-    .where(where).orderBy(desc(apiKeys.createdAt));
+  return db
+    .select(listing)
+    .from(apiKeys)
+    .innerJoin(users, eq(users.id, apiKeys.userId))
+    .where(where)
+    .orderBy(desc(apiKeys.createdAt));
 }
 
 /** The user's own keys. */
@@ -47,15 +60,27 @@ export function listAllKeysAsAdmin(db: Db): Promise<KeyListing[]> {
   return selectKeys(db, undefined);
 }
 
-export interface Revocation { revoked: ApiKey[]; matches: number }
+export interface Revocation {
+  revoked: ApiKey[];
+  matches: number;
+}
 
 async function revokeWhere(db: Db, idOrPrefix: string, owner: SQL | undefined, now: number): Promise<Revocation> {
   return transaction(db, async (tx) => {
-    const match = or(eq(apiKeys.id, idOrPrefix), sql`lower(${apiKeys.prefix}) like ${idOrPrefix.replace(/[%_\\]/g, "").toLowerCase() + "%"}`);
-    const rows = await tx.select().from(apiKeys).where(and(match, owner, isNull(apiKeys.revokedAt)));
+    const match = or(
+      eq(apiKeys.id, idOrPrefix),
+      sql`lower(${apiKeys.prefix}) like ${idOrPrefix.replace(/[%_\\]/g, "").toLowerCase() + "%"}`,
+    );
+    const rows = await tx
+      .select()
+      .from(apiKeys)
+      .where(and(match, owner, isNull(apiKeys.revokedAt)));
     if (rows.length !== 1) return { revoked: [], matches: rows.length };
-    const revoked = await tx.update(apiKeys).set({ revokedAt: now })
-      .where(and(eq(apiKeys.id, rows[0].id), owner)).returning();
+    const revoked = await tx
+      .update(apiKeys)
+      .set({ revokedAt: now })
+      .where(and(eq(apiKeys.id, rows[0].id), owner))
+      .returning();
     return { revoked, matches: 1 };
   });
 }

@@ -2,19 +2,26 @@ import { and, asc, desc, eq, gt, lt, ne } from "drizzle-orm";
 import { engine } from "@/db/engine";
 import { first, transaction, type Db } from "@/db";
 import { conversations, messages, users } from "@/db/tables";
-import { type Message, type MessageStatus } from "@/db/schema";
+import type { Message, MessageStatus } from "@/db/schema";
 
 async function owns(db: Db, { userId, conversationId }: { userId: string; conversationId: string }): Promise<boolean> {
-  return !!first(await db.select({ id: conversations.id }).from(conversations)
-    .where(and(eq(conversations.userId, userId), eq(conversations.id, conversationId))).limit(1));
+  return !!first(
+    await db
+      .select({ id: conversations.id })
+      .from(conversations)
+      .where(and(eq(conversations.userId, userId), eq(conversations.id, conversationId)))
+      .limit(1),
+  );
 }
 
 const inOrder = (db: Db, conversationId: string) =>
   db.select().from(messages).where(eq(messages.conversationId, conversationId)).orderBy(asc(messages.seq));
 
 /** The conversation's messages in order, or undefined when it is not this user's. */
-export async function listMessages(db: Db, { userId, conversationId }: { userId: string; conversationId: string }):
-  Promise<Message[] | undefined> {
+export async function listMessages(
+  db: Db,
+  { userId, conversationId }: { userId: string; conversationId: string },
+): Promise<Message[] | undefined> {
   if (!(await owns(db, { userId, conversationId }))) return undefined;
   return inOrder(db, conversationId);
 }
@@ -23,18 +30,34 @@ export async function listMessages(db: Db, { userId, conversationId }: { userId:
  * The newest `limit` messages of the conversation, or those just before `beforeId`, oldest first; undefined
  * when the conversation is not this user's. Long conversations open with the latest page only.
  */
-export async function listMessagesPage(db: Db, { userId, conversationId, limit, beforeId }:
-  { userId: string; conversationId: string; limit: number; beforeId?: string }):
-  Promise<{ messages: Message[]; hasOlder: boolean } | undefined> {
+export async function listMessagesPage(
+  db: Db,
+  {
+    userId,
+    conversationId,
+    limit,
+    beforeId,
+  }: { userId: string; conversationId: string; limit: number; beforeId?: string },
+): Promise<{ messages: Message[]; hasOlder: boolean } | undefined> {
   if (!(await owns(db, { userId, conversationId }))) return undefined;
   const before = beforeId
-    ? first(await db.select({ seq: messages.seq }).from(messages)
-      .where(and(eq(messages.conversationId, conversationId), eq(messages.id, beforeId))).limit(1))?.seq
+    ? first(
+        await db
+          .select({ seq: messages.seq })
+          .from(messages)
+          .where(and(eq(messages.conversationId, conversationId), eq(messages.id, beforeId)))
+          .limit(1),
+      )?.seq
     : undefined;
   if (beforeId && before === undefined) return { messages: [], hasOlder: false };
-  const rows = await db.select().from(messages)
-    .where(and(eq(messages.conversationId, conversationId), before === undefined ? undefined : lt(messages.seq, before)))
-    .orderBy(desc(messages.seq)).limit(limit + 1);
+  const rows = await db
+    .select()
+    .from(messages)
+    .where(
+      and(eq(messages.conversationId, conversationId), before === undefined ? undefined : lt(messages.seq, before)),
+    )
+    .orderBy(desc(messages.seq))
+    .limit(limit + 1);
   return { messages: rows.slice(0, limit).reverse(), hasOlder: rows.length > limit };
 }
 
@@ -59,11 +82,18 @@ export function startTurn(db: Db, input: TurnInput): Promise<Message[] | undefin
     if (input.user) {
       const edited = history.find((m) => m.id === input.user!.id && m.role === "user");
       if (edited) {
-        await tx.update(messages).set({ content: engine().text(input.user.content) }).where(eq(messages.seq, edited.seq));
+        await tx
+          .update(messages)
+          .set({ content: engine().text(input.user.content) })
+          .where(eq(messages.seq, edited.seq));
         await deleteAfter(tx, input.conversationId, edited.seq);
       } else {
-        await tx.insert(messages).values({ id: input.user.id, conversationId: input.conversationId, role: "user",
-          content: engine().text(input.user.content) });
+        await tx.insert(messages).values({
+          id: input.user.id,
+          conversationId: input.conversationId,
+          role: "user",
+          content: engine().text(input.user.content),
+        });
       }
     } else {
       // Regenerate: everything after the last user message goes.
@@ -71,12 +101,21 @@ export function startTurn(db: Db, input: TurnInput): Promise<Message[] | undefin
       if (!lastUser) return undefined;
       await deleteAfter(tx, input.conversationId, lastUser.seq);
     }
-    await tx.insert(messages).values({ id: input.assistantId, conversationId: input.conversationId, role: "assistant",
-      model: input.model, status: "streaming" });
-    await tx.update(conversations).set({ model: input.model, updatedAt: Date.now() })
+    await tx.insert(messages).values({
+      id: input.assistantId,
+      conversationId: input.conversationId,
+      role: "assistant",
+      model: input.model,
+      status: "streaming",
+    });
+    await tx
+      .update(conversations)
+      .set({ model: input.model, updatedAt: Date.now() })
       .where(eq(conversations.id, input.conversationId));
     await tx.update(users).set({ lastModel: input.model }).where(eq(users.id, input.userId));
-    return tx.select().from(messages)
+    return tx
+      .select()
+      .from(messages)
       .where(and(eq(messages.conversationId, input.conversationId), ne(messages.id, input.assistantId)))
       .orderBy(asc(messages.seq));
   });
@@ -87,10 +126,14 @@ async function deleteAfter(tx: Db, conversationId: string, seq: number) {
 }
 
 /** The reply's final text and how it ended (complete, stopped by the user, or failed). */
-export async function finishReply(db: Db, { id, content, status, error = null }:
-  { id: string; content: string; status: MessageStatus; error?: string | null }): Promise<void> {
+export async function finishReply(
+  db: Db,
+  { id, content, status, error = null }: { id: string; content: string; status: MessageStatus; error?: string | null },
+): Promise<void> {
   const t = engine().text;
-  await db.update(messages).set({ content: t(content), status, error: error === null ? null : t(error) })
+  await db
+    .update(messages)
+    .set({ content: t(content), status, error: error === null ? null : t(error) })
     .where(eq(messages.id, id));
 }
 
@@ -105,20 +148,29 @@ export function saveReplyProgress(db: Db, { id, content }: { id: string; content
 
 /** At start-up: replies a previous process left streaming are interrupted, their text so far kept. */
 export async function interruptStreamingReplies(db: Db): Promise<number> {
-  return (await db.update(messages).set({ status: "interrupted" }).where(eq(messages.status, "streaming"))
-    .returning({ id: messages.id })).length;
+  return (
+    await db
+      .update(messages)
+      .set({ status: "interrupted" })
+      .where(eq(messages.status, "streaming"))
+      .returning({ id: messages.id })
+  ).length;
 }
 
 /**
  * Continue: the interrupted or stopped reply streams again, from where it stopped. Returns the conversation's
  * history (the partial reply last) or undefined when the reply is not the conversation's last message.
  */
-export function resumeReply(db: Db, input: { userId: string; conversationId: string; replyId: string }): Promise<Message[] | undefined> {
+export function resumeReply(
+  db: Db,
+  input: { userId: string; conversationId: string; replyId: string },
+): Promise<Message[] | undefined> {
   return transaction(db, async (tx) => {
     if (!(await owns(tx, input))) return undefined;
     const history = await inOrder(tx, input.conversationId);
     const last = history.at(-1);
-    if (!last || last.id !== input.replyId || last.role !== "assistant" || last.status === "streaming") return undefined;
+    if (!last || last.id !== input.replyId || last.role !== "assistant" || last.status === "streaming")
+      return undefined;
     await tx.update(messages).set({ status: "streaming", error: null }).where(eq(messages.seq, last.seq));
     await tx.update(conversations).set({ updatedAt: Date.now() }).where(eq(conversations.id, input.conversationId));
     return history;
@@ -127,5 +179,7 @@ export function resumeReply(db: Db, input: { userId: string; conversationId: str
 
 /** The conversation a message id belongs to, if any (ids come from the browser, so they are checked). */
 export async function conversationOfMessage(db: Db, { messageId }: { messageId: string }): Promise<string | undefined> {
-  return first(await db.select({ c: messages.conversationId }).from(messages).where(eq(messages.id, messageId)).limit(1))?.c;
+  return first(
+    await db.select({ c: messages.conversationId }).from(messages).where(eq(messages.id, messageId)).limit(1),
+  )?.c;
 }

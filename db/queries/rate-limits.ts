@@ -14,20 +14,28 @@ import { rows } from "@/db/engines/postgres";
  * A newer window resets the count to 1; a request carrying an older window (an instance whose clock lags
  * a little behind another's at a minute boundary) counts in the newer one instead of resetting it back.
  */
-export async function takeRateLimit(db: unknown, { bucket, windowStart }: { bucket: string; windowStart: number }):
-  Promise<{ count: number; windowStart: number }> {
-  const [row] = await rows<{ count: number; windowStart: number }>(db, sql`
+export async function takeRateLimit(
+  db: unknown,
+  { bucket, windowStart }: { bucket: string; windowStart: number },
+): Promise<{ count: number; windowStart: number }> {
+  const [row] = await rows<{ count: number; windowStart: number }>(
+    db,
+    sql`
     insert into rate_limits as r (bucket, window_start, count) values (${bucket}, ${windowStart}, 1)
     on conflict (bucket) do update set
       count = case when r.window_start >= excluded.window_start then r.count + 1 else 1 end,
       window_start = greatest(r.window_start, excluded.window_start)
-    returning r.count as "count", r.window_start as "windowStart"`);
+    returning r.count as "count", r.window_start as "windowStart"`,
+  );
   return row;
 }
 
 /** Drops windows that started before `before`: they count for nothing (the next take resets them anyway). */
 export async function pruneRateLimits(db: unknown, { before }: { before: number }): Promise<number> {
-  const [{ n }] = await rows<{ n: number }>(db, sql`with gone as (delete from rate_limits where window_start < ${before} returning 1)
-    select count(*) as n from gone`);
+  const [{ n }] = await rows<{ n: number }>(
+    db,
+    sql`with gone as (delete from rate_limits where window_start < ${before} returning 1)
+    select count(*) as n from gone`,
+  );
   return n;
 }

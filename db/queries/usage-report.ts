@@ -86,8 +86,14 @@ function split(range: ReportRange) {
   }
   /** Roll-up rows to skip: the split buckets inside the whole-bucket span. */
   const skip = raw.map(([a]) => Math.floor(a / HOUR) * HOUR).filter((h) => h >= whole.from && h < whole.to);
-  const hourly = sql`hour >= ${whole.from} and hour < ${whole.to}${skip.length
-    ? sql` and hour not in (${sql.join(skip.map((h) => sql`${h}`), sql`, `)})` : sql``}`;
+  const hourly = sql`hour >= ${whole.from} and hour < ${whole.to}${
+    skip.length
+      ? sql` and hour not in (${sql.join(
+          skip.map((h) => sql`${h}`),
+          sql`, `,
+        )})`
+      : sql``
+  }`;
   return { hourly, raw: raw.filter(([a, b]) => b > a) };
 }
 
@@ -96,13 +102,24 @@ function split(range: ReportRange) {
  * Rows still in progress are left out, as the roll-up only learns of a request when it ends; errors are
  * counted by `FAILED_SQL`, the roll-up's own rule.
  */
-async function fromLedger<T>(db: Db, scope: Scope, intervals: [number, number][], select: SQL, groupBy: SQL): Promise<T[]> {
+async function fromLedger<T>(
+  db: Db,
+  scope: Scope,
+  intervals: [number, number][],
+  select: SQL,
+  groupBy: SQL,
+): Promise<T[]> {
   const out: T[] = [];
   for (const [a, b] of intervals) {
-    out.push(...await engine().rows<T>(db, sql`select ${select} from usage
+    out.push(
+      ...(await engine().rows<T>(
+        db,
+        sql`select ${select} from usage
       where ${scope ? sql`user_id = ${scope}` : sql`user_id is not null`} and created_at >= ${a} and created_at < ${b}
         and status <> ${USAGE_IN_PROGRESS}
-      group by ${groupBy}`));
+      group by ${groupBy}`,
+      )),
+    );
   }
   return out;
 }
@@ -136,25 +153,35 @@ async function daily(db: Db, scope: Scope, { range, knownModels }: ReportOptions
   const offset = sql.raw(String(Math.trunc(range.offsetMinutes) * 60_000));
   const parts = split(range);
   const shown = shownAs(knownModels);
-  const perHour = engine().name === "sqlite"
-    ? sql`select hour, model, sum(requests) as r, sum(prompt_tokens + completion_tokens) as t`
-    : sql`select hour, model, requests as r, prompt_tokens + completion_tokens as t`;
-  const grouped = await engine().rows<Omit<DailyRow, "day"> & { dayNumber: number }>(db, sql`
+  const perHour =
+    engine().name === "sqlite"
+      ? sql`select hour, model, sum(requests) as r, sum(prompt_tokens + completion_tokens) as t`
+      : sql`select hour, model, requests as r, prompt_tokens + completion_tokens as t`;
+  const grouped = await engine().rows<Omit<DailyRow, "day"> & { dayNumber: number }>(
+    db,
+    sql`
     select (hour + ${offset}) / ${sql.raw(String(DAY))} as "dayNumber", model, sum(t) as tokens, sum(r) as requests
     from (${perHour}
           from usage_hourly${hint(scope, "usage_hourly_user_day_idx", "usage_hourly_day_idx")}
           where ${scopeSql(scope)} ${parts.hourly}
           ${engine().name === "sqlite" ? sql`group by hour, model` : sql``}) per_hour
-    group by 1, model`);
-  const extra = await fromLedger<Omit<DailyRow, "day"> & { dayNumber: number }>(db, scope, parts.raw,
+    group by 1, model`,
+  );
+  const extra = await fromLedger<Omit<DailyRow, "day"> & { dayNumber: number }>(
+    db,
+    scope,
+    parts.raw,
     sql`(created_at + ${offset}) / ${sql.raw(String(DAY))} as "dayNumber", model,
-    sum(prompt_tokens + completion_tokens) as tokens, count(*) as requests`, sql`1, 2`);
+    sum(prompt_tokens + completion_tokens) as tokens, count(*) as requests`,
+    sql`1, 2`,
+  );
   // Labelled before merging: merge() sums every numeric field.
   const labelled = (rows: (Omit<DailyRow, "day"> & { dayNumber: number })[]): DailyRow[] =>
     rows.map(({ dayNumber, ...r }) => shown({ day: dayLabel(dayNumber), ...r }));
   const key = (r: DailyRow) => `${r.day}|${r.model}`;
-  return [...merge(labelled(extra), key, merge(labelled(grouped), key)).values()]
-    .sort((a, b) => a.day.localeCompare(b.day) || a.model.localeCompare(b.model));
+  return [...merge(labelled(extra), key, merge(labelled(grouped), key)).values()].sort(
+    (a, b) => a.day.localeCompare(b.day) || a.model.localeCompare(b.model),
+  );
 }
 
 /** The user's tokens and requests per local day and model. */
@@ -176,16 +203,31 @@ type ModelSums = Omit<ModelRow, "ttftMs"> & { ttftSum: number; ttftCount: number
 async function byModel(db: Db, scope: Scope, { range, knownModels }: ReportOptions): Promise<ModelRow[]> {
   const parts = split(range);
   const shown = shownAs(knownModels);
-  const rows = await engine().rows<ModelSums>(db, sql`
+  const rows = await engine().rows<ModelSums>(
+    db,
+    sql`
     select model, sum(requests) as requests, sum(prompt_tokens + completion_tokens) as tokens, sum(errors) as errors,
       sum(ttft_sum) as "ttftSum", sum(ttft_count) as "ttftCount"
     from usage_hourly${hint(scope, "usage_hourly_user_model_idx", "usage_hourly_model_idx")}
     where ${scopeSql(scope)} ${parts.hourly}
-    group by model`);
-  const extra = await fromLedger<ModelSums>(db, scope, parts.raw, sql`model, count(*) as requests,
+    group by model`,
+  );
+  const extra = await fromLedger<ModelSums>(
+    db,
+    scope,
+    parts.raw,
+    sql`model, count(*) as requests,
     sum(prompt_tokens + completion_tokens) as tokens, sum(${FAILED_SQL}) as errors,
-    coalesce(sum(ttft_ms), 0) as "ttftSum", count(ttft_ms) as "ttftCount"`, sql`model`);
-  return [...merge(extra.map(shown), (r) => r.model, merge(rows.map(shown), (r) => r.model)).values()]
+    coalesce(sum(ttft_ms), 0) as "ttftSum", count(ttft_ms) as "ttftCount"`,
+    sql`model`,
+  );
+  return [
+    ...merge(
+      extra.map(shown),
+      (r) => r.model,
+      merge(rows.map(shown), (r) => r.model),
+    ).values(),
+  ]
     .map(({ ttftSum, ttftCount, ...r }) => ({ ...r, ttftMs: ttftCount ? ttftSum / ttftCount : null }))
     .sort((a, b) => b.requests - a.requests || a.model.localeCompare(b.model));
 }
@@ -206,23 +248,37 @@ export interface KeyRow {
 /** Grouped first, then joined to the few keys, not to every hourly row. */
 async function byKey(db: Db, scope: Scope, { range }: Pick<ReportOptions, "range">): Promise<KeyRow[]> {
   const parts = split(range);
-  const rows = await engine().rows<KeyRow>(db, sql`
+  const rows = await engine().rows<KeyRow>(
+    db,
+    sql`
     select g.source, g."keyId", k.name as "keyName", k.prefix as "keyPrefix", g.requests, g.tokens
     from (select source, api_key_id as "keyId", sum(requests) as requests, sum(prompt_tokens + completion_tokens) as tokens
           from usage_hourly${hint(scope, "usage_hourly_user_key_idx", "usage_hourly_key_idx")}
           where ${scopeSql(scope)} ${parts.hourly}
           group by source, api_key_id) g
     left join api_keys k on k.id = g."keyId"
-    order by g.requests desc, g.source, g."keyId"`);
+    order by g.requests desc, g.source, g."keyId"`,
+  );
   // A plain array: postgres.js hands back its own Array subclass, which the action would serialise alike but
   // tests compare strictly.
   if (!parts.raw.length) return Array.from(rows);
-  const extra = await fromLedger<KeyRow>(db, scope, parts.raw, sql`source, coalesce(api_key_id, '') as "keyId",
+  const extra = await fromLedger<KeyRow>(
+    db,
+    scope,
+    parts.raw,
+    sql`source, coalesce(api_key_id, '') as "keyId",
     (select name from api_keys where id = api_key_id) as "keyName",
     (select prefix from api_keys where id = api_key_id) as "keyPrefix",
-    count(*) as requests, sum(prompt_tokens + completion_tokens) as tokens`, sql`source, api_key_id`);
-  return [...merge(extra, (r) => `${r.source}|${r.keyId}`, merge(rows, (r) => `${r.source}|${r.keyId}`)).values()]
-    .sort((a, b) => b.requests - a.requests || a.source.localeCompare(b.source) || a.keyId.localeCompare(b.keyId));
+    count(*) as requests, sum(prompt_tokens + completion_tokens) as tokens`,
+    sql`source, api_key_id`,
+  );
+  return [
+    ...merge(
+      extra,
+      (r) => `${r.source}|${r.keyId}`,
+      merge(rows, (r) => `${r.source}|${r.keyId}`),
+    ).values(),
+  ].sort((a, b) => b.requests - a.requests || a.source.localeCompare(b.source) || a.keyId.localeCompare(b.keyId));
 }
 
 /** The user's requests and tokens per door: the chat UI apart from each API key. */
@@ -248,14 +304,29 @@ export interface RecentPage {
 }
 
 /** The latest requests, newest first; `hasMore` tells whether another page exists. */
-async function recent(db: Db, scope: Scope, { page, size }: RecentPage): Promise<{ rows: RecentRow[]; hasMore: boolean }> {
-  const rows = await db.select({
-    id: usage.id, createdAt: usage.createdAt, source: usage.source, keyName: apiKeys.name, model: usage.model,
-    tokens: sql<number>`${usage.promptTokens} + ${usage.completionTokens}`, durationMs: usage.durationMs,
-    ttftMs: usage.ttftMs, status: usage.status,
-  }).from(usage).leftJoin(apiKeys, eq(apiKeys.id, usage.apiKeyId))
+async function recent(
+  db: Db,
+  scope: Scope,
+  { page, size }: RecentPage,
+): Promise<{ rows: RecentRow[]; hasMore: boolean }> {
+  const rows = await db
+    .select({
+      id: usage.id,
+      createdAt: usage.createdAt,
+      source: usage.source,
+      keyName: apiKeys.name,
+      model: usage.model,
+      tokens: sql<number>`${usage.promptTokens} + ${usage.completionTokens}`,
+      durationMs: usage.durationMs,
+      ttftMs: usage.ttftMs,
+      status: usage.status,
+    })
+    .from(usage)
+    .leftJoin(apiKeys, eq(apiKeys.id, usage.apiKeyId))
     .where(scope ? eq(usage.userId, scope) : undefined)
-    .orderBy(desc(usage.createdAt), desc(usage.id)).limit(size + 1).offset(page * size);
+    .orderBy(desc(usage.createdAt), desc(usage.id))
+    .limit(size + 1)
+    .offset(page * size);
   return { rows: rows.slice(0, size), hasMore: rows.length > size };
 }
 

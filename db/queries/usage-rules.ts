@@ -25,10 +25,14 @@ export const USAGE_INTERRUPTED = { status: 500, errorCode: "interrupted" } as co
 export const isFailure = (o: { status: number; errorCode?: string | null }) =>
   o.status >= 500 || o.errorCode === "insufficient_quota";
 export const FAILED_SQL = sql.raw(
-  "(case when status >= 500 or coalesce(error_code, '') = 'insufficient_quota' then 1 else 0 end)");
+  "(case when status >= 500 or coalesce(error_code, '') = 'insufficient_quota' then 1 else 0 end)",
+);
 
 /** How a request ended. */
-export type UsageOutcome = Pick<UsageRow, "status" | "errorCode" | "promptTokens" | "completionTokens" | "ttftMs" | "durationMs">;
+export type UsageOutcome = Pick<
+  UsageRow,
+  "status" | "errorCode" | "promptTokens" | "completionTokens" | "ttftMs" | "durationMs"
+>;
 
 /** A ledger row with every optional column settled, as both engines write it. */
 export interface LedgerRow {
@@ -47,10 +51,18 @@ export interface LedgerRow {
 }
 
 export const ledgerRow = (row: UsageRow): LedgerRow => ({
-  createdAt: row.createdAt, userId: row.userId ?? null, apiKeyId: row.apiKeyId ?? null, source: row.source,
-  model: row.model, stream: !!row.stream, status: row.status, errorCode: row.errorCode ?? null,
-  promptTokens: row.promptTokens ?? 0, completionTokens: row.completionTokens ?? 0,
-  ttftMs: row.ttftMs ?? null, durationMs: row.durationMs,
+  createdAt: row.createdAt,
+  userId: row.userId ?? null,
+  apiKeyId: row.apiKeyId ?? null,
+  source: row.source,
+  model: row.model,
+  stream: !!row.stream,
+  status: row.status,
+  errorCode: row.errorCode ?? null,
+  promptTokens: row.promptTokens ?? 0,
+  completionTokens: row.completionTokens ?? 0,
+  ttftMs: row.ttftMs ?? null,
+  durationMs: row.durationMs,
 });
 
 /** One request's share of its hourly roll-up row (`apiKeyId` "" for the chat UI, as the unique index needs). */
@@ -68,14 +80,22 @@ export interface HourBucket {
 }
 
 /** The roll-up share of a finished request; none for a request without an account (nobody's report shows it). */
-export function bucketOf(row: { createdAt: number; userId: string | null; apiKeyId: string | null; source: string; model: string },
-  outcome: UsageOutcome): HourBucket | null {
+export function bucketOf(
+  row: { createdAt: number; userId: string | null; apiKeyId: string | null; source: string; model: string },
+  outcome: UsageOutcome,
+): HourBucket | null {
   if (!row.userId) return null;
   return {
-    hour: Math.floor(row.createdAt / HOUR) * HOUR, userId: row.userId, apiKeyId: row.apiKeyId ?? "",
-    source: row.source, model: row.model, errors: isFailure(outcome) ? 1 : 0,
-    promptTokens: outcome.promptTokens ?? 0, completionTokens: outcome.completionTokens ?? 0,
-    ttftSum: outcome.ttftMs ?? 0, ttftCount: outcome.ttftMs == null ? 0 : 1,
+    hour: Math.floor(row.createdAt / HOUR) * HOUR,
+    userId: row.userId,
+    apiKeyId: row.apiKeyId ?? "",
+    source: row.source,
+    model: row.model,
+    errors: isFailure(outcome) ? 1 : 0,
+    promptTokens: outcome.promptTokens ?? 0,
+    completionTokens: outcome.completionTokens ?? 0,
+    ttftSum: outcome.ttftMs ?? 0,
+    ttftCount: outcome.ttftMs == null ? 0 : 1,
   };
 }
 

@@ -43,14 +43,24 @@ export function startUsage(db: Db, row: Omit<UsageRow, "status">): Promise<numbe
  * The tokens counted so far, written now and then while a reply streams. Only a row still in progress is
  * updated, so a write that lands after the completion (on PostgreSQL, through another connection) changes nothing.
  */
-export async function usageProgress(db: Db, { id, promptTokens, completionTokens, durationMs }:
-  { id: number | undefined; promptTokens: number; completionTokens: number; durationMs: number }): Promise<void> {
+export async function usageProgress(
+  db: Db,
+  {
+    id,
+    promptTokens,
+    completionTokens,
+    durationMs,
+  }: { id: number | undefined; promptTokens: number; completionTokens: number; durationMs: number },
+): Promise<void> {
   if (id === undefined) return;
   await safely("update a request", () => ledger().progress(db, { id, promptTokens, completionTokens, durationMs }));
 }
 
 /** How the request ended: the row is completed once (a second completion changes nothing) and rolled up. */
-export async function completeUsage(db: Db, { id, ...outcome }: { id: number | undefined } & UsageOutcome): Promise<void> {
+export async function completeUsage(
+  db: Db,
+  { id, ...outcome }: { id: number | undefined } & UsageOutcome,
+): Promise<void> {
   if (id === undefined) return;
   await safely("complete a request", () => ledger().complete(db, id, outcome));
 }

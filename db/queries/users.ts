@@ -3,14 +3,20 @@ import { randomUUID } from "node:crypto";
 import { first, type Db } from "@/db";
 import { engine } from "@/db/engine";
 import { users } from "@/db/tables";
-import { type User } from "@/db/schema";
+import type { User } from "@/db/schema";
 
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 /** As stored: PostgreSQL text cannot hold U+0000, so a typed NUL looks up (and stores) U+FFFD instead of failing. */
 const storedEmail = (email: string) => engine().text(normaliseEmail(email));
 
 export async function findUserByEmail(db: Db, { email }: { email: string }): Promise<User | undefined> {
-  return first(await db.select().from(users).where(eq(users.email, storedEmail(email))).limit(1));
+  return first(
+    await db
+      .select()
+      .from(users)
+      .where(eq(users.email, storedEmail(email)))
+      .limit(1),
+  );
 }
 
 export async function findUserById(db: Db, { userId }: { userId: string }): Promise<User | undefined> {
@@ -23,8 +29,16 @@ export async function firstUser(db: Db): Promise<User | undefined> {
 }
 
 /** Creates an account; `passwordHash` is null for accounts made by the keys CLI. */
-export async function createUser(db: Db, { email, passwordHash }: { email: string; passwordHash: string | null }): Promise<User> {
-  return first(await db.insert(users).values({ id: randomUUID(), email: storedEmail(email), passwordHash }).returning())!;
+export async function createUser(
+  db: Db,
+  { email, passwordHash }: { email: string; passwordHash: string | null },
+): Promise<User> {
+  return first(
+    await db
+      .insert(users)
+      .values({ id: randomUUID(), email: storedEmail(email), passwordHash })
+      .returning(),
+  )!;
 }
 
 /** A new password hash (change of password, or a re-hash of an old bcrypt one at sign-in). */

@@ -19,4 +19,5 @@ export function cjkGrams(text: string): string {
 }
 
 /** True when a short query is all CJK, so the gram index can answer it exactly. */
-export const isCjkQuery = (q: string) => /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}ー]{1,2}$/u.test(q);
+export const isCjkQuery = (q: string) =>
+  /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}ー]{1,2}$/u.test(q);

@@ -1,7 +1,13 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import { getDb } from "@/db";
 import {
-  findUsableKeyByHash, insertKey, listAllKeysAsAdmin, listKeys, revokeAnyKeyAsAdmin, revokeKey, type KeyListing,
+  findUsableKeyByHash,
+  insertKey,
+  listAllKeysAsAdmin,
+  listKeys,
+  revokeAnyKeyAsAdmin,
+  revokeKey,
+  type KeyListing,
   type Revocation,
 } from "@/db/queries/keys";
 import type { ApiKey } from "@/db/schema";
@@ -25,8 +31,12 @@ export function generateKey(): string {
 export async function createApiKey(input: { userId: string; name: string; expiresAt?: number | null }) {
   const key = generateKey();
   const row = await insertKey(getDb(), {
-    id: randomUUID(), userId: input.userId, name: input.name.trim(), prefix: key.slice(0, DISPLAY_CHARS),
-    hash: hashKey(key), expiresAt: input.expiresAt ?? null,
+    id: randomUUID(),
+    userId: input.userId,
+    name: input.name.trim(),
+    prefix: key.slice(0, DISPLAY_CHARS),
+    hash: hashKey(key),
+    expiresAt: input.expiresAt ?? null,
   });
   return { key, row };
 }
@@ -35,7 +45,10 @@ export async function createApiKey(input: { userId: string; name: string; expire
  * The key's row if the bearer token is a usable key. The lookup is by SHA-256 (an index hit), then the
  * stored and computed digests are compared in constant time.
  */
-export async function verifyApiKey(token: string, now = Date.now()): Promise<Pick<ApiKey, "id" | "userId"> | undefined> {
+export async function verifyApiKey(
+  token: string,
+  now = Date.now(),
+): Promise<Pick<ApiKey, "id" | "userId"> | undefined> {
   if (!token.startsWith(KEY_PREFIX) || token.length > 200) return undefined;
   const digest = hashKey(token);
   const row = await findUsableKeyByHash(getDb(), { hash: digest, now });
@@ -49,5 +62,7 @@ export function listApiKeys(scope: KeyScope): Promise<KeyListing[]> {
 
 export function revokeApiKey(scope: KeyScope, idOrPrefix: string): Promise<Revocation> {
   const target = { idOrPrefix: idOrPrefix.trim(), now: Date.now() };
-  return scope === "admin" ? revokeAnyKeyAsAdmin(getDb(), target) : revokeKey(getDb(), { ...target, userId: scope.userId });
+  return scope === "admin"
+    ? revokeAnyKeyAsAdmin(getDb(), target)
+    : revokeKey(getDb(), { ...target, userId: scope.userId });
 }

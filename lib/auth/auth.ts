@@ -36,7 +36,10 @@ export class WrongCredentials extends CredentialsSignin {
 /** The account or the address has failed too often: refused without looking at the password. */
 export class TooManyAttempts extends CredentialsSignin {
   code = "too_many_attempts";
-  constructor(readonly until: number, readonly address: string) {
+  constructor(
+    readonly until: number,
+    readonly address: string,
+  ) {
     super();
   }
 }
@@ -56,7 +59,8 @@ async function authorize(raw: unknown, request: Request) {
   }
   await recordSignInSuccess({ email });
   // A bcrypt hash from before scrypt (or weaker parameters): replace it while the password is at hand.
-  if (check.needsRehash) await setPasswordHash(getDb(), { userId: user.id, passwordHash: await hashPassword(password) });
+  if (check.needsRehash)
+    await setPasswordHash(getDb(), { userId: user.id, passwordHash: await hashPassword(password) });
   return { id: user.id, email: user.email };
 }
 
@@ -112,7 +116,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
     // Everything else is a real error and keeps its detail.
     error(error) {
       if (error instanceof CredentialsSignin) {
-        const address = error instanceof WrongCredentials || error instanceof TooManyAttempts ? ` from ${error.address}` : "";
+        const address =
+          error instanceof WrongCredentials || error instanceof TooManyAttempts ? ` from ${error.address}` : "";
         console.warn(`[auth] sign-in refused (${error.code})${address}`);
         return;
       }

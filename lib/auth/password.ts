@@ -50,8 +50,12 @@ function scryptAsync(password: string, salt: Buffer, keyBytes: number, { N, r, p
   // scrypt needs 128·N·r bytes; Node's default maxmem (32 MiB) is exactly that at N=2^15, r=8, and the
   // check is strict, so allow twice the need.
   const options: ScryptOptions = { N, r, p, maxmem: 2 * 128 * N * r + 1024 * 1024 };
-  return inHashSlot(() => new Promise((resolve, reject) =>
-    scrypt(password.normalize("NFC"), salt, keyBytes, options, (err, key) => (err ? reject(err) : resolve(key)))));
+  return inHashSlot(
+    () =>
+      new Promise((resolve, reject) =>
+        scrypt(password.normalize("NFC"), salt, keyBytes, options, (err, key) => (err ? reject(err) : resolve(key))),
+      ),
+  );
 }
 
 export async function hashPassword(password: string, params: Params = SCRYPT_PARAMS): Promise<string> {
@@ -60,7 +64,10 @@ export async function hashPassword(password: string, params: Params = SCRYPT_PAR
   return ["scrypt", params.N, params.r, params.p, salt.toString("base64url"), key.toString("base64url")].join("$");
 }
 
-interface ScryptHash extends Params { salt: Buffer; key: Buffer }
+interface ScryptHash extends Params {
+  salt: Buffer;
+  key: Buffer;
+}
 
 /** Reads `scrypt$N$r$p$salt$hash`, or undefined when it is not one (or asks for absurd parameters). */
 export function parseScryptHash(stored: string): ScryptHash | undefined {
@@ -77,8 +84,14 @@ export function parseScryptHash(stored: string): ScryptHash | undefined {
 
 /** Compared against when the email is unknown, so an unknown email costs the same scrypt as a known one.
  * Random bytes in the stored format: nothing hashes to it, and making it costs nothing at start-up. */
-const DUMMY_HASH = ["scrypt", SCRYPT_PARAMS.N, SCRYPT_PARAMS.r, SCRYPT_PARAMS.p,
-  randomBytes(SALT_BYTES).toString("base64url"), randomBytes(KEY_BYTES).toString("base64url")].join("$");
+const DUMMY_HASH = [
+  "scrypt",
+  SCRYPT_PARAMS.N,
+  SCRYPT_PARAMS.r,
+  SCRYPT_PARAMS.p,
+  randomBytes(SALT_BYTES).toString("base64url"),
+  randomBytes(KEY_BYTES).toString("base64url"),
+].join("$");
 
 export interface PasswordCheck {
   ok: boolean;

@@ -1,7 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { getDb, type Db } from "@/db";
 import {
-  countUserSessions, deleteSession, deleteUserSessions, findSessionUser, insertSession, pruneExpiredSessions, touchSession,
+  countUserSessions,
+  deleteSession,
+  deleteUserSessions,
+  findSessionUser,
+  insertSession,
+  pruneExpiredSessions,
+  touchSession,
 } from "@/db/queries/sessions";
 import type { User } from "@/db/schema";
 
@@ -11,17 +17,27 @@ export const SESSION_MAX_AGE_S = 30 * 24 * 3600;
 const TOUCH_EVERY_MS = 5 * 60_000;
 
 /** A new session row at sign-in; its id goes into the JWT as `sid`. */
-export async function startSession({ userId, userAgent, now = Date.now() }: { userId: string; userAgent: string | null; now?: number },
-  db: Db = getDb()): Promise<string> {
+export async function startSession(
+  { userId, userAgent, now = Date.now() }: { userId: string; userAgent: string | null; now?: number },
+  db: Db = getDb(),
+): Promise<string> {
   const id = randomBytes(18).toString("base64url");
   await pruneExpiredSessions(db, { now });
-  await insertSession(db, { id, userId, now, expiresAt: now + SESSION_MAX_AGE_S * 1000, userAgent: userAgent?.slice(0, 300) ?? null });
+  await insertSession(db, {
+    id,
+    userId,
+    now,
+    expiresAt: now + SESSION_MAX_AGE_S * 1000,
+    userAgent: userAgent?.slice(0, 300) ?? null,
+  });
   return id;
 }
 
 /** The user if the session is live, else undefined: the check every signed-in request goes through. */
-export async function sessionUser({ sessionId, userId, now = Date.now() }: { sessionId: string; userId: string; now?: number },
-  db: Db = getDb()): Promise<User | undefined> {
+export async function sessionUser(
+  { sessionId, userId, now = Date.now() }: { sessionId: string; userId: string; now?: number },
+  db: Db = getDb(),
+): Promise<User | undefined> {
   const found = await findSessionUser(db, { sessionId, userId, now });
   if (!found) return undefined;
   if (now - found.lastSeenAt > TOUCH_EVERY_MS) await touchSession(db, { sessionId, userId, now });
@@ -33,10 +49,16 @@ export async function endSession({ sessionId, userId }: { sessionId: string; use
 }
 
 /** Ends every session of the user, or all but `keep`. Returns how many ended. */
-export function endUserSessions({ userId, keep }: { userId: string; keep?: string }, db: Db = getDb()): Promise<number> {
+export function endUserSessions(
+  { userId, keep }: { userId: string; keep?: string },
+  db: Db = getDb(),
+): Promise<number> {
   return deleteUserSessions(db, { userId, keep });
 }
 
-export function liveSessionCount({ userId, now = Date.now() }: { userId: string; now?: number }, db: Db = getDb()): Promise<number> {
+export function liveSessionCount(
+  { userId, now = Date.now() }: { userId: string; now?: number },
+  db: Db = getDb(),
+): Promise<number> {
   return countUserSessions(db, { userId, now });
 }

@@ -31,16 +31,26 @@ export function tooManyAttemptsMessage(until: number, now = Date.now()): string 
 }
 
 /** When sign-in for this account or from this address opens again, or null when it is open now. */
-export async function signInBlockedUntil({ email, address, now = Date.now() }: { email: string; address: string; now?: number },
-  db: Db = getDb()): Promise<number | null> {
-  const account = await blockedUntil(db, { bucket: "signin-account", key: normaliseEmail(email), now, ...LIMITS.signInAccount });
+export async function signInBlockedUntil(
+  { email, address, now = Date.now() }: { email: string; address: string; now?: number },
+  db: Db = getDb(),
+): Promise<number | null> {
+  const account = await blockedUntil(db, {
+    bucket: "signin-account",
+    key: normaliseEmail(email),
+    now,
+    ...LIMITS.signInAccount,
+  });
   const place = addressCounts(address)
-    ? await blockedUntil(db, { bucket: "signin-address", key: address, now, ...LIMITS.signInAddress }) : null;
+    ? await blockedUntil(db, { bucket: "signin-address", key: address, now, ...LIMITS.signInAddress })
+    : null;
   return account === null && place === null ? null : Math.max(account ?? 0, place ?? 0);
 }
 
-export async function recordSignInFailure({ email, address, now = Date.now() }: { email: string; address: string; now?: number },
-  db: Db = getDb()) {
+export async function recordSignInFailure(
+  { email, address, now = Date.now() }: { email: string; address: string; now?: number },
+  db: Db = getDb(),
+) {
   await transaction(db, async (tx) => {
     await recordAttempt(tx, { bucket: "signin-account", key: normaliseEmail(email), now });
     if (addressCounts(address)) await recordAttempt(tx, { bucket: "signin-address", key: address, now });
@@ -53,14 +63,19 @@ export async function recordSignInSuccess({ email }: { email: string }, db: Db =
   await clearAttempts(db, { bucket: "signin-account", key: normaliseEmail(email) });
 }
 
-export async function registrationBlockedUntil({ address, now = Date.now() }: { address: string; now?: number },
-  db: Db = getDb()): Promise<number | null> {
+export async function registrationBlockedUntil(
+  { address, now = Date.now() }: { address: string; now?: number },
+  db: Db = getDb(),
+): Promise<number | null> {
   if (!addressCounts(address)) return null;
   return blockedUntil(db, { bucket: "register-address", key: address, now, ...LIMITS.registerAddress });
 }
 
 /** Every sign-up attempt that gets as far as hashing a password counts, successful or not. */
-export async function recordRegistration({ address, now = Date.now() }: { address: string; now?: number }, db: Db = getDb()) {
+export async function recordRegistration(
+  { address, now = Date.now() }: { address: string; now?: number },
+  db: Db = getDb(),
+) {
   if (!addressCounts(address)) return;
   await transaction(db, async (tx) => {
     await recordAttempt(tx, { bucket: "register-address", key: address, now });

@@ -35,7 +35,8 @@ export async function readChatBody<S extends z.ZodType>(req: Request, schema: S)
   try {
     json = await readJsonBody(req);
   } catch (err) {
-    if (err instanceof AppError && err.status === 413) throw new AppError("request_too_large", "The request is too large.");
+    if (err instanceof AppError && err.status === 413)
+      throw new AppError("request_too_large", "The request is too large.");
     throw new AppError("invalid_request_error", "The chat request was malformed.");
   }
   const parsed = schema.safeParse(json);

@@ -64,8 +64,12 @@ export class LiveReply {
   /** Set by the shared registry on PostgreSQL; none on SQLite. */
   tap: ReplyTap | undefined;
 
-  constructor(readonly replyId: string, readonly conversationId: string, readonly userId: string,
-    private readonly save: (text: string) => Promise<void>) {
+  constructor(
+    readonly replyId: string,
+    readonly conversationId: string,
+    readonly userId: string,
+    private readonly save: (text: string) => Promise<void>,
+  ) {
     this.text = "";
   }
 
@@ -89,8 +93,11 @@ export class LiveReply {
     this.chunks.push(chunk);
     if (chunk.type === "start" && this.base) {
       // A continued reply: readers see the earlier text first, as one part, then the new text.
-      this.chunks.push({ type: "text-start", id: "earlier" }, { type: "text-delta", id: "earlier", delta: this.base },
-        { type: "text-end", id: "earlier" });
+      this.chunks.push(
+        { type: "text-start", id: "earlier" },
+        { type: "text-delta", id: "earlier", delta: this.base },
+        { type: "text-end", id: "earlier" },
+      );
     }
     if (chunk.type === "text-delta" && chunk.delta) {
       this.text += chunk.delta;
@@ -123,28 +130,31 @@ export class LiveReply {
   subscribe(): ReadableStream<Uint8Array> {
     let next = 0;
     let wake: (() => void) | undefined;
-    return new ReadableStream<Uint8Array>({
-      pull: async (controller) => {
-        while (next >= this.chunks.length && !this.done) {
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-            this.waiting.add(resolve);
-          });
-        }
-        if (next < this.chunks.length) {
-          const batch = compact(this.chunks.slice(next));
-          next = this.chunks.length;
-          controller.enqueue(encodeFrames(batch, this.done));
-          if (this.done) controller.close();
-        } else {
-          controller.enqueue(encoder.encode(DONE));
-          controller.close();
-        }
+    return new ReadableStream<Uint8Array>(
+      {
+        pull: async (controller) => {
+          while (next >= this.chunks.length && !this.done) {
+            await new Promise<void>((resolve) => {
+              wake = resolve;
+              this.waiting.add(resolve);
+            });
+          }
+          if (next < this.chunks.length) {
+            const batch = compact(this.chunks.slice(next));
+            next = this.chunks.length;
+            controller.enqueue(encodeFrames(batch, this.done));
+            if (this.done) controller.close();
+          } else {
+            controller.enqueue(encoder.encode(DONE));
+            controller.close();
+          }
+        },
+        cancel: () => {
+          if (wake) this.waiting.delete(wake);
+        },
       },
-      cancel: () => {
-        if (wake) this.waiting.delete(wake);
-      },
-    }, { highWaterMark: 0 });
+      { highWaterMark: 0 },
+    );
   }
 
   private wake() {
@@ -203,7 +213,10 @@ export function runLiveReply(reply: LiveReply, stream: ReadableStream<UIMessageC
       } else {
         console.error("[chat] a reply stream failed", err);
         reply.push({ type: "error", errorText: "The reply failed. Please retry." });
-        reply.push({ type: "message-metadata", messageMetadata: { status: "error", error: "The reply failed. Please retry." } });
+        reply.push({
+          type: "message-metadata",
+          messageMetadata: { status: "error", error: "The reply failed. Please retry." },
+        });
       }
     } finally {
       reply.end();

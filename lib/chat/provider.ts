@@ -17,5 +17,10 @@ export function glmProvider(caller: Caller, hooks: CompletionHooks) {
       return errorResponse(asAppError(err));
     }
   };
-  return createOpenAICompatible({ name: "glm", baseURL: "http://gateway.internal/v1", fetch: fetchCore, includeUsage: true });
+  return createOpenAICompatible({
+    name: "glm",
+    baseURL: "http://gateway.internal/v1",
+    fetch: fetchCore,
+    includeUsage: true,
+  });
 }

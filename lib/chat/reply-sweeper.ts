@@ -19,9 +19,16 @@ const holder = globalThis as unknown as { __glmReplySweeper?: NodeJS.Timeout };
 
 export function startReplySweeper(everyMs = SWEEP_EVERY_MS) {
   if (holder.__glmReplySweeper) return;
-  const sweep = () => sweepReplies().then(({ interrupted }) => {
-    if (interrupted) console.log(`glm-chat: ${interrupted} reply(ies) left streaming by a stopped instance are marked interrupted.`);
-  }, (err) => console.error("[chat] reply sweeper failed", err));
+  const sweep = () =>
+    sweepReplies().then(
+      ({ interrupted }) => {
+        if (interrupted)
+          console.log(
+            `glm-chat: ${interrupted} reply(ies) left streaming by a stopped instance are marked interrupted.`,
+          );
+      },
+      (err) => console.error("[chat] reply sweeper failed", err),
+    );
   // Spread out, so instances started together do not all sweep at once.
   holder.__glmReplySweeper = setInterval(sweep, everyMs + Math.floor(Math.random() * 1000));
   holder.__glmReplySweeper.unref();

@@ -3,7 +3,14 @@ import { randomUUID } from "node:crypto";
 import type postgres from "postgres";
 import { getDb } from "@/db";
 import {
-  claimLiveReply, compact, encodeFrames, liveReplyOf, localReply, releaseLiveReply, runLiveReply, type LiveReply,
+  claimLiveReply,
+  compact,
+  encodeFrames,
+  liveReplyOf,
+  localReply,
+  releaseLiveReply,
+  runLiveReply,
+  type LiveReply,
   type ReplyTap,
 } from "@/lib/chat/live-replies";
 import type { Replies } from "@/lib/chat/replies";
@@ -48,7 +55,10 @@ const FRAMES_CHANNEL = "glm_reply_frames";
 const STOP_CHANNEL = "glm_reply_stop";
 
 type Follower = (n: number, batch: Batch | undefined) => void;
-interface Batch { c: UIMessageChunk[]; end?: true }
+interface Batch {
+  c: UIMessageChunk[];
+  end?: true;
+}
 
 interface State {
   /** This process, as written in the claims it holds. */
@@ -81,8 +91,9 @@ export function startSharedReplies(): Promise<void> {
     await sql.listen(STOP_CHANNEL, onStop);
     const timer = setInterval(() => {
       if (state.running > 0) {
-        sql`update live_replies set heartbeat_at = ${now(sql)} where instance_id = ${state.instanceId} and ended_at is null`
-          .catch(logged("renew the heartbeat of its replies"));
+        sql`update live_replies set heartbeat_at = ${now(sql)} where instance_id = ${state.instanceId} and ended_at is null`.catch(
+          logged("renew the heartbeat of its replies"),
+        );
       }
     }, HEARTBEAT_MS);
     timer.unref();
@@ -99,10 +110,15 @@ function onStop(payload: string) {
 }
 
 function follow(): Promise<void> {
-  return (state.following ??= pg().listen(FRAMES_CHANNEL, onFrames).then(() => undefined, (err) => {
-    state.following = undefined;
-    throw err;
-  }));
+  return (state.following ??= pg()
+    .listen(FRAMES_CHANNEL, onFrames)
+    .then(
+      () => undefined,
+      (err) => {
+        state.following = undefined;
+        throw err;
+      },
+    ));
 }
 
 /** `messageId \n n [\n batch JSON]`: parsed only when someone on this instance reads that reply. */
@@ -128,7 +144,10 @@ class Publisher implements ReplyTap {
   private writing: Promise<void> = Promise.resolve();
   private ended = false;
 
-  constructor(private readonly reply: LiveReply, readonly startedAt: number) {}
+  constructor(
+    private readonly reply: LiveReply,
+    readonly startedAt: number,
+  ) {}
 
   chunks(added: UIMessageChunk[]) {
     for (const c of added) this.pending.push(c);
@@ -142,11 +161,13 @@ class Publisher implements ReplyTap {
     this.flush(true);
     state.running--;
     const { conversationId, replyId } = this.reply;
-    this.writing = this.writing.then(async () => {
-      const sql = pg();
-      await sql`update live_replies set ended_at = ${now(sql)} where conversation_id = ${conversationId}
+    this.writing = this.writing
+      .then(async () => {
+        const sql = pg();
+        await sql`update live_replies set ended_at = ${now(sql)} where conversation_id = ${conversationId}
         and message_id = ${replyId} and started_at = ${this.startedAt}`;
-    }).catch(logged("mark a reply ended"));
+      })
+      .catch(logged("mark a reply ended"));
     setTimeout(() => void this.forget(), KEEP_AFTER_END_MS).unref();
   }
 
@@ -174,20 +195,31 @@ class Publisher implements ReplyTap {
     // JSON.stringify escapes control characters, so the text holds no U+0000 for PostgreSQL to refuse.
     const payload = Buffer.byteLength(body) + head.length < NOTIFY_MAX_BYTES ? `${head}\n${body}` : head;
     const messageId = this.reply.replyId;
-    this.writing = this.writing.then(async () => {
-      const sql = pg();
-      await sql`with f as (insert into reply_frames (message_id, n, frames) values (${messageId}, ${n}, ${body}) returning n)
+    this.writing = this.writing
+      .then(async () => {
+        const sql = pg();
+        await sql`with f as (insert into reply_frames (message_id, n, frames) values (${messageId}, ${n}, ${body}) returning n)
         select pg_notify(${FRAMES_CHANNEL}, ${payload}) from f`;
-    }).catch(logged("publish a reply's frames"));
+      })
+      .catch(logged("publish a reply's frames"));
   }
 }
 
-interface ClaimRow { messageId: string; instanceId: string; startedAt: number; heartbeatAt: number; endedAt: number | null; now: number }
+interface ClaimRow {
+  messageId: string;
+  instanceId: string;
+  startedAt: number;
+  heartbeatAt: number;
+  endedAt: number | null;
+  now: number;
+}
 
 /** The conversation's claim, if it is this user's. */
 async function claimOf(userId: string, conversationId: string): Promise<ClaimRow | undefined> {
   const sql = pg();
-  const [row] = await sql<ClaimRow[]>`select message_id as "messageId", instance_id as "instanceId", started_at as "startedAt",
+  const [row] = await sql<
+    ClaimRow[]
+  >`select message_id as "messageId", instance_id as "instanceId", started_at as "startedAt",
       heartbeat_at as "heartbeatAt", ended_at as "endedAt", ${now(sql)} as now
     from live_replies where conversation_id = ${conversationId} and user_id = ${userId}`;
   return row;
@@ -224,17 +256,18 @@ function remoteReader(userId: string, conversationId: string, messageId: string)
   };
 
   /** Rows from `next` on, from the table; then whatever notifications arrived meanwhile. */
-  const readTable = () => (reading ??= (async () => {
-    try {
-      const sql = pg();
-      const rows = await sql<{ n: number; frames: string }[]>`select n, frames from reply_frames
+  const readTable = () =>
+    (reading ??= (async () => {
+      try {
+        const sql = pg();
+        const rows = await sql<{ n: number; frames: string }[]>`select n, frames from reply_frames
         where message_id = ${messageId} and n >= ${next} order by n`;
-      for (const r of rows) apply(r.n, JSON.parse(r.frames) as Batch);
-      drainNotified();
-    } finally {
-      reading = undefined;
-    }
-  })());
+        for (const r of rows) apply(r.n, JSON.parse(r.frames) as Batch);
+        drainNotified();
+      } finally {
+        reading = undefined;
+      }
+    })());
 
   const drainNotified = () => {
     for (const n of [...notified.keys()].sort((a, b) => a - b)) {
@@ -264,48 +297,56 @@ function remoteReader(userId: string, conversationId: string, messageId: string)
     if (set && !set.size) state.followers.delete(messageId);
   };
 
-  return new ReadableStream<Uint8Array>({
-    start: async () => {
-      await follow();
-      let set = state.followers.get(messageId);
-      if (!set) state.followers.set(messageId, (set = new Set()));
-      set.add(follower);
-      await readTable();
-      poll = setInterval(() => {
-        if (done || Date.now() - lastNews < POLL_MS) return;
-        void (async () => {
-          await readTable();
+  return new ReadableStream<Uint8Array>(
+    {
+      start: async () => {
+        await follow();
+        let set = state.followers.get(messageId);
+        if (!set) state.followers.set(messageId, (set = new Set()));
+        set.add(follower);
+        await readTable();
+        poll = setInterval(() => {
           if (done || Date.now() - lastNews < POLL_MS) return;
-          const claim = await claimOf(userId, conversationId);
-          if (!claim || claim.messageId !== messageId || (claim.endedAt === null && !isRunning(claim))) {
-            // The instance that ran it died (lib/chat/reply-sweeper.ts marks it interrupted), or the frames
-            // are gone: end cleanly with what there is.
+          void (async () => {
             await readTable();
-            if (!done) {
-              pending.push({ type: "message-metadata", messageMetadata: { status: "interrupted" } });
-              done = true;
+            if (done || Date.now() - lastNews < POLL_MS) return;
+            const claim = await claimOf(userId, conversationId);
+            if (!claim || claim.messageId !== messageId || (claim.endedAt === null && !isRunning(claim))) {
+              // The instance that ran it died (lib/chat/reply-sweeper.ts marks it interrupted), or the frames
+              // are gone: end cleanly with what there is.
+              await readTable();
+              if (!done) {
+                pending.push({ type: "message-metadata", messageMetadata: { status: "interrupted" } });
+                done = true;
+              }
             }
-          }
-        })().catch(logged("check on a reply")).finally(settle);
-      }, POLL_MS / 2);
-      poll.unref();
-    },
-    pull: async (controller) => {
-      while (!pending.length && !done) await new Promise<void>((resolve) => { wake = resolve; });
-      const batch = compact(pending);
-      pending = [];
-      controller.enqueue(encodeFrames(batch, done));
-      if (done) {
+          })()
+            .catch(logged("check on a reply"))
+            .finally(settle);
+        }, POLL_MS / 2);
+        poll.unref();
+      },
+      pull: async (controller) => {
+        while (!pending.length && !done)
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+          });
+        const batch = compact(pending);
+        pending = [];
+        controller.enqueue(encodeFrames(batch, done));
+        if (done) {
+          stopFollowing();
+          controller.close();
+        }
+      },
+      cancel: () => {
+        done = true;
         stopFollowing();
-        controller.close();
-      }
+        settle();
+      },
     },
-    cancel: () => {
-      done = true;
-      stopFollowing();
-      settle();
-    },
-  }, { highWaterMark: 0 });
+    { highWaterMark: 0 },
+  );
 }
 
 export const sharedReplies: Replies = {

@@ -18,11 +18,13 @@ const Id = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "Invalid id.");
 export const ChatTurnBody = z.object({
   id: Id,
   trigger: z.enum(["submit-message", "regenerate-message"]),
-  message: z.object({
-    id: Id,
-    role: z.literal("user"),
-    parts: z.array(z.object({ type: z.string().max(64), text: z.string().optional() })).max(100),
-  }).optional(),
+  message: z
+    .object({
+      id: Id,
+      role: z.literal("user"),
+      parts: z.array(z.object({ type: z.string().max(64), text: z.string().optional() })).max(100),
+    })
+    .optional(),
   model: z.string().max(64),
   /** Only read when this request creates the conversation. */
   settings: SettingsInput.optional(),
@@ -32,7 +34,8 @@ export const ChatTurnBody = z.object({
 export type ChatTurnBody = z.infer<typeof ChatTurnBody>;
 
 /** Asked of the model for Continue, after the partial reply. */
-const CONTINUE_PROMPT = "Continue your previous reply exactly where it stopped. Do not repeat anything already written.";
+const CONTINUE_PROMPT =
+  "Continue your previous reply exactly where it stopped. Do not repeat anything already written.";
 
 /**
  * One chat turn: save the user's message (or take up a reply to continue), then run the reply on the server
@@ -43,9 +46,10 @@ export async function startChatTurn(user: User, body: ChatTurnBody): Promise<Res
   if (!model) throw new AppError("invalid_request_error", `Unknown model ${body.model}.`);
   const text = body.message ? textOf(body.message as Parameters<typeof textOf>[0]).trim() : "";
   if (body.trigger === "submit-message" && !text) throw new AppError("invalid_request_error", "The message is empty.");
-  if (text.length > 200_000) throw new AppError("request_too_large", "The message is too long (200,000 characters at most).");
+  if (text.length > 200_000)
+    throw new AppError("request_too_large", "The message is too long (200,000 characters at most).");
   const live = replies();
-  if (body.message && await live.stoppedBeforeStart(user.id, body.message.id)) {
+  if (body.message && (await live.stoppedBeforeStart(user.id, body.message.id))) {
     throw new AppError("conflict", "You stopped this message before it was sent.");
   }
 
@@ -60,7 +64,13 @@ export async function startChatTurn(user: User, body: ChatTurnBody): Promise<Res
       throw new AppError("invalid_request_error", (err as Error).message);
     }
     try {
-      conversation = await createConversation(db, { id: body.id, userId: user.id, title: titleFrom(text), model: model.id, settings });
+      conversation = await createConversation(db, {
+        id: body.id,
+        userId: user.id,
+        title: titleFrom(text),
+        model: model.id,
+        settings,
+      });
     } catch {
       // The id exists but is someone else's: say no more than "not found".
       throw new AppError("not_found", "This conversation does not exist.");
@@ -68,11 +78,15 @@ export async function startChatTurn(user: User, body: ChatTurnBody): Promise<Res
   }
   const assistantId: string = body.continueFrom ?? randomUUID();
   const conversationId = conversation.id;
-  const reply = new LiveReply(assistantId, conversationId, user.id,
-    (content) => saveReplyProgress(db, { id: assistantId, content }));
+  const reply = new LiveReply(assistantId, conversationId, user.id, (content) =>
+    saveReplyProgress(db, { id: assistantId, content }),
+  );
   // Taken before the turn's database work, so two turns racing in one conversation cannot both start.
-  if (!await live.claim(reply)) {
-    throw new AppError("conflict", "A reply is still being written in this conversation. Wait for it or stop it first.");
+  if (!(await live.claim(reply))) {
+    throw new AppError(
+      "conflict",
+      "A reply is still being written in this conversation. Wait for it or stop it first.",
+    );
   }
   let turn: { history: Message[]; base: string } | undefined;
   try {
@@ -86,17 +100,21 @@ export async function startChatTurn(user: User, body: ChatTurnBody): Promise<Res
   const settle = (content: string, status: MessageStatus, error: string | null = null) => {
     if (settled) return;
     settled = true;
-    finishReply(db, { id: assistantId, content, status, error })
-      .catch((err) => console.error("[chat] could not save a reply's end", err));
+    finishReply(db, { id: assistantId, content, status, error }).catch((err) =>
+      console.error("[chat] could not save a reply's end", err),
+    );
   };
-  const provider = glmProvider({ userId: user.id, apiKeyId: null, source: "chat" }, {
-    onFinish: (summary, outcome) => {
-      const content = base + summary.content;
-      if (outcome.status === 200) settle(content, "complete");
-      else if (outcome.status === 499) settle(content, "stopped");
-      else settle(content, "error", outcome.error?.message ?? "The reply failed.");
+  const provider = glmProvider(
+    { userId: user.id, apiKeyId: null, source: "chat" },
+    {
+      onFinish: (summary, outcome) => {
+        const content = base + summary.content;
+        if (outcome.status === 200) settle(content, "complete");
+        else if (outcome.status === 499) settle(content, "stopped");
+        else settle(content, "error", outcome.error?.message ?? "The reply failed.");
+      },
     },
-  });
+  );
 
   const s = conversation.settings;
   const messages = toModelMessages(history);
@@ -115,16 +133,20 @@ export async function startChatTurn(user: User, body: ChatTurnBody): Promise<Res
     onAbort: () => settle(reply.text, "stopped"),
   });
 
-  live.run(reply, result.toUIMessageStream({
-    generateMessageId: () => assistantId,
-    messageMetadata: ({ part }): ChatMessageMetadata | undefined => {
-      if (part.type === "start") return { model: model.id, status: "streaming" };
-      if (part.type === "finish") return { status: "complete" };
-      if (part.type === "abort") return { status: "stopped" };
-      return undefined;
-    },
-    onError: (err) => readableError(err),
-  }), () => settle(reply.text, "error", "The reply ended unexpectedly."));
+  live.run(
+    reply,
+    result.toUIMessageStream({
+      generateMessageId: () => assistantId,
+      messageMetadata: ({ part }): ChatMessageMetadata | undefined => {
+        if (part.type === "start") return { model: model.id, status: "streaming" };
+        if (part.type === "finish") return { status: "complete" };
+        if (part.type === "abort") return { status: "stopped" };
+        return undefined;
+      },
+      onError: (err) => readableError(err),
+    }),
+    () => settle(reply.text, "error", "The reply ended unexpectedly."),
+  );
   return replyResponse(reply);
 }
 
@@ -132,8 +154,12 @@ export async function startChatTurn(user: User, body: ChatTurnBody): Promise<Res
  * The turn's database work: the user's message saved (or edited) and the reply's placeholder added, or for
  * Continue the stopped reply taken up again. Returns the history to send upstream and the text to continue.
  */
-async function prepareTurn(db: Db, userId: string, body: ChatTurnBody,
-  t: { conversationId: string; assistantId: string; model: string; text: string }): Promise<{ history: Message[]; base: string }> {
+async function prepareTurn(
+  db: Db,
+  userId: string,
+  body: ChatTurnBody,
+  t: { conversationId: string; assistantId: string; model: string; text: string },
+): Promise<{ history: Message[]; base: string }> {
   if (body.continueFrom) {
     const history = await resumeReply(db, { userId, conversationId: t.conversationId, replyId: body.continueFrom });
     if (!history) throw new AppError("conflict", "Only the last reply can be continued.");
@@ -146,8 +172,13 @@ async function prepareTurn(db: Db, userId: string, body: ChatTurnBody,
     const home = await conversationOfMessage(db, { messageId: userMessage.id });
     if (home && home !== t.conversationId) userMessage.id = randomUUID();
   }
-  const history = await startTurn(db, { userId, conversationId: t.conversationId, model: t.model,
-    user: body.trigger === "submit-message" ? userMessage : undefined, assistantId: t.assistantId });
+  const history = await startTurn(db, {
+    userId,
+    conversationId: t.conversationId,
+    model: t.model,
+    user: body.trigger === "submit-message" ? userMessage : undefined,
+    assistantId: t.assistantId,
+  });
   if (!history) throw new AppError("not_found", "There is no message to answer in this conversation.");
   return { history, base: "" };
 }
@@ -168,5 +199,8 @@ function toModelMessages(history: Message[]): ModelMessage[] {
 function readableError(err: unknown): string {
   const message = (err as { message?: string })?.message;
   const data = (err as { data?: { error?: { message?: string } } })?.data;
-  return data?.error?.message ?? (typeof message === "string" && message.length < 300 ? message : "The reply failed. Please retry.");
+  return (
+    data?.error?.message ??
+    (typeof message === "string" && message.length < 300 ? message : "The reply failed. Please retry.")
+  );
 }

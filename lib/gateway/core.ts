@@ -7,7 +7,14 @@ import { AppError } from "@/lib/errors";
 import { asAppError } from "./errors";
 import { enforceRateLimits } from "./rate-limit";
 import { toUpstreamBody, validateRequest, type ValidRequest } from "./request";
-import { errorFrame, estimateUsage, StreamTranslator, translateCompletion, type ReplySummary, type UpstreamPayload } from "./translate";
+import {
+  errorFrame,
+  estimateUsage,
+  StreamTranslator,
+  translateCompletion,
+  type ReplySummary,
+  type UpstreamPayload,
+} from "./translate";
 import { ClientAborted, openUpstream, readUpstreamJson, upstreamEventBatches, type UpstreamCall } from "./upstream";
 
 /** Who is asking, through which door. Every request is accounted to them. */
@@ -44,8 +51,12 @@ const promptEstimate = (req: ValidRequest) => estimateTokens(JSON.stringify(req.
  * The gateway core both doors share: validate, map the model, call upstream, translate to OpenAI form,
  * account usage. Returns an OpenAI-shaped Response; throws AppError for anything before the first byte.
  */
-export async function chatCompletion(json: unknown, caller: Caller, signal: AbortSignal,
-  hooks: CompletionHooks = {}): Promise<Response> {
+export async function chatCompletion(
+  json: unknown,
+  caller: Caller,
+  signal: AbortSignal,
+  hooks: CompletionHooks = {},
+): Promise<Response> {
   const started = Date.now();
   const who = { createdAt: started, userId: caller.userId, apiKeyId: caller.apiKeyId, source: caller.source };
   const db = getDb();
@@ -60,8 +71,14 @@ export async function chatCompletion(json: unknown, caller: Caller, signal: Abor
     // A known model under another spelling ("glm-4-flash") is recorded by its name, so reports group it;
     // anything else keeps what was sent (the recent-requests list shows it), charted as "unknown model".
     const model = typeof raw === "string" ? (findModel(raw)?.id ?? raw.slice(0, 64)) : "unknown";
-    await recordUsage(db, { ...who, model, stream: false,
-      status: e.status, errorCode: e.code, durationMs: Date.now() - started });
+    await recordUsage(db, {
+      ...who,
+      model,
+      stream: false,
+      status: e.status,
+      errorCode: e.code,
+      durationMs: Date.now() - started,
+    });
     throw e;
   }
   // The ledger row exists from the start: a crash mid-request leaves it, with the tokens counted so far.
@@ -71,9 +88,14 @@ export async function chatCompletion(json: unknown, caller: Caller, signal: Abor
   // on PostgreSQL it lands a round trip later, and a late progress write cannot undo it: see db/queries/usage.ts).
   const ledger = (status: number, summary: ReplySummary | null, ttftMs: number | null, errorCode?: string | null) =>
     void completeUsage(db, {
-      id: usageId, status, errorCode: errorCode ?? null, ttftMs, durationMs: Date.now() - started,
+      id: usageId,
+      status,
+      errorCode: errorCode ?? null,
+      ttftMs,
+      durationMs: Date.now() - started,
       promptTokens: summary?.usage?.prompt_tokens ?? (summary ? prompt : 0),
-      completionTokens: summary?.usage?.completion_tokens ?? (summary ? estimateUsage(0, summary.content).completion_tokens : 0),
+      completionTokens:
+        summary?.usage?.completion_tokens ?? (summary ? estimateUsage(0, summary.content).completion_tokens : 0),
     });
   const fail = (err: unknown, summary: ReplySummary | null = null): never => {
     const e = err instanceof ClientAborted ? err : asAppError(err);
@@ -101,15 +123,24 @@ export async function chatCompletion(json: unknown, caller: Caller, signal: Abor
       return fail(err);
     }
   }
-  const progress = (summary: ReplySummary) => void usageProgress(db, {
-    id: usageId, promptTokens: summary.usage?.prompt_tokens ?? prompt,
-    completionTokens: summary.usage?.completion_tokens ?? estimateUsage(0, summary.content).completion_tokens,
-    durationMs: Date.now() - started,
-  });
-  return streamCompletion(req, call, started, progress, (status, summary, ttft, error) => {
-    ledger(status, summary, ttft, error?.code ?? (status === STATUS_CLIENT_CLOSED ? "client_closed" : null));
-    hooks.onFinish?.(summary, { status, error });
-  }, fail);
+  const progress = (summary: ReplySummary) =>
+    void usageProgress(db, {
+      id: usageId,
+      promptTokens: summary.usage?.prompt_tokens ?? prompt,
+      completionTokens: summary.usage?.completion_tokens ?? estimateUsage(0, summary.content).completion_tokens,
+      durationMs: Date.now() - started,
+    });
+  return streamCompletion(
+    req,
+    call,
+    started,
+    progress,
+    (status, summary, ttft, error) => {
+      ledger(status, summary, ttft, error?.code ?? (status === STATUS_CLIENT_CLOSED ? "client_closed" : null));
+      hooks.onFinish?.(summary, { status, error });
+    },
+    fail,
+  );
 }
 
 const emptySummary = (): ReplySummary => ({ content: "", toolCalls: [], finishReason: null, usage: null });
@@ -120,9 +151,14 @@ type Settle = (status: number, summary: ReplySummary, ttftMs: number | null, err
  * Waits for the first upstream event before answering, so a slow or failing upstream still gets a real
  * HTTP status (504, 429…); after that every failure is an in-stream error event, never a clean stop.
  */
-async function streamCompletion(req: ValidRequest, call: UpstreamCall, started: number,
-  progress: (summary: ReplySummary) => void, settle: Settle,
-  fail: (err: unknown, summary?: ReplySummary | null) => never): Promise<Response> {
+async function streamCompletion(
+  req: ValidRequest,
+  call: UpstreamCall,
+  started: number,
+  progress: (summary: ReplySummary) => void,
+  settle: Settle,
+  fail: (err: unknown, summary?: ReplySummary | null) => never,
+): Promise<Response> {
   const translator = new StreamTranslator(req.model.id, req.includeUsage);
   const batches = upstreamEventBatches(call);
   let ttft: number | null = null;
@@ -164,59 +200,65 @@ async function streamCompletion(req: ValidRequest, call: UpstreamCall, started: 
   };
   if (finished) settleOnce(200, translator.summary, ttft);
 
-  const stream = new ReadableStream<Uint8Array>({
-    start(controller) {
-      if (head) controller.enqueue(encoder.encode(head));
-      if (finished) return controller.close();
-      // One timer per stream: a `: ping` comment whenever the upstream has been silent for a while.
-      keepAlive = setInterval(() => {
-        if (Date.now() - lastWrite < keepAliveMs) return;
-        lastWrite = Date.now();
-        try {
-          controller.enqueue(encoder.encode(": ping\n\n"));
-        } catch {
-          clearInterval(keepAlive);
-        }
-      }, Math.max(50, Math.floor(keepAliveMs / 2)));
-    },
-    async pull(controller) {
-      try {
-        // Forward as soon as something is ready: one pull per upstream read, no batching beyond it.
-        for (;;) {
-          const next = await batches.next();
-          if (next.done) {
-            controller.enqueue(encoder.encode(translator.end(promptEstimate(req))));
-            controller.close();
-            settleOnce(200, translator.summary, ttft);
-            return;
-          }
-          const out = translate(next.value);
-          if (out) {
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        if (head) controller.enqueue(encoder.encode(head));
+        if (finished) return controller.close();
+        // One timer per stream: a `: ping` comment whenever the upstream has been silent for a while.
+        keepAlive = setInterval(
+          () => {
+            if (Date.now() - lastWrite < keepAliveMs) return;
             lastWrite = Date.now();
-            controller.enqueue(encoder.encode(out));
+            try {
+              controller.enqueue(encoder.encode(": ping\n\n"));
+            } catch {
+              clearInterval(keepAlive);
+            }
+          },
+          Math.max(50, Math.floor(keepAliveMs / 2)),
+        );
+      },
+      async pull(controller) {
+        try {
+          // Forward as soon as something is ready: one pull per upstream read, no batching beyond it.
+          for (;;) {
+            const next = await batches.next();
+            if (next.done) {
+              controller.enqueue(encoder.encode(translator.end(promptEstimate(req))));
+              controller.close();
+              settleOnce(200, translator.summary, ttft);
+              return;
+            }
+            const out = translate(next.value);
+            if (out) {
+              lastWrite = Date.now();
+              controller.enqueue(encoder.encode(out));
+              return;
+            }
+          }
+        } catch (err) {
+          if (err instanceof ClientAborted) {
+            settleOnce(STATUS_CLIENT_CLOSED, translator.summary, ttft);
+            try {
+              controller.error(err);
+            } catch {}
             return;
           }
+          const e = asAppError(err);
+          controller.enqueue(encoder.encode(errorFrame(e)));
+          controller.close();
+          settleOnce(e.status, translator.summary, ttft, e);
         }
-      } catch (err) {
-        if (err instanceof ClientAborted) {
-          settleOnce(STATUS_CLIENT_CLOSED, translator.summary, ttft);
-          try {
-            controller.error(err);
-          } catch {}
-          return;
-        }
-        const e = asAppError(err);
-        controller.enqueue(encoder.encode(errorFrame(e)));
-        controller.close();
-        settleOnce(e.status, translator.summary, ttft, e);
-      }
+      },
+      async cancel() {
+        call.abort(new ClientAborted());
+        settleOnce(STATUS_CLIENT_CLOSED, translator.summary, ttft);
+        await batches.return(undefined).catch(() => {});
+      },
     },
-    async cancel() {
-      call.abort(new ClientAborted());
-      settleOnce(STATUS_CLIENT_CLOSED, translator.summary, ttft);
-      await batches.return(undefined).catch(() => {});
-    },
-  }, { highWaterMark: 0 });
+    { highWaterMark: 0 },
+  );
 
   return new Response(stream, { status: 200, headers: SSE_HEADERS });
 }

@@ -7,9 +7,11 @@ export const invalidRequest = (message: string, param: string | null = null, cod
   new AppError("invalid_request_error", message, { param, wireCode: code });
 
 export const modelNotFound = (model: string) =>
-  new AppError("model_not_found",
+  new AppError(
+    "model_not_found",
     `The model '${model}' does not exist. Available: ${MODELS.map((m) => m.id).join(", ")}.`,
-    { param: "model" });
+    { param: "model" },
+  );
 
 export const unauthorized = (message: string) => new AppError("invalid_api_key", message);
 
@@ -27,8 +29,9 @@ export function asAppError(err: unknown): AppError {
 }
 
 /** OpenAI's error JSON body. */
-export const openAiError = (err: AppError) =>
-  ({ error: { message: err.message, type: err.type, param: err.param, code: err.wireCode } });
+export const openAiError = (err: AppError) => ({
+  error: { message: err.message, type: err.type, param: err.param, code: err.wireCode },
+});
 
 /** The OpenAI error JSON response for `/v1`. */
 export function errorResponse(err: AppError): Response {

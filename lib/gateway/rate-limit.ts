@@ -10,7 +10,8 @@ export const WINDOW_MS = 60_000;
 const PRUNE_EVERY_MS = 5 * 60_000;
 
 const windowOf = (now: number) => Math.floor(now / WINDOW_MS) * WINDOW_MS;
-const retryAfterS = (windowStart: number, now: number) => Math.max(1, Math.ceil((windowStart + WINDOW_MS - now) / 1000));
+const retryAfterS = (windowStart: number, now: number) =>
+  Math.max(1, Math.ceil((windowStart + WINDOW_MS - now) / 1000));
 
 /**
  * SQLite (one process serves the app): fixed one-minute windows counted in this process's memory.
@@ -47,8 +48,9 @@ async function takeShared(db: Db, bucket: string, limit: number, now: number): P
   if (now >= nextPrune) {
     nextPrune = now + PRUNE_EVERY_MS;
     // Off the request's path; a window older than the previous one counts for nothing on any instance.
-    pruneRateLimits(db, { before: windowOf(now) - WINDOW_MS })
-      .catch((err: unknown) => console.error("[gateway] pruning rate_limits failed", err));
+    pruneRateLimits(db, { before: windowOf(now) - WINDOW_MS }).catch((err: unknown) =>
+      console.error("[gateway] pruning rate_limits failed", err),
+    );
   }
   return count > limit ? retryAfterS(windowStart, now) : null;
 }
@@ -63,18 +65,24 @@ let shared: boolean | undefined;
  */
 export async function enforceRateLimits(caller: Caller, now = Date.now(), db?: Db): Promise<void> {
   const { keyRpm, userRpm, chatRpm } = config().rateLimits;
-  const checks: [string, number, string][] = caller.source === "chat"
-    ? [[`chat:${caller.userId}`, chatRpm, "chat messages"]]
-    : [[`key:${caller.apiKeyId}`, keyRpm, "this API key"], [`user:${caller.userId}`, userRpm, "your account"]];
+  const checks: [string, number, string][] =
+    caller.source === "chat"
+      ? [[`chat:${caller.userId}`, chatRpm, "chat messages"]]
+      : [
+          [`key:${caller.apiKeyId}`, keyRpm, "this API key"],
+          [`user:${caller.userId}`, userRpm, "your account"],
+        ];
   for (const [bucket, limit, what] of checks) {
     if (!limit) continue;
     const retryAfter = (shared ??= usingPostgres())
       ? await takeShared(db ?? getDb(), bucket, limit, now)
       : takeInMemory(bucket, limit, now);
     if (retryAfter !== null) {
-      throw new AppError("rate_limit_exceeded",
+      throw new AppError(
+        "rate_limit_exceeded",
         `Rate limit reached for ${what}: ${limit} requests per minute. Retry in ${retryAfter} s.`,
-        { headers: { "retry-after": String(retryAfter) } });
+        { headers: { "retry-after": String(retryAfter) } },
+      );
     }
   }
 }

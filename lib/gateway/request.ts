@@ -18,8 +18,10 @@ export interface ValidRequest {
 
 /** `max_tokens` for one model: the schema's rule plus the model's output limit that validateRequest enforces. */
 export function maxTokensFor(model: ModelInfo, name = "max_tokens") {
-  return maxTokensField(name).refine((v) => v == null || v <= model.maxOutputTokens,
-    `${name} can be at most ${model.maxOutputTokens} for ${model.id}`);
+  return maxTokensField(name).refine(
+    (v) => v == null || v <= model.maxOutputTokens,
+    `${name} can be at most ${model.maxOutputTokens} for ${model.id}`,
+  );
 }
 
 /** Validates a parsed JSON body: 400/404 for every client mistake, before anything goes upstream. */
@@ -48,9 +50,12 @@ export function validateRequest(json: unknown): ValidRequest {
   // A lower bound on the prompt's tokens (no tokenizer for GLM here): refuse only what surely cannot fit.
   const promptTokensAtLeast = tokensAtLeast(JSON.stringify(body.messages));
   if (promptTokensAtLeast + (maxTokens ?? 0) > model.contextWindow) {
-    throw new AppError("context_length_exceeded",
+    throw new AppError(
+      "context_length_exceeded",
       `This request needs more than ${model.id}'s context window of ${model.contextWindow} tokens. ` +
-      "Shorten the messages or use GLM-4-Long.", { param: "messages" });
+        "Shorten the messages or use GLM-4-Long.",
+      { param: "messages" },
+    );
   }
   return {
     body,

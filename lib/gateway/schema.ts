@@ -55,8 +55,11 @@ const tool = z.object({
  * `name` is how the message names the field: the wire name here, the form's label in the chat UI.
  */
 const unit = (field: string) =>
-  z.number({ error: `${field} must be a number` }).min(0, `${field} must be between 0 and 1`)
-    .max(1, `${field} must be between 0 and 1`).nullish();
+  z
+    .number({ error: `${field} must be a number` })
+    .min(0, `${field} must be between 0 and 1`)
+    .max(1, `${field} must be between 0 and 1`)
+    .nullish();
 export const temperatureField = (name = "temperature") => unit(name);
 export const topPField = (name = "top_p") => unit(name);
 export const maxTokensField = (name = "max_tokens") =>
@@ -64,7 +67,8 @@ export const maxTokensField = (name = "max_tokens") =>
 
 export const ChatCompletionRequest = z.object({
   model: z.string({ error: "model is required and must be a string" }).min(1, "model must not be empty"),
-  messages: z.array(message, { error: "messages is required and must be an array" })
+  messages: z
+    .array(message, { error: "messages is required and must be an array" })
     .min(1, "messages must contain at least one message"),
   temperature: temperatureField(),
   top_p: topPField(),
@@ -73,28 +77,37 @@ export const ChatCompletionRequest = z.object({
   stream: z.boolean({ error: "stream must be a boolean" }).nullish(),
   stream_options: z.object({ include_usage: z.boolean().nullish() }).nullish(),
   tools: z.array(tool).max(128).nullish(),
-  tool_choice: z.union([z.literal("auto"), z.literal("none")], {
-    error: "tool_choice must be \"auto\" or \"none\"; GLM-4 cannot be forced to call a tool",
-  }).nullish(),
+  tool_choice: z
+    .union([z.literal("auto"), z.literal("none")], {
+      error: 'tool_choice must be "auto" or "none"; GLM-4 cannot be forced to call a tool',
+    })
+    .nullish(),
   parallel_tool_calls: z.boolean().nullish(),
-  stop: z.union([z.string(), z.array(z.string()).max(1)], {
-    error: "stop must be a string or an array of one string: GLM-4 accepts a single stop sequence",
-  }).nullish(),
+  stop: z
+    .union([z.string(), z.array(z.string()).max(1)], {
+      error: "stop must be a string or an array of one string: GLM-4 accepts a single stop sequence",
+    })
+    .nullish(),
   user: z.string().nullish(),
   request_id: z.string().max(128).nullish(),
   do_sample: z.boolean().nullish(),
-  response_format: z.object({
-    type: z.enum(["text", "json_object"], { error: "response_format.type must be \"text\" or \"json_object\"" }),
-  }).nullish(),
+  response_format: z
+    .object({
+      type: z.enum(["text", "json_object"], { error: 'response_format.type must be "text" or "json_object"' }),
+    })
+    .nullish(),
   // Accepted only at values that change nothing, so a client never gets silently different behaviour.
   n: z.literal(1, { error: "n must be 1: GLM-4 returns a single choice" }).nullish(),
   logprobs: z.literal(false, { error: "logprobs is not supported by GLM-4" }).nullish(),
   top_logprobs: z.null({ error: "top_logprobs is not supported by GLM-4" }).optional(),
   presence_penalty: z.literal(0, { error: "presence_penalty is not supported by GLM-4" }).nullish(),
   frequency_penalty: z.literal(0, { error: "frequency_penalty is not supported by GLM-4" }).nullish(),
-  logit_bias: z.record(z.string(), z.number()).refine((v) => Object.keys(v).length === 0, {
-    message: "logit_bias is not supported by GLM-4",
-  }).nullish(),
+  logit_bias: z
+    .record(z.string(), z.number())
+    .refine((v) => Object.keys(v).length === 0, {
+      message: "logit_bias is not supported by GLM-4",
+    })
+    .nullish(),
   seed: z.number().int().nullish(),
 });
 
@@ -103,6 +116,8 @@ export type ChatMessage = ChatCompletionRequest["messages"][number];
 
 /** `messages[0].content`-style path for the error's `param`. */
 export function paramPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, key) =>
-    typeof key === "number" ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key), "");
+  return path.reduce<string>(
+    (acc, key) => (typeof key === "number" ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)),
+    "",
+  );
 }

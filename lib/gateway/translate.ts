@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { estimateTokens } from "@/lib/tokens";
-import { AppError } from "@/lib/errors";
+import type { AppError } from "@/lib/errors";
 import { openAiError, upstreamError } from "./errors";
 import { mapUpstreamError } from "./upstream-errors";
 
@@ -60,8 +60,11 @@ function mapFinishReason(reason: string): string {
 function normaliseUsage(u: Partial<Usage> | null | undefined): Usage | null {
   if (!u || typeof u.prompt_tokens !== "number") return null;
   const completion = u.completion_tokens ?? 0;
-  return { prompt_tokens: u.prompt_tokens, completion_tokens: completion,
-    total_tokens: u.total_tokens ?? u.prompt_tokens + completion };
+  return {
+    prompt_tokens: u.prompt_tokens,
+    completion_tokens: completion,
+    total_tokens: u.total_tokens ?? u.prompt_tokens + completion,
+  };
 }
 
 const args = (a: string | object | undefined) => (typeof a === "string" ? a : a ? JSON.stringify(a) : "");
@@ -71,29 +74,35 @@ export function translateCompletion(up: UpstreamPayload, publicModel: string) {
   const choice = up.choices?.[0];
   if (!choice?.message || !choice.finish_reason) throw upstreamError("The upstream sent an unreadable reply.");
   const toolCalls: ToolCall[] = (choice.message.tool_calls ?? []).map((tc, i) => ({
-    id: tc.id ?? `call_${i}`, type: "function",
+    id: tc.id ?? `call_${i}`,
+    type: "function",
     function: { name: tc.function?.name ?? "", arguments: args(tc.function?.arguments) },
   }));
   const content = choice.message.content ?? "";
   const summary: ReplySummary = {
-    content, toolCalls, finishReason: mapFinishReason(choice.finish_reason), usage: normaliseUsage(up.usage),
+    content,
+    toolCalls,
+    finishReason: mapFinishReason(choice.finish_reason),
+    usage: normaliseUsage(up.usage),
   };
   const body = {
     id: newCompletionId(),
     object: "chat.completion" as const,
     created: up.created ?? Math.floor(Date.now() / 1000),
     model: publicModel,
-    choices: [{
-      index: 0,
-      message: {
-        role: "assistant" as const,
-        content: toolCalls.length && !content ? null : content,
-        ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
-        refusal: null,
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: "assistant" as const,
+          content: toolCalls.length && !content ? null : content,
+          ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
+          refusal: null,
+        },
+        logprobs: null,
+        finish_reason: summary.finishReason,
       },
-      logprobs: null,
-      finish_reason: summary.finishReason,
-    }],
+    ],
     usage: summary.usage ?? estimateUsage(0, content),
   };
   return { body, summary };
@@ -117,7 +126,10 @@ export class StreamTranslator {
   private nextToolIndex = 0;
   private readonly toolIndexes = new Map<number, number>();
 
-  constructor(private readonly publicModel: string, private readonly includeUsage: boolean) {}
+  constructor(
+    private readonly publicModel: string,
+    private readonly includeUsage: boolean,
+  ) {}
 
   private chunk(delta: Record<string, unknown>, finishReason: string | null) {
     if (!this.roleSent) {
@@ -125,7 +137,10 @@ export class StreamTranslator {
       this.roleSent = true;
     }
     return frame({
-      id: this.id, object: "chat.completion.chunk", created: this.created, model: this.publicModel,
+      id: this.id,
+      object: "chat.completion.chunk",
+      created: this.created,
+      model: this.publicModel,
       choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
       ...(this.includeUsage ? { usage: null } : {}),
     });
@@ -162,8 +177,11 @@ export class StreamTranslator {
     if (index === undefined) {
       index = this.nextToolIndex++;
       this.toolIndexes.set(upstreamIndex, index);
-      this.summary.toolCalls[index] = { id: tc.id ?? `call_${this.id}_${index}`, type: "function",
-        function: { name: tc.function?.name ?? "", arguments: "" } };
+      this.summary.toolCalls[index] = {
+        id: tc.id ?? `call_${this.id}_${index}`,
+        type: "function",
+        function: { name: tc.function?.name ?? "", arguments: "" },
+      };
     }
     const piece = args(tc.function?.arguments);
     this.summary.toolCalls[index].function.arguments += piece;
@@ -177,8 +195,14 @@ export class StreamTranslator {
     if (!this.summary.finishReason) throw upstreamError("The upstream closed the stream before the reply finished.");
     this.summary.usage ??= estimateUsage(promptTokensEstimate, this.summary.content);
     const usageFrame = this.includeUsage
-      ? frame({ id: this.id, object: "chat.completion.chunk", created: this.created, model: this.publicModel,
-          choices: [], usage: this.summary.usage })
+      ? frame({
+          id: this.id,
+          object: "chat.completion.chunk",
+          created: this.created,
+          model: this.publicModel,
+          choices: [],
+          usage: this.summary.usage,
+        })
       : "";
     return usageFrame + "data: [DONE]\n\n";
   }

@@ -13,27 +13,34 @@ const RATE_LIMIT_RETRY_AFTER_S = "5";
  * Zhipu's error codes (and plain HTTP statuses from other OpenAI-compatible servers) mapped to what an
  * OpenAI client understands. Operator-side failures never blame the client's key.
  */
-export function mapUpstreamError(status: number | null, err: UpstreamErrorBody | undefined,
-  retryAfter?: string | null): AppError {
+export function mapUpstreamError(
+  status: number | null,
+  err: UpstreamErrorBody | undefined,
+  retryAfter?: string | null,
+): AppError {
   const code = Number(err?.code);
   const message = typeof err?.message === "string" && err.message ? err.message : undefined;
   const says = (fallback: string) => message ?? fallback;
 
   if (code >= 1000 && code <= 1004) return upstreamAuth();
   if (code === 1113) {
-    return new AppError("insufficient_quota",
+    return new AppError(
+      "insufficient_quota",
       "The upstream account is out of credit (Zhipu code 1113). Ask the operator to top it up.",
-      { headers: { "x-should-retry": "false" } });
+      { headers: { "x-should-retry": "false" } },
+    );
   }
   if (code === 1210 || code === 1213 || code === 1214) {
     return new AppError("invalid_request_error", says("Invalid request parameters."));
   }
-  if (code === 1211) return new AppError("model_not_found",
-    says("The upstream does not offer this model."), { param: "model" });
-  if (code === 1261) return new AppError("context_length_exceeded",
-    says("The prompt is longer than the model's context window."), { param: "messages" });
-  if (code === 1301) return new AppError("content_filter",
-    says("The content was blocked by the upstream's safety filter."));
+  if (code === 1211)
+    return new AppError("model_not_found", says("The upstream does not offer this model."), { param: "model" });
+  if (code === 1261)
+    return new AppError("context_length_exceeded", says("The prompt is longer than the model's context window."), {
+      param: "messages",
+    });
+  if (code === 1301)
+    return new AppError("content_filter", says("The content was blocked by the upstream's safety filter."));
   if (code >= 1302 && code <= 1305) return rateLimited(says("Rate limit reached; please retry later."), retryAfter);
 
   switch (true) {
@@ -53,8 +60,10 @@ export function mapUpstreamError(status: number | null, err: UpstreamErrorBody |
 }
 
 function upstreamAuth() {
-  return new AppError("upstream_auth_error",
-    "The gateway's upstream credentials were rejected. The operator must check UPSTREAM_API_KEY.");
+  return new AppError(
+    "upstream_auth_error",
+    "The gateway's upstream credentials were rejected. The operator must check UPSTREAM_API_KEY.",
+  );
 }
 
 function rateLimited(message: string, retryAfter?: string | null) {

@@ -20,8 +20,10 @@ async function authenticate(req: Request): Promise<Caller> {
   const header = req.headers.get("authorization") ?? "";
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match) {
-    throw unauthorized("You didn't provide an API key. Send it as 'Authorization: Bearer sk-glm-…'; " +
-      "create one in Settings → API keys or with `npm run keys -- create`.");
+    throw unauthorized(
+      "You didn't provide an API key. Send it as 'Authorization: Bearer sk-glm-…'; " +
+        "create one in Settings → API keys or with `npm run keys -- create`.",
+    );
   }
   const key = await verifyApiKey(match[1]);
   if (!key) throw unauthorized("Incorrect, revoked or expired API key provided.");
@@ -33,8 +35,9 @@ export async function readJsonBody(req: Request): Promise<unknown> {
   const max = config().maxBodyBytes;
   const body = await readBodyCapped(req, max);
   if (!body.ok) {
-    throw new AppError("request_too_large",
-      `The request body is larger than ${max} bytes.`, { headers: body.closeConnection ? { connection: "close" } : {} });
+    throw new AppError("request_too_large", `The request body is larger than ${max} bytes.`, {
+      headers: body.closeConnection ? { connection: "close" } : {},
+    });
   }
   const text = body.bytes.toString("utf8");
   if (!text.trim()) throw invalidRequest("The request body is empty; send a JSON object.");

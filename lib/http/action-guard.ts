@@ -71,9 +71,11 @@ function walk(value: unknown, parts: Parts, depth = 0): string | null {
   if (typeof value === "string") {
     if (!value.startsWith("$") || SELF_CONTAINED.test(value)) return null;
     // React refuses longer ones with an error (a 500); the app never sends a BigInt at all.
-    if (value[1] === "n") return /^\$n-?\d{1,300}$/.test(value) ? null : "The action arguments hold a malformed number.";
+    if (value[1] === "n")
+      return /^\$n-?\d{1,300}$/.test(value) ? null : "The action arguments hold a malformed number.";
     const binary = BINARY.exec(value);
-    if (binary) return parts(String(parseInt(binary[1], 16))) === "file" ? null : "The action arguments refer to a missing file.";
+    if (binary)
+      return parts(String(parseInt(binary[1], 16))) === "file" ? null : "The action arguments refer to a missing file.";
     const pointer = POINTER.exec(value);
     return pointer && parts(String(parseInt(pointer[1], 16))) ? null : "The action arguments refer to a missing part.";
   }

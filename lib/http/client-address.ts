@@ -4,7 +4,5 @@
  * sent; under `next dev` the forwarded header Next itself adds is the best there is.
  */
 export function clientAddress(headers: Headers): string {
-  return headers.get("x-glm-client-ip")
-    ?? headers.get("x-forwarded-for")?.split(",")[0]?.trim()
-    ?? "unknown";
+  return headers.get("x-glm-client-ip") ?? headers.get("x-forwarded-for")?.split(",")[0]?.trim() ?? "unknown";
 }

@@ -13,7 +13,8 @@
 export function refuseCrossSite(req: Request): Response | null {
   const site = req.headers.get("sec-fetch-site");
   if (site !== null) {
-    if (site !== "same-origin" && site !== "none") return refuse(403, "cross_site_request", "Cross-site requests are not allowed.");
+    if (site !== "same-origin" && site !== "none")
+      return refuse(403, "cross_site_request", "Cross-site requests are not allowed.");
   } else {
     const origin = req.headers.get("origin");
     if (origin !== null && !isOwnOrigin(origin, req)) {
@@ -47,7 +48,11 @@ const BODY_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 function hasBody(req: Request): boolean {
   if (!BODY_METHODS.has(req.method.toUpperCase())) return false;
   const length = req.headers.get("content-length");
-  return req.headers.has("transfer-encoding") || (length !== null && length !== "0") || (length === null && req.body !== null);
+  return (
+    req.headers.has("transfer-encoding") ||
+    (length !== null && length !== "0") ||
+    (length === null && req.body !== null)
+  );
 }
 
 /** application/json, or any +json type, with parameters (charset) allowed. */

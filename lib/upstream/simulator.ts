@@ -45,15 +45,18 @@ export function simulateReply(req: SimRequest, wordCount?: number): SimReply {
   const userText = (lastOf(req.messages, "user")?.content ?? "").trim();
   if (req.tools?.length && last?.role === "user") {
     const tool = req.tools[0];
-    return { kind: "tool", call: { id: `call_${hash(userText)}`, name: tool.function.name,
-      arguments: argumentsFor(tool, userText) } };
+    return {
+      kind: "tool",
+      call: { id: `call_${hash(userText)}`, name: tool.function.name, arguments: argumentsFor(tool, userText) },
+    };
   }
   let text: string;
   if (last?.role === "tool") {
     text = `The tool returned: ${last.content ?? ""}`;
   } else {
     const quoted = userText.length > 160 ? `${userText.slice(0, 160)}…` : userText;
-    text = `This is a simulated reply from ${req.model} (demo upstream). You wrote: “${quoted}”. ` +
+    text =
+      `This is a simulated reply from ${req.model} (demo upstream). You wrote: “${quoted}”. ` +
       "No real model answered: set UPSTREAM_API_KEY to talk to GLM-4.";
   }
   let words = text.split(/(?<= )/);
@@ -77,12 +80,26 @@ export function usageFor(req: SimRequest, reply: SimReply) {
 
 /** The whole non-stream reply body. */
 export function completionBody(req: SimRequest, reply: SimReply, id: string) {
-  const message = reply.kind === "text"
-    ? { role: "assistant", content: reply.words.join("") }
-    : { role: "assistant", content: "", tool_calls: [{ id: reply.call.id, index: 0, type: "function",
-        function: { name: reply.call.name, arguments: reply.call.arguments } }] };
+  const message =
+    reply.kind === "text"
+      ? { role: "assistant", content: reply.words.join("") }
+      : {
+          role: "assistant",
+          content: "",
+          tool_calls: [
+            {
+              id: reply.call.id,
+              index: 0,
+              type: "function",
+              function: { name: reply.call.name, arguments: reply.call.arguments },
+            },
+          ],
+        };
   return {
-    id, created: Math.floor(Date.now() / 1000), model: req.model, request_id: id,
+    id,
+    created: Math.floor(Date.now() / 1000),
+    model: req.model,
+    request_id: id,
     choices: [{ index: 0, message, finish_reason: reply.kind === "text" ? "stop" : "tool_calls" }],
     usage: usageFor(req, reply),
   };
@@ -100,11 +117,38 @@ export interface SimChunk {
 export function* streamChunks(req: SimRequest, reply: SimReply, id: string): Generator<SimChunk> {
   const base = { id, created: Math.floor(Date.now() / 1000), model: req.model };
   if (reply.kind === "tool") {
-    yield { ...base, choices: [{ index: 0, delta: { role: "assistant", tool_calls: [{ id: reply.call.id, index: 0,
-      type: "function", function: { name: reply.call.name, arguments: reply.call.arguments } }] } }] };
+    yield {
+      ...base,
+      choices: [
+        {
+          index: 0,
+          delta: {
+            role: "assistant",
+            tool_calls: [
+              {
+                id: reply.call.id,
+                index: 0,
+                type: "function",
+                function: { name: reply.call.name, arguments: reply.call.arguments },
+              },
+            ],
+          },
+        },
+      ],
+    };
   } else {
-    for (const word of reply.words) yield { ...base, choices: [{ index: 0, delta: { role: "assistant", content: word } }] };
+    for (const word of reply.words)
+      yield { ...base, choices: [{ index: 0, delta: { role: "assistant", content: word } }] };
   }
-  yield { ...base, choices: [{ index: 0, finish_reason: reply.kind === "text" ? "stop" : "tool_calls",
-    delta: { role: "assistant", content: "" } }], usage: usageFor(req, reply) };
+  yield {
+    ...base,
+    choices: [
+      {
+        index: 0,
+        finish_reason: reply.kind === "text" ? "stop" : "tool_calls",
+        delta: { role: "assistant", content: "" },
+      },
+    ],
+    usage: usageFor(req, reply),
+  };
 }

@@ -15,19 +15,24 @@ async function pageWidth(page: Page) {
 }
 
 /** Scrolled to, the whole button is inside the window (not cut off by the page or its table's box). */
-async function expectReachable(page: Page, button: Locator) {
+async function expectReachable(_page: Page, button: Locator) {
   await button.scrollIntoViewIfNeeded();
   const box = (await button.boundingBox())!;
   expect(box.x).toBeGreaterThanOrEqual(0);
   expect(box.x + box.width).toBeLessThanOrEqual(PHONE.width);
   // Nothing covers it: a click lands on the button itself.
   await expect(button).toBeInViewport({ ratio: 1 });
-  const onTop = await button.evaluate((el, [x, y]) => el.contains(document.elementFromPoint(x, y)),
-    [box.x + box.width / 2, box.y + box.height / 2]);
+  const onTop = await button.evaluate(
+    (el, [x, y]) => el.contains(document.elementFromPoint(x, y)),
+    [box.x + box.width / 2, box.y + box.height / 2],
+  );
   expect(onTop).toBe(true);
 }
 
-test("at 390 px the settings pages do not scroll sideways and Revoke / Stop sharing are reachable", async ({ openSession, showcase }) => {
+test("at 390 px the settings pages do not scroll sideways and Revoke / Stop sharing are reachable", async ({
+  openSession,
+  showcase,
+}) => {
   test.setTimeout(90_000);
   const { page } = await openSession("admin", { viewport: PHONE });
 

@@ -11,9 +11,11 @@ import type { Showcase } from "./seed";
  */
 
 type Ready = (page: Page) => Promise<void>;
-const heading = (name: string | RegExp): Ready => async (page) => {
-  await expect(page.getByRole("heading", { name }).first()).toBeVisible();
-};
+const heading =
+  (name: string | RegExp): Ready =>
+  async (page) => {
+    await expect(page.getByRole("heading", { name }).first()).toBeVisible();
+  };
 
 const signedOut: [string, Ready][] = [
   ["/login", async (p) => expect(p.getByRole("button", { name: "Sign in" })).toBeVisible()],
@@ -21,23 +23,34 @@ const signedOut: [string, Ready][] = [
 ];
 const signedIn: [(s: Showcase) => string, Ready][] = [
   [() => "/", async (p) => expect(p.getByRole("textbox", { name: "Message", exact: true })).toBeVisible()],
-  [(s) => s.chatPath, async (p) => {
-    await expect(p.getByRole("article", { name: "Assistant message" }).first().locator("pre code")).toBeVisible();
-    await expect(p.getByText("Stopped", { exact: true })).toBeVisible();
-  }],
+  [
+    (s) => s.chatPath,
+    async (p) => {
+      await expect(p.getByRole("article", { name: "Assistant message" }).first().locator("pre code")).toBeVisible();
+      await expect(p.getByText("Stopped", { exact: true })).toBeVisible();
+    },
+  ],
   [() => "/settings/keys", heading("All API keys (admin)")],
   [() => "/settings/shares", async (p) => expect(p.getByRole("button", { name: "Stop sharing" })).toBeVisible()],
   [() => "/settings/usage", heading("By model")],
   [() => "/settings/account", async (p) => expect(p.getByRole("button", { name: "Change password" })).toBeVisible()],
-  [(s) => s.sharePath, async (p) => expect(p.getByRole("article", { name: "Assistant message" }).first()).toBeVisible()],
+  [
+    (s) => s.sharePath,
+    async (p) => expect(p.getByRole("article", { name: "Assistant message" }).first()).toBeVisible(),
+  ],
 ];
 
 async function audit(page: Page) {
   const { violations } = await new AxeBuilder({ page })
     .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
     .analyze();
-  return violations.filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => ({ rule: v.id, impact: v.impact, nodes: v.nodes.map((n) => `${n.target.join(" ")}: ${n.failureSummary}`) }));
+  return violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => ({
+      rule: v.id,
+      impact: v.impact,
+      nodes: v.nodes.map((n) => `${n.target.join(" ")}: ${n.failureSummary}`),
+    }));
 }
 
 // One test per page and theme: a failure names its page, and each stays well inside its own timeout.
@@ -50,8 +63,15 @@ for (const colorScheme of ["light", "dark"] as const) {
       expect(await audit(page)).toEqual([]);
     });
   }
-  for (const [name, [path, ready]] of ["empty chat", "conversation", "keys", "shares", "usage", "account", "share page"]
-    .map((n, i) => [n, signedIn[i]] as const)) {
+  for (const [name, [path, ready]] of [
+    "empty chat",
+    "conversation",
+    "keys",
+    "shares",
+    "usage",
+    "account",
+    "share page",
+  ].map((n, i) => [n, signedIn[i]] as const)) {
     test(`${name} passes axe-core (${colorScheme})`, async ({ openSession, showcase }) => {
       test.setTimeout(60_000);
       const { page } = await openSession("admin", { colorScheme });

@@ -12,7 +12,11 @@ async function expectSignedOut(page: Page) {
   await expect(page).toHaveURL(/\/login$/);
 }
 
-test("Change password checks the current one, signs out the other browser, and the new one works", async ({ page, user, openPage }) => {
+test("Change password checks the current one, signs out the other browser, and the new one works", async ({
+  page,
+  user,
+  openPage,
+}) => {
   test.setTimeout(90_000);
   // A second browser (its own cookies) signed in to the same account through the sign-in form.
   const other = await openPage();

@@ -32,8 +32,9 @@ test("a streamed reply arrives in pieces, and the conversation gets its URL and 
     new MutationObserver(sample).observe(document.body, { subtree: true, childList: true, characterData: true });
   });
   await chat.waitForIdle();
-  const seen = (await page.evaluate(() => [...(window as unknown as { replyLengths: Set<number> }).replyLengths]))
-    .sort((a, b) => a - b);
+  const seen = (await page.evaluate(() => [...(window as unknown as { replyLengths: Set<number> }).replyLengths])).sort(
+    (a, b) => a - b,
+  );
   expect(seen.length, `lengths seen while streaming: ${seen.join(", ")}`).toBeGreaterThanOrEqual(3);
   expect((await reply.innerText()).length).toBeGreaterThan(seen[0]);
   await expect(chat.sidebarLink("[words:200][delay:40] Tell me about Zhipu")).toBeVisible();
@@ -79,7 +80,9 @@ test("an upstream failure shows an error, and Retry works", async ({ page }) => 
 test.describe("on an account of its own (it picks models, which sets the account's last model)", () => {
   test.use({ signedInAs: "fresh" });
 
-  test("each conversation keeps its model across reloads and switching; new chats start on the last used", async ({ page }) => {
+  test("each conversation keeps its model across reloads and switching; new chats start on the last used", async ({
+    page,
+  }) => {
     const chat = new ChatPage(page);
     await expect(chat.modelPicker).toHaveText("GLM-4-Flash");
     await chat.chooseModel("GLM-4-Plus");
@@ -187,13 +190,17 @@ test("conversation settings are validated like /v1 and apply to the next reply",
   await expect(page.getByRole("dialog")).toHaveCount(0);
   const tag = `settings-${Date.now()}`;
   await chat.send(tag);
-  const log = (await (await fetch(`${process.env.STANDIN_URL}/_log`)).json()) as { body: { messages: { role: string; content: string }[]; temperature: number; top_p: number } }[];
+  const log = (await (await fetch(`${process.env.STANDIN_URL}/_log`)).json()) as {
+    body: { messages: { role: string; content: string }[]; temperature: number; top_p: number };
+  }[];
   const sent = log.reverse().find((r) => JSON.stringify(r.body.messages).includes(tag))!;
   expect(sent.body.messages[0]).toEqual({ role: "system", content: "Answer like a pirate" });
   expect(sent.body.temperature).toBe(0.2);
   expect(sent.body.top_p).toBe(0.9);
   // The chat UI is accounted in the same usage ledger as /v1, as its own source.
-  const row = await sqlRow("select source, api_key_id, model, status, completion_tokens from usage order by id desc limit 1");
+  const row = await sqlRow(
+    "select source, api_key_id, model, status, completion_tokens from usage order by id desc limit 1",
+  );
   expect(row).toMatchObject({ source: "chat", api_key_id: null, model: "GLM-4-Flash", status: 200 });
   await page.reload();
   await page.getByRole("button", { name: "Conversation settings" }).click();

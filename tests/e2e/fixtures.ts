@@ -1,4 +1,10 @@
-import { test as base, type BrowserContext, type BrowserContextOptions, type Page, type TestInfo } from "@playwright/test";
+import {
+  test as base,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Page,
+  type TestInfo,
+} from "@playwright/test";
 import { ChatPage } from "./pages";
 import { showcase, type Showcase } from "./seed";
 import { freshAccount, seeded, type Account, type SeededRole } from "./users";
@@ -77,10 +83,13 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
     await Promise.all(contexts.map((c) => c.close()));
   },
 
-  showcase: [async ({ browser }, use, workerInfo) => {
-    const { outputDir, use: options } = workerInfo.project;
-    await use(await showcase(browser, options.baseURL!, outputDir, seeded(outputDir, "admin")));
-  }, { scope: "worker", timeout: 240_000 }], // pages, a stopped reply, a share, a key: slow on a busy machine
+  showcase: [
+    async ({ browser }, use, workerInfo) => {
+      const { outputDir, use: options } = workerInfo.project;
+      await use(await showcase(browser, options.baseURL!, outputDir, seeded(outputDir, "admin")));
+    },
+    { scope: "worker", timeout: 240_000 },
+  ], // pages, a stopped reply, a share, a key: slow on a busy machine
 });
 
 /** A seeded account of this run (its email; its storage state file), for the running test. */

@@ -22,7 +22,8 @@ export default async function globalSetup(config: FullConfig) {
   if (!created.error) adminState = created.state;
   else if (/already exists/.test(created.error)) {
     const signedIn = await signIn(baseURL, admin);
-    if (signedIn.error) throw new Error(`global setup: ${admin} exists but does not sign in with the test password: ${signedIn.error}`);
+    if (signedIn.error)
+      throw new Error(`global setup: ${admin} exists but does not sign in with the test password: ${signedIn.error}`);
     adminState = signedIn.state;
   } else throw new Error(`global setup: signing up ${admin}: ${created.error}`);
 
@@ -31,10 +32,13 @@ export default async function globalSetup(config: FullConfig) {
   if (memberResult.error) throw new Error(`global setup: signing up ${member}: ${memberResult.error}`);
 
   if (!(await seesAdminView(baseURL, adminState))) {
-    throw new Error(`global setup: ${admin} is not an admin on ${baseURL}: start the server with ADMIN_EMAILS=${admin}, ` +
-      "or on a database where it is the first account");
+    throw new Error(
+      `global setup: ${admin} is not an admin on ${baseURL}: start the server with ADMIN_EMAILS=${admin}, ` +
+        "or on a database where it is the first account",
+    );
   }
-  if (await seesAdminView(baseURL, memberResult.state)) throw new Error(`global setup: ${member} should not be an admin`);
+  if (await seesAdminView(baseURL, memberResult.state))
+    throw new Error(`global setup: ${member} should not be an admin`);
 
   const accounts: Record<SeededRole, { email: string; state: StorageState }> = {
     admin: { email: admin, state: adminState },

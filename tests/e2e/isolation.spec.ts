@@ -25,10 +25,18 @@ test("a second user can neither read, change nor delete the first user's convers
   await expect(bob.sidebarLink("Alice's secret plan")).toHaveCount(0);
 
   // The chat route: sending into, or regenerating in, Alice's conversation.
-  const send = await bobPage.request.post("/api/chat", { data: { id: aliceId, trigger: "submit-message", model: "GLM-4-Air",
-    message: { id: `intruder-${Date.now()}`, role: "user", parts: [{ type: "text", text: "injected" }] } } });
+  const send = await bobPage.request.post("/api/chat", {
+    data: {
+      id: aliceId,
+      trigger: "submit-message",
+      model: "GLM-4-Air",
+      message: { id: `intruder-${Date.now()}`, role: "user", parts: [{ type: "text", text: "injected" }] },
+    },
+  });
   expect(send.status()).toBe(404);
-  const regen = await bobPage.request.post("/api/chat", { data: { id: aliceId, trigger: "regenerate-message", model: "GLM-4-Air" } });
+  const regen = await bobPage.request.post("/api/chat", {
+    data: { id: aliceId, trigger: "regenerate-message", model: "GLM-4-Air" },
+  });
   expect(regen.status()).toBe(404);
 
   // Every server action, replayed by Bob with Alice's conversation id in place of his own.

@@ -8,7 +8,10 @@ import { rewriteServerActions } from "./server-actions";
 
 const openai = (apiKey: string, baseURL: string) => new OpenAI({ apiKey, baseURL: `${baseURL}/v1`, maxRetries: 0 });
 
-test("create a key in the browser, use it with the openai SDK, watch usage, revoke it", async ({ openSession, baseURL }) => {
+test("create a key in the browser, use it with the openai SDK, watch usage, revoke it", async ({
+  openSession,
+  baseURL,
+}) => {
   test.setTimeout(120_000);
   const { page, context } = await openSession("fresh");
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
@@ -44,19 +47,35 @@ test("create a key in the browser, use it with the openai SDK, watch usage, revo
   const client = openai(key, baseURL!);
   const response = await client.chat.completions.create({
     model: "GLM-4-Air",
-    messages: [{ role: "system", content: "你是一个智能助手" }, { role: "user", content: "请介绍一下智谱AI" }],
+    messages: [
+      { role: "system", content: "你是一个智能助手" },
+      { role: "user", content: "请介绍一下智谱AI" },
+    ],
     temperature: 0.7,
     stream: false,
   });
   expect(response.choices[0].message.content).toContain("请介绍一下智谱AI");
-  const stream = await client.chat.completions.create({ model: "GLM-4-Plus", stream: true, messages: [{ role: "user", content: "hi" }] });
-  for await (const _chunk of stream) { /* drain */ }
+  const stream = await client.chat.completions.create({
+    model: "GLM-4-Plus",
+    stream: true,
+    messages: [{ role: "user", content: "hi" }],
+  });
+  for await (const _chunk of stream) {
+    /* drain */
+  }
 
   await usage.open();
   await expect(usage.requestsTotal).toHaveText("Total: 2 requests");
   await expect(usage.tokensTotal).not.toHaveText("Total: 0 tokens");
   const recent = usage.recentRows;
-  await expect(recent.first().getByRole("columnheader")).toHaveText(["Time", "Source", "Model", "Tokens", "Latency", "Status"]);
+  await expect(recent.first().getByRole("columnheader")).toHaveText([
+    "Time",
+    "Source",
+    "Model",
+    "Tokens",
+    "Latency",
+    "Status",
+  ]);
   await expect(recent.nth(1)).toContainText("GLM-4-Plus");
   await expect(recent.nth(1)).toContainText("API · laptop");
   await expect(recent.nth(2)).toContainText("GLM-4-Air");
@@ -77,8 +96,9 @@ test("create a key in the browser, use it with the openai SDK, watch usage, revo
   await keys.open();
   await keys.revoke("laptop");
   await expect(keys.row("laptop")).toContainText("revoked");
-  await expect(client.chat.completions.create({ model: "GLM-4-Air", messages: [{ role: "user", content: "x" }] }))
-    .rejects.toMatchObject({ status: 401 });
+  await expect(
+    client.chat.completions.create({ model: "GLM-4-Air", messages: [{ role: "user", content: "x" }] }),
+  ).rejects.toMatchObject({ status: 401 });
 });
 
 test("another user can neither see nor revoke someone's key", async ({ openSession, baseURL }) => {
@@ -119,7 +139,10 @@ async function idOfKey(name: string): Promise<string> {
   return row!.id;
 }
 
-test("usage: a Stop is no error, a refused model name is an \"unknown model\", and one request is \"1 request\"", async ({ openSession, baseURL }) => {
+test('usage: a Stop is no error, a refused model name is an "unknown model", and one request is "1 request"', async ({
+  openSession,
+  baseURL,
+}) => {
   test.setTimeout(120_000);
   const { page, chat } = await openSession("fresh");
   const usage = new UsagePage(page);
@@ -134,13 +157,26 @@ test("usage: a Stop is no error, a refused model name is an \"unknown model\", a
   const keys = new KeysPage(page);
   await keys.open();
   const client = openai(await keys.create("script"), baseURL!);
-  await expect(client.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }] }))
-    .rejects.toMatchObject({ status: 404 });
+  await expect(
+    client.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }] }),
+  ).rejects.toMatchObject({ status: 404 });
 
   await usage.open();
   await expect(usage.requestsTotal).toHaveText("Total: 3 requests");
-  await expect(usage.byModel.getByRole("row", { name: /GLM-4-Flash/ }).getByRole("cell")).toHaveText(["GLM-4-Flash", "2", /\d/, /ms$/, "0.0%"]);
-  await expect(usage.byModel.getByRole("row", { name: /unknown model/ }).getByRole("cell")).toHaveText(["unknown model", "1", "0", "—", "0.0%"]);
+  await expect(usage.byModel.getByRole("row", { name: /GLM-4-Flash/ }).getByRole("cell")).toHaveText([
+    "GLM-4-Flash",
+    "2",
+    /\d/,
+    /ms$/,
+    "0.0%",
+  ]);
+  await expect(usage.byModel.getByRole("row", { name: /unknown model/ }).getByRole("cell")).toHaveText([
+    "unknown model",
+    "1",
+    "0",
+    "—",
+    "0.0%",
+  ]);
   await expect(usage.byModel).not.toContainText("gpt-4o");
   // The list of requests still says what was sent, and how each ended.
   await expect(usage.recentRows.nth(1)).toContainText("gpt-4o");

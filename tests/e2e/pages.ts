@@ -10,7 +10,8 @@ import { expect, type Locator, type Page } from "@playwright/test";
 export const MODELS = ["GLM-4-Plus", "GLM-4-Air", "GLM-4-AirX", "GLM-4-Long", "GLM-4-FlashX", "GLM-4-Flash"] as const;
 export const PASSWORD = "correct horse battery";
 
-export const uniqueEmail = (who = "user") => `${who}-${Date.now()}-${Math.random().toString(36).slice(2, 7)}@example.com`;
+export const uniqueEmail = (who = "user") =>
+  `${who}-${Date.now()}-${Math.random().toString(36).slice(2, 7)}@example.com`;
 
 /** Picks `option` in the select (a Radix combobox button opening a listbox) named `name`. */
 export async function chooseOption(page: Page, name: string, option: string) {
@@ -128,7 +129,8 @@ export class ChatPage {
   }
 
   sidebarItem(title: string | RegExp) {
-    return this.sidebar.getByRole("listitem")
+    return this.sidebar
+      .getByRole("listitem")
       .filter({ has: this.page.getByRole("link", { name: title, exact: typeof title === "string" }) });
   }
 

@@ -15,8 +15,13 @@ test.beforeEach(async ({ page }) => {
 const words = async (reply: Locator) => (await reply.innerText()).split(/\s+/).filter(Boolean).length;
 
 /** The status of a conversation's last reply, as saved on the server. */
-const replyStatus = async (conversationId: string) => (await sqlRow<{ status: string }>(
-  "select status from messages where conversation_id = ? and role = 'assistant' order by seq desc limit 1", [conversationId]))?.status;
+const replyStatus = async (conversationId: string) =>
+  (
+    await sqlRow<{ status: string }>(
+      "select status from messages where conversation_id = ? and role = 'assistant' order by seq desc limit 1",
+      [conversationId],
+    )
+  )?.status;
 
 test("a reload mid-stream shows the text so far, follows the rest live, and completes", async ({ page }) => {
   const chat = new ChatPage(page);
@@ -52,7 +57,10 @@ test("leaving the conversation while it streams does not stop the reply", async 
   expect(await words(chat.lastReply())).toBeGreaterThanOrEqual(85);
 });
 
-test("Stop in another tab stops the reply everywhere; Continue writes on from where it stopped", async ({ page, context }) => {
+test("Stop in another tab stops the reply everywhere; Continue writes on from where it stopped", async ({
+  page,
+  context,
+}) => {
   const chat = new ChatPage(page);
   await chat.send("[words:1500][delay:30] a long story for two tabs", { wait: false });
   await expect(chat.lastReply()).toContainText("simulated reply");
@@ -79,7 +87,9 @@ test("Stop in another tab stops the reply everywhere; Continue writes on from wh
   await other.close();
 });
 
-test("Stop before the server has the message puts the text back in the composer, and nothing is saved", async ({ page }) => {
+test("Stop before the server has the message puts the text back in the composer, and nothing is saved", async ({
+  page,
+}) => {
   const chat = new ChatPage(page);
   await chat.send("first message [words:5]");
   const id = await chat.conversationId();
@@ -112,8 +122,9 @@ test("a send that fails says so and keeps the text in the composer", async ({ pa
   await chat.send("hello [words:3]");
   await page.route("**/api/chat", (route) => route.abort("connectionreset"));
   await chat.send("this must not be lost", { wait: false });
-  await expect(page.getByRole("alert").filter({ hasText: "Your message was not sent" }))
-    .toContainText("could not be reached");
+  await expect(page.getByRole("alert").filter({ hasText: "Your message was not sent" })).toContainText(
+    "could not be reached",
+  );
   await expect(chat.composer).toHaveValue("this must not be lost");
   await expect(chat.userMessages).toHaveCount(1);
 });

@@ -18,7 +18,8 @@ function watch(context: BrowserContext) {
   const leaked: string[] = [];
   const attach = (page: Page) => {
     page.on("console", (m) => {
-      if (m.type() === "error" || /Content.Security.Policy/i.test(m.text())) problems.push(`${page.url()}: ${m.text()}`);
+      if (m.type() === "error" || /Content.Security.Policy/i.test(m.text()))
+        problems.push(`${page.url()}: ${m.text()}`);
     });
     page.on("pageerror", (e) => problems.push(`${page.url()}: ${e.message}`));
   };
@@ -33,14 +34,19 @@ function watch(context: BrowserContext) {
 /** Expected console noise: the 404 status of the not-found page itself. */
 const notNoise = (p: string) => !/Failed to load resource: the server responded with a status of 404/.test(p);
 
-test("every page works under the CSP; images from other hosts are links on chat and share pages", async ({ openSession, openPage }) => {
+test("every page works under the CSP; images from other hosts are links on chat and share pages", async ({
+  openSession,
+  openPage,
+}) => {
   test.setTimeout(120_000);
   const { context: owner, page, chat } = await openSession("member");
   const seen = watch(owner);
   await chat.open();
   await chat.send(`Describe ![tracking pixel](${IMAGE}) please`);
 
-  const imageLink = chat.lastReply().getByRole("link", { name: new RegExp(`tracking pixel.*${OTHER.host.replace(/\./g, "\\.")}`) });
+  const imageLink = chat
+    .lastReply()
+    .getByRole("link", { name: new RegExp(`tracking pixel.*${OTHER.host.replace(/\./g, "\\.")}`) });
   await expect(imageLink).toBeVisible();
   await expect(imageLink).toHaveAttribute("href", IMAGE);
   await expect(imageLink).toHaveAttribute("rel", /noreferrer/);
@@ -62,14 +68,19 @@ test("every page works under the CSP; images from other hosts are links on chat 
   await expect(page.getByRole("figure", { name: "Requests per day" })).toBeVisible();
   // Client navigation and a server action still run under the CSP: open the chat from the sidebar.
   await page.goto("/");
-  await page.getByRole("link", { name: /Describe/ }).first().click();
+  await page
+    .getByRole("link", { name: /Describe/ })
+    .first()
+    .click();
   await expect(chat.lastReply().getByRole("link", { name: /tracking pixel/ })).toBeVisible();
 
   // An anonymous reader of the share link.
   const reader = await openPage();
   const read = watch(reader.context());
   expect((await reader.goto(link))?.status()).toBe(200);
-  const shared = reader.getByRole("article", { name: "Assistant message" }).getByRole("link", { name: /tracking pixel/ });
+  const shared = reader
+    .getByRole("article", { name: "Assistant message" })
+    .getByRole("link", { name: /tracking pixel/ });
   await expect(shared).toBeVisible();
   await expect(shared).toContainText(OTHER.host);
   await reader.screenshot({ path: "test-results/security-share-external-image.png", fullPage: true });

@@ -19,7 +19,12 @@ export interface Showcase {
   keyName: string;
 }
 
-export async function showcase(browser: Browser, baseURL: string, outputDir: string, owner: Account): Promise<Showcase> {
+export async function showcase(
+  browser: Browser,
+  baseURL: string,
+  outputDir: string,
+  owner: Account,
+): Promise<Showcase> {
   const file = path.join(authDir(outputDir), "showcase.json");
   if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as Showcase;
   const made = await makeShowcase(browser, baseURL, owner);
@@ -50,8 +55,9 @@ async function makeShowcase(browser: Browser, baseURL: string, owner: Account): 
     const key = await keys.create(keyName);
     const client = new OpenAI({ apiKey: key, baseURL: `${baseURL}/v1`, maxRetries: 0 });
     await client.chat.completions.create({ model: "GLM-4-Air", messages: [{ role: "user", content: "hi" }] });
-    await expect(client.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }] }))
-      .rejects.toMatchObject({ status: 404 });
+    await expect(
+      client.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }] }),
+    ).rejects.toMatchObject({ status: 404 });
     return { chatPath, sharePath, keyName };
   } finally {
     await context.close();

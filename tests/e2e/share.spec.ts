@@ -70,7 +70,10 @@ test("share a snapshot, update it, stop sharing; readers need no account", async
   await expect(reader.notFound).toBeVisible();
 });
 
-test("Stop sharing in the dialog, and deleting the conversation, both make the link 404", async ({ openSession, openPage }) => {
+test("Stop sharing in the dialog, and deleting the conversation, both make the link 404", async ({
+  openSession,
+  openPage,
+}) => {
   const { chat } = await onNewChat(openSession("member"));
   await chat.send("short lived");
   const { dialog, link } = await shareLink(chat);
@@ -89,7 +92,11 @@ test("Stop sharing in the dialog, and deleting the conversation, both make the l
   expect((await reader.goto("/share/notarealshareidnotarealshare"))?.status()).toBe(404);
 });
 
-test("a reader continues the conversation as their own copy, signing in first", async ({ openSession, openPage, baseURL }) => {
+test("a reader continues the conversation as their own copy, signing in first", async ({
+  openSession,
+  openPage,
+  baseURL,
+}) => {
   test.setTimeout(120_000);
   // The owner picks a model; the reader's copy changes the reader's last model: two accounts of their own.
   const owner = await onNewChat(openSession("fresh"));
@@ -161,14 +168,20 @@ test("another user can neither list, update nor stop someone's share", async ({ 
   // Bob's own share requests, rewritten to target Alice's conversation and (once he has one) her share.
   await bob.page.goto(`/chat/${bobConversation}`);
   let bobShare = "";
-  const rewrite = await rewriteServerActions(bob.page, () => ({ [bobConversation]: aliceConversation, [bobShare]: aliceShare }));
+  const rewrite = await rewriteServerActions(bob.page, () => ({
+    [bobConversation]: aliceConversation,
+    [bobShare]: aliceShare,
+  }));
   const dialog = await bob.chat.openShareDialog();
   // Reading Alice's share state through getShare answers "no link" and Create refuses her conversation.
   await dialog.button("Create link").click();
   await expect(dialog.alert).toContainText("does not exist");
   await rewrite.stop();
   bobShare = lastSegment(await dialog.createLink());
-  const rewriteAgain = await rewriteServerActions(bob.page, () => ({ [bobConversation]: aliceConversation, [bobShare]: aliceShare }));
+  const rewriteAgain = await rewriteServerActions(bob.page, () => ({
+    [bobConversation]: aliceConversation,
+    [bobShare]: aliceShare,
+  }));
   await dialog.button("Update link").click();
   await expect(dialog.alert).toContainText("no shared link");
   await dialog.button("Stop sharing").click();

@@ -4,8 +4,14 @@ import { ChatPage } from "./pages";
 
 /** One turn through the chat route itself, with the page's session; waits for the whole reply. */
 async function chatTurn(request: APIRequestContext, conversationId: string, messageId: string, text: string) {
-  const res = await request.post("/api/chat", { data: { id: conversationId, trigger: "submit-message", model: "GLM-4-Flash",
-    message: { id: messageId, role: "user", parts: [{ type: "text", text }] } } });
+  const res = await request.post("/api/chat", {
+    data: {
+      id: conversationId,
+      trigger: "submit-message",
+      model: "GLM-4-Flash",
+      message: { id: messageId, role: "user", parts: [{ type: "text", text }] },
+    },
+  });
   expect(res.status()).toBe(200);
   await res.body();
 }
@@ -27,7 +33,8 @@ test.describe("on an account of its own (the whole sidebar is checked)", () => {
 
     const sidebar = page.getByRole("navigation", { name: "Conversation list" });
     await expect(sidebar.getByRole("region", { name: "Today" }).getByRole("link")).toHaveText([
-      "Recipe for mapo tofu", "Planning a trip to Kyoto 京都の紅葉",
+      "Recipe for mapo tofu",
+      "Planning a trip to Kyoto 京都の紅葉",
     ]);
 
     await chat.sidebarItem("Recipe for mapo tofu").getByRole("button", { name: "Rename" }).click();
@@ -77,9 +84,13 @@ test.describe("on an account of its own (the whole sidebar is checked)", () => {
     await page.reload();
     const links = page.getByRole("navigation", { name: "Conversation list" }).getByRole("link");
     await expect(links.first()).toHaveText("Bulk conversation 54");
-    await page.getByRole("navigation", { name: "Conversation list" }).getByRole("link").nth(49).scrollIntoViewIfNeeded();
+    await page
+      .getByRole("navigation", { name: "Conversation list" })
+      .getByRole("link")
+      .nth(49)
+      .scrollIntoViewIfNeeded();
     await expect(links).toHaveCount(55);
-    await expect(chat.sidebarLink("Bulk conversation 0", )).toBeVisible();
+    await expect(chat.sidebarLink("Bulk conversation 0")).toBeVisible();
   });
 });
 

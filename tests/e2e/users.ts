@@ -29,7 +29,12 @@ export interface Account {
 
 /** The admin's email: the first of ADMIN_EMAILS (npm test gives the servers it starts one), else a fixed one. */
 export function adminEmail(): string {
-  return (process.env.ADMIN_EMAILS ?? "").split(/[,\s]+/).find(Boolean)?.toLowerCase() ?? "e2e-admin@example.com";
+  return (
+    (process.env.ADMIN_EMAILS ?? "")
+      .split(/[,\s]+/)
+      .find(Boolean)
+      ?.toLowerCase() ?? "e2e-admin@example.com"
+  );
 }
 
 export const authDir = (outputDir: string) => path.join(outputDir, ".auth");
@@ -49,7 +54,8 @@ export function saveSeeded(outputDir: string, accounts: Record<SeededRole, { ema
 /** A seeded account of this run, as the global setup left it. */
 export function seeded(outputDir: string, role: SeededRole): Account {
   const file = manifest(outputDir);
-  if (!existsSync(file)) throw new Error(`no seeded users in ${file}: run the specs through playwright.config.ts (its globalSetup)`);
+  if (!existsSync(file))
+    throw new Error(`no seeded users in ${file}: run the specs through playwright.config.ts (its globalSetup)`);
   const emails = JSON.parse(readFileSync(file, "utf8")) as Record<SeededRole, string>;
   return { email: emails[role], storageState: path.join(authDir(outputDir), `${role}.json`) };
 }
@@ -80,8 +86,11 @@ async function submitAuthForm(baseURL: string, pagePath: string, email: string, 
   const api = await request.newContext({ baseURL });
   try {
     const fields = { ...(await hiddenFields(api, pagePath)), email, password };
-    const res = await api.post(pagePath, { multipart: fields, maxRedirects: 0,
-      headers: { origin: new URL(baseURL).origin, accept: "text/html" } });
+    const res = await api.post(pagePath, {
+      multipart: fields,
+      maxRedirects: 0,
+      headers: { origin: new URL(baseURL).origin, accept: "text/html" },
+    });
     // Success is the server action's redirect (303 to "/") with the session cookie; a refusal re-renders
     // the form with its message.
     if (res.status() === 303) return { state: await api.storageState() };
@@ -105,15 +114,21 @@ async function hiddenFields(api: APIRequestContext, pagePath: string): Promise<R
   return fields;
 }
 
-const unescapeHtml = (s: string) => s.replace(/&quot;/g, '"').replace(/&#x27;|&#39;/g, "'").replace(/&lt;/g, "<")
-  .replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+const unescapeHtml = (s: string) =>
+  s
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;|&#39;/g, "'")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
 
 /** Whether a signed-in state sees the admin's view of Settings → API keys. */
 export async function seesAdminView(baseURL: string, state: StorageState): Promise<boolean> {
   const api = await request.newContext({ baseURL, storageState: state });
   try {
     const res = await api.get("/settings/keys", { maxRedirects: 0 });
-    if (res.status() !== 200) throw new Error(`/settings/keys answered ${res.status()} to a seeded user (not signed in?)`);
+    if (res.status() !== 200)
+      throw new Error(`/settings/keys answered ${res.status()} to a seeded user (not signed in?)`);
     return (await res.text()).includes("All API keys (admin)");
   } finally {
     await api.dispose();

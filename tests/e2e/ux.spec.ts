@@ -62,7 +62,9 @@ test.describe("signed in", () => {
     await expect(dialog.getByLabel("Temperature")).not.toHaveAttribute("aria-invalid", "true");
   });
 
-  test("sidebar titles use the row's full width and only a title too long for it ends in an ellipsis", async ({ page }) => {
+  test("sidebar titles use the row's full width and only a title too long for it ends in an ellipsis", async ({
+    page,
+  }) => {
     await page.setViewportSize({ width: 1280, height: 800 });
     const chat = new ChatPage(page);
     await twoConversations(chat);
@@ -127,19 +129,38 @@ test.describe("a server in demo mode (no UPSTREAM_API_KEY)", () => {
     dir = mkdtempSync(path.join(tmpdir(), "glm-ux-demo-"));
     const port = 5800 + Math.floor(Math.random() * 400);
     base = `http://127.0.0.1:${port}`;
-    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: `file:${dir}/app.db`, PORT: String(port),
-      HOSTNAME: "127.0.0.1", NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATABASE_URL: `file:${dir}/app.db`,
+      PORT: String(port),
+      HOSTNAME: "127.0.0.1",
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+    };
     delete env.UPSTREAM_API_KEY;
     delete env.UPSTREAM_BASE_URL;
     server = spawn(process.execPath, ["scripts/server.mjs"], { env, stdio: "ignore", detached: true });
-    await expect.poll(() => fetch(`${base}/api/health`).then((r) => r.ok, () => false), { timeout: 60_000 }).toBe(true);
+    await expect
+      .poll(
+        () =>
+          fetch(`${base}/api/health`).then(
+            (r) => r.ok,
+            () => false,
+          ),
+        { timeout: 60_000 },
+      )
+      .toBe(true);
   });
   test.afterAll(() => {
-    try { process.kill(-server.pid!, "SIGTERM"); } catch {}
+    try {
+      process.kill(-server.pid!, "SIGTERM");
+    } catch {}
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test("the demo notice is one line on a phone, names the variable, and stays dismissed in this browser", async ({ openPage }) => {
+  test("the demo notice is one line on a phone, names the variable, and stays dismissed in this browser", async ({
+    openPage,
+  }) => {
     const page = await openPage({ viewport: { width: 390, height: 844 } });
     await page.goto(`${base}/login`);
     const notice = page.getByRole("status", { name: "Demo mode" });
@@ -158,9 +179,13 @@ test.describe("a server in demo mode (no UPSTREAM_API_KEY)", () => {
     await expect(fresh.getByRole("status", { name: "Demo mode" })).toBeVisible();
   });
 
-  test("a shared page says it is a demo and dates the share in the reader's language and time zone", async ({ openPage }) => {
+  test("a shared page says it is a demo and dates the share in the reader's language and time zone", async ({
+    openPage,
+  }) => {
     test.setTimeout(90_000);
-    const owner = new ChatPage(await openPage({ baseURL: base, storageState: (await freshAccount(base)).storageState }));
+    const owner = new ChatPage(
+      await openPage({ baseURL: base, storageState: (await freshAccount(base)).storageState }),
+    );
     await owner.open();
     await owner.send("Share me from the demo");
     const link = await (await owner.openShareDialog()).createLink();
@@ -171,8 +196,11 @@ test.describe("a server in demo mode (no UPSTREAM_API_KEY)", () => {
     await expect(reader.getByRole("status", { name: "Demo mode" })).toBeVisible();
     const time = reader.locator("header time");
     const iso = (await time.getAttribute("datetime"))!;
-    const expected = new Intl.DateTimeFormat("ja-JP", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Tokyo" })
-      .format(new Date(iso));
+    const expected = new Intl.DateTimeFormat("ja-JP", {
+      dateStyle: "medium",
+      timeStyle: "short",
+      timeZone: "Asia/Tokyo",
+    }).format(new Date(iso));
     await expect(time).toHaveText(expected);
   });
 });

@@ -6,8 +6,17 @@ import { alertText, HttpSession, PASSWORD, uniqueEmail } from "./http-session";
 /** After signing in, `next` may only lead to a path on this site. */
 
 const NASTY = [
-  "%2F%09%2F127.0.0.1:4299%2Ftab", "/\t/127.0.0.1:4299/tab", "//evil.example/", "/\\evil.example", "https://evil.example/",
-  "/%5C%5Cevil.example", "/..//evil.example", "/\r\nSet-Cookie: stolen=1", "/%0d%0aSet-Cookie:%20stolen=1", "/\u0000", "/%ff",
+  "%2F%09%2F127.0.0.1:4299%2Ftab",
+  "/\t/127.0.0.1:4299/tab",
+  "//evil.example/",
+  "/\\evil.example",
+  "https://evil.example/",
+  "/%5C%5Cevil.example",
+  "/..//evil.example",
+  "/\r\nSet-Cookie: stolen=1",
+  "/%0d%0aSet-Cookie:%20stolen=1",
+  "/\u0000",
+  "/%ff",
 ];
 
 describe("next after sign-in", () => {

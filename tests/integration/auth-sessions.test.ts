@@ -12,12 +12,19 @@ const chatBody = JSON.stringify({ id: randomUUID(), messages: [] });
 /** What a cookie can still do: a page, /api/chat and a server action, each as a browser would ask. */
 async function reach(s: HttpSession) {
   const page = await s.get("/");
-  const chat = await s.request("POST", "/api/chat", { body: chatBody, headers: { "content-type": "application/json" } });
+  const chat = await s.request("POST", "/api/chat", {
+    body: chatBody,
+    headers: { "content-type": "application/json" },
+  });
   const action = await s.callAction("/settings/keys", "listKeysAction", [{}]);
   return {
     page: page.status === 200 ? "open" : `${page.status} ${page.headers.location ?? ""}`,
     chat: chat.status === 401 ? "401" : "accepted",
-    action: /"ok":true/.test(action.body) ? "ok" : /session has ended/.test(action.body) ? "signed out" : action.body.slice(0, 200),
+    action: /"ok":true/.test(action.body)
+      ? "ok"
+      : /session has ended/.test(action.body)
+        ? "signed out"
+        : action.body.slice(0, 200),
   };
 }
 const SIGNED_IN = { page: "open", chat: "accepted", action: "ok" };
@@ -74,7 +81,10 @@ describe("changing the password", () => {
     const change = (currentPassword: string, newPassword: string) =>
       here.callAction("/settings/account", "changePasswordAction", [{ currentPassword, newPassword }]);
 
-    assert.match((await change("not my password", "a much better one")).body, /"ok":false,"error":"Your current password is not right\."/);
+    assert.match(
+      (await change("not my password", "a much better one")).body,
+      /"ok":false,"error":"Your current password is not right\."/,
+    );
     assert.match((await change(PASSWORD, "short")).body, /"ok":false,"error":"New password too weak: Use at least 8/);
     assert.deepEqual(await reach(elsewhere), SIGNED_IN, "a refused change ends nothing");
 
@@ -91,9 +101,13 @@ describe("changing the password", () => {
 describe("password hashes", () => {
   test("an account with a bcrypt hash signs in and is re-hashed with scrypt", async () => {
     const email = uniqueEmail("bcrypt");
-    await sqlRows("insert into users (id, email, password_hash) values (?, ?, ?)",
-      [randomUUID(), email, bcrypt.hashSync(PASSWORD, 10)]);
-    const hash = async () => (await sqlRow<{ h: string }>("select password_hash as h from users where email = ?", [email]))!.h;
+    await sqlRows("insert into users (id, email, password_hash) values (?, ?, ?)", [
+      randomUUID(),
+      email,
+      bcrypt.hashSync(PASSWORD, 10),
+    ]);
+    const hash = async () =>
+      (await sqlRow<{ h: string }>("select password_hash as h from users where email = ?", [email]))!.h;
     assert.match(await hash(), /^\$2[aby]\$/);
     assert.deepEqual(await reach(await signedIn(email)), SIGNED_IN);
     assert.match(await hash(), /^scrypt\$32768\$8\$1\$/);

@@ -26,7 +26,8 @@ async function signIn(from: string, email: string, password: string): Promise<st
 describe("sign-in throttling", () => {
   test("after 10 wrong passwords in 15 minutes the account answers Too many attempts, even to the right one", async () => {
     const email = await account();
-    for (let i = 1; i <= 10; i++) assert.equal(await signIn("127.0.0.31", email, `wrong password ${i}`), "Wrong email or password.");
+    for (let i = 1; i <= 10; i++)
+      assert.equal(await signIn("127.0.0.31", email, `wrong password ${i}`), "Wrong email or password.");
     const t0 = performance.now();
     const answer = await signIn("127.0.0.31", email, PASSWORD);
     assert.match(answer, TOO_MANY);
@@ -37,12 +38,16 @@ describe("sign-in throttling", () => {
     const csrf = await http.request("GET", "/api/auth/csrf");
     const { csrfToken } = JSON.parse(csrf.body) as { csrfToken: string };
     const form = new URLSearchParams({ csrfToken, email, password: PASSWORD }).toString();
-    const cb = await http.request("POST", "/api/auth/callback/credentials",
-      { body: form, headers: { "content-type": "application/x-www-form-urlencoded" } });
+    const cb = await http.request("POST", "/api/auth/callback/credentials", {
+      body: form,
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
     assert.match(String(cb.headers.location), /code=too_many_attempts/);
     assert.ok(!http.cookies.has("authjs.session-token"));
     // Stored where other instances could see it: ten failures for this account.
-    const rows = await sqlRow("select count(*) as n from auth_attempts where bucket = 'signin-account' and key = ?", [email]);
+    const rows = await sqlRow("select count(*) as n from auth_attempts where bucket = 'signin-account' and key = ?", [
+      email,
+    ]);
     assert.deepEqual(rows, { n: 10 });
     assert.ok(performance.now() - t0 < 20_000);
   });

@@ -7,10 +7,17 @@ import { sqlRows } from "../support/server-database";
  * form post; returns the Cookie header to send. The account is written straight into the server's database
  * (a bcrypt hash, the oldest format the server must still accept).
  */
-export async function addUser(email: string, password: string, databaseUrl = process.env.DATABASE_URL!): Promise<string> {
+export async function addUser(
+  email: string,
+  password: string,
+  databaseUrl = process.env.DATABASE_URL!,
+): Promise<string> {
   const id = randomUUID();
-  await sqlRows("insert into users (id, email, password_hash) values (?, ?, ?)", [id, email, bcrypt.hashSync(password, 4)],
-    databaseUrl);
+  await sqlRows(
+    "insert into users (id, email, password_hash) values (?, ?, ?)",
+    [id, email, bcrypt.hashSync(password, 4)],
+    databaseUrl,
+  );
   return id;
 }
 
@@ -28,13 +35,15 @@ export async function signInOverHttp(base: string, email: string, password: stri
   take(csrf);
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
   const res = await fetch(`${base}/api/auth/callback/credentials`, {
-    method: "POST", redirect: "manual",
+    method: "POST",
+    redirect: "manual",
     headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookie(), origin: base },
     body: new URLSearchParams({ csrfToken, email, password, callbackUrl: `${base}/` }),
   });
   take(res);
   const session = await fetch(`${base}/api/auth/session`, { headers: { cookie: cookie() } }).then((r) => r.json());
-  if ((session as { user?: { email?: string } })?.user?.email !== email) throw new Error(`sign-in as ${email} failed (${res.status})`);
+  if ((session as { user?: { email?: string } })?.user?.email !== email)
+    throw new Error(`sign-in as ${email} failed (${res.status})`);
   return cookie();
 }
 
@@ -43,13 +52,20 @@ export function postChat(base: string, cookie: string, body: { id: string; text:
   return fetch(`${base}/api/chat`, {
     method: "POST",
     headers: { "content-type": "application/json", cookie, origin: base, "sec-fetch-site": "same-origin" },
-    body: JSON.stringify({ id: body.id, trigger: "submit-message", model: body.model ?? "GLM-4-Flash",
-      message: { id: randomUUID(), role: "user", parts: [{ type: "text", text: body.text }] } }),
+    body: JSON.stringify({
+      id: body.id,
+      trigger: "submit-message",
+      model: body.model ?? "GLM-4-Flash",
+      message: { id: randomUUID(), role: "user", parts: [{ type: "text", text: body.text }] },
+    }),
   });
 }
 
 /** Reads a UI message stream, calling `onText` with the reply's text so far after every read. */
-export async function readReply(res: Response, onText: (text: string) => void = () => {}): Promise<{ text: string; chunks: { type: string }[] }> {
+export async function readReply(
+  res: Response,
+  onText: (text: string) => void = () => {},
+): Promise<{ text: string; chunks: { type: string }[] }> {
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
   let buffer = "";

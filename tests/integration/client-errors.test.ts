@@ -13,7 +13,9 @@ async function expectError(body: object | string, status: number, param: string 
   const before = (await standinLog()).length;
   const res = await post("/v1/chat/completions", body, { authorization: `Bearer ${key}` });
   assert.equal(res.status, status, `status for ${JSON.stringify(body).slice(0, 120)}`);
-  const json = (await res.json()) as { error: { message: string; type: string; param: string | null; code: string | null } };
+  const json = (await res.json()) as {
+    error: { message: string; type: string; param: string | null; code: string | null };
+  };
   assert.equal(typeof json.error.message, "string");
   assert.ok(json.error.message.length > 10);
   assert.equal(typeof json.error.type, "string");
@@ -32,8 +34,10 @@ describe("client mistakes", () => {
   });
 
   test("the SDK raises NotFoundError for an unknown model", async () => {
-    await assert.rejects(client(key).chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: "x" }] }),
-      (err: unknown) => err instanceof OpenAI.NotFoundError && err.code === "model_not_found");
+    await assert.rejects(
+      client(key).chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: "x" }] }),
+      (err: unknown) => err instanceof OpenAI.NotFoundError && err.code === "model_not_found",
+    );
   });
 
   const cases: [string, object, string][] = [
@@ -42,9 +46,16 @@ describe("client mistakes", () => {
     ["empty messages", { model: "GLM-4-Air", messages: [] }, "messages"],
     ["messages not an array", { model: "GLM-4-Air", messages: "hi" }, "messages"],
     ["a bad role", { model: "GLM-4-Air", messages: [{ role: "robot", content: "x" }] }, "messages[0].role"],
-    ["content of the wrong type", { model: "GLM-4-Air", messages: [{ role: "user", content: 5 }] }, "messages[0].content"],
-    ["a tool message without tool_call_id", { model: "GLM-4-Air", messages: [...user, { role: "tool", content: "x" }] },
-      "messages[1].tool_call_id"],
+    [
+      "content of the wrong type",
+      { model: "GLM-4-Air", messages: [{ role: "user", content: 5 }] },
+      "messages[0].content",
+    ],
+    [
+      "a tool message without tool_call_id",
+      { model: "GLM-4-Air", messages: [...user, { role: "tool", content: "x" }] },
+      "messages[1].tool_call_id",
+    ],
     ["temperature above 1", { model: "GLM-4-Air", messages: user, temperature: 1.5 }, "temperature"],
     ["temperature below 0", { model: "GLM-4-Air", messages: user, temperature: -0.1 }, "temperature"],
     ["temperature as a string", { model: "GLM-4-Air", messages: user, temperature: "hot" }, "temperature"],
@@ -54,8 +65,11 @@ describe("client mistakes", () => {
     ["max_tokens above the model's limit", { model: "GLM-4-Air", messages: user, max_tokens: 5000 }, "max_tokens"],
     ["stream not a boolean", { model: "GLM-4-Air", messages: user, stream: "yes" }, "stream"],
     ["tools not an array", { model: "GLM-4-Air", messages: user, tools: {} }, "tools"],
-    ["a tool with a bad name", { model: "GLM-4-Air", messages: user,
-      tools: [{ type: "function", function: { name: "bad name!" } }] }, "tools[0].function.name"],
+    [
+      "a tool with a bad name",
+      { model: "GLM-4-Air", messages: user, tools: [{ type: "function", function: { name: "bad name!" } }] },
+      "tools[0].function.name",
+    ],
     ["tool_choice required", { model: "GLM-4-Air", messages: user, tool_choice: "required" }, "tool_choice"],
     ["n above 1", { model: "GLM-4-Air", messages: user, n: 2 }, "n"],
     ["logprobs", { model: "GLM-4-Air", messages: user, logprobs: true }, "logprobs"],
@@ -69,8 +83,12 @@ describe("client mistakes", () => {
   }
 
   test("a prompt that cannot fit the model's context: 400 context_length_exceeded", async () => {
-    await expectError({ model: "GLM-4-AirX", messages: [{ role: "user", content: "word ".repeat(20_000) }] },
-      400, "messages", "context_length_exceeded");
+    await expectError(
+      { model: "GLM-4-AirX", messages: [{ role: "user", content: "word ".repeat(20_000) }] },
+      400,
+      "messages",
+      "context_length_exceeded",
+    );
   });
 
   test("malformed JSON: 400", async () => {
@@ -82,7 +100,10 @@ describe("client mistakes", () => {
   });
 
   test("a body over 4 MiB: 413, before parsing", async () => {
-    const big = JSON.stringify({ model: "GLM-4-Long", messages: [{ role: "user", content: "x".repeat(4 * 1024 * 1024 + 10) }] });
+    const big = JSON.stringify({
+      model: "GLM-4-Long",
+      messages: [{ role: "user", content: "x".repeat(4 * 1024 * 1024 + 10) }],
+    });
     await expectError(big, 413, null, "request_too_large");
   });
 });
@@ -93,16 +114,26 @@ describe("API keys", () => {
     assert.equal(none.status, 401);
     assert.equal(((await none.json()) as { error: { code: string } }).error.code, "invalid_api_key");
 
-    await assert.rejects(client("sk-glm-wrongwrongwrongwrongwrongwrong12").models.list(),
-      (err: unknown) => err instanceof OpenAI.AuthenticationError && err.status === 401);
+    await assert.rejects(
+      client("sk-glm-wrongwrongwrongwrongwrongwrong12").models.list(),
+      (err: unknown) => err instanceof OpenAI.AuthenticationError && err.status === 401,
+    );
 
     const doomed = (await keysCli("create", "--name", "to-revoke")).trim().split("\n").pop()!;
-    const ok = await client(doomed).chat.completions.create({ model: "GLM-4-Flash", messages: [{ role: "user", content: tag() }] });
+    const ok = await client(doomed).chat.completions.create({
+      model: "GLM-4-Flash",
+      messages: [{ role: "user", content: tag() }],
+    });
     assert.equal(ok.choices[0].finish_reason, "stop");
-    const id = (await keysCli("list")).split("\n").find((l) => l.includes("\tto-revoke\t"))!.split("\t")[0];
+    const id = (await keysCli("list"))
+      .split("\n")
+      .find((l) => l.includes("\tto-revoke\t"))!
+      .split("\t")[0];
     assert.match(await keysCli("revoke", id), /Revoked key "to-revoke"/);
-    await assert.rejects(client(doomed).chat.completions.create({ model: "GLM-4-Flash", messages: [{ role: "user", content: "x" }] }),
-      (err: unknown) => err instanceof OpenAI.AuthenticationError);
+    await assert.rejects(
+      client(doomed).chat.completions.create({ model: "GLM-4-Flash", messages: [{ role: "user", content: "x" }] }),
+      (err: unknown) => err instanceof OpenAI.AuthenticationError,
+    );
   });
 
   test("the CLI prints the key alone on its last line, and lists only its prefix", async () => {

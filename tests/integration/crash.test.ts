@@ -22,14 +22,27 @@ let port: number;
 let server: ChildProcess | undefined;
 
 function env(): NodeJS.ProcessEnv {
-  return { ...process.env, PORT: String(port), HOSTNAME: "127.0.0.1", NODE_ENV: "production",
-    DATABASE_URL: `file:${dbFile}`, UPSTREAM_BASE_URL: `${STANDIN_URL}/api/paas/v4`, UPSTREAM_API_KEY: "standin-key" };
+  return {
+    ...process.env,
+    PORT: String(port),
+    HOSTNAME: "127.0.0.1",
+    NODE_ENV: "production",
+    DATABASE_URL: `file:${dbFile}`,
+    UPSTREAM_BASE_URL: `${STANDIN_URL}/api/paas/v4`,
+    UPSTREAM_API_KEY: "standin-key",
+  };
 }
 
 async function startServer() {
   server = spawn(process.execPath, ["--max-old-space-size=192", "scripts/server.mjs"], { env: env(), stdio: "ignore" });
   for (let i = 0; i < 240; i++) {
-    if (await fetch(`${base}/api/health`).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(`${base}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await sleep(250);
   }
   throw new Error("the server did not start");
@@ -71,13 +84,21 @@ test("a SIGKILL mid-stream loses no finished message, keeps each interrupted rep
   const seen = Array.from({ length: CHATS }, () => [] as { at: number; text: string }[]);
   const chatIds = Array.from({ length: CHATS }, () => randomUUID());
   const chatReads = chatIds.map(async (id, i) =>
-    readReply(await postChat(base, cookie, { id, text: `long ${i} ${SLOW}` }), (text) => seen[i].push({ at: Date.now(), text })));
+    readReply(await postChat(base, cookie, { id, text: `long ${i} ${SLOW}` }), (text) =>
+      seen[i].push({ at: Date.now(), text }),
+    ),
+  );
   const sdk = new OpenAI({ apiKey: key, baseURL: `${base}/v1`, maxRetries: 0 });
   const apiReads = Array.from({ length: STREAMS }, async (_, i) => {
     try {
-      const stream = await sdk.chat.completions.create({ model: "GLM-4-Air", stream: true,
-        messages: [{ role: "user", content: `api ${i} ${SLOW}` }] });
-      for await (const _chunk of stream) { /* read until the server dies */ }
+      const stream = await sdk.chat.completions.create({
+        model: "GLM-4-Air",
+        stream: true,
+        messages: [{ role: "user", content: `api ${i} ${SLOW}` }],
+      });
+      for await (const _chunk of stream) {
+        /* read until the server dies */
+      }
     } catch {
       // expected: the connection breaks
     }
@@ -96,24 +117,33 @@ test("a SIGKILL mid-stream loses no finished message, keeps each interrupted rep
   try {
     assert.equal(db.pragma("integrity_check", { simple: true }), "ok");
     for (const f of finished) {
-      const reply = db.prepare("select m.content, m.status from messages m where conversation_id = ? and role = 'assistant'").get(f.id) as
-        { content: string; status: string };
+      const reply = db
+        .prepare("select m.content, m.status from messages m where conversation_id = ? and role = 'assistant'")
+        .get(f.id) as { content: string; status: string };
       assert.equal(reply.status, "complete");
       assert.equal(reply.content, f.text);
     }
     for (const [i, id] of chatIds.entries()) {
-      const reply = db.prepare("select content, status from messages where conversation_id = ? and role = 'assistant'").get(id) as
-        { content: string; status: string };
+      const reply = db
+        .prepare("select content, status from messages where conversation_id = ? and role = 'assistant'")
+        .get(id) as { content: string; status: string };
       assert.equal(reply.status, "interrupted", `reply ${i} is marked interrupted`);
       const sawBeforeKill = seen[i].filter((s) => s.at <= killedAt).at(-1)?.text ?? "";
       // What the reader had seen 400 ms before the kill is saved (text is written at least every 250 ms).
       const sawEarlier = seen[i].filter((s) => s.at <= killedAt - 400).at(-1)?.text ?? "";
       assert.ok(sawEarlier.length > 50, `reply ${i} had streamed text before the kill`);
-      assert.ok(reply.content.length >= sawEarlier.length, `reply ${i}: saved ${reply.content.length} chars, the reader saw ${sawEarlier.length} 400 ms before the kill`);
-      assert.ok(sawBeforeKill.startsWith(reply.content) || reply.content.startsWith(sawBeforeKill), `reply ${i}: saved text matches what was streamed`);
+      assert.ok(
+        reply.content.length >= sawEarlier.length,
+        `reply ${i}: saved ${reply.content.length} chars, the reader saw ${sawEarlier.length} 400 ms before the kill`,
+      );
+      assert.ok(
+        sawBeforeKill.startsWith(reply.content) || reply.content.startsWith(sawBeforeKill),
+        `reply ${i}: saved text matches what was streamed`,
+      );
     }
-    const rows = db.prepare("select source, status, error_code as code, completion_tokens as tokens from usage").all() as
-      { source: string; status: number; code: string | null; tokens: number }[];
+    const rows = db
+      .prepare("select source, status, error_code as code, completion_tokens as tokens from usage")
+      .all() as { source: string; status: number; code: string | null; tokens: number }[];
     assert.equal(rows.length, 2 + CHATS + STREAMS, "one ledger row per request");
     assert.equal(rows.filter((r) => r.status === 0).length, 0, "no request is left in progress");
     const interrupted = rows.filter((r) => r.code === "interrupted");

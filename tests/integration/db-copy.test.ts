@@ -21,12 +21,22 @@ const serverUrl = process.env.TEST_DATABASE_URL;
 const skip = serverUrl ? false : "TEST_DATABASE_URL is not set (npm test sets it; or run node scripts/postgres.mjs)";
 
 const stamp = `${process.pid}_${Date.now() % 1e6}`;
-const dbUrl = (name: string) => Object.assign(new URL(serverUrl ?? "postgres://x/y"), { pathname: `/${name}` }).toString();
+const dbUrl = (name: string) =>
+  Object.assign(new URL(serverUrl ?? "postgres://x/y"), { pathname: `/${name}` }).toString();
 const target = `glm_copy_${stamp}`;
 const unmigrated = `glm_copy_raw_${stamp}`;
 
-const TABLES = ["users", "api_keys", "conversations", "messages", "shares", "sessions", "usage", "usage_hourly",
-  "auth_attempts"];
+const TABLES = [
+  "users",
+  "api_keys",
+  "conversations",
+  "messages",
+  "shares",
+  "sessions",
+  "usage",
+  "usage_hourly",
+  "auth_attempts",
+];
 const FFFD = "\uFFFD";
 const T = 1_790_000_000_000;
 const HOUR = 3_600_000;
@@ -35,8 +45,10 @@ async function copy(args: string[]): Promise<{ code: number; stdout: string; std
   const env = { ...process.env };
   delete env.DATABASE_URL;
   try {
-    const { stdout, stderr } = await promisify(execFile)("node_modules/.bin/tsx", ["scripts/db-copy.ts", ...args],
-      { env, encoding: "utf8" });
+    const { stdout, stderr } = await promisify(execFile)("node_modules/.bin/tsx", ["scripts/db-copy.ts", ...args], {
+      env,
+      encoding: "utf8",
+    });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -53,42 +65,165 @@ async function seed(file: string) {
   ]);
   await db.insert(lite.apiKeys).values([
     { id: "k1", userId: "u1", name: "laptop", prefix: "sk-glm-aaaa", hash: "h1", createdAt: T, lastUsedAt: T + 5 },
-    { id: "k2", userId: "u2", name: "old", prefix: "sk-glm-bbbb", hash: "h2", createdAt: T, revokedAt: T + 9, expiresAt: T + 99 },
+    {
+      id: "k2",
+      userId: "u2",
+      name: "old",
+      prefix: "sk-glm-bbbb",
+      hash: "h2",
+      createdAt: T,
+      revokedAt: T + 9,
+      expiresAt: T + 99,
+    },
   ]);
   await db.insert(lite.conversations).values([
-    { seq: 5, id: "c1", userId: "u1", title: "量子计算 notes", model: "glm-4-flash", createdAt: T, updatedAt: T + 10,
-      settings: { systemPrompt: "be brief\0", temperature: 0.3 } },
-    { seq: 9, id: "c2", userId: "u1", title: "Renamed", titleFromUser: true, model: "glm-4-plus", createdAt: T, updatedAt: T + 20 },
+    {
+      seq: 5,
+      id: "c1",
+      userId: "u1",
+      title: "量子计算 notes",
+      model: "glm-4-flash",
+      createdAt: T,
+      updatedAt: T + 10,
+      settings: { systemPrompt: "be brief\0", temperature: 0.3 },
+    },
+    {
+      seq: 9,
+      id: "c2",
+      userId: "u1",
+      title: "Renamed",
+      titleFromUser: true,
+      model: "glm-4-plus",
+      createdAt: T,
+      updatedAt: T + 20,
+    },
     { seq: 12, id: "c3", userId: "u2", title: "Bob's", model: "glm-4-air", createdAt: T, updatedAt: T + 30 },
   ]);
   await db.insert(lite.messages).values([
     { seq: 3, id: "m1", conversationId: "c1", role: "user", content: "什么是量子计算？", createdAt: T },
-    { seq: 4, id: "m2", conversationId: "c1", role: "assistant", content: "量子计算利用量子比特。", model: "glm-4-flash", createdAt: T + 1 },
+    {
+      seq: 4,
+      id: "m2",
+      conversationId: "c1",
+      role: "assistant",
+      content: "量子计算利用量子比特。",
+      model: "glm-4-flash",
+      createdAt: T + 1,
+    },
     { seq: 7, id: "m3", conversationId: "c2", role: "user", content: "a NUL \0 here", createdAt: T + 2 },
-    { seq: 8, id: "m4", conversationId: "c2", role: "assistant", content: "", status: "error", error: "upstream 500", createdAt: T + 3 },
-    { seq: 40, id: "m5", conversationId: "c3", role: "assistant", content: "half a reply", status: "streaming", createdAt: T + 4 },
+    {
+      seq: 8,
+      id: "m4",
+      conversationId: "c2",
+      role: "assistant",
+      content: "",
+      status: "error",
+      error: "upstream 500",
+      createdAt: T + 3,
+    },
+    {
+      seq: 40,
+      id: "m5",
+      conversationId: "c3",
+      role: "assistant",
+      content: "half a reply",
+      status: "streaming",
+      createdAt: T + 4,
+    },
   ]);
-  await db.insert(lite.shares).values({ id: "s1", userId: "u1", conversationId: "c2", title: "Renamed",
-    snapshot: { model: "glm-4-plus", messages: [{ role: "user", content: "a NUL \0 here", model: null, status: "complete" }] },
-    createdAt: T + 5, updatedAt: T + 6 });
+  await db.insert(lite.shares).values({
+    id: "s1",
+    userId: "u1",
+    conversationId: "c2",
+    title: "Renamed",
+    snapshot: {
+      model: "glm-4-plus",
+      messages: [{ role: "user", content: "a NUL \0 here", model: null, status: "complete" }],
+    },
+    createdAt: T + 5,
+    updatedAt: T + 6,
+  });
   await db.insert(lite.sessions).values([
-    { id: "sess1", userId: "u1", createdAt: T, lastSeenAt: T + 1, expiresAt: T + 30 * 86_400_000, userAgent: "Firefox" },
+    {
+      id: "sess1",
+      userId: "u1",
+      createdAt: T,
+      lastSeenAt: T + 1,
+      expiresAt: T + 30 * 86_400_000,
+      userAgent: "Firefox",
+    },
     { id: "sess2", userId: "u2", createdAt: T, lastSeenAt: T, expiresAt: T + 1, userAgent: null },
   ]);
   await db.insert(lite.usage).values([
-    { id: 100, createdAt: T, userId: "u1", apiKeyId: "k1", source: "api", model: "glm-4-flash", stream: true, status: 200,
-      promptTokens: 10, completionTokens: 20, ttftMs: 300, durationMs: 900 },
-    { id: 101, createdAt: T + 1, userId: "u1", apiKeyId: null, source: "chat", model: "glm-4-flash", stream: false, status: 429,
-      errorCode: "rate_limit_exceeded", durationMs: 2 },
+    {
+      id: 100,
+      createdAt: T,
+      userId: "u1",
+      apiKeyId: "k1",
+      source: "api",
+      model: "glm-4-flash",
+      stream: true,
+      status: 200,
+      promptTokens: 10,
+      completionTokens: 20,
+      ttftMs: 300,
+      durationMs: 900,
+    },
+    {
+      id: 101,
+      createdAt: T + 1,
+      userId: "u1",
+      apiKeyId: null,
+      source: "chat",
+      model: "glm-4-flash",
+      stream: false,
+      status: 429,
+      errorCode: "rate_limit_exceeded",
+      durationMs: 2,
+    },
     // Left in progress by a process that died: recorded as interrupted, and added to the roll-up.
-    { id: 205, createdAt: T + 2, userId: "u2", apiKeyId: "k2", source: "api", model: "glm-4-air", stream: true, status: 0,
-      promptTokens: 7, completionTokens: 3, ttftMs: null, durationMs: 50 },
+    {
+      id: 205,
+      createdAt: T + 2,
+      userId: "u2",
+      apiKeyId: "k2",
+      source: "api",
+      model: "glm-4-air",
+      stream: true,
+      status: 0,
+      promptTokens: 7,
+      completionTokens: 3,
+      ttftMs: null,
+      durationMs: 50,
+    },
   ]);
   await db.insert(lite.usageHourly).values([
-    { hour: Math.floor(T / HOUR) * HOUR, userId: "u1", apiKeyId: "k1", source: "api", model: "glm-4-flash", requests: 1,
-      errors: 0, promptTokens: 10, completionTokens: 20, ttftSum: 300, ttftCount: 1 },
-    { hour: Math.floor(T / HOUR) * HOUR, userId: "u1", apiKeyId: "", source: "chat", model: "glm-4-flash", requests: 1,
-      errors: 0, promptTokens: 0, completionTokens: 0, ttftSum: 0, ttftCount: 0 },
+    {
+      hour: Math.floor(T / HOUR) * HOUR,
+      userId: "u1",
+      apiKeyId: "k1",
+      source: "api",
+      model: "glm-4-flash",
+      requests: 1,
+      errors: 0,
+      promptTokens: 10,
+      completionTokens: 20,
+      ttftSum: 300,
+      ttftCount: 1,
+    },
+    {
+      hour: Math.floor(T / HOUR) * HOUR,
+      userId: "u1",
+      apiKeyId: "",
+      source: "chat",
+      model: "glm-4-flash",
+      requests: 1,
+      errors: 0,
+      promptTokens: 0,
+      completionTokens: 0,
+      ttftSum: 0,
+      ttftCount: 0,
+    },
   ]);
   await db.insert(lite.authAttempts).values([
     { id: 1, bucket: "signin-account", key: "ann@example.com", createdAt: T },
@@ -100,22 +235,31 @@ async function seed(file: string) {
 /** A SQLite row as PostgreSQL should hold it: booleans, parsed JSON, NUL → U+FFFD, unfinished → interrupted. */
 const BOOLEAN = new Set(["title_from_user", "stream"]);
 const JSON_COLUMNS = new Set(["settings", "snapshot"]);
-const scrub = (v: unknown): unknown => typeof v === "string" ? v.replaceAll("\0", FFFD)
-  : Array.isArray(v) ? v.map(scrub)
-  : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, scrub(x)])) : v;
+const scrub = (v: unknown): unknown =>
+  typeof v === "string"
+    ? v.replaceAll("\0", FFFD)
+    : Array.isArray(v)
+      ? v.map(scrub)
+      : v && typeof v === "object"
+        ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, scrub(x)]))
+        : v;
 
 function expected(table: string, row: Record<string, unknown>) {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(row)) {
-    out[k] = v === null ? null : BOOLEAN.has(k) ? Boolean(v) : JSON_COLUMNS.has(k) ? scrub(JSON.parse(String(v))) : scrub(v);
+    out[k] =
+      v === null ? null : BOOLEAN.has(k) ? Boolean(v) : JSON_COLUMNS.has(k) ? scrub(JSON.parse(String(v))) : scrub(v);
   }
   if (table === "messages" && out.status === "streaming") out.status = "interrupted";
   if (table === "usage" && out.status === 0) Object.assign(out, { status: 500, error_code: "interrupted" });
   return out;
 }
 
-const sorted = (rows: Record<string, unknown>[]) => rows.map((r) => JSON.stringify(Object.entries(r).sort()))
-  .sort().map((s) => Object.fromEntries(JSON.parse(s)));
+const sorted = (rows: Record<string, unknown>[]) =>
+  rows
+    .map((r) => JSON.stringify(Object.entries(r).sort()))
+    .sort()
+    .map((s) => Object.fromEntries(JSON.parse(s)));
 
 describe("npm run db:copy", { skip }, () => {
   let dir: string;
@@ -150,7 +294,13 @@ describe("npm run db:copy", { skip }, () => {
   test("copies every table into the empty, migrated database and prints the counts", async () => {
     const r = await copy(["--from", `file:${file}`, "--to", dbUrl(target)]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    for (const [t, n] of [["users", 2], ["messages", 5], ["usage", 3], ["usage_hourly", 2], ["auth_attempts", 2]] as const) {
+    for (const [t, n] of [
+      ["users", 2],
+      ["messages", 5],
+      ["usage", 3],
+      ["usage_hourly", 2],
+      ["auth_attempts", 2],
+    ] as const) {
       assert.match(r.stdout, new RegExp(`^\\s+${t}\\s+${n}$`, "m"), r.stdout);
     }
     assert.match(r.stdout, /1 request\(s\) left in progress/);
@@ -160,12 +310,24 @@ describe("npm run db:copy", { skip }, () => {
     const source = new Database(file, { readonly: true });
     try {
       for (const table of TABLES) {
-        const want = (source.prepare(`select * from "${table}"`).all() as Record<string, unknown>[])
-          .map((row) => expected(table, row));
+        const want = (source.prepare(`select * from "${table}"`).all() as Record<string, unknown>[]).map((row) =>
+          expected(table, row),
+        );
         if (table === "usage_hourly") {
           // The in-progress request, closed as interrupted, joins the roll-up.
-          want.push({ hour: Math.floor((T + 2) / HOUR) * HOUR, user_id: "u2", api_key_id: "k2", source: "api",
-            model: "glm-4-air", requests: 1, errors: 1, prompt_tokens: 7, completion_tokens: 3, ttft_sum: 0, ttft_count: 0 });
+          want.push({
+            hour: Math.floor((T + 2) / HOUR) * HOUR,
+            user_id: "u2",
+            api_key_id: "k2",
+            source: "api",
+            model: "glm-4-air",
+            requests: 1,
+            errors: 1,
+            prompt_tokens: 7,
+            completion_tokens: 3,
+            ttft_sum: 0,
+            ttft_count: 0,
+          });
         }
         const got = await pg.$client.unsafe(`select * from "${table}"`);
         assert.deepEqual(sorted(got as unknown as Record<string, unknown>[]), sorted(want), table);

@@ -17,22 +17,39 @@ before(async () => {
   dir = mkdtempSync(path.join(tmpdir(), "glm-demo-"));
   const port = 5200 + Math.floor(Math.random() * 500);
   base = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: `file:${dir}/data/app.db`,
-    UPSTREAM_MODEL_MAP: "GLM-4-Flash=glm4:9b", NEXT_TELEMETRY_DISABLED: "1", RATE_LIMIT_KEY_RPM: "5",
-    ALLOW_REGISTRATION: "false" };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: `file:${dir}/data/app.db`,
+    UPSTREAM_MODEL_MAP: "GLM-4-Flash=glm4:9b",
+    NEXT_TELEMETRY_DISABLED: "1",
+    RATE_LIMIT_KEY_RPM: "5",
+    ALLOW_REGISTRATION: "false",
+  };
   delete env.UPSTREAM_API_KEY;
   delete env.UPSTREAM_BASE_URL;
   delete env.AUTH_SECRET;
-  server = spawn(process.execPath, ["scripts/server.mjs"], { env: { ...env, PORT: String(port), HOSTNAME: "127.0.0.1", NODE_ENV: "production" }, stdio: "ignore", detached: true });
+  server = spawn(process.execPath, ["scripts/server.mjs"], {
+    env: { ...env, PORT: String(port), HOSTNAME: "127.0.0.1", NODE_ENV: "production" },
+    stdio: "ignore",
+    detached: true,
+  });
   for (let i = 0; i < 120; i++) {
-    if (await fetch(`${base}/api/health`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`${base}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     await sleep(250);
   }
   key = await createKey("demo", undefined, env);
 });
 
 after(() => {
-  try { process.kill(-server.pid!, "SIGTERM"); } catch {}
+  try {
+    process.kill(-server.pid!, "SIGTERM");
+  } catch {}
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -43,13 +60,17 @@ describe("zero-configuration first run", () => {
     assert.ok(existsSync(path.join(dir, "data/.auth-secret")));
     // Nobody else on the machine reads the conversations or the password hashes.
     assert.equal(statSync(path.join(dir, "data")).mode & 0o777, 0o700);
-    for (const f of ["app.db", ".auth-secret"]) assert.equal(statSync(path.join(dir, "data", f)).mode & 0o777, 0o600, f);
+    for (const f of ["app.db", ".auth-secret"])
+      assert.equal(statSync(path.join(dir, "data", f)).mode & 0o777, 0o600, f);
   });
 
   test("the demo upstream streams a deterministic reply, through UPSTREAM_MODEL_MAP", async () => {
     const sdk = new OpenAI({ apiKey: key, baseURL: `${base}/v1`, maxRetries: 0 });
-    const s = await sdk.chat.completions.create({ model: "GLM-4-Flash", stream: true,
-      messages: [{ role: "user", content: "请介绍一下智谱AI" }] });
+    const s = await sdk.chat.completions.create({
+      model: "GLM-4-Flash",
+      stream: true,
+      messages: [{ role: "user", content: "请介绍一下智谱AI" }],
+    });
     let text = "";
     let pieces = 0;
     for await (const c of s) {
@@ -59,14 +80,25 @@ describe("zero-configuration first run", () => {
     assert.ok(pieces > 10);
     assert.match(text, /^This is a simulated reply from glm4:9b \(demo upstream\)\. You wrote: “请介绍一下智谱AI”/);
     assert.match(text, /UPSTREAM_API_KEY/);
-    const again = await sdk.chat.completions.create({ model: "GLM-4-Flash", messages: [{ role: "user", content: "请介绍一下智谱AI" }] });
+    const again = await sdk.chat.completions.create({
+      model: "GLM-4-Flash",
+      messages: [{ role: "user", content: "请介绍一下智谱AI" }],
+    });
     assert.equal(again.choices[0].message.content, text, "deterministic");
   });
 
   test("the demo upstream supports tool calls", async () => {
     const sdk = new OpenAI({ apiKey: key, baseURL: `${base}/v1`, maxRetries: 0 });
-    const r = await sdk.chat.completions.create({ model: "GLM-4-Air", messages: [{ role: "user", content: "Tokyo" }],
-      tools: [{ type: "function", function: { name: "lookup", parameters: { type: "object", properties: { q: { type: "string" } } } } }] });
+    const r = await sdk.chat.completions.create({
+      model: "GLM-4-Air",
+      messages: [{ role: "user", content: "Tokyo" }],
+      tools: [
+        {
+          type: "function",
+          function: { name: "lookup", parameters: { type: "object", properties: { q: { type: "string" } } } },
+        },
+      ],
+    });
     assert.equal(r.choices[0].finish_reason, "tool_calls");
   });
 
@@ -76,9 +108,11 @@ describe("zero-configuration first run", () => {
     for (let i = 0; i < 5; i++) {
       await sdk.chat.completions.create({ model: "GLM-4-Flash", messages: [{ role: "user", content: `n${i}` }] });
     }
-    const res = await fetch(`${base}/v1/chat/completions`, { method: "POST",
+    const res = await fetch(`${base}/v1/chat/completions`, {
+      method: "POST",
       headers: { authorization: `Bearer ${limited}`, "content-type": "application/json" },
-      body: JSON.stringify({ model: "GLM-4-Flash", messages: [{ role: "user", content: "one too many" }] }) });
+      body: JSON.stringify({ model: "GLM-4-Flash", messages: [{ role: "user", content: "one too many" }] }),
+    });
     assert.equal(res.status, 429);
     const retryAfter = Number(res.headers.get("retry-after"));
     assert.ok(retryAfter >= 1 && retryAfter <= 60, `retry-after ${retryAfter}`);
@@ -87,7 +121,9 @@ describe("zero-configuration first run", () => {
     assert.match(body.error.message, /5 requests per minute/);
     // Another key of the same account is not held back by this key's limit.
     const other = await new OpenAI({ apiKey: key, baseURL: `${base}/v1`, maxRetries: 0 }).chat.completions.create({
-      model: "GLM-4-Flash", messages: [{ role: "user", content: "still fine" }] });
+      model: "GLM-4-Flash",
+      messages: [{ role: "user", content: "still fine" }],
+    });
     assert.equal(other.choices[0].finish_reason, "stop");
   });
 

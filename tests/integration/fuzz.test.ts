@@ -19,11 +19,59 @@ function rng(seed: number) {
 }
 const random = rng(0x5eed);
 const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
-const mix = (tokens: readonly string[], n = 1 + Math.floor(random() * 6)) => Array.from({ length: n }, () => pick(tokens)).join("");
+const mix = (tokens: readonly string[], n = 1 + Math.floor(random() * 6)) =>
+  Array.from({ length: n }, () => pick(tokens)).join("");
 
-const BAD_ESCAPES = ["%ff", "%", "%e0%a4", "%c0%af", "%00", "%0d%0a", "%7f", "%u1234", "%%", "%zz", "%c2%85", "%0a", "%1b"];
-const FTS = ['"', "*", "NEAR(", "NEAR(a b, 2)", " AND ", " OR ", " NOT ", "^", ":", "(", ")", "-", "{", "}", "+", "'",
-  "\u0000", "\u0001", "\r", "\n", "\t", "\u007f", "\u0085", "\ud800", "\udfff", "%", "_", "\\", "紅", "葉", "a", "data", " "];
+const BAD_ESCAPES = [
+  "%ff",
+  "%",
+  "%e0%a4",
+  "%c0%af",
+  "%00",
+  "%0d%0a",
+  "%7f",
+  "%u1234",
+  "%%",
+  "%zz",
+  "%c2%85",
+  "%0a",
+  "%1b",
+];
+const FTS = [
+  '"',
+  "*",
+  "NEAR(",
+  "NEAR(a b, 2)",
+  " AND ",
+  " OR ",
+  " NOT ",
+  "^",
+  ":",
+  "(",
+  ")",
+  "-",
+  "{",
+  "}",
+  "+",
+  "'",
+  "\u0000",
+  "\u0001",
+  "\r",
+  "\n",
+  "\t",
+  "\u007f",
+  "\u0085",
+  "\ud800",
+  "\udfff",
+  "%",
+  "_",
+  "\\",
+  "紅",
+  "葉",
+  "a",
+  "data",
+  " ",
+];
 
 let cookie = "";
 let ids: Record<string, string> = {};
@@ -61,15 +109,28 @@ describe("bad paths", () => {
       const path = pick(routes) + mix(["a", "1", "-", ...BAD_ESCAPES]) + (random() < 0.3 ? `/${mix(BAD_ESCAPES)}` : "");
       const res = path.startsWith("/v1/") ? await fetch(`${APP_URL}${path}`) : await get(path);
       const text = await assertNo5xx(res, `GET ${path}`);
-      if (path.startsWith("/v1/") && res.status >= 400) assert.ok(JSON.parse(text).error?.message, `${path}: OpenAI error JSON`);
+      if (path.startsWith("/v1/") && res.status >= 400)
+        assert.ok(JSON.parse(text).error?.message, `${path}: OpenAI error JSON`);
     }
   });
 });
 
 describe("sidebar search", () => {
   test("control characters and FTS5 syntax: results or an empty list, never an error", async () => {
-    const queries = ["a\u0000b", "\u0000", '"', "NEAR(", "a AND b", "^x", "a:b", "(x)", "-x", "***", "data\u0000base",
-      ...Array.from({ length: 120 }, () => mix(FTS, 1 + Math.floor(random() * 8)))];
+    const queries = [
+      "a\u0000b",
+      "\u0000",
+      '"',
+      "NEAR(",
+      "a AND b",
+      "^x",
+      "a:b",
+      "(x)",
+      "-x",
+      "***",
+      "data\u0000base",
+      ...Array.from({ length: 120 }, () => mix(FTS, 1 + Math.floor(random() * 8))),
+    ];
     for (const query of queries) {
       const res = await callAction("/", ids.searchConversationsAction, JSON.stringify([{ query }]), { cookie });
       const text = await assertNo5xx(res, `search ${JSON.stringify(query)}`);
@@ -91,21 +152,43 @@ describe("server actions", () => {
   test("300 malformed action requests: 0 × 5xx", async () => {
     const names = Object.keys(ids);
     const pages = ["/", "/share/abc", "/settings/keys", "/settings/usage", "/login", "/chat/x"];
-    const refs = ["$1", "$@1", "$Q2", "$W3", "$h4", "$i1", "$B1", "$A1", "$R1", "$K1", "$n" + "9".repeat(400), "$S1", "$D", "$T", "$u"];
+    const refs = [
+      "$1",
+      "$@1",
+      "$Q2",
+      "$W3",
+      "$h4",
+      "$i1",
+      "$B1",
+      "$A1",
+      "$R1",
+      "$K1",
+      "$n" + "9".repeat(400),
+      "$S1",
+      "$D",
+      "$T",
+      "$u",
+    ];
     const bodies: (() => { body: BodyInit; type?: string })[] = [
-      () => ({ body: mix(["{", "[", "\"", ":", ",", "]", "}", "null", "x", "\u0000"], 1 + Math.floor(random() * 12)) }),
+      () => ({ body: mix(["{", "[", '"', ":", ",", "]", "}", "null", "x", "\u0000"], 1 + Math.floor(random() * 12)) }),
       () => ({ body: JSON.stringify(pick([null, 1, "s", { query: "x" }, { shareId: "abc" }, true])) }),
       () => ({ body: JSON.stringify([pick(refs), { query: pick(refs) }]) }),
       () => ({ body: JSON.stringify([{ query: pick(refs), nested: [[[pick(refs)]]] }]) }),
       () => ({ body: "[".repeat(2000) + "]".repeat(2000) }),
-      () => ({ body: `--zz\r\ncontent-disposition: form-data; name="0"\r\n\r\n${pick(refs)}`, type: "multipart/form-data; boundary=zz" }),
+      () => ({
+        body: `--zz\r\ncontent-disposition: form-data; name="0"\r\n\r\n${pick(refs)}`,
+        type: "multipart/form-data; boundary=zz",
+      }),
       () => {
         const form = new FormData();
         form.set("0", JSON.stringify([pick(refs)]));
         if (random() < 0.5) form.set("1", pick(["x", "{", JSON.stringify({ a: pick(refs) })]));
         return { body: form };
       },
-      () => ({ body: new URLSearchParams({ shareId: "abc", query: "x" }).toString(), type: "application/x-www-form-urlencoded" }),
+      () => ({
+        body: new URLSearchParams({ shareId: "abc", query: "x" }).toString(),
+        type: "application/x-www-form-urlencoded",
+      }),
       () => ({ body: '{"shareId":"abc"}', type: "application/json" }),
     ];
     for (let i = 0; i < 300; i++) {
@@ -119,20 +202,39 @@ describe("server actions", () => {
   });
 
   test("a no-JS form post with a broken multipart body: 4xx", async () => {
-    const res = await fetch(`${APP_URL}/share/abc`, { method: "POST", redirect: "manual",
-      headers: { "content-type": "multipart/form-data; boundary=zz" }, body: "garbage" });
+    const res = await fetch(`${APP_URL}/share/abc`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "multipart/form-data; boundary=zz" },
+      body: "garbage",
+    });
     await assertNo5xx(res, "multipart garbage without Next-Action");
   });
 });
 
 describe("/api/chat", () => {
   test("garbage bodies from a signed-in browser: 4xx", async () => {
-    const bodies = ["", "{{{", "null", "[]", '"x"', "1", '{"messages":"x"}', '{"messages":[{"role":"user"}]}',
-      '{"id":"%ff","messages":[]}', '{"id":"\\u0000","messages":[{"id":"m","role":"user","parts":[{"type":"text","text":"\\u0000"}]}]}',
-      ...Array.from({ length: 30 }, () => mix(["{", "}", "[", "]", '"messages"', ":", ",", "null", '"\\u0000"', "1e999"], 1 + Math.floor(random() * 10)))];
+    const bodies = [
+      "",
+      "{{{",
+      "null",
+      "[]",
+      '"x"',
+      "1",
+      '{"messages":"x"}',
+      '{"messages":[{"role":"user"}]}',
+      '{"id":"%ff","messages":[]}',
+      '{"id":"\\u0000","messages":[{"id":"m","role":"user","parts":[{"type":"text","text":"\\u0000"}]}]}',
+      ...Array.from({ length: 30 }, () =>
+        mix(["{", "}", "[", "]", '"messages"', ":", ",", "null", '"\\u0000"', "1e999"], 1 + Math.floor(random() * 10)),
+      ),
+    ];
     for (const body of bodies) {
-      const res = await fetch(`${APP_URL}/api/chat`, { method: "POST", body,
-        headers: { cookie, "content-type": "application/json", origin: APP_URL, "sec-fetch-site": "same-origin" } });
+      const res = await fetch(`${APP_URL}/api/chat`, {
+        method: "POST",
+        body,
+        headers: { cookie, "content-type": "application/json", origin: APP_URL, "sec-fetch-site": "same-origin" },
+      });
       const text = await assertNo5xx(res, `/api/chat ${body.slice(0, 80)}`);
       assert.ok(res.status >= 400, `/api/chat ${body.slice(0, 80)}: ${res.status} ${text.slice(0, 120)}`);
     }

@@ -19,15 +19,20 @@ export const DATABASE_URL = required("DATABASE_URL");
  * go into a dead socket ("other side closed") — on a busy machine the CLI alone takes that long.
  */
 export async function keysCli(...args: string[]): Promise<string> {
-  const { stdout } = await promisify(execFile)("node_modules/.bin/tsx", ["scripts/keys.ts", ...args],
-    { env: process.env, encoding: "utf8" });
+  const { stdout } = await promisify(execFile)("node_modules/.bin/tsx", ["scripts/keys.ts", ...args], {
+    env: process.env,
+    encoding: "utf8",
+  });
   return stdout;
 }
 
 /** Creates a key through the real CLI; returns the key from its last line. */
 export async function createKey(name: string, email?: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  const { stdout } = await promisify(execFile)("node_modules/.bin/tsx", ["scripts/keys.ts", "create", "--name", name,
-    ...(email ? ["--email", email] : [])], { env, encoding: "utf8" });
+  const { stdout } = await promisify(execFile)(
+    "node_modules/.bin/tsx",
+    ["scripts/keys.ts", "create", "--name", name, ...(email ? ["--email", email] : [])],
+    { env, encoding: "utf8" },
+  );
   return stdout.trim().split("\n").pop()!;
 }
 

@@ -9,7 +9,11 @@ import { APP_URL } from "./helpers";
  * counted by the per-address throttles (a same-host proxy), so tests that need an address of their own
  * connect from another loopback address such as 127.0.0.23.
  */
-export interface Reply { status: number; headers: http.IncomingHttpHeaders; body: string }
+export interface Reply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
 
 const app = new URL(APP_URL);
 
@@ -26,27 +30,44 @@ export class HttpSession {
     return copy;
   }
 
-  request(method: string, urlPath: string, { headers = {}, body }: { headers?: http.OutgoingHttpHeaders; body?: Buffer | string } = {}): Promise<Reply> {
+  request(
+    method: string,
+    urlPath: string,
+    { headers = {}, body }: { headers?: http.OutgoingHttpHeaders; body?: Buffer | string } = {},
+  ): Promise<Reply> {
     return new Promise((resolve, reject) => {
-      const req = http.request({
-        host: app.hostname, port: app.port, method, path: urlPath, localAddress: this.localAddress, agent: false,
-        headers: { ...(this.cookies.size ? { cookie: this.cookieHeader() } : {}), ...headers },
-      }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => {
-          for (const line of res.headers["set-cookie"] ?? []) {
-            const [pair] = line.split(";");
-            const eq = pair.indexOf("=");
-            const name = pair.slice(0, eq).trim();
-            const value = pair.slice(eq + 1).trim();
-            if (!value || /expires=Thu, 01 Jan 1970/i.test(line) || /max-age=0/i.test(line)) this.cookies.delete(name);
-            else this.cookies.set(name, value);
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") });
-        });
-        res.on("error", reject);
-      });
+      const req = http.request(
+        {
+          host: app.hostname,
+          port: app.port,
+          method,
+          path: urlPath,
+          localAddress: this.localAddress,
+          agent: false,
+          headers: { ...(this.cookies.size ? { cookie: this.cookieHeader() } : {}), ...headers },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => {
+            for (const line of res.headers["set-cookie"] ?? []) {
+              const [pair] = line.split(";");
+              const eq = pair.indexOf("=");
+              const name = pair.slice(0, eq).trim();
+              const value = pair.slice(eq + 1).trim();
+              if (!value || /expires=Thu, 01 Jan 1970/i.test(line) || /max-age=0/i.test(line))
+                this.cookies.delete(name);
+              else this.cookies.set(name, value);
+            }
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              body: Buffer.concat(chunks).toString("utf8"),
+            });
+          });
+          res.on("error", reject);
+        },
+      );
       req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${urlPath}: timeout`)));
       req.on("error", reject);
       req.end(body);
@@ -60,7 +81,11 @@ export class HttpSession {
    * server action's reference) plus `fields`, as multipart/form-data, with this site as Origin. `which`
    * picks the form by its HTML (default: the first).
    */
-  async submitForm(pagePath: string, fields: Record<string, string>, which: (html: string) => boolean = () => true): Promise<Reply> {
+  async submitForm(
+    pagePath: string,
+    fields: Record<string, string>,
+    which: (html: string) => boolean = () => true,
+  ): Promise<Reply> {
     const page = await this.get(pagePath);
     const form = [...page.body.matchAll(/<form[^>]*>([\s\S]*?)<\/form>/g)].find((m) => which(m[0]));
     if (!form) throw new Error(`no such form on ${pagePath} (HTTP ${page.status})`);
@@ -70,16 +95,27 @@ export class HttpSession {
     }
     for (const [k, v] of Object.entries(fields)) data.append(k, v);
     const encoded = new Request("http://x/", { method: "POST", body: data });
-    return this.request("POST", pagePath, { body: Buffer.from(await encoded.arrayBuffer()), headers: {
-      "content-type": encoded.headers.get("content-type")!, origin: app.origin, accept: "text/html",
-    } });
+    return this.request("POST", pagePath, {
+      body: Buffer.from(await encoded.arrayBuffer()),
+      headers: {
+        "content-type": encoded.headers.get("content-type")!,
+        origin: app.origin,
+        accept: "text/html",
+      },
+    });
   }
 
   /** Calls a server action as the app's JavaScript does (Next-Action header, JSON arguments). */
   callAction(pagePath: string, exportedName: string, args: unknown[]): Promise<Reply> {
-    return this.request("POST", pagePath, { body: JSON.stringify(args), headers: {
-      "next-action": actionId(exportedName), "content-type": "text/plain;charset=UTF-8", origin: app.origin, accept: "text/x-component",
-    } });
+    return this.request("POST", pagePath, {
+      body: JSON.stringify(args),
+      headers: {
+        "next-action": actionId(exportedName),
+        "content-type": "text/plain;charset=UTF-8",
+        origin: app.origin,
+        accept: "text/x-component",
+      },
+    });
   }
 
   /** The sidebar's Sign out button, without JavaScript. */
@@ -99,11 +135,17 @@ export function actionId(exportedName: string): string {
   return found[0];
 }
 
-const unescapeHtml = (s: string) => s.replace(/&quot;/g, '"').replace(/&#x27;|&#39;/g, "'").replace(/&lt;/g, "<")
-  .replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+const unescapeHtml = (s: string) =>
+  s
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;|&#39;/g, "'")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
 
 /** The message a form shows in its alert, if any. */
 export const alertText = (html: string) => html.match(/role="alert"[^>]*>([^<]*)</)?.[1];
 
-export const uniqueEmail = (who: string) => `${who}-${Date.now()}-${Math.random().toString(36).slice(2, 7)}@example.com`;
+export const uniqueEmail = (who: string) =>
+  `${who}-${Date.now()}-${Math.random().toString(36).slice(2, 7)}@example.com`;
 export const PASSWORD = "correct horse battery";

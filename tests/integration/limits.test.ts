@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { before, test } from "node:test";
-import { APP_URL, DATABASE_URL, sleep } from "./helpers";
+import { APP_URL, sleep } from "./helpers";
 import { addUser, postChat, readReply, signInOverHttp } from "./chat-session";
 
 /**
@@ -33,15 +33,22 @@ async function postHuge(path: string, headers: Record<string, string>, { total =
   const probe = (async () => {
     while (probing) {
       const t = Date.now();
-      const ok = await fetch(`${APP_URL}/api/health`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${APP_URL}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
       health.push(ok ? Date.now() - t : Infinity);
       await sleep(200);
     }
   })();
   let status: number | "closed";
   try {
-    const res = await fetch(`${APP_URL}${path}`, { method: "POST", body, duplex: "half",
-      headers: { ...headers, ...(declare ? { "content-length": String(total) } : {}) } } as RequestInit);
+    const res = await fetch(`${APP_URL}${path}`, {
+      method: "POST",
+      body,
+      duplex: "half",
+      headers: { ...headers, ...(declare ? { "content-length": String(total) } : {}) },
+    } as RequestInit);
     status = res.status;
     await res.body?.cancel();
   } catch {
@@ -53,7 +60,10 @@ async function postHuge(path: string, headers: Record<string, string>, { total =
 }
 
 function assertSurvived(r: { health: number[] }) {
-  assert.ok(r.health.every((ms) => ms < 1000), `/api/health answered within 1 s throughout: ${r.health.join(", ")}`);
+  assert.ok(
+    r.health.every((ms) => ms < 1000),
+    `/api/health answered within 1 s throughout: ${r.health.join(", ")}`,
+  );
 }
 
 test("a declared 200 MB body is refused with 413 on every door", async () => {
@@ -81,23 +91,38 @@ test("an undeclared (chunked) 200 MB body is refused without filling the heap", 
     assertSurvived(r);
   }
   // Still whole: a chat turn works after all that.
-  const { text } = await readReply(await postChat(APP_URL, cookie, { id: randomUUID(), text: "still alive? [words:5]" }));
+  const { text } = await readReply(
+    await postChat(APP_URL, cookie, { id: randomUUID(), text: "still alive? [words:5]" }),
+  );
   assert.ok(text.length > 0);
 });
 
 test("a chat body just over the cap gets a readable 413; a cross-site POST gets 403 and creates nothing", async () => {
-  const big = JSON.stringify({ id: randomUUID(), trigger: "submit-message", model: "GLM-4-Flash",
-    message: { id: randomUUID(), role: "user", parts: [{ type: "text", text: "x".repeat(5 * MB) }] } });
-  const res = await fetch(`${APP_URL}/api/chat`, { method: "POST", body: big,
-    headers: { "content-type": "application/json", cookie, "sec-fetch-site": "same-origin" } });
+  const big = JSON.stringify({
+    id: randomUUID(),
+    trigger: "submit-message",
+    model: "GLM-4-Flash",
+    message: { id: randomUUID(), role: "user", parts: [{ type: "text", text: "x".repeat(5 * MB) }] },
+  });
+  const res = await fetch(`${APP_URL}/api/chat`, {
+    method: "POST",
+    body: big,
+    headers: { "content-type": "application/json", cookie, "sec-fetch-site": "same-origin" },
+  });
   assert.equal(res.status, 413);
   assert.match(((await res.json()) as { error: string }).error, /too large/);
 
   const id = randomUUID();
-  const forged = await fetch(`${APP_URL}/api/chat`, { method: "POST",
+  const forged = await fetch(`${APP_URL}/api/chat`, {
+    method: "POST",
     headers: { "content-type": "text/plain", cookie, "sec-fetch-site": "same-site", origin: "http://127.0.0.1:4299" },
-    body: JSON.stringify({ id, trigger: "submit-message", model: "GLM-4-Flash",
-      message: { id: randomUUID(), role: "user", parts: [{ type: "text", text: "forged" }] } }) });
+    body: JSON.stringify({
+      id,
+      trigger: "submit-message",
+      model: "GLM-4-Flash",
+      message: { id: randomUUID(), role: "user", parts: [{ type: "text", text: "forged" }] },
+    }),
+  });
   assert.equal(forged.status, 403);
   const page = await fetch(`${APP_URL}/chat/${id}`, { headers: { cookie } });
   assert.equal(page.status, 404);

@@ -21,7 +21,10 @@ const weatherTool: OpenAI.Chat.ChatCompletionTool = {
 describe("models", () => {
   test("GET /v1/models lists the six public names", async () => {
     const list = await sdk.models.list();
-    assert.deepEqual(list.data.map((m) => m.id), SIX);
+    assert.deepEqual(
+      list.data.map((m) => m.id),
+      SIX,
+    );
     assert.ok(list.data.every((m) => m.object === "model" && typeof m.created === "number" && m.owned_by));
   });
 
@@ -47,8 +50,12 @@ describe("models", () => {
   });
 
   test("include_usage: usage null on every chunk, then one usage chunk with no choices before [DONE]", async () => {
-    const s = await sdk.chat.completions.create({ model: "GLM-4-Flash", messages: [{ role: "user", content: "count" }],
-      stream: true, stream_options: { include_usage: true } });
+    const s = await sdk.chat.completions.create({
+      model: "GLM-4-Flash",
+      messages: [{ role: "user", content: "count" }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     const chunks: OpenAI.Chat.ChatCompletionChunk[] = [];
     for await (const c of s) chunks.push(c);
     const last = chunks.at(-1)!;
@@ -79,8 +86,12 @@ describe("function calling", () => {
   });
 
   test("stream: tool-call deltas carry index, id, type and name; arguments concatenate", async () => {
-    const s = await sdk.chat.completions.create({ model: "GLM-4-Air", messages: [{ role: "user", content: "Paris" }],
-      tools: [weatherTool], stream: true });
+    const s = await sdk.chat.completions.create({
+      model: "GLM-4-Air",
+      messages: [{ role: "user", content: "Paris" }],
+      tools: [weatherTool],
+      stream: true,
+    });
     const calls: { id?: string; name?: string; args: string }[] = [];
     let finish: string | null = null;
     for await (const c of s) {
@@ -101,12 +112,22 @@ describe("function calling", () => {
   });
 
   test("stream: the follow-up turn with a tool message streams the answer", async () => {
-    const s = await sdk.chat.completions.create({ model: "GLM-4-Air", stream: true, tools: [weatherTool], messages: [
-      { role: "user", content: "Paris" },
-      { role: "assistant", content: null, tool_calls: [{ id: "call_1", type: "function",
-        function: { name: "get_weather", arguments: '{"city":"Paris"}' } }] },
-      { role: "tool", tool_call_id: "call_1", content: "sunny" },
-    ] });
+    const s = await sdk.chat.completions.create({
+      model: "GLM-4-Air",
+      stream: true,
+      tools: [weatherTool],
+      messages: [
+        { role: "user", content: "Paris" },
+        {
+          role: "assistant",
+          content: null,
+          tool_calls: [
+            { id: "call_1", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } },
+          ],
+        },
+        { role: "tool", tool_call_id: "call_1", content: "sunny" },
+      ],
+    });
     let text = "";
     for await (const c of s) text += c.choices[0]?.delta.content ?? "";
     assert.equal(text, "The tool returned: sunny");
@@ -114,8 +135,12 @@ describe("function calling", () => {
 
   test("tool_choice none sends no tools upstream and gets text", async () => {
     const t = tag();
-    const r = await sdk.chat.completions.create({ model: "GLM-4-Air", messages: [{ role: "user", content: t }],
-      tools: [weatherTool], tool_choice: "none" });
+    const r = await sdk.chat.completions.create({
+      model: "GLM-4-Air",
+      messages: [{ role: "user", content: t }],
+      tools: [weatherTool],
+      tool_choice: "none",
+    });
     assert.equal(r.choices[0].finish_reason, "stop");
     assert.equal((await upstreamRequestTagged(t))?.body.tools, undefined);
   });

@@ -48,18 +48,33 @@ describe("migratePostgres", () => {
   });
 
   test("every table and index of db/pg/schema.ts exists, plus the search indexes", async () => {
-    const have = new Set((await db.$client`select tablename from pg_tables where schemaname = 'public'`)
-      .map((r) => r.tablename as string));
+    const have = new Set(
+      (await db.$client`select tablename from pg_tables where schemaname = 'public'`).map((r) => r.tablename as string),
+    );
     for (const t of tables) assert.ok(have.has(getTableName(t)), `table ${getTableName(t)}`);
-    const indexes = new Set((await db.$client`select indexname from pg_indexes where schemaname = 'public'`)
-      .map((r) => r.indexname as string));
+    const indexes = new Set(
+      (await db.$client`select indexname from pg_indexes where schemaname = 'public'`).map(
+        (r) => r.indexname as string,
+      ),
+    );
     const expected = tables.flatMap((t) => getTableConfig(t).indexes.map((i) => i.config.name!));
-    expected.push("messages_content_trgm_idx", "messages_cjk_idx", "conversations_title_trgm_idx", "conversations_title_cjk_idx");
+    expected.push(
+      "messages_content_trgm_idx",
+      "messages_cjk_idx",
+      "conversations_title_trgm_idx",
+      "conversations_title_cjk_idx",
+    );
     for (const i of expected) assert.ok(indexes.has(i), `index ${i}`);
   });
 
   test("the SQL cjk_grams() gives exactly db/search/cjk.ts cjkGrams()", async () => {
-    for (const text of ["量子计算と日本語のテキスト", "abc 한국어 ひらがなカタカナー 𠀀𠀁 x", "no cjk at all", "中", "々〇"]) {
+    for (const text of [
+      "量子计算と日本語のテキスト",
+      "abc 한국어 ひらがなカタカナー 𠀀𠀁 x",
+      "no cjk at all",
+      "中",
+      "々〇",
+    ]) {
       const [{ grams }] = await db.$client`select cjk_grams(${text}) as grams`;
       assert.deepEqual([...grams].sort(), cjkGrams(text).split(" ").filter(Boolean).sort(), text);
     }
@@ -67,8 +82,11 @@ describe("migratePostgres", () => {
 });
 
 describe("npm run db:migrate", () => {
-  const cli = (databaseUrl: string) => promisify(execFile)("node_modules/.bin/tsx", ["scripts/db-migrate.ts"],
-    { env: { ...process.env, DATABASE_URL: databaseUrl }, encoding: "utf8" });
+  const cli = (databaseUrl: string) =>
+    promisify(execFile)("node_modules/.bin/tsx", ["scripts/db-migrate.ts"], {
+      env: { ...process.env, DATABASE_URL: databaseUrl },
+      encoding: "utf8",
+    });
 
   test("migrates the PostgreSQL database DATABASE_URL names (again: a no-op)", async () => {
     const other = `${name}_cli`;
@@ -100,8 +118,12 @@ describe("npm run db:migrate", () => {
       assert.equal(statSync(file).mode & 0o777, 0o600);
       const sqlite = new Database(file, { readonly: true });
       try {
-        const names = sqlite.prepare("select name from sqlite_master").all().map((r) => (r as { name: string }).name);
-        for (const t of ["conversations", "messages", "messages_fts", "messages_cjk", "usage_hourly"]) assert.ok(names.includes(t), t);
+        const names = sqlite
+          .prepare("select name from sqlite_master")
+          .all()
+          .map((r) => (r as { name: string }).name);
+        for (const t of ["conversations", "messages", "messages_fts", "messages_cjk", "usage_hourly"])
+          assert.ok(names.includes(t), t);
       } finally {
         sqlite.close();
       }
@@ -116,20 +138,39 @@ describe("searchConversationIds", () => {
   async function conversation(userId: string, id: string, title: string, texts: string[], status = "complete") {
     t += 1000;
     await db.insert(schema.conversations).values({ id, userId, title, model: "glm-4", createdAt: t, updatedAt: t });
-    await db.insert(schema.messages).values(texts.map((content, i) => ({ id: `${id}-m${i}`, conversationId: id,
-      role: i % 2 ? "assistant" as const : "user" as const, content,
-      status: (i === texts.length - 1 ? status : "complete") as schema.MessageStatus, createdAt: t })));
+    await db.insert(schema.messages).values(
+      texts.map((content, i) => ({
+        id: `${id}-m${i}`,
+        conversationId: id,
+        role: i % 2 ? ("assistant" as const) : ("user" as const),
+        content,
+        status: (i === texts.length - 1 ? status : "complete") as schema.MessageStatus,
+        createdAt: t,
+      })),
+    );
   }
   const search = (query: string, userId = "alice", limit = 20) => searchConversationIds(db, { userId, query, limit });
 
   before(async () => {
-    await db.insert(schema.users).values([{ id: "alice", email: "alice@example.com" }, { id: "bob", email: "bob@example.com" }]);
+    await db.insert(schema.users).values([
+      { id: "alice", email: "alice@example.com" },
+      { id: "bob", email: "bob@example.com" },
+    ]);
     await conversation("alice", "a-quantum", "Physics chat", ["Tell me about Quantum computing", "Qubits are…"]);
     await conversation("alice", "a-holiday", "Holiday plans", ["Where should we go?", "Somewhere warm."]);
     await conversation("alice", "a-zh", "北京旅行", ["我们来讨论量子计算的未来", "好的。"]);
     await conversation("alice", "a-ja", "日本語の練習", ["日本語のテキストです", "カタカナーも"]);
-    await conversation("alice", "a-nasty", "Odd characters", ["Progress: 100% done", "path C:\\temp\\a_b it's \"quoted\""]);
-    await conversation("alice", "a-stream", "Live", ["Tell me about zebras", "Zebras have stripes and 斑马"], "streaming");
+    await conversation("alice", "a-nasty", "Odd characters", [
+      "Progress: 100% done",
+      'path C:\\temp\\a_b it\'s "quoted"',
+    ]);
+    await conversation(
+      "alice",
+      "a-stream",
+      "Live",
+      ["Tell me about zebras", "Zebras have stripes and 斑马"],
+      "streaming",
+    );
     await conversation("bob", "b-quantum", "Bob's quantum", ["quantum computing again", "量子计算"]);
   });
 
@@ -185,7 +226,7 @@ describe("searchConversationIds", () => {
     assert.deepEqual(await search("_"), ["a-nasty"]);
     assert.deepEqual(await search("C:\\temp"), ["a-nasty"]);
     assert.deepEqual(await search("\\"), ["a-nasty"]);
-    assert.deepEqual(await search("it's \"quoted\""), ["a-nasty"]);
+    assert.deepEqual(await search('it\'s "quoted"'), ["a-nasty"]);
     assert.deepEqual(await search("q%m"), []);
     assert.deepEqual(await search("Q_antum"), []);
     assert.deepEqual(await search("qu\0antum"), []); // NUL, which PostgreSQL text cannot hold, becomes a space
@@ -208,12 +249,16 @@ describe("searchConversationIds", () => {
     const plan = async (query: string) => {
       let text = "";
       const statement = await explainable(query);
-      await db.$client.begin(async (tx) => {
-        await tx`set local enable_seqscan = off`;
-        await tx`drop index conversations_user_updated_idx, messages_conversation_idx`;
-        text = (await tx.unsafe(`explain ${statement}`)).map((r) => r["QUERY PLAN"]).join("\n");
-        throw new Rollback();
-      }).catch((e) => { if (!(e instanceof Rollback)) throw e; });
+      await db.$client
+        .begin(async (tx) => {
+          await tx`set local enable_seqscan = off`;
+          await tx`drop index conversations_user_updated_idx, messages_conversation_idx`;
+          text = (await tx.unsafe(`explain ${statement}`)).map((r) => r["QUERY PLAN"]).join("\n");
+          throw new Rollback();
+        })
+        .catch((e) => {
+          if (!(e instanceof Rollback)) throw e;
+        });
       return text;
     };
     assert.match(await plan("quantum"), /messages_content_trgm_idx/);
@@ -227,14 +272,42 @@ describe("searchConversationIds", () => {
     // walk, rare ones go to the indexes; forced, both paths must agree with the choice and with each other.
     await db.insert(schema.users).values({ id: "carol", email: "carol@example.com" });
     for (let i = 0; i < 80; i++) {
-      const texts = [i % 2 ? "Nothing much" : "An APPLE a day", i % 7 ? "ok" : "Rare zebra sighting",
-        i % 3 ? "fine" : "数据库的索引", i % 29 ? "bye" : "mango 量子"];
+      const texts = [
+        i % 2 ? "Nothing much" : "An APPLE a day",
+        i % 7 ? "ok" : "Rare zebra sighting",
+        i % 3 ? "fine" : "数据库的索引",
+        i % 29 ? "bye" : "mango 量子",
+      ];
       if (i === 1) texts.push("apple in a reply still streaming");
-      await conversation("carol", `c-${i}`, i % 10 ? `Chat ${i}` : `Kiwi 旅行 ${i}`, texts, i === 1 ? "streaming" : "complete");
+      await conversation(
+        "carol",
+        `c-${i}`,
+        i % 10 ? `Chat ${i}` : `Kiwi 旅行 ${i}`,
+        texts,
+        i === 1 ? "streaming" : "complete",
+      );
     }
-    const all = (query: string, limit: number) => Promise.all([undefined, "index" as const, "walk" as const]
-      .map((path) => searchConversationIds(db, { userId: "carol", query, limit, path })));
-    for (const query of ["apple", "APPLE a", "zebra", "旅行", "kiwi", "数据库", "数据", "mango", "量子", "量", "e", "a d", "nothing at all"]) {
+    const all = (query: string, limit: number) =>
+      Promise.all(
+        [undefined, "index" as const, "walk" as const].map((path) =>
+          searchConversationIds(db, { userId: "carol", query, limit, path }),
+        ),
+      );
+    for (const query of [
+      "apple",
+      "APPLE a",
+      "zebra",
+      "旅行",
+      "kiwi",
+      "数据库",
+      "数据",
+      "mango",
+      "量子",
+      "量",
+      "e",
+      "a d",
+      "nothing at all",
+    ]) {
       for (const limit of [1, 5, 50]) {
         const [auto, index, walk] = await all(query, limit);
         assert.deepEqual(index, auto, `${query} / ${limit}: index path`);
@@ -242,7 +315,10 @@ describe("searchConversationIds", () => {
       }
     }
     const [apple] = await all("apple", 50);
-    assert.deepEqual(apple, Array.from({ length: 40 }, (_, k) => `c-${78 - 2 * k}`));
+    assert.deepEqual(
+      apple,
+      Array.from({ length: 40 }, (_, k) => `c-${78 - 2 * k}`),
+    );
     assert.deepEqual((await all("mango", 50))[0], ["c-58", "c-29", "c-0"]);
     assert.deepEqual((await all("旅行", 3))[0], ["c-70", "c-60", "c-50"]);
   });
@@ -253,14 +329,16 @@ class Rollback extends Error {}
 /** The search statement for `query` with its parameters inlined, to EXPLAIN it. */
 async function explainable(query: string): Promise<string> {
   let captured = "";
-  const capture = { execute: async (q: SQL) => {
-    const { sql: text, params } = new PgDialect().sqlToQuery(q);
-    captured = text.replace(/\$(\d+)/g, (_, i) => {
-      const v = params[Number(i) - 1];
-      return typeof v === "number" ? String(v) : `'${String(v).replace(/'/g, "''")}'`;
-    });
-    return [];
-  } } as unknown as PgDb;
+  const capture = {
+    execute: async (q: SQL) => {
+      const { sql: text, params } = new PgDialect().sqlToQuery(q);
+      captured = text.replace(/\$(\d+)/g, (_, i) => {
+        const v = params[Number(i) - 1];
+        return typeof v === "number" ? String(v) : `'${String(v).replace(/'/g, "''")}'`;
+      });
+      return [];
+    },
+  } as unknown as PgDb;
   await searchConversationIds(capture, { userId: "alice", query, limit: 20, path: "index" });
   return captured;
 }

@@ -34,18 +34,26 @@ after(async () => {
 function start(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   const { AUTH_SECRET: _secret, NODE_ENV: _mode, ...rest } = process.env;
   const child = spawn(process.execPath, ["scripts/server.mjs"], {
-    env: { ...rest, NODE_ENV: "production", HOSTNAME: "127.0.0.1", PORT: String(6950 + Math.floor(Math.random() * 40)),
-      DATABASE_URL: url, ...env },
+    env: {
+      ...rest,
+      NODE_ENV: "production",
+      HOSTNAME: "127.0.0.1",
+      PORT: String(6950 + Math.floor(Math.random() * 40)),
+      DATABASE_URL: url,
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
   child.stdout.on("data", (d) => (output += d));
   child.stderr.on("data", (d) => (output += d));
   const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-  return new Promise((resolve) => child.on("exit", (code) => {
-    clearTimeout(timer);
-    resolve({ code, output });
-  }));
+  return new Promise((resolve) =>
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    }),
+  );
 }
 
 test("without AUTH_SECRET an instance on PostgreSQL exits and names the variable", { skip }, async () => {

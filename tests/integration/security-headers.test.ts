@@ -8,10 +8,16 @@ const get = (path: string, headers: Record<string, string> = {}) =>
 
 function directives(csp: string | null): Map<string, string> {
   assert.ok(csp, "a Content-Security-Policy header");
-  return new Map(csp.split(";").map((d) => d.trim()).filter(Boolean).map((d) => {
-    const [name, ...rest] = d.split(/\s+/);
-    return [name, rest.join(" ")] as [string, string];
-  }));
+  return new Map(
+    csp
+      .split(";")
+      .map((d) => d.trim())
+      .filter(Boolean)
+      .map((d) => {
+        const [name, ...rest] = d.split(/\s+/);
+        return [name, rest.join(" ")] as [string, string];
+      }),
+  );
 }
 
 // A page of each kind: sign-in, sign-up, a signed-out redirect, a share page, the not-found page, a bad path.
@@ -53,7 +59,8 @@ describe("security headers", () => {
       const expected = path.startsWith("/share/") ? "no-referrer" : "strict-origin-when-cross-origin";
       assert.equal(h.get("referrer-policy"), expected, path);
       const permissions = h.get("permissions-policy") ?? "";
-      for (const feature of ["camera=()", "microphone=()", "geolocation=()"]) assert.ok(permissions.includes(feature), `${path}: ${feature}`);
+      for (const feature of ["camera=()", "microphone=()", "geolocation=()"])
+        assert.ok(permissions.includes(feature), `${path}: ${feature}`);
     }
   });
 

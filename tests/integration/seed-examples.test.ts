@@ -26,7 +26,9 @@ describe("the seed's examples", () => {
     assert.match(response.id, /^chatcmpl-/);
     assert.equal(response.choices[0].finish_reason, "stop");
     assert.match(response.choices[0].message.content ?? "", /请介绍一下智谱AI/);
-    assert.ok(response.usage && response.usage.total_tokens === response.usage.prompt_tokens + response.usage.completion_tokens);
+    assert.ok(
+      response.usage && response.usage.total_tokens === response.usage.prompt_tokens + response.usage.completion_tokens,
+    );
     const up = await upstreamRequestTagged(t);
     assert.equal(up?.body.model, "glm-4-air");
     assert.equal(up?.body.temperature, 0.7);
@@ -37,7 +39,10 @@ describe("the seed's examples", () => {
   test("the same request streamed arrives in pieces with one id and a stop", async () => {
     const stream = await client(key).chat.completions.create({
       model: "GLM-4-Air",
-      messages: [{ role: "system", content: "你是一个智能助手" }, { role: "user", content: "请介绍一下智谱AI" }],
+      messages: [
+        { role: "system", content: "你是一个智能助手" },
+        { role: "user", content: "请介绍一下智谱AI" },
+      ],
       temperature: 0.7,
       stream: true,
     });
@@ -65,16 +70,27 @@ describe("the seed's examples", () => {
 
   test("cURL example, temperature only: top_p 0.9 still goes upstream", async () => {
     const t = tag();
-    const out = execFileSync("curl", ["-s", `${APP_URL}/v1/chat/completions`,
-      "-H", "Content-Type: application/json", "-H", `Authorization: Bearer ${key}`,
-      "-d", `{
+    const out = execFileSync(
+      "curl",
+      [
+        "-s",
+        `${APP_URL}/v1/chat/completions`,
+        "-H",
+        "Content-Type: application/json",
+        "-H",
+        `Authorization: Bearer ${key}`,
+        "-d",
+        `{
     "model": "GLM-4-Air",
     "messages": [
       {"role": "system", "content": "你是一个智能助手"},
       {"role": "user", "content": "请介绍一下智谱AI ${t}"}
     ],
     "temperature": 0.7
-  }`], { encoding: "utf8" });
+  }`,
+      ],
+      { encoding: "utf8" },
+    );
     const body = JSON.parse(out);
     assert.equal(body.choices[0].message.role, "assistant");
     assert.equal(body.model, "GLM-4-Air");
@@ -85,14 +101,22 @@ describe("the seed's examples", () => {
 
   test("omitted or null temperature and top_p are sent as 0.7 and 0.9; clamps apply", async () => {
     const t1 = tag();
-    await client(key).chat.completions.create({ model: "GLM-4-Air", messages: [{ role: "user", content: t1 }],
-      temperature: null, top_p: null });
+    await client(key).chat.completions.create({
+      model: "GLM-4-Air",
+      messages: [{ role: "user", content: t1 }],
+      temperature: null,
+      top_p: null,
+    });
     const up1 = await upstreamRequestTagged(t1);
     assert.equal(up1?.body.temperature, 0.7);
     assert.equal(up1?.body.top_p, 0.9);
     const t2 = tag();
-    await client(key).chat.completions.create({ model: "GLM-4-Air", messages: [{ role: "user", content: t2 }],
-      temperature: 0, top_p: 1 });
+    await client(key).chat.completions.create({
+      model: "GLM-4-Air",
+      messages: [{ role: "user", content: t2 }],
+      temperature: 0,
+      top_p: 1,
+    });
     const up2 = await upstreamRequestTagged(t2);
     assert.equal(up2?.body.temperature, 0.01);
     assert.equal(up2?.body.do_sample, false);
@@ -100,9 +124,14 @@ describe("the seed's examples", () => {
   });
 
   test("every request lands in the usage ledger with tokens and timings", async () => {
-    const rows = await sqlRows<{ prompt_tokens: number; completion_tokens: number; ttft_ms: number | null; duration_ms: number;
-      stream: number | boolean; api_key_id: string }>(
-      "select * from usage where source = 'api' and model = 'GLM-4-Air' and status = 200 order by id");
+    const rows = await sqlRows<{
+      prompt_tokens: number;
+      completion_tokens: number;
+      ttft_ms: number | null;
+      duration_ms: number;
+      stream: number | boolean;
+      api_key_id: string;
+    }>("select * from usage where source = 'api' and model = 'GLM-4-Air' and status = 200 order by id");
     assert.ok(rows.length >= 4);
     assert.ok(rows.some((r) => Boolean(r.stream)) && rows.some((r) => !r.stream));
     for (const r of rows) {

@@ -19,7 +19,9 @@ import { startStandin } from "../upstream/server";
  * request round-robin: the tests pin requests where they must know which instance answers.
  */
 const serverUrl = process.env.TEST_DATABASE_URL;
-const skip = serverUrl ? false : "TEST_DATABASE_URL is not set: this test needs a PostgreSQL server (run it through `npm test`)";
+const skip = serverUrl
+  ? false
+  : "TEST_DATABASE_URL is not set: this test needs a PostgreSQL server (run it through `npm test`)";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const dbName = `glm_two_${process.pid}_${Date.now() % 1e6}`;
@@ -35,20 +37,39 @@ let base: string;
 const targets: number[] = [];
 
 function serverEnv(port: number): NodeJS.ProcessEnv {
-  return { ...process.env, PORT: String(port), HOSTNAME: "127.0.0.1", NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1",
-    DATABASE_URL: dbUrl, AUTH_SECRET: "two-instances-test-secret-0123456789", UPSTREAM_BASE_URL: `${standinUrl}/api/paas/v4`,
-    UPSTREAM_API_KEY: "standin-key", RATE_LIMIT_KEY_RPM: "3" };
+  return {
+    ...process.env,
+    PORT: String(port),
+    HOSTNAME: "127.0.0.1",
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    DATABASE_URL: dbUrl,
+    AUTH_SECRET: "two-instances-test-secret-0123456789",
+    UPSTREAM_BASE_URL: `${standinUrl}/api/paas/v4`,
+    UPSTREAM_API_KEY: "standin-key",
+    RATE_LIMIT_KEY_RPM: "3",
+  };
 }
 
 async function startServer(port: number) {
-  const child = spawn(process.execPath, ["--max-old-space-size=192", "scripts/server.mjs"],
-    { env: serverEnv(port), stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, ["--max-old-space-size=192", "scripts/server.mjs"], {
+    env: serverEnv(port),
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let stderr = "";
-  child.stderr!.on("data", (d) => { stderr = (stderr + d).slice(-4000); });
+  child.stderr!.on("data", (d) => {
+    stderr = (stderr + d).slice(-4000);
+  });
   servers.push(child);
   for (let i = 0; i < 240; i++) {
     if (child.exitCode !== null) throw new Error(`the server on :${port} exited (${child.exitCode}): ${stderr}`);
-    if (await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(`http://127.0.0.1:${port}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await sleep(250);
   }
   throw new Error(`the server on :${port} did not start: ${stderr}`);
@@ -61,7 +82,8 @@ function startProxy(): Promise<void> {
     const pin = req.headers["x-instance"];
     delete req.headers["x-instance"];
     const port = pin === "a" ? targets[0] : pin === "b" ? targets[1] : targets[turn++ % targets.length];
-    const upstream = http.request({ host: "127.0.0.1", port, method: req.method, path: req.url, headers: req.headers, agent: false },
+    const upstream = http.request(
+      { host: "127.0.0.1", port, method: req.method, path: req.url, headers: req.headers, agent: false },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         res.flushHeaders();
@@ -69,7 +91,8 @@ function startProxy(): Promise<void> {
         // An instance that dies mid-answer: the client sees the connection break, not a clean end.
         answer.on("aborted", () => res.destroy());
         answer.on("error", () => res.destroy());
-      });
+      },
+    );
     upstream.on("error", () => {
       if (res.headersSent) return res.destroy();
       res.writeHead(502);
@@ -78,10 +101,12 @@ function startProxy(): Promise<void> {
     res.on("close", () => upstream.destroy());
     req.pipe(upstream);
   });
-  return new Promise((resolve) => proxy.listen(0, "127.0.0.1", () => {
-    base = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
-    resolve();
-  }));
+  return new Promise((resolve) =>
+    proxy.listen(0, "127.0.0.1", () => {
+      base = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      resolve();
+    }),
+  );
 }
 
 before(async () => {
@@ -114,8 +139,12 @@ after(async () => {
 });
 
 type Instance = "a" | "b";
-const headers = (cookie: string, on?: Instance) => ({ cookie, origin: base, "sec-fetch-site": "same-origin",
-  ...(on ? { "x-instance": on } : {}) });
+const headers = (cookie: string, on?: Instance) => ({
+  cookie,
+  origin: base,
+  "sec-fetch-site": "same-origin",
+  ...(on ? { "x-instance": on } : {}),
+});
 
 /** Sign-up through the register form (its page from one instance, the post to the other), cookies kept. */
 async function signUp(email: string): Promise<string> {
@@ -139,8 +168,12 @@ async function signUp(email: string): Promise<string> {
   }
   data.append("email", email);
   data.append("password", PASSWORD);
-  const res = await fetch(`${base}/register`, { method: "POST", body: data, redirect: "manual",
-    headers: { "x-instance": "b", origin: base, accept: "text/html", cookie: cookie() } });
+  const res = await fetch(`${base}/register`, {
+    method: "POST",
+    body: data,
+    redirect: "manual",
+    headers: { "x-instance": "b", origin: base, accept: "text/html", cookie: cookie() },
+  });
   take(res);
   assert.ok(res.status < 400, `register answered ${res.status}`);
   return cookie();
@@ -152,12 +185,23 @@ async function sessionEmail(cookie: string, on: Instance): Promise<string | unde
 }
 
 function postChat(cookie: string, on: Instance, id: string, text: string, messageId = randomUUID()) {
-  return fetch(`${base}/api/chat`, { method: "POST", headers: { ...headers(cookie, on), "content-type": "application/json" },
-    body: JSON.stringify({ id, trigger: "submit-message", model: "GLM-4-Flash",
-      message: { id: messageId, role: "user", parts: [{ type: "text", text }] } }) });
+  return fetch(`${base}/api/chat`, {
+    method: "POST",
+    headers: { ...headers(cookie, on), "content-type": "application/json" },
+    body: JSON.stringify({
+      id,
+      trigger: "submit-message",
+      model: "GLM-4-Flash",
+      message: { id: messageId, role: "user", parts: [{ type: "text", text }] },
+    }),
+  });
 }
 
-interface Read { text: string; chunks: { type: string; messageMetadata?: { status?: string } }[]; times: { at: number; length: number }[] }
+interface Read {
+  text: string;
+  chunks: { type: string; messageMetadata?: { status?: string } }[];
+  times: { at: number; length: number }[];
+}
 
 /** Reads a UI message stream to its end, noting when the text grew. */
 async function read(res: Response, onText: (text: string) => void = () => {}): Promise<Read> {
@@ -198,8 +242,10 @@ async function savedReply(conversationId: string) {
  */
 function createKey(owner: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const cli = spawn("node_modules/.bin/tsx", ["scripts/keys.ts", "create", "--name", "two", "--email", owner],
-      { env: serverEnv(0), stdio: ["ignore", "pipe", "inherit"] });
+    const cli = spawn("node_modules/.bin/tsx", ["scripts/keys.ts", "create", "--name", "two", "--email", owner], {
+      env: serverEnv(0),
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     let out = "";
     cli.stdout!.on("data", (d) => {
       out += d;
@@ -251,7 +297,9 @@ test("a reply started through A is resumed through B live, to the same text as s
   const deadline = Date.now() + 10_000;
   let resumed: Response | undefined;
   while (Date.now() < deadline) {
-    const [row] = await sql<{ content: string }[]>`select content from messages where conversation_id = ${id} and role = 'assistant'`;
+    const [row] = await sql<
+      { content: string }[]
+    >`select content from messages where conversation_id = ${id} and role = 'assistant'`;
     if ((row?.content.length ?? 0) > 30) {
       resumed = await fetch(`${base}/api/chat/${id}/stream`, { headers: { cookie, "x-instance": "b" } });
       break;
@@ -266,12 +314,20 @@ test("a reply started through A is resumed through B live, to the same text as s
   assert.equal(a.text, saved.content);
   assert.equal(b.text, saved.content, "B's reader got the same text");
   assert.ok(b.times.length > 3, "B's reader followed live, not in one piece at the end");
-  assert.ok(b.chunks.some((c) => c.type === "finish"), "B's reader got the end");
+  assert.ok(
+    b.chunks.some((c) => c.type === "finish"),
+    "B's reader got the end",
+  );
   // How far behind A's reader B's reader was: for each growth B saw, when A had first seen that much.
-  const lags = b.times.slice(1).map(({ at, length }) => at - a.times.find((s) => s.length >= length)!.at).sort((x, y) => x - y);
+  const lags = b.times
+    .slice(1)
+    .map(({ at, length }) => at - a.times.find((s) => s.length >= length)!.at)
+    .sort((x, y) => x - y);
   const pct = (p: number) => lags[Math.min(lags.length - 1, Math.floor(p * lags.length))].toFixed(0);
-  console.log(`# cross-instance reader lag behind the owner's reader: median ${pct(0.5)} ms, p95 ${pct(0.95)} ms, ` +
-    `max ${pct(1)} ms over ${lags.length} updates (${a.text.length} chars)`);
+  console.log(
+    `# cross-instance reader lag behind the owner's reader: median ${pct(0.5)} ms, p95 ${pct(0.95)} ms, ` +
+      `max ${pct(1)} ms over ${lags.length} updates (${a.text.length} chars)`,
+  );
 });
 
 test("Stop through B ends a reply running on A: saved as stopped, both readers end", { skip }, async () => {
@@ -281,19 +337,31 @@ test("Stop through B ends a reply running on A: saved as stopped, both readers e
   let onB: Promise<Read> | undefined;
   for (let i = 0; i < 100 && !onB; i++) {
     const res = await fetch(`${base}/api/chat/${id}/stream`, { headers: { cookie, "x-instance": "b" } });
-    if (res.status === 200) onB = read(res, (t) => { bSaw = t; });
+    if (res.status === 200)
+      onB = read(res, (t) => {
+        bSaw = t;
+      });
     else await sleep(50);
   }
   assert.ok(onB, "B can read the reply");
   while (bSaw.length < 40) await sleep(20);
-  const stop = await fetch(`${base}/api/chat/${id}/stop`, { method: "POST",
-    headers: { ...headers(cookie, "b"), "content-type": "application/json" }, body: "{}" });
+  const stop = await fetch(`${base}/api/chat/${id}/stop`, {
+    method: "POST",
+    headers: { ...headers(cookie, "b"), "content-type": "application/json" },
+    body: "{}",
+  });
   assert.deepEqual(await stop.json(), { status: "stopped" });
   const [a, b] = await Promise.all([onA, onB]);
   const saved = await savedReply(id);
   assert.equal(saved.status, "stopped");
-  for (const [who, r] of [["A", a], ["B", b]] as const) {
-    assert.ok(r.chunks.some((c) => c.type === "message-metadata" && c.messageMetadata?.status === "stopped"), `${who}'s reader ends as stopped`);
+  for (const [who, r] of [
+    ["A", a],
+    ["B", b],
+  ] as const) {
+    assert.ok(
+      r.chunks.some((c) => c.type === "message-metadata" && c.messageMetadata?.status === "stopped"),
+      `${who}'s reader ends as stopped`,
+    );
     assert.ok(r.text.split(" ").length < 600, `${who}'s reader did not get the whole reply`);
     assert.equal(r.text, saved.content, `${who}'s reader has the saved text`);
   }
@@ -305,8 +373,10 @@ test("Stop through B ends a reply running on A: saved as stopped, both readers e
 test("two turns racing in one conversation through A and B: one streams, the other is refused", { skip }, async () => {
   const id = randomUUID();
   await read(await postChat(cookie, "a", id, "first [words:3]"));
-  const [a, b] = await Promise.all([postChat(cookie, "a", id, "race a [words:20] [delay:10]"),
-    postChat(cookie, "b", id, "race b [words:20] [delay:10]")]);
+  const [a, b] = await Promise.all([
+    postChat(cookie, "a", id, "race a [words:20] [delay:10]"),
+    postChat(cookie, "b", id, "race b [words:20] [delay:10]"),
+  ]);
   assert.deepEqual([a.status, b.status].sort(), [200, 409]);
   const winner = a.status === 200 ? a : b;
   await (a.status === 200 ? b : a).arrayBuffer();
@@ -317,8 +387,11 @@ test("a stop that comes through B before its message reaches A refuses the messa
   const id = randomUUID();
   const messageId = randomUUID();
   await read(await postChat(cookie, "a", id, "first [words:3]"));
-  const stop = await fetch(`${base}/api/chat/${id}/stop`, { method: "POST",
-    headers: { ...headers(cookie, "b"), "content-type": "application/json" }, body: JSON.stringify({ messageId }) });
+  const stop = await fetch(`${base}/api/chat/${id}/stop`, {
+    method: "POST",
+    headers: { ...headers(cookie, "b"), "content-type": "application/json" },
+    body: JSON.stringify({ messageId }),
+  });
   assert.deepEqual(await stop.json(), { status: "not-running" });
   const late = await postChat(cookie, "a", id, "too late [words:3]", messageId);
   assert.equal(late.status, 409);
@@ -328,13 +401,19 @@ test("a key's rate limit counts requests through both instances", { skip }, asyn
   const key = await createKey(email);
   const statuses: number[] = [];
   for (let i = 0; i < 4; i++) {
-    const res = await fetch(`${base}/v1/chat/completions`, { method: "POST",
+    const res = await fetch(`${base}/v1/chat/completions`, {
+      method: "POST",
       headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-      body: JSON.stringify({ model: "GLM-4-Flash", messages: [{ role: "user", content: `hi ${i} [words:3]` }] }) });
+      body: JSON.stringify({ model: "GLM-4-Flash", messages: [{ role: "user", content: `hi ${i} [words:3]` }] }),
+    });
     statuses.push(res.status);
     await res.arrayBuffer();
   }
-  assert.deepEqual(statuses, [200, 200, 200, 429], "the 4th request in a minute is refused, whichever instance it reached");
+  assert.deepEqual(
+    statuses,
+    [200, 200, 200, 429],
+    "the 4th request in a minute is refused, whichever instance it reached",
+  );
 });
 
 test("a reply left streaming by an instance that died is marked interrupted, its text kept", { skip }, async () => {
@@ -342,7 +421,9 @@ test("a reply left streaming by an instance that died is marked interrupted, its
   assert.equal(stream.status, 204, "a stale claim is not resumed");
   let row: { content: string; status: string } | undefined;
   for (let i = 0; i < 150; i++) {
-    [row] = await sql<{ content: string; status: string }[]>`select content, status from messages where id = ${dead.reply}`;
+    [row] = await sql<
+      { content: string; status: string }[]
+    >`select content, status from messages where id = ${dead.reply}`;
     if (row.status !== "streaming") break;
     await sleep(100);
   }
@@ -350,14 +431,20 @@ test("a reply left streaming by an instance that died is marked interrupted, its
 });
 
 // Last: it kills instance A.
-test("when the instance running a reply dies, B's reader ends (interrupted) and the reply is saved as interrupted", { skip, timeout: 45_000 }, async () => {
+test("when the instance running a reply dies, B's reader ends (interrupted) and the reply is saved as interrupted", {
+  skip,
+  timeout: 45_000,
+}, async () => {
   const id = randomUUID();
   const onA = read(await postChat(cookie, "a", id, "die [words:2000] [delay:20]")).catch(() => undefined);
   let bSaw = "";
   let onB: Promise<Read> | undefined;
   for (let i = 0; i < 100 && !onB; i++) {
     const res = await fetch(`${base}/api/chat/${id}/stream`, { headers: { cookie, "x-instance": "b" } });
-    if (res.status === 200) onB = read(res, (t) => { bSaw = t; });
+    if (res.status === 200)
+      onB = read(res, (t) => {
+        bSaw = t;
+      });
     else await sleep(50);
   }
   assert.ok(onB, "B can read the reply");
@@ -367,8 +454,10 @@ test("when the instance running a reply dies, B's reader ends (interrupted) and 
   await onA;
   const b = await onB;
   const endedAfter = Date.now() - killedAt;
-  assert.ok(b.chunks.some((c) => c.type === "message-metadata" && c.messageMetadata?.status === "interrupted"),
-    "B's reader ends as interrupted");
+  assert.ok(
+    b.chunks.some((c) => c.type === "message-metadata" && c.messageMetadata?.status === "interrupted"),
+    "B's reader ends as interrupted",
+  );
   let row: { content: string; status: string } | undefined;
   for (let i = 0; i < 150; i++) {
     [row] = await sql<{ content: string; status: string }[]>`select content, status from messages
@@ -378,6 +467,8 @@ test("when the instance running a reply dies, B's reader ends (interrupted) and 
   }
   assert.equal(row!.status, "interrupted");
   assert.ok(row!.content.length > 50 && b.text.startsWith(row!.content), "the text saved before the crash is kept");
-  console.log(`# after SIGKILL of the owner: B's reader ended in ${endedAfter} ms, the reply was marked interrupted ` +
-    `${Date.now() - killedAt} ms after the kill`);
+  console.log(
+    `# after SIGKILL of the owner: B's reader ended in ${endedAfter} ms, the reply was marked interrupted ` +
+      `${Date.now() - killedAt} ms after the kill`,
+  );
 });

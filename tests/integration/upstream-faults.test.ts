@@ -12,8 +12,14 @@ before(async () => {
 });
 
 function ask(content: string): { model: string; messages: { role: "user"; content: string }[]; stream: false };
-function ask(content: string, stream: true): { model: string; messages: { role: "user"; content: string }[]; stream: true };
-function ask(content: string, stream: boolean): { model: string; messages: { role: "user"; content: string }[]; stream: boolean };
+function ask(
+  content: string,
+  stream: true,
+): { model: string; messages: { role: "user"; content: string }[]; stream: true };
+function ask(
+  content: string,
+  stream: boolean,
+): { model: string; messages: { role: "user"; content: string }[]; stream: boolean };
 function ask(content: string, stream = false) {
   return { model: "GLM-4-Air", messages: [{ role: "user" as const, content }], stream };
 }
@@ -37,7 +43,9 @@ describe("upstream failures before the first byte", () => {
   for (const [marker, status, code, headers] of cases) {
     for (const stream of [false, true]) {
       test(`${marker} ${stream ? "stream" : "non-stream"} → ${status} ${code}`, async () => {
-        const res = await post("/v1/chat/completions", ask(`${marker} ${tag()}`, stream), { authorization: `Bearer ${key}` });
+        const res = await post("/v1/chat/completions", ask(`${marker} ${tag()}`, stream), {
+          authorization: `Bearer ${key}`,
+        });
         assert.equal(res.status, status);
         const body = (await res.json()) as { error: { code: string; message: string } };
         assert.equal(body.error.code, code);
@@ -48,13 +56,21 @@ describe("upstream failures before the first byte", () => {
   }
 
   test("the SDK sees a RateLimitError and would honour retry-after", async () => {
-    await assert.rejects(sdk.chat.completions.create(ask("[fault:http429]")), (err: unknown) =>
-      err instanceof OpenAI.RateLimitError && err.headers?.get("retry-after") === "7");
+    await assert.rejects(
+      sdk.chat.completions.create(ask("[fault:http429]")),
+      (err: unknown) => err instanceof OpenAI.RateLimitError && err.headers?.get("retry-after") === "7",
+    );
   });
 });
 
 describe("upstream failures mid-stream: an error event, never a clean stop", () => {
-  for (const marker of ["[fault:cut]", "[fault:garbage]", "[fault:stream-error]", "[fault:stall]", "[fault:network_error]"]) {
+  for (const marker of [
+    "[fault:cut]",
+    "[fault:garbage]",
+    "[fault:stream-error]",
+    "[fault:stall]",
+    "[fault:network_error]",
+  ]) {
     test(`${marker}`, async () => {
       const { res, text } = await rawStream(`${marker} ${tag()}`);
       assert.equal(res.status, 200);
@@ -69,9 +85,12 @@ describe("upstream failures mid-stream: an error event, never a clean stop", () 
   test("the SDK throws on an in-stream error after the pieces that arrived", async () => {
     const s = await sdk.chat.completions.create(ask("[fault:stream-error]", true));
     let text = "";
-    await assert.rejects(async () => {
-      for await (const c of s) text += c.choices[0]?.delta.content ?? "";
-    }, (err: unknown) => err instanceof OpenAI.APIError);
+    await assert.rejects(
+      async () => {
+        for await (const c of s) text += c.choices[0]?.delta.content ?? "";
+      },
+      (err: unknown) => err instanceof OpenAI.APIError,
+    );
     assert.ok(text.length > 0);
   });
 
@@ -112,7 +131,8 @@ describe("client disconnects", () => {
     const t = tag();
     const ctrl = new AbortController();
     const res = await fetch(`${APP_URL}/v1/chat/completions`, {
-      method: "POST", signal: ctrl.signal,
+      method: "POST",
+      signal: ctrl.signal,
       headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
       body: JSON.stringify(ask(`[words:2000][delay:20] ${t}`, true)),
     });
@@ -130,7 +150,9 @@ describe("client disconnects", () => {
     assert.equal(up.completed, false);
     assert.ok(up.closedAt - abortedAt < 1000, `closed ${up.closedAt - abortedAt} ms after the abort`);
     await sleep(100);
-    const row = await sqlRow<{ error_code: string }>("select status, error_code from usage where status = 499 order by id desc limit 1");
+    const row = await sqlRow<{ error_code: string }>(
+      "select status, error_code from usage where status = 499 order by id desc limit 1",
+    );
     assert.equal(row?.error_code, "client_closed");
   });
 });

@@ -26,7 +26,8 @@ export async function openTestDatabase(): Promise<{ db: Db; close: () => Promise
     return { db: getDb(), close: async () => {} };
   }
   const server = process.env.TEST_DATABASE_URL;
-  if (!server) throw new Error("TEST_ENGINE=postgres needs TEST_DATABASE_URL (a server the tests may create databases on)");
+  if (!server)
+    throw new Error("TEST_ENGINE=postgres needs TEST_DATABASE_URL (a server the tests may create databases on)");
   const { default: postgres } = await import("postgres");
   const { migratePostgres } = await import("@/db/engines/postgres");
   const name = `glm_unit_${process.pid}_${Date.now() % 1e6}`;
@@ -56,10 +57,13 @@ export function alsoOnPostgres(file: string): void {
     // Without the parent runner's NODE_TEST_CONTEXT, the child reports to its own stdout in plain text.
     const { NODE_TEST_CONTEXT: _, ...env } = process.env;
     const r = spawnSync(tsx, ["--test", "--test-reporter=spec", file], {
-      encoding: "utf8", env: { ...env, TEST_ENGINE: "postgres" }, timeout: 110_000,
+      encoding: "utf8",
+      env: { ...env, TEST_ENGINE: "postgres" },
+      timeout: 110_000,
     });
     if (r.status !== 0) throw new Error(`on PostgreSQL (exit ${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
     // A child that ran nothing (a wrong path, a filter) must not pass for one that ran everything.
-    if (!(Number(/ℹ pass (\d+)/.exec(r.stdout)?.[1]) > 0)) throw new Error(`on PostgreSQL: no test passed\n${r.stdout}`);
+    if (!(Number(/ℹ pass (\d+)/.exec(r.stdout)?.[1]) > 0))
+      throw new Error(`on PostgreSQL: no test passed\n${r.stdout}`);
   });
 }

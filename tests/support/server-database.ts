@@ -13,8 +13,12 @@ function pg(url: string): postgres.Sql {
   let sql = clients.get(url);
   if (!sql) {
     // Idle connections close after a second, so a finished test file's process can exit.
-    sql = postgres(url, { max: 2, idle_timeout: 1, onnotice: () => {},
-      types: { int8: { to: 20, from: [20], serialize: String, parse: Number } } as never });
+    sql = postgres(url, {
+      max: 2,
+      idle_timeout: 1,
+      onnotice: () => {},
+      types: { int8: { to: 20, from: [20], serialize: String, parse: Number } } as never,
+    });
     clients.set(url, sql);
   }
   return sql;
@@ -26,14 +30,19 @@ const numbered = (query: string) => {
 };
 
 /** Rows of a query on the server's database (or another one, by URL). */
-export async function sqlRows<T = Record<string, unknown>>(query: string, params: unknown[] = [],
-  url = process.env.DATABASE_URL!): Promise<T[]> {
+export async function sqlRows<T = Record<string, unknown>>(
+  query: string,
+  params: unknown[] = [],
+  url = process.env.DATABASE_URL!,
+): Promise<T[]> {
   if (isPostgresUrl(url)) return (await pg(url).unsafe(numbered(query), params as never[])) as unknown as T[];
   const db = new Database(url.replace(/^file:/, ""), { fileMustExist: true });
   try {
     db.pragma("busy_timeout = 5000");
     const stmt = db.prepare(query);
-    return (stmt.reader ? stmt.all(...params) : (stmt.run(...params), [])) as T[];
+    if (stmt.reader) return stmt.all(...params) as T[];
+    stmt.run(...params);
+    return [];
   } finally {
     db.close();
   }

@@ -30,8 +30,12 @@ describe("sign-in throttle and sessions on PostgreSQL", { skip }, () => {
     const { migratePostgres } = await import("@/db/engines/postgres");
     await migratePostgres(url);
     const { getDb } = await import("@/db");
-    app = { db: getDb(), throttle: await import("@/lib/auth/throttle"), sessions: await import("@/lib/auth/sessions"),
-      users: await import("@/db/queries/users") };
+    app = {
+      db: getDb(),
+      throttle: await import("@/lib/auth/throttle"),
+      sessions: await import("@/lib/auth/sessions"),
+      users: await import("@/db/queries/users"),
+    };
   });
   after(async () => {
     await (app?.db as unknown as { $client?: postgres.Sql })?.$client?.end();
@@ -46,7 +50,10 @@ describe("sign-in throttle and sessions on PostgreSQL", { skip }, () => {
       assert.equal(await signInBlockedUntil({ email: "Ann@Example.com", address: "10.0.0.1", now: now + i }), null);
       await recordSignInFailure({ email: "ann@example.com ", address: "10.0.0.1", now: now + i });
     }
-    assert.equal(await signInBlockedUntil({ email: "ann@example.com", address: "10.0.0.2", now: now + 20 }), now + 15 * 60_000);
+    assert.equal(
+      await signInBlockedUntil({ email: "ann@example.com", address: "10.0.0.2", now: now + 20 }),
+      now + 15 * 60_000,
+    );
     await recordSignInSuccess({ email: "ann@example.com" });
     assert.equal(await signInBlockedUntil({ email: "ann@example.com", address: "10.0.0.2", now: now + 20 }), null);
   });

@@ -17,9 +17,19 @@ describe("sidebar groups, in the viewer's time zone", () => {
   });
 
   test("groups keep the list's order and skip empty groups", () => {
-    const items = [at(25), at(25, 8), at(10)].map((updatedAt, i) => ({ id: String(i), title: `c${i}`, model: "GLM-4-Air", updatedAt }));
-    assert.deepEqual(groupConversations(items, now).map((g) => [g.group, g.items.map((i) => i.id)]),
-      [["Today", ["0", "1"]], ["Older", ["2"]]]);
+    const items = [at(25), at(25, 8), at(10)].map((updatedAt, i) => ({
+      id: String(i),
+      title: `c${i}`,
+      model: "GLM-4-Air",
+      updatedAt,
+    }));
+    assert.deepEqual(
+      groupConversations(items, now).map((g) => [g.group, g.items.map((i) => i.id)]),
+      [
+        ["Today", ["0", "1"]],
+        ["Older", ["2"]],
+      ],
+    );
   });
 });
 
@@ -28,12 +38,18 @@ describe("titles from the first message", () => {
     assert.equal(titleFrom("\n\n  How do   I  bake bread?\nMore details"), "How do I bake bread?");
   });
   test("cut at a word boundary with an ellipsis", () => {
-    const t = titleFrom("Please explain in detail how the transformer attention mechanism works in large language models");
+    const t = titleFrom(
+      "Please explain in detail how the transformer attention mechanism works in large language models",
+    );
     assert.ok(t.endsWith("…") && [...t].length <= 61, t);
     assert.ok(!t.slice(0, -1).endsWith(" "));
   });
   test("CJK text without spaces is cut by characters", () => {
-    const t = titleFrom("请详细介绍一下智谱AI的GLM-4系列模型在长文本理解方面的能力以及它们与其他模型相比的优势和不足之处还有价格".repeat(2));
+    const t = titleFrom(
+      "请详细介绍一下智谱AI的GLM-4系列模型在长文本理解方面的能力以及它们与其他模型相比的优势和不足之处还有价格".repeat(
+        2,
+      ),
+    );
     assert.equal([...t].length, 61);
   });
   test("an empty message gets a neutral title", () => {

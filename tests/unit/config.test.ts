@@ -6,7 +6,13 @@ import { databasePath, parseModelMap } from "@/lib/config";
 describe("parseModelMap", () => {
   test("pairs become a map keyed by the lower-case public name", () => {
     const map = parseModelMap("GLM-4-Flash=glm4:9b, glm-4-air=qwen");
-    assert.deepEqual([...map.entries()], [["glm-4-flash", "glm4:9b"], ["glm-4-air", "qwen"]]);
+    assert.deepEqual(
+      [...map.entries()],
+      [
+        ["glm-4-flash", "glm4:9b"],
+        ["glm-4-air", "qwen"],
+      ],
+    );
   });
 
   test("nothing to parse is an empty map", () => {

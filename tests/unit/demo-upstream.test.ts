@@ -8,8 +8,15 @@ test("the demo upstream leaves no abort listener behind per word (no MaxListener
   const warnings: string[] = [];
   const onWarning = (w: Error) => warnings.push(w.name);
   process.on("warning", onWarning);
-  const res = await demoFetch("demo", { method: "POST", signal: ctrl.signal,
-    body: JSON.stringify({ model: "glm-4-flash", stream: true, messages: [{ role: "user", content: "hello there, a longer question" }] }) });
+  const res = await demoFetch("demo", {
+    method: "POST",
+    signal: ctrl.signal,
+    body: JSON.stringify({
+      model: "glm-4-flash",
+      stream: true,
+      messages: [{ role: "user", content: "hello there, a longer question" }],
+    }),
+  });
   let words = 0;
   for await (const _ of res.body as unknown as AsyncIterable<Uint8Array>) {
     words++;
@@ -18,5 +25,8 @@ test("the demo upstream leaves no abort listener behind per word (no MaxListener
   process.off("warning", onWarning);
   assert.ok(words > 15, "the reply streamed word by word");
   assert.equal(getEventListeners(ctrl.signal, "abort").length, 0);
-  assert.deepEqual(warnings.filter((w) => w === "MaxListenersExceededWarning"), []);
+  assert.deepEqual(
+    warnings.filter((w) => w === "MaxListenersExceededWarning"),
+    [],
+  );
 });

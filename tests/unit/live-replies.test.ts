@@ -29,18 +29,28 @@ test("a reader that joins late gets the text so far in one piece, then the rest 
 });
 
 test("compact merges only adjacent deltas of the same part", () => {
-  assert.deepEqual(compact([
-    { type: "text-delta", id: "a", delta: "x" }, { type: "text-delta", id: "a", delta: "y" },
-    { type: "text-delta", id: "b", delta: "z" }, { type: "text-end", id: "b" }, { type: "text-delta", id: "b", delta: "w" },
-  ]), [
-    { type: "text-delta", id: "a", delta: "xy" }, { type: "text-delta", id: "b", delta: "z" }, { type: "text-end", id: "b" },
-    { type: "text-delta", id: "b", delta: "w" },
-  ]);
+  assert.deepEqual(
+    compact([
+      { type: "text-delta", id: "a", delta: "x" },
+      { type: "text-delta", id: "a", delta: "y" },
+      { type: "text-delta", id: "b", delta: "z" },
+      { type: "text-end", id: "b" },
+      { type: "text-delta", id: "b", delta: "w" },
+    ]),
+    [
+      { type: "text-delta", id: "a", delta: "xy" },
+      { type: "text-delta", id: "b", delta: "z" },
+      { type: "text-end", id: "b" },
+      { type: "text-delta", id: "b", delta: "w" },
+    ],
+  );
 });
 
 test("the text is saved in batches: after SAVE_EVERY_MS, at once past SAVE_EVERY_BYTES, and at the end", async () => {
   const saved: string[] = [];
-  const reply = new LiveReply("r2", "c2", "u1", async (t) => { saved.push(t); });
+  const reply = new LiveReply("r2", "c2", "u1", async (t) => {
+    saved.push(t);
+  });
   for (let i = 0; i < 20; i++) reply.push({ type: "text-delta", id: "t", delta: "ab" });
   assert.equal(saved.length, 0, "not per token");
   await sleep(SAVE_EVERY_MS + 50);
@@ -72,15 +82,22 @@ test("a tap (the shared registry on PostgreSQL) sees every chunk readers get, th
   assert.equal(reply.tap, undefined, "no tap unless the shared registry sets one");
   const seen: unknown[] = [];
   let ended = 0;
-  reply.tap = { chunks: (added) => seen.push(...added), end: () => { ended++; } };
+  reply.tap = {
+    chunks: (added) => seen.push(...added),
+    end: () => {
+      ended++;
+    },
+  };
   reply.continueFrom("Before. ");
   reply.push({ type: "start", messageId: "r4" });
   reply.push({ type: "text-delta", id: "t", delta: "After." });
   reply.end();
   reply.end();
   assert.deepEqual(seen, [
-    { type: "start", messageId: "r4" }, { type: "text-start", id: "earlier" },
-    { type: "text-delta", id: "earlier", delta: "Before. " }, { type: "text-end", id: "earlier" },
+    { type: "start", messageId: "r4" },
+    { type: "text-start", id: "earlier" },
+    { type: "text-delta", id: "earlier", delta: "Before. " },
+    { type: "text-end", id: "earlier" },
     { type: "text-delta", id: "t", delta: "After." },
   ]);
   assert.equal(ended, 1);

@@ -9,8 +9,10 @@ describe("password hashing", () => {
     const b = await hashPassword("correct horse battery");
     assert.match(a, /^scrypt\$32768\$8\$1\$[\w-]{22}\$[\w-]{43}$/);
     assert.notEqual(a, b);
-    assert.deepEqual({ ...parseScryptHash(a), salt: undefined, key: undefined },
-      { ...SCRYPT_PARAMS, salt: undefined, key: undefined });
+    assert.deepEqual(
+      { ...parseScryptHash(a), salt: undefined, key: undefined },
+      { ...SCRYPT_PARAMS, salt: undefined, key: undefined },
+    );
   });
 
   test("verifies the right password and refuses a wrong one", async () => {
@@ -45,8 +47,16 @@ describe("password hashing", () => {
   });
 
   test("damaged or hostile stored hashes are refused without huge work", async () => {
-    for (const bad of ["", "scrypt$", "scrypt$1048577$8$1$c2FsdHNhbHQ$a2V5a2V5a2V5a2V5a2V5", "scrypt$4194304$8$1$c2FsdHNhbHQ$a2V5a2V5a2V5a2V5a2V5",
-      "scrypt$32768$999$1$c2FsdHNhbHQ$a2V5a2V5a2V5a2V5a2V5", "scrypt$32768$8$1$$", "plain-text", "argon2id$v=19$..."]) {
+    for (const bad of [
+      "",
+      "scrypt$",
+      "scrypt$1048577$8$1$c2FsdHNhbHQ$a2V5a2V5a2V5a2V5a2V5",
+      "scrypt$4194304$8$1$c2FsdHNhbHQ$a2V5a2V5a2V5a2V5a2V5",
+      "scrypt$32768$999$1$c2FsdHNhbHQ$a2V5a2V5a2V5a2V5a2V5",
+      "scrypt$32768$8$1$$",
+      "plain-text",
+      "argon2id$v=19$...",
+    ]) {
       assert.equal(parseScryptHash(bad), undefined, bad);
       assert.deepEqual(await verifyPassword("anything at all", bad), { ok: false, needsRehash: false }, bad);
     }

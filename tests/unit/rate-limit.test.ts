@@ -23,7 +23,12 @@ let two: PgDb | undefined;
 
 if (serverUrl) {
   // enforceRateLimits() picks the shared counter by DATABASE_URL, and reads its limits from the environment.
-  Object.assign(process.env, { DATABASE_URL: url, RATE_LIMIT_KEY_RPM: "3", RATE_LIMIT_USER_RPM: "4", RATE_LIMIT_CHAT_RPM: "0" });
+  Object.assign(process.env, {
+    DATABASE_URL: url,
+    RATE_LIMIT_KEY_RPM: "3",
+    RATE_LIMIT_USER_RPM: "4",
+    RATE_LIMIT_CHAT_RPM: "0",
+  });
 }
 
 describe("rate limits on PostgreSQL", { skip }, () => {
@@ -45,9 +50,13 @@ describe("rate limits on PostgreSQL", { skip }, () => {
   test("concurrent takes from two instances count 1..n exactly once each, so a limit is never exceeded", async () => {
     const windowStart = 1_000 * WINDOW_MS;
     const takes = Array.from({ length: 120 }, (_, i) =>
-      takeRateLimit(i % 2 ? one : two, { bucket: "key:concurrent", windowStart }));
+      takeRateLimit(i % 2 ? one : two, { bucket: "key:concurrent", windowStart }),
+    );
     const counts = (await Promise.all(takes)).map((r) => r.count).sort((a, b) => a - b);
-    assert.deepEqual(counts, Array.from({ length: 120 }, (_, i) => i + 1));
+    assert.deepEqual(
+      counts,
+      Array.from({ length: 120 }, (_, i) => i + 1),
+    );
     const limit = 25;
     assert.equal(counts.filter((c) => c <= limit).length, limit);
   });
@@ -56,17 +65,21 @@ describe("rate limits on PostgreSQL", { skip }, () => {
     const w = 2_000 * WINDOW_MS;
     assert.deepEqual(await takeRateLimit(one, { bucket: "key:windows", windowStart: w }), { count: 1, windowStart: w });
     assert.deepEqual(await takeRateLimit(two, { bucket: "key:windows", windowStart: w }), { count: 2, windowStart: w });
-    assert.deepEqual(await takeRateLimit(one, { bucket: "key:windows", windowStart: w + WINDOW_MS }),
-      { count: 1, windowStart: w + WINDOW_MS });
-    assert.deepEqual(await takeRateLimit(two, { bucket: "key:windows", windowStart: w }),
-      { count: 2, windowStart: w + WINDOW_MS });
+    assert.deepEqual(await takeRateLimit(one, { bucket: "key:windows", windowStart: w + WINDOW_MS }), {
+      count: 1,
+      windowStart: w + WINDOW_MS,
+    });
+    assert.deepEqual(await takeRateLimit(two, { bucket: "key:windows", windowStart: w }), {
+      count: 2,
+      windowStart: w + WINDOW_MS,
+    });
   });
 
   test("pruning drops only windows that started before the cut", async () => {
     const w = 3_000 * WINDOW_MS;
     await takeRateLimit(one, { bucket: "user:old", windowStart: w - 5 * WINDOW_MS });
     await takeRateLimit(one, { bucket: "user:current", windowStart: w });
-    assert.ok(await pruneRateLimits(one, { before: w - WINDOW_MS }) >= 1);
+    assert.ok((await pruneRateLimits(one, { before: w - WINDOW_MS })) >= 1);
     const left = (await one!.$client`select bucket from rate_limits where bucket like 'user:%'`).map((r) => r.bucket);
     assert.deepEqual(left, ["user:current"]);
   });
@@ -74,8 +87,9 @@ describe("rate limits on PostgreSQL", { skip }, () => {
   test("enforceRateLimits: two instances share one key budget; 429 with retry-after past it", async () => {
     const now = 5_000 * WINDOW_MS + 45_000; // 15 s before the window ends
     const caller = { userId: "u-enforce", apiKeyId: "k-enforce", source: "api" as const };
-    const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) =>
-      enforceRateLimits(caller, now, (i % 2 ? one : two) as unknown as Db)));
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) => enforceRateLimits(caller, now, (i % 2 ? one : two) as unknown as Db)),
+    );
     const refused = results.filter((r) => r.status === "rejected").map((r) => (r as PromiseRejectedResult).reason);
     assert.equal(results.length - refused.length, 3); // RATE_LIMIT_KEY_RPM=3
     for (const e of refused) {

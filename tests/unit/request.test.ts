@@ -115,9 +115,14 @@ describe("validateRequest: models and limits", () => {
   test("include_usage only counts when streaming", () => {
     const opts = { stream_options: { include_usage: true } };
     assert.deepEqual(
-      [validateRequest(req({ stream: true, ...opts })).includeUsage, validateRequest(req(opts)).includeUsage,
-        validateRequest(req({ stream: false, ...opts })).includeUsage, validateRequest(req({ stream: true })).includeUsage],
-      [true, false, false, false]);
+      [
+        validateRequest(req({ stream: true, ...opts })).includeUsage,
+        validateRequest(req(opts)).includeUsage,
+        validateRequest(req({ stream: false, ...opts })).includeUsage,
+        validateRequest(req({ stream: true })).includeUsage,
+      ],
+      [true, false, false, false],
+    );
     assert.equal(validateRequest(req({ stream: true })).stream, true);
     assert.equal(validateRequest(req()).stream, false);
   });
@@ -151,12 +156,20 @@ describe("toUpstreamBody", () => {
 
   test("developer becomes system; text parts are flattened; tool fields kept", () => {
     const call = { id: "call_1", type: "function", function: { name: "f", arguments: "{}" } };
-    const body = upstream({ messages: [
-      { role: "developer", content: "be brief" },
-      { role: "user", content: [{ type: "text", text: "hel" }, { type: "text", text: "lo" }] },
-      { role: "assistant", content: null, tool_calls: [call] },
-      { role: "tool", content: "42", tool_call_id: "call_1" },
-    ] });
+    const body = upstream({
+      messages: [
+        { role: "developer", content: "be brief" },
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "hel" },
+            { type: "text", text: "lo" },
+          ],
+        },
+        { role: "assistant", content: null, tool_calls: [call] },
+        { role: "tool", content: "42", tool_call_id: "call_1" },
+      ],
+    });
     assert.deepEqual(body.messages, [
       { role: "system", content: "be brief" },
       { role: "user", content: "hello" },

@@ -23,7 +23,10 @@ async function refused(r: Request) {
 
 describe("refuseCrossSite", () => {
   test("same-origin browser requests pass", async () => {
-    assert.equal(await refused(req({ "sec-fetch-site": "same-origin", origin: "http://127.0.0.1:4600", ...JSON_BODY })), null);
+    assert.equal(
+      await refused(req({ "sec-fetch-site": "same-origin", origin: "http://127.0.0.1:4600", ...JSON_BODY })),
+      null,
+    );
     assert.equal(await refused(req({ "sec-fetch-site": "none", ...JSON_BODY })), null);
     // An older browser without Sec-Fetch-Site: Origin against Host, not against req.url (localhost).
     assert.equal(await refused(req({ origin: "http://127.0.0.1:4600", ...JSON_BODY })), null);
@@ -31,7 +34,10 @@ describe("refuseCrossSite", () => {
 
   test("cross-site and same-site (another origin of the site) are refused with 403", async () => {
     assert.equal(await refused(req({ "sec-fetch-site": "cross-site", ...JSON_BODY })), 403);
-    assert.equal(await refused(req({ "sec-fetch-site": "same-site", origin: "http://127.0.0.1:4299", ...JSON_BODY })), 403);
+    assert.equal(
+      await refused(req({ "sec-fetch-site": "same-site", origin: "http://127.0.0.1:4299", ...JSON_BODY })),
+      403,
+    );
     assert.equal(await refused(req({ origin: "http://127.0.0.1:4299", ...JSON_BODY })), 403);
     assert.equal(await refused(req({ origin: "http://evil.example", ...JSON_BODY })), 403);
     assert.equal(await refused(req({ origin: "null", ...JSON_BODY })), 403);
@@ -40,8 +46,10 @@ describe("refuseCrossSite", () => {
   });
 
   test("the no-cors text/plain POST from the issue is refused", async () => {
-    const attack = req({ "sec-fetch-site": "same-site", origin: "http://127.0.0.1:4299", "content-type": "text/plain;charset=UTF-8" },
-      { body: '{"messages":[]}' });
+    const attack = req(
+      { "sec-fetch-site": "same-site", origin: "http://127.0.0.1:4299", "content-type": "text/plain;charset=UTF-8" },
+      { body: '{"messages":[]}' },
+    );
     assert.equal(await refused(attack), 403);
   });
 
@@ -50,8 +58,14 @@ describe("refuseCrossSite", () => {
       assert.equal(await refused(req({ "sec-fetch-site": "same-origin", "content-type": type })), 415, type);
     }
     assert.equal(await refused(req({ "sec-fetch-site": "same-origin" })), 415, "no content type");
-    assert.equal(await refused(req({ "sec-fetch-site": "same-origin", "content-type": "application/json; charset=utf-8" })), null);
-    assert.equal(await refused(req({ "sec-fetch-site": "same-origin", "content-type": "application/merge-patch+json" })), null);
+    assert.equal(
+      await refused(req({ "sec-fetch-site": "same-origin", "content-type": "application/json; charset=utf-8" })),
+      null,
+    );
+    assert.equal(
+      await refused(req({ "sec-fetch-site": "same-origin", "content-type": "application/merge-patch+json" })),
+      null,
+    );
     // No body, no content type needed.
     assert.equal(await refused(req({ "sec-fetch-site": "same-origin" }, { method: "DELETE", body: null })), null);
     assert.equal(await refused(req({ "sec-fetch-site": "same-origin" }, { method: "GET" })), null);

@@ -25,7 +25,13 @@ before(async () => {
   bob = (await createUser(db, { email: "bob@example.com", passwordHash: null })).id;
   const add = async (userId: string, id: string, title: string, text: string) => {
     await C.createConversation(db, { id, userId, title, model: "GLM-4-Air" });
-    await M.startTurn(db, { userId, conversationId: id, model: "GLM-4-Air", user: { id: `${id}-u`, content: text }, assistantId: `${id}-a` });
+    await M.startTurn(db, {
+      userId,
+      conversationId: id,
+      model: "GLM-4-Air",
+      user: { id: `${id}-u`, content: text },
+      assistantId: `${id}-a`,
+    });
     await M.finishReply(db, { id: `${id}-a`, content: `Reply about ${text}`, status: "complete" });
   };
   await add(alice, "a1", "Kyoto trip", "京都の紅葉を見に行きたい");
@@ -38,37 +44,84 @@ describe("searchConversations", () => {
   test("finds message text and titles, only among the user's own conversations", async () => {
     const ids = (await C.searchConversations(db, { userId: alice, query: "紅葉を", limit: 50 })).map((c) => c.id);
     assert.deepEqual(ids, ["a1"]);
-    assert.deepEqual((await C.searchConversations(db, { userId: alice, query: "kyoto", limit: 50 })).map((c) => c.id), ["a1"]);
+    assert.deepEqual(
+      (await C.searchConversations(db, { userId: alice, query: "kyoto", limit: 50 })).map((c) => c.id),
+      ["a1"],
+    );
     assert.ok(!(await C.searchConversations(db, { userId: alice, query: "secret database", limit: 50 })).length);
-    assert.deepEqual((await C.searchConversations(db, { userId: bob, query: "database", limit: 50 })).map((c) => c.id), ["b1"]);
+    assert.deepEqual(
+      (await C.searchConversations(db, { userId: bob, query: "database", limit: 50 })).map((c) => c.id),
+      ["b1"],
+    );
   });
 
   test("a common word returns at most `limit`, newest first", async () => {
-    const found = (await C.searchConversations(db, { userId: alice, query: "database", limit: 20 }));
+    const found = await C.searchConversations(db, { userId: alice, query: "database", limit: 20 });
     assert.equal(found.length, 20);
     const times = found.map((c) => c.updatedAt);
-    assert.deepEqual(times, [...times].sort((x, y) => y - x));
+    assert.deepEqual(
+      times,
+      [...times].sort((x, y) => y - x),
+    );
   });
 
   test("two-character queries (CJK) use the fallback scan", async () => {
-    assert.deepEqual((await C.searchConversations(db, { userId: alice, query: "紅葉", limit: 50 })).map((c) => c.id), ["a1"]);
-    assert.deepEqual((await C.searchConversations(db, { userId: alice, query: "京", limit: 50 })).map((c) => c.id), ["a1"]);
+    assert.deepEqual(
+      (await C.searchConversations(db, { userId: alice, query: "紅葉", limit: 50 })).map((c) => c.id),
+      ["a1"],
+    );
+    assert.deepEqual(
+      (await C.searchConversations(db, { userId: alice, query: "京", limit: 50 })).map((c) => c.id),
+      ["a1"],
+    );
   });
 
   test("quotes and wildcards in the query are taken literally", async () => {
-    assert.deepEqual((await C.searchConversations(db, { userId: alice, query: '"database" OR *', limit: 50 })), []);
-    assert.deepEqual((await C.searchConversations(db, { userId: alice, query: "100%", limit: 50 })), []);
+    assert.deepEqual(await C.searchConversations(db, { userId: alice, query: '"database" OR *', limit: 50 }), []);
+    assert.deepEqual(await C.searchConversations(db, { userId: alice, query: "100%", limit: 50 }), []);
   });
 
   test("control characters and any FTS5 syntax give results or nothing, never an error", async () => {
     // A NUL used to end FTS5's string early: "unterminated string" (SqliteError) from the search box.
-    assert.deepEqual((await C.searchConversations(db, { userId: alice, query: "data\u0000base", limit: 50 })).length, 0);
-    assert.deepEqual((await C.searchConversations(db, { userId: alice, query: "kyoto\u0000", limit: 50 })).map((c) => c.id), ["a1"]);
-    assert.deepEqual((await C.searchConversations(db, { userId: alice, query: "\u0000\u0000\u0000", limit: 50 })), []);
-    const nasty = ['"', '""', "*", "NEAR(", "NEAR(a b, 3)", "a AND b", "NOT", "^", ":", "a:b", "(", ")", "-", "-x",
-      "{a b}:c", "\r\n\t", "\u007f\u0085", "\ud800x", "x\udfff", "'; drop table users; --", "\\", "%_%", "紅\u0000葉"];
+    assert.deepEqual(
+      (await C.searchConversations(db, { userId: alice, query: "data\u0000base", limit: 50 })).length,
+      0,
+    );
+    assert.deepEqual(
+      (await C.searchConversations(db, { userId: alice, query: "kyoto\u0000", limit: 50 })).map((c) => c.id),
+      ["a1"],
+    );
+    assert.deepEqual(await C.searchConversations(db, { userId: alice, query: "\u0000\u0000\u0000", limit: 50 }), []);
+    const nasty = [
+      '"',
+      '""',
+      "*",
+      "NEAR(",
+      "NEAR(a b, 3)",
+      "a AND b",
+      "NOT",
+      "^",
+      ":",
+      "a:b",
+      "(",
+      ")",
+      "-",
+      "-x",
+      "{a b}:c",
+      "\r\n\t",
+      "\u007f\u0085",
+      "\ud800x",
+      "x\udfff",
+      "'; drop table users; --",
+      "\\",
+      "%_%",
+      "紅\u0000葉",
+    ];
     for (const q of nasty) {
-      await assert.doesNotReject(() => C.searchConversations(db, { userId: alice, query: q, limit: 50 }), `query ${JSON.stringify(q)}`);
+      await assert.doesNotReject(
+        () => C.searchConversations(db, { userId: alice, query: q, limit: 50 }),
+        `query ${JSON.stringify(q)}`,
+      );
     }
   });
 });
@@ -77,25 +130,53 @@ describe("short CJK queries use the character index", () => {
   test("one and two characters, Chinese and Japanese, including a pair across the end of a run", async () => {
     const { cjkGrams } = await import("@/db/search/cjk");
     assert.equal(cjkGrams("量子计算 and 東京"), "量 量子 子 子计 计 计算 算 東 東京 京");
-    assert.deepEqual((await C.searchConversations(db, { userId: alice, query: "紅葉", limit: 50 })).map((c) => c.id), ["a1"]);
-    assert.deepEqual((await C.searchConversations(db, { userId: alice, query: "葉", limit: 50 })).map((c) => c.id), ["a1"]);
-    assert.deepEqual((await C.searchConversations(db, { userId: alice, query: "見に", limit: 50 })).map((c) => c.id), ["a1"]);
-    assert.deepEqual((await C.searchConversations(db, { userId: bob, query: "紅葉", limit: 50 })), []);
+    assert.deepEqual(
+      (await C.searchConversations(db, { userId: alice, query: "紅葉", limit: 50 })).map((c) => c.id),
+      ["a1"],
+    );
+    assert.deepEqual(
+      (await C.searchConversations(db, { userId: alice, query: "葉", limit: 50 })).map((c) => c.id),
+      ["a1"],
+    );
+    assert.deepEqual(
+      (await C.searchConversations(db, { userId: alice, query: "見に", limit: 50 })).map((c) => c.id),
+      ["a1"],
+    );
+    assert.deepEqual(await C.searchConversations(db, { userId: bob, query: "紅葉", limit: 50 }), []);
   });
 
   test("an edited message is found by its new text only", async () => {
-    await M.startTurn(db, { userId: alice, conversationId: "a2", model: "GLM-4-Air", user: { id: "a2-u", content: "量子の話" },
-      assistantId: "a2-a2" });
-    assert.deepEqual((await C.searchConversations(db, { userId: alice, query: "量子", limit: 50 })).map((c) => c.id), ["a2"]);
-    assert.ok(!(await C.searchConversations(db, { userId: alice, query: "database indexes", limit: 50 })).some((c) => c.id === "a2"));
+    await M.startTurn(db, {
+      userId: alice,
+      conversationId: "a2",
+      model: "GLM-4-Air",
+      user: { id: "a2-u", content: "量子の話" },
+      assistantId: "a2-a2",
+    });
+    assert.deepEqual(
+      (await C.searchConversations(db, { userId: alice, query: "量子", limit: 50 })).map((c) => c.id),
+      ["a2"],
+    );
+    assert.ok(
+      !(await C.searchConversations(db, { userId: alice, query: "database indexes", limit: 50 })).some(
+        (c) => c.id === "a2",
+      ),
+    );
   });
 });
 
 describe("search while a reply streams", () => {
   test("a reply is searchable once it ends, leaves the index while it is continued, and deletes cleanly", async () => {
-    const ids = async (q: string) => (await C.searchConversations(db, { userId: alice, query: q, limit: 50 })).map((c) => c.id);
+    const ids = async (q: string) =>
+      (await C.searchConversations(db, { userId: alice, query: q, limit: 50 })).map((c) => c.id);
     await C.createConversation(db, { id: "s1", userId: alice, title: "Streaming", model: "GLM-4-Air" });
-    await M.startTurn(db, { userId: alice, conversationId: "s1", model: "GLM-4-Air", user: { id: "s1-u", content: "tell me" }, assistantId: "s1-a" });
+    await M.startTurn(db, {
+      userId: alice,
+      conversationId: "s1",
+      model: "GLM-4-Air",
+      user: { id: "s1-u", content: "tell me" },
+      assistantId: "s1-a",
+    });
     await M.saveReplyProgress(db, { id: "s1-a", content: "the zanzibar archipelago" });
     assert.deepEqual(await ids("zanzibar"), [], "not indexed while it streams");
     await M.saveReplyProgress(db, { id: "s1-a", content: "the zanzibar archipelago 桜前線 and more" });
@@ -103,14 +184,27 @@ describe("search while a reply streams", () => {
     assert.deepEqual(await ids("zanzibar"), ["s1"], "indexed with its text once it stops streaming");
     assert.deepEqual(await ids("桜"), ["s1"], "one-character CJK search too");
 
-    assert.ok(await M.resumeReply(db, { userId: alice, conversationId: "s1", replyId: "s1-a" }), "Continue takes it up again");
+    assert.ok(
+      await M.resumeReply(db, { userId: alice, conversationId: "s1", replyId: "s1-a" }),
+      "Continue takes it up again",
+    );
     assert.deepEqual(await ids("zanzibar"), []);
-    await M.finishReply(db, { id: "s1-a", content: "the zanzibar archipelago 桜前線 and more, continued with okavango", status: "complete" });
+    await M.finishReply(db, {
+      id: "s1-a",
+      content: "the zanzibar archipelago 桜前線 and more, continued with okavango",
+      status: "complete",
+    });
     assert.deepEqual(await ids("okavango"), ["s1"]);
     assert.deepEqual(await ids("zanzibar"), ["s1"]);
 
     // Editing the user message drops the reply: the index forgets it without complaint.
-    await M.startTurn(db, { userId: alice, conversationId: "s1", model: "GLM-4-Air", user: { id: "s1-u", content: "edited" }, assistantId: "s1-b" });
+    await M.startTurn(db, {
+      userId: alice,
+      conversationId: "s1",
+      model: "GLM-4-Air",
+      user: { id: "s1-u", content: "edited" },
+      assistantId: "s1-b",
+    });
     assert.deepEqual(await ids("okavango"), []);
     assert.deepEqual(await ids("桜"), []);
   });

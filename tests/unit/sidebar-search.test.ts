@@ -32,10 +32,17 @@ async function renderSearch(fetcher: (q: string) => Promise<ConversationListItem
     return null;
   }
   const root = createRoot(document.createElement("div"));
-  const render = (query: string) => act(async () => {
-    // A cache of its own, so each case starts empty.
-    root.render(createElement(SWRConfig, { value: { provider: () => new Map(), dedupingInterval: 0 } }, createElement(Probe, { query })));
-  });
+  const render = (query: string) =>
+    act(async () => {
+      // A cache of its own, so each case starts empty.
+      root.render(
+        createElement(
+          SWRConfig,
+          { value: { provider: () => new Map(), dedupingInterval: 0 } },
+          createElement(Probe, { query }),
+        ),
+      );
+    });
   const wait = (ms: number) => act(() => sleep(ms));
   return { render, wait, shown, latest: () => latest!, unmount: () => act(async () => root.unmount()) };
 }
@@ -57,12 +64,18 @@ describe("sidebar search: only the newest query's results show", () => {
     await s.render("abc");
     await s.wait(300); // "abc" answers first, then "ab"
     assert.deepEqual(asked, ["ab", "abc"]);
-    assert.deepEqual(s.latest().results?.map((r) => r.title), ["abc notes"]);
+    assert.deepEqual(
+      s.latest().results?.map((r) => r.title),
+      ["abc notes"],
+    );
     assert.equal(s.latest().stale, false);
     // Once "abc"'s results were shown, "ab"'s never came back.
     const first = s.shown.findIndex((r) => r?.length === 1);
     assert.ok(first >= 0);
-    assert.ok(s.shown.slice(first).every((r) => r?.length === 1 && r[0] === "abc notes"), JSON.stringify(s.shown));
+    assert.ok(
+      s.shown.slice(first).every((r) => r?.length === 1 && r[0] === "abc notes"),
+      JSON.stringify(s.shown),
+    );
     await s.unmount();
   });
 
@@ -73,13 +86,22 @@ describe("sidebar search: only the newest query's results show", () => {
     });
     await s.render("xy");
     await s.wait(60);
-    assert.deepEqual(s.latest().results?.map((r) => r.title), ["xy result"]);
+    assert.deepEqual(
+      s.latest().results?.map((r) => r.title),
+      ["xy result"],
+    );
     await s.render("xyz");
     await s.wait(40);
-    assert.deepEqual(s.latest().results?.map((r) => r.title), ["xy result"]);
+    assert.deepEqual(
+      s.latest().results?.map((r) => r.title),
+      ["xy result"],
+    );
     assert.equal(s.latest().stale, true);
     await s.wait(150);
-    assert.deepEqual(s.latest().results?.map((r) => r.title), ["xyz result"]);
+    assert.deepEqual(
+      s.latest().results?.map((r) => r.title),
+      ["xyz result"],
+    );
     assert.equal(s.latest().stale, false);
     await s.render("  ");
     assert.equal(s.latest().results, null);

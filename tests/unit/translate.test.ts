@@ -4,20 +4,29 @@ import { StreamTranslator, translateCompletion, type UpstreamPayload } from "@/l
 import { AppError } from "@/lib/errors";
 
 const usage = { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 };
-const call = { id: "call_abc", index: 0, type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } };
+const call = {
+  id: "call_abc",
+  index: 0,
+  type: "function",
+  function: { name: "get_weather", arguments: '{"city":"Paris"}' },
+};
 
 function reply(message: Record<string, unknown>, finish_reason: string): UpstreamPayload {
   return { id: "zhipu-1", created: 1_700_000_000, choices: [{ index: 0, message, finish_reason }], usage };
 }
 
 /** The JSON payloads of "data: ...\n\n" frames; "[DONE]" stays a string. */
+// biome-ignore lint/suspicious/noExplicitAny: frames of any shape, inspected field by field
 function frames(text: string): any[] {
   assert.ok(text === "" || text.endsWith("\n\n"), `frames must end with a blank line: ${JSON.stringify(text)}`);
-  return text.split("\n\n").filter(Boolean).map((f) => {
-    assert.ok(f.startsWith("data: "), `not a data frame: ${f}`);
-    const data = f.slice("data: ".length);
-    return data === "[DONE]" ? data : JSON.parse(data);
-  });
+  return text
+    .split("\n\n")
+    .filter(Boolean)
+    .map((f) => {
+      assert.ok(f.startsWith("data: "), `not a data frame: ${f}`);
+      const data = f.slice("data: ".length);
+      return data === "[DONE]" ? data : JSON.parse(data);
+    });
 }
 
 function thrown(fn: () => unknown): AppError {
@@ -30,8 +39,9 @@ function thrown(fn: () => unknown): AppError {
   assert.fail("expected a AppError");
 }
 
-const delta = (d: Record<string, unknown>, finish_reason?: string): UpstreamPayload =>
-  ({ choices: [{ index: 0, delta: d, ...(finish_reason ? { finish_reason } : {}) }] });
+const delta = (d: Record<string, unknown>, finish_reason?: string): UpstreamPayload => ({
+  choices: [{ index: 0, delta: d, ...(finish_reason ? { finish_reason } : {}) }],
+});
 
 describe("translateCompletion", () => {
   test("a text reply becomes an OpenAI chat.completion", () => {
@@ -40,18 +50,28 @@ describe("translateCompletion", () => {
     assert.equal(body.model, "GLM-4-Air");
     assert.match(body.id, /^chatcmpl-/);
     assert.equal(body.created, 1_700_000_000);
-    assert.deepEqual(body.choices, [{ index: 0, message: { role: "assistant", content: "Hello", refusal: null },
-      logprobs: null, finish_reason: "stop" }]);
+    assert.deepEqual(body.choices, [
+      {
+        index: 0,
+        message: { role: "assistant", content: "Hello", refusal: null },
+        logprobs: null,
+        finish_reason: "stop",
+      },
+    ]);
     assert.deepEqual(body.usage, usage);
     assert.equal(summary.content, "Hello");
   });
 
   test("tool calls: content null and finish_reason tool_calls", () => {
-    const { body, summary } = translateCompletion(reply({ content: "", tool_calls: [call] }, "tool_calls"), "GLM-4-Plus");
+    const { body, summary } = translateCompletion(
+      reply({ content: "", tool_calls: [call] }, "tool_calls"),
+      "GLM-4-Plus",
+    );
     const message = body.choices[0].message;
     assert.equal(message.content, null);
-    assert.deepEqual(message.tool_calls, [{ id: "call_abc", type: "function",
-      function: { name: "get_weather", arguments: '{"city":"Paris"}' } }]);
+    assert.deepEqual(message.tool_calls, [
+      { id: "call_abc", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } },
+    ]);
     assert.equal(body.choices[0].finish_reason, "tool_calls");
     assert.equal(summary.toolCalls.length, 1);
   });
@@ -73,7 +93,10 @@ describe("translateCompletion", () => {
   });
 
   test("an upstream error body and an unreadable reply throw", () => {
-    assert.equal(thrown(() => translateCompletion({ error: { code: "1302", message: "slow" } }, "GLM-4-Flash")).status, 429);
+    assert.equal(
+      thrown(() => translateCompletion({ error: { code: "1302", message: "slow" } }, "GLM-4-Flash")).status,
+      429,
+    );
     assert.equal(thrown(() => translateCompletion({ choices: [] }, "GLM-4-Flash")).status, 502);
   });
 });
@@ -81,8 +104,11 @@ describe("translateCompletion", () => {
 describe("StreamTranslator: text", () => {
   test("one id, chunk objects, role only on the first delta, usage null on each", () => {
     const t = new StreamTranslator("GLM-4-Air", true);
-    const out = frames(t.push(delta({ role: "assistant", content: "Hel" })) + t.push(delta({ role: "assistant", content: "lo" }))
-      + t.push({ choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: "stop" }], usage }));
+    const out = frames(
+      t.push(delta({ role: "assistant", content: "Hel" })) +
+        t.push(delta({ role: "assistant", content: "lo" })) +
+        t.push({ choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: "stop" }], usage }),
+    );
     assert.equal(out.length, 3);
     for (const c of out) {
       assert.equal(c.id, t.id);
@@ -91,8 +117,14 @@ describe("StreamTranslator: text", () => {
       assert.equal(c.usage, null);
     }
     assert.match(t.id, /^chatcmpl-/);
-    assert.deepEqual(out.map((c) => c.choices[0].delta), [{ role: "assistant", content: "Hel" }, { content: "lo" }, {}]);
-    assert.deepEqual(out.map((c) => c.choices[0].finish_reason), [null, null, "stop"]);
+    assert.deepEqual(
+      out.map((c) => c.choices[0].delta),
+      [{ role: "assistant", content: "Hel" }, { content: "lo" }, {}],
+    );
+    assert.deepEqual(
+      out.map((c) => c.choices[0].finish_reason),
+      [null, null, "stop"],
+    );
     assert.equal(t.summary.content, "Hello");
   });
 
@@ -132,14 +164,26 @@ describe("StreamTranslator: tool calls", () => {
     const t = new StreamTranslator("GLM-4-Plus", false);
     const tc = (index: number, fn: Record<string, string>, id?: string) =>
       delta({ tool_calls: [{ index, ...(id ? { id, type: "function" } : {}), function: fn }] });
-    const out = frames(t.push(tc(0, { name: "get_weather", arguments: '{"ci' }, "call_a"))
-      + t.push(tc(0, { arguments: 'ty":"Paris"}' }))
-      + t.push(tc(1, { name: "get_time", arguments: "{}" }, "call_b"))
-      + t.push(delta({}, "tool_calls")));
+    const out = frames(
+      t.push(tc(0, { name: "get_weather", arguments: '{"ci' }, "call_a")) +
+        t.push(tc(0, { arguments: 'ty":"Paris"}' })) +
+        t.push(tc(1, { name: "get_time", arguments: "{}" }, "call_b")) +
+        t.push(delta({}, "tool_calls")),
+    );
     const deltas = out.map((c) => c.choices[0].delta.tool_calls?.[0]);
-    assert.deepEqual(deltas[0], { index: 0, id: "call_a", type: "function", function: { name: "get_weather", arguments: '{"ci' } });
+    assert.deepEqual(deltas[0], {
+      index: 0,
+      id: "call_a",
+      type: "function",
+      function: { name: "get_weather", arguments: '{"ci' },
+    });
     assert.deepEqual(deltas[1], { index: 0, function: { arguments: 'ty":"Paris"}' } });
-    assert.deepEqual(deltas[2], { index: 1, id: "call_b", type: "function", function: { name: "get_time", arguments: "{}" } });
+    assert.deepEqual(deltas[2], {
+      index: 1,
+      id: "call_b",
+      type: "function",
+      function: { name: "get_time", arguments: "{}" },
+    });
     assert.equal(out[0].choices[0].delta.role, "assistant");
     assert.equal("role" in out[1].choices[0].delta, false);
     assert.equal(out[3].choices[0].finish_reason, "tool_calls");

@@ -116,8 +116,10 @@ describe("mapUpstreamError: plain HTTP statuses", () => {
 
 describe("errorFromResponse", () => {
   test("reads Zhipu's error body and retry-after header", async () => {
-    const res = Response.json({ error: { code: "1303", message: "Too many" } },
-      { status: 429, headers: { "retry-after": "3" } });
+    const res = Response.json(
+      { error: { code: "1303", message: "Too many" } },
+      { status: 429, headers: { "retry-after": "3" } },
+    );
     const err = await errorFromResponse(res);
     assert.equal(err.status, 429);
     assert.equal(err.message, "Too many");

@@ -67,8 +67,10 @@ describe("upstreamEvents: parsing", () => {
   });
 
   test("\\r\\n line endings", async () => {
-    assert.deepEqual(await collect(makeCall([sse(ev(1), "\r\n") + sse(ev(2), "\r\n") + "data: [DONE]\r\n\r\n"])),
-      [ev(1), ev(2)]);
+    assert.deepEqual(await collect(makeCall([sse(ev(1), "\r\n") + sse(ev(2), "\r\n") + "data: [DONE]\r\n\r\n"])), [
+      ev(1),
+      ev(2),
+    ]);
   });
 
   test("a stream split into two chunks at every possible point", async () => {
@@ -93,8 +95,9 @@ describe("upstreamEvents: parsing", () => {
   });
 
   test("comment lines and other fields are ignored", async () => {
-    const got = await collect(makeCall([": ping\n\n", "id: 7\nevent: message\n" + sse(ev(1)), ": keep-alive\n\n",
-      "data: [DONE]\n\n"]));
+    const got = await collect(
+      makeCall([": ping\n\n", "id: 7\nevent: message\n" + sse(ev(1)), ": keep-alive\n\n", "data: [DONE]\n\n"]),
+    );
     assert.deepEqual(got, [ev(1)]);
   });
 
@@ -114,9 +117,11 @@ describe("upstreamEvents: failures", () => {
   test("a data line that is not JSON is a 502 and aborts the call", async () => {
     const call = makeCall([sse(ev(1)) + "data: {not json\n\n" + sse(ev(2))], { keepOpen: true });
     const seen: unknown[] = [];
-    const err = await rejection((async () => {
-      for await (const e of upstreamEvents(call)) seen.push(e);
-    })());
+    const err = await rejection(
+      (async () => {
+        for await (const e of upstreamEvents(call)) seen.push(e);
+      })(),
+    );
     assert.equal(err.status, 502);
     assert.equal(err.code, "upstream_error");
     assert.deepEqual(seen, [ev(1)]);

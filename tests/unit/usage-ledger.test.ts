@@ -29,19 +29,55 @@ const HOUR = 3_600_000;
 let users = 0;
 const newUser = async () => (await createUser(db, { email: `ledger-${++users}@example.com`, passwordHash: null })).id;
 const request = (userId: string | null, createdAt: number, o: Partial<UsageRow> = {}) => ({
-  createdAt, userId, apiKeyId: null, source: "chat" as const, model: "GLM-4-Flash", stream: true, errorCode: null,
-  promptTokens: 0, completionTokens: 0, ttftMs: null, durationMs: 0, ...o,
+  createdAt,
+  userId,
+  apiKeyId: null,
+  source: "chat" as const,
+  model: "GLM-4-Flash",
+  stream: true,
+  errorCode: null,
+  promptTokens: 0,
+  completionTokens: 0,
+  ttftMs: null,
+  durationMs: 0,
+  ...o,
 });
 const done = { status: 200, errorCode: null, promptTokens: 10, completionTokens: 20, ttftMs: 100, durationMs: 900 };
 
-type Ledger = { status: number; errorCode: string | null; promptTokens: number; completionTokens: number; ttftMs: number | null; durationMs: number };
-const ledgerRow = async (id: number) => (await rows<Ledger>(db, sql`select status, error_code as "errorCode",
+type Ledger = {
+  status: number;
+  errorCode: string | null;
+  promptTokens: number;
+  completionTokens: number;
+  ttftMs: number | null;
+  durationMs: number;
+};
+const ledgerRow = async (id: number) =>
+  (
+    await rows<Ledger>(
+      db,
+      sql`select status, error_code as "errorCode",
   prompt_tokens as "promptTokens", completion_tokens as "completionTokens", ttft_ms as "ttftMs", duration_ms as "durationMs"
-  from usage where id = ${id}`))[0];
-type Bucket = { requests: number; errors: number; promptTokens: number; completionTokens: number; ttftSum: number; ttftCount: number };
-const buckets = async (userId: string) => Array.from(await rows<Bucket & { hour: number; apiKeyId: string }>(db, sql`select hour, api_key_id as "apiKeyId",
+  from usage where id = ${id}`,
+    )
+  )[0];
+type Bucket = {
+  requests: number;
+  errors: number;
+  promptTokens: number;
+  completionTokens: number;
+  ttftSum: number;
+  ttftCount: number;
+};
+const buckets = async (userId: string) =>
+  Array.from(
+    await rows<Bucket & { hour: number; apiKeyId: string }>(
+      db,
+      sql`select hour, api_key_id as "apiKeyId",
   requests, errors, prompt_tokens as "promptTokens", completion_tokens as "completionTokens", ttft_sum as "ttftSum",
-  ttft_count as "ttftCount" from usage_hourly where user_id = ${userId} order by hour, api_key_id`));
+  ttft_count as "ttftCount" from usage_hourly where user_id = ${userId} order by hour, api_key_id`,
+    ),
+  );
 
 /** Errors the ledger logs instead of throwing, kept out of the test output. */
 async function quietly<T>(fn: () => Promise<T>): Promise<T> {
@@ -64,32 +100,69 @@ describe(`usage ledger on ${testEngine}`, () => {
     assert.deepEqual(await buckets(u), [], "nothing in the roll-up until it ends");
 
     await L.usageProgress(db, { id, promptTokens: 7, completionTokens: 3, durationMs: 1000 });
-    assert.deepEqual(await ledgerRow(id!), { status: 0, errorCode: null, promptTokens: 7, completionTokens: 3, ttftMs: null, durationMs: 1000 });
+    assert.deepEqual(await ledgerRow(id!), {
+      status: 0,
+      errorCode: null,
+      promptTokens: 7,
+      completionTokens: 3,
+      ttftMs: null,
+      durationMs: 1000,
+    });
 
     await L.completeUsage(db, { id, ...done });
     await L.completeUsage(db, { id, ...done, status: 499, errorCode: "client_closed", completionTokens: 99 });
     await L.usageProgress(db, { id, promptTokens: 1, completionTokens: 1, durationMs: 5000 });
-    assert.deepEqual(await ledgerRow(id!), { status: 200, errorCode: null, promptTokens: 10, completionTokens: 20, ttftMs: 100, durationMs: 900 },
-      "a second completion and a late progress write change nothing");
-    assert.deepEqual(await buckets(u), [{ hour: t - (t % HOUR), apiKeyId: "", requests: 1, errors: 0, promptTokens: 10,
-      completionTokens: 20, ttftSum: 100, ttftCount: 1 }]);
+    assert.deepEqual(
+      await ledgerRow(id!),
+      { status: 200, errorCode: null, promptTokens: 10, completionTokens: 20, ttftMs: 100, durationMs: 900 },
+      "a second completion and a late progress write change nothing",
+    );
+    assert.deepEqual(await buckets(u), [
+      {
+        hour: t - (t % HOUR),
+        apiKeyId: "",
+        requests: 1,
+        errors: 0,
+        promptTokens: 10,
+        completionTokens: 20,
+        ttftSum: 100,
+        ttftCount: 1,
+      },
+    ]);
   });
 
   test("recordUsage: ledger row, roll-up with the failure rule, and the key's last use", async () => {
     const u = await newUser();
     const key = (await createApiKey({ userId: u, name: "k" })).row;
     const t = Date.UTC(2026, 2, 2, 8);
-    await L.recordUsage(db, { ...request(u, t, { source: "api", apiKeyId: key.id }), status: 502, errorCode: "upstream_error" });
-    await L.recordUsage(db, { ...request(u, t + 1, { source: "api", apiKeyId: key.id }), status: 429, errorCode: "rate_limited" });
-    assert.deepEqual((await buckets(u)).map((b) => [b.apiKeyId, b.requests, b.errors]), [[key.id, 2, 1]]);
-    const [{ lastUsedAt }] = await rows<{ lastUsedAt: number }>(db, sql`select last_used_at as "lastUsedAt" from api_keys where id = ${key.id}`);
+    await L.recordUsage(db, {
+      ...request(u, t, { source: "api", apiKeyId: key.id }),
+      status: 502,
+      errorCode: "upstream_error",
+    });
+    await L.recordUsage(db, {
+      ...request(u, t + 1, { source: "api", apiKeyId: key.id }),
+      status: 429,
+      errorCode: "rate_limited",
+    });
+    assert.deepEqual(
+      (await buckets(u)).map((b) => [b.apiKeyId, b.requests, b.errors]),
+      [[key.id, 2, 1]],
+    );
+    const [{ lastUsedAt }] = await rows<{ lastUsedAt: number }>(
+      db,
+      sql`select last_used_at as "lastUsedAt" from api_keys where id = ${key.id}`,
+    );
     assert.equal(lastUsedAt, t + 1);
   });
 
   test("a request without an account is in the ledger but in nobody's roll-up", async () => {
     const t = Date.UTC(2026, 2, 3, 8);
     await L.recordUsage(db, { ...request(null, t), status: 401, errorCode: "invalid_api_key" });
-    const [{ n }] = await rows<{ n: number }>(db, sql`select count(*) as n from usage where user_id is null and created_at = ${t}`);
+    const [{ n }] = await rows<{ n: number }>(
+      db,
+      sql`select count(*) as n from usage where user_id is null and created_at = ${t}`,
+    );
     assert.equal(n, 1);
   });
 
@@ -117,8 +190,10 @@ describe(`usage ledger on ${testEngine}`, () => {
       ...ids.map((id) => L.completeUsage(db, { id, ...done })),
       ...Array.from({ length: 100 }, (_, i) => L.recordUsage(db, { ...request(u, t + i), ...done, status: 500 })),
     ]);
-    assert.deepEqual((await buckets(u)).map((b) => [b.requests, b.errors, b.promptTokens, b.completionTokens, b.ttftCount]),
-      [[200, 100, 2000, 4000, 200]]);
+    assert.deepEqual(
+      (await buckets(u)).map((b) => [b.requests, b.errors, b.promptTokens, b.completionTokens, b.ttftCount]),
+      [[200, 100, 2000, 4000, 200]],
+    );
   });
 
   test("closeUnfinishedUsage with lastProgressBefore closes only rows silent since then", async () => {
@@ -129,7 +204,11 @@ describe(`usage ledger on ${testEngine}`, () => {
     await L.usageProgress(db, { id: alive, promptTokens: 1, completionTokens: 1, durationMs: 10 * 60_000 });
     assert.equal(await L.closeUnfinishedUsage(db, { lastProgressBefore: t + 5 * 60_000 }), 1);
     assert.equal((await ledgerRow(silent!)).errorCode, "interrupted");
-    assert.equal((await ledgerRow(alive!)).status, L.USAGE_IN_PROGRESS, "a request that showed life later is left alone");
+    assert.equal(
+      (await ledgerRow(alive!)).status,
+      L.USAGE_IN_PROGRESS,
+      "a request that showed life later is left alone",
+    );
     await L.completeUsage(db, { id: alive, ...done });
   });
 
@@ -143,10 +222,21 @@ describe(`usage ledger on ${testEngine}`, () => {
     await L.completeUsage(db, { id: b, ...done });
     assert.equal(await L.closeUnfinishedUsage(db), 1);
     assert.equal(await L.closeUnfinishedUsage(db), 0);
-    assert.deepEqual(await ledgerRow(a!), { status: 500, errorCode: "interrupted", promptTokens: 5, completionTokens: 6, ttftMs: null,
-      durationMs: 2000 });
-    assert.deepEqual((await buckets(u)).map((x) => [x.hour, x.requests, x.errors, x.promptTokens, x.completionTokens]),
-      [[t, 1, 1, 5, 6], [t + HOUR, 1, 0, 10, 20]]);
+    assert.deepEqual(await ledgerRow(a!), {
+      status: 500,
+      errorCode: "interrupted",
+      promptTokens: 5,
+      completionTokens: 6,
+      ttftMs: null,
+      durationMs: 2000,
+    });
+    assert.deepEqual(
+      (await buckets(u)).map((x) => [x.hour, x.requests, x.errors, x.promptTokens, x.completionTokens]),
+      [
+        [t, 1, 1, 5, 6],
+        [t + HOUR, 1, 0, 10, 20],
+      ],
+    );
   });
 });
 

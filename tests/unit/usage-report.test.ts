@@ -32,7 +32,8 @@ const daily = (u: string | null, range: Range) =>
   u ? R.dailyUsage(db, { userId: u, range, knownModels }) : R.dailyUsageAsAdmin(db, { range, knownModels });
 const byModel = (u: string | null, range: Range) =>
   u ? R.usageByModel(db, { userId: u, range, knownModels }) : R.usageByModelAsAdmin(db, { range, knownModels });
-const byKey = (u: string | null, range: Range) => (u ? R.usageByKey(db, { userId: u, range }) : R.usageByKeyAsAdmin(db, { range }));
+const byKey = (u: string | null, range: Range) =>
+  u ? R.usageByKey(db, { userId: u, range }) : R.usageByKeyAsAdmin(db, { range });
 const recent = (u: string | null, page: number, size: number) =>
   u ? R.recentRequests(db, { userId: u, page, size }) : R.recentRequestsAsAdmin(db, { page, size });
 
@@ -52,8 +53,21 @@ function byDay<T extends { day: string; model: string }>(rows: T[]): T[] {
 }
 
 function rec(userId: string, createdAt: number, o: Partial<UsageRow> = {}): Promise<void> {
-  return L.recordUsage(db, { createdAt, userId, apiKeyId: null, source: "chat", model: "GLM-4-Flash", stream: true, status: 200,
-    errorCode: null, promptTokens: 10, completionTokens: 5, ttftMs: null, durationMs: 900, ...o });
+  return L.recordUsage(db, {
+    createdAt,
+    userId,
+    apiKeyId: null,
+    source: "chat",
+    model: "GLM-4-Flash",
+    stream: true,
+    status: 200,
+    errorCode: null,
+    promptTokens: 10,
+    completionTokens: 5,
+    ttftMs: null,
+    durationMs: 900,
+    ...o,
+  });
 }
 
 describe("lastDays", () => {
@@ -104,8 +118,9 @@ describe("day boundaries in the viewer's time zone", () => {
     const u = await newUser();
     await rec(u, local(330, 2026, 4, 10, 0, 10), { promptTokens: 1, completionTokens: 0 });
     await rec(u, local(330, 2026, 4, 10, 23, 50), { promptTokens: 2, completionTokens: 0 });
-    assert.deepEqual(await daily(u, R.lastDays(1, 330, local(330, 2026, 4, 10, 12))),
-      [{ day: "2026-04-10", model: "GLM-4-Flash", tokens: 3, requests: 2 }]);
+    assert.deepEqual(await daily(u, R.lastDays(1, 330, local(330, 2026, 4, 10, 12))), [
+      { day: "2026-04-10", model: "GLM-4-Flash", tokens: 3, requests: 2 },
+    ]);
   });
 });
 
@@ -143,14 +158,34 @@ describe("scoping", () => {
     const range = R.lastDays(7, 0, t);
     assert.deepEqual(await daily(a, range), [{ day: "2099-01-05", model: "GLM-4-Flash", tokens: 202, requests: 2 }]);
     assert.deepEqual(await daily(b, range), [{ day: "2099-01-05", model: "GLM-4-Air", tokens: 5000, requests: 1 }]);
-    assert.deepEqual((await daily(null, range)).map((r) => [r.model, r.tokens, r.requests]).sort(),
-      [["GLM-4-Air", 5000, 1], ["GLM-4-Flash", 202, 2]]);
-    assert.deepEqual((await byModel(a, range)).map((r) => r.model), ["GLM-4-Flash"]);
-    assert.deepEqual((await byKey(b, range)).map((r) => [r.source, r.requests, r.tokens]), [["chat", 1, 5000]]);
-    assert.deepEqual((await byKey(null, range)).map((r) => r.requests), [3]);
-    assert.deepEqual((await recent(a, 0, 25)).rows.map((r) => r.createdAt), [t + 1, t]);
-    assert.deepEqual((await recent(b, 0, 25)).rows.map((r) => r.model), ["GLM-4-Air"]);
-    assert.deepEqual((await recent(null, 0, 3)).rows.map((r) => r.createdAt), [t + 2, t + 1, t]);
+    assert.deepEqual((await daily(null, range)).map((r) => [r.model, r.tokens, r.requests]).sort(), [
+      ["GLM-4-Air", 5000, 1],
+      ["GLM-4-Flash", 202, 2],
+    ]);
+    assert.deepEqual(
+      (await byModel(a, range)).map((r) => r.model),
+      ["GLM-4-Flash"],
+    );
+    assert.deepEqual(
+      (await byKey(b, range)).map((r) => [r.source, r.requests, r.tokens]),
+      [["chat", 1, 5000]],
+    );
+    assert.deepEqual(
+      (await byKey(null, range)).map((r) => r.requests),
+      [3],
+    );
+    assert.deepEqual(
+      (await recent(a, 0, 25)).rows.map((r) => r.createdAt),
+      [t + 1, t],
+    );
+    assert.deepEqual(
+      (await recent(b, 0, 25)).rows.map((r) => r.model),
+      ["GLM-4-Air"],
+    );
+    assert.deepEqual(
+      (await recent(null, 0, 3)).rows.map((r) => r.createdAt),
+      [t + 2, t + 1, t],
+    );
   });
 });
 
@@ -162,8 +197,19 @@ describe("sums", () => {
     await rec(u, h + 10 * MIN, { promptTokens: 200, completionTokens: 0, ttftMs: 200, status: 399 });
     await rec(u, h + 20 * MIN, { promptTokens: 7, completionTokens: 0, status: 400, errorCode: "invalid_request" });
     await rec(u, h + 3 * 3_600_000, { promptTokens: 1000, completionTokens: 500, ttftMs: 600 });
-    await rec(u, h + 5 * 3_600_000, { promptTokens: 30, completionTokens: 0, status: 502, errorCode: "upstream_error" });
-    await rec(u, h, { model: "GLM-4-Long", promptTokens: 9, completionTokens: 1, status: 429, errorCode: "rate_limited" });
+    await rec(u, h + 5 * 3_600_000, {
+      promptTokens: 30,
+      completionTokens: 0,
+      status: 502,
+      errorCode: "upstream_error",
+    });
+    await rec(u, h, {
+      model: "GLM-4-Long",
+      promptTokens: 9,
+      completionTokens: 1,
+      status: 429,
+      errorCode: "rate_limited",
+    });
     await rec(u, h + DAY, { model: "GLM-4-Long", promptTokens: 0, completionTokens: 0, status: 500 });
     const range = R.lastDays(7, 0, h + DAY);
     assert.deepEqual(await byModel(u, range), [
@@ -196,8 +242,15 @@ describe("what counts as an error, and as a model", () => {
     for (let i = 0; i < 9; i++) await rec(u, at(i));
     await rec(u, at(10), { status: 499, errorCode: "client_closed", completionTokens: 3 });
     const clean = await both(u, t);
-    assert.deepEqual(clean.rollup.map((r) => [r.model, r.requests, r.errors]), [["GLM-4-Flash", 10, 0]], "a Stop is no error");
-    assert.deepEqual(clean.ledger.map((r) => [r.model, r.requests, r.errors]), [["GLM-4-Flash", 10, 0]]);
+    assert.deepEqual(
+      clean.rollup.map((r) => [r.model, r.requests, r.errors]),
+      [["GLM-4-Flash", 10, 0]],
+      "a Stop is no error",
+    );
+    assert.deepEqual(
+      clean.ledger.map((r) => [r.model, r.requests, r.errors]),
+      [["GLM-4-Flash", 10, 0]],
+    );
 
     await rec(u, at(11), { status: 400, errorCode: "context_length_exceeded" });
     await rec(u, at(12), { status: 401, errorCode: "invalid_api_key" });
@@ -207,39 +260,98 @@ describe("what counts as an error, and as a model", () => {
     await rec(u, at(16), { status: 500, errorCode: "interrupted" });
     await rec(u, at(17), { status: 429, errorCode: "insufficient_quota" });
     const mixed = await both(u, t);
-    assert.deepEqual(mixed.rollup.map((r) => [r.model, r.requests, r.errors]), [["GLM-4-Flash", 17, 4]]);
+    assert.deepEqual(
+      mixed.rollup.map((r) => [r.model, r.requests, r.errors]),
+      [["GLM-4-Flash", 17, 4]],
+    );
     assert.deepEqual(mixed.ledger, mixed.rollup, "roll-up and ledger agree");
   });
 
-  test("model names /v1 refused group as one \"unknown model\"", async () => {
+  test('model names /v1 refused group as one "unknown model"', async () => {
     const u = await newUser();
     const t = Date.UTC(2026, 8, 3, 18, 30);
     await rec(u, t, { promptTokens: 10, completionTokens: 5 });
-    await rec(u, t + MIN, { model: "gpt-4o", status: 404, errorCode: "model_not_found", promptTokens: 0, completionTokens: 0 });
-    await rec(u, t + 2 * MIN, { model: "claude", status: 404, errorCode: "model_not_found", promptTokens: 0, completionTokens: 0 });
-    await rec(u, t + 3 * MIN, { model: "unknown", status: 400, errorCode: "invalid_request_error", promptTokens: 0, completionTokens: 0 });
+    await rec(u, t + MIN, {
+      model: "gpt-4o",
+      status: 404,
+      errorCode: "model_not_found",
+      promptTokens: 0,
+      completionTokens: 0,
+    });
+    await rec(u, t + 2 * MIN, {
+      model: "claude",
+      status: 404,
+      errorCode: "model_not_found",
+      promptTokens: 0,
+      completionTokens: 0,
+    });
+    await rec(u, t + 3 * MIN, {
+      model: "unknown",
+      status: 400,
+      errorCode: "invalid_request_error",
+      promptTokens: 0,
+      completionTokens: 0,
+    });
     for (const range of [R.lastDays(1, 0, t), R.lastDays(1, 330, t)]) {
-      assert.deepEqual((await byModel(u, range)).map((r) => [r.model, r.requests, r.errors]),
-        [[R.UNKNOWN_MODEL, 3, 0], ["GLM-4-Flash", 1, 0]]);
-      assert.deepEqual(byDay(await daily(u, range)).map((r) => [r.model, r.requests]),
-        [["GLM-4-Flash", 1], [R.UNKNOWN_MODEL, 3]]);
+      assert.deepEqual(
+        (await byModel(u, range)).map((r) => [r.model, r.requests, r.errors]),
+        [
+          [R.UNKNOWN_MODEL, 3, 0],
+          ["GLM-4-Flash", 1, 0],
+        ],
+      );
+      assert.deepEqual(
+        byDay(await daily(u, range)).map((r) => [r.model, r.requests]),
+        [
+          ["GLM-4-Flash", 1],
+          [R.UNKNOWN_MODEL, 3],
+        ],
+      );
     }
-    assert.deepEqual((await recent(u, 0, 2)).rows.map((r) => r.model), ["unknown", "claude"],
-      "the list of requests still says what was sent");
+    assert.deepEqual(
+      (await recent(u, 0, 2)).rows.map((r) => r.model),
+      ["unknown", "claude"],
+      "the list of requests still says what was sent",
+    );
   });
 
   test("a request still in progress counts nowhere until it ends, in the roll-up and the ledger alike", async () => {
     const u = await newUser();
     const t = Date.UTC(2026, 8, 4, 18, 30);
     await rec(u, t);
-    const id = await L.startUsage(db, { createdAt: t + MIN, userId: u, apiKeyId: null, source: "chat", model: "GLM-4-Air",
-      stream: true, errorCode: null, promptTokens: 0, completionTokens: 0, ttftMs: null, durationMs: 0 });
+    const id = await L.startUsage(db, {
+      createdAt: t + MIN,
+      userId: u,
+      apiKeyId: null,
+      source: "chat",
+      model: "GLM-4-Air",
+      stream: true,
+      errorCode: null,
+      promptTokens: 0,
+      completionTokens: 0,
+      ttftMs: null,
+      durationMs: 0,
+    });
     const running = await both(u, t);
-    assert.deepEqual(running.rollup.map((r) => r.model), ["GLM-4-Flash"]);
+    assert.deepEqual(
+      running.rollup.map((r) => r.model),
+      ["GLM-4-Flash"],
+    );
     assert.deepEqual(running.ledger, running.rollup);
-    await L.completeUsage(db, { id, status: 200, errorCode: null, promptTokens: 4, completionTokens: 4, ttftMs: 50, durationMs: 90 });
+    await L.completeUsage(db, {
+      id,
+      status: 200,
+      errorCode: null,
+      promptTokens: 4,
+      completionTokens: 4,
+      ttftMs: 50,
+      durationMs: 90,
+    });
     const done = await both(u, t);
-    assert.deepEqual(done.rollup.map((r) => [r.model, r.requests]).sort(), [["GLM-4-Air", 1], ["GLM-4-Flash", 1]]);
+    assert.deepEqual(done.rollup.map((r) => [r.model, r.requests]).sort(), [
+      ["GLM-4-Air", 1],
+      ["GLM-4-Flash", 1],
+    ]);
     assert.deepEqual(done.ledger, done.rollup);
   });
 });
@@ -250,7 +362,8 @@ describe("usageByKey", () => {
     const k1 = (await createApiKey({ userId: u, name: "laptop" })).row;
     const k2 = (await createApiKey({ userId: u, name: "ci" })).row;
     const t = Date.UTC(2026, 6, 1, 12);
-    for (let i = 0; i < 3; i++) await rec(u, t + i * 3_600_000, { source: "api", apiKeyId: k1.id, promptTokens: 10, completionTokens: 10 });
+    for (let i = 0; i < 3; i++)
+      await rec(u, t + i * 3_600_000, { source: "api", apiKeyId: k1.id, promptTokens: 10, completionTokens: 10 });
     await rec(u, t, { promptTokens: 1, completionTokens: 1 });
     await rec(u, t + DAY, { promptTokens: 2, completionTokens: 2, model: "GLM-4-Plus" });
     await rec(u, t, { source: "api", apiKeyId: k2.id, promptTokens: 500, completionTokens: 0 });
@@ -267,17 +380,57 @@ describe("recentRequests", () => {
     const u = await newUser();
     const key = (await createApiKey({ userId: u, name: "script" })).row;
     const t = Date.UTC(2026, 7, 1);
-    for (const [dt, p] of [[3, 3], [1, 1], [5, 5], [3, 33], [2, 2]]) {
+    for (const [dt, p] of [
+      [3, 3],
+      [1, 1],
+      [5, 5],
+      [3, 33],
+      [2, 2],
+    ]) {
       await rec(u, t + dt * MIN, { promptTokens: p, completionTokens: 100, ttftMs: p * 10, durationMs: p * 100 });
     }
-    await rec(u, t + 4 * MIN, { source: "api", apiKeyId: key.id, status: 500, promptTokens: 4, completionTokens: 0, ttftMs: null });
+    await rec(u, t + 4 * MIN, {
+      source: "api",
+      apiKeyId: key.id,
+      status: 500,
+      promptTokens: 4,
+      completionTokens: 0,
+      ttftMs: null,
+    });
     const pages = await Promise.all([0, 1, 2, 3].map((p) => recent(u, p, 2)));
-    assert.deepEqual(pages.map((p) => p.hasMore), [true, true, false, false]);
-    assert.deepEqual(pages.map((p) => p.rows.map((r) => r.tokens)), [[105, 4], [133, 103], [102, 101], []]);
-    assert.deepEqual(pages[0].rows.map(({ id: _, ...r }) => r), [
-      { createdAt: t + 5 * MIN, source: "chat", keyName: null, model: "GLM-4-Flash", tokens: 105, durationMs: 500, ttftMs: 50, status: 200 },
-      { createdAt: t + 4 * MIN, source: "api", keyName: "script", model: "GLM-4-Flash", tokens: 4, durationMs: 900, ttftMs: null, status: 500 },
-    ]);
+    assert.deepEqual(
+      pages.map((p) => p.hasMore),
+      [true, true, false, false],
+    );
+    assert.deepEqual(
+      pages.map((p) => p.rows.map((r) => r.tokens)),
+      [[105, 4], [133, 103], [102, 101], []],
+    );
+    assert.deepEqual(
+      pages[0].rows.map(({ id: _, ...r }) => r),
+      [
+        {
+          createdAt: t + 5 * MIN,
+          source: "chat",
+          keyName: null,
+          model: "GLM-4-Flash",
+          tokens: 105,
+          durationMs: 500,
+          ttftMs: 50,
+          status: 200,
+        },
+        {
+          createdAt: t + 4 * MIN,
+          source: "api",
+          keyName: "script",
+          model: "GLM-4-Flash",
+          tokens: 4,
+          durationMs: 900,
+          ttftMs: null,
+          status: 500,
+        },
+      ],
+    );
     assert.ok(pages[1].rows[0].id > pages[1].rows[1].id, "same createdAt: the later insert first");
     assert.deepEqual((await recent(u, 0, 6)).hasMore, false);
     assert.deepEqual((await recent(u, 0, 5)).hasMore, true);

@@ -45,7 +45,9 @@ function sendError(res: ServerResponse, status: number, code: string, message: s
   res.end(JSON.stringify({ error: { code, message } }));
 }
 
-export function startStandin(opts: StandinOptions = {}): Promise<{ server: Server; port: number; log: LoggedRequest[] }> {
+export function startStandin(
+  opts: StandinOptions = {},
+): Promise<{ server: Server; port: number; log: LoggedRequest[] }> {
   const log: LoggedRequest[] = [];
   let seq = 0;
   const server = createServer(async (req, res) => {
@@ -66,8 +68,14 @@ export function startStandin(opts: StandinOptions = {}): Promise<{ server: Serve
     } catch {
       return sendError(res, 400, "1210", "Invalid JSON");
     }
-    const entry: LoggedRequest = { seq: ++seq, body, authorization: req.headers.authorization,
-      startedAt: Date.now(), closedAt: null, completed: false };
+    const entry: LoggedRequest = {
+      seq: ++seq,
+      body,
+      authorization: req.headers.authorization,
+      startedAt: Date.now(),
+      closedAt: null,
+      completed: false,
+    };
     if (opts.log !== false) {
       log.push(entry);
       if (log.length > 2000) log.shift();
@@ -79,10 +87,12 @@ export function startStandin(opts: StandinOptions = {}): Promise<{ server: Serve
     await respond(body, res, opts);
   });
   server.keepAliveTimeout = 60_000;
-  return new Promise((resolve) => server.listen(opts.port ?? 0, "127.0.0.1", () => {
-    const address = server.address();
-    resolve({ server, port: typeof address === "object" && address ? address.port : 0, log });
-  }));
+  return new Promise((resolve) =>
+    server.listen(opts.port ?? 0, "127.0.0.1", () => {
+      const address = server.address();
+      resolve({ server, port: typeof address === "object" && address ? address.port : 0, log });
+    }),
+  );
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -97,8 +107,16 @@ function readBody(req: IncomingMessage): Promise<string> {
 const seenOnce = new Set<string>();
 
 const MARKDOWN_FIXTURE = [
-  "Here is a summary.\n\n", "| Model | Context |\n", "| --- | --- |\n", "| GLM-4-Plus | 128K |\n",
-  "| GLM-4-Long | 1M |\n\n", "- first item\n", "- second item\n\n", "```python\n", "print(\"hello\")\n", "```\n",
+  "Here is a summary.\n\n",
+  "| Model | Context |\n",
+  "| --- | --- |\n",
+  "| GLM-4-Plus | 128K |\n",
+  "| GLM-4-Long | 1M |\n\n",
+  "- first item\n",
+  "- second item\n\n",
+  "```python\n",
+  'print("hello")\n',
+  "```\n",
 ];
 
 async function respond(body: SimRequest, res: ServerResponse, opts: StandinOptions) {
@@ -113,23 +131,34 @@ async function respond(body: SimRequest, res: ServerResponse, opts: StandinOptio
   }
   const slowMs = opts.slowMs ?? 3000;
   switch (fault) {
-    case "http500": return sendError(res, 500, "500", "Internal error");
-    case "http429": return sendError(res, 429, "1302", "High concurrency; please slow down", { "retry-after": "7" });
-    case "arrears": return sendError(res, 429, "1113", "Your account is in arrears");
-    case "auth": return sendError(res, 401, "1001", "Authentication failed: invalid token");
-    case "1261": return sendError(res, 400, "1261", "Prompt exceeds max length");
-    case "1211": return sendError(res, 400, "1211", "Model does not exist");
-    case "slow-headers": await sleep(slowMs); break;
+    case "http500":
+      return sendError(res, 500, "500", "Internal error");
+    case "http429":
+      return sendError(res, 429, "1302", "High concurrency; please slow down", { "retry-after": "7" });
+    case "arrears":
+      return sendError(res, 429, "1113", "Your account is in arrears");
+    case "auth":
+      return sendError(res, 401, "1001", "Authentication failed: invalid token");
+    case "1261":
+      return sendError(res, 400, "1261", "Prompt exceeds max length");
+    case "1211":
+      return sendError(res, 400, "1211", "Model does not exist");
+    case "slow-headers":
+      await sleep(slowMs);
+      break;
   }
   const words = marker(body, "words");
   const delay = Number(marker(body, "delay") ?? opts.wordDelayMs ?? 2);
-  const reply = marker(body, "fixture") === "markdown"
-    ? { kind: "text" as const, words: MARKDOWN_FIXTURE }
-    : simulateReply(body, words ? Number(words) : undefined);
+  const reply =
+    marker(body, "fixture") === "markdown"
+      ? { kind: "text" as const, words: MARKDOWN_FIXTURE }
+      : simulateReply(body, words ? Number(words) : undefined);
   const id = `standin-${Date.now()}`;
   if (!body.stream) {
     if (fault === "slow-first-byte") await sleep(slowMs);
-    const out = completionBody(body, reply, id) as ReturnType<typeof completionBody> & { choices: { finish_reason: string }[] };
+    const out = completionBody(body, reply, id) as ReturnType<typeof completionBody> & {
+      choices: { finish_reason: string }[];
+    };
     if (fault === "sensitive") out.choices[0].finish_reason = "sensitive";
     if (fault === "network_error") out.choices[0].finish_reason = "network_error";
     res.writeHead(200, { "content-type": "application/json" });
@@ -148,7 +177,8 @@ async function respond(body: SimRequest, res: ServerResponse, opts: StandinOptio
     if (n === 3) {
       if (fault === "cut") return res.destroy();
       if (fault === "garbage") write("{this is not json");
-      if (fault === "stream-error") return res.end(`data: ${JSON.stringify({ error: { code: "500", message: "Inference failed" } })}${eol}${eol}`);
+      if (fault === "stream-error")
+        return res.end(`data: ${JSON.stringify({ error: { code: "500", message: "Inference failed" } })}${eol}${eol}`);
       if (fault === "stall") return; // headers and three chunks sent, then silence until the client gives up
       if (fault === "noise") res.write(`garbage line without a field${eol}: comment${eol}${eol}`);
     }

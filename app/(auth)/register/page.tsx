@@ -12,8 +12,11 @@ export default async function RegisterPage() {
   return (
     <>
       <h1 className="mb-6 text-2xl font-semibold tracking-tight">Create your account</h1>
-      {config().allowRegistration ? <AuthForm mode="register" action={register} />
-        : <p role="alert">Sign-up is closed on this server. Ask its operator for an account.</p>}
+      {config().allowRegistration ? (
+        <AuthForm mode="register" action={register} />
+      ) : (
+        <p role="alert">Sign-up is closed on this server. Ask its operator for an account.</p>
+      )}
     </>
   );
 }

@@ -10,7 +10,12 @@ import { signOut } from "@/lib/auth/auth";
 import { hashPassword, passwordProblem, verifyPassword } from "@/lib/auth/password";
 import { currentSession } from "@/lib/auth/session";
 import { endUserSessions } from "@/lib/auth/sessions";
-import { recordSignInFailure, recordSignInSuccess, signInBlockedUntil, tooManyAttemptsMessage } from "@/lib/auth/throttle";
+import {
+  recordSignInFailure,
+  recordSignInSuccess,
+  signInBlockedUntil,
+  tooManyAttemptsMessage,
+} from "@/lib/auth/throttle";
 import { clientAddress } from "@/lib/http/client-address";
 
 /** Ends every session of this account, this browser's too; the client then goes to /login. */
@@ -41,7 +46,8 @@ export const changePasswordAction = userAction(PasswordChange, async ({ currentP
   await recordSignInSuccess({ email: user.email });
   const weak = passwordProblem(newPassword, user.email);
   if (weak) throw new AppError("invalid_request_error", `New password too weak: ${weak}`);
-  if (newPassword === currentPassword) throw new AppError("invalid_request_error", "Choose a password different from the current one.");
+  if (newPassword === currentPassword)
+    throw new AppError("invalid_request_error", "Choose a password different from the current one.");
   const session = await currentSession();
   if (!session) throw new AppError("session_ended", "Your session has ended. Sign in again.");
   const passwordHash = await hashPassword(newPassword);

@@ -8,6 +8,11 @@ export const dynamic = "force-dynamic";
 
 export default async function AccountPage() {
   const user = await requireUser();
-  return <AccountPanel email={user.email} sessionCount={await liveSessionCount({ userId: user.id })}
-    hasPassword={user.passwordHash !== null} />;
+  return (
+    <AccountPanel
+      email={user.email}
+      sessionCount={await liveSessionCount({ userId: user.id })}
+      hasPassword={user.passwordHash !== null}
+    />
+  );
 }

@@ -8,17 +8,24 @@ import { createApiKey, listApiKeys, revokeApiKey } from "@/lib/auth/api-keys";
 
 /** The same key service as `npm run keys`: one code path for creating, listing and revoking. */
 
-export const createKeyAction = userAction(z.object({
-  name: z.string().trim().min(1, "Give the key a name.").max(80, "Keep key names under 80 characters."),
-  expiresInDays: z.number().int().min(1).max(3650).nullish(),
-}), async ({ name, expiresInDays }, user) => {
-  const { key, row } = await createApiKey({ userId: user.id, name,
-    expiresAt: expiresInDays ? Date.now() + expiresInDays * 86_400_000 : null });
-  return { key, id: row.id, prefix: row.prefix };
-});
+export const createKeyAction = userAction(
+  z.object({
+    name: z.string().trim().min(1, "Give the key a name.").max(80, "Keep key names under 80 characters."),
+    expiresInDays: z.number().int().min(1).max(3650).nullish(),
+  }),
+  async ({ name, expiresInDays }, user) => {
+    const { key, row } = await createApiKey({
+      userId: user.id,
+      name,
+      expiresAt: expiresInDays ? Date.now() + expiresInDays * 86_400_000 : null,
+    });
+    return { key, id: row.id, prefix: row.prefix };
+  },
+);
 
 export const listKeysAction = userAction(z.object({}), async (_input, user) =>
-  listApiKeys((await isAdmin(user)) ? "admin" : { userId: user.id }));
+  listApiKeys((await isAdmin(user)) ? "admin" : { userId: user.id }),
+);
 
 export const revokeKeyAction = userAction(z.object({ id: z.string().uuid("Unknown key.") }), async ({ id }, user) => {
   const { revoked } = await revokeApiKey((await isAdmin(user)) ? "admin" : { userId: user.id }, id);

@@ -12,11 +12,17 @@ const KNOWN_MODELS = MODELS.map((m) => m.id);
 
 const ReportInput = z.object({
   days: z.union([z.literal(7), z.literal(30), z.literal(90)]),
-  offsetMinutes: z.number().int().min(-14 * 60).max(14 * 60),
+  offsetMinutes: z
+    .number()
+    .int()
+    .min(-14 * 60)
+    .max(14 * 60),
 });
 const PageInput = z.object({ page: z.number().int().min(0).max(10_000) });
-const report = ({ days, offsetMinutes }: z.output<typeof ReportInput>) =>
-  ({ range: R.lastDays(days, offsetMinutes), knownModels: KNOWN_MODELS });
+const report = ({ days, offsetMinutes }: z.output<typeof ReportInput>) => ({
+  range: R.lastDays(days, offsetMinutes),
+  knownModels: KNOWN_MODELS,
+});
 
 /** The signed-in user's own usage. */
 export const usageReportAction = userAction(ReportInput, async (input, user) => {
@@ -30,13 +36,20 @@ export const usageReportAction = userAction(ReportInput, async (input, user) => 
 export const everyonesUsageReportAction = adminAction(ReportInput, async (input) => {
   const db = getDb();
   const o = report(input);
-  const [daily, byModel, byKey] = await Promise.all([R.dailyUsageAsAdmin(db, o), R.usageByModelAsAdmin(db, o),
-    R.usageByKeyAsAdmin(db, o)]);
+  const [daily, byModel, byKey] = await Promise.all([
+    R.dailyUsageAsAdmin(db, o),
+    R.usageByModelAsAdmin(db, o),
+    R.usageByKeyAsAdmin(db, o),
+  ]);
   return { days: o.range.days, daily, byModel, byKey };
 });
 
-export const recentRequestsAction = userAction(PageInput, async ({ page }, user) =>
-  ({ ...(await R.recentRequests(getDb(), { userId: user.id, page, size: PAGE_SIZE })), page }));
+export const recentRequestsAction = userAction(PageInput, async ({ page }, user) => ({
+  ...(await R.recentRequests(getDb(), { userId: user.id, page, size: PAGE_SIZE })),
+  page,
+}));
 
-export const everyonesRecentRequestsAction = adminAction(PageInput, async ({ page }) =>
-  ({ ...(await R.recentRequestsAsAdmin(getDb(), { page, size: PAGE_SIZE })), page }));
+export const everyonesRecentRequestsAction = adminAction(PageInput, async ({ page }) => ({
+  ...(await R.recentRequestsAsAdmin(getDb(), { page, size: PAGE_SIZE })),
+  page,
+}));

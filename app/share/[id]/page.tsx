@@ -35,37 +35,56 @@ export default async function SharePage({ params }: Props) {
   const signedIn = !!(await currentUser());
   return (
     <>
-    <DemoBanner />
-    <main className="mx-auto max-w-3xl px-4 py-8">
-      <header className="mb-6 border-b border-neutral-200 pb-4 dark:border-neutral-800">
-        <p className="text-xs uppercase tracking-wide text-neutral-500 dark:text-neutral-400">Shared conversation · read-only</p>
-        <h1 className="mt-1 text-2xl font-semibold tracking-tight">{share.title}</h1>
-        <p className="mt-1 text-sm text-neutral-500 dark:text-neutral-400">
-          Shared <LocalTime iso={new Date(share.updatedAt).toISOString()} />
-        </p>
-      </header>
-      <div className="flex flex-col gap-6">
-        {share.snapshot.messages.map((m, i) => m.role === "user" ? (
-          <article key={i} aria-label="User message" className="flex flex-col items-end gap-1">
-            <span className="text-xs text-neutral-500 dark:text-neutral-400">User</span>
-            <div className="max-w-[85%] whitespace-pre-wrap break-words rounded-2xl bg-neutral-100 px-4 py-2 text-sm dark:bg-neutral-800">{m.content}</div>
-          </article>
-        ) : (
-          <article key={i} aria-label="Assistant message" className="space-y-1">
-            <span className="text-xs font-medium text-neutral-700 dark:text-neutral-300">{m.model ?? "GLM-4"}</span>
-            <Markdown text={m.content} />
-            {m.status === "stopped" ? <span className="text-xs text-neutral-500 dark:text-neutral-400">(stopped)</span> : null}
-          </article>
-        ))}
-      </div>
-      <footer className="mt-10 flex flex-wrap items-center gap-3 border-t border-neutral-200 pt-6 dark:border-neutral-800">
-        <form action={continueShare}>
-          <input type="hidden" name="shareId" value={share.id} />
-          <Button type="submit">{signedIn ? "Continue this conversation" : "Sign in to continue this conversation"}</Button>
-        </form>
-        {signedIn ? null : <span className="text-sm text-neutral-500 dark:text-neutral-400">No account? <Link href="/register" className="underline">Create one</Link></span>}
-      </footer>
-    </main>
+      <DemoBanner />
+      <main className="mx-auto max-w-3xl px-4 py-8">
+        <header className="mb-6 border-b border-neutral-200 pb-4 dark:border-neutral-800">
+          <p className="text-xs uppercase tracking-wide text-neutral-500 dark:text-neutral-400">
+            Shared conversation · read-only
+          </p>
+          <h1 className="mt-1 text-2xl font-semibold tracking-tight">{share.title}</h1>
+          <p className="mt-1 text-sm text-neutral-500 dark:text-neutral-400">
+            Shared <LocalTime iso={new Date(share.updatedAt).toISOString()} />
+          </p>
+        </header>
+        <div className="flex flex-col gap-6">
+          {share.snapshot.messages.map((m, i) =>
+            m.role === "user" ? (
+              // biome-ignore lint/suspicious/noArrayIndexKey: a snapshot's messages never move
+              <article key={i} aria-label="User message" className="flex flex-col items-end gap-1">
+                <span className="text-xs text-neutral-500 dark:text-neutral-400">User</span>
+                <div className="max-w-[85%] whitespace-pre-wrap break-words rounded-2xl bg-neutral-100 px-4 py-2 text-sm dark:bg-neutral-800">
+                  {m.content}
+                </div>
+              </article>
+            ) : (
+              // biome-ignore lint/suspicious/noArrayIndexKey: a snapshot's messages never move
+              <article key={i} aria-label="Assistant message" className="space-y-1">
+                <span className="text-xs font-medium text-neutral-700 dark:text-neutral-300">{m.model ?? "GLM-4"}</span>
+                <Markdown text={m.content} />
+                {m.status === "stopped" ? (
+                  <span className="text-xs text-neutral-500 dark:text-neutral-400">(stopped)</span>
+                ) : null}
+              </article>
+            ),
+          )}
+        </div>
+        <footer className="mt-10 flex flex-wrap items-center gap-3 border-t border-neutral-200 pt-6 dark:border-neutral-800">
+          <form action={continueShare}>
+            <input type="hidden" name="shareId" value={share.id} />
+            <Button type="submit">
+              {signedIn ? "Continue this conversation" : "Sign in to continue this conversation"}
+            </Button>
+          </form>
+          {signedIn ? null : (
+            <span className="text-sm text-neutral-500 dark:text-neutral-400">
+              No account?{" "}
+              <Link href="/register" className="underline">
+                Create one
+              </Link>
+            </span>
+          )}
+        </footer>
+      </main>
     </>
   );
 }

@@ -27,11 +27,19 @@ export default async function ConversationPage({ params }: Props) {
   const { id } = await params;
   const db = getDb();
   const conversation = await getConversation(db, { userId: user.id, id });
-  const page = conversation && await listMessagesPage(db, { userId: user.id, conversationId: id, limit: MESSAGES_PAGE });
+  const page =
+    conversation && (await listMessagesPage(db, { userId: user.id, conversationId: id, limit: MESSAGES_PAGE }));
   if (!conversation || !page) notFound();
   return (
-    <Chat key={id} id={id} title={conversation.title} isNew={false} initialMessages={page.messages.map(toUIMessage)}
+    <Chat
+      key={id}
+      id={id}
+      title={conversation.title}
+      isNew={false}
+      initialMessages={page.messages.map(toUIMessage)}
       hasOlder={page.hasOlder}
-      initialModel={findModel(conversation.model)?.id ?? DEFAULT_MODEL_ID} initialSettings={conversation.settings} />
+      initialModel={findModel(conversation.model)?.id ?? DEFAULT_MODEL_ID}
+      initialSettings={conversation.settings}
+    />
   );
 }

@@ -20,8 +20,15 @@ const MAX_AUTH_BODY = 64 * 1024;
 export async function POST(req: NextRequest) {
   const body = await readBodyCapped(req, MAX_AUTH_BODY);
   if (!body.ok) {
-    return new Response("The request body is too large.\n", { status: 413,
-      headers: { "content-type": "text/plain; charset=utf-8", ...(body.closeConnection ? { connection: "close" } : {}) } });
+    return new Response("The request body is too large.\n", {
+      status: 413,
+      headers: {
+        "content-type": "text/plain; charset=utf-8",
+        ...(body.closeConnection ? { connection: "close" } : {}),
+      },
+    });
   }
-  return handlers.POST(new NextRequest(req.url, { method: "POST", headers: req.headers, body: new Uint8Array(body.bytes) }));
+  return handlers.POST(
+    new NextRequest(req.url, { method: "POST", headers: req.headers, body: new Uint8Array(body.bytes) }),
+  );
 }

@@ -4,7 +4,12 @@ import { replies } from "@/lib/chat/replies";
 
 export const dynamic = "force-dynamic";
 
-const StopBody = z.object({ messageId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/).optional() });
+const StopBody = z.object({
+  messageId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{8,64}$/)
+    .optional(),
+});
 
 /** Stop, from any tab (on PostgreSQL, whichever instance runs the reply): ends the conversation's live reply (saved as stopped). */
 export const POST = chatRoute<{ id: string }>(async (req, user, { id }) => {

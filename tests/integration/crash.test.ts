@@ -64,7 +64,7 @@ after(() => {
 const CHATS = 6;
 const STREAMS = 6;
 /** Long, slow replies: still running when the server is killed. */
-const SLOW = "[words:600] [delay:15]";
+const SLOW = "[words:2000] [delay:15]";
 
 test("a SIGKILL mid-stream loses no finished message, keeps each interrupted reply's text and every ledger row", async () => {
   const email = `crash-${randomUUID()}@example.com`;

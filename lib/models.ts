@@ -7,11 +7,14 @@ export interface ModelInfo {
   contextWindow: number;
   maxOutputTokens: number;
   description: string;
+  /** The model's colour in the usage charts (readable on light and dark backgrounds). */
+  chartColor: string;
 }
 
 export const MODELS: readonly ModelInfo[] = [
   {
     id: "GLM-4-Plus",
+    chartColor: "#7c3aed",
     upstreamId: "glm-4-plus",
     contextWindow: 128_000,
     maxOutputTokens: 4095,
@@ -19,6 +22,7 @@ export const MODELS: readonly ModelInfo[] = [
   },
   {
     id: "GLM-4-Air",
+    chartColor: "#2563eb",
     upstreamId: "glm-4-air",
     contextWindow: 128_000,
     maxOutputTokens: 4095,
@@ -26,6 +30,7 @@ export const MODELS: readonly ModelInfo[] = [
   },
   {
     id: "GLM-4-AirX",
+    chartColor: "#0891b2",
     upstreamId: "glm-4-airx",
     contextWindow: 8_000,
     maxOutputTokens: 4095,
@@ -33,6 +38,7 @@ export const MODELS: readonly ModelInfo[] = [
   },
   {
     id: "GLM-4-Long",
+    chartColor: "#059669",
     upstreamId: "glm-4-long",
     contextWindow: 1_000_000,
     maxOutputTokens: 4095,
@@ -40,6 +46,7 @@ export const MODELS: readonly ModelInfo[] = [
   },
   {
     id: "GLM-4-FlashX",
+    chartColor: "#d97706",
     upstreamId: "glm-4-flashx",
     contextWindow: 128_000,
     maxOutputTokens: 4095,
@@ -47,6 +54,7 @@ export const MODELS: readonly ModelInfo[] = [
   },
   {
     id: "GLM-4-Flash",
+    chartColor: "#dc2626",
     upstreamId: "glm-4-flash",
     contextWindow: 128_000,
     maxOutputTokens: 4095,

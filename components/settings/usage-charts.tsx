@@ -1,17 +1,11 @@
 "use client";
 
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { MODELS } from "@/lib/models";
 import type { DailyRow } from "@/lib/usage/types";
 
-const COLORS: Record<string, string> = {
-  "GLM-4-Plus": "#7c3aed",
-  "GLM-4-Air": "#2563eb",
-  "GLM-4-AirX": "#0891b2",
-  "GLM-4-Long": "#059669",
-  "GLM-4-FlashX": "#d97706",
-  "GLM-4-Flash": "#dc2626",
-};
-const color = (model: string) => COLORS[model] ?? "#737373";
+const COLORS = new Map(MODELS.map((m) => [m.id, m.chartColor]));
+const color = (model: string) => COLORS.get(model) ?? "#737373";
 const short = (day: string) => day.slice(5);
 
 /** Day-by-model rows pivoted into one object per day, every day of the range present. */

@@ -1,4 +1,5 @@
 import { expect, type Locator, type Page } from "@playwright/test";
+import { MODELS as MODEL_REGISTRY } from "../../lib/models";
 
 /**
  * Page objects for every screen the specs visit, selected by role and accessible name (the names of
@@ -7,7 +8,8 @@ import { expect, type Locator, type Page } from "@playwright/test";
  * keep their assertions.
  */
 
-export const MODELS = ["GLM-4-Plus", "GLM-4-Air", "GLM-4-AirX", "GLM-4-Long", "GLM-4-FlashX", "GLM-4-Flash"] as const;
+/** The model names, from the app's registry. */
+export const MODELS = MODEL_REGISTRY.map((m) => m.id);
 export const PASSWORD = "correct horse battery";
 
 export const uniqueEmail = (who = "user") =>

@@ -104,8 +104,12 @@ test.describe("as the seeded member (one conversation of its own)", () => {
     await page.goto(`/chat/${id}`);
     await expect(chat.userMessages).toHaveCount(30);
     await expect(chat.userMessages.first()).toHaveText(/^Turn 1$/m);
-    await page.getByRole("button", { name: "Load earlier messages" }).click();
-    await expect(chat.userMessages).toHaveCount(31);
+    // A click that lands before the page has hydrated does nothing (the button is server-rendered): click
+    // again only if no earlier message arrived within 5 s.
+    await expect(async () => {
+      await page.getByRole("button", { name: "Load earlier messages" }).click();
+      await expect(chat.userMessages).toHaveCount(31, { timeout: 5_000 });
+    }).toPass({ timeout: 20_000 });
     await expect(chat.userMessages.first()).toContainText("Turn 0");
     await expect(page.getByRole("button", { name: "Load earlier messages" })).toHaveCount(0);
     await chat.send("and one more");

@@ -1,19 +1,14 @@
+import { readFileSync } from "node:fs";
+
 /**
  * Headers every response gets, pages and APIs alike; the per-request Content-Security-Policy of pages comes
  * from proxy.ts. Here rather than in proxy.ts so that /v1 and static files get them without running code.
+ * One list (lib/http/security-headers.json) that the production server's own /v1 door sends too.
+ * X-Frame-Options DENY: old browsers' frame-ancestors (no page of this app is meant to be framed).
  */
-const securityHeaders = [
-  { key: "X-Content-Type-Options", value: "nosniff" },
-  // Old browsers' frame-ancestors: no page of this app is meant to be framed (clickjacking).
-  { key: "X-Frame-Options", value: "DENY" },
-  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
-  {
-    key: "Permissions-Policy",
-    value:
-      "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), " +
-      "hid=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=(), browsing-topics=()",
-  },
-];
+const securityHeaders = Object.entries(
+  JSON.parse(readFileSync(new URL("./lib/http/security-headers.json", import.meta.url), "utf8")),
+).map(([key, value]) => ({ key, value }));
 
 async function headers() {
   return [

@@ -33,8 +33,10 @@ async function main() {
   const { recordUsage } = await import("@/db/queries/usage");
   const { createApiKey, verifyApiKey } = await import("@/lib/auth/api-keys");
   const { validateRequest, toUpstreamBody } = await import("@/lib/gateway/request");
-  const { StreamTranslator } = await import("@/lib/gateway/translate");
-  const { chatCompletion } = await import("@/lib/gateway/core");
+  const { EventTranslator } = await import("@/lib/gateway/events");
+  const { OpenAiChunkWriter } = await import("@/lib/gateway/openai-sse");
+  const { startCompletion } = await import("@/lib/gateway/core");
+  const { completionResponse } = await import("@/lib/gateway/sse-response");
   const { simulateReply, streamChunks } = await import("@/lib/upstream/simulator");
 
   const { getDb } = await import("@/db");
@@ -81,22 +83,29 @@ async function main() {
   await measure("JSON.parse + validateRequest (zod) + toUpstreamBody", 5000, () =>
     toUpstreamBody(validateRequest(JSON.parse(JSON.stringify(json))), "glm-4-air"),
   );
-  await measure("StreamTranslator: 21 upstream payloads + end, frames encoded", 5000, () => {
-    const t = new StreamTranslator("GLM-4-Air", false);
-    for (const p of payloads) enc.encode(t.push(JSON.parse(JSON.stringify(p))));
-    enc.encode(t.end(10));
-  });
-  const whole = await measure("chatCompletion whole stream (fake fetch), body read to the end", 3000, async () => {
-    const res = await chatCompletion(
-      json,
-      { userId: user.id, apiKeyId: row.id, source: "api" },
-      new AbortController().signal,
-    );
-    const reader = res.body!.getReader();
-    while (!(await reader.read()).done) {
-      /* drain */
+  await measure("EventTranslator + OpenAiChunkWriter: 21 upstream payloads + end, frames encoded", 5000, () => {
+    const t = new EventTranslator();
+    const w = new OpenAiChunkWriter(t.id, t.created, "GLM-4-Air", false);
+    for (const p of payloads) {
+      const events: Parameters<typeof w.write>[0] = [];
+      t.push(JSON.parse(JSON.stringify(p)), events);
+      enc.encode(w.write(events));
     }
+    enc.encode(w.write([t.end(10)]));
   });
+  const whole = await measure(
+    "startCompletion whole stream (fake fetch) as a web Response, read to the end",
+    3000,
+    async () => {
+      const res = completionResponse(
+        await startCompletion(json, { userId: user.id, apiKeyId: row.id, source: "api" }, new AbortController().signal),
+      );
+      const reader = res.body!.getReader();
+      while (!(await reader.read()).done) {
+        /* drain */
+      }
+    },
+  );
   console.log(`(whole gateway core per stream: ${(whole / 1000).toFixed(3)} ms)`);
   rmSync(tmp, { recursive: true, force: true });
 }

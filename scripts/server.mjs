@@ -5,6 +5,9 @@
  * - the client's address comes from the socket (or, with TRUST_PROXY=1, from the proxy's X-Forwarded-For),
  *   passed on as `x-glm-client-ip` for sign-in throttling; a client cannot set that header itself;
  * - a body declared larger than any door accepts is refused before a byte of it is read.
+ * - `/v1` (the OpenAI-compatible gateway) is answered on node:http by lib/gateway/node-door.ts — the same door
+ *   functions as its route handlers, which instrumentation.ts hands over once Next has loaded — without
+ *   Next's router and web streams in between: a gateway close to a bare proxy.
  * Everything else is Next's, unchanged. `next dev` (npm run dev) keeps Next's own server.
  */
 import { createServer } from "node:http";
@@ -20,6 +23,14 @@ const HARD_LIMIT = Math.max(maxBody, 1024 * 1024) * 2;
 const app = next({ dev: false, hostname, port, dir: process.cwd() });
 await app.prepare();
 const handle = app.getRequestHandler();
+/**
+ * (req, res) => Promise<boolean>: false for what it does not serve. Set by instrumentation.ts during prepare().
+ * V1_THROUGH_NEXT=1 leaves /v1 to the route handlers (as on hosts that run only Next): npm test runs its
+ * PostgreSQL pass that way, so both paths stay tested.
+ */
+const viaNext = ["1", "true", "yes"].includes(String(process.env.V1_THROUGH_NEXT).toLowerCase());
+const serveV1 = viaNext ? undefined : globalThis[Symbol.for("glm-chat.serve-v1")];
+if (!viaNext && typeof serveV1 !== "function") console.warn("glm-chat: the /v1 door is not registered; Next serves /v1.");
 
 /** The last address the trusted proxy saw, else the socket's own. */
 function clientAddress(req) {
@@ -55,6 +66,17 @@ const server = createServer((req, res) => {
         : `The request body is larger than ${maxBody} bytes.\n`,
     );
     req.destroy();
+    return;
+  }
+  if (serveV1 && req.url?.startsWith("/v1/")) {
+    serveV1(req, res).then(
+      (served) => served || handle(req, res),
+      (err) => {
+        console.error("[gateway] /v1 door failed", err);
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      },
+    );
     return;
   }
   void handle(req, res);

@@ -193,8 +193,16 @@ const testEnv = {
  * output — because the suites mostly wait on streams; its output is printed when both are done.
  */
 const SQLITE_PROCESS_ONLY = ["crash", "server-process", "demo-mode", "postgres-", "db-copy", "two-instances"];
-const PG_E2E = ["isolation", "share", "chat"];
-const pgIntegration = integrationFiles.filter((f) => !SQLITE_PROCESS_ONLY.some((w) => path.basename(f).startsWith(w)));
+/**
+ * Suites about the HTTP doors themselves (validation, caps, headers, redirects, tool-call wire shapes): no
+ * query of theirs differs by engine, so the PostgreSQL pass leaves them out (it is the stage that ends last).
+ */
+const ENGINE_INDEPENDENT = ["auth-redirects", "limits", "models-and-tools", "security-headers"];
+/** In the browser on PostgreSQL: who may see what, and share links; streaming is covered by two-instances. */
+const PG_E2E = ["isolation", "share"];
+const pgIntegration = integrationFiles.filter(
+  (f) => ![...SQLITE_PROCESS_ONLY, ...ENGINE_INDEPENDENT].some((w) => path.basename(f).startsWith(w)),
+);
 const pgE2e = e2eFiles.filter((f) => PG_E2E.some((w) => path.basename(f).startsWith(`${w}.`)));
 let pgSuites = Promise.resolve({ code: 0, log: "" });
 if (pgIntegration.length || pgE2e.length) {
@@ -208,6 +216,8 @@ if (pgIntegration.length || pgE2e.length) {
     PORT: String(pgPort),
     DATABASE_URL: appDb,
     AUTH_SECRET: "npm-test-secret",
+    // This pass serves /v1 through Next's route handlers; the SQLite pass through the server's own door.
+    V1_THROUGH_NEXT: "1",
     UPSTREAM_BASE_URL: `http://127.0.0.1:${pgStandinPort}/api/paas/v4`,
   };
   start("stand-in upstream for PostgreSQL", bin("tsx"), ["tests/upstream/main.ts"], {

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { createConversation, getConversation } from "@/db/queries/conversations";
 import { conversationOfMessage, finishReply, resumeReply, saveReplyProgress, startTurn } from "@/db/queries/messages";
 import type { ConversationSettings, Message, MessageStatus, User } from "@/db/schema";
-import { glmProvider } from "@/lib/chat/provider";
+import { glmChatModel } from "@/lib/chat/model";
 import { checkSettings, SettingsInput } from "@/lib/chat/settings";
 import { titleFrom } from "@/lib/chat/title";
 import { textOf, type ChatMessageMetadata } from "@/lib/chat/types";
@@ -104,7 +104,8 @@ export async function startChatTurn(user: User, body: ChatTurnBody): Promise<Res
       console.error("[chat] could not save a reply's end", err),
     );
   };
-  const provider = glmProvider(
+  const chatModel = glmChatModel(
+    model.id,
     { userId: user.id, apiKeyId: null, source: "chat" },
     {
       onFinish: (summary, outcome) => {
@@ -120,7 +121,7 @@ export async function startChatTurn(user: User, body: ChatTurnBody): Promise<Res
   const messages = toModelMessages(history);
   if (base) messages.push({ role: "user", content: CONTINUE_PROMPT });
   const result = streamText({
-    model: provider.chatModel(model.id),
+    model: chatModel,
     system: s.systemPrompt,
     messages,
     temperature: s.temperature,

@@ -7,14 +7,8 @@ import { AppError } from "@/lib/errors";
 import { asAppError } from "./errors";
 import { enforceRateLimits } from "./rate-limit";
 import { toUpstreamBody, validateRequest, type ValidRequest } from "./request";
-import {
-  errorFrame,
-  estimateUsage,
-  StreamTranslator,
-  translateCompletion,
-  type ReplySummary,
-  type UpstreamPayload,
-} from "./translate";
+import { type CompletionEvent, EventTranslator } from "./events";
+import { estimateUsage, translateCompletion, type ReplySummary } from "./translate";
 import { ClientAborted, openUpstream, readUpstreamJson, upstreamEventBatches, type UpstreamCall } from "./upstream";
 
 /** Who is asking, through which door. Every request is accounted to them. */
@@ -29,16 +23,9 @@ export interface CompletionHooks {
   onFinish?: (summary: ReplySummary, outcome: { status: number; error?: AppError }) => void;
 }
 
-const STATUS_CLIENT_CLOSED = 499;
+export const STATUS_CLIENT_CLOSED = 499;
 /** How often a streaming request's ledger row learns the tokens counted so far. */
 const PROGRESS_EVERY_MS = 1000;
-
-const SSE_HEADERS = {
-  "content-type": "text/event-stream; charset=utf-8",
-  "cache-control": "no-cache, no-transform",
-  connection: "keep-alive",
-  "x-accel-buffering": "no",
-};
 
 /** Upstream model id: UPSTREAM_MODEL_MAP first, then Zhipu's lower-case id. */
 function upstreamModelId(req: ValidRequest): string {
@@ -47,16 +34,40 @@ function upstreamModelId(req: ValidRequest): string {
 
 const promptEstimate = (req: ValidRequest) => estimateTokens(JSON.stringify(req.body.messages));
 
+/** A non-streaming reply, already in OpenAI's form. */
+export interface WholeCompletion {
+  stream: false;
+  body: ReturnType<typeof translateCompletion>["body"];
+}
+
+/** A streaming reply: typed events, pulled batch by batch; the ledger and hooks settle as it ends. */
+export interface CompletionStream {
+  stream: true;
+  /** The OpenAI completion id and creation time, one per stream. */
+  id: string;
+  created: number;
+  /** The public model name (as /v1/models lists it). */
+  model: string;
+  includeUsage: boolean;
+  /** The next batch of events (one upstream read); null after the `done` event. Throws AppError or ClientAborted. */
+  next(): Promise<CompletionEvent[] | null>;
+  /** The reader went away: the upstream call ends and the request is accounted as stopped (499). */
+  cancel(): void;
+}
+
+export type Completion = WholeCompletion | CompletionStream;
+
 /**
- * The gateway core both doors share: validate, map the model, call upstream, translate to OpenAI form,
- * account usage. Returns an OpenAI-shaped Response; throws AppError for anything before the first byte.
+ * The gateway core both doors share: validate, map the model, call upstream, translate, account usage.
+ * Throws AppError for anything before the first byte: a stream is returned only once upstream answered
+ * with its first event, so a slow or failing upstream still gets a real HTTP status (504, 429…).
  */
-export async function chatCompletion(
+export async function startCompletion(
   json: unknown,
   caller: Caller,
   signal: AbortSignal,
   hooks: CompletionHooks = {},
-): Promise<Response> {
+): Promise<Completion> {
   const started = Date.now();
   const who = { createdAt: started, userId: caller.userId, apiKeyId: caller.apiKeyId, source: caller.source };
   const db = getDb();
@@ -118,7 +129,7 @@ export async function chatCompletion(
       summary.usage = body.usage;
       ledger(200, summary, Date.now() - started);
       hooks.onFinish?.(summary, { status: 200 });
-      return Response.json(body);
+      return { stream: false, body };
     } catch (err) {
       return fail(err);
     }
@@ -147,10 +158,7 @@ const emptySummary = (): ReplySummary => ({ content: "", toolCalls: [], finishRe
 
 type Settle = (status: number, summary: ReplySummary, ttftMs: number | null, error?: AppError) => void;
 
-/**
- * Waits for the first upstream event before answering, so a slow or failing upstream still gets a real
- * HTTP status (504, 429…); after that every failure is an in-stream error event, never a clean stop.
- */
+/** Reads the upstream stream as event batches, keeping the ledger's progress and settling exactly once. */
 async function streamCompletion(
   req: ValidRequest,
   call: UpstreamCall,
@@ -158,107 +166,80 @@ async function streamCompletion(
   progress: (summary: ReplySummary) => void,
   settle: Settle,
   fail: (err: unknown, summary?: ReplySummary | null) => never,
-): Promise<Response> {
-  const translator = new StreamTranslator(req.model.id, req.includeUsage);
+): Promise<CompletionStream> {
+  const translator = new EventTranslator();
   const batches = upstreamEventBatches(call);
   let ttft: number | null = null;
   let progressAt = started;
-  /** Frames for one batch of upstream events: one write per upstream read. */
-  const translate = (batch: UpstreamPayload[]) => {
-    let out = "";
-    for (const event of batch) out += translator.push(event);
-    if (ttft === null && translator.producedOutput) ttft = Date.now() - started;
-    // The ledger learns the tokens so far now and then, not per chunk: a crash loses at most that much.
-    if (Date.now() - progressAt >= PROGRESS_EVERY_MS) {
-      progressAt = Date.now();
-      progress(translator.summary);
+  let ended = false;
+  let settled = false;
+  const settleOnce: Settle = (...args) => {
+    if (settled) return;
+    settled = true;
+    settle(...args);
+  };
+  /** The events of the next upstream read that produced any; the closing `done` at the end. */
+  const read = async (): Promise<CompletionEvent[] | null> => {
+    if (ended) return null;
+    for (;;) {
+      const next = await batches.next();
+      if (next.done) {
+        ended = true;
+        const done = translator.end(promptEstimate(req));
+        settleOnce(200, translator.summary, ttft);
+        return [done];
+      }
+      const out: CompletionEvent[] = [];
+      for (const event of next.value) translator.push(event, out);
+      if (ttft === null && translator.producedOutput) ttft = Date.now() - started;
+      // The ledger learns the tokens so far now and then, not per chunk: a crash loses at most that much.
+      const now = Date.now();
+      if (now - progressAt >= PROGRESS_EVERY_MS) {
+        progressAt = now;
+        progress(translator.summary);
+      }
+      if (out.length) return out;
     }
-    return out;
   };
 
-  let head = "";
-  let finished = false;
+  let head: CompletionEvent[] | null;
   try {
-    const first = await batches.next();
-    finished = !!first.done;
-    head = first.done ? translator.end(promptEstimate(req)) : translate(first.value);
+    head = await read();
   } catch (err) {
     await batches.return(undefined).catch(() => {});
     return fail(err, translator.summary);
   }
 
-  const encoder = new TextEncoder();
-  const keepAliveMs = config().keepAliveMs;
-  let settled = false;
-  let keepAlive: NodeJS.Timeout | undefined;
-  let lastWrite = Date.now();
-  const settleOnce: Settle = (...args) => {
-    clearInterval(keepAlive);
-    if (settled) return;
-    settled = true;
-    settle(...args);
-  };
-  if (finished) settleOnce(200, translator.summary, ttft);
-
-  const stream = new ReadableStream<Uint8Array>(
-    {
-      start(controller) {
-        if (head) controller.enqueue(encoder.encode(head));
-        if (finished) return controller.close();
-        // One timer per stream: a `: ping` comment whenever the upstream has been silent for a while.
-        keepAlive = setInterval(
-          () => {
-            if (Date.now() - lastWrite < keepAliveMs) return;
-            lastWrite = Date.now();
-            try {
-              controller.enqueue(encoder.encode(": ping\n\n"));
-            } catch {
-              clearInterval(keepAlive);
-            }
-          },
-          Math.max(50, Math.floor(keepAliveMs / 2)),
-        );
-      },
-      async pull(controller) {
-        try {
-          // Forward as soon as something is ready: one pull per upstream read, no batching beyond it.
-          for (;;) {
-            const next = await batches.next();
-            if (next.done) {
-              controller.enqueue(encoder.encode(translator.end(promptEstimate(req))));
-              controller.close();
-              settleOnce(200, translator.summary, ttft);
-              return;
-            }
-            const out = translate(next.value);
-            if (out) {
-              lastWrite = Date.now();
-              controller.enqueue(encoder.encode(out));
-              return;
-            }
-          }
-        } catch (err) {
-          if (err instanceof ClientAborted) {
-            settleOnce(STATUS_CLIENT_CLOSED, translator.summary, ttft);
-            try {
-              controller.error(err);
-            } catch {}
-            return;
-          }
-          const e = asAppError(err);
-          controller.enqueue(encoder.encode(errorFrame(e)));
-          controller.close();
-          settleOnce(e.status, translator.summary, ttft, e);
+  return {
+    stream: true,
+    id: translator.id,
+    created: translator.created,
+    model: req.model.id,
+    includeUsage: req.includeUsage,
+    async next() {
+      if (head) {
+        const first = head;
+        head = null;
+        return first;
+      }
+      try {
+        return await read();
+      } catch (err) {
+        ended = true;
+        if (err instanceof ClientAborted) {
+          settleOnce(STATUS_CLIENT_CLOSED, translator.summary, ttft);
+          throw err;
         }
-      },
-      async cancel() {
-        call.abort(new ClientAborted());
-        settleOnce(STATUS_CLIENT_CLOSED, translator.summary, ttft);
-        await batches.return(undefined).catch(() => {});
-      },
+        const e = asAppError(err);
+        settleOnce(e.status, translator.summary, ttft, e);
+        throw e;
+      }
     },
-    { highWaterMark: 0 },
-  );
-
-  return new Response(stream, { status: 200, headers: SSE_HEADERS });
+    cancel() {
+      ended = true;
+      call.abort(new ClientAborted());
+      settleOnce(STATUS_CLIENT_CLOSED, translator.summary, ttft);
+      batches.return(undefined).catch(() => {});
+    },
+  };
 }

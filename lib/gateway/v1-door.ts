@@ -1,6 +1,6 @@
 import { verifyApiKey } from "@/lib/auth/api-keys";
 import { config } from "@/lib/config";
-import { readBodyCapped } from "@/lib/http/body";
+import { type CappedBody, readBodyCapped } from "@/lib/http/body";
 import { AppError } from "@/lib/errors";
 import { asAppError, errorResponse, invalidRequest, unauthorized } from "./errors";
 import type { Caller } from "./core";
@@ -9,16 +9,16 @@ import type { Caller } from "./core";
 export function v1Route(handler: (req: Request, caller: Caller) => Promise<Response>) {
   return async (req: Request): Promise<Response> => {
     try {
-      return await handler(req, await authenticate(req));
+      return await handler(req, await authenticate(req.headers.get("authorization")));
     } catch (err) {
       return errorResponse(asAppError(err));
     }
   };
 }
 
-async function authenticate(req: Request): Promise<Caller> {
-  const header = req.headers.get("authorization") ?? "";
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+/** The caller an `Authorization: Bearer sk-glm-…` header names; 401 for a missing or unusable key. */
+export async function authenticate(header: string | null | undefined): Promise<Caller> {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "");
   if (!match) {
     throw unauthorized(
       "You didn't provide an API key. Send it as 'Authorization: Bearer sk-glm-…'; " +
@@ -32,10 +32,13 @@ async function authenticate(req: Request): Promise<Caller> {
 
 /** Reads a JSON body with the MAX_BODY_BYTES cap: 413 past it (the JSON is never parsed), 400 when malformed. */
 export async function readJsonBody(req: Request): Promise<unknown> {
-  const max = config().maxBodyBytes;
-  const body = await readBodyCapped(req, max);
+  return parseJsonBody(await readBodyCapped(req, config().maxBodyBytes));
+}
+
+/** The JSON of a body read with the cap (either door's reader). */
+export function parseJsonBody(body: CappedBody): unknown {
   if (!body.ok) {
-    throw new AppError("request_too_large", `The request body is larger than ${max} bytes.`, {
+    throw new AppError("request_too_large", `The request body is larger than ${config().maxBodyBytes} bytes.`, {
       headers: body.closeConnection ? { connection: "close" } : {},
     });
   }

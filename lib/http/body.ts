@@ -8,21 +8,25 @@ export type CappedBody = { ok: true; bytes: Buffer } | { ok: false; closeConnect
  * kept, but the body is still read to its end (up to DRAIN_LIMIT) before answering, because a client that is
  * still uploading when the server hangs up sees a broken connection instead of the 413.
  */
-export async function readBodyCapped(req: Request, max: number): Promise<CappedBody> {
-  const declared = Number(req.headers.get("content-length") ?? "0");
+export function readBodyCapped(req: Request, max: number): Promise<CappedBody> {
+  // Node's web streams are async-iterable; the DOM typings do not say so.
+  const body = req.body as unknown as AsyncIterable<Uint8Array> | null;
+  return readCapped(body, Number(req.headers.get("content-length") ?? "0"), max);
+}
+
+/** The same for any body (a web stream, or node's IncomingMessage) with its declared length. */
+export async function readCapped(
+  body: AsyncIterable<Uint8Array> | null,
+  declared: number,
+  max: number,
+): Promise<CappedBody> {
   if (declared > DRAIN_LIMIT) return { ok: false, closeConnection: true };
-  if (!req.body) return { ok: true, bytes: Buffer.alloc(0) };
-  const reader = req.body.getReader();
+  if (!body) return { ok: true, bytes: Buffer.alloc(0) };
   const parts: Uint8Array[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
+  for await (const value of body) {
     size += value.byteLength;
-    if (size > DRAIN_LIMIT) {
-      await reader.cancel().catch(() => {});
-      return { ok: false, closeConnection: true };
-    }
+    if (size > DRAIN_LIMIT) return { ok: false, closeConnection: true };
     if (size <= max) parts.push(value);
   }
   if (size > max) return { ok: false, closeConnection: false };

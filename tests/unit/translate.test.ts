@@ -1,6 +1,8 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { StreamTranslator, translateCompletion, type UpstreamPayload } from "@/lib/gateway/translate";
+import { type CompletionEvent, EventTranslator } from "@/lib/gateway/events";
+import { OpenAiChunkWriter } from "@/lib/gateway/openai-sse";
+import { translateCompletion, type UpstreamPayload } from "@/lib/gateway/translate";
 import { AppError } from "@/lib/errors";
 
 const usage = { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 };
@@ -37,6 +39,32 @@ function thrown(fn: () => unknown): AppError {
     return err;
   }
   assert.fail("expected a AppError");
+}
+
+/** The two halves /v1 streams through: upstream chunks → events → OpenAI chunk frames. */
+class StreamTranslator {
+  readonly events = new EventTranslator();
+  readonly writer: OpenAiChunkWriter;
+  constructor(model: string, includeUsage: boolean) {
+    this.writer = new OpenAiChunkWriter(this.events.id, this.events.created, model, includeUsage);
+  }
+  get id() {
+    return this.events.id;
+  }
+  get summary() {
+    return this.events.summary;
+  }
+  get producedOutput() {
+    return this.events.producedOutput;
+  }
+  push(up: UpstreamPayload): string {
+    const out: CompletionEvent[] = [];
+    this.events.push(up, out);
+    return this.writer.write(out);
+  }
+  end(promptEstimate: number): string {
+    return this.writer.write([this.events.end(promptEstimate)]);
+  }
 }
 
 const delta = (d: Record<string, unknown>, finish_reason?: string): UpstreamPayload => ({

@@ -1,6 +1,9 @@
-import { chatCompletion } from "@/lib/gateway/core";
+import { startCompletion } from "@/lib/gateway/core";
+import { completionResponse } from "@/lib/gateway/sse-response";
 import { readJsonBody, v1Route } from "@/lib/gateway/v1-door";
 
 export const dynamic = "force-dynamic";
 
-export const POST = v1Route(async (req, caller) => chatCompletion(await readJsonBody(req), caller, req.signal));
+export const POST = v1Route(async (req, caller) =>
+  completionResponse(await startCompletion(await readJsonBody(req), caller, req.signal)),
+);

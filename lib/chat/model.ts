@@ -1,0 +1,188 @@
+import type {
+  LanguageModelV3,
+  LanguageModelV3CallOptions,
+  LanguageModelV3FinishReason,
+  LanguageModelV3Prompt,
+  LanguageModelV3StreamPart,
+  LanguageModelV3Usage,
+} from "@ai-sdk/provider";
+import { UnsupportedFunctionalityError } from "@ai-sdk/provider";
+import { type Caller, type CompletionHooks, type CompletionStream, startCompletion } from "@/lib/gateway/core";
+import type { CompletionEvent } from "@/lib/gateway/events";
+import type { Usage } from "@/lib/gateway/translate";
+import { ClientAborted } from "@/lib/gateway/upstream";
+
+/**
+ * The AI SDK language model of door 2, built on the gateway core's typed events: the chat shares `/v1`'s
+ * validation, model map, upstream client and usage ledger, in-process, with no SSE text written and parsed
+ * again in between (the core's events become the stream parts directly).
+ */
+export function glmChatModel(modelId: string, caller: Caller, hooks: CompletionHooks): LanguageModelV3 {
+  const start = (options: LanguageModelV3CallOptions, stream: boolean) =>
+    startCompletion(
+      requestBody(modelId, options, stream),
+      caller,
+      options.abortSignal ?? new AbortController().signal,
+      hooks,
+    ).catch((err) => {
+      throw err instanceof ClientAborted ? stoppedError() : err;
+    });
+  return {
+    specificationVersion: "v3",
+    provider: "glm",
+    modelId,
+    supportedUrls: {},
+    async doGenerate(options) {
+      const c = await start(options, false);
+      if (c.stream) throw new Error("expected a whole completion");
+      const choice = c.body.choices[0];
+      return {
+        content: choice.message.content ? [{ type: "text", text: choice.message.content }] : [],
+        finishReason: finishReason(choice.finish_reason),
+        usage: usage(c.body.usage),
+        warnings: [],
+      };
+    },
+    async doStream(options) {
+      const c = await start(options, true);
+      if (!c.stream) throw new Error("expected a stream");
+      return { stream: streamParts(c) };
+    },
+  };
+}
+
+/** The OpenAI-shaped request the core validates, as `/v1` would receive it. */
+function requestBody(model: string, o: LanguageModelV3CallOptions, stream: boolean) {
+  if (o.tools?.length) throw new UnsupportedFunctionalityError({ functionality: "tools in the chat door" });
+  return {
+    model,
+    messages: toMessages(o.prompt),
+    stream,
+    ...(stream ? { stream_options: { include_usage: true } } : {}),
+    ...(o.temperature !== undefined ? { temperature: o.temperature } : {}),
+    ...(o.topP !== undefined ? { top_p: o.topP } : {}),
+    ...(o.maxOutputTokens !== undefined ? { max_tokens: o.maxOutputTokens } : {}),
+    ...(o.stopSequences?.length ? { stop: o.stopSequences } : {}),
+  };
+}
+
+/** The chat sends text: system, user and assistant turns, their text parts joined. */
+function toMessages(prompt: LanguageModelV3Prompt) {
+  return prompt.map((m) => {
+    if (m.role === "system") return { role: "system", content: m.content };
+    if (m.role === "tool") throw new UnsupportedFunctionalityError({ functionality: "tool results in the chat door" });
+    const text = m.content.map((p) => (p.type === "text" ? p.text : "")).join("");
+    return { role: m.role, content: text };
+  });
+}
+
+const TEXT_ID = "text-0";
+
+/** The core's event batches as the language model's stream parts, one pull per upstream read. */
+function streamParts(c: CompletionStream): ReadableStream<LanguageModelV3StreamPart> {
+  let textOpen = false;
+  let reason = "stop";
+  const toolInputs = new Map<number, { id: string; name: string; input: string }>();
+  let enqueued = 0;
+  const push = (controller: ReadableStreamDefaultController<LanguageModelV3StreamPart>, e: CompletionEvent) => {
+    const emit = (part: LanguageModelV3StreamPart) => {
+      enqueued++;
+      controller.enqueue(part);
+    };
+    switch (e.type) {
+      case "text":
+        if (!textOpen) {
+          textOpen = true;
+          emit({ type: "text-start", id: TEXT_ID });
+        }
+        emit({ type: "text-delta", id: TEXT_ID, delta: e.text });
+        return;
+      case "tool-calls":
+        for (const piece of e.calls) {
+          if (piece.first) {
+            toolInputs.set(piece.index, { id: piece.id, name: piece.name, input: "" });
+            emit({ type: "tool-input-start", id: piece.id, toolName: piece.name });
+          }
+          const call = toolInputs.get(piece.index);
+          if (call && piece.arguments) {
+            call.input += piece.arguments;
+            emit({ type: "tool-input-delta", id: call.id, delta: piece.arguments });
+          }
+        }
+        return;
+      case "finish":
+        reason = e.reason;
+        return;
+      case "done":
+        if (textOpen) emit({ type: "text-end", id: TEXT_ID });
+        for (const call of toolInputs.values()) {
+          emit({ type: "tool-input-end", id: call.id });
+          emit({ type: "tool-call", toolCallId: call.id, toolName: call.name, input: call.input });
+        }
+        emit({ type: "finish", finishReason: finishReason(reason), usage: usage(e.usage) });
+        return;
+    }
+  };
+  return new ReadableStream<LanguageModelV3StreamPart>(
+    {
+      start(controller) {
+        controller.enqueue({ type: "stream-start", warnings: [] });
+        controller.enqueue({
+          type: "response-metadata",
+          id: c.id,
+          modelId: c.model,
+          timestamp: new Date(c.created * 1000),
+        });
+      },
+      async pull(controller) {
+        try {
+          // A pull that enqueues nothing is not called again: read until a batch yields a part.
+          for (;;) {
+            const events = await c.next();
+            const before = enqueued;
+            if (events) for (const e of events) push(controller, e);
+            if (!events || events.at(-1)?.type === "done") return controller.close();
+            if (enqueued > before) return;
+          }
+        } catch (err) {
+          if (err instanceof ClientAborted) {
+            controller.error(stoppedError());
+            return;
+          }
+          // The gateway's messages are written for people: the chat shows this one as the reply's error.
+          controller.enqueue({ type: "error", error: err });
+          controller.enqueue({
+            type: "finish",
+            finishReason: { unified: "error", raw: undefined },
+            usage: usage(null),
+          });
+          controller.close();
+        }
+      },
+      cancel() {
+        c.cancel();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+const stoppedError = () => new DOMException("The user stopped the reply.", "AbortError");
+
+const UNIFIED: Record<string, LanguageModelV3FinishReason["unified"]> = {
+  stop: "stop",
+  length: "length",
+  tool_calls: "tool-calls",
+  content_filter: "content-filter",
+};
+
+function finishReason(raw: string | null): LanguageModelV3FinishReason {
+  return { unified: (raw && UNIFIED[raw]) || "other", raw: raw ?? undefined };
+}
+
+function usage(u: Usage | null): LanguageModelV3Usage {
+  return {
+    inputTokens: { total: u?.prompt_tokens, noCache: undefined, cacheRead: undefined, cacheWrite: undefined },
+    outputTokens: { total: u?.completion_tokens, text: undefined, reasoning: undefined },
+  };
+}

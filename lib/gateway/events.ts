@@ -1,0 +1,99 @@
+import { upstreamError } from "./errors";
+import { mapUpstreamError } from "./upstream-errors";
+import {
+  estimateUsage,
+  mapFinishReason,
+  newCompletionId,
+  normaliseUsage,
+  toolArguments,
+  type ReplySummary,
+  type UpstreamPayload,
+  type UpstreamToolCall,
+  type Usage,
+} from "./translate";
+
+/**
+ * What a streaming completion says, as typed events: the one shape both doors read. `/v1` writes them as
+ * OpenAI SSE (openai-sse.ts); the chat door hands them to the AI SDK as a language model's stream parts
+ * (lib/chat/model.ts). Nothing is serialised in between.
+ */
+export type CompletionEvent =
+  | { type: "text"; text: string }
+  /** Pieces of tool calls, as one upstream chunk carried them. */
+  | { type: "tool-calls"; calls: ToolCallPiece[] }
+  /** The model stopped (OpenAI's finish_reason), as it arrives; the stream may still carry usage after it. */
+  | { type: "finish"; reason: string }
+  /** The last event: the usage (upstream's, else estimated). */
+  | { type: "done"; usage: Usage };
+
+/** A piece of tool call `index`; `first` is the piece that opens it, later ones only add argument text. */
+export interface ToolCallPiece {
+  index: number;
+  id: string;
+  name: string;
+  arguments: string;
+  first: boolean;
+}
+
+/** Turns Zhipu's stream chunks into events, and gathers what the reply said for the ledger and the chat. */
+export class EventTranslator {
+  readonly id = newCompletionId();
+  readonly created = Math.floor(Date.now() / 1000);
+  readonly summary: ReplySummary = { content: "", toolCalls: [], finishReason: null, usage: null };
+  /** True once text or a tool call has been produced: the moment time-to-first-token measures. */
+  producedOutput = false;
+  private nextToolIndex = 0;
+  private readonly toolIndexes = new Map<number, number>();
+
+  /** Appends the events of one upstream chunk to `out`; throws an AppError for an upstream error event. */
+  push(up: UpstreamPayload, out: CompletionEvent[]): void {
+    if (up.error) throw mapUpstreamError(null, up.error);
+    if (up.usage) this.summary.usage = normaliseUsage(up.usage);
+    const choices = up.choices;
+    if (!choices) return;
+    for (const choice of choices) {
+      const delta = choice.delta;
+      if (delta) {
+        if (typeof delta.content === "string" && delta.content) {
+          this.summary.content += delta.content;
+          this.producedOutput = true;
+          out.push({ type: "text", text: delta.content });
+        }
+        if (delta.tool_calls?.length) {
+          out.push({ type: "tool-calls", calls: delta.tool_calls.map((tc) => this.toolCall(tc)) });
+          this.producedOutput = true;
+        }
+      }
+      if (choice.finish_reason) {
+        this.summary.finishReason = mapFinishReason(choice.finish_reason);
+        out.push({ type: "finish", reason: this.summary.finishReason });
+      }
+    }
+  }
+
+  private toolCall(tc: UpstreamToolCall): ToolCallPiece {
+    const upstreamIndex = tc.index ?? this.nextToolIndex;
+    let index = this.toolIndexes.get(upstreamIndex);
+    const first = index === undefined;
+    if (index === undefined) {
+      index = this.nextToolIndex++;
+      this.toolIndexes.set(upstreamIndex, index);
+      this.summary.toolCalls[index] = {
+        id: tc.id ?? `call_${this.id}_${index}`,
+        type: "function",
+        function: { name: tc.function?.name ?? "", arguments: "" },
+      };
+    }
+    const piece = toolArguments(tc.function?.arguments);
+    const call = this.summary.toolCalls[index];
+    call.function.arguments += piece;
+    return { index, id: call.id, name: call.function.name, arguments: piece, first };
+  }
+
+  /** The closing event. A stream that ended without a finish_reason was cut, and is an error. */
+  end(promptTokensEstimate: number): CompletionEvent {
+    if (!this.summary.finishReason) throw upstreamError("The upstream closed the stream before the reply finished.");
+    this.summary.usage ??= estimateUsage(promptTokensEstimate, this.summary.content);
+    return { type: "done", usage: this.summary.usage };
+  }
+}

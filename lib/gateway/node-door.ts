@@ -1,0 +1,126 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { config } from "@/lib/config";
+import { AppError } from "@/lib/errors";
+import { readCapped } from "@/lib/http/body";
+import SECURITY_HEADERS from "@/lib/http/security-headers.json";
+import { type CompletionStream, startCompletion } from "./core";
+import { asAppError, openAiError } from "./errors";
+import { modelByPath, modelList } from "./model-objects";
+import { errorFrame, OpenAiChunkWriter, PING_FRAME, SSE_HEADERS } from "./openai-sse";
+import { ClientAborted } from "./upstream";
+import { authenticate, parseJsonBody } from "./v1-door";
+
+/**
+ * `/v1` on node:http, for the production server (scripts/server.mjs): the same door functions the route
+ * handlers call (authenticate, parseJsonBody, startCompletion, the chunk writer), without Next's router,
+ * web streams or per-request tracing in between. Frames go to the socket as soon as upstream sends them,
+ * with the socket's backpressure respected. `next dev` and route-handler-only hosts use app/v1 instead.
+ *
+ * Returns false for anything that is not one of its routes, which Next then answers.
+ */
+export async function serveV1(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  const path = (req.url ?? "").split("?", 1)[0];
+  try {
+    if (req.method === "POST" && path === "/v1/chat/completions") {
+      await chatCompletions(req, res);
+    } else if (req.method === "GET" && path === "/v1/models") {
+      await authenticate(req.headers.authorization);
+      sendJson(res, 200, modelList());
+    } else if (req.method === "GET" && path.startsWith("/v1/models/") && path.indexOf("/", 11) === -1) {
+      await authenticate(req.headers.authorization);
+      sendJson(res, 200, modelByPath(path.slice(11)));
+    } else {
+      return false;
+    }
+  } catch (err) {
+    const e = asAppError(err);
+    if (!res.headersSent) sendJson(res, e.status, openAiError(e), e.headers);
+    else res.destroy();
+  }
+  return true;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    ...SECURITY_HEADERS,
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+}
+
+async function chatCompletions(req: IncomingMessage, res: ServerResponse) {
+  const caller = await authenticate(req.headers.authorization);
+  const body = await readCapped(req, Number(req.headers["content-length"] ?? 0), config().maxBodyBytes);
+  const json = parseJsonBody(body);
+  // The client leaving (before or during the stream) ends the upstream call: the request's signal.
+  const gone = new AbortController();
+  res.on("close", () => {
+    if (!res.writableFinished) gone.abort();
+  });
+  let completion: Awaited<ReturnType<typeof startCompletion>>;
+  try {
+    completion = await startCompletion(json, caller, gone.signal);
+  } catch (err) {
+    if (err instanceof ClientAborted) return void res.destroy();
+    throw err;
+  }
+  if (!completion.stream) return sendJson(res, 200, completion.body);
+  await writeStream(completion, res);
+}
+
+/** One write per upstream read; after the first byte every failure is an in-stream error event. */
+async function writeStream(c: CompletionStream, res: ServerResponse) {
+  res.writeHead(200, { ...SECURITY_HEADERS, ...SSE_HEADERS });
+  res.flushHeaders();
+  const writer = new OpenAiChunkWriter(c.id, c.created, c.model, c.includeUsage);
+  const keepAliveMs = config().keepAliveMs;
+  let lastWrite = Date.now();
+  // One timer per stream: a `: ping` comment whenever the upstream has been silent for a while.
+  const keepAlive = setInterval(
+    () => {
+      if (Date.now() - lastWrite < keepAliveMs) return;
+      lastWrite = Date.now();
+      res.write(PING_FRAME);
+    },
+    Math.max(50, Math.floor(keepAliveMs / 2)),
+  );
+  const closed = () => res.destroyed || res.writableEnded;
+  const onClose = () => {
+    if (!res.writableFinished) c.cancel();
+  };
+  res.on("close", onClose);
+  try {
+    for (;;) {
+      const events = await c.next();
+      if (closed()) return;
+      lastWrite = Date.now();
+      const last = !events || events.at(-1)?.type === "done";
+      if (events) {
+        const text = writer.write(events);
+        if (last) return void res.end(text);
+        if (!res.write(text)) await drained(res);
+      }
+      if (last) return void res.end();
+    }
+  } catch (err) {
+    if (err instanceof ClientAborted || closed()) return void res.destroy();
+    res.end(errorFrame(err instanceof AppError ? err : asAppError(err)));
+  } finally {
+    clearInterval(keepAlive);
+  }
+}
+
+/** Waits until the socket takes more (or is gone). */
+const drained = (res: ServerResponse) =>
+  new Promise<void>((resolve) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.on("drain", done);
+    res.on("close", done);
+  });

@@ -1,0 +1,69 @@
+import { config } from "@/lib/config";
+import { asAppError } from "./errors";
+import type { Completion, CompletionStream } from "./core";
+import { errorFrame, OpenAiChunkWriter, PING_FRAME, SSE_HEADERS } from "./openai-sse";
+import { ClientAborted } from "./upstream";
+
+/**
+ * A completion as `/v1`'s web Response (route handlers: `next dev`, and hosts that only run Next). The
+ * production server writes the same frames straight to the socket instead (node-door.ts).
+ */
+export function completionResponse(c: Completion): Response {
+  if (!c.stream) return Response.json(c.body);
+  return new Response(sseStream(c), { status: 200, headers: SSE_HEADERS });
+}
+
+const encoder = new TextEncoder();
+
+/** One pull per upstream read; after the first byte every failure is an in-stream error event, never a clean stop. */
+function sseStream(c: CompletionStream): ReadableStream<Uint8Array> {
+  const writer = new OpenAiChunkWriter(c.id, c.created, c.model, c.includeUsage);
+  const keepAliveMs = config().keepAliveMs;
+  let keepAlive: NodeJS.Timeout | undefined;
+  let lastWrite = Date.now();
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        // One timer per stream: a `: ping` comment whenever the upstream has been silent for a while.
+        keepAlive = setInterval(
+          () => {
+            if (Date.now() - lastWrite < keepAliveMs) return;
+            lastWrite = Date.now();
+            try {
+              controller.enqueue(encoder.encode(PING_FRAME));
+            } catch {
+              clearInterval(keepAlive);
+            }
+          },
+          Math.max(50, Math.floor(keepAliveMs / 2)),
+        );
+      },
+      async pull(controller) {
+        try {
+          const events = await c.next();
+          lastWrite = Date.now();
+          if (events) controller.enqueue(encoder.encode(writer.write(events)));
+          if (!events || events.at(-1)?.type === "done") {
+            clearInterval(keepAlive);
+            controller.close();
+          }
+        } catch (err) {
+          clearInterval(keepAlive);
+          if (err instanceof ClientAborted) {
+            try {
+              controller.error(err);
+            } catch {}
+            return;
+          }
+          controller.enqueue(encoder.encode(errorFrame(asAppError(err))));
+          controller.close();
+        }
+      },
+      cancel() {
+        clearInterval(keepAlive);
+        c.cancel();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}

@@ -1,0 +1,83 @@
+/**
+ * The chat door's language model (lib/chat/model.ts): the gateway core's events handed to the AI SDK as
+ * stream parts, against the built-in demo upstream (no UPSTREAM_API_KEY) and an in-memory database.
+ */
+import assert from "node:assert/strict";
+import { before, test } from "node:test";
+import type { ReplySummary } from "@/lib/gateway/translate";
+import { openTestDatabase } from "../support/engines";
+
+let glmChatModel: typeof import("@/lib/chat/model").glmChatModel;
+let streamText: typeof import("ai").streamText;
+let userId: string;
+
+before(async () => {
+  delete process.env.UPSTREAM_API_KEY;
+  const { db } = await openTestDatabase();
+  ({ glmChatModel } = await import("@/lib/chat/model"));
+  ({ streamText } = await import("ai"));
+  const { createUser } = await import("@/db/queries/users");
+  userId = (await createUser(db, { email: "model@example.com", passwordHash: null })).id;
+});
+
+const caller = () => ({ userId, apiKeyId: null, source: "chat" as const });
+
+test("a reply streams as text deltas, then finishes with the core's usage; the hook sees the same text", async () => {
+  let finished: { summary: ReplySummary; status: number } | undefined;
+  const model = glmChatModel("GLM-4-Flash", caller(), {
+    onFinish: (summary, outcome) => {
+      finished = { summary, status: outcome.status };
+    },
+  });
+  const result = streamText({ model, prompt: "Say something about the sea, please.", maxRetries: 0 });
+  const types: string[] = [];
+  let text = "";
+  for await (const part of result.fullStream) {
+    types.push(part.type);
+    if (part.type === "text-delta") text += part.text;
+  }
+  assert.ok(types.filter((t) => t === "text-delta").length > 3, "the text arrives in pieces as it is produced");
+  assert.deepEqual(
+    types.filter((t) => t !== "text-delta"),
+    ["start", "start-step", "text-start", "text-end", "finish-step", "finish"],
+  );
+  assert.ok(text.length > 10);
+  assert.equal(finished?.status, 200);
+  assert.equal(finished?.summary.content, text);
+  assert.equal(await result.finishReason, "stop");
+  const usage = await result.usage;
+  assert.ok((usage.inputTokens ?? 0) > 0 && (usage.outputTokens ?? 0) > 0, JSON.stringify(usage));
+});
+
+test("a refusal before the first byte reaches the chat as the gateway's readable error", async () => {
+  const result = streamText({
+    model: glmChatModel("gpt-4o", caller(), {}),
+    prompt: "hi",
+    maxRetries: 0,
+    onError: () => {},
+  });
+  let error: unknown;
+  for await (const part of result.fullStream) if (part.type === "error") error = part.error;
+  assert.match((error as Error)?.message ?? "", /The model 'gpt-4o' does not exist/);
+});
+
+test("Stop aborts the upstream call and settles the reply as stopped (499) with the text so far", async () => {
+  const stop = new AbortController();
+  let finished: { summary: ReplySummary; status: number } | undefined;
+  const model = glmChatModel("GLM-4-Flash", caller(), {
+    onFinish: (summary, outcome) => {
+      finished = { summary, status: outcome.status };
+    },
+  });
+  const result = streamText({ model, prompt: "Tell me a long story.", abortSignal: stop.signal, maxRetries: 0 });
+  let text = "";
+  for await (const part of result.fullStream) {
+    if (part.type === "text-delta") {
+      text += part.text;
+      if (text.length > 5) stop.abort();
+    }
+  }
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(finished?.status, 499);
+  assert.ok(finished?.summary.content.startsWith(text.slice(0, 5)));
+});

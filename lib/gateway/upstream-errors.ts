@@ -1,5 +1,6 @@
 import { AppError } from "@/lib/errors";
 import { upstreamError } from "./errors";
+import { readText, type UpstreamResponse } from "./upstream-http";
 
 interface UpstreamErrorBody {
   code?: string | number;
@@ -72,12 +73,12 @@ function rateLimited(message: string, retryAfter?: string | null) {
 }
 
 /** Reads an error response from upstream, whatever shape it has. */
-export async function errorFromResponse(res: Response): Promise<AppError> {
+export async function errorFromResponse(res: UpstreamResponse): Promise<AppError> {
   let body: { error?: UpstreamErrorBody } | undefined;
   try {
-    body = (await res.json()) as { error?: UpstreamErrorBody };
+    body = JSON.parse(await readText(res)) as { error?: UpstreamErrorBody };
   } catch {
     body = undefined;
   }
-  return mapUpstreamError(res.status, body?.error, res.headers.get("retry-after"));
+  return mapUpstreamError(res.status, body?.error, res.header("retry-after"));
 }

@@ -1,12 +1,11 @@
-import { createParser } from "eventsource-parser";
 import { config } from "@/lib/config";
 import { demoFetch } from "@/lib/upstream/demo";
 import { AppError } from "@/lib/errors";
 import { upstreamError, upstreamTimeout } from "./errors";
+import { SseFramer } from "./sse-framer";
 import { errorFromResponse } from "./upstream-errors";
+import { fromWebResponse, postUpstream, readText, type UpstreamResponse } from "./upstream-http";
 import type { UpstreamPayload } from "./translate";
-
-type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 
 /** Raised inside the core when the caller went away; nothing is sent to anyone after it. */
 export class ClientAborted extends Error {
@@ -19,14 +18,15 @@ class Timeout extends Error {}
 
 /** One upstream request: its response, and the controller that ends it (client gone, timeout). */
 export interface UpstreamCall {
-  response: Response;
+  response: UpstreamResponse;
   abort: (reason?: unknown) => void;
   signal: AbortSignal;
 }
 
-/** The seam: the demo upstream in-process when no key is set, the real HTTP upstream otherwise. */
-function upstreamFetch(): FetchLike {
-  return config().demoMode ? demoFetch : fetch;
+/** The seam: the demo upstream in-process when no key is set, the real HTTP upstream (pooled node:http) otherwise. */
+async function post(url: string, headers: Record<string, string>, body: string, signal: AbortSignal) {
+  if (config().demoMode) return fromWebResponse(await demoFetch(url, { method: "POST", headers, body, signal }));
+  return postUpstream(url, headers, body, signal);
 }
 
 export async function openUpstream(body: Record<string, unknown>, clientSignal: AbortSignal): Promise<UpstreamCall> {
@@ -37,24 +37,20 @@ export async function openUpstream(body: Record<string, unknown>, clientSignal: 
   clientSignal.addEventListener("abort", onClientAbort, { once: true });
   ctrl.signal.addEventListener("abort", () => clientSignal.removeEventListener("abort", onClientAbort), { once: true });
   const timer = setTimeout(() => ctrl.abort(new Timeout()), cfg.connectTimeoutMs);
-  let response: Response;
+  let response: UpstreamResponse;
   try {
-    response = await upstreamFetch()(`${cfg.upstreamBaseUrl}/chat/completions`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        accept: body.stream ? "text/event-stream" : "application/json",
-        ...(cfg.upstreamApiKey ? { authorization: `Bearer ${cfg.upstreamApiKey}` } : {}),
-      },
-      body: JSON.stringify(body),
-      signal: ctrl.signal,
-    });
+    const headers: Record<string, string> = {
+      "content-type": "application/json",
+      accept: body.stream ? "text/event-stream" : "application/json",
+    };
+    if (cfg.upstreamApiKey) headers.authorization = `Bearer ${cfg.upstreamApiKey}`;
+    response = await post(`${cfg.upstreamBaseUrl}/chat/completions`, headers, JSON.stringify(body), ctrl.signal);
   } catch (err) {
     throw abortReason(ctrl.signal, err, "The gateway could not reach the upstream model service.");
   } finally {
     clearTimeout(timer);
   }
-  if (!response.ok) {
+  if (response.status < 200 || response.status > 299) {
     const err = await errorFromResponse(response);
     ctrl.abort();
     throw err;
@@ -84,7 +80,7 @@ export async function readUpstreamJson(call: UpstreamCall): Promise<UpstreamPayl
   const dog = watchdog(call, config().firstByteTimeoutMs);
   dog.reset();
   try {
-    return (await call.response.json()) as UpstreamPayload;
+    return JSON.parse(await readText(call.response)) as UpstreamPayload;
   } catch (err) {
     throw abortReason(call.signal, err, "The upstream sent an unreadable reply.");
   } finally {
@@ -92,41 +88,44 @@ export async function readUpstreamJson(call: UpstreamCall): Promise<UpstreamPayl
   }
 }
 
+/** After `[DONE]`, how long the rest of a response may take to end before its connection is dropped. */
+const DRAIN_AFTER_DONE_MS = 5000;
+
 /**
  * Upstream SSE events as parsed JSON, in batches: every event that one network read completed, so the
- * gateway answers each read with one write. Ends at `[DONE]` or the end of the body. Tolerates `\r\n`,
- * multi-line `data:` fields and chunks split anywhere (eventsource-parser); a silence longer than the
- * first-byte timeout, a cut connection, or a data line that is not JSON ends it with a AppError.
+ * gateway answers each read with one write. Ends at `[DONE]` or the end of the body. Framed on the bytes
+ * (sse-framer.ts): `\r\n`, multi-line `data:` fields and chunks split anywhere are fine; a silence longer than
+ * the first-byte timeout, a cut connection, or a data line that is not JSON ends it with an AppError.
  */
 export async function* upstreamEventBatches(call: UpstreamCall): AsyncGenerator<UpstreamPayload[]> {
-  const body = call.response.body;
-  if (!body) throw upstreamError("The upstream sent an empty stream.");
-  const reader = body.getReader();
-  const decoder = new TextDecoder();
-  let pending: string[] = [];
+  const body = call.response.body[Symbol.asyncIterator]();
+  const framer = new SseFramer();
+  const pending: string[] = [];
   let done = false;
-  const parser = createParser({
-    onEvent: (event) => {
-      if (event.data === "[DONE]") done = true;
-      else if (!done) pending.push(event.data);
-    },
-  });
+  let ended = false;
   const dog = watchdog(call, config().firstByteTimeoutMs);
   try {
     while (!done) {
       dog.reset();
-      let chunk: ReadableStreamReadResult<Uint8Array>;
+      let chunk: IteratorResult<Uint8Array>;
       try {
-        chunk = await reader.read();
+        chunk = await body.next();
       } catch (err) {
         throw abortReason(call.signal, err, "The upstream connection broke mid-stream.");
       }
-      if (chunk.done) break;
-      parser.feed(decoder.decode(chunk.value, { stream: true }));
+      if (chunk.done) {
+        ended = true;
+        break;
+      }
+      framer.push(chunk.value, pending);
       if (!pending.length) continue;
       const batch: UpstreamPayload[] = [];
       let unreadable = false;
       for (const data of pending) {
+        if (data === "[DONE]") {
+          done = true;
+          break;
+        }
         try {
           batch.push(JSON.parse(data) as UpstreamPayload);
         } catch {
@@ -134,16 +133,32 @@ export async function* upstreamEventBatches(call: UpstreamCall): AsyncGenerator<
           break;
         }
       }
-      pending = [];
+      pending.length = 0;
       // What arrived intact before an unreadable event still goes to the client, then the error.
       if (batch.length) yield batch;
       if (unreadable) throw upstreamError("The upstream sent an unreadable stream event.");
     }
   } finally {
     dog.stop();
-    if (!done) call.abort();
-    reader.cancel().catch(() => {});
+    if (!ended && done) drainInBackground(call, body);
+    else if (!ended) {
+      call.abort();
+      body.return?.().catch(() => {});
+    }
   }
+}
+
+/** Reads what follows `[DONE]` (normally only the body's end) so the connection goes back to the pool. */
+function drainInBackground(call: UpstreamCall, body: AsyncIterator<Uint8Array>) {
+  const cap = setTimeout(() => call.abort(), DRAIN_AFTER_DONE_MS);
+  void (async () => {
+    try {
+      while (!(await body.next()).done) {}
+    } catch {
+    } finally {
+      clearTimeout(cap);
+    }
+  })();
 }
 
 /** The same events one at a time. */

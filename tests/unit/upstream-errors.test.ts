@@ -1,6 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { errorFromResponse, mapUpstreamError } from "@/lib/gateway/upstream-errors";
+import { fromWebResponse } from "@/lib/gateway/upstream-http";
 
 /** Zhipu sends its business codes as strings, usually with an HTTP 400/401/429 status. */
 const zhipu = (code: string | number, status = 400, message = "upstream says no", retryAfter?: string | null) =>
@@ -120,14 +121,14 @@ describe("errorFromResponse", () => {
       { error: { code: "1303", message: "Too many" } },
       { status: 429, headers: { "retry-after": "3" } },
     );
-    const err = await errorFromResponse(res);
+    const err = await errorFromResponse(fromWebResponse(res));
     assert.equal(err.status, 429);
     assert.equal(err.message, "Too many");
     assert.equal(err.headers["retry-after"], "3");
   });
 
   test("a body that is not JSON falls back to the HTTP status", async () => {
-    const err = await errorFromResponse(new Response("<html>Bad Gateway</html>", { status: 502 }));
+    const err = await errorFromResponse(fromWebResponse(new Response("<html>Bad Gateway</html>", { status: 502 })));
     assert.equal(err.status, 502);
     assert.equal(err.code, "upstream_error");
   });

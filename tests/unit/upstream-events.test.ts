@@ -9,8 +9,10 @@ process.env.UPSTREAM_FIRST_BYTE_TIMEOUT_MS = String(TIMEOUT_MS);
 process.env.DATABASE_URL = ":memory:";
 process.env.AUTH_SECRET = "unit-test-secret";
 let upstreamEvents: typeof import("@/lib/gateway/upstream").upstreamEvents;
+let fromWebResponse: typeof import("@/lib/gateway/upstream-http").fromWebResponse;
 before(async () => {
   ({ upstreamEvents } = await import("@/lib/gateway/upstream"));
+  ({ fromWebResponse } = await import("@/lib/gateway/upstream-http"));
 });
 
 const enc = new TextEncoder();
@@ -38,7 +40,11 @@ function makeCall(chunks: (string | Uint8Array)[], opts: { keepOpen?: boolean; g
       else return new Promise<void>(() => {}); // silent until aborted
     },
   });
-  const call: UpstreamCall = { response: new Response(body), abort: (r) => ctrl.abort(r), signal: ctrl.signal };
+  const call: UpstreamCall = {
+    response: fromWebResponse(new Response(body)),
+    abort: (r) => ctrl.abort(r),
+    signal: ctrl.signal,
+  };
   return call;
 }
 

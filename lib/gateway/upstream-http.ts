@@ -1,0 +1,72 @@
+import http from "node:http";
+import https from "node:https";
+
+/** What the gateway reads of an upstream response, whichever client made it. */
+export interface UpstreamResponse {
+  status: number;
+  header(name: string): string | null;
+  /** The body's bytes as they arrive (node's IncomingMessage, or a web stream for the demo upstream). */
+  body: AsyncIterable<Uint8Array>;
+}
+
+/**
+ * Keep-alive pools, one per scheme: a stream's connection goes back to the pool when it ends, so the next
+ * request skips the TCP (and TLS) handshake. LIFO keeps the warmest sockets busy and lets idle ones expire.
+ */
+const options = { keepAlive: true, keepAliveMsecs: 30_000, maxSockets: Infinity, maxFreeSockets: 256 } as const;
+const agents = {
+  "http:": new http.Agent({ ...options, scheduling: "lifo" }),
+  "https:": new https.Agent({ ...options, scheduling: "lifo" }),
+};
+
+/**
+ * POSTs a JSON body upstream on node:http(s): the response's body is node's own stream of Buffers, read
+ * with no web-stream layer in between. `signal` aborts the request at any point, body included.
+ */
+export function postUpstream(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  signal: AbortSignal,
+): Promise<UpstreamResponse> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const client = target.protocol === "https:" ? https : http;
+    const agent = agents[target.protocol as keyof typeof agents];
+    if (!agent) return reject(new Error(`unsupported upstream protocol ${target.protocol}`));
+    const req = client.request(
+      target,
+      { method: "POST", agent, signal, headers: { ...headers, "content-length": Buffer.byteLength(body) } },
+      (res) => {
+        resolve({
+          status: res.statusCode ?? 502,
+          header: (name) => {
+            const v = res.headers[name.toLowerCase()];
+            return v === undefined ? null : Array.isArray(v) ? v.join(", ") : v;
+          },
+          body: res,
+        });
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+/** A web Response (the in-process demo upstream is fetch-shaped) as an UpstreamResponse. */
+export function fromWebResponse(res: Response): UpstreamResponse {
+  return {
+    status: res.status,
+    header: (name) => res.headers.get(name),
+    body: (res.body ?? emptyBody()) as unknown as AsyncIterable<Uint8Array>,
+  };
+}
+
+async function* emptyBody(): AsyncGenerator<Uint8Array> {}
+
+/** The whole body as text. */
+export async function readText(res: UpstreamResponse): Promise<string> {
+  const parts: Buffer[] = [];
+  for await (const chunk of res.body) parts.push(Buffer.from(chunk));
+  return Buffer.concat(parts).toString("utf8");
+}

@@ -30,7 +30,8 @@ const handle = app.getRequestHandler();
  */
 const viaNext = ["1", "true", "yes"].includes(String(process.env.V1_THROUGH_NEXT).toLowerCase());
 const serveV1 = viaNext ? undefined : globalThis[Symbol.for("glm-chat.serve-v1")];
-if (!viaNext && typeof serveV1 !== "function") console.warn("glm-chat: the /v1 door is not registered; Next serves /v1.");
+if (!viaNext && typeof serveV1 !== "function")
+  console.warn("glm-chat: the /v1 door is not registered; Next serves /v1.");
 
 /** The last address the trusted proxy saw, else the socket's own. */
 function clientAddress(req) {

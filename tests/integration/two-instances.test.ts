@@ -201,6 +201,24 @@ async function read(res: Response, onText: (text: string) => void = () => {}): P
   return out;
 }
 
+/** B's reader of a reply A streams, once B has read `chars` characters of it (`done`: the whole read). */
+async function readThroughB(id: string, chars: number): Promise<{ done: Promise<Read> }> {
+  for (let i = 0; i < 100; i++) {
+    const res = await fetch(`${base}/api/chat/${id}/stream`, { headers: { cookie, "x-instance": "b" } });
+    if (res.status !== 200) {
+      await sleep(50);
+      continue;
+    }
+    let seen = "";
+    const reading = read(res, (t) => {
+      seen = t;
+    });
+    while (seen.length < chars) await sleep(20);
+    return { done: reading };
+  }
+  assert.fail("B can read the reply");
+}
+
 async function savedReply(conversationId: string) {
   for (let i = 0; i < 40; i++) {
     const [row] = await sql<{ content: string; status: string }[]>`select content, status from messages
@@ -308,18 +326,7 @@ test("a reply started through A is resumed through B live, to the same text as s
 test("Stop through B ends a reply running on A: saved as stopped, both readers end", { skip }, async () => {
   const id = randomUUID();
   const onA = read(await postChat(cookie, "a", id, "stop me [words:600] [delay:20]"));
-  let bSaw = "";
-  let onB: Promise<Read> | undefined;
-  for (let i = 0; i < 100 && !onB; i++) {
-    const res = await fetch(`${base}/api/chat/${id}/stream`, { headers: { cookie, "x-instance": "b" } });
-    if (res.status === 200)
-      onB = read(res, (t) => {
-        bSaw = t;
-      });
-    else await sleep(50);
-  }
-  assert.ok(onB, "B can read the reply");
-  while (bSaw.length < 40) await sleep(20);
+  const onB = (await readThroughB(id, 40)).done;
   const stop = await fetch(`${base}/api/chat/${id}/stop`, {
     method: "POST",
     headers: { ...headers(cookie, "b"), "content-type": "application/json" },
@@ -412,18 +419,7 @@ test("when the instance running a reply dies, B's reader ends (interrupted) and 
 }, async () => {
   const id = randomUUID();
   const onA = read(await postChat(cookie, "a", id, "die [words:2000] [delay:20]")).catch(() => undefined);
-  let bSaw = "";
-  let onB: Promise<Read> | undefined;
-  for (let i = 0; i < 100 && !onB; i++) {
-    const res = await fetch(`${base}/api/chat/${id}/stream`, { headers: { cookie, "x-instance": "b" } });
-    if (res.status === 200)
-      onB = read(res, (t) => {
-        bSaw = t;
-      });
-    else await sleep(50);
-  }
-  assert.ok(onB, "B can read the reply");
-  while (bSaw.length < 100) await sleep(20);
+  const onB = (await readThroughB(id, 100)).done;
   const killedAt = Date.now();
   servers[0].kill("SIGKILL");
   await onA;

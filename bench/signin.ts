@@ -28,7 +28,6 @@ import path from "node:path";
 import {
   freePort,
   killChildrenNow,
-  machineTicks,
   replaceDocSection,
   runToEnd,
   sleep,
@@ -38,6 +37,8 @@ import {
   waitForHealth,
   type Stats,
 } from "./support";
+import { CookieJar, request } from "./lib/http";
+import { loadMeter } from "./lib/load";
 
 const ROOT = path.resolve(__dirname, "..");
 const args = process.argv.slice(2);
@@ -76,54 +77,24 @@ async function ensureBuild(dir: string) {
   }
 }
 
-interface Reply {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-function request(
-  agent: http.Agent,
-  port: number,
-  method: string,
-  urlPath: string,
-  headers: http.OutgoingHttpHeaders = {},
-  body?: string,
-) {
-  return new Promise<Reply>((resolve, reject) => {
-    const req = http.request(
-      { host: "127.0.0.1", port, method, path: urlPath, headers, agent, timeout: 60_000 },
-      (res) => {
-        let text = "";
-        res.setEncoding("utf8");
-        res.on("data", (c: string) => (text += c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-        res.on("error", reject);
-      },
-    );
-    req.on("timeout", () => req.destroy(new Error(`${method} ${urlPath}: timeout`)));
-    req.on("error", reject);
-    req.end(body);
-  });
-}
+const TIMEOUT_MS = 60_000;
 
-/** One sign-in over HTTP, as bench/chat.ts does it; true when a session cookie came back. */
+/**
+ * One sign-in over HTTP (bench/lib/http.ts's requests; not its signIn, which asks for the session as well:
+ * the flood is two requests a sign-in); true when a session cookie came back.
+ */
 async function signIn(agent: http.Agent, port: number, email: string, password: string): Promise<boolean> {
-  const csrf = await request(agent, port, "GET", "/api/auth/csrf");
-  const cookie = (csrf.headers["set-cookie"] ?? []).map((c) => c.split(";")[0]).join("; ");
+  const jar = new CookieJar();
+  const csrf = await request(port, "GET", "/api/auth/csrf", {}, undefined, TIMEOUT_MS, agent);
+  jar.take(csrf.headers);
   const { csrfToken } = JSON.parse(csrf.body) as { csrfToken: string };
   const form = new URLSearchParams({ csrfToken, email, password, callbackUrl: "/" }).toString();
-  const cb = await request(
-    agent,
-    port,
-    "POST",
-    "/api/auth/callback/credentials",
-    {
-      "content-type": "application/x-www-form-urlencoded",
-      "content-length": Buffer.byteLength(form),
-      cookie,
-    },
-    form,
-  );
+  const headers = {
+    "content-type": "application/x-www-form-urlencoded",
+    "content-length": Buffer.byteLength(form),
+    cookie: jar.header(),
+  };
+  const cb = await request(port, "POST", "/api/auth/callback/credentials", headers, form, TIMEOUT_MS, agent);
   return (cb.headers["set-cookie"] ?? []).some((c) => c.startsWith("authjs.session-token="));
 }
 
@@ -170,10 +141,9 @@ async function measure(label: string, dir: string): Promise<Result> {
     const probe = async (ms: number) => {
       const times: number[] = [];
       for (const end = Date.now() + ms; Date.now() < end; ) {
-        const t0 = performance.now();
-        const r = await request(probeAgent, port, "GET", "/api/health");
+        const r = await request(port, "GET", "/api/health", {}, undefined, TIMEOUT_MS, probeAgent);
         if (r.status !== 200) throw new Error(`/api/health: HTTP ${r.status}`);
-        times.push(performance.now() - t0);
+        times.push(r.total);
         await sleep(PROBE_EVERY_MS);
       }
       return times;
@@ -185,7 +155,7 @@ async function measure(label: string, dir: string): Promise<Result> {
     let stop = false;
     const signInTimes: number[] = [];
     let refusedRight = 0;
-    const m0 = machineTicks();
+    const meter = loadMeter();
     const workers = emails.map(async (email) => {
       for (let n = 0; !stop; n++) {
         const right = n % 2 === 1;
@@ -200,7 +170,7 @@ async function measure(label: string, dir: string): Promise<Result> {
     const floodMs = performance.now() - t0;
     stop = true;
     await Promise.all(workers);
-    const m1 = machineTicks();
+    const machineBusy = meter.busy();
     agent.destroy();
     probeAgent.destroy();
     return {
@@ -210,7 +180,7 @@ async function measure(label: string, dir: string): Promise<Result> {
       signIns: stats(signInTimes),
       perSecond: signInTimes.length / (floodMs / 1000),
       refusedRight,
-      machineBusy: (m1.busy - m0.busy) / Math.max(1, m1.total - m0.total),
+      machineBusy,
     };
   } finally {
     await stopChildren();

@@ -2,6 +2,7 @@
  * The engine-specific half of the query layer, chosen once per process by DATABASE_URL: db/engines/sqlite.ts
  * (the default) or db/engines/postgres.ts. Both export the same functions; queries call `engine().x(db, …)`.
  */
+import "server-only";
 import * as postgres from "./engines/postgres";
 import * as sqlite from "./engines/sqlite";
 import { usingPostgres } from "./url";

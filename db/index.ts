@@ -1,3 +1,4 @@
+import "server-only";
 import type { BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { engine } from "./engine";
 import { openPostgres } from "./engines/postgres";

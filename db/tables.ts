@@ -5,6 +5,7 @@
  * builder calls they use (select/insert/update/delete, returning, onConflict…, awaited) exist with the same
  * shape on both engines; anything that differs lives in db/engines/*.ts.
  */
+import "server-only";
 import * as pg from "./pg/schema";
 import * as sqlite from "./schema";
 import { usingPostgres } from "./url";

@@ -1,3 +1,4 @@
+import "server-only";
 import path from "node:path";
 
 /** The database the app uses: `DATABASE_URL`, a SQLite file by default. Read here so db/ needs nothing from lib/. */

@@ -15,11 +15,20 @@ export function loadMeter() {
       m0 = machineTicks();
       o0 = ownTicks();
     },
-    read(): number {
+    /**
+     * Other processes' share. `alsoOurs`: ticks spent meanwhile for this bench by processes that are not its
+     * children (a database server's backends), not counted as other load.
+     */
+    read(alsoOurs = 0): number {
       const m = machineTicks();
-      const own = ownTicks() - o0;
+      const own = ownTicks() - o0 + alsoOurs;
       const total = m.total - m0.total;
       return total > 0 ? Math.max(0, (m.busy - m0.busy - own) / total) : 0;
+    },
+    /** The share of the machine busy with anything, this bench included. */
+    busy(): number {
+      const m = machineTicks();
+      return (m.busy - m0.busy) / Math.max(1, m.total - m0.total);
     },
   };
 }
@@ -45,6 +54,9 @@ export function machine(): string {
 /** Milliseconds with 2 / 1 / 0 decimals by size. */
 export const ms = (v: number) =>
   !Number.isFinite(v) ? "–" : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
+
+/** A count with thousands separators: 1,000,000. */
+export const count = (v: number) => v.toLocaleString("en");
 
 export const clock = () => new Date().toISOString().slice(11, 19);
 

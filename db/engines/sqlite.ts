@@ -3,6 +3,7 @@
  * FTS5 search, and the hot statements prepared once per connection. The query layer asks db/engine.ts,
  * which hands it this module or db/engines/postgres.ts.
  */
+import "server-only";
 import Database from "better-sqlite3";
 import { sql, type SQL } from "drizzle-orm";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";

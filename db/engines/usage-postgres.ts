@@ -6,6 +6,7 @@
  * The roll-up upsert adds to the existing bucket row (`usage_hourly.requests + excluded.requests`), which
  * ON CONFLICT does under the row's lock: concurrent requests from many instances never lose a count.
  */
+import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { pgText, rows } from "@/db/engines/postgres";
 import {

@@ -4,6 +4,7 @@
  * time cost more than the write itself. The functions are async only to share the PostgreSQL signatures: the
  * work runs synchronously inside the call, so a caller that does not await still has the row written.
  */
+import "server-only";
 import type Database from "better-sqlite3";
 import type { Db } from "@/db";
 import {

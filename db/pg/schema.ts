@@ -10,6 +10,7 @@
  *   index-only scan from key columns just as well, and the column order is what the reports rely on.
  * Search indexes (pg_trgm, CJK grams) are a hand-written migration: db/pg/migrations/0001_search.sql.
  */
+import "server-only";
 import { sql } from "drizzle-orm";
 import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { MESSAGE_STATUSES, type ConversationSettings, type ShareSnapshot } from "../schema";

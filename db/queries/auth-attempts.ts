@@ -1,3 +1,4 @@
+import "server-only";
 import { and, desc, eq, gt, lt } from "drizzle-orm";
 import { first, type Db } from "@/db";
 import { engine } from "@/db/engine";

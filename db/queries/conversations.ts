@@ -1,3 +1,4 @@
+import "server-only";
 import { and, desc, eq, inArray, lt, or } from "drizzle-orm";
 import { first, type Db } from "@/db";
 import { conversations } from "@/db/tables";

@@ -1,3 +1,4 @@
+import "server-only";
 import { and, desc, eq, isNull, or, sql, type SQL } from "drizzle-orm";
 import { engine } from "@/db/engine";
 import { first, transaction, type Db } from "@/db";

@@ -1,3 +1,4 @@
+import "server-only";
 import { and, asc, desc, eq, gt, lt, ne } from "drizzle-orm";
 import { engine } from "@/db/engine";
 import { first, transaction, type Db } from "@/db";

@@ -1,3 +1,4 @@
+import "server-only";
 import { and, count, eq, gt, lt, ne } from "drizzle-orm";
 import { first, type Db } from "@/db";
 import { sessions, users } from "@/db/tables";

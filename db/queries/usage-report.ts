@@ -1,3 +1,4 @@
+import "server-only";
 import { desc, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db";
 import { engine } from "@/db/engine";

@@ -4,6 +4,7 @@
  * (db/queries/usage-report.ts). A module of its own so the engine statements need not import usage.ts,
  * which imports them.
  */
+import "server-only";
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import type { UsageRow } from "@/db/schema";

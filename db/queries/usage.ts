@@ -5,6 +5,7 @@
  * per engine (db/engines/usage-sqlite.ts: prepared better-sqlite3 statements; usage-postgres.ts: one statement
  * per write); the rules of what is counted live in ./usage-rules.ts.
  */
+import "server-only";
 import type { Db } from "@/db";
 import { engine } from "@/db/engine";
 import { postgresLedger } from "@/db/engines/usage-postgres";

@@ -1,3 +1,4 @@
+import "server-only";
 import { asc, eq } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
 import { first, type Db } from "@/db";

@@ -1,3 +1,5 @@
+import "server-only";
+
 /** Han, Hiragana, Katakana and Hangul: scripts written without spaces between words. */
 const CJK_RUN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}ー]+/gu;
 

@@ -1,3 +1,5 @@
+import "server-only";
+
 /**
  * What the search box typed, made safe for every index: control characters (a NUL ends FTS5's quoted
  * string early: "unterminated string") become spaces, lone surrogates become U+FFFD, runs of whitespace

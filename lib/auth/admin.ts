@@ -1,3 +1,4 @@
+import "server-only";
 import { getDb } from "@/db";
 import { firstUser } from "@/db/queries/users";
 import type { User } from "@/db/schema";

@@ -1,3 +1,5 @@
+import "server-only";
+
 /**
  * Where to send someone after signing in: a path on this site, or "/". Browsers forgive a lot in a URL —
  * they drop tabs and newlines anywhere, treat `\` like `/`, and read `//host` or `/\host` as another site —

@@ -1,3 +1,4 @@
+import "server-only";
 import { redirect } from "next/navigation";
 import type { User } from "@/db/schema";
 import { auth } from "./auth";

@@ -1,3 +1,4 @@
+import "server-only";
 import { getDb, transaction, type Db } from "@/db";
 import { blockedUntil, clearAttempts, pruneAttempts, recordAttempt } from "@/db/queries/auth-attempts";
 import { normaliseEmail } from "@/db/queries/users";

@@ -1,3 +1,5 @@
+import "server-only";
+
 /**
  * A malformed server-action body gets a 400 here instead of a 500 (with a stack trace in the log) from deep
  * inside Next: React decodes the body before any action code runs, and Next answers every decoding failure

@@ -1,3 +1,5 @@
+import "server-only";
+
 /** Past this, an oversized body is not even read to the end: the connection is closed instead. */
 const DRAIN_LIMIT = 64 * 1024 * 1024;
 

@@ -1,3 +1,5 @@
+import "server-only";
+
 /**
  * The client's address for throttling. `npm start` (scripts/server.mjs) sets `x-glm-client-ip` from the
  * socket, or from a trusted proxy's X-Forwarded-For with TRUST_PROXY=1, and overwrites any value a client

@@ -1,3 +1,5 @@
+import "server-only";
+
 /**
  * The Content-Security-Policy of every page. Scripts run only with this request's nonce ('strict-dynamic'
  * lets Next's nonce'd bootstrap load its chunks); Next reads the nonce back from the request's CSP header

@@ -1,3 +1,5 @@
+import "server-only";
+
 /**
  * True when a request path cannot be decoded (`%ff`, a cut `%E0%A4%A`) or decodes to a control character
  * (NUL, CR, LF, DEL…). Next decodes dynamic route params itself and answers an undecodable one with a

@@ -1,3 +1,5 @@
+import "server-only";
+
 /**
  * CSRF guard for the browser's state-changing routes (cookies are sent with cross-site requests too).
  * A request passes when

@@ -1,3 +1,4 @@
+import "server-only";
 import { randomUUID } from "node:crypto";
 import { completionBody, simulateReply, streamChunks, type SimRequest } from "./simulator";
 

@@ -3,6 +3,7 @@
  * usage in the last chunk next to finish_reason, whole tool calls in one delta. Used by the built-in
  * demo upstream and by the test stand-in server.
  */
+import "server-only";
 import { estimateTokens } from "@/lib/tokens";
 
 interface SimMessage {

@@ -1,5 +1,6 @@
 import { expect, type Locator, type Page } from "@playwright/test";
 import { MODELS as MODEL_REGISTRY } from "../../lib/models";
+import { PASSWORD, uniqueEmail } from "../support/http-auth";
 
 /**
  * Page objects for every screen the specs visit, selected by role and accessible name (the names of
@@ -10,10 +11,7 @@ import { MODELS as MODEL_REGISTRY } from "../../lib/models";
 
 /** The model names, from the app's registry. */
 export const MODELS = MODEL_REGISTRY.map((m) => m.id);
-export const PASSWORD = "correct horse battery";
-
-export const uniqueEmail = (who = "user") =>
-  `${who}-${Date.now()}-${Math.random().toString(36).slice(2, 7)}@example.com`;
+export { PASSWORD, uniqueEmail } from "../support/http-auth";
 
 /** Picks `option` in the select (a Radix combobox button opening a listbox) named `name`. */
 export async function chooseOption(page: Page, name: string, option: string) {

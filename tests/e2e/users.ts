@@ -1,14 +1,15 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { request, type APIRequestContext, type BrowserContextOptions } from "@playwright/test";
+import { request, type BrowserContextOptions } from "@playwright/test";
+import * as http from "../support/http-auth";
 import { PASSWORD, uniqueEmail } from "./pages";
 
 /**
  * Accounts for the browser tests. The seeded ones are made once per run by global-setup.ts and kept as
  * Playwright storage states in the run's output folder (npm test runs two Playwright invocations at once,
  * on two servers, each with its own --output), so every invocation has its own. Fresh ones are made for
- * one test. Both sign up through the app's real /register form, submitted as a browser without
- * JavaScript does (the form works without it): no page to render, so a sign-up costs a few hundred ms.
+ * one test. Both sign up through the app's real /register form over HTTP (tests/support/http-auth.ts): no page
+ * to render, so a sign-up costs a few hundred ms.
  */
 
 export type StorageState = Exclude<BrowserContextOptions["storageState"], string | undefined>;
@@ -74,53 +75,19 @@ interface FormResult {
   state: StorageState;
 }
 
+/** The cookies of an HTTP sign-up or sign-in as a storage state for browser.newContext(). */
+function asStorageState(baseURL: string, { error, jar }: http.FormResult): FormResult {
+  const domain = new URL(baseURL).hostname;
+  return { error, state: { cookies: [...jar.cookies.values()].map((c) => ({ ...c, domain })), origins: [] } };
+}
+
 /** Signs up over HTTP through /register; on success the state holds the new session's cookie. */
-export const signUp = (baseURL: string, email: string, password = PASSWORD) =>
-  submitAuthForm(baseURL, "/register", email, password);
+export const signUp = async (baseURL: string, email: string, password = PASSWORD) =>
+  asStorageState(baseURL, await http.signUp(baseURL, email, password));
 
 /** Signs in over HTTP through /login. */
-export const signIn = (baseURL: string, email: string, password = PASSWORD) =>
-  submitAuthForm(baseURL, "/login", email, password);
-
-async function submitAuthForm(baseURL: string, pagePath: string, email: string, password: string): Promise<FormResult> {
-  const api = await request.newContext({ baseURL });
-  try {
-    const fields = { ...(await hiddenFields(api, pagePath)), email, password };
-    const res = await api.post(pagePath, {
-      multipart: fields,
-      maxRedirects: 0,
-      headers: { origin: new URL(baseURL).origin, accept: "text/html" },
-    });
-    // Success is the server action's redirect (303 to "/") with the session cookie; a refusal re-renders
-    // the form with its message.
-    if (res.status() === 303) return { state: await api.storageState() };
-    const html = await res.text();
-    const error = html.match(/role="alert"[^>]*>([^<]*)</)?.[1] ?? `HTTP ${res.status()} without a message`;
-    return { error, state: await api.storageState() };
-  } finally {
-    await api.dispose();
-  }
-}
-
-/** The hidden inputs of the page's form with an email field (the server action's reference). */
-async function hiddenFields(api: APIRequestContext, pagePath: string): Promise<Record<string, string>> {
-  const html = await (await api.get(pagePath)).text();
-  const form = [...html.matchAll(/<form[^>]*>([\s\S]*?)<\/form>/g)].find((m) => m[1].includes('name="email"'));
-  if (!form) throw new Error(`no sign-up/in form on ${pagePath}`);
-  const fields: Record<string, string> = {};
-  for (const m of form[1].matchAll(/<input type="hidden" name="([^"]+)"(?: value="([^"]*)")?\/?>/g)) {
-    fields[unescapeHtml(m[1])] = unescapeHtml(m[2] ?? "");
-  }
-  return fields;
-}
-
-const unescapeHtml = (s: string) =>
-  s
-    .replace(/&quot;/g, '"')
-    .replace(/&#x27;|&#39;/g, "'")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&amp;/g, "&");
+export const signIn = async (baseURL: string, email: string, password = PASSWORD) =>
+  asStorageState(baseURL, await http.signIn(baseURL, email, password));
 
 /** Whether a signed-in state sees the admin's view of Settings → API keys. */
 export async function seesAdminView(baseURL: string, state: StorageState): Promise<boolean> {

@@ -3,9 +3,8 @@ import { randomUUID } from "node:crypto";
 import { sqlRows } from "../support/server-database";
 
 /**
- * Signing in over plain HTTP, as a browser does: Auth.js's CSRF token, then the credentials callback as a
- * form post; returns the Cookie header to send. The account is written straight into the server's database
- * (a bcrypt hash, the oldest format the server must still accept).
+ * An account written straight into the server's database (a bcrypt hash, the oldest format the server must
+ * still accept), to sign in with signInWithCredentials (tests/support/http-auth.ts).
  */
 export async function addUser(
   email: string,
@@ -19,32 +18,6 @@ export async function addUser(
     databaseUrl,
   );
   return id;
-}
-
-export async function signInOverHttp(base: string, email: string, password: string): Promise<string> {
-  const jar = new Map<string, string>();
-  const take = (res: Response) => {
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(";");
-      const eq = pair.indexOf("=");
-      jar.set(pair.slice(0, eq), pair.slice(eq + 1));
-    }
-  };
-  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
-  const csrf = await fetch(`${base}/api/auth/csrf`);
-  take(csrf);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const res = await fetch(`${base}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookie(), origin: base },
-    body: new URLSearchParams({ csrfToken, email, password, callbackUrl: `${base}/` }),
-  });
-  take(res);
-  const session = await fetch(`${base}/api/auth/session`, { headers: { cookie: cookie() } }).then((r) => r.json());
-  if ((session as { user?: { email?: string } })?.user?.email !== email)
-    throw new Error(`sign-in as ${email} failed (${res.status})`);
-  return cookie();
 }
 
 /** Posts a chat turn as the browser's transport does. */

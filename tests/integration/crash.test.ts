@@ -8,7 +8,8 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import OpenAI from "openai";
 import { createKey, sleep, STANDIN_URL } from "./helpers";
-import { addUser, postChat, readReply, signInOverHttp } from "./chat-session";
+import { PASSWORD, signInWithCredentials } from "../support/http-auth";
+import { addUser, postChat, readReply } from "./chat-session";
 
 /**
  * SIGKILL the production server while chat replies and /v1 streams are running, start it again on the same
@@ -68,8 +69,8 @@ const SLOW = "[words:2000] [delay:15]";
 
 test("a SIGKILL mid-stream loses no finished message, keeps each interrupted reply's text and every ledger row", async () => {
   const email = `crash-${randomUUID()}@example.com`;
-  await addUser(email, "correct horse battery", `file:${dbFile}`);
-  const cookie = await signInOverHttp(base, email, "correct horse battery");
+  await addUser(email, PASSWORD, `file:${dbFile}`);
+  const cookie = await signInWithCredentials(base, email, PASSWORD);
   const key = await createKey("crash", email, env());
 
   // Two conversations that finish before the crash.

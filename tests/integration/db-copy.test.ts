@@ -1,6 +1,8 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import Database from "better-sqlite3";
+import { getTableName, is } from "drizzle-orm";
+import { SQLiteTable } from "drizzle-orm/sqlite-core";
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -26,17 +28,10 @@ const dbUrl = (name: string) =>
 const target = `glm_copy_${stamp}`;
 const unmigrated = `glm_copy_raw_${stamp}`;
 
-const TABLES = [
-  "users",
-  "api_keys",
-  "conversations",
-  "messages",
-  "shares",
-  "sessions",
-  "usage",
-  "usage_hourly",
-  "auth_attempts",
-];
+/** Every table of the SQLite schema, compared row for row: a new table is compared without being listed here. */
+const TABLES = (Object.values(lite) as unknown[])
+  .filter((t) => is(t, SQLiteTable))
+  .map((t) => getTableName(t as SQLiteTable));
 const FFFD = "\uFFFD";
 const T = 1_790_000_000_000;
 const HOUR = 3_600_000;

@@ -1,6 +1,7 @@
 import http from "node:http";
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { hiddenFields } from "../support/http-auth";
 import { APP_URL } from "./helpers";
 
 /**
@@ -87,13 +88,10 @@ export class HttpSession {
     which: (html: string) => boolean = () => true,
   ): Promise<Reply> {
     const page = await this.get(pagePath);
-    const form = [...page.body.matchAll(/<form[^>]*>([\s\S]*?)<\/form>/g)].find((m) => which(m[0]));
-    if (!form) throw new Error(`no such form on ${pagePath} (HTTP ${page.status})`);
+    const hidden = hiddenFields(page.body, which);
+    if (!hidden) throw new Error(`no such form on ${pagePath} (HTTP ${page.status})`);
     const data = new FormData();
-    for (const m of form[1].matchAll(/<input type="hidden" name="([^"]+)"(?: value="([^"]*)")?\/?>/g)) {
-      data.append(unescapeHtml(m[1]), unescapeHtml(m[2] ?? ""));
-    }
-    for (const [k, v] of Object.entries(fields)) data.append(k, v);
+    for (const [k, v] of Object.entries({ ...hidden, ...fields })) data.append(k, v);
     const encoded = new Request("http://x/", { method: "POST", body: data });
     return this.request("POST", pagePath, {
       body: Buffer.from(await encoded.arrayBuffer()),
@@ -135,17 +133,4 @@ export function actionId(exportedName: string): string {
   return found[0];
 }
 
-const unescapeHtml = (s: string) =>
-  s
-    .replace(/&quot;/g, '"')
-    .replace(/&#x27;|&#39;/g, "'")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&amp;/g, "&");
-
-/** The message a form shows in its alert, if any. */
-export const alertText = (html: string) => html.match(/role="alert"[^>]*>([^<]*)</)?.[1];
-
-export const uniqueEmail = (who: string) =>
-  `${who}-${Date.now()}-${Math.random().toString(36).slice(2, 7)}@example.com`;
-export const PASSWORD = "correct horse battery";
+export { alertText, PASSWORD, uniqueEmail } from "../support/http-auth";

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { before, test } from "node:test";
 import { APP_URL, sleep } from "./helpers";
-import { addUser, postChat, readReply, signInOverHttp } from "./chat-session";
+import { PASSWORD, signInWithCredentials } from "../support/http-auth";
+import { addUser, postChat, readReply } from "./chat-session";
 
 /**
  * No single request takes the server down: a 200 MB body to any door gets a 413 (or, past 64 MiB of an
@@ -13,8 +14,8 @@ let cookie: string;
 
 before(async () => {
   const email = `limits-${randomUUID()}@example.com`;
-  await addUser(email, "correct horse battery");
-  cookie = await signInOverHttp(APP_URL, email, "correct horse battery");
+  await addUser(email, PASSWORD);
+  cookie = await signInWithCredentials(APP_URL, email, PASSWORD);
 });
 
 /** A body of `total` bytes sent in 1 MiB pieces, with no Content-Length (chunked), unless `declare`. */

@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import { after, before, test } from "node:test";
 import postgres from "postgres";
 import { migratePostgres } from "@/db/engines/postgres";
+import { PASSWORD, signUp } from "../support/http-auth";
 import { startStandin } from "../upstream/server";
 
 /**
@@ -25,7 +26,6 @@ const skip = serverUrl
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const dbName = `glm_two_${process.pid}_${Date.now() % 1e6}`;
-const PASSWORD = "correct horse battery";
 let admin: postgres.Sql | undefined;
 let sql: postgres.Sql;
 let dbUrl: string;
@@ -147,36 +147,11 @@ const headers = (cookie: string, on?: Instance) => ({
 });
 
 /** Sign-up through the register form (its page from one instance, the post to the other), cookies kept. */
-async function signUp(email: string): Promise<string> {
-  const jar = new Map<string, string>();
-  const take = (res: Response) => {
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(";");
-      const eq = pair.indexOf("=");
-      jar.set(pair.slice(0, eq), pair.slice(eq + 1));
-    }
-  };
-  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
-  const page = await fetch(`${base}/register`, { headers: { "x-instance": "a", accept: "text/html" } });
-  take(page);
-  const html = await page.text();
-  const form = /<form[^>]*>([\s\S]*?)<\/form>/.exec(html);
-  assert.ok(form, "the register page has a form");
-  const data = new FormData();
-  for (const m of form[1].matchAll(/<input type="hidden" name="([^"]+)"(?: value="([^"]*)")?\/?>/g)) {
-    data.append(m[1].replace(/&quot;/g, '"'), (m[2] ?? "").replace(/&quot;/g, '"').replace(/&amp;/g, "&"));
-  }
-  data.append("email", email);
-  data.append("password", PASSWORD);
-  const res = await fetch(`${base}/register`, {
-    method: "POST",
-    body: data,
-    redirect: "manual",
-    headers: { "x-instance": "b", origin: base, accept: "text/html", cookie: cookie() },
-  });
-  take(res);
-  assert.ok(res.status < 400, `register answered ${res.status}`);
-  return cookie();
+async function signUpAcross(email: string): Promise<string> {
+  const across = { pageHeaders: { "x-instance": "a" }, postHeaders: { "x-instance": "b" } };
+  const { error, jar } = await signUp(base, email, PASSWORD, across);
+  assert.equal(error, undefined, `signing up ${email}`);
+  return jar.header();
 }
 
 async function sessionEmail(cookie: string, on: Instance): Promise<string | undefined> {
@@ -226,6 +201,24 @@ async function read(res: Response, onText: (text: string) => void = () => {}): P
   return out;
 }
 
+/** B's reader of a reply A streams, once B has read `chars` characters of it (`done`: the whole read). */
+async function readThroughB(id: string, chars: number): Promise<{ done: Promise<Read> }> {
+  for (let i = 0; i < 100; i++) {
+    const res = await fetch(`${base}/api/chat/${id}/stream`, { headers: { cookie, "x-instance": "b" } });
+    if (res.status !== 200) {
+      await sleep(50);
+      continue;
+    }
+    let seen = "";
+    const reading = read(res, (t) => {
+      seen = t;
+    });
+    while (seen.length < chars) await sleep(20);
+    return { done: reading };
+  }
+  assert.fail("B can read the reply");
+}
+
 async function savedReply(conversationId: string) {
   for (let i = 0; i < 40; i++) {
     const [row] = await sql<{ content: string; status: string }[]>`select content, status from messages
@@ -266,7 +259,7 @@ const email = `two-${randomUUID()}@example.com`;
 const dead = { conversation: randomUUID(), reply: randomUUID() };
 
 test("a session made through one instance works through the other", { skip }, async () => {
-  cookie = await signUp(email);
+  cookie = await signUpAcross(email);
   assert.equal(await sessionEmail(cookie, "a"), email);
   assert.equal(await sessionEmail(cookie, "b"), email);
   // A reply an instance that died was writing (its claim 60 s stale): checked by the last test, once the
@@ -333,18 +326,7 @@ test("a reply started through A is resumed through B live, to the same text as s
 test("Stop through B ends a reply running on A: saved as stopped, both readers end", { skip }, async () => {
   const id = randomUUID();
   const onA = read(await postChat(cookie, "a", id, "stop me [words:600] [delay:20]"));
-  let bSaw = "";
-  let onB: Promise<Read> | undefined;
-  for (let i = 0; i < 100 && !onB; i++) {
-    const res = await fetch(`${base}/api/chat/${id}/stream`, { headers: { cookie, "x-instance": "b" } });
-    if (res.status === 200)
-      onB = read(res, (t) => {
-        bSaw = t;
-      });
-    else await sleep(50);
-  }
-  assert.ok(onB, "B can read the reply");
-  while (bSaw.length < 40) await sleep(20);
+  const onB = (await readThroughB(id, 40)).done;
   const stop = await fetch(`${base}/api/chat/${id}/stop`, {
     method: "POST",
     headers: { ...headers(cookie, "b"), "content-type": "application/json" },
@@ -437,18 +419,7 @@ test("when the instance running a reply dies, B's reader ends (interrupted) and 
 }, async () => {
   const id = randomUUID();
   const onA = read(await postChat(cookie, "a", id, "die [words:2000] [delay:20]")).catch(() => undefined);
-  let bSaw = "";
-  let onB: Promise<Read> | undefined;
-  for (let i = 0; i < 100 && !onB; i++) {
-    const res = await fetch(`${base}/api/chat/${id}/stream`, { headers: { cookie, "x-instance": "b" } });
-    if (res.status === 200)
-      onB = read(res, (t) => {
-        bSaw = t;
-      });
-    else await sleep(50);
-  }
-  assert.ok(onB, "B can read the reply");
-  while (bSaw.length < 100) await sleep(20);
+  const onB = (await readThroughB(id, 100)).done;
   const killedAt = Date.now();
   servers[0].kill("SIGKILL");
   await onA;

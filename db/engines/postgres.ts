@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * Everything PostgreSQL-specific, as plain functions over a drizzle database (or a transaction) on the pg
  * schema: opening, migrating, search, and the few SQL expressions that differ from SQLite. The query layer

@@ -1,3 +1,4 @@
+import "server-only";
 import type { z } from "zod";
 import type { User } from "@/db/schema";
 import { currentUser } from "@/lib/auth/session";

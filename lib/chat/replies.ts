@@ -1,3 +1,4 @@
+import "server-only";
 import type { UIMessageChunk } from "ai";
 import { usingPostgres } from "@/db/url";
 import { claimLiveReply, liveReplyOf, releaseLiveReply, runLiveReply, type LiveReply } from "@/lib/chat/live-replies";

@@ -1,3 +1,4 @@
+import "server-only";
 import type postgres from "postgres";
 import { getDb } from "@/db";
 import { closeUnfinishedUsage } from "@/db/queries/usage";

@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import type { ConversationSettings } from "@/db/schema";
 import { maxTokensFor } from "@/lib/gateway/request";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { UIMessageChunk } from "ai";
 import { compact, encodeFrames } from "@/lib/chat/live-replies";
 

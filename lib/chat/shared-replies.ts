@@ -1,3 +1,4 @@
+import "server-only";
 import type { UIMessageChunk } from "ai";
 import { randomUUID } from "node:crypto";
 import { getDb } from "@/db";

@@ -1,3 +1,4 @@
+import "server-only";
 import { liveReplyOf } from "@/lib/chat/live-replies";
 
 /**

@@ -1,3 +1,4 @@
+import "server-only";
 import { streamText, UI_MESSAGE_STREAM_HEADERS, type ModelMessage } from "ai";
 import { randomUUID } from "node:crypto";
 import { getDb, type Db } from "@/db";

@@ -1,3 +1,4 @@
+import "server-only";
 import { findModel } from "@/lib/models";
 import { estimateTokens } from "@/lib/tokens";
 import { config } from "@/lib/config";

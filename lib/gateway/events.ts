@@ -1,3 +1,4 @@
+import "server-only";
 import { upstreamError } from "./errors";
 import { mapUpstreamError } from "./upstream-errors";
 import {

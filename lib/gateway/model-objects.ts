@@ -1,3 +1,4 @@
+import "server-only";
 import { findModel, type ModelInfo, MODELS } from "@/lib/models";
 import { modelNotFound } from "./errors";
 

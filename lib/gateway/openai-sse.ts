@@ -1,3 +1,4 @@
+import "server-only";
 import type { AppError } from "@/lib/errors";
 import { openAiError } from "./errors";
 import type { CompletionEvent, ToolCallPiece } from "./events";

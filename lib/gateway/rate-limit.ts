@@ -1,3 +1,4 @@
+import "server-only";
 import { getDb, type Db } from "@/db";
 import { pruneRateLimits, takeRateLimit } from "@/db/queries/rate-limits";
 import { usingPostgres } from "@/db/url";

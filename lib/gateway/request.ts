@@ -1,3 +1,4 @@
+import "server-only";
 import { findModel, type ModelInfo } from "@/lib/models";
 import { tokensAtLeast } from "@/lib/tokens";
 import { AppError } from "@/lib/errors";

@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 
 /** The request body of POST /v1/chat/completions: the seed's table plus the OpenAI fields GLM-4 can honour. */

@@ -1,3 +1,4 @@
+import "server-only";
 const LF = 10;
 const CR = 13;
 

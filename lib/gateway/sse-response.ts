@@ -1,3 +1,4 @@
+import "server-only";
 import { config } from "@/lib/config";
 import { asAppError } from "./errors";
 import type { Completion, CompletionStream } from "./core";

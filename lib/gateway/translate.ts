@@ -1,3 +1,4 @@
+import "server-only";
 import { randomBytes } from "node:crypto";
 import { estimateTokens } from "@/lib/tokens";
 import { upstreamError } from "./errors";

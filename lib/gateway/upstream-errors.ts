@@ -1,3 +1,4 @@
+import "server-only";
 import { AppError } from "@/lib/errors";
 import { upstreamError } from "./errors";
 import { readText, type UpstreamResponse } from "./upstream-http";

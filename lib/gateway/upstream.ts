@@ -1,3 +1,4 @@
+import "server-only";
 import { config } from "@/lib/config";
 import { demoFetch } from "@/lib/upstream/demo";
 import { AppError } from "@/lib/errors";

@@ -1,3 +1,4 @@
+import "server-only";
 import { verifyApiKey } from "@/lib/auth/api-keys";
 import { config } from "@/lib/config";
 import { type CappedBody, readBodyCapped } from "@/lib/http/body";

@@ -159,3 +159,28 @@ export async function stoppedEarly(
     and at >= ${now(sql)} - ${keepMs}`;
   return rows.length > 0;
 }
+
+/**
+ * What instances that died left behind (every instance runs this now and then; each statement is
+ * idempotent): replies left `streaming` with no fresh claim become `interrupted` (their text as last saved
+ * kept), then claims, frames and stops-before-start that nobody needs any more are deleted.
+ */
+export async function sweepDeadReplies(
+  sql: postgres.Sql,
+  o: { staleMs: number; keepAfterEndMs: number; stoppedBeforeStartMs: number },
+): Promise<{ interrupted: number; claims: number; frames: number }> {
+  // A live claim's heartbeat is at most HEARTBEAT_MS old; an ended one's stops being renewed, so a reply
+  // whose final save failed is also interrupted staleMs after its end (messages_streaming_idx: a few rows).
+  const interrupted = await sql`update messages m set status = 'interrupted'
+    where m.status = 'streaming' and not exists (select 1 from live_replies l
+      where l.message_id = m.id and l.heartbeat_at > ${now(sql)} - ${o.staleMs})
+    returning m.id`;
+  // Owners delete their claims keepAfterEndMs after the end; these are the ones whose owner died.
+  const claims = await sql`delete from live_replies
+    where coalesce(ended_at, heartbeat_at) < ${now(sql)} - ${Math.max(o.keepAfterEndMs, o.staleMs) * 2}
+    returning message_id`;
+  const frames = await sql`delete from reply_frames f where f.created_at < ${now(sql)} - ${o.keepAfterEndMs * 2}
+    and not exists (select 1 from live_replies l where l.message_id = f.message_id)`;
+  await sql`delete from early_stops where at < ${now(sql)} - ${o.stoppedBeforeStartMs}`;
+  return { interrupted: interrupted.length, claims: claims.length, frames: frames.count };
+}

@@ -1,6 +1,6 @@
 import "server-only";
-import type postgres from "postgres";
 import { getDb } from "@/db";
+import { pgClient, sweepDeadReplies } from "@/db/queries/live-replies";
 import { closeUnfinishedUsage } from "@/db/queries/usage";
 import { config } from "@/lib/config";
 import { KEEP_AFTER_END_MS, STALE_MS, STOPPED_BEFORE_START_MS } from "@/lib/chat/shared-replies";
@@ -37,23 +37,13 @@ export function startReplySweeper(everyMs = SWEEP_EVERY_MS) {
 }
 
 export async function sweepReplies(): Promise<{ interrupted: number; claims: number; frames: number }> {
-  const sql = (getDb() as unknown as { $client: postgres.Sql }).$client;
-  const now = sql`(floor(extract(epoch from clock_timestamp()) * 1000)::bigint)`;
-  // A live claim's heartbeat is at most HEARTBEAT_MS old; an ended one's stops being renewed, so a reply
-  // whose final save failed is also interrupted STALE_MS after its end (messages_streaming_idx: a few rows).
-  const interrupted = await sql`update messages m set status = 'interrupted'
-    where m.status = 'streaming' and not exists (select 1 from live_replies l
-      where l.message_id = m.id and l.heartbeat_at > ${now} - ${STALE_MS})
-    returning m.id`;
-  // Owners delete their claims KEEP_AFTER_END_MS after the end; these are the ones whose owner died.
-  const claims = await sql`delete from live_replies
-    where coalesce(ended_at, heartbeat_at) < ${now} - ${Math.max(KEEP_AFTER_END_MS, STALE_MS) * 2}
-    returning message_id`;
-  const frames = await sql`delete from reply_frames f where f.created_at < ${now} - ${KEEP_AFTER_END_MS * 2}
-    and not exists (select 1 from live_replies l where l.message_id = f.message_id)`;
-  await sql`delete from early_stops where at < ${now} - ${STOPPED_BEFORE_START_MS}`;
+  const swept = await sweepDeadReplies(pgClient(getDb()), {
+    staleMs: STALE_MS,
+    keepAfterEndMs: KEEP_AFTER_END_MS,
+    stoppedBeforeStartMs: STOPPED_BEFORE_START_MS,
+  });
   await closeUnfinishedUsageOfDeadInstances();
-  return { interrupted: interrupted.length, claims: claims.length, frames: frames.count };
+  return swept;
 }
 
 /**

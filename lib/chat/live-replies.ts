@@ -196,18 +196,13 @@ export function releaseLiveReply(reply: LiveReply) {
 }
 
 /** Reads the reply's UI stream to its end on the server, whether or not anyone is watching. */
-export function runLiveReply(reply: LiveReply, stream: ReadableStream<UIMessageChunk>, onEnd: () => void) {
+export function runLiveReply(reply: LiveReply, chunks: AsyncIterable<UIMessageChunk>, onEnd: () => void) {
   void (async () => {
-    const reader = stream.getReader();
     try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        reply.push(value);
-      }
+      for await (const chunk of chunks) reply.push(chunk);
     } catch (err) {
-      // Stop aborts the model call underneath the AI SDK, whose stream then fails instead of ending: readers
-      // still get a clean end, with the reply's final state.
+      // Stop aborts the model call, whose stream then fails instead of ending: readers still get a clean
+      // end, with the reply's final state.
       if (reply.signal.aborted) {
         reply.push({ type: "abort" });
         reply.push({ type: "message-metadata", messageMetadata: { status: "stopped" } });

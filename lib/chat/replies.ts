@@ -17,7 +17,7 @@ export interface Replies {
   /** Gives the slot back when the turn could not start after all. */
   release(reply: LiveReply): Promise<void>;
   /** Reads the reply's UI stream to its end on this instance, whoever watches. */
-  run(reply: LiveReply, stream: ReadableStream<UIMessageChunk>, onEnd: () => void): void;
+  run(reply: LiveReply, chunks: AsyncIterable<UIMessageChunk>, onEnd: () => void): void;
   /** A reader of the conversation's live reply (from its first frame, then live), if there is one and it is this user's. */
   read(userId: string, conversationId: string): Promise<ReadableStream<Uint8Array> | undefined>;
   /** Stop from any tab (or instance); remembers a stop that came before its message. */

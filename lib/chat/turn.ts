@@ -1,5 +1,6 @@
 import "server-only";
-import { streamText, UI_MESSAGE_STREAM_HEADERS, type ModelMessage } from "ai";
+import type { LanguageModelV3Prompt } from "@ai-sdk/provider";
+import { UI_MESSAGE_STREAM_HEADERS } from "ai";
 import { randomUUID } from "node:crypto";
 import { getDb, type Db } from "@/db";
 import { z } from "zod";
@@ -9,7 +10,8 @@ import type { ConversationSettings, Message, MessageStatus, User } from "@/db/sc
 import { glmChatModel } from "@/lib/chat/model";
 import { checkSettings, SettingsInput } from "@/lib/chat/settings";
 import { titleFrom } from "@/lib/chat/title";
-import { textOf, type ChatMessageMetadata } from "@/lib/chat/types";
+import { textOf } from "@/lib/chat/types";
+import { uiChunks } from "@/lib/chat/ui-chunks";
 import { LiveReply } from "@/lib/chat/live-replies";
 import { replies } from "@/lib/chat/replies";
 import { AppError } from "@/lib/errors";
@@ -119,36 +121,21 @@ export async function startChatTurn(user: User, body: ChatTurnBody): Promise<Res
   );
 
   const s = conversation.settings;
-  const messages = toModelMessages(history);
-  if (base) messages.push({ role: "user", content: CONTINUE_PROMPT });
-  const result = streamText({
-    model: chatModel,
-    system: s.systemPrompt,
-    messages,
-    temperature: s.temperature,
-    topP: s.topP,
-    maxOutputTokens: s.maxTokens,
-    maxRetries: 0,
-    // Not the request's signal: leaving or reloading the page does not stop a reply; only Stop does.
-    abortSignal: reply.signal,
-    onError: () => settle(reply.text, "error", "The reply failed."),
-    onAbort: () => settle(reply.text, "stopped"),
-  });
-
-  live.run(
-    reply,
-    result.toUIMessageStream({
-      generateMessageId: () => assistantId,
-      messageMetadata: ({ part }): ChatMessageMetadata | undefined => {
-        if (part.type === "start") return { model: model.id, status: "streaming" };
-        if (part.type === "finish") return { status: "complete" };
-        if (part.type === "abort") return { status: "stopped" };
-        return undefined;
-      },
-      onError: (err) => readableError(err),
-    }),
-    () => settle(reply.text, "error", "The reply ended unexpectedly."),
+  const prompt = toPrompt(s.systemPrompt, history);
+  if (base) prompt.push({ role: "user", content: [{ type: "text", text: CONTINUE_PROMPT }] });
+  const chunks = uiChunks(
+    chatModel,
+    {
+      prompt,
+      temperature: s.temperature,
+      topP: s.topP,
+      maxOutputTokens: s.maxTokens,
+      // Not the request's signal: leaving or reloading the page does not stop a reply; only Stop does.
+      abortSignal: reply.signal,
+    },
+    { messageId: assistantId, modelName: model.id, readable: readableError },
   );
+  live.run(reply, chunks, () => settle(reply.text, "error", "The reply ended unexpectedly."));
   return replyResponse(reply);
 }
 
@@ -190,11 +177,14 @@ export function replyResponse(reply: LiveReply): Response {
   return new Response(reply.subscribe(), { headers: UI_MESSAGE_STREAM_HEADERS });
 }
 
-/** Replies that failed or were cut off with nothing said are left out of what goes upstream. */
-function toModelMessages(history: Message[]): ModelMessage[] {
-  return history
-    .filter((m) => m.content.trim())
-    .map((m) => (m.role === "user" ? { role: "user", content: m.content } : { role: "assistant", content: m.content }));
+/** The language model's prompt: replies that failed or were cut off with nothing said are left out. */
+function toPrompt(system: string | undefined, history: Message[]): LanguageModelV3Prompt {
+  const prompt: LanguageModelV3Prompt = system ? [{ role: "system", content: system }] : [];
+  for (const m of history) {
+    if (!m.content.trim()) continue;
+    prompt.push({ role: m.role === "user" ? "user" : "assistant", content: [{ type: "text", text: m.content }] });
+  }
+  return prompt;
 }
 
 /** The gateway's own messages are written for people; anything else stays generic. */

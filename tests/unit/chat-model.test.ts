@@ -81,3 +81,47 @@ test("Stop aborts the upstream call and settles the reply as stopped (499) with 
   assert.equal(finished?.status, 499);
   assert.ok(finished?.summary.content.startsWith(text.slice(0, 5)));
 });
+
+test("uiChunks: the UI message stream useChat reads, from the model's parts (start … finish)", async () => {
+  const { uiChunks } = await import("@/lib/chat/ui-chunks");
+  const model = glmChatModel("GLM-4-Flash", caller(), {});
+  const chunks = [];
+  for await (const c of uiChunks(
+    model,
+    { prompt: [{ role: "user", content: [{ type: "text", text: "Hello there, model." }] }] },
+    { messageId: "m1", modelName: "GLM-4-Flash", readable: String },
+  )) {
+    chunks.push(c);
+  }
+  const types = chunks.map((c) => c.type).filter((t) => t !== "text-delta");
+  assert.deepEqual(types, ["start", "start-step", "text-start", "text-end", "finish-step", "finish"]);
+  assert.deepEqual(chunks[0], {
+    type: "start",
+    messageId: "m1",
+    messageMetadata: { model: "GLM-4-Flash", status: "streaming" },
+  });
+  assert.deepEqual(chunks.at(-1), { type: "finish", finishReason: "stop", messageMetadata: { status: "complete" } });
+  assert.ok(chunks.filter((c) => c.type === "text-delta").length > 3);
+});
+
+test("uiChunks: a refusal is an error chunk with the readable text, and the reply's error status", async () => {
+  const { uiChunks } = await import("@/lib/chat/ui-chunks");
+  const chunks = [];
+  for await (const c of uiChunks(
+    glmChatModel("gpt-4o", caller(), {}),
+    { prompt: [{ role: "user", content: [{ type: "text", text: "hi" }] }] },
+    { messageId: "m2", modelName: "gpt-4o", readable: (e) => `readable: ${(e as Error).message}` },
+  )) {
+    chunks.push(c);
+  }
+  assert.deepEqual(
+    chunks.map((c) => c.type),
+    ["start", "start-step", "error", "message-metadata"],
+  );
+  const error = chunks[2] as { errorText: string };
+  assert.match(error.errorText, /^readable: The model 'gpt-4o' does not exist/);
+  assert.deepEqual((chunks[3] as { messageMetadata: unknown }).messageMetadata, {
+    status: "error",
+    error: error.errorText,
+  });
+});

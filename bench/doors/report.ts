@@ -61,9 +61,12 @@ export function renderDoors(r: DoorsResults): string {
     `- How tokens arrive: first → last content frame of each stream, next to the direct path's (the stand-in's ` +
       `own spread, ~${m.words - 1} × ${m.wordDelayMs} ms plus timer slack). "All within 2 ms" is the share of streams ` +
       "whose whole reply came in one or two reads, i.e. all at once.",
-    `- Memory: a fresh server for each door, then ${r.holds[0]?.streams ?? 1000} streams opened together ` +
-      `(50 every 25 ms) with \`${r.holds[0]?.markers ?? "[words:120][delay:500]"}\`, each read to its end; VmRSS ` +
-      "of the server's whole process tree sampled every 250 ms. Every stream must complete.",
+    `- Memory: a fresh server for each door (warmed with a few streams), then ${r.holds[0]?.streams ?? 1000} streams ` +
+      `opened together (50 every 25 ms) with \`${r.holds[0]?.markers ?? "[words:30][delay:3000]"}\` (a word every ` +
+      "3 s, ~90 s long, so that all are open at once even if the door is slow to start them), each read to its " +
+      "end; VmRSS of the server's whole process tree sampled every 250 ms. Every stream must complete. \"Most " +
+      'open at once" counts streams between their first content frame and their end; "server CPU" is the ' +
+      "tree's CPU time over the whole hold (per stream: its start and all its chunks).",
     "",
   );
 
@@ -119,14 +122,14 @@ export function renderDoors(r: DoorsResults): string {
   if (r.holds.length) {
     L.push("### Memory with many streams open at once", "");
     L.push(
-      "| door | streams | completed / failed | most open at once | all delivering by | all done by | RSS before | RSS peak | RSS median while open | RSS 2 s after | server CPU | processes |",
-      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+      "| door | streams | completed / failed | most open at once | all delivering by | all done by | RSS before | RSS peak | RSS median while open | RSS 2 s after | server CPU | per stream | processes |",
+      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     );
     for (const h of r.holds) {
       L.push(
         `| ${h.door} \`${h.markers}\` | ${h.streams} | ${h.completed} / ${h.failed} | ${h.maxOpenAtOnce} | ` +
           `${f1(h.allDeliveringS)} s | ${f1(h.allDoneS)} s | ${f0(h.rssBeforeMb)} MB | ${f0(h.rssPeakMb)} MB | ` +
-          `${f0(h.rssMedianOpenMb)} MB | ${f0(h.rssAfterMb)} MB | ${f1(h.cpuS)} s | ${h.processes} |`,
+          `${f0(h.rssMedianOpenMb)} MB | ${f0(h.rssAfterMb)} MB | ${f1(h.cpuS)} s | ${f0((1000 * h.cpuS) / h.streams)} ms | ${h.processes} |`,
       );
     }
     const errs = r.holds.filter((h) => h.firstError).map((h) => `${h.door}: ${h.firstError}`);
@@ -158,11 +161,11 @@ function whereTheTimeGoes(r: DoorsResults): string[] {
   const d32 = r.levels.find((l) => l.concurrency === 32);
   if (d32) {
     const d = derive(d32);
-    const cap = (ms: number) => f0((2 * 1000) / ms);
+    const cap = (ms: number) => f0(1000 / ms);
     L.push(
       `At 32 streams a /v1 stream costs the server ${f2(d.v1?.cpuMsPerStream ?? Number.NaN)} ms of CPU and a chat ` +
         `stream ${f2(d.chat?.cpuMsPerStream ?? Number.NaN)} ms, against ${f2(d["pass-through"]?.cpuMsPerStream ?? Number.NaN)} ms ` +
-        "for the bare pass-through. With both cores for the server alone that caps it at ~" +
+        "for the bare pass-through. The server's JavaScript runs on one thread, so even with a core to itself that caps it at ~" +
         `${cap(d.v1?.cpuMsPerStream ?? Number.NaN)} /v1 or ~${cap(d.chat?.cpuMsPerStream ?? Number.NaN)} chat streams per second; ` +
         "once the offered load passes what the server's one event loop can do, requests queue in front of it and " +
         "the queueing, not the per-stream work, is most of the added TTFT.",
@@ -180,7 +183,8 @@ function whereTheTimeGoes(r: DoorsResults): string[] {
 function renderProfile(p: ProfileResult): string[] {
   const L = [
     `CPU profiles (\`npm run bench:doors -- --profile\`, ${p.date}, ${p.build}): the server under \`--cpu-prof\`, ` +
-      "a fresh server per door, summarised by bench/profile-summary.ts (shares of the server's busy time).",
+      "a fresh server per door, summarised by bench/profile-summary.ts (shares of the server's busy time; start-up " +
+      "and the first requests' module loading are included, a few per cent).",
     "",
   ];
   for (const d of p.doors) {
@@ -189,7 +193,11 @@ function renderProfile(p: ProfileResult): string[] {
       const i = lines.findIndex((x) => header.test(x));
       if (i < 0) return [];
       const out: string[] = [];
-      for (let j = i + 1; j < lines.length && lines[j].startsWith("  ") && out.length < n; j++) out.push(lines[j]);
+      for (let j = i + 1; j < lines.length && lines[j].startsWith("  ") && out.length < n; j++) {
+        // The event loop's own frames are on every stack: they say nothing about whose work it is.
+        if (!/ (processTicksAndRejections|runMicrotasks|\(garbage collector\)|\(program\)) /.test(lines[j]))
+          out.push(lines[j]);
+      }
       return out;
     };
     L.push(
@@ -198,7 +206,7 @@ function renderProfile(p: ProfileResult): string[] {
       "```",
       "self time by area:",
       ...cut(/^self time by area/, 14),
-      "top functions by self time:",
+      "top functions by self time (GC and writev are in the areas above):",
       ...cut(/functions by self time/, 12),
       "top functions by inclusive time:",
       ...cut(/functions by inclusive time/, 18),

@@ -16,6 +16,8 @@ export const MAX_RSS_MB = 300;
 /** "Tokens arrive as produced": the chat's first→last content spread is at least this share of the stand-in's own. */
 export const SPREAD_SHARE = 0.5;
 
+const streams = (c: number) => `${c} stream${c === 1 ? "" : "s"}`;
+
 export function targetRows(r: DoorsResults): TargetRow[] {
   const rows: TargetRow[] = [];
   const at = (c: number): LevelFigures | undefined => {
@@ -27,22 +29,22 @@ export function targetRows(r: DoorsResults): TargetRow[] {
     const v1 = d?.v1;
     const pt = d?.["pass-through"];
     if (!d || !v1 || !pt) {
-      rows.push({ target: `/v1 at ${c} streams`, measured: "not measured in this run" });
+      rows.push({ target: `/v1 at ${streams(c)}`, measured: "not measured in this run" });
       continue;
     }
     const m = d.addedMultiple("v1");
     rows.push({
-      target: `/v1 at ${c} streams: added p50 TTFT ≤ 2× the pass-through's (aim 1.25×)`,
+      target: `/v1 at ${streams(c)}: added p50 TTFT ≤ 2× the pass-through's (aim 1.25×)`,
       measured: `${signed(v1.added.med)} ms vs ${signed(pt.added.med)} ms: ${times(m)}${m <= 1.25 ? " (aim met)" : ""}`,
       met: m <= 2,
     });
     rows.push({
-      target: `/v1 at ${c} streams: p99 TTFT ≤ 2× direct`,
+      target: `/v1 at ${streams(c)}: p99 TTFT ≤ 2× direct`,
       measured: `${f2(v1.p99Ratio.med)}× (${f1(v1.ttftP99)} vs ${f1(d.direct?.ttftP99 ?? Number.NaN)} ms; pass-through ${f2(pt.p99Ratio.med)}×)`,
       met: v1.p99Ratio.med <= 2,
     });
     rows.push({
-      target: `/v1 at ${c} streams: CPU per stream ≤ 1.5× the pass-through's`,
+      target: `/v1 at ${streams(c)}: CPU per stream ≤ 1.5× the pass-through's`,
       measured: `${f2(v1.cpuMsPerStream)} vs ${f2(pt.cpuMsPerStream)} ms: ${times(d.cpuMultiple("v1"))}`,
       met: d.cpuMultiple("v1") <= 1.5,
     });

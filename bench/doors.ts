@@ -62,11 +62,12 @@ const PLAN = QUICK
       ],
     };
 /**
- * Held streams: a word every 3 s, so a stream stays open long enough (90 s) for all of them to be open at
- * once even when the chat door takes tens of seconds to start 1,000 turns, at a rate (333 chunks/s in all)
- * one core can keep up with on both doors (a chat chunk costs the server several times a /v1 chunk).
+ * Held streams: a word every 5 s, so that a stream stays open (~85 s) long enough for all of them to be open
+ * at once even when the chat door takes a minute to start 1,000 turns, at a rate (200 chunks/s in all) one
+ * core can follow on both doors: a lone chat chunk costs the server several ms, several times a /v1 chunk,
+ * and at a word every 3 s the chat door fell behind here (half of 1,000 streams timed out on a busy machine).
  */
-const HOLD = QUICK ? { streams: 300, words: 15, delayMs: 3000 } : { streams: 1000, words: 30, delayMs: 3000 };
+const HOLD = QUICK ? { streams: 300, words: 9, delayMs: 5000 } : { streams: 1000, words: 18, delayMs: 5000 };
 const RUN_LIMIT_MS = 15 * 60_000;
 
 const log = (m: string) => process.stderr.write(`[bench:doors ${clock()}] ${m}\n`);

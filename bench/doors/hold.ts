@@ -35,7 +35,7 @@ export async function holdOpen(
   // Every stream's start (ms after t0) with its sample: it is open from start + ttft to start + total.
   const held: Promise<{ start: number; s: Sample }>[] = [];
   // Long enough for every stream to open on a slow server and then run its whole reply.
-  const timeoutMs = 240_000;
+  const timeoutMs = words * delayMs + 150_000;
   for (let i = 0; i < streams; i += 50) {
     for (let j = i; j < Math.min(streams, i + 50); j++) {
       const start = performance.now() - t0;
@@ -75,28 +75,46 @@ export async function holdOpen(
   await sleep(2000);
   const after = treeRss(pid);
   const failed = results.filter((r) => !r.s.ok);
+  const died = rig.server.proc.exitCode !== null || rig.server.proc.signalCode !== null;
+  const serverExit = died
+    ? exitReport(rig.server.proc.exitCode, rig.server.proc.signalCode, rig.server.output())
+    : undefined;
   const result: HoldResult = {
     door,
     markers,
+    words,
+    delayMs,
     streams,
     completed: results.length - failed.length,
     failed: failed.length,
     firstError: failed[0]?.s.error,
+    delivered: intervals.length,
     allDeliveringS: Math.max(...intervals.map((iv) => iv.open)) / 1000,
     maxOpenAtOnce,
     allDoneS: Math.max(...results.map((r) => r.start + r.s.total)) / 1000,
     rssBeforeMb: mb(before.bytes),
     rssPeakMb: mb(Math.max(...rss.map((s) => s.bytes))),
     rssMedianOpenMb: mb(median(whileOpen)),
-    rssAfterMb: mb(after.bytes),
-    cpuS,
+    rssAfterMb: died ? Number.NaN : mb(after.bytes),
+    // A dead server's ticks are gone with it.
+    cpuS: died ? Number.NaN : cpuS,
     processes,
+    serverExit,
   };
   log(
     `hold ${door} ${markers}: ${result.completed}/${streams} completed (${result.failed} failed${result.firstError ? `: ${result.firstError}` : ""}), ` +
       `${maxOpenAtOnce} open at once, all delivering by ${result.allDeliveringS.toFixed(1)} s, done by ${result.allDoneS.toFixed(1)} s; ` +
       `RSS ${result.rssBeforeMb.toFixed(0)} MB before, peak ${result.rssPeakMb.toFixed(0)}, median while open ` +
-      `${result.rssMedianOpenMb.toFixed(0)}, ${result.rssAfterMb.toFixed(0)} MB 2 s after`,
+      `${result.rssMedianOpenMb.toFixed(0)}, ${result.rssAfterMb.toFixed(0)} MB 2 s after` +
+      (serverExit ? `; THE SERVER DIED: ${serverExit}` : ""),
   );
   return result;
+}
+
+/** "signal SIGABRT: FATAL ERROR: … JavaScript heap out of memory", or the last line the server printed. */
+function exitReport(code: number | null, signal: string | null, output: string): string {
+  const how = signal ? `signal ${signal}` : `exit code ${code}`;
+  const lines = output.split("\n").map((l) => l.trim());
+  const last = lines.find((l) => /FATAL ERROR|heap out of memory/.test(l)) ?? lines.filter(Boolean).at(-1) ?? "";
+  return `${how}: ${last.slice(0, 200)}`;
 }

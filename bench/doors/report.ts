@@ -61,12 +61,7 @@ export function renderDoors(r: DoorsResults): string {
     `- How tokens arrive: first → last content frame of each stream, next to the direct path's (the stand-in's ` +
       `own spread, ~${m.words - 1} × ${m.wordDelayMs} ms plus timer slack). "All within 2 ms" is the share of streams ` +
       "whose whole reply came in one or two reads, i.e. all at once.",
-    `- Memory: a fresh server for each door (warmed with a few streams), then ${r.holds[0]?.streams ?? 1000} streams ` +
-      `opened together (50 every 25 ms) with \`${r.holds[0]?.markers ?? "[words:30][delay:3000]"}\` (a word every ` +
-      "3 s, ~90 s long, so that all are open at once even if the door is slow to start them), each read to its " +
-      "end; VmRSS of the server's whole process tree sampled every 250 ms. Every stream must complete. \"Most " +
-      'open at once" counts streams between their first content frame and their end; "server CPU" is the ' +
-      "tree's CPU time over the whole hold (per stream: its start and all its chunks).",
+    memoryMethod(r),
     "",
   );
 
@@ -128,9 +123,12 @@ export function renderDoors(r: DoorsResults): string {
     for (const h of r.holds) {
       L.push(
         `| ${h.door} \`${h.markers}\` | ${h.streams} | ${h.completed} / ${h.failed} | ${h.maxOpenAtOnce} | ` +
-          `${f1(h.allDeliveringS)} s | ${f1(h.allDoneS)} s | ${f0(h.rssBeforeMb)} MB | ${f0(h.rssPeakMb)} MB | ` +
+          `${h.delivered === h.streams ? "" : `${h.delivered} delivered, the last `}${f1(h.allDeliveringS)} s | ${f1(h.allDoneS)} s | ${f0(h.rssBeforeMb)} MB | ${f0(h.rssPeakMb)} MB | ` +
           `${f0(h.rssMedianOpenMb)} MB | ${f0(h.rssAfterMb)} MB | ${f1(h.cpuS)} s | ${f0((1000 * h.cpuS) / h.streams)} ms | ${h.processes} |`,
       );
+    }
+    for (const h of r.holds.filter((x) => x.serverExit)) {
+      L.push("", `**The server died during the ${h.door} hold** (${h.serverExit}).`);
     }
     const errs = r.holds.filter((h) => h.firstError).map((h) => `${h.door}: ${h.firstError}`);
     L.push(
@@ -154,6 +152,20 @@ export function renderDoors(r: DoorsResults): string {
   );
   L.push(...whereTheTimeGoes(r));
   return L.join("\n");
+}
+
+function memoryMethod(r: DoorsResults): string {
+  const h = r.holds[0];
+  if (!h) return "- Memory: not measured in this run.";
+  const life = ((h.words - 1) * h.delayMs) / 1000;
+  return (
+    `- Memory: a fresh server for each door (warmed with a few streams), then ${h.streams} streams opened ` +
+    `together (50 every 25 ms) with \`${h.markers}\` (a word every ${h.delayMs / 1000} s, ~${f0(life)} s long, so ` +
+    "that all are open at once even when the door is slow to start them), each read to its end (a stream gets " +
+    `${f0(life + 150)} s before the client gives up); VmRSS of the server's whole process tree sampled every ` +
+    '250 ms. Every stream must complete. "Most open at once" counts streams between their first content frame ' +
+    'and their end; "server CPU" is the tree\'s CPU time over the whole hold (per stream: its start and all its chunks).'
+  );
 }
 
 function whereTheTimeGoes(r: DoorsResults): string[] {

@@ -99,7 +99,8 @@ function holdRow(door: "v1" | "chat", h: HoldResult | undefined): TargetRow {
     measured:
       `${h.completed} of ${h.streams} completed, ${h.maxOpenAtOnce} open at once` +
       `${allOpen ? "" : " (not all at once: the first ended before the last began)"}; peak ${f1(h.rssPeakMb)} MB` +
-      (h.streams < HOLD_STREAMS ? ` (only ${h.streams} streams in this run)` : ""),
+      (h.streams < HOLD_STREAMS ? ` (only ${h.streams} streams in this run)` : "") +
+      (h.serverExit ? `; **the server died** (${h.serverExit})` : ""),
     met: h.streams < HOLD_STREAMS ? undefined : allDone && allOpen && h.rssPeakMb <= MAX_RSS_MB,
   };
 }

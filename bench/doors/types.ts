@@ -33,11 +33,15 @@ export interface Level {
 export interface HoldResult {
   door: "v1" | "chat";
   markers: string;
+  words: number;
+  delayMs: number;
   streams: number;
   completed: number;
   failed: number;
   firstError?: string;
-  /** Seconds from the first request to the last stream's first content frame. */
+  /** Streams that delivered content at all. */
+  delivered: number;
+  /** Seconds from the first request to the last delivering stream's first content frame. */
   allDeliveringS: number;
   /** Most streams open at one moment (first content frame seen, response not yet ended). */
   maxOpenAtOnce: number;
@@ -51,6 +55,8 @@ export interface HoldResult {
   /** CPU seconds of the server tree over the whole hold. */
   cpuS: number;
   processes: number;
+  /** Set when the server exited during the hold: how, and its last words (e.g. V8's out-of-memory report). */
+  serverExit?: string;
 }
 
 export interface ProfileDoor {

@@ -13,6 +13,8 @@
  *                                        bench/results/doors-profile.json, then re-render the docs
  *   npm run bench:doors -- --build       rebuild .next-bench-doors first; --build-only: rebuild and stop
  *   npm run bench:doors -- --verbose     echo the children's output
+ *   BENCH_SERVER_NODE_FLAGS="--trace-gc" npm run bench:doors -- --quick   extra node flags for the app server
+ *                                        (after npm start's own; the docs show the command used)
  *
  * Four paths get the same upstream work from the stand-in: direct, a bare pass-through, the app's /v1 door
  * and the app's chat door (bench/doors/setup.ts). The app runs as `npm start` runs it (scripts/server.mjs).
@@ -69,6 +71,7 @@ const PLAN = QUICK
  */
 const HOLD = QUICK ? { streams: 300, words: 9, delayMs: 5000 } : { streams: 1000, words: 18, delayMs: 5000 };
 const RUN_LIMIT_MS = 15 * 60_000;
+const NODE_FLAGS = [...NPM_START_NODE_FLAGS, ...(process.env.BENCH_SERVER_NODE_FLAGS?.trim().split(/\s+/) ?? [])];
 
 const log = (m: string) => process.stderr.write(`[bench:doors ${clock()}] ${m}\n`);
 process.on("exit", killChildrenNow);
@@ -108,7 +111,7 @@ async function main() {
   const measureStart = Date.now();
   log(`load average ${loadAverage.map((v) => v.toFixed(2)).join(", ")}`);
   await waitForQuiet(log, QUICK ? 0 : 60_000);
-  const rig = await startRig({ dist: DIST, log, echo: VERBOSE });
+  const rig = await startRig({ dist: DIST, log, echo: VERBOSE, nodeFlags: NODE_FLAGS });
   for (const p of PATHS) {
     const agent = keepAliveAgent();
     const s = await rig.one(p, agent);
@@ -153,7 +156,7 @@ async function main() {
       loadAverage,
       build: describeBuild(DIST),
       dist: DIST,
-      serverCommand: `node ${NPM_START_NODE_FLAGS.join(" ")} scripts/server.mjs`,
+      serverCommand: `node ${NODE_FLAGS.join(" ")} scripts/server.mjs`,
       words: WORDS,
       wordDelayMs: WORD_DELAY_MS,
       model: MODEL,

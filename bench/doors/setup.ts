@@ -76,6 +76,8 @@ export async function startRig(o: {
   log: (m: string) => void;
   echo?: boolean;
   cpuProfDir?: string;
+  /** Node flags for the app server (default: what `npm start` passes). */
+  nodeFlags?: string[];
 }): Promise<Rig> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), "glm-bench-doors-"));
   const childEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } as NodeJS.ProcessEnv;
@@ -103,7 +105,7 @@ export async function startRig(o: {
     UPSTREAM_API_KEY: "bench",
   };
   const start = (cpuProfDir?: string) =>
-    startAppServer({ dist: o.dist, port: serverPort, env: appEnv, cpuProfDir, echo: o.echo });
+    startAppServer({ dist: o.dist, port: serverPort, env: appEnv, cpuProfDir, echo: o.echo, nodeFlags: o.nodeFlags });
   let server = await start(o.cpuProfDir);
   o.log(
     `stand-in :${standinPort}, pass-through :${passPort}, app (scripts/server.mjs) :${serverPort} ` +

@@ -1,5 +1,5 @@
 /** The issue's targets, each checked against the figures: rows for the Targets table. */
-import { f1, f2, pct, signed, times } from "../lib/stats";
+import { f0, f1, f2, pct, signed, times } from "../lib/stats";
 import { derive, type LevelFigures } from "./derive";
 import type { DoorsResults, HoldResult } from "./types";
 
@@ -82,8 +82,8 @@ export function targetRows(r: DoorsResults): TargetRow[] {
     rows.push({
       target: "streams per second per core, both doors next to the pass-through (32 streams)",
       measured:
-        `pass-through ${f1(pt.perCoreS)}, /v1 ${f1(d32.v1?.perCoreS ?? Number.NaN)}, ` +
-        `chat ${f1(chat?.perCoreS ?? Number.NaN)} streams per CPU second`,
+        `pass-through ${f0(pt.perCoreS)}, /v1 ${f0(d32.v1?.perCoreS ?? Number.NaN)}, ` +
+        `chat ${f0(chat?.perCoreS ?? Number.NaN)} streams per CPU second`,
     });
   }
   return rows;
@@ -98,7 +98,7 @@ function holdRow(door: "v1" | "chat", h: HoldResult | undefined): TargetRow {
     target,
     measured:
       `${h.completed} of ${h.streams} completed, ${h.maxOpenAtOnce} open at once` +
-      `${allOpen ? "" : " (not all at once: the first ended before the last began)"}; peak ${f1(h.rssPeakMb)} MB` +
+      `${allOpen ? "" : " (not all at once)"}; peak ${f1(h.rssPeakMb)} MB` +
       (h.streams < HOLD_STREAMS ? ` (only ${h.streams} streams in this run)` : "") +
       (h.serverExit ? `; **the server died** (${h.serverExit})` : ""),
     met: h.streams < HOLD_STREAMS ? undefined : allDone && allOpen && h.rssPeakMb <= MAX_RSS_MB,

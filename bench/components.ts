@@ -3,8 +3,8 @@
  * `npx tsx bench/components.ts`. Each line is CPU time per operation (process.cpuUsage, after warm-up).
  * The whole `chatCompletion` runs against a fake `fetch` that returns the stand-in's 20-word stream as
  * separate chunks, so it counts validation, translation, web streams and the usage write, but not
- * Next's request handling, undici or the sockets; compare with the per-stream CPU of the next server
- * that bench/gateway.ts reports.
+ * Next's request handling, undici or the sockets; compare with the per-stream CPU of the app server
+ * that bench/doors.ts reports (and its `--profile`).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -30,7 +30,7 @@ async function main() {
     NODE_ENV: "production",
   });
   const { createUser } = await import("@/db/queries/users");
-  const { recordUsage } = await import("@/db/queries/usage");
+  const { startUsage, completeUsage } = await import("@/db/queries/usage");
   const { createApiKey, verifyApiKey } = await import("@/lib/auth/api-keys");
   const { validateRequest, toUpstreamBody } = await import("@/lib/gateway/request");
   const { EventTranslator } = await import("@/lib/gateway/events");
@@ -64,22 +64,27 @@ async function main() {
 
   console.log("CPU per operation (one process, no Next, no sockets):");
   await measure("verifyApiKey (sha256 + drizzle select)", 5000, () => verifyApiKey(key));
-  await measure("recordUsage (drizzle insert + update in a transaction)", 3000, () =>
-    recordUsage(getDb(), {
+  // A stream's ledger: its row written at the start and completed (with the roll-up) at the end.
+  await measure("startUsage + completeUsage (a stream's ledger row and roll-up)", 3000, async () => {
+    const id = await startUsage(getDb(), {
       createdAt: Date.now(),
       userId: user.id,
       apiKeyId: row.id,
       source: "api",
       model: "GLM-4-Air",
       stream: true,
+      durationMs: 0,
+    });
+    await completeUsage(getDb(), {
+      id,
       status: 200,
       errorCode: null,
       promptTokens: 10,
       completionTokens: 20,
       ttftMs: 1,
       durationMs: 50,
-    }),
-  );
+    });
+  });
   await measure("JSON.parse + validateRequest (zod) + toUpstreamBody", 5000, () =>
     toUpstreamBody(validateRequest(JSON.parse(JSON.stringify(json))), "glm-4-air"),
   );

@@ -1,4 +1,5 @@
 /** The production build the benchmarks serve, in its own NEXT_DIST_DIR; rebuilt when older than the sources. */
+import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { startChild } from "../support";
@@ -54,5 +55,39 @@ export async function ensureBuild(dist: string, force: boolean, log: (m: string)
   }
   const secs = (Date.now() - started) / 1000;
   log(`built in ${secs.toFixed(0)} s`);
+  writeFileSync(path.join(ROOT, dist, BUILD_INFO), JSON.stringify({ ...sourceState(), at: started }));
   return `built in ${secs.toFixed(0)} s`;
+}
+
+const BUILD_INFO = "bench-build-info.json";
+
+/** The commit the source tree is at, and how many tracked files differ from it (others may be editing). */
+function sourceState(): { commit: string; changed: number } {
+  const git = (args: string[]) => {
+    try {
+      return execFileSync("git", args, { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    } catch {
+      return "";
+    }
+  };
+  const changed = git(["status", "--porcelain", "--untracked-files=no"]).split("\n").filter(Boolean).length;
+  return { commit: git(["rev-parse", "--short", "HEAD"]) || "unknown", changed };
+}
+
+/** "built 2026-11-26 03:46 UTC from commit 15a992f (plus N uncommitted changed files)", from what the build recorded. */
+export function describeBuild(dist: string): string {
+  const when = (ms: number) => new Date(ms).toISOString().replace("T", " ").slice(0, 16);
+  try {
+    const info = JSON.parse(readFileSync(path.join(ROOT, dist, BUILD_INFO), "utf8")) as {
+      commit: string;
+      changed: number;
+      at: number;
+    };
+    return (
+      `built ${when(info.at)} UTC from commit ${info.commit}` +
+      (info.changed ? ` plus ${info.changed} uncommitted changed file(s)` : "")
+    );
+  } catch {
+    return `built ${when(statSync(path.join(ROOT, dist, "BUILD_ID")).mtimeMs)} UTC (commit not recorded)`;
+  }
 }

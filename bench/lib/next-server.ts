@@ -1,4 +1,9 @@
-/** `next start` of a bench build as a child process (the next CLI run directly, so the pid is the server's). */
+/**
+ * The app server of a bench build as a child process, started one of two ways:
+ * - `startNext`: `next start` (the next CLI run directly, so the pid is the server's);
+ * - `startAppServer`: what `npm start` runs in production, `node --max-old-space-size=192 scripts/server.mjs`
+ *   (node run directly, without the npm and sh processes in front of it).
+ */
 import path from "node:path";
 import { startChild, waitForHealth, type Child } from "../support";
 import { NEXT_BIN, ROOT } from "./build";
@@ -52,6 +57,44 @@ export async function stopNext(child: Child, graceMs = 15_000): Promise<void> {
   child.proc.kill("SIGTERM");
   await Promise.race([child.exited, new Promise((r) => setTimeout(r, graceMs))]);
   if (child.proc.exitCode === null && child.proc.signalCode === null) child.proc.kill("SIGKILL");
+}
+
+export interface AppServerOptions extends NextOptions {
+  /** Node flags before the script; default what `npm start` passes. */
+  nodeFlags?: string[];
+}
+
+/** `npm start`'s node flags (package.json "start"). */
+export const NPM_START_NODE_FLAGS = ["--max-old-space-size=192"];
+
+/**
+ * `NODE_ENV=production node --max-old-space-size=192 scripts/server.mjs` on 127.0.0.1 (HOSTNAME, PORT), as
+ * `npm start` runs it; resolves once GET /api/health answers 200 (≤ 90 s).
+ */
+export async function startAppServer(o: AppServerOptions): Promise<Child & { startupMs: number }> {
+  const t0 = performance.now();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...o.env,
+    NODE_ENV: "production",
+    NEXT_DIST_DIR: o.dist,
+    NEXT_TELEMETRY_DISABLED: "1",
+    HOSTNAME: "127.0.0.1",
+    PORT: String(o.port),
+  };
+  delete env.NODE_OPTIONS;
+  const child = startChild(
+    o.name ?? `server.mjs :${o.port}`,
+    process.execPath,
+    [
+      ...(o.nodeFlags ?? NPM_START_NODE_FLAGS),
+      ...(o.cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${o.cpuProfDir}`] : []),
+      path.join(ROOT, "scripts", "server.mjs"),
+    ],
+    { cwd: ROOT, env, echo: o.echo },
+  );
+  await waitForHealth(o.port, "/api/health", 90_000, child);
+  return Object.assign(child, { startupMs: performance.now() - t0 });
 }
 
 export const relative = (p: string) => path.relative(ROOT, p);

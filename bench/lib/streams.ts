@@ -1,13 +1,18 @@
 /**
- * Driving streaming requests and timing them: one SSE stream (time to first content frame, total, complete
- * or not), and a closed loop of N workers. Used by bench/gateway.ts (/v1 streams) and bench/instances.ts
- * (/v1 and chat streams).
+ * Driving streaming requests and timing them: one SSE stream (time to first and last content frame, total,
+ * complete or not), and a closed loop of N workers. Used by bench/doors.ts and bench/instances.ts (/v1 and
+ * chat streams).
  */
 import http from "node:http";
 import { percentile } from "../support";
 
 export interface Sample {
+  /** Request written → first content frame (ms). */
   ttft: number;
+  /** Request written → last content frame (ms): last − ttft is how spread out the content arrived. */
+  lastContent: number;
+  /** Content frames received. */
+  frames: number;
   total: number;
   ok: boolean;
   error?: string;
@@ -23,6 +28,8 @@ export interface StreamRequest {
   isContent: (frame: string) => boolean;
   /** Content frames a complete stream has (undefined: at least one). */
   expectFrames?: number;
+  /** A frame that makes the stream a failure even if it ends cleanly (e.g. a UI stream's error part). */
+  failOn?: (frame: string) => boolean;
   timeoutMs: number;
 }
 
@@ -30,6 +37,8 @@ export interface StreamRequest {
 export const V1_CONTENT = (frame: string) => /"content":"(?:[^"\\]|\\.)/.test(frame);
 /** A UI message stream (the chat's /api/chat) text-delta frame. */
 export const UI_TEXT_DELTA = (frame: string) => frame.includes('"type":"text-delta"');
+/** A UI message stream error part. */
+export const UI_ERROR = (frame: string) => frame.includes('"type":"error"');
 
 /**
  * One streaming request. TTFT is the time from just before the request is written to the arrival of the
@@ -39,6 +48,8 @@ export const UI_TEXT_DELTA = (frame: string) => frame.includes('"type":"text-del
 export function streamOnce(r: StreamRequest): Promise<Sample> {
   return new Promise((resolve) => {
     let ttft = NaN;
+    let lastContent = NaN;
+    let failed: string | undefined;
     let buf = "";
     let frames = 0;
     let sawDone = false;
@@ -48,9 +59,10 @@ export function streamOnce(r: StreamRequest): Promise<Sample> {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      resolve({ ttft, total: performance.now() - t0, ok, error });
+      resolve({ ttft, lastContent, frames, total: performance.now() - t0, ok, error });
     };
-    const complete = () => sawDone && (r.expectFrames === undefined ? frames > 0 : frames === r.expectFrames);
+    const complete = () =>
+      !failed && sawDone && (r.expectFrames === undefined ? frames > 0 : frames === r.expectFrames);
     const req = http.request(
       { host: "127.0.0.1", port: r.port, path: r.path, method: "POST", agent: r.agent, headers: r.headers },
       (res) => {
@@ -71,12 +83,16 @@ export function streamOnce(r: StreamRequest): Promise<Sample> {
             if (frame.startsWith("data: [DONE]")) sawDone = true;
             else if (r.isContent(frame)) {
               frames++;
-              if (Number.isNaN(ttft)) ttft = performance.now() - t0;
-            }
+              lastContent = performance.now() - t0;
+              if (Number.isNaN(ttft)) ttft = lastContent;
+            } else if (r.failOn?.(frame)) failed ??= frame.slice(0, 200);
           }
         });
         res.on("end", () =>
-          finish(complete(), complete() ? undefined : `incomplete stream: ${frames} frames, done=${sawDone}`),
+          finish(
+            complete(),
+            complete() ? undefined : (failed ?? `incomplete stream: ${frames} frames, done=${sawDone}`),
+          ),
         );
         res.on("error", (e) => finish(false, e.message));
         res.on("close", () => finish(false, "response closed early"));

@@ -1,7 +1,7 @@
 import "server-only";
 import type { z } from "zod";
 import type { User } from "@/db/schema";
-import { currentUser } from "@/lib/auth/session";
+import { requestUser } from "@/lib/auth/request-session";
 import { AppError } from "@/lib/errors";
 import { readJsonBody } from "@/lib/gateway/v1-door";
 import { refuseCrossSite } from "@/lib/http/same-origin";
@@ -18,7 +18,7 @@ export function chatRoute<P = Record<string, never>>(handler: Handler<P>) {
   return async (req: Request, ctx: { params: Promise<P> }): Promise<Response> => {
     const crossSite = req.method === "GET" ? null : refuseCrossSite(req);
     if (crossSite) return crossSite;
-    const user = await currentUser();
+    const user = await requestUser(req);
     if (!user) return problem(401, "Your session has ended. Sign in again.");
     try {
       return await handler(req, user, await ctx.params);

@@ -24,14 +24,15 @@ const app = next({ dev: false, hostname, port, dir: process.cwd() });
 await app.prepare();
 const handle = app.getRequestHandler();
 /**
- * (req, res) => Promise<boolean>: false for what it does not serve. Set by instrumentation.ts during prepare().
+ * (req, res) => Promise<boolean>: false for what it does not serve. instrumentation.ts sets it once Next has
+ * loaded it, which may be just after prepare() resolves: looked up until found (Next answers /v1 meanwhile).
  * V1_THROUGH_NEXT=1 leaves /v1 to the route handlers (as on hosts that run only Next): npm test runs its
  * PostgreSQL pass that way, so both paths stay tested.
  */
 const viaNext = ["1", "true", "yes"].includes(String(process.env.V1_THROUGH_NEXT).toLowerCase());
-const serveV1 = viaNext ? undefined : globalThis[Symbol.for("glm-chat.serve-v1")];
-if (!viaNext && typeof serveV1 !== "function")
-  console.warn("glm-chat: the /v1 door is not registered; Next serves /v1.");
+const V1_DOOR = Symbol.for("glm-chat.serve-v1");
+let serveV1;
+const v1Door = () => (viaNext ? undefined : (serveV1 ??= globalThis[V1_DOOR]));
 
 /** The last address the trusted proxy saw, else the socket's own. */
 function clientAddress(req) {
@@ -69,8 +70,9 @@ const server = createServer((req, res) => {
     req.destroy();
     return;
   }
-  if (serveV1 && req.url?.startsWith("/v1/")) {
-    serveV1(req, res).then(
+  const door = req.url?.startsWith("/v1/") ? v1Door() : undefined;
+  if (door) {
+    door(req, res).then(
       (served) => served || handle(req, res),
       (err) => {
         console.error("[gateway] /v1 door failed", err);
@@ -85,6 +87,9 @@ const server = createServer((req, res) => {
 // Long SSE replies: no request timeout; idle keep-alive sockets close after Node's default.
 server.requestTimeout = 0;
 server.listen(port, hostname, () => {
+  setTimeout(() => {
+    if (!viaNext && !v1Door()) console.warn("glm-chat: the /v1 door did not register; Next serves /v1.");
+  }, 2000).unref();
   console.log(`glm-chat listening on http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`);
 });
 

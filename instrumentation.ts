@@ -4,9 +4,9 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   try {
     await startUp();
-    // The production server (scripts/server.mjs) answers /v1 with this before Next's router.
-    const { serveV1 } = await import("./lib/gateway/node-door");
-    (globalThis as Record<symbol, unknown>)[Symbol.for("glm-chat.serve-v1")] = serveV1;
+    // The production server (scripts/server.mjs) answers /v1 and chat messages with these before Next's router.
+    const { serveNodeDoors } = await import("./lib/http/node-doors");
+    (globalThis as Record<symbol, unknown>)[Symbol.for("glm-chat.node-doors")] = serveNodeDoors;
   } catch (err) {
     // A server that cannot work must not listen as if it could: say why, once, and stop (next dev keeps
     // running so the developer can fix the configuration and reload).

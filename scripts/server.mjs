@@ -5,9 +5,9 @@
  * - the client's address comes from the socket (or, with TRUST_PROXY=1, from the proxy's X-Forwarded-For),
  *   passed on as `x-glm-client-ip` for sign-in throttling; a client cannot set that header itself;
  * - a body declared larger than any door accepts is refused before a byte of it is read.
- * - `/v1` (the OpenAI-compatible gateway) is answered on node:http by lib/gateway/node-door.ts — the same door
- *   functions as its route handlers, which instrumentation.ts hands over once Next has loaded — without
- *   Next's router and web streams in between: a gateway close to a bare proxy.
+ * - `/v1` (the OpenAI-compatible gateway) and `POST /api/chat` (a chat message) are answered on node:http by
+ *   lib/http/node-doors.ts — the same functions as their route handlers, which instrumentation.ts hands over
+ *   once Next has loaded — without Next's router and web streams in between: close to a bare proxy.
  * Everything else is Next's, unchanged. `next dev` (npm run dev) keeps Next's own server.
  */
 import { createServer } from "node:http";
@@ -25,14 +25,15 @@ await app.prepare();
 const handle = app.getRequestHandler();
 /**
  * (req, res) => Promise<boolean>: false for what it does not serve. instrumentation.ts sets it once Next has
- * loaded it, which may be just after prepare() resolves: looked up until found (Next answers /v1 meanwhile).
- * V1_THROUGH_NEXT=1 leaves /v1 to the route handlers (as on hosts that run only Next): npm test runs its
- * PostgreSQL pass that way, so both paths stay tested.
+ * loaded it, which may be just after prepare() resolves: looked up until found (Next answers meanwhile).
+ * THROUGH_NEXT=1 leaves those paths to the route handlers (as on hosts that run only Next): npm test runs
+ * its PostgreSQL pass that way, so both paths stay tested.
  */
-const viaNext = ["1", "true", "yes"].includes(String(process.env.V1_THROUGH_NEXT).toLowerCase());
-const V1_DOOR = Symbol.for("glm-chat.serve-v1");
-let serveV1;
-const v1Door = () => (viaNext ? undefined : (serveV1 ??= globalThis[V1_DOOR]));
+const throughNext = ["1", "true", "yes"].includes(String(process.env.THROUGH_NEXT).toLowerCase());
+const DOORS = Symbol.for("glm-chat.node-doors");
+let serveNodeDoors;
+const nodeDoors = () => (throughNext ? undefined : (serveNodeDoors ??= globalThis[DOORS]));
+const hotPath = (url = "") => url.startsWith("/v1/") || url.startsWith("/api/chat");
 
 /** The last address the trusted proxy saw, else the socket's own. */
 function clientAddress(req) {
@@ -70,12 +71,12 @@ const server = createServer((req, res) => {
     req.destroy();
     return;
   }
-  const door = req.url?.startsWith("/v1/") ? v1Door() : undefined;
-  if (door) {
-    door(req, res).then(
+  const doors = hotPath(req.url) ? nodeDoors() : undefined;
+  if (doors) {
+    doors(req, res).then(
       (served) => served || handle(req, res),
       (err) => {
-        console.error("[gateway] /v1 door failed", err);
+        console.error("[server] a node:http door failed", err);
         if (!res.headersSent) res.writeHead(500);
         res.end();
       },
@@ -88,7 +89,7 @@ const server = createServer((req, res) => {
 server.requestTimeout = 0;
 server.listen(port, hostname, () => {
   setTimeout(() => {
-    if (!viaNext && !v1Door()) console.warn("glm-chat: the /v1 door did not register; Next serves /v1.");
+    if (!throughNext && !nodeDoors()) console.warn("glm-chat: the node:http doors did not register; Next serves /v1.");
   }, 2000).unref();
   console.log(`glm-chat listening on http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`);
 });

@@ -216,8 +216,8 @@ if (pgIntegration.length || pgE2e.length) {
     PORT: String(pgPort),
     DATABASE_URL: appDb,
     AUTH_SECRET: "npm-test-secret",
-    // This pass serves /v1 through Next's route handlers; the SQLite pass through the server's own door.
-    V1_THROUGH_NEXT: "1",
+    // This pass serves /v1 and /api/chat through Next's route handlers; the SQLite pass through the server's own doors.
+    THROUGH_NEXT: "1",
     UPSTREAM_BASE_URL: `http://127.0.0.1:${pgStandinPort}/api/paas/v4`,
   };
   start("stand-in upstream for PostgreSQL", bin("tsx"), ["tests/upstream/main.ts"], {

@@ -30,8 +30,13 @@ interface Claims {
 const holder = globalThis as unknown as { __glmSessionClaims?: Map<string, Claims> };
 const cache = (holder.__glmSessionClaims ??= new Map());
 
-export async function requestUser(req: Request): Promise<User | null> {
-  const claims = await requestClaims(req.headers.get("cookie") ?? "");
+export function requestUser(req: Request): Promise<User | null> {
+  return cookieUser(req.headers.get("cookie") ?? "");
+}
+
+/** The same from a `Cookie` header (the production server's own door for the chat). */
+export async function cookieUser(cookieHeader: string): Promise<User | null> {
+  const claims = await requestClaims(cookieHeader);
   return claims ? ((await sessionUser({ sessionId: claims.sessionId, userId: claims.userId })) ?? null) : null;
 }
 

@@ -127,31 +127,40 @@ export class LiveReply {
     this.wake();
   }
 
-  /** Every frame so far, then the rest as it arrives; cancelling it only stops this reader. */
-  subscribe(): ReadableStream<Uint8Array> {
+  /**
+   * Every frame so far, then the rest as it arrives, as byte batches (one per wake-up: what arrived since
+   * the last one, compacted). Ending the iteration early only stops this reader.
+   */
+  async *frames(): AsyncGenerator<Uint8Array> {
     let next = 0;
-    let wake: (() => void) | undefined;
+    for (;;) {
+      while (next >= this.chunks.length && !this.done) {
+        await new Promise<void>((resolve) => this.waiting.add(resolve));
+      }
+      if (next >= this.chunks.length) {
+        yield encoder.encode(DONE);
+        return;
+      }
+      const batch = compact(this.chunks.slice(next));
+      next = this.chunks.length;
+      const done = this.done;
+      yield encodeFrames(batch, done);
+      if (done) return;
+    }
+  }
+
+  /** The same as a web stream (route handlers' Response). */
+  subscribe(): ReadableStream<Uint8Array> {
+    const frames = this.frames();
     return new ReadableStream<Uint8Array>(
       {
         pull: async (controller) => {
-          while (next >= this.chunks.length && !this.done) {
-            await new Promise<void>((resolve) => {
-              wake = resolve;
-              this.waiting.add(resolve);
-            });
-          }
-          if (next < this.chunks.length) {
-            const batch = compact(this.chunks.slice(next));
-            next = this.chunks.length;
-            controller.enqueue(encodeFrames(batch, this.done));
-            if (this.done) controller.close();
-          } else {
-            controller.enqueue(encoder.encode(DONE));
-            controller.close();
-          }
+          const { done, value } = await frames.next();
+          if (done) controller.close();
+          else controller.enqueue(value);
         },
         cancel: () => {
-          if (wake) this.waiting.delete(wake);
+          void frames.return(undefined);
         },
       },
       { highWaterMark: 0 },

@@ -42,9 +42,9 @@ const CONTINUE_PROMPT =
 
 /**
  * One chat turn: save the user's message (or take up a reply to continue), then run the reply on the server
- * as a live reply that outlives the request, and answer with a reader of it.
+ * as a live reply that outlives the request. The door answers with a reader of it.
  */
-export async function startChatTurn(user: User, body: ChatTurnBody): Promise<Response> {
+export async function startChatTurn(user: User, body: ChatTurnBody): Promise<LiveReply> {
   const model = findModel(body.model);
   if (!model) throw new AppError("invalid_request_error", `Unknown model ${body.model}.`);
   const text = body.message ? textOf(body.message as Parameters<typeof textOf>[0]).trim() : "";
@@ -136,7 +136,7 @@ export async function startChatTurn(user: User, body: ChatTurnBody): Promise<Res
     { messageId: assistantId, modelName: model.id, readable: readableError },
   );
   live.run(reply, chunks, () => settle(reply.text, "error", "The reply ended unexpectedly."));
-  return replyResponse(reply);
+  return reply;
 }
 
 /**

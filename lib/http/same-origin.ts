@@ -13,24 +13,43 @@ import "server-only";
  * across origins without a CORS preflight, which this server never grants.
  */
 export function refuseCrossSite(req: Request): Response | null {
-  const site = req.headers.get("sec-fetch-site");
+  const refusal = crossSiteRefusal(req.method, req.headers, hasBody(req));
+  return refusal && Response.json(refusalBody(refusal), { status: refusal.status });
+}
+
+/** Reads a request header (web Headers, or node's headers through a small getter). */
+export interface HeaderReader {
+  get(name: string): string | null;
+}
+
+export interface Refusal {
+  status: number;
+  code: string;
+  message: string;
+}
+
+export const refusalBody = (r: Refusal) => ({ error: { message: r.message, code: r.code } });
+
+/** The same check for any door: the method, the headers, and whether the request carries a body. */
+export function crossSiteRefusal(method: string, headers: HeaderReader, withBody: boolean): Refusal | null {
+  const site = headers.get("sec-fetch-site");
   if (site !== null) {
     if (site !== "same-origin" && site !== "none")
       return refuse(403, "cross_site_request", "Cross-site requests are not allowed.");
   } else {
-    const origin = req.headers.get("origin");
-    if (origin !== null && !isOwnOrigin(origin, req)) {
+    const origin = headers.get("origin");
+    if (origin !== null && !isOwnOrigin(origin, headers)) {
       return refuse(403, "cross_site_request", "Cross-origin requests are not allowed.");
     }
   }
-  if (hasBody(req) && !isJson(req.headers.get("content-type"))) {
+  if (withBody && BODY_METHODS.has(method.toUpperCase()) && !isJson(headers.get("content-type"))) {
     return refuse(415, "unsupported_media_type", "Send the request body as application/json.");
   }
   return null;
 }
 
-function isOwnOrigin(origin: string, req: Request): boolean {
-  const host = first(req.headers.get("x-forwarded-host")) ?? req.headers.get("host");
+function isOwnOrigin(origin: string, headers: HeaderReader): boolean {
+  const host = first(headers.get("x-forwarded-host")) ?? headers.get("host");
   if (!host) return false;
   let url: URL;
   try {
@@ -40,7 +59,7 @@ function isOwnOrigin(origin: string, req: Request): boolean {
   }
   if (url.host !== host.trim().toLowerCase()) return false;
   // Behind a TLS proxy the scheme is known; an http page must not act for the https site.
-  const proto = first(req.headers.get("x-forwarded-proto"));
+  const proto = first(headers.get("x-forwarded-proto"));
   return !proto || url.protocol === `${proto.toLowerCase()}:`;
 }
 
@@ -63,6 +82,6 @@ function isJson(type: string | null): boolean {
   return essence === "application/json" || /^application\/[\w.+-]+\+json$/.test(essence);
 }
 
-function refuse(status: number, code: string, message: string): Response {
-  return Response.json({ error: { message, code } }, { status });
+function refuse(status: number, code: string, message: string): Refusal {
+  return { status, code, message };
 }

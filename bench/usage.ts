@@ -18,7 +18,8 @@
  * call. Their sections: bench/usage/render-sqlite.ts and render-postgres.ts.
  */
 import { readFileSync } from "node:fs";
-import { loadResults, relativeResults, saveResults, writeSection } from "./lib/results";
+import path from "node:path";
+import { readResults, resultsFile, writeDocSection, writeResults } from "./lib/docs";
 import { log } from "./usage/data";
 import type { PostgresResults } from "./usage/postgres";
 import { renderPostgres } from "./usage/render-postgres";
@@ -42,13 +43,14 @@ function usage(): string {
 /** Keeps a run's results and renders its section from them (what --render does again later). */
 function publish<T>(engine: keyof typeof engines, results: T | undefined, write: boolean) {
   const e = engines[engine] as { results: string; heading: string; render: (r: T) => string };
-  const kept = results ?? loadResults<T>(e.results);
-  if (!kept) return log(`no ${relativeResults(e.results)} yet: nothing to render for ## ${e.heading}`);
+  const kept = results ?? readResults<T>(e.results, { nullAsNaN: false });
+  if (!kept)
+    return log(`no ${path.relative(process.cwd(), resultsFile(e.results))} yet: nothing to render for ## ${e.heading}`);
   const section = e.render(kept);
   console.log(`\n${section}`);
   if (!write) return log("smaller data set: docs/benchmarks.md left alone (pass --write to write anyway)");
-  if (results) log(`kept the results in ${saveResults(e.results, results)}`);
-  log(`wrote ${writeSection(e.heading, section)} (## ${e.heading})`);
+  if (results) log(`kept the results in ${writeResults(e.results, results)}`);
+  log(`wrote ${writeDocSection(e.heading, section)} (## ${e.heading})`);
 }
 
 async function main() {

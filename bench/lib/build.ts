@@ -2,7 +2,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { startChild } from "../support";
+import { startChild } from "./processes";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 export const NEXT_BIN = path.join(ROOT, "node_modules/next/dist/bin/next");

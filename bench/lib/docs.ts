@@ -6,7 +6,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { ROOT } from "./build";
 
-export const resultsFile = (name: string) => path.join(ROOT, "bench", "results", name);
+/** bench/results/NAME (".json" added when NAME has no extension). */
+export const resultsFile = (name: string) =>
+  path.join(ROOT, "bench", "results", path.extname(name) ? name : `${name}.json`);
 
 /** JSON with NaN / ±Infinity kept as null (JSON has neither). */
 export function writeResults(name: string, data: unknown): string {
@@ -16,11 +18,12 @@ export function writeResults(name: string, data: unknown): string {
   return file;
 }
 
-/** The JSON written by writeResults, with null figures read back as NaN. */
-export function readResults<T>(name: string): T | undefined {
+/** The JSON written by writeResults; null figures are read back as NaN unless `nullAsNaN` is false. */
+export function readResults<T>(name: string, { nullAsNaN = true } = {}): T | undefined {
   const file = resultsFile(name);
   if (!existsSync(file)) return undefined;
-  return JSON.parse(readFileSync(file, "utf8"), (_k, v) => (v === null ? Number.NaN : v)) as T;
+  const text = readFileSync(file, "utf8");
+  return (nullAsNaN ? JSON.parse(text, (_k, v) => (v === null ? Number.NaN : v)) : JSON.parse(text)) as T;
 }
 
 const headingAt = (text: string, heading: string) =>

@@ -4,7 +4,7 @@ import { SlidersHorizontal } from "lucide-react";
 import { useState } from "react";
 import { saveSettingsAction } from "@/app/(chat)/actions";
 import type { ConversationSettings } from "@/lib/chat/types";
-import type { SettingsErrors, SettingsField } from "@/lib/chat/settings";
+import type { SettingsErrors, SettingsField } from "@/lib/chat/types";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Input, Label, Textarea } from "@/components/ui/input";

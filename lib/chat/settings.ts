@@ -13,8 +13,7 @@ export const SettingsInput = z.object({
   maxTokens: z.number().nullish(),
 });
 export type SettingsInput = z.infer<typeof SettingsInput>;
-export type SettingsField = keyof SettingsInput;
-export type SettingsErrors = Partial<Record<SettingsField, string>>;
+import type { SettingsErrors, SettingsField } from "./types";
 
 /** `/v1`'s own field schemas (the seed's ranges, the model's output limit), named by the form's labels. */
 function rules(model: string) {

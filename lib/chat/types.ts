@@ -31,3 +31,7 @@ export function toUIMessage(m: Message): ChatUIMessage {
 export function textOf(message: Pick<UIMessage, "parts">): string {
   return message.parts.map((p) => (p.type === "text" ? p.text : "")).join("");
 }
+
+/** A conversation setting's field name, and the settings form's errors by field (lib/chat/settings.ts). */
+export type SettingsField = keyof import("./settings").SettingsInput;
+export type SettingsErrors = Partial<Record<SettingsField, string>>;

@@ -5,7 +5,8 @@ import { AppError } from "@/lib/errors";
 import { readCapped } from "@/lib/http/body";
 import SECURITY_HEADERS from "@/lib/http/security-headers.json";
 import { type CompletionStream, startCompletion } from "./core";
-import { asAppError, openAiError } from "./errors";
+import { isBadPath } from "@/lib/http/path-guard";
+import { asAppError, invalidRequest, openAiError } from "./errors";
 import { modelByPath, modelList } from "./model-objects";
 import { errorFrame, OpenAiChunkWriter, PING_FRAME, SSE_HEADERS } from "./openai-sse";
 import { ClientAborted } from "./upstream";
@@ -22,6 +23,8 @@ import { authenticate, parseJsonBody } from "./v1-door";
 export async function serveV1(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
   const path = (req.url ?? "").split("?", 1)[0];
   try {
+    // As the proxy (proxy.ts) does for Next: a path that cannot be decoded is the client's mistake, said first.
+    if (isBadPath(path)) throw invalidRequest("The request path is not valid.", null, "invalid_path");
     if (req.method === "POST" && path === "/v1/chat/completions") {
       await chatCompletions(req, res);
     } else if (req.method === "GET" && path === "/v1/models") {

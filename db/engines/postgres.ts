@@ -268,33 +268,41 @@ export async function searchConversationIds(
     edge ? sql`and (c.updated_at, c.seq) < (${edge.updatedAt}::bigint, ${edge.seq}::bigint)` : sql``;
 
   const sample = async () => {
-    const sampled = await rows<{
-      id: string;
-      updatedAt: number;
-      seq: number;
-      titleHit: boolean;
-      messages: number;
-      matching: number;
+    // One row back: the hits in order, where the sample stopped (the SAMPLE-th conversation; none when the user
+    // has fewer), and the counts the choice needs.
+    const [r] = await rows<{
+      ids: string[] | null;
+      edgeUpdatedAt: number | null;
+      edgeSeq: number | null;
+      messages: number | null;
+      matching: number | null;
       tableRows: number;
     }>(
       db,
       sql`
-      select c.id, c.updated_at as "updatedAt", c.seq, ${titleRow} as "titleHit", x.messages, x.matching,
+      select array_agg(s.id order by s.updated_at desc, s.seq desc) filter (where s.title_hit or s.matching > 0) as ids,
+        (array_agg(s.updated_at order by s.updated_at desc, s.seq desc))[${SAMPLE}] as "edgeUpdatedAt",
+        (array_agg(s.seq order by s.updated_at desc, s.seq desc))[${SAMPLE}] as "edgeSeq",
+        sum(s.messages)::int as messages, sum(s.matching)::int as matching,
         (select reltuples from pg_class where oid = 'messages'::regclass)::float8 as "tableRows"
-      from (select c.id, c.title, c.updated_at, c.seq from conversations c where c.user_id = ${userId}
-          order by c.updated_at desc, c.seq desc limit ${SAMPLE}) c
-        cross join lateral (select count(*)::int as messages, count(*) filter (where ${messageRow})::int as matching
-          from messages m where m.conversation_id = c.id and m.status <> 'streaming') x
-      order by c.updated_at desc, c.seq desc`,
+      from (
+        select c.id, c.updated_at, c.seq, ${titleRow} as title_hit, x.messages, x.matching
+        from (select c.id, c.title, c.updated_at, c.seq from conversations c where c.user_id = ${userId}
+            order by c.updated_at desc, c.seq desc limit ${SAMPLE}) c
+          cross join lateral (select count(*) as messages, count(*) filter (where ${messageRow}) as matching
+            from messages m where m.conversation_id = c.id and m.status <> 'streaming') x
+      ) s`,
     );
-    const last = sampled.length === SAMPLE ? sampled[SAMPLE - 1] : undefined;
     return {
-      ids: sampled.filter((r) => r.titleHit || r.matching > 0).map((r) => r.id),
+      ids: r?.ids ?? [],
       /** Where the sample stopped; none when it read all the user's conversations. */
-      edge: last ? { updatedAt: Number(last.updatedAt), seq: Number(last.seq) } : null,
-      messages: sampled.reduce((sum, r) => sum + r.messages, 0),
-      matching: sampled.reduce((sum, r) => sum + r.matching, 0),
-      tableRows: Number(sampled[0]?.tableRows ?? -1),
+      edge:
+        r?.edgeUpdatedAt != null && r.edgeSeq != null
+          ? { updatedAt: Number(r.edgeUpdatedAt), seq: Number(r.edgeSeq) }
+          : null,
+      messages: Number(r?.messages ?? 0),
+      matching: Number(r?.matching ?? 0),
+      tableRows: Number(r?.tableRows ?? -1),
     };
   };
   const walk = async (edge: Edge | null, most: number | null, need: number) => {

@@ -7,6 +7,7 @@ import { ms } from "../lib/load";
 import type { BenchEngine } from "./engine";
 import { SEED, type Seeded } from "./seed";
 import { TARGET_LIST_MS, TARGET_PAGE_MS, type Row } from "./types";
+import { pathOf } from "./report-pg";
 import { diagnoseSqliteSearch } from "./why-sqlite";
 import type { Db } from "@/db";
 
@@ -42,6 +43,8 @@ export async function measureQueries(
   const record = async (row: Row, fn: (d: Db) => Promise<unknown>) => {
     const captured = await e.capture(fn);
     row.plan ??= (await Promise.all(captured.map((c) => e.explain(c)))).join("\n");
+    // PostgreSQL: which of searchConversationIds' paths this search took, in the docs' "what" column.
+    if (pg && row.group === "search") row.detail += `; ${pathOf(row.plan)}`;
     if (e.serverMs) row.serverMs = (await Promise.all(captured.map((c) => e.serverMs!(c)))).reduce((a, b) => a + b, 0);
     rows.push(row);
     log(

@@ -55,8 +55,9 @@ export function renderPgSection(
     "- Queries: the app's own functions (`listConversations`, `searchConversations`, `listMessages`) called in-process " +
       "through `getDb()` — the app's postgres.js pool (10 connections), as a page or server action does. Warm-up, then up to " +
       '500 calls (300 for search, 200 for listMessages) or ~5 s, each timed on its own; p50 / p95 / max. "Client CPU" is this ' +
-      'process\'s CPU per call (driver, row mapping); "server" is the median Execution Time of 5 `EXPLAIN (ANALYZE, BUFFERS)` ' +
-      "runs of the exact SQL the function sent (summed when it sends several statements).",
+      'process\'s CPU per call (driver, row mapping); "server" is the median Execution Time of 5 `EXPLAIN (ANALYZE, BUFFERS, ' +
+      "TIMING OFF)` runs of the exact SQL the function sent (summed when it sends several statements; without per-node " +
+      "timing, whose clock reads would overstate plans that pass many rows between nodes).",
   );
   L.push(
     `- Page: \`NEXT_DIST_DIR=${DIST} next start\` on the same database (the build is the same as for SQLite; the engine is ` +

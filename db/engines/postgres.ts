@@ -308,11 +308,25 @@ export async function searchConversationIds(
   const walk = async (edge: Edge | null, most: number | null, need: number) => {
     // OFFSET 0 keeps EXISTS a per-row probe: without it the planner may hash the whole subquery, which
     // reads every matching message, as the index path does.
-    // The subquery's ORDER BY carries over, so the outer query needs no sort and stops at `need` hits.
-    const cap = most === null ? sql`` : sql`limit ${most}`;
-    // `walked` (are there conversations left?) only matters when the walk ends short of `need`: the CASE
-    // leaves its subquery (an InitPlan, run when first read) unread otherwise. OFFSET 0 keeps `w` a subquery
-    // of its own; pulled up, w.ids would be the array expression twice, and the walk would run twice.
+    const probe = sql`(${titleRow} or exists (select 1 from messages m where m.conversation_id = c.id
+      and m.status <> 'streaming' and ${messageRow} offset 0))`;
+    if (most === null) {
+      // Uncapped: one query level, so the planner sees the LIMIT and walks conversations_user_updated_idx
+      // backwards; a subquery without a LIMIT of its own is planned for all its rows (a Seq Scan and a Sort).
+      const [r] = await rows<{ ids: string[] | null }>(
+        db,
+        sql`
+        select array(select c.id from conversations c where c.user_id = ${userId} ${after(edge)} and ${probe}
+          order by c.updated_at desc, c.seq desc limit ${need}) as ids`,
+      );
+      return { walked: 0, ids: r?.ids ?? [] };
+    }
+    // Capped at `most` conversations: the subquery's ORDER BY carries over, so the outer query needs no sort
+    // and stops at `need` hits. `walked` (are there conversations left?) only matters when the walk ends short
+    // of `need`: the CASE leaves its subquery (an InitPlan, run when first read) unread otherwise. OFFSET 0
+    // keeps `w` a subquery of its own; pulled up, w.ids would be the array expression twice, and the walk
+    // would run twice.
+    const cap = sql`limit ${most}`;
     const [r] = await rows<{ walked: number | null; ids: string[] | null }>(
       db,
       sql`
@@ -322,8 +336,7 @@ export async function searchConversationIds(
       from (select array(select c.id from (
             select c.id, c.title, c.updated_at, c.seq from conversations c where c.user_id = ${userId} ${after(edge)}
               order by c.updated_at desc, c.seq desc ${cap}) c
-          where ${titleRow} or exists (select 1 from messages m where m.conversation_id = c.id
-            and m.status <> 'streaming' and ${messageRow} offset 0)
+          where ${probe}
           order by c.updated_at desc, c.seq desc limit ${need}) as ids offset 0) w`,
     );
     return { walked: Number(r?.walked ?? 0), ids: r?.ids ?? [] };

@@ -10,6 +10,8 @@
  *                                        the data set into SQLite and times both pages in alternation)
  *   npm run bench:chat -- --build        rebuild .next-chatbench first
  *   npm run bench:chat -- --no-page      queries only (no build, no server); docs left alone
+ *   npm run bench:chat -- --only search  the search queries only (no sidebar, no listMessages, no page); docs left alone,
+ *                                        the section printed instead (for working on search: ~1 min on PostgreSQL)
  *   npm run bench:chat -- --keep         keep the temp dir / PostgreSQL with the seeded database (path / URL printed)
  *
  * Data set (bench/chat/seed.ts; text from bench/corpus.ts): user A owns 5,000 conversations with 100,000 messages
@@ -48,9 +50,16 @@ import { makeDataSet, writeSqlite, type Seeded } from "./chat/seed";
 import { writePostgres } from "./chat/seed-pg";
 import { TARGET_PAGE_MS, verdictOf } from "./chat/types";
 
-const argv = new Set(process.argv.slice(2));
+const args = process.argv.slice(2);
+const argv = new Set(args);
 const FORCE_BUILD = argv.has("--build");
-const NO_PAGE = argv.has("--no-page");
+/** --only search: measure only the search queries (implies --no-page). */
+const ONLY = args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined;
+if (ONLY !== undefined && ONLY !== "search") {
+  console.error(`bench:chat: --only takes "search" (got ${JSON.stringify(ONLY)})`);
+  process.exit(2);
+}
+const NO_PAGE = argv.has("--no-page") || ONLY === "search";
 const KEEP = argv.has("--keep");
 const POSTGRES = argv.has("--postgres");
 /** --postgres: also load the same data set into a SQLite file and time both pages in alternation (paired). */
@@ -134,7 +143,7 @@ async function main() {
     ? await postgresEngine(databaseUrl)
     : await sqliteEngine((db as typeof db & { $client: Database.Database }).$client);
   const queryLoad = loadMeter();
-  const { rows, userText } = await measureQueries(db, engine, s, log);
+  const { rows, userText } = await measureQueries(db, engine, s, log, { onlySearch: ONLY === "search" });
   const queryOtherLoad = queryLoad.read();
   log(`other processes used ${(queryOtherLoad * 100).toFixed(0)}% of the machine's CPU during the query runs`);
 

@@ -1,8 +1,9 @@
 /**
  * What the chat benchmark needs from the database beside the app's own query functions: raw counts, the SQL a
  * query function runs, and its plan. SQLite: EXPLAIN QUERY PLAN on the app's better-sqlite3 handle.
- * PostgreSQL: EXPLAIN (ANALYZE, BUFFERS) on a connection of its own, whose "Execution Time" is the server's
- * own time for the statement (the client's wall clock adds the round trip and the machine's load).
+ * PostgreSQL: EXPLAIN (ANALYZE, BUFFERS) on a connection of its own for the plan, and the "Execution Time" of
+ * EXPLAIN (ANALYZE, BUFFERS, TIMING OFF) for the server's own time for the statement (the client's wall clock
+ * adds the round trip and the machine's load).
  */
 import type Database from "better-sqlite3";
 import type postgres from "postgres";
@@ -78,9 +79,12 @@ export async function postgresEngine(url: string): Promise<BenchEngine> {
     onnotice: () => {},
     types: { int8: { to: 20, from: [20], serialize: String, parse: Number } } as never,
   });
-  const plan = async (c: Captured) =>
-    (await sql.unsafe(`explain (analyze, buffers) ${c.sql}`, c.params as never[])).map((r) =>
-      String((r as Record<string, unknown>)["QUERY PLAN"]),
+  // The plan shown: per-node times. The server time: TIMING OFF, because per-node timing costs two clock reads
+  // per row a node returns (slow ones in a VM), which overstates plans that pass many rows between nodes (a
+  // hashed SubPlan built from thousands of rows) next to plans that filter inside one node (a walk).
+  const plan = async (c: Captured, timing = true) =>
+    (await sql.unsafe(`explain (analyze, buffers${timing ? "" : ", timing off"}) ${c.sql}`, c.params as never[])).map(
+      (r) => String((r as Record<string, unknown>)["QUERY PLAN"]),
     );
   return {
     name: "postgres",
@@ -97,7 +101,7 @@ export async function postgresEngine(url: string): Promise<BenchEngine> {
     async serverMs(c, runs = 5) {
       const times: number[] = [];
       for (let i = 0; i < runs; i++) {
-        const line = (await plan(c)).find((l) => l.startsWith("Execution Time"));
+        const line = (await plan(c, false)).find((l) => l.startsWith("Execution Time"));
         times.push(Number(/([\d.]+) ms/.exec(line ?? "")?.[1] ?? NaN));
       }
       times.sort((a, b) => a - b);

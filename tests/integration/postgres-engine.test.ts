@@ -246,9 +246,9 @@ describe("searchConversationIds", () => {
   test("the planner can answer each kind of query from the search indexes", async () => {
     // On a handful of rows walking the user's own conversations is cheaper, and the planner rightly does
     // that; so, inside a transaction that is rolled back, take those paths away and see what is left.
-    const plan = async (query: string) => {
+    const plan = async (query: string, path: "index" | "hashed" = "index") => {
       let text = "";
-      const statement = await explainable(query);
+      const statement = await explainable(query, path);
       await db.$client
         .begin(async (tx) => {
           await tx`set local enable_seqscan = off`;
@@ -265,11 +265,34 @@ describe("searchConversationIds", () => {
     assert.match(await plan("quantum"), /conversations_title_trgm_idx/);
     assert.match(await plan("量子计"), /messages_content_trgm_idx/);
     assert.match(await plan("量子"), /messages_cjk_idx/);
+    // The hashed walk: the matching messages' conversations hashed once from the index (never a SubPlan run per
+    // conversation), the user's conversations looked up in it.
+    for (const [query, index] of [
+      ["quantum", /messages_content_trgm_idx/],
+      ["量子计", /messages_content_trgm_idx/],
+      ["量子", /messages_cjk_idx/],
+    ] as const) {
+      const hashed = await plan(query, "hashed");
+      assert.match(hashed, /hashed SubPlan/, `${query}: hashed`);
+      assert.match(hashed, index, `${query}: ${index}`);
+    }
   });
 
-  test("the walk (newest conversations first, stopping early) and the index path return the same", async () => {
-    // carol has more conversations than the sampling walk reads, so every choice is taken: common terms
-    // walk, rare ones go to the indexes; forced, both paths must agree with the choice and with each other.
+  test("row by row, ASCII queries fold ASCII only: exact, as only İ and the Kelvin sign lowercase to ASCII here", async () => {
+    // What rowHit in db/engines/postgres.ts relies on, checked against this database's own lower(): no other
+    // code point lowercases to anything holding an ASCII letter, and A–Z lowercase to a–z (not a Turkish locale).
+    const odd =
+      await db.$client`select string_agg(chr(cp), '' order by cp) as chars from generate_series(128, 1114111) cp
+      where (cp < 55296 or cp > 57343) and lower(chr(cp)) ~ '[A-Za-z]'`;
+    assert.ok(["\u0130\u212a", "\u212a", "\u0130", null].includes(odd[0].chars), `lowercase to ASCII: ${odd[0].chars}`);
+    const [{ folds }] =
+      await db.$client`select lower('ABCDEFGHIJKLMNOPQRSTUVWXYZ') = 'abcdefghijklmnopqrstuvwxyz' as folds`;
+    assert.equal(folds, true);
+  });
+
+  test("the walk, the hashed walk and the index path return the same", async () => {
+    // carol has more conversations than the sample reads, so every choice is taken: common terms walk on or
+    // hash the index's matches, rare ones go to the indexes; forced, every path must agree with the choice.
     await db.insert(schema.users).values({ id: "carol", email: "carol@example.com" });
     for (let i = 0; i < 80; i++) {
       const texts = [
@@ -279,6 +302,8 @@ describe("searchConversationIds", () => {
         i % 29 ? "bye" : "mango 量子",
       ];
       if (i === 1) texts.push("apple in a reply still streaming");
+      // Lowercased by the locale to i and k: ASCII folding alone would miss them (db/engines/postgres.ts rowHit).
+      if (i % 11 === 4) texts.push(i % 2 ? "\u0130stanbul in spring" : "25 \u212aelvin above");
       await conversation(
         "carol",
         `c-${i}`,
@@ -287,12 +312,37 @@ describe("searchConversationIds", () => {
         i === 1 ? "streaming" : "complete",
       );
     }
-    const all = (query: string, limit: number) =>
-      Promise.all(
-        [undefined, "index" as const, "walk" as const].map((path) =>
+    // The automatic choice reads pg_class.reltuples: with statistics, as a running database has them.
+    await db.$client`analyze`;
+    const statements: string[] = [];
+    const recording = {
+      execute: (q: SQL) => {
+        statements.push(new PgDialect().sqlToQuery(q).sql);
+        return db.execute(q);
+      },
+    } as unknown as PgDb;
+    const chosen = new Set<string>();
+    const all = async (query: string, limit: number) => {
+      statements.length = 0;
+      const auto = await searchConversationIds(recording, { userId: "carol", query, limit });
+      const [sample, next] = statements;
+      if (sample?.includes("cross join lateral"))
+        chosen.add(
+          next === undefined
+            ? "sample"
+            : next.includes(" in (\n")
+              ? "sample, hashed walk"
+              : next.includes("exists (")
+                ? "sample, walk"
+                : "sample, index",
+        );
+      const forced = await Promise.all(
+        (["index", "walk", "hashed"] as const).map((path) =>
           searchConversationIds(db, { userId: "carol", query, limit, path }),
         ),
       );
+      return [auto, ...forced];
+    };
     for (const query of [
       "apple",
       "APPLE a",
@@ -307,13 +357,23 @@ describe("searchConversationIds", () => {
       "e",
       "a d",
       "nothing at all",
+      "istanbul",
+      "ISTANBUL in",
+      "\u0130stanbul",
+      "kelvin",
+      "5 k",
+      "elvin",
     ]) {
-      for (const limit of [1, 5, 50]) {
-        const [auto, index, walk] = await all(query, limit);
+      for (const limit of [1, 5, 20, 50]) {
+        const [auto, index, walk, hashed] = await all(query, limit);
         assert.deepEqual(index, auto, `${query} / ${limit}: index path`);
         assert.deepEqual(walk, auto, `${query} / ${limit}: walk`);
+        assert.deepEqual(hashed, auto, `${query} / ${limit}: hashed walk`);
       }
     }
+    assert.deepEqual([...chosen].sort(), ["sample", "sample, hashed walk", "sample, index", "sample, walk"]);
+    assert.deepEqual((await all("istanbul", 50))[0], ["c-59", "c-37", "c-15"]);
+    assert.deepEqual((await all("kelvin", 50))[0], ["c-70", "c-48", "c-26", "c-4"]);
     const [apple] = await all("apple", 50);
     assert.deepEqual(
       apple,
@@ -326,8 +386,8 @@ describe("searchConversationIds", () => {
 
 class Rollback extends Error {}
 
-/** The search statement for `query` with its parameters inlined, to EXPLAIN it. */
-async function explainable(query: string): Promise<string> {
+/** The statement a forced path sends for `query`, with its parameters inlined, to EXPLAIN it. */
+async function explainable(query: string, path: "index" | "hashed"): Promise<string> {
   let captured = "";
   const capture = {
     execute: async (q: SQL) => {
@@ -339,6 +399,6 @@ async function explainable(query: string): Promise<string> {
       return [];
     },
   } as unknown as PgDb;
-  await searchConversationIds(capture, { userId: "alice", query, limit: 20, path: "index" });
+  await searchConversationIds(capture, { userId: "alice", query, limit: 20, path });
   return captured;
 }

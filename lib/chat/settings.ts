@@ -4,6 +4,7 @@ import type { ConversationSettings } from "@/db/schema";
 import { maxTokensFor } from "@/lib/gateway/request";
 import { temperatureField, topPField } from "@/lib/gateway/schema";
 import { findModel } from "@/lib/models";
+import type { SettingsErrors, SettingsField } from "./types";
 
 /** What the browser sends: numbers or nothing. The rules live in `rules()`, so each field gets its own message. */
 export const SettingsInput = z.object({
@@ -13,10 +14,20 @@ export const SettingsInput = z.object({
   maxTokens: z.number().nullish(),
 });
 export type SettingsInput = z.infer<typeof SettingsInput>;
-import type { SettingsErrors, SettingsField } from "./types";
 
-/** `/v1`'s own field schemas (the seed's ranges, the model's output limit), named by the form's labels. */
+/**
+ * `/v1`'s own field schemas (the seed's ranges, the model's output limit), named by the form's labels: built
+ * once per model (building a zod schema costs more than using it; every new conversation checks one).
+ */
+const rulesByModel = new Map<string, ReturnType<typeof buildRules>>();
 function rules(model: string) {
+  const key = findModel(model)?.id ?? "";
+  let r = rulesByModel.get(key);
+  if (!r) rulesByModel.set(key, (r = buildRules(key)));
+  return r;
+}
+
+function buildRules(model: string) {
   const info = findModel(model);
   return z.object({
     systemPrompt: z.string().max(20_000, "The system prompt is limited to 20,000 characters.").optional(),

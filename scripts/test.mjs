@@ -198,8 +198,9 @@ const SQLITE_PROCESS_ONLY = ["crash", "server-process", "demo-mode", "postgres-"
  * query of theirs differs by engine, so the PostgreSQL pass leaves them out (it is the stage that ends last).
  */
 const ENGINE_INDEPENDENT = ["auth-redirects", "limits", "models-and-tools", "security-headers"];
-/** In the browser on PostgreSQL: who may see what, and share links; streaming is covered by two-instances. */
-const PG_E2E = ["isolation", "share"];
+/** In the browser on PostgreSQL: who may see what, share links, and the chat (its rendering-only case left out). */
+const PG_E2E = ["isolation", "share", "chat"];
+const PG_E2E_SKIP = "markdown renders";
 const pgIntegration = integrationFiles.filter(
   (f) => ![...SQLITE_PROCESS_ONLY, ...ENGINE_INDEPENDENT].some((w) => path.basename(f).startsWith(w)),
 );
@@ -241,7 +242,12 @@ if (pgIntegration.length || pgE2e.length) {
     const t0 = Date.now();
     for (const [title, files, cmd, args] of [
       ["Integration tests on PostgreSQL", pgIntegration, bin("tsx"), ["--test", "--test-concurrency=1"]],
-      ["End-to-end tests on PostgreSQL", pgE2e, bin("playwright"), ["test", "--output=test-results-postgres"]],
+      [
+        "End-to-end tests on PostgreSQL",
+        pgE2e,
+        bin("playwright"),
+        ["test", "--output=test-results-postgres", `--grep-invert=${PG_E2E_SKIP}`],
+      ],
     ]) {
       if (!files.length) continue;
       const r = await runCollecting(cmd, [...args, ...files], pgTestEnv);

@@ -26,7 +26,7 @@ import { describeBuild, ensureBuild } from "./lib/build";
 import { readResults, resultsFile, writeDocSection, writeResults } from "./lib/docs";
 import { clock, machine, waitForQuiet } from "./lib/load";
 import { NPM_START_NODE_FLAGS, relative } from "./lib/next-server";
-import { killChildrenNow, mb, sleep, stopChildren, treeRss } from "./support";
+import { killChildrenNow, mb, runBench, sleep, treeRss } from "./support";
 import { holdOpen } from "./doors/hold";
 import { measureLatency, runRound } from "./doors/latency";
 import { profileDoors } from "./doors/profile";
@@ -177,14 +177,4 @@ async function main() {
 
 const isoMinute = () => `${new Date().toISOString().replace("T", " ").slice(0, 16)} UTC`;
 
-main().then(
-  async () => {
-    await stopChildren(15_000);
-    process.exit(0);
-  },
-  async (err) => {
-    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
-    await stopChildren(15_000);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -27,7 +27,7 @@ import http from "node:http";
 import path from "node:path";
 import bcrypt from "bcryptjs";
 import postgres from "postgres";
-import { freePort, killChildrenNow, replaceDocSection, runToEnd, sleep, startChild, stopChildren } from "./support";
+import { createKeyWithCli, freePort, killChildrenNow, replaceDocSection, runBench, sleep, startChild } from "./support";
 import { ensureBuild, ROOT } from "./lib/build";
 import { signIn } from "./lib/http";
 import { clock, waitForQuiet } from "./lib/load";
@@ -119,15 +119,7 @@ async function main() {
   );
 
   // An API key through the CLI people use; a user for the chat, signed in over HTTP (the session is in the database).
-  const keyOut = await runToEnd(
-    "keys",
-    process.execPath,
-    ["--import", "tsx", "scripts/keys.ts", "create", "--name", "bench"],
-    { cwd: ROOT, env: { ...env, ...appEnv } },
-    120_000,
-  );
-  const key = keyOut.trim().split("\n").pop()!.trim();
-  if (!key.startsWith("sk-")) throw new Error(`scripts/keys.ts did not print a key:\n${keyOut}`);
+  const key = await createKeyWithCli(ROOT, { ...env, ...appEnv }, "bench");
   const sql = postgres(pg.url, { max: 1, onnotice: () => {} });
   await sql`insert into users (id, email, password_hash) values (${randomUUID()}, ${EMAIL}, ${bcrypt.hashSync(PASSWORD, 4)})`;
   await sql.end();
@@ -275,14 +267,4 @@ async function main() {
   else log(`wrote ${path.relative(ROOT, replaceDocSection(ROOT, "PostgreSQL and two instances", section))}`);
 }
 
-main().then(
-  async () => {
-    await stopChildren(15_000);
-    process.exit(0);
-  },
-  async (err) => {
-    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
-    await stopChildren();
-    process.exit(1);
-  },
-);
+runBench(main);

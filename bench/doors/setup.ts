@@ -17,7 +17,7 @@ import { ROOT } from "../lib/build";
 import { type CookieJar, signIn } from "../lib/http";
 import { startAppServer, stopNext } from "../lib/next-server";
 import { type Sample, streamOnce, UI_ERROR, UI_TEXT_DELTA, V1_CONTENT } from "../lib/streams";
-import { type Child, freePort, runToEnd, startChild } from "../support";
+import { type Child, createKeyWithCli, freePort, startChild } from "../support";
 
 export const PATHS = ["direct", "pass-through", "v1", "chat"] as const;
 export type PathName = (typeof PATHS)[number];
@@ -113,15 +113,7 @@ export async function startRig(o: {
   );
 
   // An API key through the CLI people use (same DATABASE_URL as the server).
-  const keyOut = await runToEnd(
-    "keys",
-    process.execPath,
-    ["--import", "tsx", "scripts/keys.ts", "create", "--name", "bench-doors"],
-    { cwd: ROOT, env: { ...childEnv, ...appEnv } },
-    120_000,
-  );
-  const key = keyOut.trim().split("\n").pop()!.trim();
-  if (!key.startsWith("sk-")) throw new Error(`scripts/keys.ts did not print a key:\n${keyOut}`);
+  const key = await createKeyWithCli(ROOT, { ...childEnv, ...appEnv }, "bench-doors");
   // A user with a password (as bench/instances.ts does: the row, then a sign-in over HTTP like a browser's).
   const db = new Database(dbFile);
   db.prepare("insert into users (id, email, password_hash) values (?, ?, ?)").run(

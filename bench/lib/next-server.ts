@@ -19,17 +19,26 @@ export interface NextOptions {
   echo?: boolean;
 }
 
-/** Starts the server and resolves once GET /api/health answers 200 (≤ 90 s). */
-export async function startNext(o: NextOptions): Promise<Child & { startupMs: number }> {
-  const t0 = performance.now();
-  const env: NodeJS.ProcessEnv = {
+/** The environment of a production server of build `dist` on `port`, over this process's. */
+function productionEnv(
+  o: { env: Record<string, string | undefined>; dist: string; port: number },
+  extra: Record<string, string> = {},
+): NodeJS.ProcessEnv {
+  return {
     ...process.env,
     ...o.env,
     NODE_ENV: "production",
     NEXT_DIST_DIR: o.dist,
     NEXT_TELEMETRY_DISABLED: "1",
+    ...extra,
     PORT: String(o.port),
   };
+}
+
+/** Starts the server and resolves once GET /api/health answers 200 (≤ 90 s). */
+export async function startNext(o: NextOptions): Promise<Child & { startupMs: number }> {
+  const t0 = performance.now();
+  const env = productionEnv(o);
   delete env.NODE_OPTIONS;
   const child = startChild(
     o.name ?? `next start :${o.port}`,
@@ -73,15 +82,7 @@ export const NPM_START_NODE_FLAGS = ["--max-old-space-size=192"];
  */
 export async function startAppServer(o: AppServerOptions): Promise<Child & { startupMs: number }> {
   const t0 = performance.now();
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    ...o.env,
-    NODE_ENV: "production",
-    NEXT_DIST_DIR: o.dist,
-    NEXT_TELEMETRY_DISABLED: "1",
-    HOSTNAME: "127.0.0.1",
-    PORT: String(o.port),
-  };
+  const env = productionEnv(o, { HOSTNAME: "127.0.0.1" });
   delete env.NODE_OPTIONS;
   const child = startChild(
     o.name ?? `server.mjs :${o.port}`,

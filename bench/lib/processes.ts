@@ -161,3 +161,32 @@ export async function waitForHealth(port: number, path: string, timeoutMs: numbe
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** An API key made with the CLI people use (scripts/keys.ts), against the database `env` names. */
+export async function createKeyWithCli(root: string, env: NodeJS.ProcessEnv, name: string): Promise<string> {
+  const out = await runToEnd(
+    "keys",
+    process.execPath,
+    ["--import", "tsx", "scripts/keys.ts", "create", "--name", name],
+    { cwd: root, env },
+    120_000,
+  );
+  const key = out.trim().split("\n").pop()?.trim() ?? "";
+  if (!key.startsWith("sk-")) throw new Error(`scripts/keys.ts did not print a key:\n${out}`);
+  return key;
+}
+
+/** Runs a benchmark's main: its children stopped at the end, exit code 1 (with the stack) on failure. */
+export function runBench(main: () => Promise<void>) {
+  main().then(
+    async () => {
+      await stopChildren(15_000);
+      process.exit(0);
+    },
+    async (err) => {
+      console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+      await stopChildren(15_000);
+      process.exit(1);
+    },
+  );
+}

@@ -5,7 +5,7 @@ import { cookieUser } from "@/lib/auth/request-session";
 import { config } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { readCapped } from "@/lib/http/body";
-import SECURITY_HEADERS from "@/lib/http/security-headers.json";
+import { drained, sendJson, startStream } from "@/lib/http/node-response";
 import { crossSiteRefusal, refusalBody } from "@/lib/http/same-origin";
 import { chatBody, problemBody, SESSION_ENDED, SOMETHING_WRONG } from "./door";
 import type { LiveReply } from "./live-replies";
@@ -38,21 +38,9 @@ export async function serveChat(req: IncomingMessage, res: ServerResponse): Prom
   }
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    ...SECURITY_HEADERS,
-    "content-type": "application/json",
-    "content-length": Buffer.byteLength(text),
-    ...headers,
-  });
-  res.end(text);
-}
-
 /** The reply's frames as they come; the reader leaving stops only this reader, never the reply. */
 async function writeReply(res: ServerResponse, reply: LiveReply) {
-  res.writeHead(200, { ...SECURITY_HEADERS, ...UI_MESSAGE_STREAM_HEADERS });
-  res.flushHeaders();
+  startStream(res, UI_MESSAGE_STREAM_HEADERS);
   const frames = reply.frames();
   const gone = () => res.destroyed || res.writableEnded;
   res.on("close", () => void frames.return(undefined));
@@ -62,14 +50,3 @@ async function writeReply(res: ServerResponse, reply: LiveReply) {
   }
   if (!gone()) res.end();
 }
-
-const drained = (res: ServerResponse) =>
-  new Promise<void>((resolve) => {
-    const done = () => {
-      res.off("drain", done);
-      res.off("close", done);
-      resolve();
-    };
-    res.on("drain", done);
-    res.on("close", done);
-  });

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { config } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { readCapped } from "@/lib/http/body";
-import SECURITY_HEADERS from "@/lib/http/security-headers.json";
+import { drained, sendJson, startStream } from "@/lib/http/node-response";
 import { type CompletionStream, startCompletion } from "./core";
 import { isBadPath } from "@/lib/http/path-guard";
 import { asAppError, invalidRequest, openAiError } from "./errors";
@@ -44,17 +44,6 @@ export async function serveV1(req: IncomingMessage, res: ServerResponse): Promis
   return true;
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    ...SECURITY_HEADERS,
-    "content-type": "application/json",
-    "content-length": Buffer.byteLength(text),
-    ...headers,
-  });
-  res.end(text);
-}
-
 async function chatCompletions(req: IncomingMessage, res: ServerResponse) {
   const caller = await authenticate(req.headers.authorization);
   const body = await readCapped(req, Number(req.headers["content-length"] ?? 0), config().maxBodyBytes);
@@ -77,8 +66,7 @@ async function chatCompletions(req: IncomingMessage, res: ServerResponse) {
 
 /** One write per upstream read; after the first byte every failure is an in-stream error event. */
 async function writeStream(c: CompletionStream, res: ServerResponse) {
-  res.writeHead(200, { ...SECURITY_HEADERS, ...SSE_HEADERS });
-  res.flushHeaders();
+  startStream(res, SSE_HEADERS);
   const writer = new OpenAiChunkWriter(c.id, c.created, c.model, c.includeUsage);
   const keepAliveMs = config().keepAliveMs;
   let lastWrite = Date.now();
@@ -116,15 +104,3 @@ async function writeStream(c: CompletionStream, res: ServerResponse) {
     clearInterval(keepAlive);
   }
 }
-
-/** Waits until the socket takes more (or is gone). */
-const drained = (res: ServerResponse) =>
-  new Promise<void>((resolve) => {
-    const done = () => {
-      res.off("drain", done);
-      res.off("close", done);
-      resolve();
-    };
-    res.on("drain", done);
-    res.on("close", done);
-  });

@@ -41,16 +41,23 @@ export async function getConversation(
   );
 }
 
-export async function createConversation(
-  db: Db,
-  row: { id: string; userId: string; title: string; model: string; settings?: ConversationSettings },
-): Promise<Conversation> {
-  return first(
-    await db
-      .insert(conversations)
-      .values({ ...row, title: engine().text(row.title), settings: cleanSettings(row.settings ?? {}) })
-      .returning(),
-  )!;
+export interface NewConversation {
+  id: string;
+  userId: string;
+  title: string;
+  model: string;
+  settings?: ConversationSettings;
+}
+
+/** The row a new conversation is inserted as (also by startConversation, with its first turn). */
+export const conversationValues = (row: NewConversation) => ({
+  ...row,
+  title: engine().text(row.title),
+  settings: cleanSettings(row.settings ?? {}),
+});
+
+export async function createConversation(db: Db, row: NewConversation): Promise<Conversation> {
+  return first(await db.insert(conversations).values(conversationValues(row)).returning())!;
 }
 
 /** Newest first, keyset-paginated on (updatedAt, seq) so page N costs the same as page 1. */

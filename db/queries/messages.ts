@@ -3,7 +3,8 @@ import { and, asc, desc, eq, gt, lt, ne } from "drizzle-orm";
 import { engine } from "@/db/engine";
 import { first, transaction, type Db } from "@/db";
 import { conversations, messages, users } from "@/db/tables";
-import type { Message, MessageStatus } from "@/db/schema";
+import type { Conversation, Message, MessageStatus } from "@/db/schema";
+import { conversationValues, type NewConversation } from "./conversations";
 
 async function owns(db: Db, { userId, conversationId }: { userId: string; conversationId: string }): Promise<boolean> {
   return !!first(
@@ -60,6 +61,33 @@ export async function listMessagesPage(
     .orderBy(desc(messages.seq))
     .limit(limit + 1);
   return { messages: rows.slice(0, limit).reverse(), hasOlder: rows.length > limit };
+}
+
+/**
+ * A conversation's first turn in one transaction: the conversation, the user's message, the reply's
+ * placeholder, and the account's last model. Nothing to read first (the conversation is new), so four writes
+ * instead of createConversation + startTurn's eight statements; and no empty conversation is left behind if
+ * the turn cannot start. Throws (a unique violation) when the id is taken, by anyone.
+ */
+export function startConversation(
+  db: Db,
+  input: { conversation: NewConversation; user: { id: string; content: string }; assistantId: string },
+): Promise<{ conversation: Conversation; history: Message[] }> {
+  const { conversation: c, user, assistantId } = input;
+  return transaction(db, async (tx) => {
+    const conversation = first(await tx.insert(conversations).values(conversationValues(c)).returning())!;
+    const userMessage = first(
+      await tx
+        .insert(messages)
+        .values({ id: user.id, conversationId: c.id, role: "user", content: engine().text(user.content) })
+        .returning(),
+    )!;
+    await tx
+      .insert(messages)
+      .values({ id: assistantId, conversationId: c.id, role: "assistant", model: c.model, status: "streaming" });
+    await tx.update(users).set({ lastModel: c.model }).where(eq(users.id, c.userId));
+    return { conversation, history: [userMessage] };
+  });
 }
 
 export interface TurnInput {

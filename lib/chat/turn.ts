@@ -4,8 +4,15 @@ import { UI_MESSAGE_STREAM_HEADERS } from "ai";
 import { randomUUID } from "node:crypto";
 import { getDb, type Db } from "@/db";
 import { z } from "zod";
-import { createConversation, getConversation } from "@/db/queries/conversations";
-import { conversationOfMessage, finishReply, resumeReply, saveReplyProgress, startTurn } from "@/db/queries/messages";
+import { getConversation } from "@/db/queries/conversations";
+import {
+  conversationOfMessage,
+  finishReply,
+  resumeReply,
+  saveReplyProgress,
+  startConversation,
+  startTurn,
+} from "@/db/queries/messages";
 import type { ConversationSettings, Message, MessageStatus, User } from "@/db/schema";
 import { glmChatModel } from "@/lib/chat/model";
 import { checkSettings, SettingsInput } from "@/lib/chat/settings";
@@ -57,45 +64,54 @@ export async function startChatTurn(user: User, body: ChatTurnBody): Promise<Liv
   }
 
   const db = getDb();
+  const assistantId: string = body.continueFrom ?? randomUUID();
   let conversation = await getConversation(db, { userId: user.id, id: body.id });
+  /** Set here for a new conversation, whose first turn is written with it. */
+  let turn: { history: Message[]; base: string } | undefined;
   if (!conversation) {
-    if (body.trigger !== "submit-message") throw new AppError("not_found", "This conversation does not exist.");
+    if (body.trigger !== "submit-message" || !body.message || body.continueFrom)
+      throw new AppError("not_found", "This conversation does not exist.");
     let settings: ConversationSettings = {};
     try {
       settings = checkSettings(model.id, body.settings ?? {});
     } catch (err) {
       throw new AppError("invalid_request_error", (err as Error).message);
     }
+    // Ids come from the browser: one that already belongs to another conversation is replaced.
+    const userMessage = { id: body.message.id, content: text };
+    if (await conversationOfMessage(db, { messageId: userMessage.id })) userMessage.id = randomUUID();
     try {
-      conversation = await createConversation(db, {
-        id: body.id,
-        userId: user.id,
-        title: titleFrom(text),
-        model: model.id,
-        settings,
+      const started = await startConversation(db, {
+        conversation: { id: body.id, userId: user.id, title: titleFrom(text), model: model.id, settings },
+        user: userMessage,
+        assistantId,
       });
+      conversation = started.conversation;
+      turn = { history: started.history, base: "" };
     } catch {
       // The id exists but is someone else's: say no more than "not found".
       throw new AppError("not_found", "This conversation does not exist.");
     }
   }
-  const assistantId: string = body.continueFrom ?? randomUUID();
   const conversationId = conversation.id;
   const reply = new LiveReply(assistantId, conversationId, user.id, (content) =>
     saveReplyProgress(db, { id: assistantId, content }),
   );
-  // Taken before the turn's database work, so two turns racing in one conversation cannot both start.
+  // Taken before the turn's database work, so two turns racing in one conversation cannot both start. (A new
+  // conversation's turn is already written, and no other reply can hold a conversation created just now.)
   if (!(await live.claim(reply))) {
+    if (turn) await finishReply(db, { id: assistantId, content: "", status: "error", error: "Not started." });
     throw new AppError(
       "conflict",
       "A reply is still being written in this conversation. Wait for it or stop it first.",
     );
   }
-  let turn: { history: Message[]; base: string } | undefined;
-  try {
-    turn = await prepareTurn(db, user.id, body, { conversationId, assistantId, model: model.id, text });
-  } finally {
-    if (!turn) await live.release(reply);
+  if (!turn) {
+    try {
+      turn = await prepareTurn(db, user.id, body, { conversationId, assistantId, model: model.id, text });
+    } finally {
+      if (!turn) await live.release(reply);
+    }
   }
   const { history, base } = turn;
   reply.continueFrom(base);

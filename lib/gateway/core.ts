@@ -93,14 +93,15 @@ export async function startCompletion(
     });
     throw e;
   }
-  // The ledger row exists from the start: a crash mid-request leaves it, with the tokens counted so far.
-  const usageId = await startUsage(db, { ...who, model: req.model.id, stream: req.stream, durationMs: 0 });
+  // The ledger row exists from the start: a crash mid-request leaves it, with the tokens counted so far. It is
+  // written while the upstream call opens, not before it (the same event-loop turn on SQLite's batched ledger,
+  // a round trip on PostgreSQL); progress and the end are written once it exists.
+  const usageId = startUsage(db, { ...who, model: req.model.id, stream: req.stream, durationMs: 0 });
   const prompt = promptEstimate(req);
-  // Not awaited: the reply does not wait for its accounting (on SQLite the write is done when the call returns;
-  // on PostgreSQL it lands a round trip later, and a late progress write cannot undo it: see db/queries/usage.ts).
-  const ledger = (status: number, summary: ReplySummary | null, ttftMs: number | null, errorCode?: string | null) =>
-    void completeUsage(db, {
-      id: usageId,
+  // Not awaited: the reply does not wait for its accounting (a late progress write cannot undo the end:
+  // see db/queries/usage.ts).
+  const ledger = (status: number, summary: ReplySummary | null, ttftMs: number | null, errorCode?: string | null) => {
+    const outcome = {
       status,
       errorCode: errorCode ?? null,
       ttftMs,
@@ -108,7 +109,9 @@ export async function startCompletion(
       promptTokens: summary?.usage?.prompt_tokens ?? (summary ? prompt : 0),
       completionTokens:
         summary?.usage?.completion_tokens ?? (summary ? estimateUsage(0, summary.content).completion_tokens : 0),
-    });
+    };
+    void usageId.then((id) => completeUsage(db, { id, ...outcome }));
+  };
   const fail = (err: unknown, summary: ReplySummary | null = null): never => {
     const e = err instanceof ClientAborted ? err : asAppError(err);
     const status = e instanceof AppError ? e.status : STATUS_CLIENT_CLOSED;
@@ -135,13 +138,14 @@ export async function startCompletion(
       return fail(err);
     }
   }
-  const progress = (summary: ReplySummary) =>
-    void usageProgress(db, {
-      id: usageId,
+  const progress = (summary: ReplySummary) => {
+    const soFar = {
       promptTokens: summary.usage?.prompt_tokens ?? prompt,
       completionTokens: summary.usage?.completion_tokens ?? estimateUsage(0, summary.content).completion_tokens,
       durationMs: Date.now() - started,
-    });
+    };
+    void usageId.then((id) => usageProgress(db, { id, ...soFar }));
+  };
   return streamCompletion(
     req,
     call,

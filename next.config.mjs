@@ -1,4 +1,8 @@
 import { readFileSync } from "node:fs";
+import createNextIntlPlugin from "next-intl/plugin";
+
+/** next-intl reads each request's language and catalogue from lib/i18n/request.ts (no locale in URLs). */
+const withNextIntl = createNextIntlPlugin("./lib/i18n/request.ts");
 
 /**
  * Headers every response gets, pages and APIs alike; the per-request Content-Security-Policy of pages comes
@@ -46,4 +50,4 @@ const nextConfig = {
   typescript: { ignoreBuildErrors: true },
 };
 
-export default nextConfig;
+export default withNextIntl(nextConfig);

@@ -1,6 +1,8 @@
 import type { Metadata, Viewport } from "next";
 import localFont from "next/font/local";
 import { connection } from "next/server";
+import { NextIntlClientProvider } from "next-intl";
+import { getLocale } from "next-intl/server";
 import "./globals.css";
 
 // Self-hosted: next/font/google would fetch at build time, and this app must build offline.
@@ -28,10 +30,11 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   // Every page renders per request, the not-found page too: a prerendered page has no nonce for its
   // scripts, and the Content-Security-Policy (proxy.ts) would block them.
   await connection();
+  const locale = await getLocale();
   return (
-    <html lang="en" className={inter.variable}>
+    <html lang={locale} className={inter.variable}>
       <body className="min-h-dvh bg-white font-sans text-neutral-900 antialiased dark:bg-neutral-950 dark:text-neutral-100">
-        {children}
+        <NextIntlClientProvider>{children}</NextIntlClientProvider>
       </body>
     </html>
   );

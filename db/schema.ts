@@ -12,6 +12,8 @@ export const users = sqliteTable("users", {
   passwordHash: text("password_hash"),
   /** Model a new conversation starts with: the one this user used last. */
   lastModel: text("last_model"),
+  /** The UI language this user chose ("en", "zh-CN", "ja"); null: the browser's (cookie, then Accept-Language). */
+  locale: text("locale"),
   createdAt: integer("created_at").notNull().default(now),
 });
 

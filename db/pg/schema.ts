@@ -31,6 +31,8 @@ export const users = pgTable("users", {
   email: text("email").notNull().unique(),
   passwordHash: text("password_hash"),
   lastModel: text("last_model"),
+  /** The UI language this user chose ("en", "zh-CN", "ja"); null: the browser's (cookie, then Accept-Language). */
+  locale: text("locale"),
   createdAt: ms("created_at").notNull().default(now),
 });
 

@@ -46,3 +46,8 @@ export async function createUser(
 export async function setPasswordHash(db: Db, { userId, passwordHash }: { userId: string; passwordHash: string }) {
   await db.update(users).set({ passwordHash }).where(eq(users.id, userId));
 }
+
+/** The account's UI language (null: follow the browser). */
+export async function setUserLocale(db: Db, { userId, locale }: { userId: string; locale: string | null }) {
+  await db.update(users).set({ locale }).where(eq(users.id, userId));
+}

@@ -1,5 +1,6 @@
 import "server-only";
 import { redirect } from "next/navigation";
+import { cache } from "react";
 import type { User } from "@/db/schema";
 import { auth } from "./auth";
 import { sessionUser } from "./sessions";
@@ -14,7 +15,11 @@ export async function currentUser(): Promise<User | null> {
 }
 
 /** The user and the id of this browser's session (to end it, or to keep it while ending the others). */
-export async function currentSession(): Promise<{ user: User; sessionId: string } | null> {
+// Once per request (React's cache): the layout's language, the page and its actions all ask.
+export const currentSession = cache(async function currentSession(): Promise<{
+  user: User;
+  sessionId: string;
+} | null> {
   const session = await auth();
   const userId = session?.user?.id;
   const sessionId = session?.sid;
@@ -22,7 +27,7 @@ export async function currentSession(): Promise<{ user: User; sessionId: string 
   if (!userId || !sessionId) return null;
   const user = await sessionUser({ sessionId, userId });
   return user ? { user, sessionId } : null;
-}
+});
 
 /** For pages: the signed-in user, or a redirect to /login (relative, so it stays on the host typed). */
 export async function requireUser(): Promise<User> {

@@ -1,0 +1,37 @@
+import "server-only";
+import { cookies, headers } from "next/headers";
+import { getRequestConfig } from "next-intl/server";
+import { currentUser } from "@/lib/auth/session";
+import { DEFAULT_LOCALE, isLocale, LOCALE_COOKIE, type Locale, matchAcceptLanguage, TIME_ZONE_COOKIE } from "./locales";
+import { messagesFor } from "./messages";
+
+/**
+ * The language of a page or server action: the account's setting, else this browser's cookie (the Language
+ * select on /login sets it), else `Accept-Language`, else English. next-intl calls this once per request
+ * (next.config.mjs points its plugin here).
+ */
+export async function requestLocale(): Promise<Locale> {
+  const user = await currentUser();
+  if (isLocale(user?.locale)) return user.locale;
+  const jar = await cookies();
+  const chosen = jar.get(LOCALE_COOKIE)?.value;
+  if (isLocale(chosen)) return chosen;
+  return matchAcceptLanguage((await headers()).get("accept-language")) ?? DEFAULT_LOCALE;
+}
+
+/** The reader's time zone as their browser reported it (a cookie), else UTC — the same on server and client. */
+export async function requestTimeZone(): Promise<string> {
+  const tz = (await cookies()).get(TIME_ZONE_COOKIE)?.value;
+  if (tz) {
+    try {
+      new Intl.DateTimeFormat("en", { timeZone: tz });
+      return tz;
+    } catch {}
+  }
+  return "UTC";
+}
+
+export default getRequestConfig(async () => {
+  const locale = await requestLocale();
+  return { locale, messages: messagesFor(locale), timeZone: await requestTimeZone(), now: new Date() };
+});

@@ -9,6 +9,11 @@ export interface ModelInfo {
   description: string;
   /** The model's colour in the usage charts (readable on light and dark backgrounds). */
   chartColor: string;
+  /**
+   * Whether it thinks (reasoning before the answer): "none" refuses `thinking`, "optional" takes
+   * `thinking: {type: "enabled" | "disabled"}`, "always" refuses only "disabled". Absent: "none".
+   */
+  thinking?: "none" | "optional" | "always";
 }
 
 export const MODELS: readonly ModelInfo[] = [

@@ -37,8 +37,12 @@ export function glmChatModel(modelId: string, caller: Caller, hooks: CompletionH
       const c = await start(options, false);
       if (c.stream) throw new Error("expected a whole completion");
       const choice = c.body.choices[0];
+      const message: { content: string | null; reasoning_content?: string } = choice.message;
       return {
-        content: choice.message.content ? [{ type: "text", text: choice.message.content }] : [],
+        content: [
+          ...(message.reasoning_content ? [{ type: "reasoning" as const, text: message.reasoning_content }] : []),
+          ...(message.content ? [{ type: "text" as const, text: message.content }] : []),
+        ],
         finishReason: finishReason(choice.finish_reason),
         usage: usage(c.body.usage),
         warnings: [],
@@ -78,6 +82,7 @@ function toMessages(prompt: LanguageModelV3Prompt) {
 }
 
 const TEXT_ID = "text-0";
+const REASONING_ID = "reasoning-0";
 
 /** The core's event batches as the language model's stream parts, one pull per upstream read. */
 function streamParts(c: CompletionStream): ReadableStream<LanguageModelV3StreamPart> {
@@ -85,13 +90,31 @@ function streamParts(c: CompletionStream): ReadableStream<LanguageModelV3StreamP
   let reason = "stop";
   const toolInputs = new Map<number, { id: string; name: string; input: string }>();
   let enqueued = 0;
+  let reasoningOpen = false;
   const push = (controller: ReadableStreamDefaultController<LanguageModelV3StreamPart>, e: CompletionEvent) => {
     const emit = (part: LanguageModelV3StreamPart) => {
       enqueued++;
       controller.enqueue(part);
     };
     switch (e.type) {
+      case "reasoning":
+        if (!reasoningOpen) {
+          reasoningOpen = true;
+          emit({ type: "reasoning-start", id: REASONING_ID });
+        }
+        emit({ type: "reasoning-delta", id: REASONING_ID, delta: e.text });
+        return;
+      case "sources":
+        for (const [i, source] of e.sources.entries()) {
+          if (source.link)
+            emit({ type: "source", sourceType: "url", id: `src_${i}`, url: source.link, title: source.title });
+        }
+        return;
       case "text":
+        if (reasoningOpen) {
+          reasoningOpen = false;
+          emit({ type: "reasoning-end", id: REASONING_ID });
+        }
         if (!textOpen) {
           textOpen = true;
           emit({ type: "text-start", id: TEXT_ID });
@@ -115,6 +138,7 @@ function streamParts(c: CompletionStream): ReadableStream<LanguageModelV3StreamP
         reason = e.reason;
         return;
       case "done":
+        if (reasoningOpen) emit({ type: "reasoning-end", id: REASONING_ID });
         if (textOpen) emit({ type: "text-end", id: TEXT_ID });
         for (const call of toolInputs.values()) {
           emit({ type: "tool-input-end", id: call.id });

@@ -108,7 +108,8 @@ export async function startCompletion(
       durationMs: Date.now() - started,
       promptTokens: summary?.usage?.prompt_tokens ?? (summary ? prompt : 0),
       completionTokens:
-        summary?.usage?.completion_tokens ?? (summary ? estimateUsage(0, summary.content).completion_tokens : 0),
+        summary?.usage?.completion_tokens ??
+        (summary ? estimateUsage(0, summary.reasoning + summary.content).completion_tokens : 0),
     };
     void usageId.then((id) => completeUsage(db, { id, ...outcome }));
   };
@@ -141,7 +142,8 @@ export async function startCompletion(
   const progress = (summary: ReplySummary) => {
     const soFar = {
       promptTokens: summary.usage?.prompt_tokens ?? prompt,
-      completionTokens: summary.usage?.completion_tokens ?? estimateUsage(0, summary.content).completion_tokens,
+      completionTokens:
+        summary.usage?.completion_tokens ?? estimateUsage(0, summary.reasoning + summary.content).completion_tokens,
       durationMs: Date.now() - started,
     };
     void usageId.then((id) => usageProgress(db, { id, ...soFar }));
@@ -159,7 +161,14 @@ export async function startCompletion(
   );
 }
 
-const emptySummary = (): ReplySummary => ({ content: "", toolCalls: [], finishReason: null, usage: null });
+const emptySummary = (): ReplySummary => ({
+  content: "",
+  reasoning: "",
+  sources: null,
+  toolCalls: [],
+  finishReason: null,
+  usage: null,
+});
 
 type Settle = (status: number, summary: ReplySummary, ttftMs: number | null, error?: AppError) => void;
 

@@ -1,5 +1,6 @@
 import "server-only";
 import { upstreamError } from "./errors";
+import { ThinkSplitter, type WebSource, webSources } from "./reasoning";
 import { mapUpstreamError } from "./upstream-errors";
 import {
   estimateUsage,
@@ -20,6 +21,10 @@ import {
  */
 export type CompletionEvent =
   | { type: "text"; text: string }
+  /** Thinking models' reasoning, before the answer (`reasoning_content`, or a leading `<think>` block). */
+  | { type: "reasoning"; text: string }
+  /** Zhipu's web-search results (the built-in `web_search` tool), once, when upstream first sends them. */
+  | { type: "sources"; sources: WebSource[] }
   /** Pieces of tool calls, as one upstream chunk carried them. */
   | { type: "tool-calls"; calls: ToolCallPiece[] }
   /** The model stopped (OpenAI's finish_reason), as it arrives; the stream may still carry usage after it. */
@@ -40,35 +45,65 @@ export interface ToolCallPiece {
 export class EventTranslator {
   readonly id = newCompletionId();
   readonly created = Math.floor(Date.now() / 1000);
-  readonly summary: ReplySummary = { content: "", toolCalls: [], finishReason: null, usage: null };
+  readonly summary: ReplySummary = {
+    content: "",
+    reasoning: "",
+    sources: null,
+    toolCalls: [],
+    finishReason: null,
+    usage: null,
+  };
   /** True once text or a tool call has been produced: the moment time-to-first-token measures. */
   producedOutput = false;
   private nextToolIndex = 0;
   private readonly toolIndexes = new Map<number, number>();
+  private readonly think = new ThinkSplitter();
 
   /** Appends the events of one upstream chunk to `out`; throws an AppError for an upstream error event. */
   push(up: UpstreamPayload, out: CompletionEvent[]): void {
     if (up.error) throw mapUpstreamError(null, up.error);
     if (up.usage) this.summary.usage = normaliseUsage(up.usage);
+    if (up.web_search && !this.summary.sources) {
+      const sources = webSources(up.web_search);
+      if (sources) {
+        this.summary.sources = sources;
+        out.push({ type: "sources", sources });
+      }
+    }
     const choices = up.choices;
     if (!choices) return;
     for (const choice of choices) {
       const delta = choice.delta;
       if (delta) {
-        if (typeof delta.content === "string" && delta.content) {
-          this.summary.content += delta.content;
-          this.producedOutput = true;
-          out.push({ type: "text", text: delta.content });
+        if (typeof delta.reasoning_content === "string" && delta.reasoning_content) {
+          this.reasoning(delta.reasoning_content, out);
         }
+        if (typeof delta.content === "string" && delta.content) this.content(this.think.push(delta.content), out);
         if (delta.tool_calls?.length) {
           out.push({ type: "tool-calls", calls: delta.tool_calls.map((tc) => this.toolCall(tc)) });
           this.producedOutput = true;
         }
       }
       if (choice.finish_reason) {
+        this.content(this.think.flush(), out);
         this.summary.finishReason = mapFinishReason(choice.finish_reason);
         out.push({ type: "finish", reason: this.summary.finishReason });
       }
+    }
+  }
+
+  private reasoning(text: string, out: CompletionEvent[]) {
+    this.summary.reasoning += text;
+    this.producedOutput = true;
+    out.push({ type: "reasoning", text });
+  }
+
+  private content(piece: { reasoning: string; content: string }, out: CompletionEvent[]) {
+    if (piece.reasoning) this.reasoning(piece.reasoning, out);
+    if (piece.content) {
+      this.summary.content += piece.content;
+      this.producedOutput = true;
+      out.push({ type: "text", text: piece.content });
     }
   }
 
@@ -94,7 +129,7 @@ export class EventTranslator {
   /** The closing event. A stream that ended without a finish_reason was cut, and is an error. */
   end(promptTokensEstimate: number): CompletionEvent {
     if (!this.summary.finishReason) throw upstreamError("The upstream closed the stream before the reply finished.");
-    this.summary.usage ??= estimateUsage(promptTokensEstimate, this.summary.content);
+    this.summary.usage ??= estimateUsage(promptTokensEstimate, this.summary.reasoning + this.summary.content);
     return { type: "done", usage: this.summary.usage };
   }
 }

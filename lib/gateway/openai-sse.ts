@@ -47,6 +47,16 @@ export class OpenAiChunkWriter {
         case "text":
           out += this.chunk(`{"content":${JSON.stringify(e.text)}}`, null);
           break;
+        case "reasoning":
+          // The de-facto field of reasoning-aware OpenAI clients (DeepSeek's, Zhipu's own), before any content.
+          out += this.chunk(`{"reasoning_content":${JSON.stringify(e.text)}}`, null);
+          break;
+        case "sources": {
+          // Zhipu's top-level `web_search`, on the chunk that first carries it (an empty delta otherwise).
+          const frame = this.chunk("{}", null);
+          out += `${frame.slice(0, -3)},"web_search":${JSON.stringify(e.sources)}}\n\n`;
+          break;
+        }
         case "tool-calls":
           out += this.chunk(`{"tool_calls":${JSON.stringify(e.calls.map(toolDelta))}}`, null);
           break;

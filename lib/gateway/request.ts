@@ -40,6 +40,13 @@ export function validateRequest(json: unknown): ValidRequest {
   const model = findModel(body.model);
   if (!model) throw modelNotFound(body.model);
 
+  const thinking = model.thinking ?? "none";
+  if (body.thinking && thinking === "none") {
+    throw invalidRequest(`Invalid 'thinking': ${model.id} does not think; leave the field out.`, "thinking");
+  }
+  if (body.thinking?.type === "disabled" && thinking === "always") {
+    throw invalidRequest(`Invalid 'thinking': ${model.id} always thinks; it cannot be disabled.`, "thinking");
+  }
   const maxTokens = body.max_tokens ?? body.max_completion_tokens ?? undefined;
   const maxParam = body.max_tokens != null ? "max_tokens" : "max_completion_tokens";
   if (maxTokens !== undefined && maxTokens > model.maxOutputTokens) {
@@ -82,6 +89,7 @@ export function toUpstreamBody(req: ValidRequest, upstreamModel: string): Record
     msg.content = flatten(m.content);
     if ("name" in m && m.name) msg.name = m.name;
     if (m.role === "assistant" && m.tool_calls?.length) msg.tool_calls = m.tool_calls;
+    if (m.role === "assistant" && m.reasoning_content) msg.reasoning_content = m.reasoning_content;
     if (m.role === "tool") msg.tool_call_id = m.tool_call_id;
     return msg;
   });
@@ -98,9 +106,11 @@ export function toUpstreamBody(req: ValidRequest, upstreamModel: string): Record
   if (req.maxTokens !== undefined) out.max_tokens = req.maxTokens;
   if (body.stop != null) out.stop = Array.isArray(body.stop) ? body.stop : [body.stop];
   if (body.tools?.length && body.tool_choice !== "none") {
+    // Function tools and Zhipu's built-in ones (web_search, retrieval) alike, unchanged.
     out.tools = body.tools;
     out.tool_choice = "auto";
   }
+  if (body.thinking) out.thinking = body.thinking;
   if (body.response_format) out.response_format = body.response_format;
   if (body.request_id) out.request_id = body.request_id;
   // Zhipu refuses user_id outside 6–128 characters; an id it cannot take is left out, not an error.

@@ -27,6 +27,8 @@ const message = z.discriminatedUnion(
         content: content.nullish(),
         name,
         tool_calls: z.array(toolCall).nullish(),
+        /** A thinking model's reasoning of an earlier turn: Zhipu wants it back on tool-call turns. */
+        reasoning_content: z.string().nullish(),
       })
       .refine((m) => (m.content != null && m.content !== "") || (m.tool_calls?.length ?? 0) > 0, {
         message: "an assistant message needs content or tool_calls",
@@ -41,7 +43,7 @@ const message = z.discriminatedUnion(
   { error: "role must be one of system, developer, user, assistant, tool" },
 );
 
-const tool = z.object({
+const functionTool = z.object({
   type: z.literal("function"),
   function: z.object({
     name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, "function names are 1-64 letters, digits, _ or -"),
@@ -50,6 +52,19 @@ const tool = z.object({
     strict: z.boolean().nullish(),
   }),
 });
+/**
+ * Zhipu's built-in tools, passed upstream unchanged: `web_search` (its options: enable, search_engine,
+ * search_result, count, search_recency_filter, …) and `retrieval` (a knowledge base: knowledge_id, …).
+ */
+const builtInTool = (type: "web_search" | "retrieval") =>
+  z.looseObject({
+    type: z.literal(type),
+    [type]: z.record(z.string(), z.unknown(), { error: `a ${type} tool needs a "${type}" object` }),
+  });
+const tool = z.discriminatedUnion("type", [functionTool, builtInTool("web_search"), builtInTool("retrieval")], {
+  error: 'type must be "function", "web_search" or "retrieval"',
+});
+export type Tool = z.infer<typeof tool>;
 
 /**
  * Per-field rules, exported so the chat's conversation settings check exactly what /v1 checks.
@@ -110,6 +125,12 @@ export const ChatCompletionRequest = z.object({
     })
     .nullish(),
   seed: z.number().int().nullish(),
+  /** Zhipu's switch for thinking models; refused for models that do not think (lib/gateway/request.ts). */
+  thinking: z
+    .object({
+      type: z.enum(["enabled", "disabled"], { error: 'thinking.type must be "enabled" or "disabled"' }),
+    })
+    .nullish(),
 });
 
 export type ChatCompletionRequest = z.infer<typeof ChatCompletionRequest>;

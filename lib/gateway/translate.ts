@@ -2,6 +2,7 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import { estimateTokens } from "@/lib/tokens";
 import { upstreamError } from "./errors";
+import { splitThink, type WebSource, webSources } from "./reasoning";
 import { mapUpstreamError } from "./upstream-errors";
 
 /** Zhipu's reply shapes, and the translation of a whole (non-streaming) reply to OpenAI's form. Stream chunks: events.ts. */
@@ -10,6 +11,8 @@ export interface Usage {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
+  /** Kept when upstream reports how many of the completion tokens were reasoning. */
+  completion_tokens_details?: { reasoning_tokens: number };
 }
 
 export interface ToolCall {
@@ -21,6 +24,10 @@ export interface ToolCall {
 /** What a reply said, gathered for the usage ledger and the chat door. */
 export interface ReplySummary {
   content: string;
+  /** A thinking model's reasoning ("" when it did not think). */
+  reasoning: string;
+  /** Web-search sources, when the reply searched. */
+  sources: WebSource[] | null;
   toolCalls: ToolCall[];
   finishReason: string | null;
   usage: Usage | null;
@@ -35,8 +42,13 @@ export interface UpstreamToolCall {
 
 interface UpstreamChoice {
   index?: number;
-  message?: { content?: string | null; tool_calls?: UpstreamToolCall[] | null };
-  delta?: { role?: string; content?: string | null; tool_calls?: UpstreamToolCall[] | null };
+  message?: { content?: string | null; reasoning_content?: string | null; tool_calls?: UpstreamToolCall[] | null };
+  delta?: {
+    role?: string;
+    content?: string | null;
+    reasoning_content?: string | null;
+    tool_calls?: UpstreamToolCall[] | null;
+  };
   finish_reason?: string | null;
 }
 
@@ -44,9 +56,15 @@ export interface UpstreamPayload {
   id?: string;
   created?: number;
   choices?: UpstreamChoice[];
-  usage?: Partial<Usage> | null;
+  usage?: UpstreamUsage | null;
+  /** Sources of the built-in web_search tool. */
+  web_search?: unknown;
   error?: { code?: string | number; message?: string };
 }
+
+type UpstreamUsage = Partial<Omit<Usage, "completion_tokens_details">> & {
+  completion_tokens_details?: { reasoning_tokens?: number } | null;
+};
 
 export const newCompletionId = () => `chatcmpl-${randomBytes(12).toString("base64url")}`;
 
@@ -57,14 +75,17 @@ export function mapFinishReason(reason: string): string {
   return reason;
 }
 
-export function normaliseUsage(u: Partial<Usage> | null | undefined): Usage | null {
+export function normaliseUsage(u: UpstreamUsage | null | undefined): Usage | null {
   if (!u || typeof u.prompt_tokens !== "number") return null;
   const completion = u.completion_tokens ?? 0;
-  return {
+  const usage: Usage = {
     prompt_tokens: u.prompt_tokens,
     completion_tokens: completion,
     total_tokens: u.total_tokens ?? u.prompt_tokens + completion,
   };
+  const reasoning = u.completion_tokens_details?.reasoning_tokens;
+  if (typeof reasoning === "number") usage.completion_tokens_details = { reasoning_tokens: reasoning };
+  return usage;
 }
 
 export const toolArguments = (a: string | object | undefined) =>
@@ -79,9 +100,15 @@ export function translateCompletion(up: UpstreamPayload, publicModel: string) {
     type: "function",
     function: { name: tc.function?.name ?? "", arguments: toolArguments(tc.function?.arguments) },
   }));
-  const content = choice.message.content ?? "";
+  // A leading <think> block inside content is reasoning too, read like Zhipu's own field.
+  const split = splitThink(choice.message.content ?? "");
+  const content = split.content;
+  const reasoning = (choice.message.reasoning_content ?? "") + split.reasoning;
+  const sources = webSources(up.web_search);
   const summary: ReplySummary = {
     content,
+    reasoning,
+    sources,
     toolCalls,
     finishReason: mapFinishReason(choice.finish_reason),
     usage: normaliseUsage(up.usage),
@@ -97,6 +124,7 @@ export function translateCompletion(up: UpstreamPayload, publicModel: string) {
         message: {
           role: "assistant" as const,
           content: toolCalls.length && !content ? null : content,
+          ...(reasoning ? { reasoning_content: reasoning } : {}),
           ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
           refusal: null,
         },
@@ -104,7 +132,8 @@ export function translateCompletion(up: UpstreamPayload, publicModel: string) {
         finish_reason: summary.finishReason,
       },
     ],
-    usage: summary.usage ?? estimateUsage(0, content),
+    usage: summary.usage ?? estimateUsage(0, reasoning + content),
+    ...(sources ? { web_search: sources } : {}),
   };
   return { body, summary };
 }

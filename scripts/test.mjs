@@ -42,6 +42,23 @@ function run(cmd, args, extraEnv = {}) {
   if (r.status !== 0) finish(r.status ?? 1, `${path.basename(cmd)} ${args.join(" ")} failed`);
 }
 
+/**
+ * `run` without blocking this process: for the suites that run while the PostgreSQL pass is under way. A
+ * spawnSync here would stop this event loop, so nothing would read the PostgreSQL suites' output; their pipes
+ * would fill and they would sit blocked until it returned (that pass once took 9½ minutes for 80 s of tests).
+ */
+function runAsync(cmd, args, extraEnv = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: "inherit", env: { ...env, ...extraEnv }, detached: true });
+    children.push(child);
+    child.on("close", (code, signal) => {
+      const status = code ?? (signal ? 1 : 0);
+      if (status !== 0) finish(status, `${path.basename(cmd)} ${args.join(" ")} failed`);
+      resolve();
+    });
+  });
+}
+
 /** Runs a command without blocking, collecting its output (for a suite that runs beside another). */
 function runCollecting(cmd, args, extraEnv) {
   return new Promise((resolve) => {
@@ -189,7 +206,7 @@ const testEnv = {
  * The same app on PostgreSQL: a second production server (with its own stand-in) on a fresh database, the
  * integration suite again (without the tests about one SQLite process, which start their own servers on
  * SQLite files, and the PostgreSQL-only ones that already ran), and the e2e specs where a shared database
- * matters most. It runs beside the SQLite suites — separate server, database, stand-in and Playwright
+ * matters most. It runs beside the SQLite browser tests — separate server, database, stand-in and Playwright
  * output — because the suites mostly wait on streams; its output is printed when both are done.
  */
 const SQLITE_PROCESS_ONLY = ["crash", "server-process", "demo-mode", "postgres-", "db-copy", "two-instances"];
@@ -197,7 +214,7 @@ const SQLITE_PROCESS_ONLY = ["crash", "server-process", "demo-mode", "postgres-"
  * Suites about the HTTP doors themselves (validation, caps, headers, redirects, tool-call wire shapes): no
  * query of theirs differs by engine, so the PostgreSQL pass leaves them out (it is the stage that ends last).
  */
-const ENGINE_INDEPENDENT = ["auth-redirects", "limits", "models-and-tools", "security-headers"];
+const ENGINE_INDEPENDENT = ["auth-redirects", "limits", "models-and-tools", "reasoning-and-search", "security-headers"];
 /** In the browser on PostgreSQL: who may see what, share links, and the chat (its rendering-only case left out). */
 const PG_E2E = ["isolation", "share", "chat"];
 const PG_E2E_SKIP = "markdown renders";
@@ -206,6 +223,8 @@ const pgIntegration = integrationFiles.filter(
 );
 const pgE2e = e2eFiles.filter((f) => PG_E2E.some((w) => path.basename(f).startsWith(`${w}.`)));
 let pgSuites = Promise.resolve({ code: 0, log: "" });
+/** Starts the PostgreSQL suites (set below when there are any). */
+let startPgSuites = () => {};
 if (pgIntegration.length || pgE2e.length) {
   const pgStandinPort = appPort + 1;
   const pgPort = appPort + 2;
@@ -237,7 +256,10 @@ if (pgIntegration.length || pgE2e.length) {
     APP_URL: `http://127.0.0.1:${pgPort}`,
     STANDIN_URL: `http://127.0.0.1:${pgStandinPort}`,
   };
-  pgSuites = (async () => {
+  startPgSuites = () => {
+    pgSuites = runPgSuites();
+  };
+  const runPgSuites = async () => {
     let log = "";
     const t0 = Date.now();
     for (const [title, files, cmd, args] of [
@@ -255,17 +277,21 @@ if (pgIntegration.length || pgE2e.length) {
       if (r.code !== 0) return { code: r.code, log, failed: title };
     }
     return { code: 0, log };
-  })();
+  };
 }
 
 if (integrationFiles.length) {
   step("Integration tests (official openai SDK → /v1 → stand-in upstream)");
-  run(bin("tsx"), ["--test", "--test-concurrency=1", ...integrationFiles], testEnv);
+  await runAsync(bin("tsx"), ["--test", "--test-concurrency=1", ...integrationFiles], testEnv);
 }
+
+// The PostgreSQL suites run beside the browser tests, not beside the integration suite: its crash and
+// two-instance tests time kills and restarts, and want the machine to themselves.
+startPgSuites();
 
 if (e2eFiles.length) {
   step("End-to-end tests (Playwright, Chromium)");
-  run(bin("playwright"), ["test", ...e2eFiles], testEnv);
+  await runAsync(bin("playwright"), ["test", ...e2eFiles], testEnv);
 }
 
 const pgResult = await pgSuites;

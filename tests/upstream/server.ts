@@ -9,6 +9,9 @@
  *   [fault:sensitive] (moderation stop)  [fault:network_error]  [fault:crlf] (\r\n line endings)
  *   [fault-once:NAME] the fault NAME the first time this exact message is seen, a normal reply after (Retry)
  *   [fixture:markdown] a reply with a GFM table, a list and a code block
+ *   [fixture:reasoning] reasoning_content before the answer (as does `thinking: {type: "enabled"}`)
+ *   [fixture:think-tags] the reasoning inside content as <think>…</think>, the tags split across chunks
+ *   a `web_search` tool in the request: two sources first (one with an empty link), as Zhipu sends them
  *   [words:N] reply of N words   [delay:MS] pause between words
  * GET /_log lists the requests received (body, auth, when they closed and whether they completed).
  */

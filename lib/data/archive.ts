@@ -135,7 +135,11 @@ export function attachmentDisposition(title: string, extension: string): string 
       .replace(/^\.+/, "")
       .slice(0, 100)
       .trim() || "conversation";
-  const ascii = base.replace(/[^\x20-\x7e]+/g, "_").replace(/[%;]/g, "_").replace(/_+/g, "_") || "conversation";
+  const ascii =
+    base
+      .replace(/[^\x20-\x7e]+/g, "_")
+      .replace(/[%;]/g, "_")
+      .replace(/_+/g, "_") || "conversation";
   const encoded = encodeURIComponent(`${base}.${extension}`).replace(
     /['()*]/g,
     (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`,

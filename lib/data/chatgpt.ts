@@ -16,7 +16,7 @@ const seconds = z.number().finite().nullish();
 const Part = z.union([
   z.string(),
   // Images, audio and files inside a multimodal message: only what can be shown as text is kept.
-  z.looseObject({ content_type: z.string().max(100).optional(), text: z.string().optional() }),
+  z.object({ content_type: z.string().max(100).nullish(), text: z.string().nullish() }),
 ]);
 
 const ChatGptMessage = z.object({
@@ -25,8 +25,8 @@ const ChatGptMessage = z.object({
   content: z
     .object({
       content_type: z.string().max(100),
-      parts: z.array(Part.nullable()).max(1_000).optional(),
-      text: z.string().optional(),
+      parts: z.array(Part.nullable()).max(1_000).nullish(),
+      text: z.string().nullish(),
     })
     .nullish(),
   metadata: z

@@ -49,7 +49,8 @@ export function jsonDepth(text: string, limit = Number.POSITIVE_INFINITY): numbe
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 92) i++; // backslash: skip the escaped character
+      if (c === 92)
+        i++; // backslash: skip the escaped character
       else if (c === 34) inString = false;
     } else if (c === 34) inString = true;
     else if (c === 91 || c === 123) {
@@ -116,7 +117,8 @@ function parseOrThrow(text: string, bytes: number): { source: ImportSource; conv
     if (err instanceof Refused) throw err;
     throw new Refused({ code: "notJson" });
   }
-  const count = (data as { conversations?: unknown[] })?.conversations?.length ?? (Array.isArray(data) ? data.length : 0);
+  const count =
+    (data as { conversations?: unknown[] })?.conversations?.length ?? (Array.isArray(data) ? data.length : 0);
   if (count > L.conversations) throw new Refused({ code: "tooManyConversations", detail: String(L.conversations) });
 
   let source: ImportSource;
@@ -140,7 +142,13 @@ function parseOrThrow(text: string, bytes: number): { source: ImportSource; conv
   // The converted conversations must be what the server accepts (merged replies, times), checked here too.
   for (const [i, c] of conversations.entries()) {
     const checked = ImportConversation.safeParse(c);
-    if (!checked.success) throw new Refused(firstIssue(checked.error, [source === "glm-chat" ? "conversations" : "", i].filter((p) => p !== "")));
+    if (!checked.success)
+      throw new Refused(
+        firstIssue(
+          checked.error,
+          [source === "glm-chat" ? "conversations" : "", i].filter((p) => p !== ""),
+        ),
+      );
   }
   return { source, conversations };
 }

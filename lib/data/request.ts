@@ -28,7 +28,10 @@ export async function readImportBatch(req: Request): Promise<ImportBatch> {
   const parsed = ImportBatch.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new AppError("invalid_request_error", `The import batch is not valid: ${issue?.path.join(".")}: ${issue?.message}`);
+    throw new AppError(
+      "invalid_request_error",
+      `The import batch is not valid: ${issue?.path.join(".")}: ${issue?.message}`,
+    );
   }
   return parsed.data;
 }

@@ -67,11 +67,7 @@ export const Archive = z.object({
 export type Archive = z.infer<typeof Archive>;
 
 /** Milliseconds since the epoch, within reason (1990 to 2200): a wild time would sort conversations oddly. */
-const ms = z
-  .number()
-  .int()
-  .min(631_152_000_000)
-  .max(7_258_118_400_000);
+const ms = z.number().int().min(631_152_000_000).max(7_258_118_400_000);
 
 export const ImportMessage = z.object({
   role: z.enum(["user", "assistant"]),

@@ -18,7 +18,8 @@ export function ExportMenu({ conversationId }: { conversationId: string }) {
     <M.Root modal={false}>
       <M.Trigger asChild>
         <Button variant="ghost" size="sm">
-          <Download size={14} aria-hidden /> {t("button")}
+          {/* On a phone the header is crowded: the icon alone, the name still read out. */}
+          <Download size={14} aria-hidden /> <span className="sr-only sm:not-sr-only">{t("button")}</span>
         </Button>
       </M.Trigger>
       <M.Portal>

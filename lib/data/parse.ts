@@ -30,7 +30,7 @@ export type ParsedImport =
   | { ok: false; problem: ImportProblem };
 
 /** Keys that reach an object's prototype when code copies them naively. */
-const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+const FORBIDDEN_KEYS = ["__proto__", "constructor", "prototype"];
 
 class Refused extends Error {
   constructor(readonly problem: ImportProblem) {
@@ -39,28 +39,27 @@ class Refused extends Error {
 }
 
 /**
- * The deepest nesting of arrays and objects in a JSON text, scanning once and skipping strings: refused
- * before parsing, so a file of a million `[` cannot exhaust anything that walks the parsed value later.
+ * Walks a parsed JSON value without recursion (V8's JSON.parse is itself iterative, so a file of a million
+ * `[` parses): refuses nesting deeper than `maxDepth` and the keys that reach an object's prototype when code
+ * copies them naively. Cheaper than a reviver or a scan of the text: only arrays and objects are visited.
  */
-export function jsonDepth(text: string, limit = Number.POSITIVE_INFINITY): number {
-  let depth = 0;
-  let max = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92)
-        i++; // backslash: skip the escaped character
-      else if (c === 34) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 91 || c === 123) {
-      if (++depth > max) {
-        max = depth;
-        if (max > limit) return max;
-      }
-    } else if (c === 93 || c === 125) depth--;
+export function inspectJson(value: unknown, maxDepth: number): ImportProblem | null {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== "object" || v === null) continue;
+    if (depth > maxDepth) return { code: "tooDeep", detail: String(maxDepth) };
+    if (Array.isArray(v)) {
+      for (const item of v) if (typeof item === "object" && item !== null) stack.push([item, depth + 1]);
+      continue;
+    }
+    for (const key of FORBIDDEN_KEYS) if (Object.hasOwn(v, key)) return { code: "forbiddenKey", detail: key };
+    for (const key in v) {
+      const item = (v as Record<string, unknown>)[key];
+      if (typeof item === "object" && item !== null) stack.push([item, depth + 1]);
+    }
   }
-  return max;
+  return null;
 }
 
 const where = (path: PropertyKey[]) => path.map(String).join(".");
@@ -106,17 +105,14 @@ export function parseImport(text: string, bytes = text.length): ParsedImport {
 
 function parseOrThrow(text: string, bytes: number): { source: ImportSource; conversations: ImportConversation[] } {
   if (bytes > L.fileBytes || text.length > L.fileBytes) throw new Refused({ code: "tooLarge", detail: "100 MB" });
-  if (jsonDepth(text, L.depth) > L.depth) throw new Refused({ code: "tooDeep", detail: String(L.depth) });
   let data: unknown;
   try {
-    data = JSON.parse(text, (key, value) => {
-      if (FORBIDDEN_KEYS.has(key)) throw new Refused({ code: "forbiddenKey", detail: key });
-      return value;
-    });
-  } catch (err) {
-    if (err instanceof Refused) throw err;
+    data = JSON.parse(text);
+  } catch {
     throw new Refused({ code: "notJson" });
   }
+  const unsafe = inspectJson(data, L.depth);
+  if (unsafe) throw new Refused(unsafe);
   const count =
     (data as { conversations?: unknown[] })?.conversations?.length ?? (Array.isArray(data) ? data.length : 0);
   if (count > L.conversations) throw new Refused({ code: "tooManyConversations", detail: String(L.conversations) });

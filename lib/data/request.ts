@@ -2,10 +2,8 @@ import "server-only";
 import { AppError } from "@/lib/errors";
 import { readBodyCapped } from "@/lib/http/body";
 import { IMPORT_LIMITS } from "./limits";
-import { jsonDepth } from "./parse";
+import { inspectJson } from "./parse";
 import { ImportBatch } from "./schema";
-
-const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
 /** An import batch from a request: capped, shallow, without prototype keys, and matching ImportBatch. */
 export async function readImportBatch(req: Request): Promise<ImportBatch> {
@@ -13,18 +11,15 @@ export async function readImportBatch(req: Request): Promise<ImportBatch> {
   const body = await readBodyCapped(req, IMPORT_LIMITS.batchBytes + 64 * 1024);
   if (!body.ok) throw new AppError("request_too_large", "This import batch is too large.");
   const text = body.bytes.toString("utf8");
-  if (jsonDepth(text, IMPORT_LIMITS.depth) > IMPORT_LIMITS.depth)
-    throw new AppError("invalid_request_error", "The import batch is nested too deeply.");
   let data: unknown;
   try {
-    data = JSON.parse(text, (key, value) => {
-      if (FORBIDDEN_KEYS.has(key)) throw new AppError("invalid_request_error", `The key "${key}" is not allowed.`);
-      return value;
-    });
-  } catch (err) {
-    if (err instanceof AppError) throw err;
+    data = JSON.parse(text);
+  } catch {
     throw new AppError("invalid_request_error", "The import batch is not JSON.");
   }
+  const unsafe = inspectJson(data, IMPORT_LIMITS.depth);
+  if (unsafe?.code === "tooDeep") throw new AppError("invalid_request_error", "The import batch is nested too deeply.");
+  if (unsafe) throw new AppError("invalid_request_error", `The key "${unsafe.detail}" is not allowed.`);
   const parsed = ImportBatch.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

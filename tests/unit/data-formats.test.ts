@@ -16,7 +16,7 @@ import {
 } from "@/lib/data/archive";
 import { planBatches } from "@/lib/data/batches";
 import { IMPORT_LIMITS } from "@/lib/data/limits";
-import { jsonDepth, parseImport } from "@/lib/data/parse";
+import { inspectJson, parseImport } from "@/lib/data/parse";
 import { ImportBatch, type ImportConversation } from "@/lib/data/schema";
 
 const conversation: ConversationRecord = {
@@ -194,11 +194,13 @@ describe("hostile and malformed files import nothing", () => {
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
   });
 
-  test("deep nesting is refused before parsing", () => {
+  test("deep nesting is refused, without recursion", () => {
     const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
     assert.equal(refused(deep).code, "tooDeep");
+    assert.equal(refused(`{"format":"glm-chat.export","x":${'{"a":'.repeat(50)}1${"}".repeat(50)}}`).code, "tooDeep");
     // Brackets inside strings are text, not nesting.
-    assert.equal(jsonDepth('{"a":"[[[[[[\\"]]]]"}'), 1);
+    assert.equal(inspectJson(JSON.parse('{"a":"[[[[[[\\"]]]]"}'), 1), null);
+    assert.equal(inspectJson([[[]]], 2)?.code, "tooDeep");
   });
 
   test("huge strings and too many conversations", () => {

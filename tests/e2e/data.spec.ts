@@ -1,4 +1,5 @@
 import { writeFile } from "node:fs/promises";
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "./fixtures";
 import { DataSettings, ExportMenu } from "./data-pages";
 import { AuthPage, ChatPage, PASSWORD } from "./pages";
@@ -66,11 +67,21 @@ test("a conversation exports as JSON and Markdown; export all → delete → imp
   await expect(chat.sidebarLink(title)).toHaveCount(1);
 });
 
+/** Serious and critical axe-core findings on the page as it is (WCAG 2.1 AA, as tests/e2e/a11y.spec.ts). */
+async function seriousViolations(page: import("@playwright/test").Page) {
+  const { violations } = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
+    .analyze();
+  return violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id);
+}
+
 test("Delete account asks for the password, signs out, and the account cannot sign in", async ({ page, user }) => {
   const data = new DataSettings(page);
   await data.open();
+  expect(await seriousViolations(page)).toEqual([]);
   const dialog = await data.deleteAccount("not my password");
   await expect(dialog.getByRole("alert")).toHaveText("That password is not right.");
+  expect(await seriousViolations(page)).toEqual([]);
   await dialog.getByLabel("Password").fill(PASSWORD);
   await dialog.getByRole("button", { name: "Delete account" }).click();
   await expect(page).toHaveURL(/\/login\?deleted=1$/);

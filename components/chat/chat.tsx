@@ -6,6 +6,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { olderMessagesAction, setModelAction } from "@/app/(chat)/actions";
 import { notifyConversationsChanged } from "@/components/sidebar/events";
 import { ShareDialog } from "@/components/share/share-dialog";
+import { ExportMenu } from "./export-menu";
 import { titleFrom } from "@/lib/chat/title";
 import { textOf, type ChatMessageMetadata, type ChatUIMessage, type ConversationSettings } from "@/lib/chat/types";
 import { Composer } from "./composer";
@@ -195,6 +196,7 @@ export function Chat({
         <h1 className="min-w-0 flex-1 truncate text-sm font-medium">{heading}</h1>
         <ModelPicker value={model} onChange={chooseModel} />
         <SettingsDialog id={id} model={model} settings={settings} onSaved={setSettings} />
+        {!isNew || messages.length ? <ExportMenu conversationId={id} /> : null}
         {!isNew || messages.length ? <ShareDialog conversationId={id} /> : null}
       </header>
       <div className="min-h-0 flex-1 overflow-y-auto" aria-live="polite" aria-busy={busy}>

@@ -9,6 +9,7 @@ const TABS = [
   { href: "/settings/usage", label: "Usage" },
   { href: "/settings/shares", label: "Shared links" },
   { href: "/settings/account", label: "Account" },
+  { href: "/settings/data", label: "Data" },
 ];
 
 export function SettingsNav() {

@@ -1,0 +1,35 @@
+"use server";
+
+import { headers } from "next/headers";
+import { getTranslations } from "next-intl/server";
+import { z } from "zod";
+import { getDb } from "@/db";
+import { deleteAccount } from "@/db/queries/account";
+import { userAction } from "@/lib/actions";
+import { signOut } from "@/lib/auth/auth";
+import { verifyPassword } from "@/lib/auth/password";
+import { recordSignInFailure, signInBlockedUntil, tooManyAttemptsMessage } from "@/lib/auth/throttle";
+import { AppError } from "@/lib/errors";
+import { clientAddress } from "@/lib/http/client-address";
+
+const Confirm = z.object({ password: z.string().max(200) });
+
+/**
+ * Deletes the account and all it owns (db/queries/account.ts, one transaction), then ends this browser's
+ * cookie. The password is checked with the sign-in throttle, as a password change does: a borrowed session
+ * must not be able to guess it, nor delete the account without it.
+ */
+export const deleteAccountAction = userAction(Confirm, async ({ password }, user) => {
+  const t = await getTranslations("data.deleteAccount");
+  if (user.passwordHash === null) throw new AppError("forbidden", t("noPassword"));
+  const address = clientAddress(await headers());
+  const until = await signInBlockedUntil({ email: user.email, address });
+  if (until !== null) throw new AppError("rate_limit_exceeded", tooManyAttemptsMessage(until));
+  if (!(await verifyPassword(password, user.passwordHash)).ok) {
+    await recordSignInFailure({ email: user.email, address });
+    throw new AppError("invalid_request_error", t("wrongPassword"));
+  }
+  const deleted = await deleteAccount(getDb(), { userId: user.id });
+  await signOut({ redirect: false });
+  return { conversations: deleted.conversations };
+});

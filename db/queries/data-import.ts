@@ -1,0 +1,108 @@
+import "server-only";
+import { and, eq, inArray } from "drizzle-orm";
+import { transaction, type Db } from "@/db";
+import { engine } from "@/db/engine";
+import { conversations, messages } from "@/db/tables";
+import type { ConversationSettings, MessageStatus } from "@/db/schema";
+
+/**
+ * Writing an import, one batch per transaction. Ids are decided by the caller (derived from the user, the
+ * source and the file's ids: lib/data/ids.ts), so a second import of the same file finds its conversations
+ * and adds nothing. A conversation is "already there" when its derived id, or (for our own archive) its
+ * original id, is one of this user's conversations.
+ */
+
+export interface ImportedMessageRow {
+  id: string;
+  role: "user" | "assistant";
+  content: string;
+  model: string | null;
+  status: MessageStatus;
+  createdAt: number;
+  /**
+   * Documents attached to the message, as the file carried them. No column holds them yet: the writer
+   * receives them so that storing them is a change to this file alone.
+   */
+  attachments?: { name: string; mediaType: string; size: number; pages?: number; text: string }[];
+}
+
+export interface ImportedSliceRow {
+  /** The id the conversation gets here. */
+  id: string;
+  /** Other ids meaning "this conversation is already here" (the original id of our own archive). */
+  sameAs: string[];
+  /** The file's id, echoed back for conversations that were already there. */
+  sourceId: string;
+  /** Index of the slice's first message in its conversation: 0 creates the conversation. */
+  offset: number;
+  title: string;
+  model: string;
+  settings: ConversationSettings;
+  createdAt: number;
+  updatedAt: number;
+  messages: ImportedMessageRow[];
+}
+
+export interface ImportBatchOutcome {
+  imported: number;
+  existing: number;
+  existingIds: string[];
+}
+
+/** Rows per INSERT: 8 columns each stays far below either engine's bound on parameters. */
+const CHUNK = 500;
+
+export function importBatch(db: Db, { userId, slices }: { userId: string; slices: ImportedSliceRow[] }) {
+  return transaction(db, async (tx): Promise<ImportBatchOutcome> => {
+    const out: ImportBatchOutcome = { imported: 0, existing: 0, existingIds: [] };
+    const candidates = [...new Set(slices.flatMap((s) => [s.id, ...s.sameAs]))];
+    const owned = new Set<string>();
+    for (let i = 0; i < candidates.length; i += CHUNK) {
+      const found = await tx
+        .select({ id: conversations.id })
+        .from(conversations)
+        .where(and(eq(conversations.userId, userId), inArray(conversations.id, candidates.slice(i, i + CHUNK))));
+      for (const r of found) owned.add(r.id);
+    }
+    const created = new Set<string>();
+    const t = engine().text;
+    for (const s of slices) {
+      if (s.offset === 0) {
+        if (owned.has(s.id) || s.sameAs.some((id) => owned.has(id))) {
+          out.existing++;
+          out.existingIds.push(s.sourceId);
+          continue;
+        }
+        await tx.insert(conversations).values({
+          id: s.id,
+          userId,
+          title: t(s.title.trim() || "Imported conversation"),
+          titleFromUser: true,
+          model: s.model,
+          settings: s.settings.systemPrompt ? { ...s.settings, systemPrompt: t(s.settings.systemPrompt) } : s.settings,
+          createdAt: s.createdAt,
+          updatedAt: s.updatedAt,
+        });
+        created.add(s.id);
+        out.imported++;
+      } else if (!created.has(s.id) && !owned.has(s.id)) continue; // its first slice was not imported
+      for (let i = 0; i < s.messages.length; i += CHUNK) {
+        await tx
+          .insert(messages)
+          .values(
+            s.messages.slice(i, i + CHUNK).map((m) => ({
+              id: m.id,
+              conversationId: s.id,
+              role: m.role,
+              content: t(m.content),
+              model: m.model,
+              status: m.status,
+              createdAt: m.createdAt,
+            })),
+          )
+          .onConflictDoNothing();
+      }
+    }
+    return out;
+  });
+}

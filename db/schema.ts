@@ -191,7 +191,21 @@ export type Message = typeof messages.$inferSelect;
 /** What a shared link shows: the conversation as it was when shared (or last updated). */
 export interface ShareSnapshot {
   model: string;
-  messages: { role: "user" | "assistant"; content: string; model: string | null; status: MessageStatus }[];
+  messages: {
+    role: "user" | "assistant";
+    content: string;
+    model: string | null;
+    status: MessageStatus;
+    /** The documents of a user's message: names shown on the share page; ids for a continued copy. */
+    attachments?: SharedAttachment[];
+  }[];
+}
+
+export interface SharedAttachment {
+  id: string;
+  name: string;
+  size: number;
+  pages: number | null;
 }
 
 export const shares = sqliteTable(

@@ -8,6 +8,10 @@ import { notifyConversationsChanged } from "@/components/sidebar/events";
 import { ShareDialog } from "@/components/share/share-dialog";
 import { titleFrom } from "@/lib/chat/title";
 import { textOf, type ChatMessageMetadata, type ChatUIMessage, type ConversationSettings } from "@/lib/chat/types";
+import { AttachmentTray } from "./attachments/attachment-tray";
+import { ContextMeter, fitsContext } from "./attachments/context-meter";
+import { useAttachments } from "./attachments/use-attachments";
+import { usePromptTokens } from "./attachments/use-prompt-tokens";
 import { Composer } from "./composer";
 import { MessageView } from "./message";
 import { ModelPicker } from "./model-picker";
@@ -74,6 +78,7 @@ export function Chat({
   );
 
   const [draft, setDraft] = useState("");
+  const files = useAttachments();
   const [sendError, setSendError] = useState<string | null>(null);
   const { messages, sendMessage, regenerate, stop, status, setMessages, resumeStream } = useChat<ChatUIMessage>({
     id,
@@ -105,6 +110,7 @@ export function Chat({
     const last = latest.current.at(-1);
     if (last?.role !== "user") return;
     setDraft(textOf(last));
+    files.restore(last.metadata?.attachments);
     setMessages(latest.current.slice(0, -1));
     setSendError(error);
   }
@@ -169,7 +175,11 @@ export function Chat({
       window.history.replaceState(null, "", `/chat/${id}`);
       setHeading(titleFrom(text));
     }
-    void sendMessage({ text });
+    const attached = files.take();
+    void sendMessage(
+      { text, metadata: attached.length ? { attachments: attached } : undefined },
+      { body: { attachments: attached.length ? attached.map((a) => a.id) : undefined } },
+    );
   }
 
   async function loadOlder() {
@@ -186,6 +196,7 @@ export function Chat({
     if (live.current.saved) void setModelAction({ id, model: next });
   }
 
+  const promptTokens = usePromptTokens(messages, draft, files.ready, settings.systemPrompt);
   const lastUser = messages.findLastIndex((m) => m.role === "user");
   const lastAssistant = messages.findLastIndex((m) => m.role === "assistant");
 
@@ -245,7 +256,17 @@ export function Chat({
           {sendError}
         </p>
       ) : null}
-      <Composer text={draft} onTextChange={setDraft} onSend={send} onStop={() => void stopReply()} busy={busy} />
+      <AttachmentTray files={files} />
+      <ContextMeter model={model} tokens={promptTokens} hasFiles={files.files.length > 0} onSwitch={chooseModel} />
+      <Composer
+        text={draft}
+        onTextChange={setDraft}
+        onSend={send}
+        onStop={() => void stopReply()}
+        busy={busy}
+        files={files}
+        blocked={!fitsContext(model, promptTokens)}
+      />
     </div>
   );
 }

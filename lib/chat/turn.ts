@@ -152,7 +152,15 @@ export async function startChatTurn(user: User, body: ChatTurnBody): Promise<Liv
   );
 
   const s = conversation.settings;
-  const texts = await attachmentTexts(db, user.id, conversationId, history, files);
+  let texts: Awaited<ReturnType<typeof attachmentTexts>>;
+  try {
+    texts = await attachmentTexts(db, user.id, conversationId, history, files);
+  } catch (err) {
+    // The reply was claimed and its placeholder written: end both before giving up.
+    settle("", "error", "The reply failed. Please retry.");
+    await live.release(reply);
+    throw err;
+  }
   const prompt = toPrompt(s.systemPrompt, history, texts);
   if (base) prompt.push({ role: "user", content: [{ type: "text", text: CONTINUE_PROMPT }] });
   const chunks = uiChunks(

@@ -173,7 +173,7 @@ export function Chat({
     // The conversation's address appears with its first message.
     if (isNew && window.location.pathname !== `/chat/${id}`) {
       window.history.replaceState(null, "", `/chat/${id}`);
-      setHeading(titleFrom(text));
+      setHeading(titleFrom(text || (files.ready[0]?.name ?? "")));
     }
     const attached = files.take();
     void sendMessage(
@@ -234,7 +234,11 @@ export function Chat({
               key={m.id}
               message={m}
               streaming={busy && i === messages.length - 1 && m.role === "assistant"}
-              onEdit={!busy && i === lastUser ? (text) => void sendMessage({ text, messageId: m.id }) : undefined}
+              onEdit={
+                !busy && i === lastUser
+                  ? (text) => void sendMessage({ text, messageId: m.id, metadata: m.metadata })
+                  : undefined
+              }
               onRegenerate={
                 !busy && i === lastAssistant && i === messages.length - 1 ? () => void regenerate() : undefined
               }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { before, describe, test } from "node:test";
 import { PASSWORD, signInWithCredentials } from "../support/http-auth";
-import { makePdf } from "../support/documents";
+import { makeDocx, makePdf } from "../support/documents";
 import { addUser, readReply } from "./chat-session";
 import { APP_URL, sqlRow, tag, upstreamRequestTagged } from "./helpers";
 
@@ -73,6 +73,10 @@ describe("uploads", () => {
     assert.equal(info.pages, null);
     const pdf = await json(await upload(mine, "report.pdf", await makePdf(2, { line: (p) => `pdf page ${p}` })));
     assert.equal(pdf.pages, 2);
+    const docx = await upload(mine, "memo.docx", await makeDocx(["Word paragraph 文"]));
+    assert.equal(docx.status, 201);
+    const memo = await fetch(`${APP_URL}/api/attachments/${(await json(docx)).id}`, { headers: { cookie: mine } });
+    assert.match(((await memo.json()) as { text: string }).text, /Word paragraph 文/);
 
     const read = await fetch(`${APP_URL}/api/attachments/${pdf.id}`, { headers: { cookie: mine } });
     assert.equal(read.status, 200);

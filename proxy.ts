@@ -43,6 +43,9 @@ export async function proxy(req: NextRequest) {
 
 export const config = {
   // Skipped: static assets, and the hot API paths without dynamic segments (/v1/chat/completions,
-  // /api/chat, /api/health), which Next never has to decode and which must stay fast.
-  matcher: ["/((?!_next/static/|_next/image|icon\\.svg$|v1/chat/completions$|v1/models$|api/chat$|api/health$).*)"],
+  // /api/chat, /api/health), which Next never has to decode and which must stay fast; and uploads
+  // (/api/attachments), whose body (up to 20 MB) the proxy would otherwise buffer and cut at 1 MB.
+  matcher: [
+    "/((?!_next/static/|_next/image|icon\\.svg$|v1/chat/completions$|v1/models$|api/chat$|api/health$|api/attachments$).*)",
+  ],
 };

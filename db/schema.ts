@@ -191,7 +191,21 @@ export type Message = typeof messages.$inferSelect;
 /** What a shared link shows: the conversation as it was when shared (or last updated). */
 export interface ShareSnapshot {
   model: string;
-  messages: { role: "user" | "assistant"; content: string; model: string | null; status: MessageStatus }[];
+  messages: {
+    role: "user" | "assistant";
+    content: string;
+    model: string | null;
+    status: MessageStatus;
+    /** The documents of a user's message: names shown on the share page; ids for a continued copy. */
+    attachments?: SharedAttachment[];
+  }[];
+}
+
+export interface SharedAttachment {
+  id: string;
+  name: string;
+  size: number;
+  pages: number | null;
 }
 
 export const shares = sqliteTable(
@@ -259,3 +273,35 @@ export const authAttempts = sqliteTable(
     index("auth_attempts_time_idx").on(t.createdAt),
   ],
 );
+
+/**
+ * A document given to the chat: the extracted text is what the model reads (the file itself is not kept).
+ * Uploaded before its message is sent, it is pending (`message_id` null) and swept after a day; once sent it
+ * belongs to the user's message and goes with it (and with its conversation and account) by cascade.
+ */
+export const attachments = sqliteTable(
+  "attachments",
+  {
+    /** 128+ random bits: also what the browser names it by. */
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    messageId: text("message_id").references(() => messages.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    mediaType: text("media_type").notNull(),
+    /** Bytes of the file as uploaded. */
+    size: integer("size").notNull(),
+    /** PDFs only. */
+    pages: integer("pages"),
+    text: text("text").notNull(),
+    createdAt: integer("created_at").notNull().default(now),
+  },
+  (t) => [
+    index("attachments_message_idx").on(t.messageId),
+    index("attachments_user_pending_idx").on(t.userId, t.messageId, t.createdAt),
+    index("attachments_pending_time_idx").on(t.messageId, t.createdAt),
+  ],
+);
+
+export type Attachment = typeof attachments.$inferSelect;

@@ -12,4 +12,15 @@ import { usingPostgres } from "./url";
 
 const chosen = (usingPostgres() ? pg : sqlite) as unknown as typeof sqlite;
 
-export const { users, apiKeys, usage, usageHourly, conversations, messages, shares, sessions, authAttempts } = chosen;
+export const {
+  users,
+  apiKeys,
+  usage,
+  usageHourly,
+  conversations,
+  messages,
+  shares,
+  sessions,
+  authAttempts,
+  attachments,
+} = chosen;

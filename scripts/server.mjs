@@ -19,6 +19,8 @@ const trustProxy = ["1", "true", "yes"].includes(String(process.env.TRUST_PROXY)
 const maxBody = Number(process.env.MAX_BODY_BYTES || 4 * 1024 * 1024);
 /** The doors read bodies up to their own cap and answer 413 in their own format; past this one, we do. */
 const HARD_LIMIT = Math.max(maxBody, 1024 * 1024) * 2;
+/** A document upload (POST /api/attachments) may be 20 MB; its route enforces that while reading. */
+const UPLOAD_LIMIT = 21 * 1024 * 1024;
 
 const app = next({ dev: false, hostname, port, dir: process.cwd() });
 await app.prepare();
@@ -50,7 +52,8 @@ function clientAddress(req) {
 const server = createServer((req, res) => {
   req.headers["x-glm-client-ip"] = clientAddress(req);
   const declared = Number(req.headers["content-length"] ?? 0);
-  if (declared > HARD_LIMIT) {
+  const upload = (req.url ?? "").startsWith("/api/attachments");
+  if (declared > (upload ? Math.max(HARD_LIMIT, UPLOAD_LIMIT) : HARD_LIMIT)) {
     const json = (req.url ?? "").startsWith("/v1/");
     res.writeHead(413, {
       "content-type": json ? "application/json" : "text/plain; charset=utf-8",

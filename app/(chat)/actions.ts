@@ -14,7 +14,7 @@ import {
 import { listMessagesPage } from "@/db/queries/messages";
 import { userAction } from "@/lib/actions";
 import { AppError } from "@/lib/errors";
-import { toUIMessage } from "@/lib/chat/types";
+import { toUIMessagesWithFiles } from "@/lib/attachments/page";
 import { SettingsInput, validateSettings } from "@/lib/chat/settings";
 import { findModel } from "@/lib/models";
 
@@ -84,6 +84,6 @@ export const olderMessagesAction = userAction(
   async ({ id, beforeId }, user) => {
     const page = await listMessagesPage(getDb(), { userId: user.id, conversationId: id, limit: 100, beforeId });
     if (!page) throw notFound();
-    return { messages: page.messages.map(toUIMessage), hasOlder: page.hasOlder };
+    return { messages: await toUIMessagesWithFiles(getDb(), user.id, page.messages), hasOlder: page.hasOlder };
   },
 );

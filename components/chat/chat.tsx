@@ -9,6 +9,10 @@ import { ShareDialog } from "@/components/share/share-dialog";
 import { ExportMenu } from "./export-menu";
 import { titleFrom } from "@/lib/chat/title";
 import { textOf, type ChatMessageMetadata, type ChatUIMessage, type ConversationSettings } from "@/lib/chat/types";
+import { AttachmentTray } from "./attachments/attachment-tray";
+import { ContextMeter, fitsContext } from "./attachments/context-meter";
+import { useAttachments } from "./attachments/use-attachments";
+import { usePromptTokens } from "./attachments/use-prompt-tokens";
 import { Composer } from "./composer";
 import { MessageView } from "./message";
 import { ModelPicker } from "./model-picker";
@@ -75,6 +79,7 @@ export function Chat({
   );
 
   const [draft, setDraft] = useState("");
+  const files = useAttachments();
   const [sendError, setSendError] = useState<string | null>(null);
   const { messages, sendMessage, regenerate, stop, status, setMessages, resumeStream } = useChat<ChatUIMessage>({
     id,
@@ -106,6 +111,7 @@ export function Chat({
     const last = latest.current.at(-1);
     if (last?.role !== "user") return;
     setDraft(textOf(last));
+    files.restore(last.metadata?.attachments);
     setMessages(latest.current.slice(0, -1));
     setSendError(error);
   }
@@ -168,9 +174,13 @@ export function Chat({
     // The conversation's address appears with its first message.
     if (isNew && window.location.pathname !== `/chat/${id}`) {
       window.history.replaceState(null, "", `/chat/${id}`);
-      setHeading(titleFrom(text));
+      setHeading(titleFrom(text || (files.ready[0]?.name ?? "")));
     }
-    void sendMessage({ text });
+    const attached = files.take();
+    void sendMessage(
+      { text, metadata: attached.length ? { attachments: attached } : undefined },
+      { body: { attachments: attached.length ? attached.map((a) => a.id) : undefined } },
+    );
   }
 
   async function loadOlder() {
@@ -187,6 +197,7 @@ export function Chat({
     if (live.current.saved) void setModelAction({ id, model: next });
   }
 
+  const promptTokens = usePromptTokens(messages, draft, files.ready, settings.systemPrompt);
   const lastUser = messages.findLastIndex((m) => m.role === "user");
   const lastAssistant = messages.findLastIndex((m) => m.role === "assistant");
 
@@ -225,7 +236,11 @@ export function Chat({
               key={m.id}
               message={m}
               streaming={busy && i === messages.length - 1 && m.role === "assistant"}
-              onEdit={!busy && i === lastUser ? (text) => void sendMessage({ text, messageId: m.id }) : undefined}
+              onEdit={
+                !busy && i === lastUser
+                  ? (text) => void sendMessage({ text, messageId: m.id, metadata: m.metadata })
+                  : undefined
+              }
               onRegenerate={
                 !busy && i === lastAssistant && i === messages.length - 1 ? () => void regenerate() : undefined
               }
@@ -247,7 +262,17 @@ export function Chat({
           {sendError}
         </p>
       ) : null}
-      <Composer text={draft} onTextChange={setDraft} onSend={send} onStop={() => void stopReply()} busy={busy} />
+      <AttachmentTray files={files} />
+      <ContextMeter model={model} tokens={promptTokens} hasFiles={files.files.length > 0} onSwitch={chooseModel} />
+      <Composer
+        text={draft}
+        onTextChange={setDraft}
+        onSend={send}
+        onStop={() => void stopReply()}
+        busy={busy}
+        files={files}
+        blocked={!fitsContext(model, promptTokens)}
+      />
     </div>
   );
 }

@@ -2,6 +2,10 @@
 
 import { ArrowUp, Square } from "lucide-react";
 import { Button } from "@/components/ui/button";
+import { cn } from "@/components/ui/cn";
+import { AttachButton } from "./attachments/attach-button";
+import { useFileDrop } from "./attachments/dropzone";
+import type { Attachments } from "./attachments/use-attachments";
 
 /** Enter sends, Shift+Enter adds a line; while a reply streams, Send becomes Stop. */
 export function Composer({
@@ -10,6 +14,8 @@ export function Composer({
   onSend,
   onStop,
   busy,
+  files,
+  blocked = false,
 }: {
   /** Owned by the chat, which puts a message back here when it could not be sent. */
   text: string;
@@ -17,15 +23,25 @@ export function Composer({
   onSend: (text: string) => void;
   onStop: () => void;
   busy: boolean;
+  /** Documents to send with the message (components/chat/attachments). */
+  files?: Attachments;
+  /** The prompt is over the model's context: sending waits for a shorter prompt or a longer model. */
+  blocked?: boolean;
 }) {
+  const { dragging, drop, paste } = useFileDrop(files);
+  const canSend = (!!text.trim() || !!files?.ready.length) && !files?.uploading && !blocked;
   const send = () => {
-    if (!text.trim() || busy) return;
+    if (!canSend || busy) return;
     onSend(text);
     setText("");
   };
   return (
     <form
-      className="mx-auto flex w-full max-w-3xl items-end gap-2 p-3"
+      className={cn(
+        "mx-auto flex w-full max-w-3xl items-end gap-2 p-3",
+        dragging && "rounded-xl outline-2 outline-dashed outline-blue-500",
+      )}
+      {...drop}
       onSubmit={(e) => {
         e.preventDefault();
         send();
@@ -34,7 +50,9 @@ export function Composer({
       <label htmlFor="composer" className="sr-only">
         Message
       </label>
+      {files ? <AttachButton files={files} /> : null}
       <textarea
+        {...paste}
         id="composer"
         rows={1}
         value={text}
@@ -53,7 +71,7 @@ export function Composer({
           <Square size={14} aria-hidden /> Stop
         </Button>
       ) : (
-        <Button type="submit" className="h-10" disabled={!text.trim()}>
+        <Button type="submit" className="h-10" disabled={!canSend}>
           <ArrowUp size={16} aria-hidden /> Send
         </Button>
       )}

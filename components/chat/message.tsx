@@ -6,6 +6,7 @@ import { Button } from "@/components/ui/button";
 import { Textarea } from "@/components/ui/input";
 import { cn } from "@/components/ui/cn";
 import { textOf, type ChatUIMessage } from "@/lib/chat/types";
+import { MessageFiles } from "./attachments/message-files";
 import { CopyButton } from "./copy-button";
 import { Markdown } from "./markdown";
 
@@ -32,6 +33,7 @@ export function MessageView({
   if (isUser) {
     return (
       <article aria-label="Your message" className="group flex flex-col items-end gap-1">
+        <MessageFiles files={meta.attachments} />
         {editing ? (
           <form
             className="w-full max-w-[85%] space-y-2"

@@ -289,3 +289,28 @@ export const earlyStops = pgTable(
   },
   (t) => [primaryKey({ columns: [t.userId, t.messageId] })],
 );
+
+/** See db/schema.ts. */
+export const attachments = pgTable(
+  "attachments",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    messageId: text("message_id").references(() => messages.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    mediaType: text("media_type").notNull(),
+    size: integer("size").notNull(),
+    pages: integer("pages"),
+    text: text("text").notNull(),
+    createdAt: ms("created_at").notNull().default(now),
+  },
+  (t) => [
+    index("attachments_message_idx").on(t.messageId),
+    index("attachments_user_pending_idx").on(t.userId, t.messageId, t.createdAt),
+    index("attachments_pending_time_idx").on(t.messageId, t.createdAt),
+  ],
+);
+
+export type Attachment = typeof attachments.$inferSelect;

@@ -4,6 +4,7 @@ import { engine } from "@/db/engine";
 import { first, transaction, type Db } from "@/db";
 import { conversations, messages, users } from "@/db/tables";
 import type { Conversation, Message, MessageStatus } from "@/db/schema";
+import { type AttachmentClaim, claimAttachments } from "./attachments";
 import { conversationValues, type NewConversation } from "./conversations";
 
 async function owns(db: Db, { userId, conversationId }: { userId: string; conversationId: string }): Promise<boolean> {
@@ -71,7 +72,7 @@ export async function listMessagesPage(
  */
 export function startConversation(
   db: Db,
-  input: { conversation: NewConversation; user: { id: string; content: string }; assistantId: string },
+  input: { conversation: NewConversation; user: NewUserMessage; assistantId: string },
 ): Promise<{ conversation: Conversation; history: Message[] }> {
   const { conversation: c, user, assistantId } = input;
   return transaction(db, async (tx) => {
@@ -82,6 +83,7 @@ export function startConversation(
         .values({ id: user.id, conversationId: c.id, role: "user", content: engine().text(user.content) })
         .returning(),
     )!;
+    if (user.attachments) await claimAttachments(tx, { userId: c.userId, messageId: user.id, ...user.attachments });
     await tx
       .insert(messages)
       .values({ id: assistantId, conversationId: c.id, role: "assistant", model: c.model, status: "streaming" });
@@ -90,12 +92,19 @@ export function startConversation(
   });
 }
 
+/** The user's message of a turn, with the pending attachments it takes (db/queries/attachments.ts). */
+export interface NewUserMessage {
+  id: string;
+  content: string;
+  attachments?: AttachmentClaim;
+}
+
 export interface TurnInput {
   userId: string;
   conversationId: string;
   model: string;
   /** The user's new message; when its id is already in the conversation, it is an edit of that message. */
-  user?: { id: string; content: string };
+  user?: NewUserMessage;
   assistantId: string;
 }
 
@@ -123,6 +132,8 @@ export function startTurn(db: Db, input: TurnInput): Promise<Message[] | undefin
           role: "user",
           content: engine().text(input.user.content),
         });
+        const claim = input.user.attachments;
+        if (claim) await claimAttachments(tx, { userId: input.userId, messageId: input.user.id, ...claim });
       }
     } else {
       // Regenerate: everything after the last user message goes.

@@ -3,7 +3,8 @@ import { randomBytes } from "node:crypto";
 import { and, asc, desc, eq } from "drizzle-orm";
 import { first, transaction, type Db } from "@/db";
 import { conversations, messages, shares } from "@/db/tables";
-import type { Share, ShareSnapshot } from "@/db/schema";
+import type { Share, SharedAttachment, ShareSnapshot } from "@/db/schema";
+import { copySharedAttachments, summariesOfMessages } from "./attachments";
 
 export const newShareId = () => randomBytes(18).toString("base64url");
 
@@ -38,14 +39,29 @@ async function snapshotOf(
     .from(messages)
     .where(eq(messages.conversationId, conversationId))
     .orderBy(asc(messages.seq));
+  const files = new Map<string, SharedAttachment[]>();
+  const userIds = rows.filter((m) => m.role === "user").map((m) => m.id);
+  for (const a of await summariesOfMessages(db, { userId, messageIds: userIds })) {
+    if (!a.messageId) continue;
+    files.set(a.messageId, [
+      ...(files.get(a.messageId) ?? []),
+      { id: a.id, name: a.name, size: a.size, pages: a.pages },
+    ]);
+  }
   return {
     title: c.title,
     snapshot: {
       model: c.model,
       // Failed or empty replies say nothing worth sharing.
       messages: rows
-        .filter((m) => m.content.trim())
-        .map((m) => ({ role: m.role, content: m.content, model: m.model, status: m.status })),
+        .filter((m) => m.content.trim() || files.has(m.id))
+        .map((m) => ({
+          role: m.role,
+          content: m.content,
+          model: m.model,
+          status: m.status,
+          ...(files.has(m.id) ? { attachments: files.get(m.id) } : {}),
+        })),
     },
   };
 }
@@ -121,7 +137,7 @@ export async function getPublicShare(
   );
 }
 
-/** A reader's own copy of a shared snapshot: a new conversation with the same messages and model. */
+/** A reader's own copy of a shared snapshot: a new conversation with the same messages, documents and model. */
 export function copyShareToConversation(
   db: Db,
   { userId, shareId, newId, messageId }: { userId: string; shareId: string; newId: string; messageId: () => string },
@@ -130,9 +146,13 @@ export function copyShareToConversation(
     const share = await getPublicShare(tx, { shareId });
     if (!share) return undefined;
     await tx.insert(conversations).values({ id: newId, userId, title: share.title, model: share.snapshot.model });
+    // Snapshot attachment id → the copy's message id: the documents come along with their messages.
+    const copies = new Map<string, string>();
     for (const m of share.snapshot.messages) {
+      const id = messageId();
+      for (const a of m.attachments ?? []) copies.set(a.id, id);
       await tx.insert(messages).values({
-        id: messageId(),
+        id,
         conversationId: newId,
         role: m.role,
         content: m.content,
@@ -140,6 +160,7 @@ export function copyShareToConversation(
         status: m.status === "streaming" ? "stopped" : m.status,
       });
     }
+    await copySharedAttachments(tx, { shareId, userId, copies });
     return newId;
   });
 }

@@ -4,6 +4,7 @@ import { UI_MESSAGE_STREAM_HEADERS } from "ai";
 import { randomUUID } from "node:crypto";
 import { getDb, type Db } from "@/db";
 import { z } from "zod";
+import { AttachmentsUnavailable } from "@/db/queries/attachments";
 import { getConversation } from "@/db/queries/conversations";
 import {
   conversationOfMessage,
@@ -14,6 +15,9 @@ import {
   startTurn,
 } from "@/db/queries/messages";
 import type { ConversationSettings, Message, MessageStatus, User } from "@/db/schema";
+import { withFiles } from "@/lib/attachments/blocks";
+import { MAX_BYTES, MAX_FILES } from "@/lib/attachments/limits";
+import { attachmentNames, attachmentTexts, unavailable } from "@/lib/chat/turn-attachments";
 import { glmChatModel } from "@/lib/chat/model";
 import { checkSettings, SettingsInput } from "@/lib/chat/settings";
 import { titleFrom } from "@/lib/chat/title";
@@ -40,6 +44,8 @@ export const ChatTurnBody = z.object({
   settings: SettingsInput.optional(),
   /** Continue: the id of the interrupted or stopped reply to write on from. */
   continueFrom: Id.optional(),
+  /** Pending attachments (POST /api/attachments) the new message takes. */
+  attachments: z.array(Id).max(MAX_FILES).optional(),
 });
 export type ChatTurnBody = z.infer<typeof ChatTurnBody>;
 
@@ -55,7 +61,9 @@ export async function startChatTurn(user: User, body: ChatTurnBody): Promise<Liv
   const model = findModel(body.model);
   if (!model) throw new AppError("invalid_request_error", `Unknown model ${body.model}.`);
   const text = body.message ? textOf(body.message as Parameters<typeof textOf>[0]).trim() : "";
-  if (body.trigger === "submit-message" && !text) throw new AppError("invalid_request_error", "The message is empty.");
+  const files = body.message && body.attachments?.length ? body.attachments : undefined;
+  if (body.trigger === "submit-message" && !text && !files)
+    throw new AppError("invalid_request_error", "The message is empty.");
   if (text.length > 200_000)
     throw new AppError("request_too_large", "The message is too long (200,000 characters at most).");
   const live = replies();
@@ -78,17 +86,24 @@ export async function startChatTurn(user: User, body: ChatTurnBody): Promise<Liv
       throw new AppError("invalid_request_error", (err as Error).message);
     }
     // Ids come from the browser: one that already belongs to another conversation is replaced.
-    const userMessage = { id: body.message.id, content: text };
+    const userMessage = { id: body.message.id, content: text, attachments: claim(files) };
     if (await conversationOfMessage(db, { messageId: userMessage.id })) userMessage.id = randomUUID();
     try {
       const started = await startConversation(db, {
-        conversation: { id: body.id, userId: user.id, title: titleFrom(text), model: model.id, settings },
+        conversation: {
+          id: body.id,
+          userId: user.id,
+          title: titleFrom(text || (await attachmentNames(db, user.id, files))),
+          model: model.id,
+          settings,
+        },
         user: userMessage,
         assistantId,
       });
       conversation = started.conversation;
       turn = { history: started.history, base: "" };
-    } catch {
+    } catch (err) {
+      if (err instanceof AttachmentsUnavailable) throw unavailable(err);
       // The id exists but is someone else's: say no more than "not found".
       throw new AppError("not_found", "This conversation does not exist.");
     }
@@ -108,7 +123,7 @@ export async function startChatTurn(user: User, body: ChatTurnBody): Promise<Liv
   }
   if (!turn) {
     try {
-      turn = await prepareTurn(db, user.id, body, { conversationId, assistantId, model: model.id, text });
+      turn = await prepareTurn(db, user.id, body, { conversationId, assistantId, model: model.id, text, files });
     } finally {
       if (!turn) await live.release(reply);
     }
@@ -137,7 +152,16 @@ export async function startChatTurn(user: User, body: ChatTurnBody): Promise<Liv
   );
 
   const s = conversation.settings;
-  const prompt = toPrompt(s.systemPrompt, history);
+  let texts: Awaited<ReturnType<typeof attachmentTexts>>;
+  try {
+    texts = await attachmentTexts(db, user.id, conversationId, history, files);
+  } catch (err) {
+    // The reply was claimed and its placeholder written: end both before giving up.
+    settle("", "error", "The reply failed. Please retry.");
+    await live.release(reply);
+    throw err;
+  }
+  const prompt = toPrompt(s.systemPrompt, history, texts);
   if (base) prompt.push({ role: "user", content: [{ type: "text", text: CONTINUE_PROMPT }] });
   const chunks = uiChunks(
     chatModel,
@@ -163,14 +187,14 @@ async function prepareTurn(
   db: Db,
   userId: string,
   body: ChatTurnBody,
-  t: { conversationId: string; assistantId: string; model: string; text: string },
+  t: { conversationId: string; assistantId: string; model: string; text: string; files?: string[] },
 ): Promise<{ history: Message[]; base: string }> {
   if (body.continueFrom) {
     const history = await resumeReply(db, { userId, conversationId: t.conversationId, replyId: body.continueFrom });
     if (!history) throw new AppError("conflict", "Only the last reply can be continued.");
     return { history, base: history.at(-1)!.content };
   }
-  const userMessage = body.message && { id: body.message.id, content: t.text };
+  const userMessage = body.message && { id: body.message.id, content: t.text, attachments: claim(t.files) };
   // Ids come from the browser: one that already belongs elsewhere is replaced; reusing one inside this
   // conversation is an edit of that message (startTurn).
   if (userMessage) {
@@ -183,6 +207,8 @@ async function prepareTurn(
     model: t.model,
     user: body.trigger === "submit-message" ? userMessage : undefined,
     assistantId: t.assistantId,
+  }).catch((err) => {
+    throw err instanceof AttachmentsUnavailable ? unavailable(err) : err;
   });
   if (!history) throw new AppError("not_found", "There is no message to answer in this conversation.");
   return { history, base: "" };
@@ -193,12 +219,22 @@ export function replyResponse(reply: LiveReply): Response {
   return new Response(reply.subscribe(), { headers: UI_MESSAGE_STREAM_HEADERS });
 }
 
-/** The language model's prompt: replies that failed or were cut off with nothing said are left out. */
-function toPrompt(system: string | undefined, history: Message[]): LanguageModelV3Prompt {
+const claim = (ids: string[] | undefined) => (ids ? { ids, maxFiles: MAX_FILES, maxBytes: MAX_BYTES } : undefined);
+
+/**
+ * The language model's prompt: replies that failed or were cut off with nothing said are left out. A user
+ * message's documents go before its text, one block per file, in every later turn too.
+ */
+function toPrompt(
+  system: string | undefined,
+  history: Message[],
+  files: Map<string, { name: string; text: string }[]>,
+): LanguageModelV3Prompt {
   const prompt: LanguageModelV3Prompt = system ? [{ role: "system", content: system }] : [];
   for (const m of history) {
-    if (!m.content.trim()) continue;
-    prompt.push({ role: m.role === "user" ? "user" : "assistant", content: [{ type: "text", text: m.content }] });
+    const text = m.role === "user" ? withFiles(m.content, files.get(m.id) ?? []) : m.content;
+    if (!text.trim()) continue;
+    prompt.push({ role: m.role === "user" ? "user" : "assistant", content: [{ type: "text", text }] });
   }
   return prompt;
 }

@@ -1,11 +1,12 @@
 import type { UIMessage } from "ai";
 import type { Message, MessageStatus } from "@/db/schema";
+import type { AttachmentInfo } from "@/lib/attachments/limits";
 
 /*
  * The shapes components use, re-exported here so that components import types from lib/<domain>/types and
  * never reach into db/ (type-only: no database code reaches the browser's bundle either way).
  */
-export type { ConversationSettings, MessageStatus } from "@/db/schema";
+export type { ConversationSettings, MessageStatus, SharedAttachment } from "@/db/schema";
 export type { ConversationListItem, ConversationPage } from "@/db/queries/conversations";
 export type { ShareInfo } from "@/db/queries/shares";
 
@@ -15,16 +16,23 @@ export interface ChatMessageMetadata {
   model?: string;
   status?: MessageStatus;
   error?: string | null;
+  /** Documents sent with a user's message (names, sizes, token estimates; never their text). */
+  attachments?: AttachmentInfo[];
 }
 
 export type ChatUIMessage = UIMessage<ChatMessageMetadata>;
 
-export function toUIMessage(m: Message): ChatUIMessage {
+export function toUIMessage(m: Message, attachments?: AttachmentInfo[]): ChatUIMessage {
   return {
     id: m.id,
     role: m.role,
     parts: m.content ? [{ type: "text", text: m.content }] : [],
-    metadata: { model: m.model ?? undefined, status: m.status, error: m.error },
+    metadata: {
+      model: m.model ?? undefined,
+      status: m.status,
+      error: m.error,
+      ...(attachments?.length ? { attachments } : {}),
+    },
   };
 }
 

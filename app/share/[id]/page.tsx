@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { getPublicShare } from "@/db/queries/shares";
 import { getDb } from "@/db";
 import { Markdown } from "@/components/chat/markdown";
+import { SharedFiles } from "@/components/chat/attachments/shared-files";
 import { DemoBanner } from "@/components/layout/demo-banner";
 import { LocalTime } from "@/components/share/local-time";
 import { Button } from "@/components/ui/button";
@@ -52,6 +53,7 @@ export default async function SharePage({ params }: Props) {
               // biome-ignore lint/suspicious/noArrayIndexKey: a snapshot's messages never move
               <article key={i} aria-label="User message" className="flex flex-col items-end gap-1">
                 <span className="text-xs text-neutral-500 dark:text-neutral-400">User</span>
+                <SharedFiles files={m.attachments} />
                 <div className="max-w-[85%] whitespace-pre-wrap break-words rounded-2xl bg-neutral-100 px-4 py-2 text-sm dark:bg-neutral-800">
                   {m.content}
                 </div>

@@ -5,7 +5,7 @@ import { getConversation } from "@/db/queries/conversations";
 import { listMessagesPage } from "@/db/queries/messages";
 import { Chat } from "@/components/chat/chat";
 import { requireUser } from "@/lib/auth/session";
-import { toUIMessage } from "@/lib/chat/types";
+import { toUIMessagesWithFiles } from "@/lib/attachments/page";
 import { DEFAULT_MODEL_ID, findModel } from "@/lib/models";
 
 export const dynamic = "force-dynamic";
@@ -36,7 +36,7 @@ export default async function ConversationPage({ params }: Props) {
       id={id}
       title={conversation.title}
       isNew={false}
-      initialMessages={page.messages.map(toUIMessage)}
+      initialMessages={await toUIMessagesWithFiles(db, user.id, page.messages)}
       hasOlder={page.hasOlder}
       initialModel={findModel(conversation.model)?.id ?? DEFAULT_MODEL_ID}
       initialSettings={conversation.settings}

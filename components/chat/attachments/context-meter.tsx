@@ -1,0 +1,59 @@
+"use client";
+
+import { useLocale, useTranslations } from "next-intl";
+import { Button } from "@/components/ui/button";
+import { findModel, formatContext, MODELS } from "@/lib/models";
+
+/** The model offered when a prompt outgrows the selected one: the one with the most context. */
+const LONGEST = [...MODELS].sort((a, b) => b.contextWindow - a.contextWindow)[0];
+
+/** Whether a prompt of `tokens` fits the model's context window. */
+export const fitsContext = (model: string, tokens: number) => tokens <= (findModel(model)?.contextWindow ?? Infinity);
+
+/**
+ * Before sending: the prompt's estimated tokens against the selected model's context. Over the limit it
+ * says so (the composer will not send: upstream would refuse) and offers switching to GLM-4-Long.
+ * Shown once there is something to estimate that matters: documents attached, or over half the context.
+ */
+export function ContextMeter({
+  model,
+  tokens,
+  hasFiles,
+  onSwitch,
+}: {
+  model: string;
+  tokens: number;
+  hasFiles: boolean;
+  onSwitch: (model: string) => void;
+}) {
+  const t = useTranslations("attachments");
+  const locale = useLocale();
+  const info = findModel(model);
+  if (!info) return null;
+  const over = tokens > info.contextWindow;
+  if (!over && !hasFiles && tokens < info.contextWindow / 2) return null;
+  const count = new Intl.NumberFormat(locale, { notation: "compact", maximumFractionDigits: 1 }).format(tokens);
+  const context = formatContext(info.contextWindow);
+  if (!over)
+    return (
+      <p className="mx-auto w-full max-w-3xl px-4 text-xs text-neutral-500 dark:text-neutral-400">
+        {t("estimate", { tokens: count, context })}
+      </p>
+    );
+  const canSwitch = LONGEST.id !== info.id && tokens <= LONGEST.contextWindow;
+  return (
+    <div
+      role="alert"
+      className="mx-auto flex w-full max-w-3xl flex-wrap items-center gap-2 px-4 text-sm text-amber-900 dark:text-amber-200"
+    >
+      <span className="flex-1">
+        {canSwitch ? t("overLimit", { tokens: count, model: info.id, context }) : t("overLimitLong", { tokens: count })}
+      </span>
+      {canSwitch ? (
+        <Button size="sm" variant="secondary" onClick={() => onSwitch(LONGEST.id)}>
+          {t("switchModel", { model: LONGEST.id })}
+        </Button>
+      ) : null}
+    </div>
+  );
+}

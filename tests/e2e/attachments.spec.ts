@@ -1,0 +1,85 @@
+import { makePdf } from "../support/documents";
+import { expect, test } from "./fixtures";
+import { ChatPage } from "./pages";
+
+/**
+ * Documents in the composer: attach (the "Attach files" input), chips named by file name, the text in the
+ * upstream request, chips again after a reload with the extracted text one click away; and the context
+ * warning that offers GLM-4-Long instead of sending what GLM-4-AirX would refuse.
+ */
+
+const file = (name: string, mimeType: string, text: string | Uint8Array) => ({
+  name,
+  mimeType,
+  buffer: Buffer.from(text),
+});
+
+test.describe("as the seeded member", () => {
+  test.use({ signedInAs: "member" });
+
+  test("a text file and a PDF go upstream with the message and stay on it after a reload", async ({ page }) => {
+    const chat = new ChatPage(page);
+    await chat.open();
+    const tag = `doc-${Date.now()}`;
+    const pdf = await makePdf(2, { line: (p, n) => `PDF-${tag} page ${p} line ${n}` });
+    await page
+      .getByLabel("Attach files")
+      .setInputFiles([
+        file("notes.md", "text/markdown", `# Notes\nMD-${tag}\n`),
+        file("report.pdf", "application/pdf", pdf),
+      ]);
+    const tray = page.getByRole("list", { name: "Attached files" });
+    await expect(tray.getByRole("button", { name: "report.pdf" })).toBeVisible();
+    await expect(tray.getByRole("group", { name: "report.pdf" })).toContainText("2 pages");
+    await expect(tray.getByRole("button", { name: "notes.md" })).toBeVisible();
+
+    await chat.send(`Summarise ${tag}`);
+    await expect(tray).toHaveCount(0);
+    const log = (await (await fetch(`${process.env.STANDIN_URL}/_log`)).json()) as {
+      body: { messages: { role: string; content: string }[] };
+    }[];
+    const sent = log.reverse().find((r) => JSON.stringify(r.body.messages).includes(`Summarise ${tag}`))!;
+    const user = sent.body.messages.at(-1)!.content;
+    expect(user).toContain(`<file name="notes.md">\n# Notes\nMD-${tag}`);
+    expect(user).toContain(`PDF-${tag} page 2 line 3`);
+
+    await page.reload();
+    const message = chat.userMessages.last();
+    await expect(message.getByRole("group", { name: "notes.md" })).toBeVisible();
+    await message.getByRole("button", { name: "report.pdf" }).click();
+    const viewer = page.getByRole("dialog", { name: "report.pdf" });
+    await expect(viewer).toContainText(`PDF-${tag} page 1 line 1`);
+  });
+});
+
+test.describe("on a fresh account", () => {
+  test.use({ signedInAs: "fresh" });
+
+  test("over GLM-4-AirX's context: a warning, Send held back, GLM-4-Long offered; a refused file is named", async ({
+    page,
+  }) => {
+    const chat = new ChatPage(page);
+    await chat.open();
+    await chat.chooseModel("GLM-4-AirX");
+    await chat.composer.fill("What does it say?");
+    await page
+      .getByLabel("Attach files")
+      .setInputFiles([
+        file("long.txt", "text/plain", "lorem ipsum dolor ".repeat(3_000)),
+        file("photo.png", "image/png", new Uint8Array([0x89, 0x50, 0x4e, 0x47])),
+      ]);
+    await expect(page.getByRole("alert").filter({ hasText: "photo.png" })).toBeVisible();
+    const warning = page.getByRole("alert").filter({ hasText: "GLM-4-AirX" });
+    await expect(warning).toBeVisible();
+    await expect(page.getByRole("button", { name: "Send" })).toBeDisabled();
+    await warning.getByRole("button", { name: "Switch to GLM-4-Long" }).click();
+    await expect(chat.modelPicker).toHaveText("GLM-4-Long");
+    await expect(warning).toHaveCount(0);
+    // Nothing was lost: the text and the accepted file are still there, and now it can be sent.
+    await expect(chat.composer).toHaveValue("What does it say?");
+    await expect(page.getByRole("group", { name: "long.txt" })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Send" })).toBeEnabled();
+    await page.getByRole("group", { name: "long.txt" }).getByRole("button", { name: "Remove" }).click();
+    await expect(page.getByRole("group", { name: "long.txt" })).toHaveCount(0);
+  });
+});

@@ -1,0 +1,133 @@
+/**
+ * The attachments' query layer on a real database (in-memory SQLite, and PostgreSQL when TEST_DATABASE_URL
+ * is set): a message takes only its sender's pending files, within the limits; share snapshots name them and
+ * a continued copy gets its own copies; deleting a conversation or an account takes them along.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { alsoOnPostgres, openTestDatabase } from "../support/engines";
+
+let db: import("@/db").Db;
+let A: typeof import("@/db/queries/attachments");
+let M: typeof import("@/db/queries/messages");
+let S: typeof import("@/db/queries/shares");
+let C: typeof import("@/db/queries/conversations");
+let alice = "";
+let bob = "";
+const limits = { maxFiles: 10, maxBytes: 20 * 1024 * 1024 };
+
+let close: () => Promise<void>;
+after(() => close?.());
+alsoOnPostgres(__filename);
+
+before(async () => {
+  ({ db, close } = await openTestDatabase());
+  A = await import("@/db/queries/attachments");
+  M = await import("@/db/queries/messages");
+  S = await import("@/db/queries/shares");
+  C = await import("@/db/queries/conversations");
+  const { createUser } = await import("@/db/queries/users");
+  alice = (await createUser(db, { email: "alice-att@example.com", passwordHash: null })).id;
+  bob = (await createUser(db, { email: "bob-att@example.com", passwordHash: null })).id;
+});
+
+const upload = (userId: string, name: string, text: string, size = text.length) =>
+  A.createAttachment(db, { userId, name, mediaType: "text/plain", size, pages: null, text });
+
+async function conversationWith(userId: string, id: string, ids: string[]) {
+  await M.startConversation(db, {
+    conversation: { id, userId, title: id, model: "GLM-4-Flash" },
+    user: { id: `${id}-u`, content: "read these", attachments: { ids, ...limits } },
+    assistantId: `${id}-a`,
+  });
+  await M.finishReply(db, { id: `${id}-a`, content: "done", status: "complete" });
+}
+
+describe("claiming", () => {
+  test("a message takes its sender's pending files; anyone else's, or a sent one, fails the whole turn", async () => {
+    const a = await upload(alice, "a.txt", "AAA");
+    const theirs = await upload(bob, "b.txt", "BBB");
+    await assert.rejects(conversationWith(alice, "c-steal", [a.id, theirs.id]), A.AttachmentsUnavailable);
+    assert.equal(await C.getConversation(db, { userId: alice, id: "c-steal" }), undefined);
+    assert.equal((await A.getAttachment(db, { userId: alice, id: a.id }))!.messageId, null);
+
+    await conversationWith(alice, "c1", [a.id]);
+    assert.equal((await A.getAttachment(db, { userId: alice, id: a.id }))!.messageId, "c1-u");
+    assert.equal(await A.getAttachment(db, { userId: bob, id: a.id }), undefined);
+    await assert.rejects(conversationWith(alice, "c-again", [a.id]), A.AttachmentsUnavailable);
+    const texts = await A.textsOfConversation(db, { userId: alice, conversationId: "c1" });
+    assert.deepEqual(texts, [{ messageId: "c1-u", name: "a.txt", text: "AAA" }]);
+    assert.deepEqual(await A.textsOfConversation(db, { userId: bob, conversationId: "c1" }), []);
+  });
+
+  test("over 20 MB together or over 10 files: refused", async () => {
+    const big1 = await upload(alice, "1.txt", "x", 11 * 1024 * 1024);
+    const big2 = await upload(alice, "2.txt", "y", 11 * 1024 * 1024);
+    await assert.rejects(conversationWith(alice, "c-big", [big1.id, big2.id]), (e: unknown) => {
+      return e instanceof A.AttachmentsUnavailable && e.reason === "too_large";
+    });
+    const many = await Promise.all(Array.from({ length: 11 }, (_, i) => upload(alice, `${i}.txt`, "z")));
+    await assert.rejects(
+      conversationWith(
+        alice,
+        "c-many",
+        many.map((m) => m.id),
+      ),
+      (e: unknown) => {
+        return e instanceof A.AttachmentsUnavailable && e.reason === "too_many";
+      },
+    );
+  });
+
+  test("summaries carry sizes and text lengths in characters and UTF-8 bytes", async () => {
+    const cjk = await upload(alice, "中文.txt", "汉字汉字");
+    await conversationWith(alice, "c-cjk", [cjk.id]);
+    const [s] = await A.summariesOfMessages(db, { userId: alice, messageIds: ["c-cjk-u"] });
+    assert.equal(s.chars, 4);
+    assert.equal(s.bytes, 12);
+    assert.deepEqual(await A.summariesOfMessages(db, { userId: bob, messageIds: ["c-cjk-u"] }), []);
+  });
+});
+
+describe("shares, deletes and sweeps", () => {
+  test("a snapshot names the files; a continued copy has its own copies", async () => {
+    const f = await upload(alice, "plan.md", "PLAN");
+    await conversationWith(alice, "c-share", [f.id]);
+    const share = (await S.createShare(db, { userId: alice, conversationId: "c-share" }))!;
+    const pub = (await S.getPublicShare(db, { shareId: share.id }))!;
+    assert.deepEqual(pub.snapshot.messages[0].attachments, [{ id: f.id, name: "plan.md", size: 4, pages: null }]);
+    let n = 0;
+    const copy = (await S.copyShareToConversation(db, {
+      userId: bob,
+      shareId: share.id,
+      newId: "c-copy",
+      messageId: () => `copy-${n++}`,
+    }))!;
+    const texts = await A.textsOfConversation(db, { userId: bob, conversationId: copy });
+    assert.deepEqual(texts, [{ messageId: "copy-0", name: "plan.md", text: "PLAN" }]);
+    // Alice's own file is untouched; Bob's is another row.
+    assert.ok(await A.getAttachment(db, { userId: alice, id: f.id }));
+  });
+
+  test("deleting the conversation deletes its files; the account deletes pending ones too", async () => {
+    const f = await upload(alice, "gone.txt", "GONE");
+    await conversationWith(alice, "c-del", [f.id]);
+    assert.ok(await C.deleteConversation(db, { userId: alice, id: "c-del" }));
+    assert.equal(await A.getAttachment(db, { userId: alice, id: f.id }), undefined);
+
+    const pending = await upload(bob, "pending.txt", "P");
+    assert.equal(await A.deletePendingAttachment(db, { userId: alice, id: pending.id }), false);
+    const { users } = await import("@/db/tables");
+    const { eq } = await import("drizzle-orm");
+    await db.delete(users).where(eq(users.id, bob));
+    assert.equal(await A.getAttachment(db, { userId: bob, id: pending.id }), undefined);
+  });
+
+  test("old pending uploads are swept, sent ones stay", async () => {
+    const old = await upload(alice, "old.txt", "OLD");
+    const kept = await A.summariesOfMessages(db, { userId: alice, messageIds: ["c1-u"] });
+    assert.ok((await A.sweepPendingAttachments(db, { before: Date.now() + 1000 })) >= 1);
+    assert.equal(await A.getAttachment(db, { userId: alice, id: old.id }), undefined);
+    assert.deepEqual(await A.summariesOfMessages(db, { userId: alice, messageIds: ["c1-u"] }), kept);
+  });
+});

@@ -1,8 +1,9 @@
 import "server-only";
+import { createHash } from "node:crypto";
 import { and, eq, inArray } from "drizzle-orm";
 import { transaction, type Db } from "@/db";
 import { engine } from "@/db/engine";
-import { conversations, messages } from "@/db/tables";
+import { attachments, conversations, messages } from "@/db/tables";
 import type { ConversationSettings, MessageStatus } from "@/db/schema";
 
 /**
@@ -19,10 +20,7 @@ export interface ImportedMessageRow {
   model: string | null;
   status: MessageStatus;
   createdAt: number;
-  /**
-   * Documents attached to the message, as the file carried them. No column holds them yet: the writer
-   * receives them so that storing them is a change to this file alone.
-   */
+  /** Documents attached to the message, as the file carried them: stored as the user's, with the message. */
   attachments?: { name: string; mediaType: string; size: number; pages?: number; text: string }[];
 }
 
@@ -100,6 +98,26 @@ export function importBatch(db: Db, { userId, slices }: { userId: string; slices
               createdAt: m.createdAt,
             })),
           )
+          .onConflictDoNothing();
+      }
+      // A document's id derives from its message's (itself derived), so a retried batch adds none twice.
+      const files = s.messages.flatMap((m) =>
+        (m.attachments ?? []).map((a, i) => ({
+          id: createHash("sha256").update(`${m.id}\u0000${i}`).digest("base64url").slice(0, 22),
+          userId,
+          messageId: m.id,
+          name: t(a.name),
+          mediaType: a.mediaType,
+          size: a.size,
+          pages: a.pages ?? null,
+          text: t(a.text),
+          createdAt: m.createdAt,
+        })),
+      );
+      for (let i = 0; i < files.length; i += CHUNK) {
+        await tx
+          .insert(attachments)
+          .values(files.slice(i, i + CHUNK))
           .onConflictDoNothing();
       }
     }

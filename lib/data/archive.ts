@@ -3,7 +3,7 @@
  * as Markdown. Pure functions over plain objects: the route handlers feed them rows, the tests feed them
  * literals.
  */
-import type { ArchiveConversation, ArchiveMessage } from "./schema";
+import type { ArchiveConversation, ArchiveMessage, Attachment } from "./schema";
 import { ARCHIVE_FORMAT, ARCHIVE_VERSION } from "./limits";
 
 /** What the export reads of a conversation and its messages (db rows have these fields and more). */
@@ -22,7 +22,17 @@ export interface MessageRecord {
   model: string | null;
   status: NonNullable<ArchiveMessage["status"]>;
   createdAt: number;
+  /** Documents given with a user message (their extracted text). */
+  attachments?: { name: string; mediaType: string; size: number; pages: number | null; text: string }[];
 }
+
+const archiveAttachment = (a: NonNullable<MessageRecord["attachments"]>[number]): Attachment => ({
+  name: a.name,
+  mediaType: a.mediaType,
+  size: a.size,
+  ...(a.pages != null ? { pages: a.pages } : {}),
+  text: a.text,
+});
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -41,6 +51,7 @@ export function toArchiveConversation(c: ConversationRecord, messages: MessageRe
       model: m.model,
       status: m.status,
       createdAt: iso(m.createdAt),
+      ...(m.attachments?.length ? { attachments: m.attachments.map(archiveAttachment) } : {}),
     })),
   };
 }
@@ -67,6 +78,7 @@ export interface MarkdownLabels {
   stopped: string;
   interrupted: string;
   failed: string;
+  attachments: string;
 }
 
 export const ENGLISH_LABELS: MarkdownLabels = {
@@ -80,6 +92,7 @@ export const ENGLISH_LABELS: MarkdownLabels = {
   stopped: "stopped",
   interrupted: "interrupted",
   failed: "failed",
+  attachments: "Attached",
 };
 
 /** A heading's text on one line, with Markdown's own characters at the start made literal. */
@@ -116,6 +129,14 @@ export function conversationMarkdown(
             ? labels.failed
             : "";
     out.push("", "---", "", `## ${who}`, "", `*${iso(m.createdAt)}${state ? ` · ${state}` : ""}*`, "", m.content);
+    // Documents by name (their text is in the JSON export; pasted here it would bury the conversation).
+    if (m.attachments?.length) {
+      out.push(
+        "",
+        `${labels.attachments}:`,
+        ...m.attachments.map((a) => `- \`${oneLine(a.name).replace(/`/g, "'")}\``),
+      );
+    }
   }
   return `${out.join("\n")}\n`;
 }

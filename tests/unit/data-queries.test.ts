@@ -104,6 +104,30 @@ describe("import", () => {
   });
 });
 
+describe("documents", () => {
+  test("an archive's attachments are stored with their messages, once, and come back in the export", async () => {
+    const { importForUser } = await import("@/lib/data/import");
+    const { exportConversation } = await import("@/db/queries/data-export");
+    const { eq } = await import("drizzle-orm");
+    const { createUser } = await import("@/db/queries/users");
+    const carol = (await createUser(db, { email: "carol@example.com", passwordHash: null })).id;
+    const files = () => db.select().from(T.attachments).where(eq(T.attachments.userId, carol));
+    const first = await importForUser(carol, batch("glm-chat", ["d1"]));
+    assert.equal(first.imported, 1);
+    await importForUser(carol, batch("glm-chat", ["d1"]));
+    const stored = await files();
+    assert.equal(stored.length, 1, "imported twice, stored once");
+    assert.equal(stored[0].name, "a.txt");
+    const conversation = (await db.select().from(T.conversations).where(eq(T.conversations.userId, carol)))[0];
+    const exported = await exportConversation(db, { userId: carol, id: conversation.id });
+    const withFile = exported?.messages.find((m) => m.attachments?.length);
+    assert.deepEqual(withFile?.attachments, [
+      { name: "a.txt", mediaType: "text/plain", size: 1, pages: null, text: "a" },
+    ]);
+    assert.equal(await exportConversation(db, { userId: alice, id: conversation.id }), undefined);
+  });
+});
+
 describe("export", () => {
   test("one conversation, only its owner's; pages of everything in order", async () => {
     const E = await import("@/db/queries/data-export");

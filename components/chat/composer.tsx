@@ -1,6 +1,7 @@
 "use client";
 
 import { ArrowUp, Square } from "lucide-react";
+import { useTranslations } from "next-intl";
 import { Button } from "@/components/ui/button";
 
 /** Enter sends, Shift+Enter adds a line; while a reply streams, Send becomes Stop. */
@@ -18,6 +19,7 @@ export function Composer({
   onStop: () => void;
   busy: boolean;
 }) {
+  const t = useTranslations("chat");
   const send = () => {
     if (!text.trim() || busy) return;
     onSend(text);
@@ -32,16 +34,17 @@ export function Composer({
       }}
     >
       <label htmlFor="composer" className="sr-only">
-        Message
+        {t("message")}
       </label>
       <textarea
         id="composer"
         rows={1}
         value={text}
-        placeholder="Message GLM-4…"
+        placeholder={t("placeholder")}
         onChange={(e) => setText(e.target.value)}
         onKeyDown={(e) => {
-          if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
+          // Enter that confirms an IME candidate (Chinese, Japanese) is not a send: isComposing, or Safari's 229.
+          if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing && e.keyCode !== 229) {
             e.preventDefault();
             send();
           }
@@ -50,11 +53,11 @@ export function Composer({
       />
       {busy ? (
         <Button variant="secondary" className="h-10" onClick={onStop}>
-          <Square size={14} aria-hidden /> Stop
+          <Square size={14} aria-hidden /> {t("stop")}
         </Button>
       ) : (
         <Button type="submit" className="h-10" disabled={!text.trim()}>
-          <ArrowUp size={16} aria-hidden /> Send
+          <ArrowUp size={16} aria-hidden /> {t("send")}
         </Button>
       )}
     </form>

@@ -1,18 +1,24 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { getTranslations } from "next-intl/server";
+import { LanguageSelect } from "@/components/i18n/language-select";
 import { AuthForm } from "@/components/auth/auth-form";
 import { currentUser } from "@/lib/auth/session";
 import { login } from "../actions";
 
-export const metadata: Metadata = { title: "Sign in" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("meta"))("signIn") };
+}
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
   if (await currentUser()) redirect("/");
   const { next } = await searchParams;
+  const t = await getTranslations("auth");
   return (
     <>
-      <h1 className="mb-6 text-2xl font-semibold tracking-tight">Sign in to glm-chat</h1>
+      <h1 className="mb-6 text-2xl font-semibold tracking-tight">{t("signInHeading")}</h1>
       <AuthForm mode="login" action={login} next={next} />
+      <LanguageSelect className="mt-8" />
     </>
   );
 }

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { notFound } from "next/navigation";
 import { getDb } from "@/db";
 import { getConversation } from "@/db/queries/conversations";
@@ -18,7 +19,7 @@ const MESSAGES_PAGE = 60;
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const user = await requireUser();
   const conversation = await getConversation(getDb(), { userId: user.id, id: (await params).id });
-  return { title: conversation?.title ?? "Not found" };
+  return { title: conversation?.title ?? (await getTranslations("meta"))("notFound") };
 }
 
 /** Someone else's conversation is simply not found: the same 404 as an id that never existed. */

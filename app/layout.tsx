@@ -2,8 +2,9 @@ import type { Metadata, Viewport } from "next";
 import localFont from "next/font/local";
 import { connection } from "next/server";
 import { NextIntlClientProvider } from "next-intl";
-import { getLocale, getTranslations } from "next-intl/server";
+import { getLocale, getMessages, getTranslations } from "next-intl/server";
 import { TimeZoneCookie } from "@/components/i18n/time-zone-cookie";
+import { clientMessages, type Messages } from "@/lib/i18n/messages";
 import "./globals.css";
 
 // Self-hosted: next/font/google would fetch at build time, and this app must build offline.
@@ -38,7 +39,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   return (
     <html lang={locale} className={inter.variable}>
       <body className="min-h-dvh bg-white font-sans text-neutral-900 antialiased dark:bg-neutral-950 dark:text-neutral-100">
-        <NextIntlClientProvider>
+        <NextIntlClientProvider messages={clientMessages((await getMessages()) as Messages)}>
           {children}
           <TimeZoneCookie />
         </NextIntlClientProvider>

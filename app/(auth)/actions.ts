@@ -1,12 +1,12 @@
 "use server";
 
 import { AuthError } from "next-auth";
-import { headers } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { z } from "zod";
-import { getDb } from "@/db";
-import { createUser, findUserByEmail } from "@/db/queries/users";
+import { getDb, transaction } from "@/db";
+import { createUser, findUserByEmail, setUserLocale } from "@/db/queries/users";
 import { signIn, signOut, TooManyAttempts } from "@/lib/auth/auth";
 import { hashPassword, passwordProblem } from "@/lib/auth/password";
 import { safeNext } from "@/lib/auth/safe-next";
@@ -14,6 +14,7 @@ import { recordRegistration, registrationBlockedUntil } from "@/lib/auth/throttl
 import { config } from "@/lib/config";
 import { clientAddress } from "@/lib/http/client-address";
 import { readerError, tooManyAttempts, weakPassword } from "@/lib/i18n/errors";
+import { isLocale, LOCALE_COOKIE } from "@/lib/i18n/locales";
 
 export interface AuthFormState {
   error?: string;
@@ -68,7 +69,13 @@ export async function register(_prev: AuthFormState, form: FormData): Promise<Au
   if (await findUserByEmail(getDb(), { email: parsed.data.email }))
     return { error: await readerError("An account with this email already exists. Sign in instead."), email };
   try {
-    await createUser(getDb(), { email: parsed.data.email, passwordHash: await hashPassword(parsed.data.password) });
+    const passwordHash = await hashPassword(parsed.data.password);
+    // The language picked on the sign-up page becomes the account's, so every device follows it.
+    const chosen = (await cookies()).get(LOCALE_COOKIE)?.value;
+    await transaction(getDb(), async (tx) => {
+      const user = await createUser(tx, { email: parsed.data.email, passwordHash });
+      if (isLocale(chosen)) await setUserLocale(tx, { userId: user.id, locale: chosen });
+    });
   } catch {
     return { error: await readerError("An account with this email already exists. Sign in instead."), email };
   }

@@ -16,7 +16,16 @@ import { KeysTable } from "./keys-table";
 /** Days until a new key expires; a Select item's value cannot be "", so "never" stands for none. */
 const EXPIRY = ["never", "7", "30", "90", "365"] as const;
 
-export function KeysPanel({ initial, admin }: { initial: KeyListing[]; admin: boolean }) {
+export function KeysPanel({
+  initial,
+  admin,
+  listHeading,
+}: {
+  initial: KeyListing[];
+  admin: boolean;
+  /** "Your API keys" or the admin's "All API keys", from the server (the latter never reaches a member's page). */
+  listHeading: string;
+}) {
   const t = useTranslations("keys");
   const expiryLabel = (v: (typeof EXPIRY)[number]) =>
     v === "never" ? t("never") : v === "365" ? t("year") : t("days", { count: Number(v) });
@@ -122,7 +131,7 @@ export function KeysPanel({ initial, admin }: { initial: KeyListing[]; admin: bo
 
       <section aria-labelledby="keys-list" className="space-y-3">
         <h2 id="keys-list" className="text-lg font-medium">
-          {admin ? t("allKeys") : t("yourKeys")}
+          {listHeading}
         </h2>
         <KeysTable keys={keys} admin={admin} onRevoke={setToRevoke} />
       </section>

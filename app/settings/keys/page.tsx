@@ -13,5 +13,12 @@ export const dynamic = "force-dynamic";
 export default async function KeysPage() {
   const user = await requireUser();
   const admin = await isAdmin(user);
-  return <KeysPanel initial={await listApiKeys(admin ? "admin" : { userId: user.id })} admin={admin} />;
+  const t = await getTranslations("keysPage");
+  return (
+    <KeysPanel
+      initial={await listApiKeys(admin ? "admin" : { userId: user.id })}
+      admin={admin}
+      listHeading={t(admin ? "allKeys" : "yourKeys")}
+    />
+  );
 }

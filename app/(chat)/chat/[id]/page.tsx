@@ -6,7 +6,8 @@ import { getConversation } from "@/db/queries/conversations";
 import { listMessagesPage } from "@/db/queries/messages";
 import { Chat } from "@/components/chat/chat";
 import { requireUser } from "@/lib/auth/session";
-import { toUIMessage } from "@/lib/chat/types";
+import { type ChatUIMessage, toUIMessage } from "@/lib/chat/types";
+import { readerError } from "@/lib/i18n/errors";
 import { DEFAULT_MODEL_ID, findModel } from "@/lib/models";
 
 export const dynamic = "force-dynamic";
@@ -20,6 +21,12 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const user = await requireUser();
   const conversation = await getConversation(getDb(), { userId: user.id, id: (await params).id });
   return { title: conversation?.title ?? (await getTranslations("meta"))("notFound") };
+}
+
+/** A saved reply's error, in the reader's language when it is one of the app's own sentences. */
+async function readable(message: ChatUIMessage): Promise<ChatUIMessage> {
+  const error = message.metadata?.error;
+  return error ? { ...message, metadata: { ...message.metadata, error: await readerError(error) } } : message;
 }
 
 /** Someone else's conversation is simply not found: the same 404 as an id that never existed. */
@@ -37,7 +44,7 @@ export default async function ConversationPage({ params }: Props) {
       id={id}
       title={conversation.title}
       isNew={false}
-      initialMessages={page.messages.map(toUIMessage)}
+      initialMessages={await Promise.all(page.messages.map((m) => readable(toUIMessage(m))))}
       hasOlder={page.hasOlder}
       initialModel={findModel(conversation.model)?.id ?? DEFAULT_MODEL_ID}
       initialSettings={conversation.settings}

@@ -47,9 +47,10 @@ export default async function SharePage({ params }: Props) {
           <p className="text-xs uppercase tracking-wide text-neutral-500 dark:text-neutral-400">{t("readOnly")}</p>
           <h1 className="mt-1 text-2xl font-semibold tracking-tight">{share.title}</h1>
           <p className="mt-1 text-sm text-neutral-500 dark:text-neutral-400">
-            <time dateTime={sharedAt.toISOString()}>
-              {t("shared", { date: format.dateTime(sharedAt, { dateStyle: "medium", timeStyle: "short" }) })}
-            </time>
+            {t.rich("sharedAt", {
+              date: format.dateTime(sharedAt, { dateStyle: "medium", timeStyle: "short" }),
+              time: (date) => <time dateTime={sharedAt.toISOString()}>{date}</time>,
+            })}
           </p>
         </header>
         <div className="flex flex-col gap-6">

@@ -2,7 +2,9 @@ import type { Metadata, Viewport } from "next";
 import localFont from "next/font/local";
 import { connection } from "next/server";
 import { NextIntlClientProvider } from "next-intl";
-import { getLocale } from "next-intl/server";
+import { getLocale, getMessages, getTranslations } from "next-intl/server";
+import { TimeZoneCookie } from "@/components/i18n/time-zone-cookie";
+import { clientMessages, type Messages } from "@/lib/i18n/messages";
 import "./globals.css";
 
 // Self-hosted: next/font/google would fetch at build time, and this app must build offline.
@@ -12,12 +14,15 @@ const inter = localFont({
   display: "swap",
 });
 
-export const metadata: Metadata = {
-  title: { default: "glm-chat", template: "%s · glm-chat" },
-  description: "Chat with Zhipu GLM-4 models, and an OpenAI-compatible /v1 gateway.",
-  // Installable on a phone's home screen (public/manifest.webmanifest).
-  manifest: "/manifest.webmanifest",
-};
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("meta");
+  return {
+    title: { default: "glm-chat", template: "%s · glm-chat" },
+    description: t("description"),
+    // Installable on a phone's home screen (public/manifest.webmanifest).
+    manifest: "/manifest.webmanifest",
+  };
+}
 
 export const viewport: Viewport = {
   themeColor: [
@@ -34,7 +39,10 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   return (
     <html lang={locale} className={inter.variable}>
       <body className="min-h-dvh bg-white font-sans text-neutral-900 antialiased dark:bg-neutral-950 dark:text-neutral-100">
-        <NextIntlClientProvider>{children}</NextIntlClientProvider>
+        <NextIntlClientProvider messages={clientMessages((await getMessages()) as Messages)}>
+          {children}
+          <TimeZoneCookie />
+        </NextIntlClientProvider>
       </body>
     </html>
   );

@@ -4,6 +4,7 @@ import type { User } from "@/db/schema";
 import { isAdmin } from "@/lib/auth/admin";
 import { AppError } from "@/lib/errors";
 import { currentUser } from "@/lib/auth/session";
+import { readerError } from "@/lib/i18n/errors";
 
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: string };
 
@@ -18,15 +19,17 @@ export function userAction<S extends z.ZodType, T>(
 ): (input: z.input<S>) => Promise<ActionResult<T>> {
   return async (input) => {
     const user = await currentUser();
-    if (!user) return { ok: false, error: "Your session has ended. Sign in again." };
+    // Errors read in the reader's language (lib/i18n/errors.ts); the English is the catalogue's key.
+    if (!user) return { ok: false, error: await readerError("Your session has ended. Sign in again.") };
     const parsed = schema.safeParse(input);
-    if (!parsed.success) return { ok: false, error: parsed.error.issues[0]?.message ?? "Invalid input." };
+    if (!parsed.success)
+      return { ok: false, error: await readerError(parsed.error.issues[0]?.message ?? "Invalid input.") };
     try {
       return { ok: true, data: await handler(parsed.data, user) };
     } catch (err) {
-      if (err instanceof AppError) return { ok: false, error: err.message };
+      if (err instanceof AppError) return { ok: false, error: await readerError(err.message, err.i18n) };
       console.error("[action] failed", err);
-      return { ok: false, error: "Something went wrong. Please try again." };
+      return { ok: false, error: await readerError("Something went wrong. Please try again.") };
     }
   };
 }

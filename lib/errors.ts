@@ -4,8 +4,17 @@
  * - `/v1` as OpenAI's error JSON `{ error: { message, type, param, code } }` (lib/gateway/errors.ts);
  * - the chat routes as `{ error: message }` with the status (lib/chat/door.ts);
  * - server actions as `{ ok: false, error: message }` (lib/actions.ts).
- * Messages are written for the person who reads them: a developer on `/v1`, a user in the app.
+ * Messages are written for the person who reads them: a developer on `/v1`, a user in the app. `/v1` keeps the
+ * English message (OpenAI's contract); the app shows `i18n` (a key of the catalogues' "errors" namespace and
+ * its values) in the reader's language (lib/i18n/errors.ts), or, without it, the English message's own key.
  */
+import type en from "@/lib/i18n/messages/en.json";
+
+/** A message of the "errors" catalogue namespace, for the app's doors to render in the reader's language. */
+export interface ErrorI18n {
+  key: keyof (typeof en)["errors"];
+  values?: Record<string, string | number>;
+}
 const CODES = {
   invalid_request_error: [400, "invalid_request_error"],
   context_length_exceeded: [400, "invalid_request_error"],
@@ -34,6 +43,8 @@ export interface ErrorDetail {
   headers?: Record<string, string>;
   /** What `/v1` reports as `code` when it differs from the error's code (OpenAI sends null for plain 400s). */
   wireCode?: string | null;
+  /** The message as a catalogue key, when it has values or differs from the catalogue's English. */
+  i18n?: ErrorI18n;
 }
 
 export class AppError extends Error {
@@ -42,6 +53,7 @@ export class AppError extends Error {
   readonly param: string | null;
   readonly headers: Record<string, string>;
   readonly wireCode: string | null;
+  readonly i18n: ErrorI18n | undefined;
 
   constructor(
     readonly code: ErrorCode,
@@ -54,6 +66,7 @@ export class AppError extends Error {
     this.param = detail.param ?? null;
     this.headers = detail.headers ?? {};
     this.wireCode = detail.wireCode === undefined ? code : detail.wireCode;
+    this.i18n = detail.i18n;
   }
 }
 

@@ -6,6 +6,7 @@ export interface ModelInfo {
   upstreamId: string;
   contextWindow: number;
   maxOutputTokens: number;
+  /** English; the picker shows the reader's language from the catalogues' "models" namespace (this is its fallback). */
   description: string;
   /** The model's colour in the usage charts (readable on light and dark backgrounds). */
   chartColor: string;

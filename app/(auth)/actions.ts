@@ -1,17 +1,20 @@
 "use server";
 
 import { AuthError } from "next-auth";
-import { headers } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import { z } from "zod";
-import { getDb } from "@/db";
-import { createUser, findUserByEmail } from "@/db/queries/users";
+import { getDb, transaction } from "@/db";
+import { createUser, findUserByEmail, setUserLocale } from "@/db/queries/users";
 import { signIn, signOut, TooManyAttempts } from "@/lib/auth/auth";
 import { hashPassword, passwordProblem } from "@/lib/auth/password";
 import { safeNext } from "@/lib/auth/safe-next";
-import { recordRegistration, registrationBlockedUntil, tooManyAttemptsMessage } from "@/lib/auth/throttle";
+import { recordRegistration, registrationBlockedUntil } from "@/lib/auth/throttle";
 import { config } from "@/lib/config";
 import { clientAddress } from "@/lib/http/client-address";
+import { readerError, tooManyAttempts, weakPassword } from "@/lib/i18n/errors";
+import { isLocale, LOCALE_COOKIE } from "@/lib/i18n/locales";
 
 export interface AuthFormState {
   error?: string;
@@ -36,8 +39,8 @@ async function startSession(email: string, password: string): Promise<string | n
     await signIn("credentials", { email, password, redirect: false });
     return null;
   } catch (err) {
-    if (err instanceof TooManyAttempts) return tooManyAttemptsMessage(err.until);
-    if (err instanceof AuthError) return "Wrong email or password.";
+    if (err instanceof TooManyAttempts) return tooManyAttempts(err.until);
+    if (err instanceof AuthError) return readerError("Wrong email or password.");
     throw err;
   }
 }
@@ -45,7 +48,7 @@ async function startSession(email: string, password: string): Promise<string | n
 export async function login(_prev: AuthFormState, form: FormData): Promise<AuthFormState> {
   const parsed = Credentials.safeParse({ email: form.get("email"), password: form.get("password") });
   const email = String(form.get("email") ?? "");
-  if (!parsed.success) return { error: "Wrong email or password.", email };
+  if (!parsed.success) return { error: await readerError("Wrong email or password."), email };
   const error = await startSession(parsed.data.email, parsed.data.password);
   if (error) return { error, email };
   redirect(safeNext(form.get("next")));
@@ -53,23 +56,28 @@ export async function login(_prev: AuthFormState, form: FormData): Promise<AuthF
 
 export async function register(_prev: AuthFormState, form: FormData): Promise<AuthFormState> {
   const email = String(form.get("email") ?? "");
-  if (!config().allowRegistration)
-    return { error: "Sign-up is closed on this server. Ask its operator for an account.", email };
+  if (!config().allowRegistration) return { error: (await getTranslations("auth"))("signUpClosed"), email };
   const parsed = Credentials.safeParse({ email: form.get("email"), password: form.get("password") });
-  if (!parsed.success) return { error: parsed.error.issues[0].message, email };
+  if (!parsed.success) return { error: await readerError(parsed.error.issues[0].message), email };
   const weak = passwordProblem(parsed.data.password, parsed.data.email);
-  if (weak) return { error: `Password too weak: ${weak}`, email };
+  if (weak) return { error: await weakPassword("passwordTooWeak", weak), email };
   const address = clientAddress(await headers());
   const until = await registrationBlockedUntil({ address });
-  if (until !== null) return { error: tooManyAttemptsMessage(until), email };
+  if (until !== null) return { error: await tooManyAttempts(until), email };
   // Counted before the existence check too: probing which emails have accounts costs the same budget.
   await recordRegistration({ address });
   if (await findUserByEmail(getDb(), { email: parsed.data.email }))
-    return { error: "An account with this email already exists. Sign in instead.", email };
+    return { error: await readerError("An account with this email already exists. Sign in instead."), email };
   try {
-    await createUser(getDb(), { email: parsed.data.email, passwordHash: await hashPassword(parsed.data.password) });
+    const passwordHash = await hashPassword(parsed.data.password);
+    // The language picked on the sign-up page becomes the account's, so every device follows it.
+    const chosen = (await cookies()).get(LOCALE_COOKIE)?.value;
+    await transaction(getDb(), async (tx) => {
+      const user = await createUser(tx, { email: parsed.data.email, passwordHash });
+      if (isLocale(chosen)) await setUserLocale(tx, { userId: user.id, locale: chosen });
+    });
   } catch {
-    return { error: "An account with this email already exists. Sign in instead.", email };
+    return { error: await readerError("An account with this email already exists. Sign in instead."), email };
   }
   await startSession(parsed.data.email, parsed.data.password);
   redirect("/");

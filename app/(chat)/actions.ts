@@ -16,6 +16,7 @@ import { userAction } from "@/lib/actions";
 import { AppError } from "@/lib/errors";
 import { toUIMessagesWithFiles } from "@/lib/attachments/page";
 import { SettingsInput, validateSettings } from "@/lib/chat/settings";
+import { localizeSettingsErrors } from "@/lib/i18n/errors";
 import { findModel } from "@/lib/models";
 
 const Id = z.string().min(1).max(64);
@@ -51,7 +52,10 @@ export const setModelAction = userAction(
   z.object({ id: Id, model: z.string().max(64) }),
   async ({ id, model }, user) => {
     const found = findModel(model);
-    if (!found) throw new AppError("invalid_request_error", `Unknown model ${model}.`);
+    if (!found)
+      throw new AppError("invalid_request_error", `Unknown model ${model}.`, {
+        i18n: { key: "unknownModel", values: { model } },
+      });
     // A conversation not yet saved has nothing to update: its first message carries the model.
     const db = getDb();
     if (
@@ -68,7 +72,7 @@ export const saveSettingsAction = userAction(
   z.object({ id: Id, model: z.string(), settings: SettingsInput }),
   async ({ id, model, settings }, user) => {
     const check = validateSettings(model, settings);
-    if (!check.ok) return check;
+    if (!check.ok) return { ok: false as const, errors: await localizeSettingsErrors(check.errors) };
     const db = getDb();
     if (
       (await getConversation(db, { userId: user.id, id })) &&

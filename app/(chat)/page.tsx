@@ -1,11 +1,14 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { randomUUID } from "node:crypto";
 import { Chat } from "@/components/chat/chat";
 import { requireUser } from "@/lib/auth/session";
 import { DEFAULT_MODEL_ID, findModel } from "@/lib/models";
 
 export const dynamic = "force-dynamic";
-export const metadata: Metadata = { title: "New chat" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("meta"))("newChat") };
+}
 
 /** A new conversation: nothing is saved until the first message; it starts on the user's last model. */
 export default async function NewChatPage() {

@@ -1,10 +1,12 @@
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import { DemoBanner } from "@/components/layout/demo-banner";
 import { SettingsNav } from "@/components/settings/settings-nav";
 import { requireUser } from "@/lib/auth/session";
 
 export default async function SettingsLayout({ children }: { children: React.ReactNode }) {
   const user = await requireUser();
+  const t = await getTranslations("settings");
   return (
     <>
       <DemoBanner />
@@ -12,9 +14,9 @@ export default async function SettingsLayout({ children }: { children: React.Rea
         <header className="mb-6 flex flex-wrap items-center justify-between gap-3">
           <div>
             <Link href="/" className="text-sm text-neutral-500 dark:text-neutral-400 hover:underline">
-              ← Back to chat
+              {t("back")}
             </Link>
-            <h1 className="text-2xl font-semibold tracking-tight">Settings</h1>
+            <h1 className="text-2xl font-semibold tracking-tight">{t("heading")}</h1>
           </div>
           <span className="text-sm text-neutral-500 dark:text-neutral-400">{user.email}</span>
         </header>

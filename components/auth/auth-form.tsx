@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import { useActionState } from "react";
 import type { AuthFormState } from "@/app/(auth)/actions";
 import { Button } from "@/components/ui/button";
@@ -18,11 +19,12 @@ export function AuthForm({
 }) {
   const [state, formAction, pending] = useActionState(action, {});
   const isLogin = mode === "login";
+  const t = useTranslations("auth");
   return (
     <form action={formAction} className="space-y-4" noValidate>
       {next ? <input type="hidden" name="next" value={next} /> : null}
       <div>
-        <Label htmlFor="email">Email</Label>
+        <Label htmlFor="email">{t("email")}</Label>
         <Input
           id="email"
           name="email"
@@ -34,7 +36,7 @@ export function AuthForm({
         />
       </div>
       <div>
-        <Label htmlFor="password">Password</Label>
+        <Label htmlFor="password">{t("password")}</Label>
         <Input
           id="password"
           name="password"
@@ -45,7 +47,7 @@ export function AuthForm({
         />
         {isLogin ? null : (
           <p id="password-hint" className="mt-1 text-xs text-neutral-500 dark:text-neutral-400">
-            At least 8 characters.
+            {t("passwordHint")}
           </p>
         )}
       </div>
@@ -58,21 +60,21 @@ export function AuthForm({
         </p>
       ) : null}
       <Button type="submit" className="w-full justify-center" disabled={pending}>
-        {isLogin ? "Sign in" : "Create account"}
+        {isLogin ? t("signIn") : t("createAccount")}
       </Button>
       <p className="text-center text-sm text-neutral-600 dark:text-neutral-400">
         {isLogin ? (
           <>
-            No account yet?{" "}
+            {t("noAccount")}{" "}
             <Link className="underline" href="/register">
-              Create one
+              {t("createOne")}
             </Link>
           </>
         ) : (
           <>
-            Already have an account?{" "}
+            {t("haveAccount")}{" "}
             <Link className="underline" href="/login">
-              Sign in
+              {t("signIn")}
             </Link>
           </>
         )}

@@ -2,6 +2,7 @@
 
 import { useChat } from "@ai-sdk/react";
 import { DefaultChatTransport } from "ai";
+import { useTranslations } from "next-intl";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { olderMessagesAction, setModelAction } from "@/app/(chat)/actions";
 import { notifyConversationsChanged } from "@/components/sidebar/events";
@@ -18,16 +19,20 @@ import { MessageView } from "./message";
 import { ModelPicker } from "./model-picker";
 import { SettingsDialog } from "./settings-dialog";
 
-/** The route's `{ "error": "…" }` body arrives as the Error's message. */
-function readableError(error: Error): string {
+type Translate = ReturnType<typeof useTranslations<"chat">>;
+type TranslateError = ReturnType<typeof useTranslations<"errors">>;
+
+/** The route's `{ "error": "…", "key": "…" }` body arrives as the Error's message; the key reads in the reader's language. */
+function readableError(error: Error, t: Translate, te: TranslateError): string {
   if (error instanceof TypeError || /failed to fetch|network/i.test(error.message)) {
-    return "the server could not be reached. Check your connection and try again.";
+    return t("unreachable");
   }
   try {
-    const parsed = JSON.parse(error.message) as { error?: unknown };
+    const parsed = JSON.parse(error.message) as { error?: unknown; key?: unknown };
+    if (typeof parsed.key === "string" && te.has(parsed.key as never)) return te(parsed.key as never);
     if (typeof parsed.error === "string") return parsed.error;
   } catch {}
-  return error.message || "The reply failed.";
+  return error.message || t("replyFailed");
 }
 
 export function Chat({
@@ -47,9 +52,11 @@ export function Chat({
   initialModel: string;
   initialSettings: ConversationSettings;
 }) {
+  const t = useTranslations("chat");
+  const te = useTranslations("errors");
   const [model, setModel] = useState(initialModel);
   const [settings, setSettings] = useState(initialSettings);
-  const [heading, setHeading] = useState(title ?? "New chat");
+  const [heading, setHeading] = useState(title ?? t("newChat"));
   const [older, setOlder] = useState(hasOlder);
   useEffect(() => {
     if (title) setHeading(title);
@@ -96,9 +103,9 @@ export function Chat({
       notifyConversationsChanged();
     },
     onError: (error) => {
-      const text = readableError(error);
-      if (text.includes("stopped this message")) return;
-      if (latest.current.at(-1)?.role === "user") unsend(`Your message was not sent: ${text}`);
+      if (error.message.includes("stopped this message")) return;
+      const text = readableError(error, t, te);
+      if (latest.current.at(-1)?.role === "user") unsend(t("notSent", { reason: text }));
       else markLast({ status: "error", error: text });
       notifyConversationsChanged();
     },
@@ -219,16 +226,14 @@ export function Chat({
                 onClick={() => void loadOlder()}
                 className="text-sm text-neutral-500 dark:text-neutral-400 underline"
               >
-                Load earlier messages
+                {t("loadEarlier")}
               </button>
             </div>
           ) : null}
           {messages.length === 0 ? (
             <div className="py-16 text-center text-neutral-500 dark:text-neutral-400">
-              <p className="text-lg font-medium text-neutral-700 dark:text-neutral-300">What can GLM-4 help with?</p>
-              <p className="mt-1 text-sm">
-                Replies from {model}. Pick another model any time; each reply shows the one that wrote it.
-              </p>
+              <p className="text-lg font-medium text-neutral-700 dark:text-neutral-300">{t("emptyTitle")}</p>
+              <p className="mt-1 text-sm">{t("emptyBody", { model })}</p>
             </div>
           ) : null}
           {messages.map((m, i) => (
@@ -252,7 +257,7 @@ export function Chat({
             />
           ))}
           {status === "submitted" && messages.at(-1)?.role === "user" ? (
-            <p className="animate-pulse text-sm text-neutral-500 dark:text-neutral-400">Thinking…</p>
+            <p className="animate-pulse text-sm text-neutral-500 dark:text-neutral-400">{t("thinking")}</p>
           ) : null}
           <div ref={bottom} />
         </div>

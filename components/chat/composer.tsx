@@ -1,6 +1,7 @@
 "use client";
 
 import { ArrowUp, Square } from "lucide-react";
+import { useTranslations } from "next-intl";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { AttachButton } from "./attachments/attach-button";
@@ -30,6 +31,7 @@ export function Composer({
 }) {
   const { dragging, drop, paste } = useFileDrop(files);
   const canSend = (!!text.trim() || !!files?.ready.length) && !files?.uploading && !blocked;
+  const t = useTranslations("chat");
   const send = () => {
     if (!canSend || busy) return;
     onSend(text);
@@ -48,7 +50,7 @@ export function Composer({
       }}
     >
       <label htmlFor="composer" className="sr-only">
-        Message
+        {t("message")}
       </label>
       {files ? <AttachButton files={files} /> : null}
       <textarea
@@ -56,10 +58,11 @@ export function Composer({
         id="composer"
         rows={1}
         value={text}
-        placeholder="Message GLM-4…"
+        placeholder={t("placeholder")}
         onChange={(e) => setText(e.target.value)}
         onKeyDown={(e) => {
-          if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
+          // Enter that confirms an IME candidate (Chinese, Japanese) is not a send: isComposing, or Safari's 229.
+          if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing && e.keyCode !== 229) {
             e.preventDefault();
             send();
           }
@@ -68,11 +71,11 @@ export function Composer({
       />
       {busy ? (
         <Button variant="secondary" className="h-10" onClick={onStop}>
-          <Square size={14} aria-hidden /> Stop
+          <Square size={14} aria-hidden /> {t("stop")}
         </Button>
       ) : (
         <Button type="submit" className="h-10" disabled={!canSend}>
-          <ArrowUp size={16} aria-hidden /> Send
+          <ArrowUp size={16} aria-hidden /> {t("send")}
         </Button>
       )}
     </form>

@@ -1,11 +1,14 @@
 "use client";
 
 import { Check, Copy } from "lucide-react";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 
-export function CopyButton({ text, label = "Copy" }: { text: string; label?: string }) {
+export function CopyButton({ text, label }: { text: string; label?: string }) {
+  const t = useTranslations("chat");
   const [copied, setCopied] = useState(false);
+  label ??= t("copy");
   async function copy() {
     try {
       await navigator.clipboard.writeText(text);
@@ -25,7 +28,7 @@ export function CopyButton({ text, label = "Copy" }: { text: string; label?: str
     <Button variant="ghost" size="sm" aria-label={label} title={label} onClick={() => void copy()}>
       {copied ? <Check size={14} aria-hidden /> : <Copy size={14} aria-hidden />}
       <span aria-live="polite" className="sr-only">
-        {copied ? "Copied" : ""}
+        {copied ? t("copied") : ""}
       </span>
     </Button>
   );

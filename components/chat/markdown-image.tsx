@@ -9,7 +9,7 @@ const BASE = "http://same-origin.invalid";
  * reader's address, and a share link has readers who never chose to contact it. Decided from the src
  * alone, so the server and the browser render the same thing.
  */
-export function MarkdownImage({ src, alt }: { src?: string | Blob; alt?: string }) {
+export function MarkdownImage({ src, alt, fallback }: { src?: string | Blob; alt?: string; fallback: string }) {
   const url = typeof src === "string" ? parse(src) : null;
   if (!url) return alt ? <span>{alt}</span> : null;
   if (url.protocol === "data:" || url.protocol === "blob:" || url.origin === BASE) {
@@ -23,7 +23,7 @@ export function MarkdownImage({ src, alt }: { src?: string | Blob; alt?: string 
       className="inline-flex items-center gap-1 rounded border border-neutral-200 px-1.5 py-0.5 text-sm underline dark:border-neutral-700"
     >
       <ImageIcon aria-hidden className="size-4 shrink-0" />
-      <span>{alt || "Image"}</span>
+      <span>{alt || fallback}</span>
       <span className="text-neutral-500 dark:text-neutral-400">({url.host})</span>
     </a>
   );

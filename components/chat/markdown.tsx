@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { memo } from "react";
 import ReactMarkdown from "react-markdown";
 import remarkGfm from "remark-gfm";
@@ -16,6 +17,7 @@ const PLUGINS = [rehypeSharedHighlight];
 const REMARK = [remarkGfm];
 
 export const Markdown = memo(function Markdown({ text }: { text: string }) {
+  const t = useTranslations("chat");
   return (
     <div className="prose-chat">
       <ReactMarkdown
@@ -34,14 +36,14 @@ export const Markdown = memo(function Markdown({ text }: { text: string }) {
             return (
               <div className="group/code relative my-3 overflow-hidden rounded-lg border border-neutral-200 dark:border-neutral-800">
                 <div className="flex items-center justify-between bg-neutral-100 px-3 py-1 text-xs text-neutral-600 dark:bg-neutral-900 dark:text-neutral-400">
-                  <span>{lang ?? "text"}</span>
-                  <CopyButton text={textFromHast(code) || raw} label="Copy code" />
+                  <span>{lang ?? t("code")}</span>
+                  <CopyButton text={textFromHast(code) || raw} label={t("copyCode")} />
                 </div>
                 <pre className="overflow-x-auto p-3 text-sm">{children}</pre>
               </div>
             );
           },
-          img: ({ src, alt }) => <MarkdownImage src={src} alt={alt} />,
+          img: ({ src, alt }) => <MarkdownImage src={src} alt={alt} fallback={t("image")} />,
           a: ({ children, href }) => (
             <a href={href} target="_blank" rel="noopener noreferrer nofollow" className="underline">
               {children}

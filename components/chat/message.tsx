@@ -1,6 +1,7 @@
 "use client";
 
 import { Pencil, Play, RefreshCw } from "lucide-react";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Textarea } from "@/components/ui/input";
@@ -24,6 +25,7 @@ export function MessageView({
   streaming,
   ...actions
 }: { message: ChatUIMessage; streaming: boolean } & MessageActions) {
+  const t = useTranslations("chat");
   const text = textOf(message);
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(text);
@@ -32,7 +34,7 @@ export function MessageView({
 
   if (isUser) {
     return (
-      <article aria-label="Your message" className="group flex flex-col items-end gap-1">
+      <article aria-label={t("yourMessage")} className="group flex flex-col items-end gap-1">
         <MessageFiles files={meta.attachments} />
         {editing ? (
           <form
@@ -45,7 +47,7 @@ export function MessageView({
             }}
           >
             <label htmlFor={`edit-${message.id}`} className="sr-only">
-              Edit message
+              {t("editMessage")}
             </label>
             <Textarea
               id={`edit-${message.id}`}
@@ -56,10 +58,10 @@ export function MessageView({
             />
             <div className="flex justify-end gap-2">
               <Button variant="secondary" size="sm" onClick={() => setEditing(false)}>
-                Cancel
+                {t("cancel")}
               </Button>
               <Button type="submit" size="sm">
-                Save and send
+                {t("saveAndSend")}
               </Button>
             </div>
           </form>
@@ -75,8 +77,8 @@ export function MessageView({
               <Button
                 variant="ghost"
                 size="sm"
-                aria-label="Edit"
-                title="Edit"
+                aria-label={t("edit")}
+                title={t("edit")}
                 onClick={() => {
                   setDraft(text);
                   setEditing(true);
@@ -92,44 +94,42 @@ export function MessageView({
   }
 
   return (
-    <article aria-label="Assistant message" className="group space-y-1">
+    <article aria-label={t("assistantMessage")} className="group space-y-1">
       <div className="flex items-center gap-2 text-xs text-neutral-500 dark:text-neutral-400">
         {/* biome-ignore lint/a11y/useAriaPropsSupportedByRole: the label tells screen readers what the name is */}
         <span
           className="font-medium text-neutral-700 dark:text-neutral-300"
-          aria-label={`Model: ${meta.model ?? "unknown"}`}
+          aria-label={t("modelOf", { model: meta.model ?? t("unknownModel") })}
         >
           {meta.model ?? "GLM-4"}
         </span>
         {meta.status === "stopped" ? (
           <span className="rounded bg-neutral-200 px-1.5 py-0.5 text-neutral-700 dark:bg-neutral-800 dark:text-neutral-300">
-            Stopped
+            {t("stopped")}
           </span>
         ) : null}
         {meta.status === "interrupted" ? (
           <span
             className="rounded bg-amber-100 px-1.5 py-0.5 text-amber-900 dark:bg-amber-950 dark:text-amber-200"
-            title="The server stopped while this reply was being written; what had arrived is kept."
+            title={t("interruptedTitle")}
           >
-            Interrupted
+            {t("interrupted")}
           </span>
         ) : null}
       </div>
       {text ? (
         <Markdown text={text} />
       ) : streaming ? (
-        <p className="animate-pulse text-sm text-neutral-500 dark:text-neutral-400">Thinking…</p>
+        <p className="animate-pulse text-sm text-neutral-500 dark:text-neutral-400">{t("thinking")}</p>
       ) : meta.status === "interrupted" ? (
-        <p className="text-sm text-neutral-500 dark:text-neutral-400">
-          This reply was interrupted before any text arrived.
-        </p>
+        <p className="text-sm text-neutral-500 dark:text-neutral-400">{t("interruptedEmpty")}</p>
       ) : null}
       {meta.status === "error" ? (
         <p
           role="alert"
           className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700 dark:border-red-900 dark:bg-red-950 dark:text-red-200"
         >
-          {meta.error ?? "The reply failed."}
+          {meta.error ?? t("replyFailed")}
         </p>
       ) : null}
       {!streaming ? (
@@ -137,18 +137,18 @@ export function MessageView({
           {text ? <CopyButton text={text} /> : null}
           {actions.onContinue && (meta.status === "interrupted" || meta.status === "stopped") ? (
             <Button variant="ghost" size="sm" onClick={actions.onContinue}>
-              <Play size={14} aria-hidden /> Continue
+              <Play size={14} aria-hidden /> {t("continue")}
             </Button>
           ) : null}
           {actions.onRegenerate ? (
             <Button
               variant="ghost"
               size="sm"
-              aria-label={meta.status === "error" ? "Retry" : "Regenerate"}
+              aria-label={meta.status === "error" ? t("retry") : t("regenerate")}
               onClick={actions.onRegenerate}
             >
               <RefreshCw size={14} aria-hidden />
-              {meta.status === "error" ? " Retry" : null}
+              {meta.status === "error" ? ` ${t("retry")}` : null}
             </Button>
           ) : null}
         </div>

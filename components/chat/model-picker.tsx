@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { formatContext, MODELS } from "@/lib/models";
 
@@ -13,9 +14,11 @@ export function ModelPicker({
   onChange: (model: string) => void;
   disabled?: boolean;
 }) {
+  const t = useTranslations("chat");
+  const tm = useTranslations("models");
   return (
     <Select value={value} onValueChange={onChange} disabled={disabled}>
-      <SelectTrigger aria-label="Model" className="h-8 font-medium">
+      <SelectTrigger aria-label={t("model")} className="h-8 font-medium">
         <SelectValue />
       </SelectTrigger>
       <SelectContent className="w-[min(22rem,calc(100vw-1rem))]">
@@ -24,7 +27,10 @@ export function ModelPicker({
             key={m.id}
             value={m.id}
             aria-label={m.id}
-            description={`${m.description} · ${formatContext(m.contextWindow)} context`}
+            description={t("modelOption", {
+              description: tm.has(m.id as never) ? tm(m.id as never) : m.description,
+              context: formatContext(m.contextWindow),
+            })}
           >
             <span className="font-medium">{m.id}</span>
           </SelectItem>

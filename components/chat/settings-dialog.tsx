@@ -1,6 +1,7 @@
 "use client";
 
 import { SlidersHorizontal } from "lucide-react";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { saveSettingsAction } from "@/app/(chat)/actions";
 import type { ConversationSettings } from "@/lib/chat/types";
@@ -31,6 +32,7 @@ export function SettingsDialog({
   settings: ConversationSettings;
   onSaved: (s: ConversationSettings) => void;
 }) {
+  const t = useTranslations("conversationSettings");
   const [open, setOpen] = useState(false);
   // Controlled, so a refused value keeps everything as typed (a form action would reset the form).
   const [draft, setDraft] = useState<Draft>(() => draftOf(settings));
@@ -84,41 +86,30 @@ export function SettingsDialog({
 
   return (
     <>
-      <Button
-        variant="ghost"
-        size="icon"
-        aria-label="Conversation settings"
-        title="Conversation settings"
-        onClick={openDialog}
-      >
+      <Button variant="ghost" size="icon" aria-label={t("open")} title={t("open")} onClick={openDialog}>
         <SlidersHorizontal size={16} aria-hidden />
       </Button>
-      <Dialog
-        open={open}
-        onOpenChange={setOpen}
-        title="Conversation settings"
-        description="Apply to the next replies in this conversation. Empty fields use the defaults."
-      >
+      <Dialog open={open} onOpenChange={setOpen} title={t("title")} description={t("description")}>
         <form onSubmit={(e) => void save(e)} className="space-y-3" noValidate>
           <div>
-            <Label htmlFor="systemPrompt">System prompt</Label>
-            <Textarea {...field("systemPrompt")} rows={4} placeholder="You are a helpful assistant." />
+            <Label htmlFor="systemPrompt">{t("systemPrompt")}</Label>
+            <Textarea {...field("systemPrompt")} rows={4} placeholder={t("systemPromptPlaceholder")} />
             {fieldError("systemPrompt")}
           </div>
           <div className="grid grid-cols-3 gap-3">
             <div>
-              <Label htmlFor="temperature">Temperature</Label>
+              <Label htmlFor="temperature">{t("temperature")}</Label>
               <Input {...field("temperature")} type="number" step="any" inputMode="decimal" placeholder="0.7" />
               {fieldError("temperature")}
             </div>
             <div>
-              <Label htmlFor="topP">Top P</Label>
+              <Label htmlFor="topP">{t("topP")}</Label>
               <Input {...field("topP")} type="number" step="any" inputMode="decimal" placeholder="0.9" />
               {fieldError("topP")}
             </div>
             <div>
-              <Label htmlFor="maxTokens">Max tokens</Label>
-              <Input {...field("maxTokens")} type="number" step="any" inputMode="numeric" placeholder="auto" />
+              <Label htmlFor="maxTokens">{t("maxTokens")}</Label>
+              <Input {...field("maxTokens")} type="number" step="any" inputMode="numeric" placeholder={t("auto")} />
               {fieldError("maxTokens")}
             </div>
           </div>
@@ -129,10 +120,10 @@ export function SettingsDialog({
           ) : null}
           <div className="flex justify-end gap-2">
             <Button variant="secondary" onClick={() => setOpen(false)}>
-              Cancel
+              {t("cancel")}
             </Button>
             <Button type="submit" disabled={busy}>
-              Save settings
+              {t("save")}
             </Button>
           </div>
         </form>

@@ -5,9 +5,12 @@ import { useRouter } from "next/navigation";
 import { useId, useTransition } from "react";
 import { setLanguageAction } from "@/lib/i18n/actions";
 import { isLocale, LANGUAGE_NAMES, LOCALES } from "@/lib/i18n/locales";
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 
-/** "Language": switches the whole UI at once (the server re-renders in it; the URL stays). */
+/**
+ * "Language": switches the whole UI at once (the server re-renders in it; the URL stays). A native select:
+ * it is the only select on the sign-in pages, where a Radix Select would add ~30 KB gzip of first-load JS
+ * (docs/benchmarks.md, "i18n page-load cost"), and the browser's own list suits three options.
+ */
 export function LanguageSelect({ className }: { className?: string }) {
   const t = useTranslations("language");
   const locale = useLocale();
@@ -19,28 +22,26 @@ export function LanguageSelect({ className }: { className?: string }) {
       <label htmlFor={id} className="mb-1 block text-sm font-medium">
         {t("label")}
       </label>
-      <Select
+      <select
+        id={id}
         value={locale}
         disabled={pending}
-        onValueChange={(value) => {
+        onChange={(e) => {
+          const value = e.target.value;
           if (!isLocale(value) || value === locale) return;
           startTransition(async () => {
             const result = await setLanguageAction(value);
             if (result.ok) router.refresh();
           });
         }}
+        className="h-9 w-40 rounded-md border border-neutral-300 bg-white px-2.5 text-sm hover:bg-neutral-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-500 disabled:opacity-50 dark:border-neutral-700 dark:bg-neutral-900 dark:hover:bg-neutral-800"
       >
-        <SelectTrigger id={id} className="w-40">
-          <SelectValue />
-        </SelectTrigger>
-        <SelectContent>
-          {LOCALES.map((l) => (
-            <SelectItem key={l} value={l} lang={l}>
-              {LANGUAGE_NAMES[l]}
-            </SelectItem>
-          ))}
-        </SelectContent>
-      </Select>
+        {LOCALES.map((l) => (
+          <option key={l} value={l} lang={l}>
+            {LANGUAGE_NAMES[l]}
+          </option>
+        ))}
+      </select>
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import { cookies } from "next/headers";
+import { getTranslations } from "next-intl/server";
 import { config } from "@/lib/config";
 import { DEMO_COOKIE } from "./demo-cookie";
 import { DismissDemoNotice } from "./dismiss-demo-notice";
@@ -10,15 +11,15 @@ import { DismissDemoNotice } from "./dismiss-demo-notice";
 export async function DemoBanner() {
   if (!config().demoMode) return null;
   if ((await cookies()).get(DEMO_COOKIE)?.value === "dismissed") return null;
-  const name = <code className="rounded bg-amber-100 px-1 font-mono dark:bg-amber-900">UPSTREAM_API_KEY</code>;
+  const t = await getTranslations("demo");
+  const code = (name: React.ReactNode) => (
+    <code className="rounded bg-amber-100 px-1 font-mono dark:bg-amber-900">{name}</code>
+  );
   return (
-    <DismissDemoNotice>
+    <DismissDemoNotice label={t("label")} dismiss={t("dismiss")} dismissTitle={t("dismissTitle")}>
       {/* One line on a phone; the variable's name is what the operator needs. */}
-      <span className="truncate sm:hidden">Demo: simulated replies. Set {name}.</span>
-      <span className="hidden sm:inline">
-        Demo mode: replies are simulated by the built-in demo upstream, not GLM-4. Set {name} to your Zhipu key and
-        restart to talk to the real models.
-      </span>
+      <span className="truncate sm:hidden">{t.rich("short", { code })}</span>
+      <span className="hidden sm:inline">{t.rich("long", { code })}</span>
     </DismissDemoNotice>
   );
 }

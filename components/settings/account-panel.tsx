@@ -1,10 +1,12 @@
 "use client";
 
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { changePasswordAction, signOutEverywhereAction } from "@/app/settings/account/actions";
 import { Button } from "@/components/ui/button";
 import { Input, Label } from "@/components/ui/input";
+import { LanguageSelect } from "@/components/i18n/language-select";
 
 type Notice = { kind: "ok" | "error"; text: string } | null;
 
@@ -19,6 +21,8 @@ export function AccountPanel({
   hasPassword: boolean;
 }) {
   const router = useRouter();
+  const t = useTranslations("account");
+  const te = useTranslations("errors");
   const [notice, setNotice] = useState<Notice>(null);
   const [busy, setBusy] = useState(false);
   const [signOutError, setSignOutError] = useState<string | null>(null);
@@ -32,15 +36,7 @@ export function AccountPanel({
     });
     setBusy(false);
     if (!r.ok) return setNotice({ kind: "error", text: r.error });
-    const others = r.data.endedSessions;
-    setNotice({
-      kind: "ok",
-      text:
-        "Password changed. " +
-        (others
-          ? `Signed out ${others} other ${others === 1 ? "session" : "sessions"}; this one stays signed in.`
-          : "No other sessions were signed in."),
-    });
+    setNotice({ kind: "ok", text: t("changed", { others: r.data.endedSessions }) });
     (document.getElementById("account-password-form") as HTMLFormElement | null)?.reset();
     router.refresh();
   }
@@ -49,26 +45,32 @@ export function AccountPanel({
     setSignOutError(null);
     const r = await signOutEverywhereAction({});
     // Even a failure here most likely means the session had already ended: /login is right either way.
-    if (!r.ok && !/session has ended/.test(r.error)) return setSignOutError(r.error);
+    if (!r.ok && r.error !== te("sessionEnded")) return setSignOutError(r.error);
     router.replace("/login");
     router.refresh();
   }
 
   return (
     <div className="max-w-xl space-y-10">
+      <section aria-labelledby="language-heading" className="space-y-3">
+        <h2 id="language-heading" className="text-lg font-medium">
+          {t("language")}
+        </h2>
+        <p className="text-sm text-neutral-600 dark:text-neutral-400">{t("languageIntro")}</p>
+        <LanguageSelect />
+      </section>
       <section aria-labelledby="password-heading" className="space-y-3">
         <h2 id="password-heading" className="text-lg font-medium">
-          Password
+          {t("password")}
         </h2>
         <p className="text-sm text-neutral-600 dark:text-neutral-400">
-          Changing it signs out every other browser and device signed in as <span className="font-medium">{email}</span>
-          .
+          {t.rich("passwordIntro", { email, b: (chunks) => <span className="font-medium">{chunks}</span> })}
         </p>
         {hasPassword ? (
           <form id="account-password-form" action={changePassword} className="space-y-3" noValidate>
             <input type="email" name="username" autoComplete="username" value={email} readOnly hidden />
             <div>
-              <Label htmlFor="current-password">Current password</Label>
+              <Label htmlFor="current-password">{t("currentPassword")}</Label>
               <Input
                 id="current-password"
                 name="currentPassword"
@@ -78,7 +80,7 @@ export function AccountPanel({
               />
             </div>
             <div>
-              <Label htmlFor="new-password">New password</Label>
+              <Label htmlFor="new-password">{t("newPassword")}</Label>
               <Input
                 id="new-password"
                 name="newPassword"
@@ -89,15 +91,15 @@ export function AccountPanel({
                 aria-describedby="new-password-hint"
               />
               <p id="new-password-hint" className="mt-1 text-xs text-neutral-500 dark:text-neutral-400">
-                At least 8 characters.
+                {t("passwordHint")}
               </p>
             </div>
             <Button type="submit" disabled={busy}>
-              Change password
+              {t("changePassword")}
             </Button>
           </form>
         ) : (
-          <p className="text-sm">This account was made by the operator&apos;s keys tool and has no password.</p>
+          <p className="text-sm">{t("noPassword")}</p>
         )}
         {notice ? (
           <p
@@ -115,16 +117,11 @@ export function AccountPanel({
 
       <section aria-labelledby="sessions-heading" className="space-y-3">
         <h2 id="sessions-heading" className="text-lg font-medium">
-          Signed-in devices
+          {t("devices")}
         </h2>
-        <p className="text-sm text-neutral-600 dark:text-neutral-400">
-          {sessionCount <= 1
-            ? "Only this browser is signed in."
-            : `Signed in on ${sessionCount} browsers or devices, this one included.`}{" "}
-          Lost a device, or used a shared computer? Sign out everywhere, this browser too.
-        </p>
+        <p className="text-sm text-neutral-600 dark:text-neutral-400">{t("sessions", { count: sessionCount })}</p>
         <Button variant="secondary" onClick={signOutEverywhere}>
-          Sign out of all devices
+          {t("signOutAll")}
         </Button>
         {signOutError ? (
           <p role="alert" className="text-sm text-red-600">

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useEffect, useState } from "react";
 import { createKeyAction, listKeysAction, revokeKeyAction } from "@/app/settings/keys/actions";
 import type { KeyListing } from "@/lib/keys/types";
@@ -13,15 +14,21 @@ import { seedSnippets } from "@/lib/snippets";
 import { KeysTable } from "./keys-table";
 
 /** Days until a new key expires; a Select item's value cannot be "", so "never" stands for none. */
-const EXPIRY = [
-  ["never", "Never"],
-  ["7", "7 days"],
-  ["30", "30 days"],
-  ["90", "90 days"],
-  ["365", "1 year"],
-] as const;
+const EXPIRY = ["never", "7", "30", "90", "365"] as const;
 
-export function KeysPanel({ initial, admin }: { initial: KeyListing[]; admin: boolean }) {
+export function KeysPanel({
+  initial,
+  admin,
+  listHeading,
+}: {
+  initial: KeyListing[];
+  admin: boolean;
+  /** "Your API keys" or the admin's "All API keys", from the server (the latter never reaches a member's page). */
+  listHeading: string;
+}) {
+  const t = useTranslations("keys");
+  const expiryLabel = (v: (typeof EXPIRY)[number]) =>
+    v === "never" ? t("never") : v === "365" ? t("year") : t("days", { count: Number(v) });
   const [keys, setKeys] = useState(initial);
   const [created, setCreated] = useState<{ key: string; name: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -60,33 +67,33 @@ export function KeysPanel({ initial, admin }: { initial: KeyListing[]; admin: bo
     <div className="space-y-8">
       <section aria-labelledby="new-key" className="space-y-3">
         <h2 id="new-key" className="text-lg font-medium">
-          Create an API key
+          {t("createHeading")}
         </h2>
         <p className="text-sm text-neutral-600 dark:text-neutral-400">
-          Use it with the official OpenAI SDKs or curl at <code className="font-mono">{base || "/v1"}</code>.
+          {t.rich("intro", { base: base || "/v1", code: (chunks) => <code className="font-mono">{chunks}</code> })}
         </p>
         <form action={create} className="flex flex-wrap items-end gap-3">
           <div className="min-w-52 flex-1">
-            <Label htmlFor="key-name">Key name</Label>
-            <Input id="key-name" name="name" required maxLength={80} placeholder="e.g. my laptop" />
+            <Label htmlFor="key-name">{t("keyName")}</Label>
+            <Input id="key-name" name="name" required maxLength={80} placeholder={t("keyNamePlaceholder")} />
           </div>
           <div>
-            <Label htmlFor="key-expires">Expires</Label>
+            <Label htmlFor="key-expires">{t("expires")}</Label>
             <Select name="expires" defaultValue="never">
               <SelectTrigger id="key-expires" className="min-w-28">
                 <SelectValue />
               </SelectTrigger>
               <SelectContent>
-                {EXPIRY.map(([v, l]) => (
+                {EXPIRY.map((v) => (
                   <SelectItem key={v} value={v}>
-                    {l}
+                    {expiryLabel(v)}
                   </SelectItem>
                 ))}
               </SelectContent>
             </Select>
           </div>
           <Button type="submit" disabled={busy}>
-            Create key
+            {t("createKey")}
           </Button>
         </form>
         {error ? (
@@ -102,12 +109,12 @@ export function KeysPanel({ initial, admin }: { initial: KeyListing[]; admin: bo
           className="space-y-3 rounded-lg border border-green-300 bg-green-50 p-4 dark:border-green-900 dark:bg-green-950/40"
         >
           <h2 id="created-key" className="font-medium">
-            Key “{created.name}” created
+            {t("created", { name: created.name })}
           </h2>
-          <p className="text-sm">Copy it now: it is shown only once. Afterwards only its first characters are shown.</p>
+          <p className="text-sm">{t("copyNow")}</p>
           <div className="flex gap-2">
             <label htmlFor="new-key-value" className="sr-only">
-              New API key
+              {t("newKey")}
             </label>
             <Input
               id="new-key-value"
@@ -116,7 +123,7 @@ export function KeysPanel({ initial, admin }: { initial: KeyListing[]; admin: bo
               className="font-mono"
               onFocus={(e) => e.currentTarget.select()}
             />
-            <CopyButton text={created.key} label="Copy" />
+            <CopyButton text={created.key} label={t("copy")} />
           </div>
           <Snippets base={base} apiKey={created.key} />
         </section>
@@ -124,7 +131,7 @@ export function KeysPanel({ initial, admin }: { initial: KeyListing[]; admin: bo
 
       <section aria-labelledby="keys-list" className="space-y-3">
         <h2 id="keys-list" className="text-lg font-medium">
-          {admin ? "All API keys (admin)" : "Your API keys"}
+          {listHeading}
         </h2>
         <KeysTable keys={keys} admin={admin} onRevoke={setToRevoke} />
       </section>
@@ -132,19 +139,15 @@ export function KeysPanel({ initial, admin }: { initial: KeyListing[]; admin: bo
       <Dialog
         open={!!toRevoke}
         onOpenChange={(o) => !o && setToRevoke(null)}
-        title="Revoke this key?"
-        description={
-          toRevoke
-            ? `“${toRevoke.name}” (${toRevoke.prefix}…) stops working at once. This cannot be undone.`
-            : undefined
-        }
+        title={t("revokeTitle")}
+        description={toRevoke ? t("revokeDescription", { name: toRevoke.name, prefix: toRevoke.prefix }) : undefined}
       >
         <div className="flex justify-end gap-2">
           <Button variant="secondary" onClick={() => setToRevoke(null)}>
-            Cancel
+            {t("cancel")}
           </Button>
           <Button variant="danger" onClick={() => void revoke()}>
-            Revoke
+            {t("revoke")}
           </Button>
         </div>
       </Dialog>
@@ -153,12 +156,13 @@ export function KeysPanel({ initial, admin }: { initial: KeyListing[]; admin: bo
 }
 
 function Snippets({ base, apiKey }: { base: string; apiKey: string }) {
+  const t = useTranslations("keys");
   const all = seedSnippets(base, apiKey);
   const keys = Object.keys(all) as (keyof typeof all)[];
   const labels = { curl: "cURL", python: "Python", javascript: "JavaScript" } as const;
   return (
     <Tabs defaultValue="curl">
-      <TabsList aria-label="Examples">
+      <TabsList aria-label={t("examples")}>
         {keys.map((k) => (
           <TabsTrigger key={k} value={k}>
             {labels[k]}
@@ -172,7 +176,7 @@ function Snippets({ base, apiKey }: { base: string; apiKey: string }) {
           className="relative rounded-b-md rounded-tr-md bg-neutral-900 p-3 text-neutral-100"
         >
           <div className="absolute right-2 top-2">
-            <CopyButton text={all[k]} label={`Copy ${labels[k]} example`} />
+            <CopyButton text={all[k]} label={t("copyExample", { language: labels[k] })} />
           </div>
           <pre className="overflow-x-auto text-xs">
             <code>{all[k]}</code>

@@ -1,14 +1,13 @@
 "use client";
 
+import { useFormatter, useNow, useTranslations } from "next-intl";
 import type { KeyListing } from "@/lib/keys/types";
 import { Button } from "@/components/ui/button";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 
-const when = (ms: number | null) => (ms ? new Date(ms).toLocaleString() : "—");
-
-function status(k: KeyListing): "active" | "revoked" | "expired" {
+function status(k: KeyListing, now: number): "active" | "revoked" | "expired" {
   if (k.revokedAt) return "revoked";
-  if (k.expiresAt && k.expiresAt <= Date.now()) return "expired";
+  if (k.expiresAt && k.expiresAt <= now) return "expired";
   return "active";
 }
 
@@ -21,21 +20,27 @@ export function KeysTable({
   admin: boolean;
   onRevoke: (k: KeyListing) => void;
 }) {
-  if (!keys.length) return <p className="text-sm text-neutral-500 dark:text-neutral-400">No API keys yet.</p>;
+  const t = useTranslations("keys");
+  const format = useFormatter();
+  // The request's moment (next-intl's `now`), the same on the server and in hydration.
+  const now = useNow().getTime();
+  const when = (ms: number | null) =>
+    ms ? format.dateTime(new Date(ms), { dateStyle: "medium", timeStyle: "short" }) : "—";
+  if (!keys.length) return <p className="text-sm text-neutral-500 dark:text-neutral-400">{t("empty")}</p>;
   return (
     // The table scrolls in its own (focusable) box on a phone; Revoke stays pinned to the box's right edge.
-    <Table label="API keys">
+    <Table label={t("table")}>
       <TableHeader>
         <TableRow>
-          <TableHead>Name</TableHead>
-          <TableHead>Key</TableHead>
-          {admin ? <TableHead>Owner</TableHead> : null}
-          <TableHead>Created</TableHead>
-          <TableHead>Last used</TableHead>
-          <TableHead>Expires</TableHead>
-          <TableHead>Status</TableHead>
+          <TableHead>{t("name")}</TableHead>
+          <TableHead>{t("key")}</TableHead>
+          {admin ? <TableHead>{t("owner")}</TableHead> : null}
+          <TableHead>{t("createdAt")}</TableHead>
+          <TableHead>{t("lastUsed")}</TableHead>
+          <TableHead>{t("expires")}</TableHead>
+          <TableHead>{t("status")}</TableHead>
           <TableHead pinned>
-            <span className="sr-only">Actions</span>
+            <span className="sr-only">{t("actions")}</span>
           </TableHead>
         </TableRow>
       </TableHeader>
@@ -47,12 +52,12 @@ export function KeysTable({
             {admin ? <TableCell>{k.ownerEmail}</TableCell> : null}
             <TableCell className="whitespace-nowrap">{when(k.createdAt)}</TableCell>
             <TableCell className="whitespace-nowrap">{when(k.lastUsedAt)}</TableCell>
-            <TableCell className="whitespace-nowrap">{k.expiresAt ? when(k.expiresAt) : "Never"}</TableCell>
-            <TableCell>{status(k)}</TableCell>
+            <TableCell className="whitespace-nowrap">{k.expiresAt ? when(k.expiresAt) : t("never")}</TableCell>
+            <TableCell>{t(status(k, now))}</TableCell>
             <TableCell pinned className="text-right">
-              {status(k) === "active" ? (
+              {status(k, now) === "active" ? (
                 <Button variant="secondary" size="sm" onClick={() => onRevoke(k)}>
-                  Revoke
+                  {t("revoke")}
                 </Button>
               ) : null}
             </TableCell>

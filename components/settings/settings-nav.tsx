@@ -2,20 +2,23 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { cn } from "@/components/ui/cn";
 
+/** Labels are keys of the "settings" catalogue namespace ("data" is there for the Data page). */
 const TABS = [
-  { href: "/settings/keys", label: "API keys" },
-  { href: "/settings/usage", label: "Usage" },
-  { href: "/settings/shares", label: "Shared links" },
-  { href: "/settings/account", label: "Account" },
-  { href: "/settings/data", label: "Data" },
-];
+  { href: "/settings/keys", label: "keys" },
+  { href: "/settings/usage", label: "usage" },
+  { href: "/settings/shares", label: "shares" },
+  { href: "/settings/account", label: "account" },
+  { href: "/settings/data", label: "data" },
+] as const;
 
 export function SettingsNav() {
   const pathname = usePathname();
+  const tr = useTranslations("settings");
   return (
-    <nav aria-label="Settings" className="flex gap-1 border-b border-neutral-200 dark:border-neutral-800">
+    <nav aria-label={tr("nav")} className="flex gap-1 border-b border-neutral-200 dark:border-neutral-800">
       {TABS.map((t) => (
         <Link
           key={t.href}
@@ -28,7 +31,7 @@ export function SettingsNav() {
               : "border-transparent text-neutral-500 dark:text-neutral-400 hover:text-neutral-900 dark:hover:text-neutral-100",
           )}
         >
-          {t.label}
+          {tr(t.label)}
         </Link>
       ))}
     </nav>

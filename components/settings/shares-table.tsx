@@ -1,15 +1,17 @@
 "use client";
 
+import { useFormatter, useTranslations } from "next-intl";
 import { useState } from "react";
 import { stopSharingAction } from "@/app/(chat)/share-actions";
 import type { ShareInfo } from "@/lib/chat/types";
 import { Button } from "@/components/ui/button";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 
-const when = (ms: number) => new Date(ms).toLocaleString();
-
 /** Every link the user shares, with Open and Stop sharing. */
 export function SharesTable({ initial }: { initial: ShareInfo[] }) {
+  const t = useTranslations("shares");
+  const format = useFormatter();
+  const when = (ms: number) => format.dateTime(new Date(ms), { dateStyle: "medium", timeStyle: "short" });
   const [shares, setShares] = useState(initial);
   const [error, setError] = useState<string | null>(null);
 
@@ -20,11 +22,7 @@ export function SharesTable({ initial }: { initial: ShareInfo[] }) {
   }
 
   if (!shares.length) {
-    return (
-      <p className="text-sm text-neutral-500 dark:text-neutral-400">
-        You are not sharing any conversation. Use Share in a conversation to create a link.
-      </p>
-    );
+    return <p className="text-sm text-neutral-500 dark:text-neutral-400">{t("empty")}</p>;
   }
   return (
     <div>
@@ -34,14 +32,14 @@ export function SharesTable({ initial }: { initial: ShareInfo[] }) {
         </p>
       ) : null}
       {/* The actions stay pinned to the box's right edge while the rest of a wide row scrolls under them. */}
-      <Table label="Shared links">
+      <Table label={t("table")}>
         <TableHeader>
           <TableRow>
-            <TableHead className="pr-4">Conversation</TableHead>
-            <TableHead className="pr-4">Created</TableHead>
-            <TableHead className="pr-4">Updated</TableHead>
+            <TableHead className="pr-4">{t("conversation")}</TableHead>
+            <TableHead className="pr-4">{t("created")}</TableHead>
+            <TableHead className="pr-4">{t("updated")}</TableHead>
             <TableHead pinned>
-              <span className="sr-only">Actions</span>
+              <span className="sr-only">{t("actions")}</span>
             </TableHead>
           </TableRow>
         </TableHeader>
@@ -59,10 +57,10 @@ export function SharesTable({ initial }: { initial: ShareInfo[] }) {
                     rel="noopener noreferrer"
                     className="inline-flex h-7 items-center rounded-md border border-neutral-300 px-2 text-xs font-medium hover:bg-neutral-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-500 dark:border-neutral-700 dark:hover:bg-neutral-800"
                   >
-                    Open
+                    {t("open")}
                   </a>
                   <Button variant="secondary" size="sm" onClick={() => void stop(s.id)}>
-                    Stop sharing
+                    {t("stopSharing")}
                   </Button>
                 </div>
               </TableCell>

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { MODELS } from "@/lib/models";
 import type { DailyRow } from "@/lib/usage/types";
@@ -32,6 +33,7 @@ export function UsageChart({
   const models = [...new Set(rows.map((r) => r.model))];
   const total = rows.reduce((sum, r) => sum + r[field], 0);
   const id = `chart-${field}`;
+  const t = useTranslations("usage");
   return (
     <figure aria-labelledby={id} className="min-w-0 rounded-lg border border-neutral-200 p-4 dark:border-neutral-800">
       <figcaption className="mb-2 flex items-baseline justify-between gap-2">
@@ -39,7 +41,7 @@ export function UsageChart({
           {title}
         </h3>
         <span className="text-sm text-neutral-500 dark:text-neutral-400" data-testid={`${field}-total`}>
-          Total: {total.toLocaleString()} {total === 1 ? field.slice(0, -1) : field}
+          {t(field === "tokens" ? "totalTokens" : "totalRequests", { count: total })}
         </span>
       </figcaption>
       <div className="h-56">

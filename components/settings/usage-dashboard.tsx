@@ -1,5 +1,6 @@
 "use client";
 
+import { useFormatter, useTranslations } from "next-intl";
 import { useCallback, useEffect, useState } from "react";
 import {
   everyonesRecentRequestsAction,
@@ -16,11 +17,13 @@ import { UsageChart } from "./usage-charts";
 
 type Report = { days: string[]; daily: DailyRow[]; byModel: ModelRow[]; byKey: KeyRow[] };
 const RANGES = [7, 30, 90] as const;
-const n = (v: number) => v.toLocaleString();
 /** Rows are a little tighter than the settings tables'. */
 const td = "py-1.5";
 
 export function UsageDashboard({ admin }: { admin: boolean }) {
+  const t = useTranslations("usage");
+  const format = useFormatter();
+  const n = (v: number) => format.number(v);
   const [days, setDays] = useState<(typeof RANGES)[number]>(7);
   const [everyone, setEveryone] = useState(false);
   const [report, setReport] = useState<Report | null>(null);
@@ -61,7 +64,7 @@ export function UsageDashboard({ admin }: { admin: boolean }) {
         {/* A radiogroup: pressing the chosen range again would clear it, so an empty value is ignored. */}
         <ToggleGroup
           type="single"
-          aria-label="Range"
+          aria-label={t("range")}
           value={String(days)}
           onValueChange={(v) => {
             if (v) setDays(Number(v) as (typeof RANGES)[number]);
@@ -69,14 +72,13 @@ export function UsageDashboard({ admin }: { admin: boolean }) {
         >
           {RANGES.map((d) => (
             <ToggleGroupItem key={d} value={String(d)}>
-              {d} days
+              {t("days", { count: d })}
             </ToggleGroupItem>
           ))}
         </ToggleGroup>
         {admin ? (
           <label className="flex items-center gap-2 text-sm">
-            <input type="checkbox" checked={everyone} onChange={(e) => setEveryone(e.target.checked)} /> Everyone
-            (admin)
+            <input type="checkbox" checked={everyone} onChange={(e) => setEveryone(e.target.checked)} /> {t("everyone")}
           </label>
         ) : null}
       </div>
@@ -86,26 +88,26 @@ export function UsageDashboard({ admin }: { admin: boolean }) {
         </p>
       ) : null}
       {!report ? (
-        <p className="text-sm text-neutral-500 dark:text-neutral-400">Loading…</p>
+        <p className="text-sm text-neutral-500 dark:text-neutral-400">{t("loading")}</p>
       ) : (
         <>
           <div className="grid gap-4 lg:grid-cols-2">
-            <UsageChart title="Tokens per day" days={report.days} rows={report.daily} field="tokens" />
-            <UsageChart title="Requests per day" days={report.days} rows={report.daily} field="requests" />
+            <UsageChart title={t("tokensPerDay")} days={report.days} rows={report.daily} field="tokens" />
+            <UsageChart title={t("requestsPerDay")} days={report.days} rows={report.daily} field="requests" />
           </div>
           <div className="grid gap-6 lg:grid-cols-2">
             <section aria-labelledby="by-model" className="min-w-0">
               <h3 id="by-model" className="mb-2 font-medium">
-                By model
+                {t("byModel")}
               </h3>
               <Table labelledBy="by-model">
                 <TableHeader>
                   <TableRow>
-                    <TableHead>Model</TableHead>
-                    <TableHead>Requests</TableHead>
-                    <TableHead>Tokens</TableHead>
-                    <TableHead>Avg. first token</TableHead>
-                    <TableHead>Error rate</TableHead>
+                    <TableHead>{t("model")}</TableHead>
+                    <TableHead>{t("requests")}</TableHead>
+                    <TableHead>{t("tokens")}</TableHead>
+                    <TableHead>{t("avgFirstToken")}</TableHead>
+                    <TableHead>{t("errorRate")}</TableHead>
                   </TableRow>
                 </TableHeader>
                 <TableBody>
@@ -114,33 +116,43 @@ export function UsageDashboard({ admin }: { admin: boolean }) {
                       <TableCell className={cn(td, "whitespace-nowrap")}>{m.model}</TableCell>
                       <TableCell className={td}>{n(m.requests)}</TableCell>
                       <TableCell className={td}>{n(m.tokens)}</TableCell>
-                      <TableCell className={td}>{m.ttftMs === null ? "—" : `${Math.round(m.ttftMs)} ms`}</TableCell>
-                      <TableCell className={td}>{((m.errors / Math.max(1, m.requests)) * 100).toFixed(1)}%</TableCell>
+                      <TableCell className={td}>
+                        {m.ttftMs === null ? "—" : t("ms", { value: n(Math.round(m.ttftMs)) })}
+                      </TableCell>
+                      <TableCell className={td}>
+                        {format.number(m.errors / Math.max(1, m.requests), {
+                          style: "percent",
+                          minimumFractionDigits: 1,
+                          maximumFractionDigits: 1,
+                        })}
+                      </TableCell>
                     </TableRow>
                   ))}
                 </TableBody>
               </Table>
               {report.byModel.length ? null : (
-                <p className="py-2 text-sm text-neutral-500 dark:text-neutral-400">No requests in this range.</p>
+                <p className="py-2 text-sm text-neutral-500 dark:text-neutral-400">{t("noRequestsInRange")}</p>
               )}
             </section>
             <section aria-labelledby="by-key" className="min-w-0">
               <h3 id="by-key" className="mb-2 font-medium">
-                By key
+                {t("byKey")}
               </h3>
               <Table labelledBy="by-key">
                 <TableHeader>
                   <TableRow>
-                    <TableHead>Source</TableHead>
-                    <TableHead>Requests</TableHead>
-                    <TableHead>Tokens</TableHead>
+                    <TableHead>{t("source")}</TableHead>
+                    <TableHead>{t("requests")}</TableHead>
+                    <TableHead>{t("tokens")}</TableHead>
                   </TableRow>
                 </TableHeader>
                 <TableBody>
                   {report.byKey.map((k) => (
                     <TableRow key={`${k.source}:${k.keyId}`}>
                       <TableCell className={td}>
-                        {k.source === "chat" ? "Chat (browser)" : `${k.keyName ?? "Key"} (${k.keyPrefix ?? ""}…)`}
+                        {k.source === "chat"
+                          ? t("chatBrowser")
+                          : t("keyLabel", { name: k.keyName ?? t("key"), prefix: k.keyPrefix ?? "" })}
                       </TableCell>
                       <TableCell className={td}>{n(k.requests)}</TableCell>
                       <TableCell className={td}>{n(k.tokens)}</TableCell>
@@ -154,40 +166,44 @@ export function UsageDashboard({ admin }: { admin: boolean }) {
       )}
       <section aria-labelledby="recent">
         <h3 id="recent" className="mb-2 font-medium">
-          Recent requests
+          {t("recent")}
         </h3>
         <Table labelledBy="recent">
           <TableHeader>
             <TableRow>
-              <TableHead>Time</TableHead>
-              <TableHead>Source</TableHead>
-              <TableHead>Model</TableHead>
-              <TableHead>Tokens</TableHead>
-              <TableHead>Latency</TableHead>
-              <TableHead>Status</TableHead>
+              <TableHead>{t("time")}</TableHead>
+              <TableHead>{t("source")}</TableHead>
+              <TableHead>{t("model")}</TableHead>
+              <TableHead>{t("tokens")}</TableHead>
+              <TableHead>{t("latency")}</TableHead>
+              <TableHead>{t("status")}</TableHead>
             </TableRow>
           </TableHeader>
           <TableBody>
             {recent?.rows.map((r) => (
               <TableRow key={r.id}>
-                <TableCell className={cn(td, "whitespace-nowrap")}>{new Date(r.createdAt).toLocaleString()}</TableCell>
                 <TableCell className={cn(td, "whitespace-nowrap")}>
-                  {r.source === "chat" ? "Chat" : `API · ${r.keyName ?? "deleted key"}`}
+                  {format.dateTime(new Date(r.createdAt), { dateStyle: "medium", timeStyle: "medium" })}
+                </TableCell>
+                <TableCell className={cn(td, "whitespace-nowrap")}>
+                  {r.source === "chat" ? t("chat") : t("api", { name: r.keyName ?? t("deletedKey") })}
                 </TableCell>
                 <TableCell className={cn(td, "whitespace-nowrap")}>{r.model}</TableCell>
                 <TableCell className={td}>{n(r.tokens)}</TableCell>
                 <TableCell className={cn(td, "whitespace-nowrap")}>
-                  {n(r.durationMs)} ms{r.ttftMs !== null ? ` (first token ${n(r.ttftMs)} ms)` : ""}
+                  {r.ttftMs !== null
+                    ? t("firstToken", { total: n(r.durationMs), first: n(r.ttftMs) })
+                    : t("ms", { value: n(r.durationMs) })}
                 </TableCell>
                 <TableCell className={cn(td, "whitespace-nowrap")}>
-                  {r.status === 0 ? "in progress" : r.status}
+                  {r.status === 0 ? t("inProgress") : r.status}
                 </TableCell>
               </TableRow>
             ))}
           </TableBody>
         </Table>
         {recent && !recent.rows.length ? (
-          <p className="py-2 text-sm text-neutral-500 dark:text-neutral-400">No requests yet.</p>
+          <p className="py-2 text-sm text-neutral-500 dark:text-neutral-400">{t("noRequests")}</p>
         ) : null}
         <div className="mt-2 flex gap-2">
           <Button
@@ -196,7 +212,7 @@ export function UsageDashboard({ admin }: { admin: boolean }) {
             disabled={!recent || recent.page === 0}
             onClick={() => void loadRecent((recent?.page ?? 1) - 1)}
           >
-            Previous
+            {t("previous")}
           </Button>
           <Button
             variant="secondary"
@@ -204,7 +220,7 @@ export function UsageDashboard({ admin }: { admin: boolean }) {
             disabled={!recent?.hasMore}
             onClick={() => void loadRecent((recent?.page ?? 0) + 1)}
           >
-            Next
+            {t("next")}
           </Button>
         </div>
       </section>

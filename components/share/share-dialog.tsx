@@ -1,6 +1,7 @@
 "use client";
 
 import { Share2 } from "lucide-react";
+import { useFormatter, useTranslations } from "next-intl";
 import { useState } from "react";
 import { createShareAction, getShareAction, stopSharingAction, updateShareAction } from "@/app/(chat)/share-actions";
 import type { ShareInfo } from "@/lib/chat/types";
@@ -9,10 +10,11 @@ import { Dialog } from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
 import { CopyButton } from "@/components/chat/copy-button";
 
-const when = (ms: number) => new Date(ms).toLocaleString();
-
 /** Share: a snapshot link the owner can copy, refresh to the current conversation, or stop. */
 export function ShareDialog({ conversationId }: { conversationId: string }) {
+  const t = useTranslations("share");
+  const format = useFormatter();
+  const when = (ms: number) => format.dateTime(new Date(ms), { dateStyle: "medium", timeStyle: "short" });
   const [open, setOpen] = useState(false);
   const [share, setShare] = useState<ShareInfo | null | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
@@ -41,32 +43,27 @@ export function ShareDialog({ conversationId }: { conversationId: string }) {
   return (
     <>
       <Button variant="ghost" size="sm" onClick={openDialog}>
-        <Share2 size={14} aria-hidden /> Share
+        <Share2 size={14} aria-hidden /> {t("share")}
       </Button>
-      <Dialog
-        open={open}
-        onOpenChange={setOpen}
-        title="Share conversation"
-        description="Anyone with the link can read the conversation as it is when you create or update the link. Your email is not shown."
-      >
+      <Dialog open={open} onOpenChange={setOpen} title={t("title")} description={t("description")}>
         {share === undefined ? (
-          <p className="text-sm text-neutral-500 dark:text-neutral-400">Loading…</p>
+          <p className="text-sm text-neutral-500 dark:text-neutral-400">{t("loading")}</p>
         ) : share === null ? (
           <Button disabled={busy} onClick={() => void run(() => createShareAction({ conversationId }), setShare)}>
-            Create link
+            {t("createLink")}
           </Button>
         ) : (
           <div className="space-y-3">
             <div className="flex gap-2">
               <label htmlFor="share-link" className="sr-only">
-                Share link
+                {t("shareLink")}
               </label>
               <Input id="share-link" readOnly value={url} onFocus={(e) => e.currentTarget.select()} />
-              <CopyButton text={url} label="Copy link" />
+              <CopyButton text={url} label={t("copyLink")} />
             </div>
             <p className="text-xs text-neutral-500 dark:text-neutral-400">
-              Shared {when(share.createdAt)}
-              {share.updatedAt > share.createdAt + 1000 ? ` · updated ${when(share.updatedAt)}` : ""}
+              {t("shared", { date: when(share.createdAt) })}
+              {share.updatedAt > share.createdAt + 1000 ? t("updated", { date: when(share.updatedAt) }) : ""}
             </p>
             {note ? (
               <p role="status" className="text-sm text-green-700 dark:text-green-400">
@@ -82,12 +79,12 @@ export function ShareDialog({ conversationId }: { conversationId: string }) {
                     () => updateShareAction({ conversationId }),
                     (s) => {
                       setShare(s);
-                      setNote("The link now shows the conversation as it is now.");
+                      setNote(t("updatedNote"));
                     },
                   )
                 }
               >
-                Update link
+                {t("updateLink")}
               </Button>
               <Button
                 variant="danger"
@@ -102,7 +99,7 @@ export function ShareDialog({ conversationId }: { conversationId: string }) {
                   )
                 }
               >
-                Stop sharing
+                {t("stopSharing")}
               </Button>
             </div>
           </div>

@@ -2,6 +2,7 @@
 
 import { Menu, X } from "lucide-react";
 import { usePathname } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useEffect, useState, useSyncExternalStore } from "react";
 import type { ConversationPage } from "@/lib/chat/types";
 import { Button } from "@/components/ui/button";
@@ -36,6 +37,7 @@ export function AppShell({
   firstPage: ConversationPage;
   children: React.ReactNode;
 }) {
+  const t = useTranslations("sidebar");
   const [open, setOpen] = useState(false);
   // The server renders the wide layout (CSS hides its sidebar on phones); one Sidebar is mounted at a time.
   const wide = useSyncExternalStore(
@@ -52,7 +54,7 @@ export function AppShell({
     <div className="relative flex min-h-0 flex-1">
       {wide ? (
         <aside
-          aria-label="Conversations"
+          aria-label={t("conversations")}
           className="z-30 hidden w-72 shrink-0 border-r border-neutral-200 bg-neutral-50 md:static md:flex dark:border-neutral-800 dark:bg-neutral-900"
         >
           <Sidebar email={email} firstPage={firstPage} />
@@ -62,16 +64,16 @@ export function AppShell({
         <Sheet open={open} onOpenChange={setOpen}>
           <DrawerBar className="md:hidden">
             <SheetTrigger asChild>
-              <Button variant="ghost" size="icon" aria-label="Open sidebar">
+              <Button variant="ghost" size="icon" aria-label={t("openSidebar")}>
                 <Menu size={18} aria-hidden />
               </Button>
             </SheetTrigger>
           </DrawerBar>
           {wide ? null : (
-            <SheetContent title="Conversations">
+            <SheetContent title={t("conversations")}>
               <DrawerBar>
                 <SheetClose asChild>
-                  <Button variant="ghost" size="icon" aria-label="Close sidebar">
+                  <Button variant="ghost" size="icon" aria-label={t("closeSidebar")}>
                     <X size={18} aria-hidden />
                   </Button>
                 </SheetClose>

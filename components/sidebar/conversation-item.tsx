@@ -3,6 +3,7 @@
 import { Pencil, Trash2 } from "lucide-react";
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { deleteConversationAction, renameConversationAction } from "@/app/(chat)/actions";
 import type { ConversationListItem } from "@/lib/chat/types";
@@ -20,6 +21,7 @@ export function ConversationItem({
   onRenamed: (id: string, title: string) => void;
   onDeleted: (id: string) => void;
 }) {
+  const t = useTranslations("sidebar");
   const pathname = usePathname();
   const router = useRouter();
   const active = pathname === `/chat/${item.id}`;
@@ -81,8 +83,8 @@ export function ConversationItem({
         <Button
           variant="ghost"
           size="icon"
-          aria-label="Rename"
-          title="Rename"
+          aria-label={t("rename")}
+          title={t("rename")}
           onClick={() => {
             setTitle(item.title);
             setDialog("rename");
@@ -90,14 +92,20 @@ export function ConversationItem({
         >
           <Pencil size={14} aria-hidden />
         </Button>
-        <Button variant="ghost" size="icon" aria-label="Delete" title="Delete" onClick={() => setDialog("delete")}>
+        <Button
+          variant="ghost"
+          size="icon"
+          aria-label={t("delete")}
+          title={t("delete")}
+          onClick={() => setDialog("delete")}
+        >
           <Trash2 size={14} aria-hidden />
         </Button>
       </div>
-      <Dialog open={dialog === "rename"} onOpenChange={(o) => !o && close()} title="Rename conversation">
+      <Dialog open={dialog === "rename"} onOpenChange={(o) => !o && close()} title={t("renameTitle")}>
         <form onSubmit={rename} className="space-y-3">
           <div>
-            <Label htmlFor={`title-${item.id}`}>Title</Label>
+            <Label htmlFor={`title-${item.id}`}>{t("titleLabel")}</Label>
             <Input
               id={`title-${item.id}`}
               value={title}
@@ -113,10 +121,10 @@ export function ConversationItem({
           ) : null}
           <div className="flex justify-end gap-2">
             <Button variant="secondary" onClick={close}>
-              Cancel
+              {t("cancel")}
             </Button>
             <Button type="submit" disabled={busy}>
-              Save
+              {t("save")}
             </Button>
           </div>
         </form>
@@ -124,8 +132,8 @@ export function ConversationItem({
       <Dialog
         open={dialog === "delete"}
         onOpenChange={(o) => !o && close()}
-        title="Delete conversation?"
-        description={`“${item.title}” and all its messages will be deleted. This cannot be undone.`}
+        title={t("deleteTitle")}
+        description={t("deleteDescription", { title: item.title })}
       >
         {error ? (
           <p role="alert" className="mb-3 text-sm text-red-600">
@@ -134,10 +142,10 @@ export function ConversationItem({
         ) : null}
         <div className="flex justify-end gap-2">
           <Button variant="secondary" onClick={close}>
-            Cancel
+            {t("cancel")}
           </Button>
           <Button variant="danger" onClick={() => void remove()} disabled={busy}>
-            Delete
+            {t("delete")}
           </Button>
         </div>
       </Dialog>

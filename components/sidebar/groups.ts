@@ -1,16 +1,17 @@
 import type { ConversationListItem } from "@/lib/chat/types";
 
-export const GROUPS = ["Today", "Yesterday", "Previous 7 days", "Older"] as const;
+/** Keys of the "sidebar.groups" catalogue entries ("Today", "Yesterday", "Previous 7 days", "Older"). */
+export const GROUPS = ["today", "yesterday", "previous7", "older"] as const;
 export type Group = (typeof GROUPS)[number];
 
 /** Buckets by calendar day in the viewer's own time zone. */
 export function groupOf(updatedAt: number, now = new Date()): Group {
   const startOfToday = new Date(now.getFullYear(), now.getMonth(), now.getDate()).getTime();
   const day = 86_400_000;
-  if (updatedAt >= startOfToday) return "Today";
-  if (updatedAt >= startOfToday - day) return "Yesterday";
-  if (updatedAt >= startOfToday - 7 * day) return "Previous 7 days";
-  return "Older";
+  if (updatedAt >= startOfToday) return "today";
+  if (updatedAt >= startOfToday - day) return "yesterday";
+  if (updatedAt >= startOfToday - 7 * day) return "previous7";
+  return "older";
 }
 
 export function groupConversations(items: ConversationListItem[], now = new Date()) {

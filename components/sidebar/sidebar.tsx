@@ -3,6 +3,7 @@
 import { LogOut, Search, Settings, SquarePen } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { listConversationsAction, searchConversationsAction } from "@/app/(chat)/actions";
 import { logout } from "@/app/(auth)/actions";
@@ -37,6 +38,7 @@ export function Sidebar({
   const [loading, setLoading] = useState(false);
   const more = useRef<HTMLDivElement>(null);
   const router = useRouter();
+  const t = useTranslations("sidebar");
 
   const reload = useCallback(async () => {
     const r = await listConversationsAction({ cursor: null });
@@ -105,40 +107,44 @@ export function Sidebar({
           }}
           className="flex h-9 items-center gap-2 rounded-md border border-neutral-300 bg-white px-3 text-sm font-medium hover:bg-neutral-100 dark:border-neutral-700 dark:bg-neutral-950 dark:hover:bg-neutral-800"
         >
-          <SquarePen size={16} aria-hidden /> New chat
+          <SquarePen size={16} aria-hidden /> {t("newChat")}
         </Link>
         <div className="relative">
           <Search size={14} className="pointer-events-none absolute left-2.5 top-2.5 text-neutral-400" aria-hidden />
           <Input
             type="search"
-            aria-label="Search conversations"
-            placeholder="Search"
+            aria-label={t("search")}
+            placeholder={t("searchPlaceholder")}
             value={query}
             onChange={(e) => setQuery(e.target.value)}
             className="pl-8"
           />
         </div>
       </div>
-      <nav aria-label="Conversation list" className="min-h-0 flex-1 overflow-y-auto px-2 pb-3">
+      <nav aria-label={t("list")} className="min-h-0 flex-1 overflow-y-auto px-2 pb-3">
         {results ? (
-          <section aria-label="Search results" aria-busy={stale} className={cn(stale && "opacity-60")}>
-            <h2 className="px-2 py-1 text-xs font-medium text-neutral-500 dark:text-neutral-400">Search results</h2>
+          <section aria-label={t("searchResults")} aria-busy={stale} className={cn(stale && "opacity-60")}>
+            <h2 className="px-2 py-1 text-xs font-medium text-neutral-500 dark:text-neutral-400">
+              {t("searchResults")}
+            </h2>
             {results.length ? (
               list(results)
             ) : (
-              <p className="px-2 text-sm text-neutral-500 dark:text-neutral-400">No conversations match.</p>
+              <p className="px-2 text-sm text-neutral-500 dark:text-neutral-400">{t("noMatch")}</p>
             )}
           </section>
         ) : searchError ? (
           <p role="alert" className="px-2 text-sm text-red-600">
-            {searchError instanceof Error ? searchError.message : "Search failed."}
+            {searchError instanceof Error ? searchError.message : t("searchFailed")}
           </p>
         ) : items.length === 0 ? (
-          <p className="px-2 py-4 text-sm text-neutral-500 dark:text-neutral-400">No conversations yet.</p>
+          <p className="px-2 py-4 text-sm text-neutral-500 dark:text-neutral-400">{t("empty")}</p>
         ) : (
           groupConversations(items).map(({ group, items: entries }) => (
-            <section key={group} aria-label={group} className="mb-3">
-              <h2 className="px-2 py-1 text-xs font-medium text-neutral-500 dark:text-neutral-400">{group}</h2>
+            <section key={group} aria-label={t(`groups.${group}`)} className="mb-3">
+              <h2 className="px-2 py-1 text-xs font-medium text-neutral-500 dark:text-neutral-400">
+                {t(`groups.${group}`)}
+              </h2>
               {list(entries)}
             </section>
           ))
@@ -146,7 +152,7 @@ export function Sidebar({
         {!results && cursor ? (
           <div ref={more} className="px-2">
             <Button variant="ghost" size="sm" onClick={() => void loadMore()} disabled={loading}>
-              {loading ? "Loading…" : "Load more"}
+              {loading ? t("loading") : t("loadMore")}
             </Button>
           </div>
         ) : null}
@@ -157,15 +163,15 @@ export function Sidebar({
         </span>
         <Link
           href="/settings"
-          aria-label="Settings"
-          title="Settings"
+          aria-label={t("settings")}
+          title={t("settings")}
           className="ml-auto inline-flex h-7 w-7 items-center justify-center rounded-md hover:bg-neutral-200 dark:hover:bg-neutral-800"
         >
           <Settings size={14} aria-hidden />
         </Link>
         <form action={logout}>
           <Button type="submit" variant="ghost" size="sm" className="whitespace-nowrap">
-            <LogOut size={14} aria-hidden /> Sign out
+            <LogOut size={14} aria-hidden /> {t("signOut")}
           </Button>
         </form>
       </div>

@@ -49,3 +49,17 @@ function localeForTag(tag: string): Locale | null {
     return rest.some((s) => s === "hant" || s === "tw" || s === "hk" || s === "mo") ? null : "zh-CN";
   return null;
 }
+
+/**
+ * A request's language: the account's setting, else this browser's cookie (the Language select on /login
+ * sets it), else `Accept-Language`, else English. Pure, so the order is tested without Next.
+ */
+export function pickLocale(from: {
+  account?: string | null;
+  cookie?: string | null;
+  acceptLanguage?: string | null;
+}): Locale {
+  if (isLocale(from.account)) return from.account;
+  if (isLocale(from.cookie)) return from.cookie;
+  return matchAcceptLanguage(from.acceptLanguage) ?? DEFAULT_LOCALE;
+}

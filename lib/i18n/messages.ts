@@ -13,3 +13,17 @@ const catalogues: Record<Locale, Messages> = { en, "zh-CN": zhCN, ja };
 export function messagesFor(locale: Locale): Messages {
   return catalogues[locale];
 }
+
+/**
+ * Namespaces only server code reads (page titles, the demo notice, the not-found page) or that must not reach
+ * every reader's page (the admin's key-list heading: seeing it in a page's source would tell a member it
+ * exists, and the e2e set-up reads the keys page's HTML to tell an admin from a member).
+ */
+const SERVER_ONLY = ["meta", "notFound", "demo", "keysPage"] as const;
+
+/** What the browser gets (NextIntlClientProvider): every namespace but the server-only ones. */
+export function clientMessages(messages: Messages): Partial<Messages> {
+  const out: Partial<Messages> = { ...messages };
+  for (const ns of SERVER_ONLY) delete out[ns];
+  return out;
+}

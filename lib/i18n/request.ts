@@ -2,7 +2,7 @@ import "server-only";
 import { cookies, headers } from "next/headers";
 import { getRequestConfig } from "next-intl/server";
 import { currentUser } from "@/lib/auth/session";
-import { DEFAULT_LOCALE, isLocale, LOCALE_COOKIE, type Locale, matchAcceptLanguage, TIME_ZONE_COOKIE } from "./locales";
+import { LOCALE_COOKIE, type Locale, pickLocale, TIME_ZONE_COOKIE } from "./locales";
 import { messagesFor } from "./messages";
 
 /**
@@ -12,11 +12,11 @@ import { messagesFor } from "./messages";
  */
 export async function requestLocale(): Promise<Locale> {
   const user = await currentUser();
-  if (isLocale(user?.locale)) return user.locale;
-  const jar = await cookies();
-  const chosen = jar.get(LOCALE_COOKIE)?.value;
-  if (isLocale(chosen)) return chosen;
-  return matchAcceptLanguage((await headers()).get("accept-language")) ?? DEFAULT_LOCALE;
+  return pickLocale({
+    account: user?.locale,
+    cookie: (await cookies()).get(LOCALE_COOKIE)?.value,
+    acceptLanguage: (await headers()).get("accept-language"),
+  });
 }
 
 /** The reader's time zone as their browser reported it (a cookie), else UTC — the same on server and client. */

@@ -1,3 +1,4 @@
+import ja from "../../lib/i18n/messages/ja.json";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -193,7 +194,8 @@ test.describe("a server in demo mode (no UPSTREAM_API_KEY)", () => {
 
     const reader = await openPage({ locale: "ja-JP", timezoneId: "Asia/Tokyo" });
     await reader.goto(link);
-    await expect(reader.getByRole("status", { name: "Demo mode" })).toBeVisible();
+    // A Japanese browser reads the page in Japanese (issue 10): the notice's name from the catalogue.
+    await expect(reader.getByRole("status", { name: ja.demo.label })).toBeVisible();
     const time = reader.locator("header time");
     const iso = (await time.getAttribute("datetime"))!;
     const expected = new Intl.DateTimeFormat("ja-JP", {

@@ -8,12 +8,12 @@ describe("sidebar groups, in the viewer's time zone", () => {
   const at = (d: number, h = 12) => new Date(2026, 10, d, h).getTime();
 
   test("calendar days, not 24-hour windows", () => {
-    assert.equal(groupOf(new Date(2026, 10, 25, 0, 1).getTime(), now), "Today");
-    assert.equal(groupOf(new Date(2026, 10, 24, 23, 59).getTime(), now), "Yesterday");
-    assert.equal(groupOf(at(24, 0), now), "Yesterday");
-    assert.equal(groupOf(at(23), now), "Previous 7 days");
-    assert.equal(groupOf(at(18), now), "Previous 7 days");
-    assert.equal(groupOf(at(17), now), "Older");
+    assert.equal(groupOf(new Date(2026, 10, 25, 0, 1).getTime(), now), "today");
+    assert.equal(groupOf(new Date(2026, 10, 24, 23, 59).getTime(), now), "yesterday");
+    assert.equal(groupOf(at(24, 0), now), "yesterday");
+    assert.equal(groupOf(at(23), now), "previous7");
+    assert.equal(groupOf(at(18), now), "previous7");
+    assert.equal(groupOf(at(17), now), "older");
   });
 
   test("groups keep the list's order and skip empty groups", () => {
@@ -26,8 +26,8 @@ describe("sidebar groups, in the viewer's time zone", () => {
     assert.deepEqual(
       groupConversations(items, now).map((g) => [g.group, g.items.map((i) => i.id)]),
       [
-        ["Today", ["0", "1"]],
-        ["Older", ["2"]],
+        ["today", ["0", "1"]],
+        ["older", ["2"]],
       ],
     );
   });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { LOCALES, matchAcceptLanguage } from "@/lib/i18n/locales";
+import { LOCALES, matchAcceptLanguage, pickLocale } from "@/lib/i18n/locales";
 import { messagesFor } from "@/lib/i18n/messages";
 
 /** Every key path of a catalogue ("chat.composer.send"), with its value. */
@@ -30,7 +30,8 @@ for (const locale of LOCALES.filter((l) => l !== "en")) {
       const value = other.get(key);
       assert.equal(typeof value, "string", key);
       assert.ok((value as string).trim(), `${key} is empty in ${locale}`);
-      const args = (s: string) => [...s.matchAll(/\{(\w+)/g)].map((m) => m[1]).sort();
+      // Argument names only ("{count}", "{count, plural, …}"), not the words inside plural branches.
+      const args = (s: string) => [...s.matchAll(/\{(\w+)\s*[,}]/g)].map((m) => m[1]).sort();
       assert.deepEqual(args(value as string), args(en as string), `${key}: placeholders differ in ${locale}`);
     }
   });
@@ -45,4 +46,13 @@ test("Accept-Language picks the best of English, 简体中文 and 日本語", ()
   assert.equal(matchAcceptLanguage("fr,de"), null);
   assert.equal(matchAcceptLanguage(""), null);
   assert.equal(matchAcceptLanguage("en;q=0,ja;q=0.2"), "ja");
+});
+
+test("the language: the account's setting, else the cookie, else Accept-Language, else English", () => {
+  const ja = "ja-JP,ja;q=0.9";
+  assert.equal(pickLocale({ account: "zh-CN", cookie: "en", acceptLanguage: ja }), "zh-CN");
+  assert.equal(pickLocale({ account: null, cookie: "en", acceptLanguage: ja }), "en");
+  assert.equal(pickLocale({ account: "xx", cookie: "bogus", acceptLanguage: ja }), "ja");
+  assert.equal(pickLocale({ acceptLanguage: "fr" }), "en");
+  assert.equal(pickLocale({}), "en");
 });

@@ -17,6 +17,7 @@ import {
   tooManyAttemptsMessage,
 } from "@/lib/auth/throttle";
 import { clientAddress } from "@/lib/http/client-address";
+import { weakPassword } from "@/lib/i18n/errors";
 
 /** Ends every session of this account, this browser's too; the client then goes to /login. */
 export const signOutEverywhereAction = userAction(z.object({}), async (_input, user) => {
@@ -38,14 +39,17 @@ const PasswordChange = z.object({
 export const changePasswordAction = userAction(PasswordChange, async ({ currentPassword, newPassword }, user) => {
   const address = clientAddress(await headers());
   const until = await signInBlockedUntil({ email: user.email, address });
-  if (until !== null) throw new AppError("rate_limit_exceeded", tooManyAttemptsMessage(until));
+  if (until !== null)
+    throw new AppError("rate_limit_exceeded", tooManyAttemptsMessage(until), {
+      i18n: { key: "tooManyAttempts", values: { minutes: Math.max(1, Math.ceil((until - Date.now()) / 60_000)) } },
+    });
   if (!(await verifyPassword(currentPassword, user.passwordHash)).ok) {
     await recordSignInFailure({ email: user.email, address });
     throw new AppError("invalid_request_error", "Your current password is not right.");
   }
   await recordSignInSuccess({ email: user.email });
   const weak = passwordProblem(newPassword, user.email);
-  if (weak) throw new AppError("invalid_request_error", `New password too weak: ${weak}`);
+  if (weak) throw new AppError("invalid_request_error", await weakPassword("newPasswordTooWeak", weak));
   if (newPassword === currentPassword)
     throw new AppError("invalid_request_error", "Choose a password different from the current one.");
   const session = await currentSession();

@@ -1,14 +1,24 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { KeysPanel } from "@/components/settings/keys-panel";
 import { isAdmin } from "@/lib/auth/admin";
 import { listApiKeys } from "@/lib/auth/api-keys";
 import { requireUser } from "@/lib/auth/session";
 
-export const metadata: Metadata = { title: "API keys" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("meta"))("apiKeys") };
+}
 export const dynamic = "force-dynamic";
 
 export default async function KeysPage() {
   const user = await requireUser();
   const admin = await isAdmin(user);
-  return <KeysPanel initial={await listApiKeys(admin ? "admin" : { userId: user.id })} admin={admin} />;
+  const t = await getTranslations("keysPage");
+  return (
+    <KeysPanel
+      initial={await listApiKeys(admin ? "admin" : { userId: user.id })}
+      admin={admin}
+      listHeading={t(admin ? "allKeys" : "yourKeys")}
+    />
+  );
 }

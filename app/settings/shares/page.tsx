@@ -1,10 +1,13 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { listShares } from "@/db/queries/shares";
 import { getDb } from "@/db";
 import { SharesTable } from "@/components/settings/shares-table";
 import { requireUser } from "@/lib/auth/session";
 
-export const metadata: Metadata = { title: "Shared links" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("meta"))("sharedLinks") };
+}
 export const dynamic = "force-dynamic";
 
 export default async function SharedLinksPage() {

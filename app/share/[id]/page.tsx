@@ -1,12 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { getFormatter, getTranslations } from "next-intl/server";
 import { getPublicShare } from "@/db/queries/shares";
 import { getDb } from "@/db";
 import { Markdown } from "@/components/chat/markdown";
 import { SharedFiles } from "@/components/chat/attachments/shared-files";
 import { DemoBanner } from "@/components/layout/demo-banner";
-import { LocalTime } from "@/components/share/local-time";
 import { Button } from "@/components/ui/button";
 import { currentUser } from "@/lib/auth/session";
 import { continueShare } from "../actions";
@@ -17,9 +17,10 @@ type Props = { params: Promise<{ id: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const share = await getPublicShare(getDb(), { shareId: (await params).id });
-  if (!share) return { title: "Not found", robots: { index: false } };
+  const t = await getTranslations("meta");
+  if (!share) return { title: t("notFound"), robots: { index: false } };
   const first = share.snapshot.messages.find((m) => m.role === "user")?.content ?? "";
-  const description = `A conversation with ${share.snapshot.model}, shared from glm-chat. ${first.slice(0, 140)}`;
+  const description = t("shareDescription", { model: share.snapshot.model, excerpt: first.slice(0, 140) });
   return {
     title: share.title,
     description,
@@ -34,25 +35,31 @@ export default async function SharePage({ params }: Props) {
   const share = await getPublicShare(getDb(), { shareId: id });
   if (!share) notFound();
   const signedIn = !!(await currentUser());
+  // The reader's language (their account, cookie or browser), not the owner's.
+  const t = await getTranslations("share");
+  // In the reader's time zone too (the glm-tz cookie their browser set), as everywhere else in the app.
+  const format = await getFormatter();
+  const sharedAt = new Date(share.updatedAt);
   return (
     <>
       <DemoBanner />
       <main className="mx-auto max-w-3xl px-4 py-8">
         <header className="mb-6 border-b border-neutral-200 pb-4 dark:border-neutral-800">
-          <p className="text-xs uppercase tracking-wide text-neutral-500 dark:text-neutral-400">
-            Shared conversation · read-only
-          </p>
+          <p className="text-xs uppercase tracking-wide text-neutral-500 dark:text-neutral-400">{t("readOnly")}</p>
           <h1 className="mt-1 text-2xl font-semibold tracking-tight">{share.title}</h1>
           <p className="mt-1 text-sm text-neutral-500 dark:text-neutral-400">
-            Shared <LocalTime iso={new Date(share.updatedAt).toISOString()} />
+            {t.rich("sharedAt", {
+              date: format.dateTime(sharedAt, { dateStyle: "medium", timeStyle: "short" }),
+              time: (date) => <time dateTime={sharedAt.toISOString()}>{date}</time>,
+            })}
           </p>
         </header>
         <div className="flex flex-col gap-6">
           {share.snapshot.messages.map((m, i) =>
             m.role === "user" ? (
               // biome-ignore lint/suspicious/noArrayIndexKey: a snapshot's messages never move
-              <article key={i} aria-label="User message" className="flex flex-col items-end gap-1">
-                <span className="text-xs text-neutral-500 dark:text-neutral-400">User</span>
+              <article key={i} aria-label={t("userMessage")} className="flex flex-col items-end gap-1">
+                <span className="text-xs text-neutral-500 dark:text-neutral-400">{t("user")}</span>
                 <SharedFiles files={m.attachments} />
                 <div className="max-w-[85%] whitespace-pre-wrap break-words rounded-2xl bg-neutral-100 px-4 py-2 text-sm dark:bg-neutral-800">
                   {m.content}
@@ -60,11 +67,11 @@ export default async function SharePage({ params }: Props) {
               </article>
             ) : (
               // biome-ignore lint/suspicious/noArrayIndexKey: a snapshot's messages never move
-              <article key={i} aria-label="Assistant message" className="space-y-1">
+              <article key={i} aria-label={t("assistantMessage")} className="space-y-1">
                 <span className="text-xs font-medium text-neutral-700 dark:text-neutral-300">{m.model ?? "GLM-4"}</span>
                 <Markdown text={m.content} />
                 {m.status === "stopped" ? (
-                  <span className="text-xs text-neutral-500 dark:text-neutral-400">(stopped)</span>
+                  <span className="text-xs text-neutral-500 dark:text-neutral-400">{t("stoppedMark")}</span>
                 ) : null}
               </article>
             ),
@@ -73,15 +80,13 @@ export default async function SharePage({ params }: Props) {
         <footer className="mt-10 flex flex-wrap items-center gap-3 border-t border-neutral-200 pt-6 dark:border-neutral-800">
           <form action={continueShare}>
             <input type="hidden" name="shareId" value={share.id} />
-            <Button type="submit">
-              {signedIn ? "Continue this conversation" : "Sign in to continue this conversation"}
-            </Button>
+            <Button type="submit">{signedIn ? t("continue") : t("signInToContinue")}</Button>
           </form>
           {signedIn ? null : (
             <span className="text-sm text-neutral-500 dark:text-neutral-400">
-              No account?{" "}
+              {t("noAccount")}{" "}
               <Link href="/register" className="underline">
-                Create one
+                {t("createOne")}
               </Link>
             </span>
           )}

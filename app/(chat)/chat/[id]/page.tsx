@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { notFound } from "next/navigation";
 import { getDb } from "@/db";
 import { getConversation } from "@/db/queries/conversations";
@@ -6,6 +7,8 @@ import { listMessagesPage } from "@/db/queries/messages";
 import { Chat } from "@/components/chat/chat";
 import { requireUser } from "@/lib/auth/session";
 import { toUIMessagesWithFiles } from "@/lib/attachments/page";
+import type { ChatUIMessage } from "@/lib/chat/types";
+import { readerError } from "@/lib/i18n/errors";
 import { DEFAULT_MODEL_ID, findModel } from "@/lib/models";
 
 export const dynamic = "force-dynamic";
@@ -18,7 +21,13 @@ const MESSAGES_PAGE = 60;
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const user = await requireUser();
   const conversation = await getConversation(getDb(), { userId: user.id, id: (await params).id });
-  return { title: conversation?.title ?? "Not found" };
+  return { title: conversation?.title ?? (await getTranslations("meta"))("notFound") };
+}
+
+/** A saved reply's error, in the reader's language when it is one of the app's own sentences. */
+async function readable(message: ChatUIMessage): Promise<ChatUIMessage> {
+  const error = message.metadata?.error;
+  return error ? { ...message, metadata: { ...message.metadata, error: await readerError(error) } } : message;
 }
 
 /** Someone else's conversation is simply not found: the same 404 as an id that never existed. */
@@ -36,7 +45,7 @@ export default async function ConversationPage({ params }: Props) {
       id={id}
       title={conversation.title}
       isNew={false}
-      initialMessages={await toUIMessagesWithFiles(db, user.id, page.messages)}
+      initialMessages={await Promise.all((await toUIMessagesWithFiles(db, user.id, page.messages)).map(readable))}
       hasOlder={page.hasOlder}
       initialModel={findModel(conversation.model)?.id ?? DEFAULT_MODEL_ID}
       initialSettings={conversation.settings}

@@ -280,14 +280,12 @@ if (pgIntegration.length || pgE2e.length) {
   };
 }
 
+startPgSuites();
 if (integrationFiles.length) {
   step("Integration tests (official openai SDK → /v1 → stand-in upstream)");
   await runAsync(bin("tsx"), ["--test", "--test-concurrency=1", ...integrationFiles], testEnv);
 }
 
-// The PostgreSQL suites run beside the browser tests, not beside the integration suite: its crash and
-// two-instance tests time kills and restarts, and want the machine to themselves.
-startPgSuites();
 
 if (e2eFiles.length) {
   step("End-to-end tests (Playwright, Chromium)");

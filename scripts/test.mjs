@@ -286,7 +286,6 @@ if (integrationFiles.length) {
   await runAsync(bin("tsx"), ["--test", "--test-concurrency=1", ...integrationFiles], testEnv);
 }
 
-
 if (e2eFiles.length) {
   step("End-to-end tests (Playwright, Chromium)");
   await runAsync(bin("playwright"), ["test", ...e2eFiles], testEnv);

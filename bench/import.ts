@@ -187,15 +187,18 @@ function render(r: {
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   return `## Import
 
-\`npx tsx bench/import.ts\` (${r.at.slice(0, 16).replace("T", " ")} UTC; ${r.build}; ${r.machine}, shared with other work).
+\`npx tsx bench/import.ts\` (${r.at.slice(0, 16).replace("T", " ")} UTC; ${r.build}; ${r.machine}).
 A ChatGPT export of ${r.file.conversations.toLocaleString("en")} conversations / ${r.file.messages.toLocaleString("en")} messages
 (${r.file.mb} MB, each conversation with a hidden system node and a regenerated reply on an abandoned branch),
 imported as Settings → Data does it: the browser's half (read, check everything, plan batches; the same code
 run in Node) then ${r.file.batches} batches of < 900 KB POSTed one after another to \`npm start\`'s server (192 MB heap)
 on SQLite, each checked again and written in one transaction. **Target: < 30 s for the whole import.**
 
-The machine's load average was ${r.loadAverage} on its 2 cores during the run (other engineers' builds and
-tests), so wall times are inflated; the CPU time each side spent is the figure a quiet machine approaches.
+The machine's load average was ${r.loadAverage} on its 2 cores during the run${
+    r.loadAverage > 3
+      ? " (other work was running), so wall times are inflated; the CPU time each side spent is the figure a quiet machine approaches"
+      : " (quiet)"
+  }.
 
 | step | wall time | CPU time |
 |---|---|---|

@@ -98,9 +98,13 @@ export function simulateReply(req: SimRequest, wordCount?: number): SimReply {
   if (last?.role === "tool") {
     text = `The tool returned: ${last.content ?? ""}`;
   } else {
-    const quoted = userText.length > 160 ? `${userText.slice(0, 160)}…` : userText;
+    // Documents arrive as <file name="…"> blocks before the typed text (lib/attachments/blocks.ts): named, not quoted.
+    const files = [...userText.matchAll(/<file name="([^"]*)">/g)].map((m) => m[1]);
+    const typed = userText.replace(/<file name="[^"]*">[\s\S]*?<\/file>\s*/g, "").trim();
+    const quoted = typed.length > 160 ? `${typed.slice(0, 160)}…` : typed;
     text =
-      `This is a simulated reply from ${req.model} (demo upstream). You wrote: “${quoted}”. ` +
+      `This is a simulated reply from ${req.model} (demo upstream). You wrote: “${quoted}”` +
+      `${files.length ? ` and attached ${files.join(", ")}` : ""}. ` +
       "No real model answered: set UPSTREAM_API_KEY to talk to GLM-4.";
   }
   let words = text.split(/(?<= )/);

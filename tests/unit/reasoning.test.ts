@@ -84,3 +84,20 @@ test("the event translator: reasoning events before text, sources once, reasonin
   assert.deepEqual(t.summary.sources, [{ title: "S", link: "https://s.example" }]);
   assert.deepEqual(t.summary.usage?.completion_tokens_details, { reasoning_tokens: 5 });
 });
+
+test("the demo upstream names attached documents instead of quoting their text, and thinks on request", async () => {
+  const { simulateReply } = await import("@/lib/upstream/simulator");
+  const content = '<file name="notes.md">\n# Notes\nlong text\n</file>\n\nSummarise this.';
+  const reply = simulateReply({ model: "glm-4-long", messages: [{ role: "user", content }] });
+  assert.equal(reply.kind, "text");
+  const text = reply.kind === "text" ? reply.words.join("") : "";
+  assert.match(text, /You wrote: “Summarise this\.” and attached notes\.md\./);
+  assert.doesNotMatch(text, /long text/);
+  assert.equal(reply.reasoning, undefined);
+  const thinking = simulateReply({
+    model: "x",
+    messages: [{ role: "user", content: "hi" }],
+    thinking: { type: "enabled" },
+  });
+  assert.ok(thinking.reasoning?.length);
+});

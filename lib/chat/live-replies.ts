@@ -30,8 +30,12 @@ export const encodeFrames = (chunks: UIMessageChunk[], done: boolean): Uint8Arra
 /** Sees every chunk a reply adds, and its end: how the shared (PostgreSQL) registry publishes a reply. */
 export interface ReplyTap {
   chunks(added: UIMessageChunk[]): void;
-  end(): void;
+  /** Resolves once other instances can see the reply has ended (its shared claim marked). */
+  end(): void | Promise<void>;
 }
+
+/** The longest the end of a reply waits for its shared claim to be marked ended before telling its readers. */
+const END_WAIT_MS = 2000;
 
 /**
  * Adjacent text deltas of one part as one delta: a tab that opens mid-reply gets the text so far in one
@@ -57,6 +61,8 @@ export class LiveReply {
   private unsaved = 0;
   private saveTimer: NodeJS.Timeout | undefined;
   done = false;
+  /** end() has begun (it waits for the shared claim before `done`). */
+  private ending = false;
   /** The reply's text so far (a continued reply starts with what it had). */
   text: string;
 
@@ -119,11 +125,22 @@ export class LiveReply {
     this.save(this.text).catch((err) => console.error("[chat] could not save a reply's progress", err));
   }
 
-  end() {
-    if (this.done) return;
+  /**
+   * Ends the reply. Its readers hear of it only once the shared claim is marked ended (or END_WAIT_MS has
+   * passed), so whoever saw the end can send the next message, or Stop, through any instance and find the
+   * conversation free: told first, a browser's next turn could reach another instance that still saw a reply.
+   */
+  async end() {
+    if (this.done || this.ending) return;
+    this.ending = true;
     this.flush();
+    const marked = this.tap?.end();
+    if (marked) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([marked, new Promise<void>((r) => (timer = setTimeout(r, END_WAIT_MS)))]);
+      clearTimeout(timer);
+    }
     this.done = true;
-    this.tap?.end();
     this.wake();
   }
 
@@ -224,7 +241,7 @@ export function runLiveReply(reply: LiveReply, chunks: AsyncIterable<UIMessageCh
         });
       }
     } finally {
-      reply.end();
+      await reply.end();
       onEnd();
       setTimeout(() => {
         if (live.get(reply.conversationId) === reply) live.delete(reply.conversationId);

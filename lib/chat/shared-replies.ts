@@ -144,16 +144,19 @@ class Publisher implements ReplyTap {
     this.frames.add(added);
   }
 
-  end() {
+  end(): Promise<void> | undefined {
     if (this.ended) return;
     this.ended = true;
     this.frames.end();
     state.running--;
-    this.frames.afterWrites(() => markReplyEnded(pg(), this.claimKey()), "mark a reply ended");
+    const marked = new Promise<void>((resolve) =>
+      this.frames.afterWrites(() => markReplyEnded(pg(), this.claimKey()).finally(resolve), "mark a reply ended"),
+    );
     // The claim and the frames, once late readers have had their chance (unless the slot was taken since).
     setTimeout(() => {
       forgetReply(pg(), this.claimKey()).catch(logged("delete an ended reply's frames"));
     }, KEEP_AFTER_END_MS).unref();
+    return marked;
   }
 
   claimKey() {

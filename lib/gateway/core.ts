@@ -9,7 +9,7 @@ import { asAppError } from "./errors";
 import { enforceRateLimits } from "./rate-limit";
 import { toUpstreamBody, validateRequest, type ValidRequest } from "./request";
 import { type CompletionEvent, EventTranslator } from "./events";
-import { estimateUsage, translateCompletion, type ReplySummary } from "./translate";
+import { emptySummary, estimateUsage, translateCompletion, type ReplySummary } from "./translate";
 import { ClientAborted, openUpstream, readUpstreamJson, upstreamEventBatches, type UpstreamCall } from "./upstream";
 
 /** Who is asking, through which door. Every request is accounted to them. */
@@ -160,15 +160,6 @@ export async function startCompletion(
     fail,
   );
 }
-
-const emptySummary = (): ReplySummary => ({
-  content: "",
-  reasoning: "",
-  sources: null,
-  toolCalls: [],
-  finishReason: null,
-  usage: null,
-});
 
 type Settle = (status: number, summary: ReplySummary, ttftMs: number | null, error?: AppError) => void;
 

@@ -3,6 +3,7 @@ import { upstreamError } from "./errors";
 import { ThinkSplitter, type WebSource, webSources } from "./reasoning";
 import { mapUpstreamError } from "./upstream-errors";
 import {
+  emptySummary,
   estimateUsage,
   mapFinishReason,
   newCompletionId,
@@ -45,14 +46,7 @@ export interface ToolCallPiece {
 export class EventTranslator {
   readonly id = newCompletionId();
   readonly created = Math.floor(Date.now() / 1000);
-  readonly summary: ReplySummary = {
-    content: "",
-    reasoning: "",
-    sources: null,
-    toolCalls: [],
-    finishReason: null,
-    usage: null,
-  };
+  readonly summary: ReplySummary = emptySummary();
   /** True once text or a tool call has been produced: the moment time-to-first-token measures. */
   producedOutput = false;
   private nextToolIndex = 0;

@@ -66,6 +66,16 @@ type UpstreamUsage = Partial<Omit<Usage, "completion_tokens_details">> & {
   completion_tokens_details?: { reasoning_tokens?: number } | null;
 };
 
+/** A reply that has said nothing yet. */
+export const emptySummary = (): ReplySummary => ({
+  content: "",
+  reasoning: "",
+  sources: null,
+  toolCalls: [],
+  finishReason: null,
+  usage: null,
+});
+
 export const newCompletionId = () => `chatcmpl-${randomBytes(12).toString("base64url")}`;
 
 /** `sensitive` is Zhipu's moderation stop; `network_error` is a failed inference, reported as an error. */

@@ -34,6 +34,44 @@ const summary = {
   bytes: sql<number>`octet_length(${attachments.text})`.mapWith(Number),
 };
 
+/** An attachment as a document: what export and a continued copy carry. */
+const content = {
+  name: attachments.name,
+  mediaType: attachments.mediaType,
+  size: attachments.size,
+  pages: attachments.pages,
+  text: attachments.text,
+};
+export interface AttachmentContent {
+  name: string;
+  mediaType: string;
+  size: number;
+  pages: number | null;
+  text: string;
+}
+
+/** The documents of some of the user's messages, with their text, grouped by message, oldest first. */
+export async function contentsOfMessages(
+  db: Db,
+  { userId, messageIds }: { userId: string; messageIds: string[] },
+): Promise<Map<string, AttachmentContent[]>> {
+  const byMessage = new Map<string, AttachmentContent[]>();
+  for (let i = 0; i < messageIds.length; i += 500) {
+    const rows = await db
+      .select({ messageId: attachments.messageId, ...content })
+      .from(attachments)
+      .where(and(eq(attachments.userId, userId), inArray(attachments.messageId, messageIds.slice(i, i + 500))))
+      .orderBy(asc(attachments.createdAt), asc(attachments.id));
+    for (const { messageId, ...a } of rows) {
+      if (!messageId) continue;
+      const list = byMessage.get(messageId) ?? [];
+      list.push(a);
+      byMessage.set(messageId, list);
+    }
+  }
+  return byMessage;
+}
+
 /** An uploaded, not yet sent attachment. */
 export async function createAttachment(
   db: Db,
@@ -149,14 +187,7 @@ export async function copySharedAttachments(
 ): Promise<void> {
   if (!copies.size) return;
   const rows = await tx
-    .select({
-      id: attachments.id,
-      name: attachments.name,
-      mediaType: attachments.mediaType,
-      size: attachments.size,
-      pages: attachments.pages,
-      text: attachments.text,
-    })
+    .select({ id: attachments.id, ...content })
     .from(attachments)
     .innerJoin(messages, eq(messages.id, attachments.messageId))
     .innerJoin(shares, and(eq(shares.conversationId, messages.conversationId), eq(shares.userId, attachments.userId)))

@@ -1,48 +1,17 @@
 import "server-only";
 import { and, asc, eq, gt, inArray } from "drizzle-orm";
 import type { Db } from "@/db";
-import { attachments, conversations, messages } from "@/db/tables";
+import { type AttachmentContent, contentsOfMessages } from "@/db/queries/attachments";
+import { conversations, messages } from "@/db/tables";
 import type { Conversation, Message } from "@/db/schema";
 
 /** Reading conversations out, whole: the owner in every WHERE, messages in the order they were written. */
 
-export interface ExportedAttachment {
-  name: string;
-  mediaType: string;
-  size: number;
-  pages: number | null;
-  text: string;
-}
+export type ExportedAttachment = AttachmentContent;
 
 export interface ExportedConversation {
   conversation: Conversation;
   messages: (Message & { attachments?: ExportedAttachment[] })[];
-}
-
-/** The documents of these messages (the user's own), grouped by message, oldest first. */
-async function attachmentsOf(db: Db, userId: string, messageIds: string[]) {
-  const byMessage = new Map<string, ExportedAttachment[]>();
-  for (let i = 0; i < messageIds.length; i += 500) {
-    const rows = await db
-      .select({
-        messageId: attachments.messageId,
-        name: attachments.name,
-        mediaType: attachments.mediaType,
-        size: attachments.size,
-        pages: attachments.pages,
-        text: attachments.text,
-      })
-      .from(attachments)
-      .where(and(eq(attachments.userId, userId), inArray(attachments.messageId, messageIds.slice(i, i + 500))))
-      .orderBy(asc(attachments.createdAt), asc(attachments.id));
-    for (const { messageId, ...a } of rows) {
-      if (!messageId) continue;
-      const list = byMessage.get(messageId) ?? [];
-      list.push(a);
-      byMessage.set(messageId, list);
-    }
-  }
-  return byMessage;
 }
 
 const withAttachments = (rows: Message[], byMessage: Map<string, ExportedAttachment[]>) =>
@@ -59,11 +28,7 @@ export async function exportConversation(
     .limit(1);
   if (!conversation) return undefined;
   const rows = await db.select().from(messages).where(eq(messages.conversationId, id)).orderBy(asc(messages.seq));
-  const files = await attachmentsOf(
-    db,
-    userId,
-    rows.map((m) => m.id),
-  );
+  const files = await contentsOfMessages(db, { userId, messageIds: rows.map((m) => m.id) });
   return { conversation, messages: withAttachments(rows, files) };
 }
 
@@ -92,11 +57,7 @@ export async function exportPage(
       ),
     )
     .orderBy(asc(messages.seq));
-  const files = await attachmentsOf(
-    db,
-    userId,
-    rows.map((m) => m.id),
-  );
+  const files = await contentsOfMessages(db, { userId, messageIds: rows.map((m) => m.id) });
   const byConversation = new Map<string, ExportedConversation["messages"]>(page.map((c) => [c.id, []]));
   for (const m of withAttachments(rows, files)) byConversation.get(m.conversationId)?.push(m);
   return {

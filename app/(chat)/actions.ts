@@ -8,7 +8,6 @@ import {
   listConversations,
   renameConversation,
   searchConversations,
-  setConversationModel,
   setConversationSettings,
 } from "@/db/queries/conversations";
 import { listMessagesPage } from "@/db/queries/messages";
@@ -17,7 +16,6 @@ import { AppError } from "@/lib/errors";
 import { toUIMessagesWithFiles } from "@/lib/attachments/page";
 import { SettingsInput, validateSettings } from "@/lib/chat/settings";
 import { localizeSettingsErrors } from "@/lib/i18n/errors";
-import { findModel } from "@/lib/models";
 
 const Id = z.string().min(1).max(64);
 const PAGE = 50;
@@ -47,25 +45,6 @@ export const deleteConversationAction = userAction(z.object({ id: Id }), async (
   if (!(await deleteConversation(getDb(), { userId: user.id, id }))) throw notFound();
   return { id };
 });
-
-export const setModelAction = userAction(
-  z.object({ id: Id, model: z.string().max(64) }),
-  async ({ id, model }, user) => {
-    const found = findModel(model);
-    if (!found)
-      throw new AppError("invalid_request_error", `Unknown model ${model}.`, {
-        i18n: { key: "unknownModel", values: { model } },
-      });
-    // A conversation not yet saved has nothing to update: its first message carries the model.
-    const db = getDb();
-    if (
-      (await getConversation(db, { userId: user.id, id })) &&
-      !(await setConversationModel(db, { userId: user.id, id, model: found.id }))
-    )
-      throw notFound();
-    return { model: found.id };
-  },
-);
 
 /** A refused value is not a failed action: the dialog gets one message per field and keeps what was typed. */
 export const saveSettingsAction = userAction(

@@ -4,7 +4,7 @@ import { useChat } from "@ai-sdk/react";
 import { DefaultChatTransport } from "ai";
 import { useTranslations } from "next-intl";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { olderMessagesAction, setModelAction } from "@/app/(chat)/actions";
+import { olderMessagesAction } from "@/app/(chat)/actions";
 import { notifyConversationsChanged } from "@/components/sidebar/events";
 import { ShareDialog } from "@/components/share/share-dialog";
 import { ExportMenu } from "./export-menu";
@@ -201,7 +201,14 @@ export function Chat({
 
   function chooseModel(next: string) {
     setModel(next);
-    if (live.current.saved) void setModelAction({ id, model: next });
+    // keepalive: the choice is kept even when the page is reloaded or closed right after.
+    if (live.current.saved)
+      void fetch(`/api/conversations/${encodeURIComponent(id)}/model`, {
+        method: "PUT",
+        keepalive: true,
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: next }),
+      }).catch(() => {});
   }
 
   const promptTokens = usePromptTokens(messages, draft, files.ready, settings.systemPrompt);

@@ -136,6 +136,10 @@ export interface ConversationSettings {
   temperature?: number;
   topP?: number;
   maxTokens?: number;
+  /** For models that think optionally: "auto" leaves it to the model (sends nothing), "on"/"off" ask. */
+  thinking?: "auto" | "on" | "off";
+  /** Offer the model Zhipu's web_search tool on every turn. */
+  webSearch?: boolean;
 }
 
 export const conversations = sqliteTable(
@@ -176,6 +180,12 @@ export const messages = sqliteTable(
     status: text("status", { enum: MESSAGE_STATUSES }).notNull().default("complete"),
     /** A readable reason when status is "error". */
     error: text("error"),
+    /** What a thinking model reasoned before its answer (assistant replies; null when it did not think). */
+    reasoning: text("reasoning"),
+    /** How long it thought, from its first reasoning token to its first answer token ("Thought for 4 s"). */
+    reasoningMs: integer("reasoning_ms"),
+    /** The pages a web search found for this reply, shown as links under it. */
+    sources: text("sources", { mode: "json" }).$type<MessageSource[]>(),
     createdAt: integer("created_at").notNull().default(now),
   },
   (t) => [
@@ -188,6 +198,42 @@ export const messages = sqliteTable(
 export type Conversation = typeof conversations.$inferSelect;
 export type Message = typeof messages.$inferSelect;
 
+/** A page a reply's web search found: a link (title, site) under the reply; its images are never loaded. */
+export interface MessageSource {
+  url: string;
+  title: string;
+  /** The site's name as the search reported it (Zhipu's `media`), else the link's host. */
+  site?: string;
+  publishedAt?: string;
+}
+
+export const MODEL_THINKING = ["none", "optional", "always"] as const;
+export type ModelThinking = (typeof MODEL_THINKING)[number];
+
+/**
+ * The model catalogue: what /v1/models lists, the picker offers and requests are checked against. Seeded with
+ * the seed's six on first use; admins edit it on /settings/models, MODELS_FILE can provision it. Rows are
+ * disabled, never deleted, so old replies keep naming the model that wrote them.
+ */
+export const models = sqliteTable("models", {
+  /** The name lower-cased: names are case-insensitive ("glm-4-air" is GLM-4-Air). */
+  key: text("key").primaryKey(),
+  /** The name clients send and see. */
+  name: text("name").notNull(),
+  upstreamId: text("upstream_id").notNull(),
+  contextWindow: integer("context_window").notNull(),
+  maxOutputTokens: integer("max_output_tokens").notNull(),
+  thinking: text("thinking", { enum: MODEL_THINKING }).notNull().default("none"),
+  description: text("description").notNull().default(""),
+  enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+  /** Order in the picker and /v1/models. */
+  position: integer("position").notNull().default(0),
+  createdAt: integer("created_at").notNull().default(now),
+  updatedAt: integer("updated_at").notNull().default(now),
+});
+
+export type ModelRow = typeof models.$inferSelect;
+
 /** What a shared link shows: the conversation as it was when shared (or last updated). */
 export interface ShareSnapshot {
   model: string;
@@ -196,6 +242,9 @@ export interface ShareSnapshot {
     content: string;
     model: string | null;
     status: MessageStatus;
+    reasoning?: string | null;
+    reasoningMs?: number | null;
+    sources?: MessageSource[] | null;
     /** The documents of a user's message: names shown on the share page; ids for a continued copy. */
     attachments?: SharedAttachment[];
   }[];

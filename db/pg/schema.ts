@@ -13,9 +13,23 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { MESSAGE_STATUSES, type ConversationSettings, type ShareSnapshot } from "../schema";
+import {
+  MESSAGE_STATUSES,
+  MODEL_THINKING,
+  type ConversationSettings,
+  type MessageSource,
+  type ShareSnapshot,
+} from "../schema";
 
-export { MESSAGE_STATUSES, type ConversationSettings, type MessageStatus, type ShareSnapshot } from "../schema";
+export {
+  MESSAGE_STATUSES,
+  MODEL_THINKING,
+  type ConversationSettings,
+  type MessageSource,
+  type MessageStatus,
+  type ModelThinking,
+  type ShareSnapshot,
+} from "../schema";
 
 /**
  * Wall-clock milliseconds, truncated like SQLite's cast(unixepoch('subsec') * 1000 as integer).
@@ -171,6 +185,9 @@ export const messages = pgTable(
     model: text("model"),
     status: text("status", { enum: MESSAGE_STATUSES }).notNull().default("complete"),
     error: text("error"),
+    reasoning: text("reasoning"),
+    reasoningMs: integer("reasoning_ms"),
+    sources: jsonb("sources").$type<MessageSource[]>(),
     createdAt: ms("created_at").notNull().default(now),
   },
   (t) => [
@@ -181,6 +198,23 @@ export const messages = pgTable(
 
 export type Conversation = typeof conversations.$inferSelect;
 export type Message = typeof messages.$inferSelect;
+
+/** The model catalogue (see db/schema.ts). */
+export const models = pgTable("models", {
+  key: text("key").primaryKey(),
+  name: text("name").notNull(),
+  upstreamId: text("upstream_id").notNull(),
+  contextWindow: integer("context_window").notNull(),
+  maxOutputTokens: integer("max_output_tokens").notNull(),
+  thinking: text("thinking", { enum: MODEL_THINKING }).notNull().default("none"),
+  description: text("description").notNull().default(""),
+  enabled: boolean("enabled").notNull().default(true),
+  position: integer("position").notNull().default(0),
+  createdAt: ms("created_at").notNull().default(now),
+  updatedAt: ms("updated_at").notNull().default(now),
+});
+
+export type ModelRow = typeof models.$inferSelect;
 
 export const shares = pgTable(
   "shares",

@@ -49,6 +49,8 @@ async function startUp() {
       );
     }
   }
+  // The model catalogue: MODELS_FILE written in (a bad file stops the start), or the defaults on a new database.
+  await (await import("./lib/model-catalogue")).loadCatalogue();
   if (config().demoMode) {
     console.log("glm-chat: no UPSTREAM_API_KEY set — replies come from the built-in demo upstream (simulated).");
   }

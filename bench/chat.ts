@@ -108,11 +108,11 @@ async function main() {
   const { getDb, closeDb } = await import("@/db");
   const { hashPassword } = await import("@/lib/auth/password");
   const { titleFrom } = await import("@/lib/chat/title");
-  const { MODELS } = await import("@/lib/models");
+  const { DEFAULT_MODELS } = await import("@/lib/models");
   const db = getDb();
   const t0 = performance.now();
   const data = await makeDataSet(
-    MODELS.map((m) => m.id),
+    DEFAULT_MODELS.filter((m) => m.enabled).map((m) => m.id),
     titleFrom,
     hashPassword,
   );

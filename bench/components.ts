@@ -33,6 +33,8 @@ async function main() {
   const { startUsage, completeUsage } = await import("@/db/queries/usage");
   const { createApiKey, verifyApiKey } = await import("@/lib/auth/api-keys");
   const { validateRequest, toUpstreamBody } = await import("@/lib/gateway/request");
+  const { Catalogue, DEFAULT_MODELS } = await import("@/lib/models");
+  const models = new Catalogue(DEFAULT_MODELS);
   const { EventTranslator } = await import("@/lib/gateway/events");
   const { OpenAiChunkWriter } = await import("@/lib/gateway/openai-sse");
   const { startCompletion } = await import("@/lib/gateway/core");
@@ -86,7 +88,7 @@ async function main() {
     });
   });
   await measure("JSON.parse + validateRequest (zod) + toUpstreamBody", 5000, () =>
-    toUpstreamBody(validateRequest(JSON.parse(JSON.stringify(json))), "glm-4-air"),
+    toUpstreamBody(validateRequest(JSON.parse(JSON.stringify(json)), models), "glm-4-air"),
   );
   await measure("EventTranslator + OpenAiChunkWriter: 21 upstream payloads + end, frames encoded", 5000, () => {
     const t = new EventTranslator();

@@ -23,4 +23,5 @@ export const {
   sessions,
   authAttempts,
   attachments,
+  models,
 } = chosen;

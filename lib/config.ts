@@ -4,7 +4,6 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { databasePath, isPostgresUrl } from "@/db/url";
-import { MODELS } from "./models";
 
 const intFromEnv = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -12,6 +11,8 @@ const EnvSchema = z.object({
   UPSTREAM_BASE_URL: z.string().url().default("https://open.bigmodel.cn/api/paas/v4"),
   UPSTREAM_API_KEY: z.string().trim().optional(),
   UPSTREAM_MODEL_MAP: z.string().optional(),
+  /** A JSON list of models written into the catalogue at start-up (lib/model-catalogue.ts). */
+  MODELS_FILE: z.string().trim().optional(),
   DATABASE_URL: z.string().default("file:./data/app.db"),
   AUTH_SECRET: z.string().optional(),
   /** Until the upstream's response headers arrive. */
@@ -40,7 +41,8 @@ export function parseModelMap(raw: string | undefined): Map<string, string> {
     const eq = pair.indexOf("=");
     const name = pair.slice(0, eq).trim().toLowerCase();
     const target = pair.slice(eq + 1).trim();
-    if (eq < 1 || !target || !MODELS.some((m) => m.id.toLowerCase() === name)) {
+    // Names are checked against the catalogue once it is loaded (lib/model-catalogue.ts warns about strays).
+    if (eq < 1 || !target || !/^[a-z0-9][a-z0-9._:-]*$/.test(name)) {
       throw new Error(`UPSTREAM_MODEL_MAP: cannot read "${pair.trim()}"; expected e.g. GLM-4-Flash=glm4:9b`);
     }
     map.set(name, target);
@@ -92,6 +94,7 @@ function loadConfig() {
     /** No key: the built-in demo upstream answers, and the UI says so. */
     demoMode: !env.UPSTREAM_API_KEY,
     modelMap: parseModelMap(env.UPSTREAM_MODEL_MAP),
+    modelsFile: env.MODELS_FILE || undefined,
     dbFile,
     connectTimeoutMs: env.UPSTREAM_CONNECT_TIMEOUT_MS,
     firstByteTimeoutMs: env.UPSTREAM_FIRST_BYTE_TIMEOUT_MS,

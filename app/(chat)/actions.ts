@@ -16,6 +16,7 @@ import { AppError } from "@/lib/errors";
 import { toUIMessagesWithFiles } from "@/lib/attachments/page";
 import { SettingsInput, validateSettings } from "@/lib/chat/settings";
 import { localizeSettingsErrors } from "@/lib/i18n/errors";
+import { modelCatalogue } from "@/lib/model-catalogue";
 
 const Id = z.string().min(1).max(64);
 const PAGE = 50;
@@ -50,7 +51,7 @@ export const deleteConversationAction = userAction(z.object({ id: Id }), async (
 export const saveSettingsAction = userAction(
   z.object({ id: Id, model: z.string(), settings: SettingsInput }),
   async ({ id, model, settings }, user) => {
-    const check = validateSettings(model, settings);
+    const check = validateSettings((await modelCatalogue()).find(model), settings);
     if (!check.ok) return { ok: false as const, errors: await localizeSettingsErrors(check.errors) };
     const db = getDb();
     if (

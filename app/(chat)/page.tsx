@@ -3,7 +3,8 @@ import { getTranslations } from "next-intl/server";
 import { randomUUID } from "node:crypto";
 import { Chat } from "@/components/chat/chat";
 import { requireUser } from "@/lib/auth/session";
-import { DEFAULT_MODEL_ID, findModel } from "@/lib/models";
+import { modelCatalogue } from "@/lib/model-catalogue";
+import { DEFAULT_MODEL_ID } from "@/lib/models";
 
 export const dynamic = "force-dynamic";
 export async function generateMetadata(): Promise<Metadata> {
@@ -14,6 +15,17 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function NewChatPage() {
   const user = await requireUser();
   const id = randomUUID();
-  const model = findModel(user.lastModel ?? "")?.id ?? DEFAULT_MODEL_ID;
-  return <Chat key={id} id={id} isNew initialMessages={[]} initialModel={model} initialSettings={{}} />;
+  const models = await modelCatalogue();
+  const model = models.startingModel(user.lastModel)?.id ?? DEFAULT_MODEL_ID;
+  return (
+    <Chat
+      key={id}
+      id={id}
+      isNew
+      initialMessages={[]}
+      initialModel={model}
+      initialSettings={{}}
+      models={models.enabled}
+    />
+  );
 }

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { DemoBanner } from "@/components/layout/demo-banner";
 import { SettingsNav } from "@/components/settings/settings-nav";
+import { isAdmin } from "@/lib/auth/admin";
 import { requireUser } from "@/lib/auth/session";
 
 export default async function SettingsLayout({ children }: { children: React.ReactNode }) {
@@ -20,7 +21,7 @@ export default async function SettingsLayout({ children }: { children: React.Rea
           </div>
           <span className="text-sm text-neutral-500 dark:text-neutral-400">{user.email}</span>
         </header>
-        <SettingsNav />
+        <SettingsNav admin={await isAdmin(user)} />
         <div className="mt-6">{children}</div>
       </div>
     </>

@@ -3,7 +3,7 @@
  * row, 3 API keys + the chat UI, 6 models, spread uniformly over the last 90 days; and the rows recordUsage
  * writes while it is timed.
  */
-import { findModel, MODELS } from "@/lib/models";
+import { DEFAULT_MODELS } from "@/lib/models";
 import { rng } from "../corpus";
 
 export const DAYS = 90;
@@ -22,9 +22,10 @@ export const MODEL_MIX: [string, number][] = [
   ["GLM-4-AirX", 0.1],
   ["GLM-4-Long", 0.05],
 ];
-for (const [m] of MODEL_MIX) if (!findModel(m)) throw new Error(`bench/usage: ${m} is not in lib/models.ts`);
+for (const [m] of MODEL_MIX)
+  if (!DEFAULT_MODELS.some((d) => d.id === m)) throw new Error(`bench/usage: ${m} is not in lib/models.ts`);
 /** What the app passes the reports as the models it knows (app/settings/usage/actions.ts). */
-export const KNOWN_MODELS = MODELS.map((m) => m.id);
+export const KNOWN_MODELS = DEFAULT_MODELS.map((m) => m.id);
 
 export const log = (msg: string) => console.log(`[bench:usage ${new Date().toISOString().slice(11, 19)}] ${msg}`);
 

@@ -17,6 +17,8 @@ import { usePromptTokens } from "./attachments/use-prompt-tokens";
 import { Composer } from "./composer";
 import { MessageView } from "./message";
 import { ModelPicker } from "./model-picker";
+import { ModelsProvider } from "./models-context";
+import { Catalogue, type ModelInfo } from "@/lib/models";
 import { SettingsDialog } from "./settings-dialog";
 
 type Translate = ReturnType<typeof useTranslations<"chat">>;
@@ -42,6 +44,7 @@ export function Chat({
   initialMessages,
   initialModel,
   initialSettings,
+  models,
   hasOlder = false,
 }: {
   id: string;
@@ -51,7 +54,10 @@ export function Chat({
   initialMessages: ChatUIMessage[];
   initialModel: string;
   initialSettings: ConversationSettings;
+  /** The catalogue's enabled models (the picker's options). */
+  models: readonly ModelInfo[];
 }) {
+  const catalogue = useMemo(() => new Catalogue(models), [models]);
   const t = useTranslations("chat");
   const te = useTranslations("errors");
   const [model, setModel] = useState(initialModel);
@@ -216,75 +222,77 @@ export function Chat({
   const lastAssistant = messages.findLastIndex((m) => m.role === "assistant");
 
   return (
-    <div className="flex min-h-0 flex-1 flex-col">
-      <header className="flex items-center gap-2 border-b border-neutral-200 px-3 py-2 dark:border-neutral-800">
-        <h1 className="min-w-0 flex-1 truncate text-sm font-medium">{heading}</h1>
-        <ModelPicker value={model} onChange={chooseModel} />
-        <SettingsDialog id={id} model={model} settings={settings} onSaved={setSettings} />
-        {!isNew || messages.length ? <ExportMenu conversationId={id} /> : null}
-        {!isNew || messages.length ? <ShareDialog conversationId={id} /> : null}
-      </header>
-      <div className="min-h-0 flex-1 overflow-y-auto" aria-live="polite" aria-busy={busy}>
-        <div className="mx-auto flex max-w-3xl flex-col gap-6 px-4 py-6">
-          {older ? (
-            <div className="text-center">
-              <button
-                type="button"
-                onClick={() => void loadOlder()}
-                className="text-sm text-neutral-500 dark:text-neutral-400 underline"
-              >
-                {t("loadEarlier")}
-              </button>
-            </div>
-          ) : null}
-          {messages.length === 0 ? (
-            <div className="py-16 text-center text-neutral-500 dark:text-neutral-400">
-              <p className="text-lg font-medium text-neutral-700 dark:text-neutral-300">{t("emptyTitle")}</p>
-              <p className="mt-1 text-sm">{t("emptyBody", { model })}</p>
-            </div>
-          ) : null}
-          {messages.map((m, i) => (
-            <MessageView
-              key={m.id}
-              message={m}
-              streaming={busy && i === messages.length - 1 && m.role === "assistant"}
-              onEdit={
-                !busy && i === lastUser
-                  ? (text) => void sendMessage({ text, messageId: m.id, metadata: m.metadata })
-                  : undefined
-              }
-              onRegenerate={
-                !busy && i === lastAssistant && i === messages.length - 1 ? () => void regenerate() : undefined
-              }
-              onContinue={
-                !busy && i === lastAssistant && i === messages.length - 1 && textOf(m)
-                  ? () => void regenerate({ messageId: m.id, body: { continueFrom: m.id } })
-                  : undefined
-              }
-            />
-          ))}
-          {status === "submitted" && messages.at(-1)?.role === "user" ? (
-            <p className="animate-pulse text-sm text-neutral-500 dark:text-neutral-400">{t("thinking")}</p>
-          ) : null}
-          <div ref={bottom} />
+    <ModelsProvider catalogue={catalogue}>
+      <div className="flex min-h-0 flex-1 flex-col">
+        <header className="flex items-center gap-2 border-b border-neutral-200 px-3 py-2 dark:border-neutral-800">
+          <h1 className="min-w-0 flex-1 truncate text-sm font-medium">{heading}</h1>
+          <ModelPicker value={model} onChange={chooseModel} />
+          <SettingsDialog id={id} model={model} settings={settings} onSaved={setSettings} />
+          {!isNew || messages.length ? <ExportMenu conversationId={id} /> : null}
+          {!isNew || messages.length ? <ShareDialog conversationId={id} /> : null}
+        </header>
+        <div className="min-h-0 flex-1 overflow-y-auto" aria-live="polite" aria-busy={busy}>
+          <div className="mx-auto flex max-w-3xl flex-col gap-6 px-4 py-6">
+            {older ? (
+              <div className="text-center">
+                <button
+                  type="button"
+                  onClick={() => void loadOlder()}
+                  className="text-sm text-neutral-500 dark:text-neutral-400 underline"
+                >
+                  {t("loadEarlier")}
+                </button>
+              </div>
+            ) : null}
+            {messages.length === 0 ? (
+              <div className="py-16 text-center text-neutral-500 dark:text-neutral-400">
+                <p className="text-lg font-medium text-neutral-700 dark:text-neutral-300">{t("emptyTitle")}</p>
+                <p className="mt-1 text-sm">{t("emptyBody", { model })}</p>
+              </div>
+            ) : null}
+            {messages.map((m, i) => (
+              <MessageView
+                key={m.id}
+                message={m}
+                streaming={busy && i === messages.length - 1 && m.role === "assistant"}
+                onEdit={
+                  !busy && i === lastUser
+                    ? (text) => void sendMessage({ text, messageId: m.id, metadata: m.metadata })
+                    : undefined
+                }
+                onRegenerate={
+                  !busy && i === lastAssistant && i === messages.length - 1 ? () => void regenerate() : undefined
+                }
+                onContinue={
+                  !busy && i === lastAssistant && i === messages.length - 1 && textOf(m)
+                    ? () => void regenerate({ messageId: m.id, body: { continueFrom: m.id } })
+                    : undefined
+                }
+              />
+            ))}
+            {status === "submitted" && messages.at(-1)?.role === "user" ? (
+              <p className="animate-pulse text-sm text-neutral-500 dark:text-neutral-400">{t("thinking")}</p>
+            ) : null}
+            <div ref={bottom} />
+          </div>
         </div>
+        {sendError ? (
+          <p role="alert" className="mx-auto w-full max-w-3xl px-4 text-sm text-red-700 dark:text-red-300">
+            {sendError}
+          </p>
+        ) : null}
+        <AttachmentTray files={files} />
+        <ContextMeter model={model} tokens={promptTokens} hasFiles={files.files.length > 0} onSwitch={chooseModel} />
+        <Composer
+          text={draft}
+          onTextChange={setDraft}
+          onSend={send}
+          onStop={() => void stopReply()}
+          busy={busy}
+          files={files}
+          blocked={!fitsContext(catalogue, model, promptTokens)}
+        />
       </div>
-      {sendError ? (
-        <p role="alert" className="mx-auto w-full max-w-3xl px-4 text-sm text-red-700 dark:text-red-300">
-          {sendError}
-        </p>
-      ) : null}
-      <AttachmentTray files={files} />
-      <ContextMeter model={model} tokens={promptTokens} hasFiles={files.files.length > 0} onSwitch={chooseModel} />
-      <Composer
-        text={draft}
-        onTextChange={setDraft}
-        onSend={send}
-        onStop={() => void stopReply()}
-        busy={busy}
-        files={files}
-        blocked={!fitsContext(model, promptTokens)}
-      />
-    </div>
+    </ModelsProvider>
   );
 }

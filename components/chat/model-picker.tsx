@@ -2,7 +2,21 @@
 
 import { useTranslations } from "next-intl";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
-import { formatContext, MODELS } from "@/lib/models";
+import { DEFAULT_MODELS, formatContext, type ModelInfo } from "@/lib/models";
+import { useModels } from "./models-context";
+
+/**
+ * A shipped model's blurb in the reader's language (catalogue keys cannot hold dots: GLM-4.7 is GLM-4_7);
+ * a description an admin wrote is shown as written.
+ */
+function useDescription() {
+  const tm = useTranslations("models");
+  return (m: ModelInfo) => {
+    const key = m.id.replaceAll(".", "_");
+    const shipped = DEFAULT_MODELS.find((d) => d.id === m.id)?.description === m.description;
+    return shipped && tm.has(key as never) ? tm(key as never) : m.description;
+  };
+}
 
 /** The Model control: each option is named exactly by the model, with its blurb and context size beside it. */
 export function ModelPicker({
@@ -15,20 +29,21 @@ export function ModelPicker({
   disabled?: boolean;
 }) {
   const t = useTranslations("chat");
-  const tm = useTranslations("models");
+  const describe = useDescription();
+  const models = useModels();
   return (
     <Select value={value} onValueChange={onChange} disabled={disabled}>
       <SelectTrigger aria-label={t("model")} className="h-8 font-medium">
         <SelectValue />
       </SelectTrigger>
       <SelectContent className="w-[min(22rem,calc(100vw-1rem))]">
-        {MODELS.map((m) => (
+        {models.enabled.map((m) => (
           <SelectItem
             key={m.id}
             value={m.id}
             aria-label={m.id}
             description={t("modelOption", {
-              description: tm.has(m.id as never) ? tm(m.id as never) : m.description,
+              description: describe(m),
               context: formatContext(m.contextWindow),
             })}
           >

@@ -13,13 +13,18 @@ const TABS = [
   { href: "/settings/account", label: "account" },
   { href: "/settings/data", label: "data" },
 ] as const;
+const ADMIN_TABS = [{ href: "/settings/models", label: "models" }] as const;
 
-export function SettingsNav() {
+/** The settings tabs; admins also get Models (the page itself checks again). */
+export function SettingsNav({ admin }: { admin: boolean }) {
   const pathname = usePathname();
   const tr = useTranslations("settings");
   return (
-    <nav aria-label={tr("nav")} className="flex gap-1 border-b border-neutral-200 dark:border-neutral-800">
-      {TABS.map((t) => (
+    <nav
+      aria-label={tr("nav")}
+      className="flex gap-1 overflow-x-auto border-b border-neutral-200 dark:border-neutral-800"
+    >
+      {[...TABS, ...(admin ? ADMIN_TABS : [])].map((t) => (
         <Link
           key={t.href}
           href={t.href}

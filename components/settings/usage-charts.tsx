@@ -2,11 +2,11 @@
 
 import { useTranslations } from "next-intl";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { MODELS } from "@/lib/models";
+import { chartColor } from "@/lib/models";
 import type { DailyRow } from "@/lib/usage/types";
 
-const COLORS = new Map(MODELS.map((m) => [m.id, m.chartColor]));
-const color = (model: string) => COLORS.get(model) ?? "#737373";
+/** The reports chart any name outside the catalogue as "unknown model" (db/queries/usage-report.ts): grey. */
+const color = (model: string) => chartColor(model, model !== "unknown model");
 const short = (day: string) => day.slice(5);
 
 /** Day-by-model rows pivoted into one object per day, every day of the range present. */

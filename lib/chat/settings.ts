@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { ConversationSettings } from "@/db/schema";
 import { maxTokensFor } from "@/lib/gateway/request";
 import { temperatureField, topPField } from "@/lib/gateway/schema";
-import { findModel } from "@/lib/models";
+import type { ModelInfo } from "@/lib/models";
 import type { SettingsErrors, SettingsField } from "./types";
 
 /** What the browser sends: numbers or nothing. The rules live in `rules()`, so each field gets its own message. */
@@ -20,15 +20,15 @@ export type SettingsInput = z.infer<typeof SettingsInput>;
  * once per model (building a zod schema costs more than using it; every new conversation checks one).
  */
 const rulesByModel = new Map<string, ReturnType<typeof buildRules>>();
-function rules(model: string) {
-  const key = findModel(model)?.id ?? "";
+function rules(info: ModelInfo | undefined) {
+  // Keyed by the limit too: an admin may change a model's output limit while the process runs.
+  const key = info ? `${info.id}\n${info.maxOutputTokens}` : "";
   let r = rulesByModel.get(key);
-  if (!r) rulesByModel.set(key, (r = buildRules(key)));
+  if (!r) rulesByModel.set(key, (r = buildRules(info)));
   return r;
 }
 
-function buildRules(model: string) {
-  const info = findModel(model);
+function buildRules(info: ModelInfo | undefined) {
   return z.object({
     systemPrompt: z.string().max(20_000, "The system prompt is limited to 20,000 characters.").optional(),
     temperature: temperatureField("Temperature"),
@@ -40,7 +40,7 @@ function buildRules(model: string) {
 export type SettingsCheck = { ok: true; settings: ConversationSettings } | { ok: false; errors: SettingsErrors };
 
 /** Checks every field at once and returns one readable message per field, or the settings without empty values. */
-export function validateSettings(model: string, input: SettingsInput): SettingsCheck {
+export function validateSettings(model: ModelInfo | undefined, input: SettingsInput): SettingsCheck {
   const parsed = rules(model).safeParse(input);
   if (!parsed.success) {
     const errors: SettingsErrors = {};
@@ -60,7 +60,7 @@ export function validateSettings(model: string, input: SettingsInput): SettingsC
 }
 
 /** For callers with one error line (a new conversation's first turn): throws an Error with the first message. */
-export function checkSettings(model: string, input: SettingsInput): ConversationSettings {
+export function checkSettings(model: ModelInfo | undefined, input: SettingsInput): ConversationSettings {
   const r = validateSettings(model, input);
   if (!r.ok) throw new Error(Object.values(r.errors)[0]);
   return r.settings;

@@ -26,7 +26,7 @@ import { uiChunks } from "@/lib/chat/ui-chunks";
 import { LiveReply } from "@/lib/chat/live-replies";
 import { replies } from "@/lib/chat/replies";
 import { AppError } from "@/lib/errors";
-import { findModel } from "@/lib/models";
+import { modelCatalogue } from "@/lib/model-catalogue";
 
 const Id = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "Invalid id.");
 export const ChatTurnBody = z.object({
@@ -58,7 +58,7 @@ const CONTINUE_PROMPT =
  * as a live reply that outlives the request. The door answers with a reader of it.
  */
 export async function startChatTurn(user: User, body: ChatTurnBody): Promise<LiveReply> {
-  const model = findModel(body.model);
+  const model = (await modelCatalogue()).find(body.model);
   if (!model) throw new AppError("invalid_request_error", `Unknown model ${body.model}.`);
   const text = body.message ? textOf(body.message as Parameters<typeof textOf>[0]).trim() : "";
   const files = body.message && body.attachments?.length ? body.attachments : undefined;
@@ -81,7 +81,7 @@ export async function startChatTurn(user: User, body: ChatTurnBody): Promise<Liv
       throw new AppError("not_found", "This conversation does not exist.");
     let settings: ConversationSettings = {};
     try {
-      settings = checkSettings(model.id, body.settings ?? {});
+      settings = checkSettings(model, body.settings ?? {});
     } catch (err) {
       throw new AppError("invalid_request_error", (err as Error).message);
     }

@@ -6,7 +6,7 @@
  * and are left out; an assistant turn split around a tool call becomes one reply.
  */
 import { z } from "zod";
-import { DEFAULT_MODEL_ID, findModel } from "@/lib/models";
+import { DEFAULT_MODEL_ID } from "@/lib/models";
 import { IMPORT_LIMITS as L } from "./limits";
 import type { ImportConversation, ImportMessage } from "./schema";
 
@@ -119,12 +119,11 @@ export function fromChatGpt(c: ChatGptConversation, index: number): ImportConver
     }
     messages.push({ role, content: text, model, status: "complete", createdAt: toMs(m.create_time, createdAt) });
   }
-  const slug = c.default_model_slug ?? "";
   return {
     sourceId: c.conversation_id ?? c.id ?? `untitled-${createdAt}-${index}`,
     title: (c.title ?? "").trim().slice(0, L.titleChars) || "Imported conversation",
     // A ChatGPT model is not one this app can call: the conversation goes on with GLM-4's default.
-    model: findModel(slug)?.id ?? DEFAULT_MODEL_ID,
+    model: DEFAULT_MODEL_ID,
     settings: {},
     createdAt,
     updatedAt: Math.max(updatedAt, createdAt),

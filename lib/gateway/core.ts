@@ -1,5 +1,5 @@
 import "server-only";
-import { findModel } from "@/lib/models";
+import { modelCatalogue } from "@/lib/model-catalogue";
 import { estimateTokens } from "@/lib/tokens";
 import { config } from "@/lib/config";
 import { getDb } from "@/db";
@@ -74,15 +74,16 @@ export async function startCompletion(
   const db = getDb();
 
   let req: ValidRequest;
+  const models = await modelCatalogue();
   try {
     await enforceRateLimits(caller);
-    req = validateRequest(json);
+    req = validateRequest(json, models);
   } catch (err) {
     const e = asAppError(err);
     const raw = (json as { model?: unknown } | null)?.model;
     // A known model under another spelling ("glm-4-flash") is recorded by its name, so reports group it;
     // anything else keeps what was sent (the recent-requests list shows it), charted as "unknown model".
-    const model = typeof raw === "string" ? (findModel(raw)?.id ?? raw.slice(0, 64)) : "unknown";
+    const model = typeof raw === "string" ? (models.findAny(raw)?.id ?? raw.slice(0, 64)) : "unknown";
     await recordUsage(db, {
       ...who,
       model,

@@ -1,16 +1,16 @@
 import "server-only";
 import { AppError } from "@/lib/errors";
-import { MODELS } from "@/lib/models";
+import type { Catalogue } from "@/lib/models";
 
 /** The gateway's errors: AppError (lib/errors.ts) with the codes OpenAI clients know, rendered for `/v1` here. */
 
 export const invalidRequest = (message: string, param: string | null = null, code: string | null = null) =>
   new AppError("invalid_request_error", message, { param, wireCode: code });
 
-export const modelNotFound = (model: string) =>
+export const modelNotFound = (model: string, models: Catalogue) =>
   new AppError(
     "model_not_found",
-    `The model '${model}' does not exist. Available: ${MODELS.map((m) => m.id).join(", ")}.`,
+    `The model '${model}' does not exist. Available: ${models.enabled.map((m) => m.id).join(", ")}.`,
     { param: "model" },
   );
 

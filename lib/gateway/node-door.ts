@@ -7,6 +7,7 @@ import { drained, sendJson, startStream } from "@/lib/http/node-response";
 import { type CompletionStream, startCompletion } from "./core";
 import { isBadPath } from "@/lib/http/path-guard";
 import { asAppError, invalidRequest, openAiError } from "./errors";
+import { modelCatalogue } from "@/lib/model-catalogue";
 import { modelByPath, modelList } from "./model-objects";
 import { errorFrame, OpenAiChunkWriter, PING_FRAME, SSE_HEADERS } from "./openai-sse";
 import { ClientAborted } from "./upstream";
@@ -29,10 +30,10 @@ export async function serveV1(req: IncomingMessage, res: ServerResponse): Promis
       await chatCompletions(req, res);
     } else if (req.method === "GET" && path === "/v1/models") {
       await authenticate(req.headers.authorization);
-      sendJson(res, 200, modelList());
+      sendJson(res, 200, modelList(await modelCatalogue()));
     } else if (req.method === "GET" && path.startsWith("/v1/models/") && path.indexOf("/", 11) === -1) {
       await authenticate(req.headers.authorization);
-      sendJson(res, 200, modelByPath(path.slice(11)));
+      sendJson(res, 200, modelByPath(path.slice(11), await modelCatalogue()));
     } else {
       return false;
     }

@@ -1,5 +1,5 @@
 import "server-only";
-import { findModel, type ModelInfo } from "@/lib/models";
+import type { Catalogue, ModelInfo } from "@/lib/models";
 import { tokensAtLeast } from "@/lib/tokens";
 import { AppError } from "@/lib/errors";
 import { invalidRequest, modelNotFound } from "./errors";
@@ -25,8 +25,11 @@ export function maxTokensFor(model: ModelInfo, name = "max_tokens") {
   );
 }
 
-/** Validates a parsed JSON body: 400/404 for every client mistake, before anything goes upstream. */
-export function validateRequest(json: unknown): ValidRequest {
+/**
+ * Validates a parsed JSON body against the model catalogue: 400/404 for every client mistake, before anything
+ * goes upstream. A disabled model is a 404 like an unknown one.
+ */
+export function validateRequest(json: unknown, models: Catalogue): ValidRequest {
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
     throw invalidRequest("The request body must be a JSON object.");
   }
@@ -37,10 +40,10 @@ export function validateRequest(json: unknown): ValidRequest {
     throw invalidRequest(param ? `Invalid '${param}': ${issue.message}` : issue.message, param || null);
   }
   const body = parsed.data;
-  const model = findModel(body.model);
-  if (!model) throw modelNotFound(body.model);
+  const model = models.find(body.model);
+  if (!model) throw modelNotFound(body.model, models);
 
-  const thinking = model.thinking ?? "none";
+  const thinking = model.thinking;
   if (body.thinking && thinking === "none") {
     throw invalidRequest(`Invalid 'thinking': ${model.id} does not think; leave the field out.`, "thinking");
   }
@@ -61,7 +64,7 @@ export function validateRequest(json: unknown): ValidRequest {
     throw new AppError(
       "context_length_exceeded",
       `This request needs more than ${model.id}'s context window of ${model.contextWindow} tokens. ` +
-        "Shorten the messages or use GLM-4-Long.",
+        `Shorten the messages${models.longest() && models.longest() !== model ? ` or use ${models.longest()?.id}` : ""}.`,
       { param: "messages" },
     );
   }

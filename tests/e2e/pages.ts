@@ -1,5 +1,5 @@
 import { expect, type Locator, type Page } from "@playwright/test";
-import { MODELS as MODEL_REGISTRY } from "../../lib/models";
+import { DEFAULT_MODELS } from "../../lib/models";
 import { PASSWORD, uniqueEmail } from "../support/http-auth";
 
 /**
@@ -10,7 +10,7 @@ import { PASSWORD, uniqueEmail } from "../support/http-auth";
  */
 
 /** The model names, from the app's registry. */
-export const MODELS = MODEL_REGISTRY.map((m) => m.id);
+export const MODELS = DEFAULT_MODELS.filter((m) => m.enabled).map((m) => m.id);
 export { PASSWORD, uniqueEmail } from "../support/http-auth";
 
 /** Picks `option` in the select (a Radix combobox button opening a listbox) named `name`. */

@@ -36,9 +36,10 @@ describe("parseModelMap", () => {
     assert.equal(parseModelMap("GLM-4-Air=a,glm-4-air=b").get("glm-4-air"), "b");
   });
 
-  test("an unknown public model name throws, naming the pair", () => {
-    assert.throws(() => parseModelMap("GLM-5=glm5"), /GLM-5=glm5/);
-    assert.throws(() => parseModelMap("GLM-4-Flash=a,gpt-4o=b"), /gpt-4o=b/);
+  test("any catalogue name may be mapped (the catalogue is data); a name no model can have throws, naming the pair", () => {
+    assert.equal(parseModelMap("GLM-5=glm5").get("glm-5"), "glm5");
+    assert.throws(() => parseModelMap("GLM 5=glm5"), /GLM 5=glm5/);
+    assert.throws(() => parseModelMap("GLM-4-Flash=a,gpt/4o=b"), /gpt\/4o=b/);
   });
 
   test("malformed pairs throw", () => {

@@ -2,6 +2,9 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { toUpstreamBody, validateRequest } from "@/lib/gateway/request";
 import { AppError } from "@/lib/errors";
+import { Catalogue, DEFAULT_MODELS } from "@/lib/models";
+
+const models = new Catalogue(DEFAULT_MODELS);
 
 const user = { role: "user", content: "hi" };
 const req = (extra: Record<string, unknown> = {}) => ({ model: "GLM-4-Flash", messages: [user], ...extra });
@@ -9,7 +12,7 @@ const req = (extra: Record<string, unknown> = {}) => ({ model: "GLM-4-Flash", me
 /** Runs validateRequest and returns the AppError it must throw. */
 function rejection(json: unknown): AppError {
   try {
-    validateRequest(json);
+    validateRequest(json, models);
   } catch (err) {
     assert.ok(err instanceof AppError, `expected a AppError, got ${err}`);
     return err;
@@ -27,7 +30,8 @@ function assert400(json: unknown, param: string | null, quotesParam = true) {
   return err;
 }
 
-const upstream = (extra: Record<string, unknown> = {}) => toUpstreamBody(validateRequest(req(extra)), "glm-4-flash");
+const upstream = (extra: Record<string, unknown> = {}) =>
+  toUpstreamBody(validateRequest(req(extra), models), "glm-4-flash");
 
 describe("validateRequest: 400 for client mistakes", () => {
   test("a body that is not an object", () => {
@@ -72,7 +76,7 @@ describe("validateRequest: 400 for client mistakes", () => {
   test("max_tokens above the model's 4095 limit", () => {
     assert.match(assert400(req({ max_tokens: 4096 }), "max_tokens").message, /4095/);
     assert400(req({ max_completion_tokens: 5000 }), "max_completion_tokens");
-    assert.equal(validateRequest(req({ max_tokens: 4095 })).maxTokens, 4095);
+    assert.equal(validateRequest(req({ max_tokens: 4095 }), models).maxTokens, 4095);
   });
 
   test("options GLM-4 cannot honour", () => {
@@ -85,7 +89,7 @@ describe("validateRequest: 400 for client mistakes", () => {
   });
 
   test("the values that change nothing are accepted", () => {
-    const ok = validateRequest(req({ n: 1, logprobs: false, presence_penalty: 0, tool_choice: "none" }));
+    const ok = validateRequest(req({ n: 1, logprobs: false, presence_penalty: 0, tool_choice: "none" }), models);
     assert.equal(ok.model.id, "GLM-4-Flash");
   });
 });
@@ -100,8 +104,8 @@ describe("validateRequest: models and limits", () => {
   });
 
   test("model names are case-insensitive", () => {
-    assert.equal(validateRequest(req({ model: "glm-4-air" })).model.id, "GLM-4-Air");
-    assert.equal(validateRequest(req({ model: "GLM-4-AIRX" })).model.id, "GLM-4-AirX");
+    assert.equal(validateRequest(req({ model: "glm-4-air" }), models).model.id, "GLM-4-Air");
+    assert.equal(validateRequest(req({ model: "GLM-4-AIRX" }), models).model.id, "GLM-4-AirX");
   });
 
   test("a prompt too large for GLM-4-AirX's 8K window", () => {
@@ -109,22 +113,22 @@ describe("validateRequest: models and limits", () => {
     const err = assert400(huge, "messages", false);
     assert.equal(err.code, "context_length_exceeded");
     // The same prompt fits GLM-4-Long.
-    assert.equal(validateRequest({ ...huge, model: "GLM-4-Long" }).model.id, "GLM-4-Long");
+    assert.equal(validateRequest({ ...huge, model: "GLM-4-Long" }, models).model.id, "GLM-4-Long");
   });
 
   test("include_usage only counts when streaming", () => {
     const opts = { stream_options: { include_usage: true } };
     assert.deepEqual(
       [
-        validateRequest(req({ stream: true, ...opts })).includeUsage,
-        validateRequest(req(opts)).includeUsage,
-        validateRequest(req({ stream: false, ...opts })).includeUsage,
-        validateRequest(req({ stream: true })).includeUsage,
+        validateRequest(req({ stream: true, ...opts }), models).includeUsage,
+        validateRequest(req(opts), models).includeUsage,
+        validateRequest(req({ stream: false, ...opts }), models).includeUsage,
+        validateRequest(req({ stream: true }), models).includeUsage,
       ],
       [true, false, false, false],
     );
-    assert.equal(validateRequest(req({ stream: true })).stream, true);
-    assert.equal(validateRequest(req()).stream, false);
+    assert.equal(validateRequest(req({ stream: true }), models).stream, true);
+    assert.equal(validateRequest(req(), models).stream, false);
   });
 });
 

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { Db } from "@/db";
 import type { UsageRow } from "@/db/schema";
-import { MODELS } from "@/lib/models";
+import { DEFAULT_MODELS } from "@/lib/models";
 import { alsoOnPostgres, openTestDatabase } from "../support/engines";
 
 // Project modules load in before(), once the engine's DATABASE_URL is set (imports would be hoisted above it).
@@ -25,7 +25,7 @@ before(async () => {
 });
 after(() => close?.());
 
-const knownModels = MODELS.map((m) => m.id);
+const knownModels = DEFAULT_MODELS.map((m) => m.id);
 type Range = ReturnType<typeof import("@/db/queries/usage-report").lastDays>;
 /** A user's report, or everyone's for null (the admin versions). */
 const daily = (u: string | null, range: Range) =>

@@ -4,11 +4,9 @@ import { z } from "zod";
 import { getDb } from "@/db";
 import * as R from "@/db/queries/usage-report";
 import { adminAction, userAction } from "@/lib/actions";
-import { MODELS } from "@/lib/models";
+import { modelCatalogue } from "@/lib/model-catalogue";
 
 const PAGE_SIZE = 25;
-/** The model names the charts show as they are; anything else a client sent is "unknown model". */
-const KNOWN_MODELS = MODELS.map((m) => m.id);
 
 const ReportInput = z.object({
   days: z.union([z.literal(7), z.literal(30), z.literal(90)]),
@@ -19,15 +17,16 @@ const ReportInput = z.object({
     .max(14 * 60),
 });
 const PageInput = z.object({ page: z.number().int().min(0).max(10_000) });
-const report = ({ days, offsetMinutes }: z.output<typeof ReportInput>) => ({
+/** The catalogue's names (disabled ones too) are charted as they are; anything else a client sent is "unknown model". */
+const report = async ({ days, offsetMinutes }: z.output<typeof ReportInput>) => ({
   range: R.lastDays(days, offsetMinutes),
-  knownModels: KNOWN_MODELS,
+  knownModels: (await modelCatalogue()).all.map((m) => m.id),
 });
 
 /** The signed-in user's own usage. */
 export const usageReportAction = userAction(ReportInput, async (input, user) => {
   const db = getDb();
-  const o = { ...report(input), userId: user.id };
+  const o = { ...(await report(input)), userId: user.id };
   const [daily, byModel, byKey] = await Promise.all([R.dailyUsage(db, o), R.usageByModel(db, o), R.usageByKey(db, o)]);
   return { days: o.range.days, daily, byModel, byKey };
 });
@@ -35,7 +34,7 @@ export const usageReportAction = userAction(ReportInput, async (input, user) => 
 /** Everyone's usage: admins only. */
 export const everyonesUsageReportAction = adminAction(ReportInput, async (input) => {
   const db = getDb();
-  const o = report(input);
+  const o = await report(input);
   const [daily, byModel, byKey] = await Promise.all([
     R.dailyUsageAsAdmin(db, o),
     R.usageByModelAsAdmin(db, o),

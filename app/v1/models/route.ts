@@ -1,6 +1,7 @@
 import { modelList } from "@/lib/gateway/model-objects";
+import { modelCatalogue } from "@/lib/model-catalogue";
 import { v1Route } from "@/lib/gateway/v1-door";
 
 export const dynamic = "force-dynamic";
 
-export const GET = v1Route(async () => Response.json(modelList()));
+export const GET = v1Route(async () => Response.json(modelList(await modelCatalogue())));

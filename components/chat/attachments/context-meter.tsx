@@ -2,13 +2,12 @@
 
 import { useLocale, useTranslations } from "next-intl";
 import { Button } from "@/components/ui/button";
-import { findModel, formatContext, MODELS } from "@/lib/models";
-
-/** The model offered when a prompt outgrows the selected one: the one with the most context. */
-const LONGEST = [...MODELS].sort((a, b) => b.contextWindow - a.contextWindow)[0];
+import { type Catalogue, formatContext } from "@/lib/models";
+import { useModels } from "../models-context";
 
 /** Whether a prompt of `tokens` fits the model's context window. */
-export const fitsContext = (model: string, tokens: number) => tokens <= (findModel(model)?.contextWindow ?? Infinity);
+export const fitsContext = (models: Catalogue, model: string, tokens: number) =>
+  tokens <= (models.find(model)?.contextWindow ?? Infinity);
 
 /**
  * Before sending: the prompt's estimated tokens against the selected model's context. Over the limit it
@@ -28,7 +27,8 @@ export function ContextMeter({
 }) {
   const t = useTranslations("attachments");
   const locale = useLocale();
-  const info = findModel(model);
+  const models = useModels();
+  const info = models.find(model);
   if (!info) return null;
   const over = tokens > info.contextWindow;
   if (!over && !hasFiles && tokens < info.contextWindow / 2) return null;
@@ -40,7 +40,9 @@ export function ContextMeter({
         {t("estimate", { tokens: count, context })}
       </p>
     );
-  const canSwitch = LONGEST.id !== info.id && tokens <= LONGEST.contextWindow;
+  // The model offered when a prompt outgrows the selected one: the one with the most context.
+  const longest = models.longest();
+  const canSwitch = longest && longest.id !== info.id && tokens <= longest.contextWindow;
   return (
     <div
       role="alert"
@@ -50,8 +52,8 @@ export function ContextMeter({
         {canSwitch ? t("overLimit", { tokens: count, model: info.id, context }) : t("overLimitLong", { tokens: count })}
       </span>
       {canSwitch ? (
-        <Button size="sm" variant="secondary" onClick={() => onSwitch(LONGEST.id)}>
-          {t("switchModel", { model: LONGEST.id })}
+        <Button size="sm" variant="secondary" onClick={() => onSwitch(longest.id)}>
+          {t("switchModel", { model: longest.id })}
         </Button>
       ) : null}
     </div>

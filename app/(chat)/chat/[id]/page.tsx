@@ -9,7 +9,8 @@ import { requireUser } from "@/lib/auth/session";
 import { toUIMessagesWithFiles } from "@/lib/attachments/page";
 import type { ChatUIMessage } from "@/lib/chat/types";
 import { readerError } from "@/lib/i18n/errors";
-import { DEFAULT_MODEL_ID, findModel } from "@/lib/models";
+import { modelCatalogue } from "@/lib/model-catalogue";
+import { DEFAULT_MODEL_ID } from "@/lib/models";
 
 export const dynamic = "force-dynamic";
 
@@ -39,6 +40,9 @@ export default async function ConversationPage({ params }: Props) {
   const page =
     conversation && (await listMessagesPage(db, { userId: user.id, conversationId: id, limit: MESSAGES_PAGE }));
   if (!conversation || !page) notFound();
+  // A conversation on a model since disabled goes on with the account's usual one; its replies keep their names.
+  const models = await modelCatalogue();
+  const model = models.find(conversation.model) ?? models.startingModel(user.lastModel);
   return (
     <Chat
       key={id}
@@ -47,8 +51,9 @@ export default async function ConversationPage({ params }: Props) {
       isNew={false}
       initialMessages={await Promise.all((await toUIMessagesWithFiles(db, user.id, page.messages)).map(readable))}
       hasOlder={page.hasOlder}
-      initialModel={findModel(conversation.model)?.id ?? DEFAULT_MODEL_ID}
+      initialModel={model?.id ?? DEFAULT_MODEL_ID}
       initialSettings={conversation.settings}
+      models={models.enabled}
     />
   );
 }

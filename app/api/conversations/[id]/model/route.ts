@@ -3,7 +3,7 @@ import { getDb } from "@/db";
 import { getConversation, setConversationModel } from "@/db/queries/conversations";
 import { chatRoute, readChatBody } from "@/lib/chat/door";
 import { AppError } from "@/lib/errors";
-import { findModel } from "@/lib/models";
+import { modelCatalogue } from "@/lib/model-catalogue";
 
 export const dynamic = "force-dynamic";
 
@@ -15,7 +15,7 @@ const ModelBody = z.object({ model: z.string().max(64) });
  */
 export const PUT = chatRoute<{ id: string }>(async (req, user, { id }) => {
   const { model } = await readChatBody(req, ModelBody);
-  const found = findModel(model);
+  const found = (await modelCatalogue()).find(model);
   if (!found)
     throw new AppError("invalid_request_error", `Unknown model ${model}.`, {
       i18n: { key: "unknownModel", values: { model } },

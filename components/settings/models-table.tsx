@@ -1,0 +1,70 @@
+"use client";
+
+import { useFormatter, useTranslations } from "next-intl";
+import { Button } from "@/components/ui/button";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { formatContext, type ModelInfo } from "@/lib/models";
+
+/** The catalogue, in the picker's order; each row with Edit and Disable / Enable. */
+export function ModelsTable({
+  models,
+  busy,
+  onEdit,
+  onToggle,
+}: {
+  models: ModelInfo[];
+  busy: boolean;
+  onEdit: (m: ModelInfo) => void;
+  onToggle: (m: ModelInfo) => void;
+}) {
+  const t = useTranslations("modelsAdmin");
+  const format = useFormatter();
+  return (
+    <Table label={t("table")}>
+      <TableHeader>
+        <TableRow>
+          <TableHead>{t("model")}</TableHead>
+          <TableHead>{t("upstreamId")}</TableHead>
+          <TableHead>{t("context")}</TableHead>
+          <TableHead>{t("maxOutput")}</TableHead>
+          <TableHead>{t("thinking")}</TableHead>
+          <TableHead>{t("status")}</TableHead>
+          <TableHead pinned>
+            <span className="sr-only">{t("actions")}</span>
+          </TableHead>
+        </TableRow>
+      </TableHeader>
+      <TableBody>
+        {models.map((m) => (
+          <TableRow key={m.id} className={m.enabled ? undefined : "text-neutral-500 dark:text-neutral-400"}>
+            <TableCell>
+              <span className="font-medium">{m.id}</span>
+              {m.description ? (
+                <span className="block text-xs text-neutral-500 dark:text-neutral-400">{m.description}</span>
+              ) : null}
+            </TableCell>
+            <TableCell className="whitespace-nowrap font-mono text-xs">{m.upstreamId}</TableCell>
+            <TableCell className="whitespace-nowrap">{formatContext(m.contextWindow)}</TableCell>
+            <TableCell className="whitespace-nowrap">{format.number(m.maxOutputTokens)}</TableCell>
+            <TableCell className="whitespace-nowrap">{t(`thinkingModes.${m.thinking}`)}</TableCell>
+            <TableCell>{m.enabled ? t("enabled") : t("disabled")}</TableCell>
+            <TableCell pinned className="whitespace-nowrap text-right">
+              <Button
+                variant="ghost"
+                size="sm"
+                disabled={busy}
+                onClick={() => onEdit(m)}
+                aria-label={t("editNamed", { name: m.id })}
+              >
+                {t("edit")}
+              </Button>
+              <Button variant="secondary" size="sm" disabled={busy} onClick={() => onToggle(m)}>
+                {m.enabled ? t("disable") : t("enable")}
+              </Button>
+            </TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}

@@ -37,7 +37,7 @@ export function ModelsTable({
       <TableBody>
         {models.map((m) => (
           <TableRow key={m.id} className={m.enabled ? undefined : "text-neutral-500 dark:text-neutral-400"}>
-            <TableCell>
+            <TableCell className="min-w-44">
               <span className="font-medium">{m.id}</span>
               {m.description ? (
                 <span className="block text-xs text-neutral-500 dark:text-neutral-400">{m.description}</span>

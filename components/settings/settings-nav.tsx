@@ -30,7 +30,7 @@ export function SettingsNav({ admin }: { admin: boolean }) {
           href={t.href}
           aria-current={pathname === t.href ? "page" : undefined}
           className={cn(
-            "-mb-px border-b-2 px-3 py-2 text-sm",
+            "-mb-px whitespace-nowrap border-b-2 px-3 py-2 text-sm",
             pathname === t.href
               ? "border-neutral-900 font-medium dark:border-neutral-100"
               : "border-transparent text-neutral-500 dark:text-neutral-400 hover:text-neutral-900 dark:hover:text-neutral-100",

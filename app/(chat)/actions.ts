@@ -62,6 +62,16 @@ export const saveSettingsAction = userAction(
   },
 );
 
+/** The composer's Web search toggle, kept on the conversation (the next message carries it too). */
+export const saveWebSearchAction = userAction(z.object({ id: Id, on: z.boolean() }), async ({ id, on }, user) => {
+  const db = getDb();
+  const conversation = await getConversation(db, { userId: user.id, id });
+  if (!conversation) throw notFound();
+  const { webSearch: _was, ...rest } = conversation.settings;
+  await setConversationSettings(db, { userId: user.id, id, settings: on ? { ...rest, webSearch: true } : rest });
+  return { on };
+});
+
 export const olderMessagesAction = userAction(
   z.object({ id: Id, beforeId: z.string().min(1).max(64) }),
   async ({ id, beforeId }, user) => {

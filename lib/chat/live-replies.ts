@@ -1,5 +1,7 @@
 import "server-only";
 import type { UIMessageChunk } from "ai";
+import type { MessageSource } from "@/db/schema";
+import { sourceOfPart } from "@/lib/chat/thinking";
 
 /**
  * A reply being written, independent of any browser: the server reads the model's stream to its end whoever
@@ -37,15 +39,26 @@ export interface ReplyTap {
 /** The longest the end of a reply waits for its shared claim to be marked ended before telling its readers. */
 const END_WAIT_MS = 2000;
 
+/** What a reply says besides its text, saved with it as it grows: null is "nothing (yet)". */
+export interface ReplyExtras {
+  reasoning: string | null;
+  reasoningMs: number | null;
+  sources: MessageSource[] | null;
+}
+
 /**
- * Adjacent text deltas of one part as one delta: a tab that opens mid-reply gets the text so far in one
+ * Adjacent text (or reasoning) deltas of one part as one delta: a tab that opens mid-reply gets the text so far in one
  * piece instead of replaying hundreds of tiny updates (each a re-render in the browser).
  */
 export function compact(chunks: UIMessageChunk[]): UIMessageChunk[] {
   const out: UIMessageChunk[] = [];
   for (const chunk of chunks) {
     const last = out.at(-1);
-    if (chunk.type === "text-delta" && last?.type === "text-delta" && last.id === chunk.id) {
+    if (
+      (chunk.type === "text-delta" || chunk.type === "reasoning-delta") &&
+      last?.type === chunk.type &&
+      last.id === chunk.id
+    ) {
       out[out.length - 1] = { ...last, delta: last.delta + chunk.delta };
     } else {
       out.push(chunk);
@@ -66,6 +79,9 @@ export class LiveReply {
   /** The reply's text so far (a continued reply starts with what it had). */
   text: string;
 
+  /** Its reasoning, thinking time and web sources so far (saved with the text). */
+  readonly extras: ReplyExtras = { reasoning: null, reasoningMs: null, sources: null };
+
   /** The text a continued reply already had: replayed first, and the start of what is saved. */
   base = "";
   /** Set by the shared registry on PostgreSQL; none on SQLite. */
@@ -75,7 +91,7 @@ export class LiveReply {
     readonly replyId: string,
     readonly conversationId: string,
     readonly userId: string,
-    private readonly save: (text: string) => Promise<void>,
+    private readonly save: (text: string, extras: ReplyExtras) => Promise<void>,
   ) {
     this.text = "";
   }
@@ -108,12 +124,26 @@ export class LiveReply {
     }
     if (chunk.type === "text-delta" && chunk.delta) {
       this.text += chunk.delta;
-      this.unsaved += chunk.delta.length;
-      if (this.unsaved >= SAVE_EVERY_BYTES) this.flush();
-      else this.saveTimer ??= setTimeout(() => this.flush(), SAVE_EVERY_MS);
+      this.grew(chunk.delta.length);
+    } else if (chunk.type === "reasoning-delta" && chunk.delta) {
+      this.extras.reasoning = (this.extras.reasoning ?? "") + chunk.delta;
+      this.grew(chunk.delta.length);
+    } else if (chunk.type === "source-url") {
+      (this.extras.sources ??= []).push(sourceOfPart(chunk));
+      this.grew(0);
+    } else if (chunk.type === "message-metadata") {
+      const ms = (chunk.messageMetadata as { reasoningMs?: unknown } | undefined)?.reasoningMs;
+      if (typeof ms === "number") this.extras.reasoningMs = ms;
     }
     this.tap?.chunks(this.chunks.slice(from));
     this.wake();
+  }
+
+  /** Something worth saving arrived: saved soon, in one batch with whatever follows. */
+  private grew(bytes: number) {
+    this.unsaved += Math.max(bytes, 1);
+    if (this.unsaved >= SAVE_EVERY_BYTES) this.flush();
+    else this.saveTimer ??= setTimeout(() => this.flush(), SAVE_EVERY_MS);
   }
 
   /** Writes the unsaved text now (also called once more at the end, before the final status is saved). */
@@ -122,7 +152,7 @@ export class LiveReply {
     this.saveTimer = undefined;
     if (!this.unsaved) return;
     this.unsaved = 0;
-    this.save(this.text).catch((err) => console.error("[chat] could not save a reply's progress", err));
+    this.save(this.text, this.extras).catch((err) => console.error("[chat] could not save a reply's progress", err));
   }
 
   /**

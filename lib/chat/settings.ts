@@ -12,6 +12,10 @@ export const SettingsInput = z.object({
   temperature: z.number().nullish(),
   topP: z.number().nullish(),
   maxTokens: z.number().nullish(),
+  /** Only for models that think optionally (lib/models.ts `thinking`); Auto is the same as leaving it out. */
+  thinking: z.enum(["auto", "on", "off"]).nullish(),
+  /** The composer's Web search toggle, kept with the conversation. */
+  webSearch: z.boolean().nullish(),
 });
 export type SettingsInput = z.infer<typeof SettingsInput>;
 
@@ -29,11 +33,19 @@ function rules(model: string) {
 
 function buildRules(model: string) {
   const info = findModel(model);
+  const thinks = info?.thinking ?? "none";
   return z.object({
     systemPrompt: z.string().max(20_000, "The system prompt is limited to 20,000 characters.").optional(),
     temperature: temperatureField("Temperature"),
     topP: topPField("Top P"),
     maxTokens: info ? maxTokensFor(info, "Max tokens") : z.number().nullish(),
+    // The same refusals /v1 gives (lib/gateway/request.ts), before they could fail every later turn.
+    thinking: z
+      .enum(["auto", "on", "off"])
+      .nullish()
+      .refine((v) => thinks !== "none" || !v || v === "auto", `Thinking: ${model || "this model"} does not think`)
+      .refine((v) => thinks !== "always" || v !== "off", `Thinking: ${model} always thinks; it cannot be turned off`),
+    webSearch: z.boolean().nullish(),
   });
 }
 
@@ -56,6 +68,8 @@ export function validateSettings(model: string, input: SettingsInput): SettingsC
   if (v.temperature != null) out.temperature = v.temperature;
   if (v.topP != null) out.topP = v.topP;
   if (v.maxTokens != null) out.maxTokens = v.maxTokens;
+  if (v.thinking === "on" || v.thinking === "off") out.thinking = v.thinking;
+  if (v.webSearch) out.webSearch = true;
   return { ok: true, settings: out };
 }
 

@@ -4,6 +4,7 @@ import type { ConversationSettings } from "@/db/schema";
 import { maxTokensFor } from "@/lib/gateway/request";
 import { temperatureField, topPField } from "@/lib/gateway/schema";
 import { findModel } from "@/lib/models";
+import type { ThinkingMode } from "./thinking";
 import type { SettingsErrors, SettingsField } from "./types";
 
 /** What the browser sends: numbers or nothing. The rules live in `rules()`, so each field gets its own message. */
@@ -39,14 +40,21 @@ function buildRules(model: string) {
     temperature: temperatureField("Temperature"),
     topP: topPField("Top P"),
     maxTokens: info ? maxTokensFor(info, "Max tokens") : z.number().nullish(),
-    // The same refusals /v1 gives (lib/gateway/request.ts), before they could fail every later turn.
-    thinking: z
-      .enum(["auto", "on", "off"])
-      .nullish()
-      .refine((v) => thinks !== "none" || !v || v === "auto", `Thinking: ${model || "this model"} does not think`)
-      .refine((v) => thinks !== "always" || v !== "off", `Thinking: ${model} always thinks; it cannot be turned off`),
+    thinking: thinkingField(thinks, model),
     webSearch: z.boolean().nullish(),
   });
+}
+
+/**
+ * The Thinking setting for a model that thinks `mode`: the same refusals /v1 gives (lib/gateway/request.ts),
+ * before they could fail every later turn. Auto (or nothing) is always accepted.
+ */
+export function thinkingField(mode: ThinkingMode, model: string) {
+  return z
+    .enum(["auto", "on", "off"])
+    .nullish()
+    .refine((v) => mode !== "none" || !v || v === "auto", `Thinking: ${model || "this model"} does not think`)
+    .refine((v) => mode !== "always" || v !== "off", `Thinking: ${model} always thinks; it cannot be turned off`);
 }
 
 export type SettingsCheck = { ok: true; settings: ConversationSettings } | { ok: false; errors: SettingsErrors };

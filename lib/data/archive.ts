@@ -119,7 +119,8 @@ function thoughtHeading(ms: number | null | undefined, labels: MarkdownLabels): 
 
 /** Text inside a Markdown link's [title], and a URL inside its (…), that cannot end either early. */
 const linkTitle = (s: string) => oneLine(s).replace(/[[\]\\]/g, "\\$&");
-const linkUrl = (s: string) => s.replace(/[()\s<>]/g, (ch) => encodeURIComponent(ch));
+const linkUrl = (s: string) =>
+  s.replace(/[()\s<>]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
 
 /** A heading's text on one line, with Markdown's own characters at the start made literal. */
 const oneLine = (s: string) => s.replace(/\s+/g, " ").trim();

@@ -15,6 +15,7 @@ import { userAction } from "@/lib/actions";
 import { AppError } from "@/lib/errors";
 import { toUIMessagesWithFiles } from "@/lib/attachments/page";
 import { SettingsInput, validateSettings } from "@/lib/chat/settings";
+import { withWebSearch } from "@/lib/chat/thinking";
 import { localizeSettingsErrors } from "@/lib/i18n/errors";
 
 const Id = z.string().min(1).max(64);
@@ -67,8 +68,7 @@ export const saveWebSearchAction = userAction(z.object({ id: Id, on: z.boolean()
   const db = getDb();
   const conversation = await getConversation(db, { userId: user.id, id });
   if (!conversation) throw notFound();
-  const { webSearch: _was, ...rest } = conversation.settings;
-  await setConversationSettings(db, { userId: user.id, id, settings: on ? { ...rest, webSearch: true } : rest });
+  await setConversationSettings(db, { userId: user.id, id, settings: withWebSearch(conversation.settings, on) });
   return { on };
 });
 

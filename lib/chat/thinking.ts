@@ -31,6 +31,11 @@ export function turnExtras(settings: ConversationSettings, mode: ThinkingMode | 
   return out;
 }
 
+/** Settings keep Web search only when it is on (as with every other setting, off is its absence). */
+export function withWebSearch({ webSearch: _was, ...rest }: ConversationSettings, on: boolean): ConversationSettings {
+  return on ? { ...rest, webSearch: true } : rest;
+}
+
 /**
  * How long a reply thought: from its first reasoning token to its first answer token (or to the end, when it
  * stopped while still thinking). `at` is injectable for tests.

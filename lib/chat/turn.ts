@@ -20,7 +20,7 @@ import { MAX_BYTES, MAX_FILES } from "@/lib/attachments/limits";
 import { attachmentNames, attachmentTexts, unavailable } from "@/lib/chat/turn-attachments";
 import { glmChatModel } from "@/lib/chat/model";
 import { checkSettings, SettingsInput } from "@/lib/chat/settings";
-import { turnExtras } from "@/lib/chat/thinking";
+import { turnExtras, withWebSearch } from "@/lib/chat/thinking";
 import { titleFrom } from "@/lib/chat/title";
 import { textOf } from "@/lib/chat/types";
 import { uiChunks } from "@/lib/chat/ui-chunks";
@@ -85,7 +85,7 @@ export async function startChatTurn(user: User, body: ChatTurnBody): Promise<Liv
     let settings: ConversationSettings = {};
     try {
       settings = checkSettings(model.id, body.settings ?? {});
-      if (body.webSearch !== undefined) settings.webSearch = body.webSearch;
+      if (body.webSearch !== undefined) settings = withWebSearch(settings, body.webSearch);
     } catch (err) {
       throw new AppError("invalid_request_error", (err as Error).message);
     }
@@ -158,7 +158,7 @@ export async function startChatTurn(user: User, body: ChatTurnBody): Promise<Liv
   let s = conversation.settings;
   if (body.webSearch !== undefined && body.webSearch !== !!s.webSearch) {
     // The toggle saves itself too; a message sent at once after it must not wait for (or race) that save.
-    s = { ...s, webSearch: body.webSearch };
+    s = withWebSearch(s, body.webSearch);
     // The reply is claimed by now: failing to remember the toggle must not leave it stuck.
     await setConversationSettings(db, { userId: user.id, id: conversationId, settings: s }).catch((err) =>
       console.error("[chat] could not save the web search setting", err),

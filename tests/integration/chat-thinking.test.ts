@@ -119,6 +119,41 @@ describe("thinking and web search in the chat", () => {
     assert.equal(row?.sources, null);
   });
 
+  test("a tab that opens mid-reply gets the reasoning in one piece, with its time and sources; the row has them already", async () => {
+    const rid = randomUUID();
+    const res = await turn(s, { id: rid, text: "[fixture:reasoning] [words:40] [delay:30] go", webSearch: true });
+    let late: Promise<{ replay: Awaited<ReturnType<typeof readReply>>; midway?: Row }> | undefined;
+    const first = await readReply(res, (text) => {
+      late ??= text
+        ? (async () => {
+            const stream = fetch(`${APP_URL}/api/chat/${rid}/stream`, {
+              headers: { ...SAME_SITE, cookie: s.cookieHeader() },
+            });
+            // Past one save interval (250 ms), and well before the 40 words end.
+            await new Promise((r) => setTimeout(r, 400));
+            const midway = await replyRow(rid);
+            return { replay: await readReply(await stream), midway };
+          })()
+        : undefined;
+    });
+    assert.ok(late, "the reply streamed");
+    const { replay, midway } = await late;
+    assert.equal(midway?.status, "streaming");
+    assert.match(midway?.reasoning ?? "", /I should answer briefly/);
+    assert.equal(json(midway?.sources).length, 1);
+    const deltas = replay.chunks.filter((c) => c.type === "reasoning-delta") as unknown as { delta: string }[];
+    assert.equal(deltas.length, 1, "compacted");
+    assert.match(deltas[0].delta, /^The user wrote .* I should answer briefly and plainly\.$/);
+    assert.ok(replay.chunks.some((c) => c.type === "source-url"));
+    assert.ok(
+      replay.chunks.some(
+        (c) =>
+          c.type === "message-metadata" && "reasoningMs" in (c as never as { messageMetadata: object }).messageMetadata,
+      ),
+    );
+    assert.equal(replay.text, first.text);
+  });
+
   test("Thinking On for a model that does not think is refused, naming the setting; Auto is accepted", async () => {
     const refused = await turn(s, { id: randomUUID(), text: "hi", settings: { thinking: "on" } });
     assert.equal(refused.status, 400);

@@ -100,11 +100,14 @@ export function sourcePartsOf(sources: MessageSource[] | null | undefined): Sour
     }));
 }
 
+/** Control characters out of a label (PostgreSQL's jsonb refuses U+0000, and none belongs in a link's title). */
+const label = (s: string | undefined) => s?.replace(/[\u0000-\u001f\u007f]+/g, " ").trim() ?? "";
+
 /** A source part back as the saved shape: the title falls back to the site, the site to the link's host. */
 export function sourceOfPart(p: Omit<SourceUrlPart, "type" | "sourceId">): MessageSource {
   const glm = p.providerMetadata?.glm ?? {};
-  const site = siteOf(p.url, typeof glm.site === "string" ? glm.site : undefined);
-  const out: MessageSource = { url: p.url, title: p.title?.trim() || site || p.url };
+  const site = label(siteOf(p.url, typeof glm.site === "string" ? label(glm.site) : undefined));
+  const out: MessageSource = { url: p.url, title: label(p.title) || site || p.url };
   if (site) out.site = site;
   if (typeof glm.publishedAt === "string") out.publishedAt = glm.publishedAt;
   return out;

@@ -38,14 +38,17 @@ export type Attachment = z.infer<typeof Attachment>;
 
 const isoTime = z.iso.datetime({ offset: true });
 
+/** Labels lose control characters (PostgreSQL's jsonb refuses U+0000; none belongs in a link's title). */
+const noControls = (s: string) => s.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
+
 /** A page a reply's web search found: only http(s) links (anything else would become a link on import). */
 export const Source = z.object({
   url: z
     .string()
     .max(L.sourceUrlChars)
     .regex(/^https?:\/\//i, "a source's url must be http(s)"),
-  title: z.string().max(L.sourceTitleChars),
-  site: z.string().max(L.sourceTitleChars).optional(),
+  title: z.string().max(L.sourceTitleChars).transform(noControls),
+  site: z.string().max(L.sourceTitleChars).transform(noControls).optional(),
   publishedAt: z.string().max(64).optional(),
 });
 

@@ -108,6 +108,15 @@ describe("sources", () => {
     ]);
   });
 
+  test("control characters leave titles and sites (PostgreSQL's jsonb refuses U+0000)", () => {
+    const s = sourceOfPart({
+      url: "https://e.x/",
+      title: "A\u0000B\n",
+      providerMetadata: { glm: { site: "S\u0007" } },
+    });
+    assert.deepEqual(s, { url: "https://e.x/", title: "A B", site: "S" });
+  });
+
   test("a saved reply reads back as reasoning, text and sources parts, with its thinking time", () => {
     const row = {
       id: "m1",

@@ -96,10 +96,54 @@ export class LiveReply {
     this.text = "";
   }
 
-  /** Continue: the reply starts from the text it had. Called before anything streams. */
-  continueFrom(base: string) {
+  /**
+   * Continue: the reply starts from the text it had, and keeps the reasoning and sources it had (new ones add to
+   * them). Called before anything streams.
+   */
+  continueFrom(base: string, earlier: Partial<ReplyExtras> = {}) {
     this.base = base;
     this.text = base;
+    this.earlier = {
+      reasoning: earlier.reasoning || null,
+      reasoningMs: earlier.reasoningMs ?? null,
+      sources: earlier.sources?.length ? [...earlier.sources] : null,
+    };
+    Object.assign(this.extras, this.earlier, { sources: this.earlier.sources && [...this.earlier.sources] });
+  }
+
+  /** A continued reply's reasoning and sources from before, replayed first. */
+  private earlier: ReplyExtras | undefined;
+
+  /** What readers of a continued reply see before the new text: the earlier reasoning, sources and text. */
+  private earlierChunks(): UIMessageChunk[] {
+    const out: UIMessageChunk[] = [];
+    const e = this.earlier;
+    if (e?.reasoning) {
+      out.push(
+        { type: "reasoning-start", id: "earlier-reasoning" },
+        { type: "reasoning-delta", id: "earlier-reasoning", delta: e.reasoning },
+        { type: "reasoning-end", id: "earlier-reasoning" },
+      );
+      if (e.reasoningMs != null)
+        out.push({ type: "message-metadata", messageMetadata: { reasoningMs: e.reasoningMs } });
+    }
+    for (const [i, src] of (e?.sources ?? []).entries()) {
+      out.push({
+        type: "source-url",
+        sourceId: `earlier-${i}`,
+        url: src.url,
+        title: src.title,
+        providerMetadata: { glm: { ...src } },
+      });
+    }
+    if (this.base) {
+      out.push(
+        { type: "text-start", id: "earlier" },
+        { type: "text-delta", id: "earlier", delta: this.base },
+        { type: "text-end", id: "earlier" },
+      );
+    }
+    return out;
   }
 
   /** Aborts the generation: the only way a reply ends early. */
@@ -114,14 +158,8 @@ export class LiveReply {
   push(chunk: UIMessageChunk) {
     const from = this.chunks.length;
     this.chunks.push(chunk);
-    if (chunk.type === "start" && this.base) {
-      // A continued reply: readers see the earlier text first, as one part, then the new text.
-      this.chunks.push(
-        { type: "text-start", id: "earlier" },
-        { type: "text-delta", id: "earlier", delta: this.base },
-        { type: "text-end", id: "earlier" },
-      );
-    }
+    // A continued reply: readers see the earlier reasoning and text first, each as one part, then the new.
+    if (chunk.type === "start" && this.earlier) this.chunks.push(...this.earlierChunks());
     if (chunk.type === "text-delta" && chunk.delta) {
       this.text += chunk.delta;
       this.grew(chunk.delta.length);
@@ -129,7 +167,8 @@ export class LiveReply {
       this.extras.reasoning = (this.extras.reasoning ?? "") + chunk.delta;
       this.grew(chunk.delta.length);
     } else if (chunk.type === "source-url") {
-      (this.extras.sources ??= []).push(sourceOfPart(chunk));
+      const sources = (this.extras.sources ??= []);
+      if (!sources.some((x) => x.url === chunk.url)) sources.push(sourceOfPart(chunk));
       this.grew(0);
     } else if (chunk.type === "message-metadata") {
       const ms = (chunk.messageMetadata as { reasoningMs?: unknown } | undefined)?.reasoningMs;

@@ -133,7 +133,7 @@ export async function startChatTurn(user: User, body: ChatTurnBody): Promise<Liv
     }
   }
   const { history, base } = turn;
-  reply.continueFrom(base);
+  if (base) reply.continueFrom(base, history.at(-1));
   let settled = false;
   const settle = (content: string, status: MessageStatus, error: string | null = null) => {
     if (settled) return;

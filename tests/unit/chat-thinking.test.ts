@@ -235,6 +235,30 @@ describe("the reply's UI stream and its saving", () => {
     assert.match(body, /"delta":"Hmm, yes."/);
   });
 
+  test("a continued reply replays its earlier reasoning and sources first, and keeps them when it saves", async () => {
+    const saves: ReplyExtras[] = [];
+    const reply = new LiveReply("m2", "c2", "u", async (_text, extras) => {
+      saves.push(structuredClone(extras));
+    });
+    const earlier = [{ url: "https://example.com/", title: "Ex", site: "Example" }];
+    reply.continueFrom("Part one. ", { reasoning: "Earlier thought.", reasoningMs: 1500, sources: earlier });
+    reply.push({ type: "start", messageId: "m2" });
+    reply.push({ type: "source-url", sourceId: "s", url: "https://example.com/", title: "Ex" });
+    reply.push({ type: "text-start", id: "t" });
+    reply.push({ type: "text-delta", id: "t", delta: "Part two." });
+    await reply.end();
+    let body = "";
+    for await (const b of reply.subscribe() as unknown as AsyncIterable<Uint8Array>)
+      body += new TextDecoder().decode(b);
+    assert.ok(
+      body.indexOf("Earlier thought.") < body.indexOf("Part one.") &&
+        body.indexOf("Part one.") < body.indexOf("Part two."),
+    );
+    assert.match(body, /"reasoningMs":1500/);
+    assert.deepEqual(saves.at(-1), { reasoning: "Earlier thought.", reasoningMs: 1500, sources: earlier });
+    assert.equal(reply.text, "Part one. Part two.");
+  });
+
   test("a reply that stops while thinking still gets its thinking time", async () => {
     const model = fakeModel([
       { type: "reasoning-start", id: "r" },

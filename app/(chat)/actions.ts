@@ -15,6 +15,7 @@ import { userAction } from "@/lib/actions";
 import { AppError } from "@/lib/errors";
 import { toUIMessagesWithFiles } from "@/lib/attachments/page";
 import { SettingsInput, validateSettings } from "@/lib/chat/settings";
+import { withWebSearch } from "@/lib/chat/thinking";
 import { localizeSettingsErrors } from "@/lib/i18n/errors";
 import { modelCatalogue } from "@/lib/model-catalogue";
 
@@ -62,6 +63,15 @@ export const saveSettingsAction = userAction(
     return check;
   },
 );
+
+/** The composer's Web search toggle, kept on the conversation (the next message carries it too). */
+export const saveWebSearchAction = userAction(z.object({ id: Id, on: z.boolean() }), async ({ id, on }, user) => {
+  const db = getDb();
+  const conversation = await getConversation(db, { userId: user.id, id });
+  if (!conversation) throw notFound();
+  await setConversationSettings(db, { userId: user.id, id, settings: withWebSearch(conversation.settings, on) });
+  return { on };
+});
 
 export const olderMessagesAction = userAction(
   z.object({ id: Id, beforeId: z.string().min(1).max(64) }),

@@ -4,10 +4,11 @@ import { useChat } from "@ai-sdk/react";
 import { DefaultChatTransport } from "ai";
 import { useTranslations } from "next-intl";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { olderMessagesAction } from "@/app/(chat)/actions";
+import { olderMessagesAction, saveWebSearchAction } from "@/app/(chat)/actions";
 import { notifyConversationsChanged } from "@/components/sidebar/events";
 import { ShareDialog } from "@/components/share/share-dialog";
 import { ExportMenu } from "./export-menu";
+import { Catalogue, type ModelInfo } from "@/lib/models";
 import { titleFrom } from "@/lib/chat/title";
 import { textOf, type ChatMessageMetadata, type ChatUIMessage, type ConversationSettings } from "@/lib/chat/types";
 import { AttachmentTray } from "./attachments/attachment-tray";
@@ -18,7 +19,6 @@ import { Composer } from "./composer";
 import { MessageView } from "./message";
 import { ModelPicker } from "./model-picker";
 import { ModelsProvider } from "./models-context";
-import { Catalogue, type ModelInfo } from "@/lib/models";
 import { SettingsDialog } from "./settings-dialog";
 
 type Translate = ReturnType<typeof useTranslations<"chat">>;
@@ -85,6 +85,7 @@ export function Chat({
             model: live.current.model,
             message: trigger === "submit-message" ? messages.at(-1) : undefined,
             settings: live.current.saved ? undefined : live.current.settings,
+            webSearch: !!live.current.settings.webSearch,
           },
         }),
       }),
@@ -217,6 +218,13 @@ export function Chat({
       }).catch(() => {});
   }
 
+  /** Web search: the toggle's state is the conversation's (a new chat's first message carries it). */
+  function toggleWebSearch() {
+    const on = !settings.webSearch;
+    setSettings((s) => ({ ...s, webSearch: on }));
+    if (live.current.saved) void saveWebSearchAction({ id, on }).catch(() => {});
+  }
+
   const promptTokens = usePromptTokens(messages, draft, files.ready, settings.systemPrompt);
   const lastUser = messages.findLastIndex((m) => m.role === "user");
   const lastAssistant = messages.findLastIndex((m) => m.role === "assistant");
@@ -227,7 +235,14 @@ export function Chat({
         <header className="flex items-center gap-2 border-b border-neutral-200 px-3 py-2 dark:border-neutral-800">
           <h1 className="min-w-0 flex-1 truncate text-sm font-medium">{heading}</h1>
           <ModelPicker value={model} onChange={chooseModel} />
-          <SettingsDialog id={id} model={model} settings={settings} onSaved={setSettings} />
+          <SettingsDialog
+            id={id}
+            model={model}
+            // The one place the browser asks whether a model thinks.
+            thinking={catalogue.find(model)?.thinking ?? "none"}
+            settings={settings}
+            onSaved={setSettings}
+          />
           {!isNew || messages.length ? <ExportMenu conversationId={id} /> : null}
           {!isNew || messages.length ? <ShareDialog conversationId={id} /> : null}
         </header>
@@ -291,6 +306,7 @@ export function Chat({
           busy={busy}
           files={files}
           blocked={!fitsContext(catalogue, model, promptTokens)}
+          webSearch={{ on: !!settings.webSearch, onToggle: toggleWebSearch }}
         />
       </div>
     </ModelsProvider>

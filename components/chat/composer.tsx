@@ -1,6 +1,6 @@
 "use client";
 
-import { ArrowUp, Square } from "lucide-react";
+import { ArrowUp, Globe, Square } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
@@ -17,6 +17,7 @@ export function Composer({
   busy,
   files,
   blocked = false,
+  webSearch,
 }: {
   /** Owned by the chat, which puts a message back here when it could not be sent. */
   text: string;
@@ -28,10 +29,13 @@ export function Composer({
   files?: Attachments;
   /** The prompt is over the model's context: sending waits for a shorter prompt or a longer model. */
   blocked?: boolean;
+  /** The Web search toggle: the conversation's setting, sent with each message. */
+  webSearch?: { on: boolean; onToggle: () => void };
 }) {
   const { dragging, drop, paste } = useFileDrop(files);
   const canSend = (!!text.trim() || !!files?.ready.length) && !files?.uploading && !blocked;
   const t = useTranslations("chat");
+  const tt = useTranslations("thinking");
   const send = () => {
     if (!canSend || busy) return;
     onSend(text);
@@ -53,6 +57,19 @@ export function Composer({
         {t("message")}
       </label>
       {files ? <AttachButton files={files} /> : null}
+      {webSearch ? (
+        <Button
+          variant="ghost"
+          size="icon"
+          className={cn("h-10 w-10", webSearch.on && "bg-blue-50 text-blue-700 dark:bg-blue-950 dark:text-blue-300")}
+          aria-pressed={webSearch.on}
+          aria-label={tt("webSearch")}
+          title={tt("webSearchHelp")}
+          onClick={webSearch.onToggle}
+        >
+          <Globe size={16} aria-hidden />
+        </Button>
+      ) : null}
       <textarea
         {...paste}
         id="composer"

@@ -6,10 +6,13 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Textarea } from "@/components/ui/input";
 import { cn } from "@/components/ui/cn";
+import { extrasOf } from "@/lib/chat/thinking";
 import { textOf, type ChatUIMessage } from "@/lib/chat/types";
 import { MessageFiles } from "./attachments/message-files";
 import { CopyButton } from "./copy-button";
 import { Markdown } from "./markdown";
+import { ReasoningFold } from "./reasoning-fold";
+import { SourceList } from "./source-list";
 
 export interface MessageActions {
   /** Present on the last assistant reply when nothing is streaming. */
@@ -93,6 +96,7 @@ export function MessageView({
     );
   }
 
+  const extras = extrasOf(message.parts);
   return (
     <article aria-label={t("assistantMessage")} className="group space-y-1">
       <div className="flex items-center gap-2 text-xs text-neutral-500 dark:text-neutral-400">
@@ -117,13 +121,21 @@ export function MessageView({
           </span>
         ) : null}
       </div>
+      {extras.reasoning ? (
+        <ReasoningFold
+          text={extras.reasoning}
+          streaming={streaming && extras.reasoningStreaming}
+          ms={meta.reasoningMs}
+        />
+      ) : null}
       {text ? (
         <Markdown text={text} />
-      ) : streaming ? (
+      ) : streaming && !extras.reasoning ? (
         <p className="animate-pulse text-sm text-neutral-500 dark:text-neutral-400">{t("thinking")}</p>
       ) : meta.status === "interrupted" ? (
         <p className="text-sm text-neutral-500 dark:text-neutral-400">{t("interruptedEmpty")}</p>
       ) : null}
+      <SourceList sources={extras.sources} />
       {meta.status === "error" ? (
         <p
           role="alert"

@@ -9,26 +9,34 @@ import type { SettingsErrors, SettingsField } from "@/lib/chat/types";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Input, Label, Textarea } from "@/components/ui/input";
+import type { ThinkingMode } from "@/lib/chat/thinking";
+import { ThinkingControl } from "./thinking-control";
 
 const num = (v: string) => (v.trim() === "" ? null : Number(v));
 
-type Draft = Record<SettingsField, string>;
+/** The fields typed as text; Thinking is a choice, and Web search lives in the composer. */
+type TextField = Exclude<SettingsField, "thinking" | "webSearch">;
+type Draft = Record<TextField, string> & { thinking: NonNullable<ConversationSettings["thinking"]> };
 const draftOf = (s: ConversationSettings): Draft => ({
   systemPrompt: s.systemPrompt ?? "",
   temperature: String(s.temperature ?? ""),
   topP: String(s.topP ?? ""),
   maxTokens: String(s.maxTokens ?? ""),
+  thinking: s.thinking ?? "auto",
 });
 
 /** System prompt and sampling settings for one conversation, checked by the server with `/v1`'s rules. */
 export function SettingsDialog({
   id,
   model,
+  thinking,
   settings,
   onSaved,
 }: {
   id: string;
   model: string;
+  /** Whether the model thinks (chat.tsx looks it up in the catalogue): the Thinking control follows it. */
+  thinking: ThinkingMode;
   settings: ConversationSettings;
   onSaved: (s: ConversationSettings) => void;
 }) {
@@ -57,6 +65,9 @@ export function SettingsDialog({
         temperature: num(draft.temperature),
         topP: num(draft.topP),
         maxTokens: num(draft.maxTokens),
+        // Only a model that thinks optionally takes a choice; on any other it is dropped (sent as Auto).
+        thinking: thinking === "optional" ? draft.thinking : null,
+        webSearch: settings.webSearch ?? null,
       },
     });
     setBusy(false);
@@ -68,7 +79,7 @@ export function SettingsDialog({
     setOpen(false);
   }
   /** Label, input and its own error, tied together for screen readers. */
-  const field = (name: SettingsField) => ({
+  const field = (name: TextField) => ({
     id: name,
     name,
     value: draft[name],
@@ -113,6 +124,12 @@ export function SettingsDialog({
               {fieldError("maxTokens")}
             </div>
           </div>
+          <ThinkingControl
+            mode={thinking}
+            value={draft.thinking}
+            onChange={(v) => setDraft({ ...draft, thinking: v })}
+            error={errors.thinking}
+          />
           {error ? (
             <p role="alert" className="text-sm text-red-600">
               {error}

@@ -10,6 +10,7 @@ import { migrate } from "drizzle-orm/postgres-js/migrator";
 import type { PgDatabase } from "drizzle-orm/pg-core";
 import path from "node:path";
 import postgres from "postgres";
+import type { MessageSource } from "@/db/schema";
 import * as schema from "@/db/pg/schema";
 import { isCjkQuery } from "@/db/search/cjk";
 import { normalizeSearchQuery } from "@/db/search/query";
@@ -115,10 +116,23 @@ export async function findUsableKeyByHash(db: unknown, { hash, now }: { hash: st
   return found[0];
 }
 
-/** A streaming reply's text so far (every 250 ms per streaming reply). */
-export async function saveReplyProgress(db: unknown, { id, content }: { id: string; content: string }) {
-  await (db as PgExecutor).execute(sql`update messages set content = ${pgText(content)}
-    where id = ${id} and status = 'streaming'`);
+/** A streaming reply's text, reasoning and sources so far (every 250 ms per streaming reply; null keeps what was saved). */
+export async function saveReplyProgress(
+  db: unknown,
+  p: {
+    id: string;
+    content: string;
+    reasoning?: string | null;
+    reasoningMs?: number | null;
+    sources?: MessageSource[] | null;
+  },
+) {
+  const reasoning = p.reasoning == null ? null : pgText(p.reasoning);
+  const sources = p.sources ? JSON.stringify(p.sources) : null;
+  await (db as PgExecutor).execute(sql`update messages set content = ${pgText(p.content)},
+    reasoning = coalesce(${reasoning}::text, reasoning), reasoning_ms = coalesce(${p.reasoningMs ?? null}::integer, reasoning_ms),
+    sources = coalesce(${sources}::jsonb, sources)
+    where id = ${p.id} and status = 'streaming'`);
 }
 
 /** Wall-clock ms, the counterpart of SQLite's cast(unixepoch('subsec') * 1000 as integer). */

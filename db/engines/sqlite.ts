@@ -10,6 +10,7 @@ import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3"
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import path from "node:path";
+import type { MessageSource } from "@/db/schema";
 import * as schema from "@/db/schema";
 import { cjkGrams, isCjkQuery } from "@/db/search/cjk";
 import { normalizeSearchQuery } from "@/db/search/query";
@@ -144,15 +145,33 @@ export async function findUsableKeyByHash(db: unknown, { hash, now }: { hash: st
 
 const progressStatements = new WeakMap<object, Database.Statement>();
 
-/** A streaming reply's text so far; every 250 ms per streaming reply, so prepared once per connection. */
-export async function saveReplyProgress(db: unknown, { id, content }: { id: string; content: string }) {
+type Progress = {
+  id: string;
+  content: string;
+  reasoning?: string | null;
+  reasoningMs?: number | null;
+  sources?: MessageSource[] | null;
+};
+
+/**
+ * A streaming reply's text so far, and its reasoning and sources (null keeps what was saved: a continued reply
+ * keeps its earlier reasoning); every 250 ms per streaming reply, so prepared once per connection.
+ */
+export async function saveReplyProgress(db: unknown, p: Progress) {
   const c = client(db);
   let statement = progressStatements.get(c);
   if (!statement) {
-    statement = c.prepare("update messages set content = ? where id = ? and status = 'streaming'");
+    statement = c.prepare(`update messages set content = ?, reasoning = coalesce(?, reasoning),
+      reasoning_ms = coalesce(?, reasoning_ms), sources = coalesce(?, sources) where id = ? and status = 'streaming'`);
     progressStatements.set(c, statement);
   }
-  statement.run(content, id);
+  statement.run(
+    p.content,
+    p.reasoning ?? null,
+    p.reasoningMs ?? null,
+    p.sources ? JSON.stringify(p.sources) : null,
+    p.id,
+  );
 }
 
 /**

@@ -4,7 +4,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import { transaction, type Db } from "@/db";
 import { engine } from "@/db/engine";
 import { attachments, conversations, messages } from "@/db/tables";
-import type { ConversationSettings, MessageStatus } from "@/db/schema";
+import type { ConversationSettings, MessageSource, MessageStatus } from "@/db/schema";
 
 /**
  * Writing an import, one batch per transaction. Ids are decided by the caller (derived from the user, the
@@ -22,6 +22,9 @@ export interface ImportedMessageRow {
   createdAt: number;
   /** Documents attached to the message, as the file carried them: stored as the user's, with the message. */
   attachments?: { name: string; mediaType: string; size: number; pages?: number; text: string }[];
+  reasoning?: string | null;
+  reasoningMs?: number | null;
+  sources?: MessageSource[] | null;
 }
 
 export interface ImportedSliceRow {
@@ -96,6 +99,9 @@ export function importBatch(db: Db, { userId, slices }: { userId: string; slices
               model: m.model,
               status: m.status,
               createdAt: m.createdAt,
+              reasoning: m.reasoning ? t(m.reasoning) : null,
+              reasoningMs: m.reasoning ? (m.reasoningMs ?? null) : null,
+              sources: m.sources?.length ? m.sources : null,
             })),
           )
           .onConflictDoNothing();

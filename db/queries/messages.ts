@@ -3,7 +3,7 @@ import { and, asc, desc, eq, gt, lt, ne } from "drizzle-orm";
 import { engine } from "@/db/engine";
 import { first, transaction, type Db } from "@/db";
 import { conversations, messages, users } from "@/db/tables";
-import type { Conversation, Message, MessageStatus } from "@/db/schema";
+import type { Conversation, Message, MessageSource, MessageStatus } from "@/db/schema";
 import { type AttachmentClaim, claimAttachments } from "./attachments";
 import { conversationValues, type NewConversation } from "./conversations";
 
@@ -165,25 +165,50 @@ async function deleteAfter(tx: Db, conversationId: string, seq: number) {
   await tx.delete(messages).where(and(eq(messages.conversationId, conversationId), gt(messages.seq, seq)));
 }
 
+/**
+ * What a reply says besides its text: its reasoning, thinking time and web sources. Null or absent leaves the
+ * saved value (a continued reply that did not think again keeps the reasoning it had).
+ */
+export interface ReplyExtrasInput {
+  reasoning?: string | null;
+  reasoningMs?: number | null;
+  sources?: MessageSource[] | null;
+}
+
 /** The reply's final text and how it ended (complete, stopped by the user, or failed). */
 export async function finishReply(
   db: Db,
-  { id, content, status, error = null }: { id: string; content: string; status: MessageStatus; error?: string | null },
+  {
+    id,
+    content,
+    status,
+    error = null,
+    reasoning,
+    reasoningMs,
+    sources,
+  }: { id: string; content: string; status: MessageStatus; error?: string | null } & ReplyExtrasInput,
 ): Promise<void> {
   const t = engine().text;
   await db
     .update(messages)
-    .set({ content: t(content), status, error: error === null ? null : t(error) })
+    .set({
+      content: t(content),
+      status,
+      error: error === null ? null : t(error),
+      ...(reasoning != null ? { reasoning: t(reasoning) } : {}),
+      ...(reasoningMs != null ? { reasoningMs } : {}),
+      ...(sources != null ? { sources } : {}),
+    })
     .where(eq(messages.id, id));
 }
 
 /**
- * The text of a reply that is still streaming, saved as it grows (batched by the caller). A reply that has
+ * The text (and reasoning, sources) of a reply that is still streaming, saved as it grows (batched by the caller). A reply that has
  * already ended keeps its final text: a late write changes nothing. Runs every 250 ms per streaming reply,
  * so each engine keeps the statement prepared.
  */
-export function saveReplyProgress(db: Db, { id, content }: { id: string; content: string }): Promise<void> {
-  return engine().saveReplyProgress(db, { id, content });
+export function saveReplyProgress(db: Db, progress: { id: string; content: string } & ReplyExtrasInput): Promise<void> {
+  return engine().saveReplyProgress(db, progress);
 }
 
 /** At start-up: replies a previous process left streaming are interrupted, their text so far kept. */

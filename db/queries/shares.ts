@@ -60,6 +60,9 @@ async function snapshotOf(
           content: m.content,
           model: m.model,
           status: m.status,
+          // A reply's reasoning and web sources are part of what it said.
+          ...(m.reasoning ? { reasoning: m.reasoning, reasoningMs: m.reasoningMs } : {}),
+          ...(m.sources?.length ? { sources: m.sources } : {}),
           ...(files.has(m.id) ? { attachments: files.get(m.id) } : {}),
         })),
     },
@@ -158,6 +161,9 @@ export function copyShareToConversation(
         content: m.content,
         model: m.model,
         status: m.status === "streaming" ? "stopped" : m.status,
+        reasoning: m.reasoning ?? null,
+        reasoningMs: m.reasoningMs ?? null,
+        sources: m.sources?.length ? m.sources : null,
       });
     }
     await copySharedAttachments(tx, { shareId, userId, copies });

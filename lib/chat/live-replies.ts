@@ -1,5 +1,7 @@
 import "server-only";
 import type { UIMessageChunk } from "ai";
+import type { MessageSource } from "@/db/schema";
+import { sourceOfPart } from "@/lib/chat/thinking";
 
 /**
  * A reply being written, independent of any browser: the server reads the model's stream to its end whoever
@@ -37,15 +39,26 @@ export interface ReplyTap {
 /** The longest the end of a reply waits for its shared claim to be marked ended before telling its readers. */
 const END_WAIT_MS = 2000;
 
+/** What a reply says besides its text, saved with it as it grows: null is "nothing (yet)". */
+export interface ReplyExtras {
+  reasoning: string | null;
+  reasoningMs: number | null;
+  sources: MessageSource[] | null;
+}
+
 /**
- * Adjacent text deltas of one part as one delta: a tab that opens mid-reply gets the text so far in one
+ * Adjacent text (or reasoning) deltas of one part as one delta: a tab that opens mid-reply gets the text so far in one
  * piece instead of replaying hundreds of tiny updates (each a re-render in the browser).
  */
 export function compact(chunks: UIMessageChunk[]): UIMessageChunk[] {
   const out: UIMessageChunk[] = [];
   for (const chunk of chunks) {
     const last = out.at(-1);
-    if (chunk.type === "text-delta" && last?.type === "text-delta" && last.id === chunk.id) {
+    if (
+      (chunk.type === "text-delta" || chunk.type === "reasoning-delta") &&
+      last?.type === chunk.type &&
+      last.id === chunk.id
+    ) {
       out[out.length - 1] = { ...last, delta: last.delta + chunk.delta };
     } else {
       out.push(chunk);
@@ -66,6 +79,9 @@ export class LiveReply {
   /** The reply's text so far (a continued reply starts with what it had). */
   text: string;
 
+  /** Its reasoning, thinking time and web sources so far (saved with the text). */
+  readonly extras: ReplyExtras = { reasoning: null, reasoningMs: null, sources: null };
+
   /** The text a continued reply already had: replayed first, and the start of what is saved. */
   base = "";
   /** Set by the shared registry on PostgreSQL; none on SQLite. */
@@ -75,15 +91,59 @@ export class LiveReply {
     readonly replyId: string,
     readonly conversationId: string,
     readonly userId: string,
-    private readonly save: (text: string) => Promise<void>,
+    private readonly save: (text: string, extras: ReplyExtras) => Promise<void>,
   ) {
     this.text = "";
   }
 
-  /** Continue: the reply starts from the text it had. Called before anything streams. */
-  continueFrom(base: string) {
+  /**
+   * Continue: the reply starts from the text it had, and keeps the reasoning and sources it had (new ones add to
+   * them). Called before anything streams.
+   */
+  continueFrom(base: string, earlier: Partial<ReplyExtras> = {}) {
     this.base = base;
     this.text = base;
+    this.earlier = {
+      reasoning: earlier.reasoning || null,
+      reasoningMs: earlier.reasoningMs ?? null,
+      sources: earlier.sources?.length ? [...earlier.sources] : null,
+    };
+    Object.assign(this.extras, this.earlier, { sources: this.earlier.sources && [...this.earlier.sources] });
+  }
+
+  /** A continued reply's reasoning and sources from before, replayed first. */
+  private earlier: ReplyExtras | undefined;
+
+  /** What readers of a continued reply see before the new text: the earlier reasoning, sources and text. */
+  private earlierChunks(): UIMessageChunk[] {
+    const out: UIMessageChunk[] = [];
+    const e = this.earlier;
+    if (e?.reasoning) {
+      out.push(
+        { type: "reasoning-start", id: "earlier-reasoning" },
+        { type: "reasoning-delta", id: "earlier-reasoning", delta: e.reasoning },
+        { type: "reasoning-end", id: "earlier-reasoning" },
+      );
+      if (e.reasoningMs != null)
+        out.push({ type: "message-metadata", messageMetadata: { reasoningMs: e.reasoningMs } });
+    }
+    for (const [i, src] of (e?.sources ?? []).entries()) {
+      out.push({
+        type: "source-url",
+        sourceId: `earlier-${i}`,
+        url: src.url,
+        title: src.title,
+        providerMetadata: { glm: { ...src } },
+      });
+    }
+    if (this.base) {
+      out.push(
+        { type: "text-start", id: "earlier" },
+        { type: "text-delta", id: "earlier", delta: this.base },
+        { type: "text-end", id: "earlier" },
+      );
+    }
+    return out;
   }
 
   /** Aborts the generation: the only way a reply ends early. */
@@ -98,22 +158,31 @@ export class LiveReply {
   push(chunk: UIMessageChunk) {
     const from = this.chunks.length;
     this.chunks.push(chunk);
-    if (chunk.type === "start" && this.base) {
-      // A continued reply: readers see the earlier text first, as one part, then the new text.
-      this.chunks.push(
-        { type: "text-start", id: "earlier" },
-        { type: "text-delta", id: "earlier", delta: this.base },
-        { type: "text-end", id: "earlier" },
-      );
-    }
+    // A continued reply: readers see the earlier reasoning and text first, each as one part, then the new.
+    if (chunk.type === "start" && this.earlier) this.chunks.push(...this.earlierChunks());
     if (chunk.type === "text-delta" && chunk.delta) {
       this.text += chunk.delta;
-      this.unsaved += chunk.delta.length;
-      if (this.unsaved >= SAVE_EVERY_BYTES) this.flush();
-      else this.saveTimer ??= setTimeout(() => this.flush(), SAVE_EVERY_MS);
+      this.grew(chunk.delta.length);
+    } else if (chunk.type === "reasoning-delta" && chunk.delta) {
+      this.extras.reasoning = (this.extras.reasoning ?? "") + chunk.delta;
+      this.grew(chunk.delta.length);
+    } else if (chunk.type === "source-url") {
+      const sources = (this.extras.sources ??= []);
+      if (!sources.some((x) => x.url === chunk.url)) sources.push(sourceOfPart(chunk));
+      this.grew(0);
+    } else if (chunk.type === "message-metadata") {
+      const ms = (chunk.messageMetadata as { reasoningMs?: unknown } | undefined)?.reasoningMs;
+      if (typeof ms === "number") this.extras.reasoningMs = ms;
     }
     this.tap?.chunks(this.chunks.slice(from));
     this.wake();
+  }
+
+  /** Something worth saving arrived: saved soon, in one batch with whatever follows. */
+  private grew(bytes: number) {
+    this.unsaved += Math.max(bytes, 1);
+    if (this.unsaved >= SAVE_EVERY_BYTES) this.flush();
+    else this.saveTimer ??= setTimeout(() => this.flush(), SAVE_EVERY_MS);
   }
 
   /** Writes the unsaved text now (also called once more at the end, before the final status is saved). */
@@ -122,7 +191,7 @@ export class LiveReply {
     this.saveTimer = undefined;
     if (!this.unsaved) return;
     this.unsaved = 0;
-    this.save(this.text).catch((err) => console.error("[chat] could not save a reply's progress", err));
+    this.save(this.text, this.extras).catch((err) => console.error("[chat] could not save a reply's progress", err));
   }
 
   /**

@@ -12,6 +12,7 @@ import { type Caller, type CompletionHooks, type CompletionStream, startCompleti
 import type { CompletionEvent } from "@/lib/gateway/events";
 import type { Usage } from "@/lib/gateway/translate";
 import { ClientAborted } from "@/lib/gateway/upstream";
+import { siteOf, type TurnExtras } from "@/lib/chat/thinking";
 
 /**
  * The AI SDK language model of door 2, built on the gateway core's typed events: the chat shares `/v1`'s
@@ -56,9 +57,13 @@ export function glmChatModel(modelId: string, caller: Caller, hooks: CompletionH
   };
 }
 
-/** The OpenAI-shaped request the core validates, as `/v1` would receive it. */
+/**
+ * The OpenAI-shaped request the core validates, as `/v1` would receive it. The turn's thinking switch and
+ * web_search tool come as provider options (`glm`), not AI SDK tools: they are Zhipu's, run upstream.
+ */
 function requestBody(model: string, o: LanguageModelV3CallOptions, stream: boolean) {
   if (o.tools?.length) throw new UnsupportedFunctionalityError({ functionality: "tools in the chat door" });
+  const extras = (o.providerOptions?.glm ?? {}) as TurnExtras;
   return {
     model,
     messages: toMessages(o.prompt),
@@ -68,6 +73,8 @@ function requestBody(model: string, o: LanguageModelV3CallOptions, stream: boole
     ...(o.topP !== undefined ? { top_p: o.topP } : {}),
     ...(o.maxOutputTokens !== undefined ? { max_tokens: o.maxOutputTokens } : {}),
     ...(o.stopSequences?.length ? { stop: o.stopSequences } : {}),
+    ...(extras.thinking ? { thinking: extras.thinking } : {}),
+    ...(extras.tools?.length ? { tools: extras.tools } : {}),
   };
 }
 
@@ -106,8 +113,20 @@ function streamParts(c: CompletionStream): ReadableStream<LanguageModelV3StreamP
         return;
       case "sources":
         for (const [i, source] of e.sources.entries()) {
-          if (source.link)
-            emit({ type: "source", sourceType: "url", id: `src_${i}`, url: source.link, title: source.title });
+          if (!source.link) continue;
+          // The site's name and date ride along for the list under the reply (lib/chat/thinking.ts).
+          const glm = {
+            site: siteOf(source.link, source.media),
+            ...(source.publish_date ? { publishedAt: source.publish_date } : {}),
+          };
+          emit({
+            type: "source",
+            sourceType: "url",
+            id: `src_${i}`,
+            url: source.link,
+            title: source.title,
+            providerMetadata: { glm },
+          });
         }
         return;
       case "text":

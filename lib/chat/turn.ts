@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { getDb, type Db } from "@/db";
 import { z } from "zod";
 import { AttachmentsUnavailable } from "@/db/queries/attachments";
-import { getConversation } from "@/db/queries/conversations";
+import { getConversation, setConversationSettings } from "@/db/queries/conversations";
 import {
   conversationOfMessage,
   finishReply,
@@ -20,6 +20,7 @@ import { MAX_BYTES, MAX_FILES } from "@/lib/attachments/limits";
 import { attachmentNames, attachmentTexts, unavailable } from "@/lib/chat/turn-attachments";
 import { glmChatModel } from "@/lib/chat/model";
 import { checkSettings, SettingsInput } from "@/lib/chat/settings";
+import { turnExtras, withWebSearch } from "@/lib/chat/thinking";
 import { titleFrom } from "@/lib/chat/title";
 import { textOf } from "@/lib/chat/types";
 import { uiChunks } from "@/lib/chat/ui-chunks";
@@ -46,6 +47,8 @@ export const ChatTurnBody = z.object({
   continueFrom: Id.optional(),
   /** Pending attachments (POST /api/attachments) the new message takes. */
   attachments: z.array(Id).max(MAX_FILES).optional(),
+  /** The composer's Web search toggle as the message was sent; kept on the conversation's settings. */
+  webSearch: z.boolean().optional(),
 });
 export type ChatTurnBody = z.infer<typeof ChatTurnBody>;
 
@@ -82,6 +85,7 @@ export async function startChatTurn(user: User, body: ChatTurnBody): Promise<Liv
     let settings: ConversationSettings = {};
     try {
       settings = checkSettings(model, body.settings ?? {});
+      if (body.webSearch !== undefined) settings = withWebSearch(settings, body.webSearch);
     } catch (err) {
       throw new AppError("invalid_request_error", (err as Error).message);
     }
@@ -109,8 +113,8 @@ export async function startChatTurn(user: User, body: ChatTurnBody): Promise<Liv
     }
   }
   const conversationId = conversation.id;
-  const reply = new LiveReply(assistantId, conversationId, user.id, (content) =>
-    saveReplyProgress(db, { id: assistantId, content }),
+  const reply = new LiveReply(assistantId, conversationId, user.id, (content, extras) =>
+    saveReplyProgress(db, { id: assistantId, content, ...extras }),
   );
   // Taken before the turn's database work, so two turns racing in one conversation cannot both start. (A new
   // conversation's turn is already written, and no other reply can hold a conversation created just now.)
@@ -129,12 +133,12 @@ export async function startChatTurn(user: User, body: ChatTurnBody): Promise<Liv
     }
   }
   const { history, base } = turn;
-  reply.continueFrom(base);
+  if (base) reply.continueFrom(base, history.at(-1));
   let settled = false;
   const settle = (content: string, status: MessageStatus, error: string | null = null) => {
     if (settled) return;
     settled = true;
-    finishReply(db, { id: assistantId, content, status, error }).catch((err) =>
+    finishReply(db, { id: assistantId, content, status, error, ...reply.extras }).catch((err) =>
       console.error("[chat] could not save a reply's end", err),
     );
   };
@@ -151,7 +155,15 @@ export async function startChatTurn(user: User, body: ChatTurnBody): Promise<Liv
     },
   );
 
-  const s = conversation.settings;
+  let s = conversation.settings;
+  if (body.webSearch !== undefined && body.webSearch !== !!s.webSearch) {
+    // The toggle saves itself too; a message sent at once after it must not wait for (or race) that save.
+    s = withWebSearch(s, body.webSearch);
+    // The reply is claimed by now: failing to remember the toggle must not leave it stuck.
+    await setConversationSettings(db, { userId: user.id, id: conversationId, settings: s }).catch((err) =>
+      console.error("[chat] could not save the web search setting", err),
+    );
+  }
   let texts: Awaited<ReturnType<typeof attachmentTexts>>;
   try {
     texts = await attachmentTexts(db, user.id, conversationId, history, files);
@@ -170,6 +182,8 @@ export async function startChatTurn(user: User, body: ChatTurnBody): Promise<Liv
       temperature: s.temperature,
       topP: s.topP,
       maxOutputTokens: s.maxTokens,
+      // Zhipu's thinking switch and web_search tool, read by lib/chat/model.ts.
+      providerOptions: { glm: { ...turnExtras(s, model.thinking) } },
       // Not the request's signal: leaving or reloading the page does not stop a reply; only Stop does.
       abortSignal: reply.signal,
     },

@@ -1,12 +1,13 @@
 import type { UIMessage } from "ai";
 import type { Message, MessageStatus } from "@/db/schema";
 import type { AttachmentInfo } from "@/lib/attachments/limits";
+import { sourcePartsOf } from "./thinking";
 
 /*
  * The shapes components use, re-exported here so that components import types from lib/<domain>/types and
  * never reach into db/ (type-only: no database code reaches the browser's bundle either way).
  */
-export type { ConversationSettings, MessageStatus, SharedAttachment } from "@/db/schema";
+export type { ConversationSettings, MessageSource, MessageStatus, SharedAttachment } from "@/db/schema";
 export type { ConversationListItem, ConversationPage } from "@/db/queries/conversations";
 export type { ShareInfo } from "@/db/queries/shares";
 
@@ -16,6 +17,8 @@ export interface ChatMessageMetadata {
   model?: string;
   status?: MessageStatus;
   error?: string | null;
+  /** How long a thinking reply thought before answering ("Thought for N s"). */
+  reasoningMs?: number | null;
   /** Documents sent with a user's message (names, sizes, token estimates; never their text). */
   attachments?: AttachmentInfo[];
 }
@@ -26,9 +29,15 @@ export function toUIMessage(m: Message, attachments?: AttachmentInfo[]): ChatUIM
   return {
     id: m.id,
     role: m.role,
-    parts: m.content ? [{ type: "text", text: m.content }] : [],
+    // As the live stream builds it: reasoning, then the answer, then the sources.
+    parts: [
+      ...(m.reasoning ? [{ type: "reasoning" as const, text: m.reasoning, state: "done" as const }] : []),
+      ...(m.content ? [{ type: "text" as const, text: m.content }] : []),
+      ...sourcePartsOf(m.sources),
+    ],
     metadata: {
       model: m.model ?? undefined,
+      ...(m.reasoningMs != null ? { reasoningMs: m.reasoningMs } : {}),
       status: m.status,
       error: m.error,
       ...(attachments?.length ? { attachments } : {}),

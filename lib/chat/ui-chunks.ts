@@ -1,6 +1,7 @@
 import "server-only";
 import type { LanguageModelV3, LanguageModelV3CallOptions, LanguageModelV3StreamPart } from "@ai-sdk/provider";
 import type { UIMessageChunk } from "ai";
+import { ReasoningTimer } from "@/lib/chat/thinking";
 import type { ChatMessageMetadata } from "@/lib/chat/types";
 
 /**
@@ -8,6 +9,8 @@ import type { ChatMessageMetadata } from "@/lib/chat/types";
  * stream parts: the same chunks `streamText(…).toUIMessageStream()` writes for a text reply, without
  * streamText's machinery per stream (its tee'd streams, step bookkeeping and promises cost ~100 KB and most
  * of the chat door's CPU per turn, measured; bench/doors). One reply is one step: the chat sends no tools.
+ * A thinking reply's reasoning comes first, then its thinking time as message metadata (`reasoningMs`, from
+ * the first reasoning token to the first answer token); web-search sources as `source-url` chunks.
  *
  * Ends normally with `finish`; a failure before or during the reply yields an `error` chunk with the
  * text `readable` gives it; Stop (an abort of `call.abortSignal`) throws, for the caller to end the reply as
@@ -37,10 +40,37 @@ export async function* uiChunks(
     yield* failed(err);
     return;
   }
+  const timer = new ReasoningTimer();
+  const thought = (): UIMessageChunk[] => {
+    const reasoningMs = timer.stop();
+    return reasoningMs === undefined ? [] : [{ type: "message-metadata", messageMetadata: { reasoningMs } }];
+  };
   // Node's web streams are async-iterable; the DOM typings do not say so.
   for await (const part of stream as unknown as AsyncIterable<LanguageModelV3StreamPart>) {
     switch (part.type) {
+      case "reasoning-start":
+        yield { type: "reasoning-start", id: part.id };
+        break;
+      case "reasoning-delta":
+        timer.reasoning();
+        yield { type: "reasoning-delta", id: part.id, delta: part.delta };
+        break;
+      case "reasoning-end":
+        yield { type: "reasoning-end", id: part.id };
+        yield* thought();
+        break;
+      case "source":
+        if (part.sourceType === "url")
+          yield {
+            type: "source-url",
+            sourceId: part.id,
+            url: part.url,
+            title: part.title,
+            providerMetadata: part.providerMetadata,
+          };
+        break;
       case "text-start":
+        yield* thought();
         yield { type: "text-start", id: part.id };
         break;
       case "text-delta":
@@ -53,6 +83,7 @@ export async function* uiChunks(
         yield* failed(part.error);
         break;
       case "finish": {
+        yield* thought();
         yield { type: "finish-step" };
         if (part.finishReason.unified === "error") return;
         const end: ChatMessageMetadata = { status: "complete" };

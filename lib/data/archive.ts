@@ -24,6 +24,10 @@ export interface MessageRecord {
   createdAt: number;
   /** Documents given with a user message (their extracted text). */
   attachments?: { name: string; mediaType: string; size: number; pages: number | null; text: string }[];
+  /** A thinking reply's reasoning and how long it thought (ms); a searching reply's sources. */
+  reasoning?: string | null;
+  reasoningMs?: number | null;
+  sources?: { url: string; title: string; site?: string; publishedAt?: string }[] | null;
 }
 
 const archiveAttachment = (a: NonNullable<MessageRecord["attachments"]>[number]): Attachment => ({
@@ -52,6 +56,8 @@ export function toArchiveConversation(c: ConversationRecord, messages: MessageRe
       status: m.status,
       createdAt: iso(m.createdAt),
       ...(m.attachments?.length ? { attachments: m.attachments.map(archiveAttachment) } : {}),
+      ...(m.reasoning ? { reasoning: m.reasoning, reasoningMs: m.reasoningMs ?? null } : {}),
+      ...(m.sources?.length ? { sources: m.sources } : {}),
     })),
   };
 }
@@ -79,6 +85,11 @@ export interface MarkdownLabels {
   interrupted: string;
   failed: string;
   attachments: string;
+  /** A reply's reasoning, under "Thought for {seconds} s" (or a moment, or no time when it was not measured). */
+  thought: string;
+  thoughtFor: string;
+  thoughtMoment: string;
+  sources: string;
 }
 
 export const ENGLISH_LABELS: MarkdownLabels = {
@@ -93,7 +104,23 @@ export const ENGLISH_LABELS: MarkdownLabels = {
   interrupted: "interrupted",
   failed: "failed",
   attachments: "Attached",
+  thought: "Thought",
+  thoughtFor: "Thought for {seconds} s",
+  thoughtMoment: "Thought for a moment",
+  sources: "Sources",
 };
+
+/** The reasoning's heading: the same wording as the chat's fold (lib/chat/thinking.ts thoughtSeconds). */
+function thoughtHeading(ms: number | null | undefined, labels: MarkdownLabels): string {
+  if (ms == null) return labels.thought;
+  if (ms < 1000) return labels.thoughtMoment;
+  return labels.thoughtFor.replace("{seconds}", String(Math.round(ms / 1000)));
+}
+
+/** Text inside a Markdown link's [title], and a URL inside its (…), that cannot end either early. */
+const linkTitle = (s: string) => oneLine(s).replace(/[[\]\\]/g, "\\$&");
+const linkUrl = (s: string) =>
+  s.replace(/[()\s<>]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
 
 /** A heading's text on one line, with Markdown's own characters at the start made literal. */
 const oneLine = (s: string) => s.replace(/\s+/g, " ").trim();
@@ -128,7 +155,30 @@ export function conversationMarkdown(
           : m.status === "error"
             ? labels.failed
             : "";
-    out.push("", "---", "", `## ${who}`, "", `*${iso(m.createdAt)}${state ? ` · ${state}` : ""}*`, "", m.content);
+    out.push("", "---", "", `## ${who}`, "", `*${iso(m.createdAt)}${state ? ` · ${state}` : ""}*`, "");
+    // Reasoning folded as the chat shows it (<details> renders folded on GitHub and most viewers), then the answer.
+    if (m.reasoning) {
+      const quoted = m.reasoning.split("\n").map((l) => `> ${l}`);
+      out.push(
+        "<details>",
+        `<summary>${thoughtHeading(m.reasoningMs, labels)}</summary>`,
+        "",
+        ...quoted,
+        "",
+        "</details>",
+        "",
+      );
+    }
+    out.push(m.content);
+    if (m.sources?.length) {
+      out.push(
+        "",
+        `${labels.sources}:`,
+        ...m.sources.map(
+          (s) => `- [${linkTitle(s.title || s.url)}](${linkUrl(s.url)})${s.site ? ` — ${oneLine(s.site)}` : ""}`,
+        ),
+      );
+    }
     // Documents by name (their text is in the JSON export; pasted here it would bury the conversation).
     if (m.attachments?.length) {
       out.push(

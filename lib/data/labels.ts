@@ -17,5 +17,7 @@ function routeLocale(req: Request, user: User): Locale {
 }
 
 /** The Markdown export's headings in the reader's language. */
-export const markdownLabels = (req: Request, user: User): MarkdownLabels =>
-  messagesFor(routeLocale(req, user)).data.markdown;
+export const markdownLabels = (req: Request, user: User): MarkdownLabels => {
+  const m = messagesFor(routeLocale(req, user));
+  return { ...m.data.markdown, ...m.thinking.markdown };
+};

@@ -18,6 +18,10 @@ export const IMPORT_LIMITS = {
   attachmentsPerMessage: 20,
   attachmentNameChars: 255,
   attachmentTextChars: 2_000_000,
+  /** A reply's web sources (Zhipu returns about ten). */
+  sourcesPerMessage: 50,
+  sourceUrlChars: 2048,
+  sourceTitleChars: 500,
   /**
    * One batch's JSON body, in UTF-8 bytes. Server actions and the proxy cap bodies at 1 MB
    * (next.config.mjs), so a batch stays well under it; a single message bigger than this cannot be sent and is

@@ -71,6 +71,12 @@ function firstIssue(error: z.ZodError, prefix: PropertyKey[] = []): ImportProble
 
 const ms = (iso: string | undefined, fallback: number) => (iso ? Date.parse(iso) : fallback);
 
+/** A reply's reasoning, thinking time and sources, when it has them. */
+const extrasOf = (m: ArchiveConversation["messages"][number]) => ({
+  ...(m.reasoning ? { reasoning: m.reasoning, ...(m.reasoningMs != null ? { reasoningMs: m.reasoningMs } : {}) } : {}),
+  ...(m.sources?.length ? { sources: m.sources } : {}),
+});
+
 /** Our archive's conversation as the import writes it. */
 export function fromArchive(c: ArchiveConversation): ImportConversation {
   const createdAt = Date.parse(c.createdAt);
@@ -89,6 +95,7 @@ export function fromArchive(c: ArchiveConversation): ImportConversation {
       status: m.status === undefined ? "complete" : m.status === "streaming" ? "interrupted" : m.status,
       createdAt: ms(m.createdAt, createdAt),
       ...(m.attachments?.length ? { attachments: m.attachments } : {}),
+      ...extrasOf(m),
     })),
   };
 }

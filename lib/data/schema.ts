@@ -19,6 +19,8 @@ export const ArchiveSettings = z.object({
   temperature: finite.min(0).max(2).optional(),
   topP: finite.min(0).max(1).optional(),
   maxTokens: z.number().int().min(1).max(1_000_000).optional(),
+  thinking: z.enum(["auto", "on", "off"]).optional(),
+  webSearch: z.boolean().optional(),
 });
 
 /**
@@ -36,6 +38,27 @@ export type Attachment = z.infer<typeof Attachment>;
 
 const isoTime = z.iso.datetime({ offset: true });
 
+/** Labels lose control characters (PostgreSQL's jsonb refuses U+0000; none belongs in a link's title). */
+const noControls = (s: string) => s.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
+
+/** A page a reply's web search found: only http(s) links (anything else would become a link on import). */
+export const Source = z.object({
+  url: z
+    .string()
+    .max(L.sourceUrlChars)
+    .regex(/^https?:\/\//i, "a source's url must be http(s)"),
+  title: z.string().max(L.sourceTitleChars).transform(noControls),
+  site: z.string().max(L.sourceTitleChars).transform(noControls).optional(),
+  publishedAt: z.string().max(64).optional(),
+});
+
+/** What a thinking, searching reply adds: its reasoning, how long it thought, its sources (all optional). */
+const replyExtras = {
+  reasoning: z.string().max(L.messageChars).nullable().optional(),
+  reasoningMs: z.number().int().min(0).max(86_400_000).nullable().optional(),
+  sources: z.array(Source).max(L.sourcesPerMessage).nullable().optional(),
+};
+
 export const ArchiveMessage = z.object({
   id: z.string().max(L.idChars).optional(),
   role: z.enum(["user", "assistant"]),
@@ -44,6 +67,7 @@ export const ArchiveMessage = z.object({
   status: z.enum(MESSAGE_STATUSES).optional(),
   createdAt: isoTime.optional(),
   attachments: z.array(Attachment).max(L.attachmentsPerMessage).optional(),
+  ...replyExtras,
 });
 export type ArchiveMessage = z.infer<typeof ArchiveMessage>;
 
@@ -77,6 +101,7 @@ export const ImportMessage = z.object({
   status: z.enum(["complete", "stopped", "error", "interrupted"]),
   createdAt: ms,
   attachments: z.array(Attachment).max(L.attachmentsPerMessage).optional(),
+  ...replyExtras,
 });
 export type ImportMessage = z.infer<typeof ImportMessage>;
 

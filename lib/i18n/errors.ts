@@ -64,7 +64,12 @@ export async function localizeSettingsErrors(errors: SettingsErrors): Promise<Se
   const t = createTranslator({ locale, messages: messagesFor(isLocale(locale) ? locale : "en") });
   const out: SettingsErrors = {};
   for (const [name, english] of Object.entries(errors) as [SettingsField, string][]) {
-    const field = t(`conversationSettings.${name}`);
+    const field =
+      name === "thinking"
+        ? t("thinking.setting")
+        : name === "webSearch"
+          ? t("thinking.webSearch")
+          : t(`conversationSettings.${name}`);
     let m: RegExpExecArray | null;
     if (english.endsWith("must be a number.")) out[name] = t("errors.settingsNumber", { field });
     else if ((m = / must be between (\S+) and (\S+)\.$/.exec(english)))

@@ -6,6 +6,9 @@ import { getPublicShare } from "@/db/queries/shares";
 import { getDb } from "@/db";
 import { Markdown } from "@/components/chat/markdown";
 import { SharedFiles } from "@/components/chat/attachments/shared-files";
+import { ReasoningFold } from "@/components/chat/reasoning-fold";
+import { SourceList } from "@/components/chat/source-list";
+import { sourcePartsOf, sourceOfPart } from "@/lib/chat/thinking";
 import { DemoBanner } from "@/components/layout/demo-banner";
 import { Button } from "@/components/ui/button";
 import { currentUser } from "@/lib/auth/session";
@@ -69,7 +72,10 @@ export default async function SharePage({ params }: Props) {
               // biome-ignore lint/suspicious/noArrayIndexKey: a snapshot's messages never move
               <article key={i} aria-label={t("assistantMessage")} className="space-y-1">
                 <span className="text-xs font-medium text-neutral-700 dark:text-neutral-300">{m.model ?? "GLM-4"}</span>
+                {m.reasoning ? <ReasoningFold text={m.reasoning} streaming={false} ms={m.reasoningMs} /> : null}
                 <Markdown text={m.content} />
+                {/* Through the same filter as the chat: only http(s) links, each site named. */}
+                <SourceList sources={sourcePartsOf(m.sources).map(sourceOfPart)} />
                 {m.status === "stopped" ? (
                   <span className="text-xs text-neutral-500 dark:text-neutral-400">{t("stoppedMark")}</span>
                 ) : null}

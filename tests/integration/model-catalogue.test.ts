@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { APIError, type OpenAI } from "openai";
+import type { APIError, OpenAI } from "openai";
 import { adminEmail } from "../e2e/users";
 import { client, createKey, tag, upstreamRequestTagged } from "./helpers";
 import { HttpSession, PASSWORD, uniqueEmail } from "./http-session";

@@ -49,6 +49,50 @@ test.describe("as the admin", () => {
   });
 });
 
+test.describe("a model that thinks", () => {
+  test.use({ signedInAs: "admin" });
+
+  test("enabled by the admin: Thinking On folds the reasoning under 'Thought…', Off sends no reasoning", async ({
+    page,
+  }) => {
+    const row = page.getByRole("row", { name: /^GLM-4\.7 / });
+    const setEnabled = async (enabled: boolean) => {
+      await page.goto("/settings/models");
+      const button = row.getByRole("button", { name: enabled ? "Enable" : "Disable" });
+      if (await button.isVisible()) await button.click();
+      await expect(row).toContainText(enabled ? "Enabled" : "Disabled");
+    };
+    await setEnabled(true);
+    try {
+      const chat = new ChatPage(page);
+      await chat.open();
+      await chat.chooseModel("GLM-4.7");
+      // A model that does not think has no Thinking setting; GLM-4.7 thinks optionally.
+      let dialog = await chat.openSettings();
+      await dialog.getByRole("radio", { name: "On" }).click();
+      await dialog.getByRole("button", { name: "Save" }).click();
+      await expect(dialog).toBeHidden();
+      await chat.send("hello thinker");
+      await expect(chat.lastReply()).toContainText("GLM-4.7");
+      await expect(chat.lastReply().getByRole("button", { name: /^Thought/ })).toBeVisible();
+
+      dialog = await chat.openSettings();
+      await dialog.getByRole("radio", { name: "Off" }).click();
+      await dialog.getByRole("button", { name: "Save" }).click();
+      await expect(dialog).toBeHidden();
+      await chat.send("hello again");
+      await expect(chat.assistantMessages).toHaveCount(2);
+      await expect(chat.lastReply().getByRole("button", { name: /^Thought/ })).toHaveCount(0);
+
+      await chat.chooseModel("GLM-4-Flash");
+      dialog = await chat.openSettings();
+      await expect(dialog.getByRole("radio", { name: "On" })).toHaveCount(0);
+    } finally {
+      await setEnabled(false);
+    }
+  });
+});
+
 test.describe("as a member", () => {
   test.use({ signedInAs: "member" });
 

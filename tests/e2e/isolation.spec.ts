@@ -38,10 +38,12 @@ test("a second user can neither read, change nor delete the first user's convers
     data: { id: aliceId, trigger: "regenerate-message", model: "GLM-4-Air" },
   });
   expect(regen.status()).toBe(404);
+  // The picker's save (a route, sent with keepalive): Alice's id gets the same answer as an unsaved one.
+  const model = await bobPage.request.put(`/api/conversations/${aliceId}/model`, { data: { model: "GLM-4-Long" } });
+  expect(model.status()).toBe(200);
 
   // Every server action, replayed by Bob with Alice's conversation id in place of his own.
   const rewrite = await rewriteServerActions(bobPage, { [bobId]: aliceId });
-  await bob.chooseModel("GLM-4-Long");
   await bobPage.getByRole("button", { name: "Conversation settings" }).click();
   await bobPage.getByLabel("System prompt").fill("hijacked");
   await bobPage.getByRole("button", { name: "Save settings" }).click();
@@ -54,7 +56,7 @@ test("a second user can neither read, change nor delete the first user's convers
   await bobPage.getByRole("dialog").getByRole("button", { name: "Delete" }).click();
   await expect(bobPage.getByRole("dialog").getByRole("alert")).toContainText("does not exist");
   await rewrite.stop();
-  expect(rewrite.count).toBeGreaterThanOrEqual(4);
+  expect(rewrite.count).toBeGreaterThanOrEqual(3);
 
   // Alice's conversation is untouched: same title, model, settings and messages.
   await alicePage.reload();

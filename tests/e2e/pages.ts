@@ -135,9 +135,16 @@ export class ChatPage {
   }
 
   /** Deletes a conversation from the sidebar, confirming in the dialog. */
+  /**
+   * Deletes from the sidebar and waits until the server has done it: the dialog closes only then. (While the
+   * modal is open, Radix hides everything else from the accessibility tree, so "the link is gone" held at
+   * once; a reload or a share link opened right after raced the delete itself — a PostgreSQL-only flake.)
+   */
   async deleteFromSidebar(title: string | RegExp) {
     await this.sidebarItem(title).getByRole("button", { name: "Delete" }).click();
-    await this.page.getByRole("dialog").getByRole("button", { name: "Delete" }).click();
+    const dialog = this.page.getByRole("dialog");
+    await dialog.getByRole("button", { name: "Delete" }).click();
+    await expect(dialog).toBeHidden();
   }
 
   get searchBox() {

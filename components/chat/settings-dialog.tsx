@@ -7,7 +7,7 @@ import { saveSettingsAction } from "@/app/(chat)/actions";
 import type { ConversationSettings } from "@/lib/chat/types";
 import type { SettingsErrors, SettingsField } from "@/lib/chat/types";
 import { Button } from "@/components/ui/button";
-import { Dialog } from "@/components/ui/dialog";
+import { Dialog, DialogActions } from "@/components/ui/dialog";
 import { Input, Label, Textarea } from "@/components/ui/input";
 import type { ThinkingMode } from "@/lib/chat/thinking";
 import { ThinkingControl } from "./thinking-control";
@@ -135,14 +135,7 @@ export function SettingsDialog({
               {error}
             </p>
           ) : null}
-          <div className="flex justify-end gap-2">
-            <Button variant="secondary" onClick={() => setOpen(false)}>
-              {t("cancel")}
-            </Button>
-            <Button type="submit" disabled={busy}>
-              {t("save")}
-            </Button>
-          </div>
+          <DialogActions cancel={t("cancel")} submit={t("save")} onCancel={() => setOpen(false)} busy={busy} />
         </form>
       </Dialog>
     </>

@@ -10,7 +10,7 @@ import {
   updateModelAction,
 } from "@/app/settings/models/actions";
 import { Button } from "@/components/ui/button";
-import { Dialog } from "@/components/ui/dialog";
+import { Dialog, DialogActions } from "@/components/ui/dialog";
 import type { ModelInfo } from "@/lib/models";
 import { type ModelDraft, draftOf, emptyDraft, formOf } from "./model-draft";
 import { ModelFields } from "./model-fields";
@@ -113,14 +113,7 @@ export function ModelsPanel({ initial, provisioned }: { initial: ModelInfo[]; pr
               errors={editing.errors}
               onChange={(d) => setEditing({ ...editing, draft: d })}
             />
-            <div className="flex justify-end gap-2">
-              <Button type="button" variant="secondary" onClick={() => setEditing(null)}>
-                {t("cancel")}
-              </Button>
-              <Button type="submit" disabled={busy}>
-                {t("save")}
-              </Button>
-            </div>
+            <DialogActions cancel={t("cancel")} submit={t("save")} onCancel={() => setEditing(null)} busy={busy} />
           </form>
         ) : null}
       </Dialog>

@@ -9,7 +9,7 @@ import { deleteConversationAction, renameConversationAction } from "@/app/(chat)
 import type { ConversationListItem } from "@/lib/chat/types";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
-import { Dialog } from "@/components/ui/dialog";
+import { Dialog, DialogActions } from "@/components/ui/dialog";
 import { Input, Label } from "@/components/ui/input";
 
 export function ConversationItem({
@@ -119,14 +119,7 @@ export function ConversationItem({
               {error}
             </p>
           ) : null}
-          <div className="flex justify-end gap-2">
-            <Button variant="secondary" onClick={close}>
-              {t("cancel")}
-            </Button>
-            <Button type="submit" disabled={busy}>
-              {t("save")}
-            </Button>
-          </div>
+          <DialogActions cancel={t("cancel")} submit={t("save")} onCancel={close} busy={busy} />
         </form>
       </Dialog>
       <Dialog

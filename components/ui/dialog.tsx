@@ -1,6 +1,7 @@
 "use client";
 
 import { Dialog as D } from "radix-ui";
+import { Button } from "./button";
 import { cn } from "./cn";
 
 /** A modal dialog over Radix: focus trapped, Escape closes, title announced. */
@@ -41,5 +42,29 @@ export function Dialog({
         </D.Content>
       </D.Portal>
     </D.Root>
+  );
+}
+
+/** A form dialog's footer: Cancel (closes, submits nothing) and the submit button, disabled while busy. */
+export function DialogActions({
+  cancel,
+  submit,
+  onCancel,
+  busy,
+}: {
+  cancel: string;
+  submit: string;
+  onCancel: () => void;
+  busy?: boolean;
+}) {
+  return (
+    <div className="flex justify-end gap-2">
+      <Button variant="secondary" onClick={onCancel}>
+        {cancel}
+      </Button>
+      <Button type="submit" disabled={busy}>
+        {submit}
+      </Button>
+    </div>
   );
 }

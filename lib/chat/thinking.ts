@@ -1,5 +1,5 @@
 import type { SourceUrlUIPart } from "ai";
-import type { ConversationSettings, MessageSource } from "@/db/schema";
+import type { ConversationSettings, MessageSource, ModelThinking } from "@/db/schema";
 
 /*
  * Thinking and web search in the chat, the pure half shared by the server (the turn, the reply's saving) and
@@ -7,7 +7,7 @@ import type { ConversationSettings, MessageSource } from "@/db/schema";
  */
 
 /** Whether a model thinks: the catalogue's `thinking` (lib/models.ts ModelInfo). */
-export type ThinkingMode = "none" | "optional" | "always";
+export type ThinkingMode = ModelThinking;
 
 /** Zhipu's built-in search, asking for the sources back so the reply can list them. */
 export const WEB_SEARCH_TOOL = { type: "web_search", web_search: { enable: true, search_result: true } } as const;

@@ -11,7 +11,8 @@ export const fitsContext = (models: Catalogue, model: string, tokens: number) =>
 
 /**
  * Before sending: the prompt's estimated tokens against the selected model's context. Over the limit it
- * says so (the composer will not send: upstream would refuse) and offers switching to GLM-4-Long.
+ * says so (the composer will not send: upstream would refuse) and offers the enabled model with the most
+ * context (GLM-4-Long in the default catalogue).
  * Shown once there is something to estimate that matters: documents attached, or over half the context.
  */
 export function ContextMeter({

@@ -4,6 +4,7 @@ import { first, type Db } from "@/db";
 import { conversations } from "@/db/tables";
 import type { Conversation, ConversationSettings } from "@/db/schema";
 import { engine } from "@/db/engine";
+import { sqliteTurn } from "@/db/engines/turn-sqlite";
 
 /** Every query takes the owner and puts it in the WHERE: a row of another user is simply not found. */
 
@@ -32,6 +33,8 @@ export async function getConversation(
   db: Db,
   { userId, id }: { userId: string; id: string },
 ): Promise<Conversation | undefined> {
+  const hot = sqliteTurn(db);
+  if (hot) return hot.conversation(userId, id);
   return first(
     await db
       .select()

@@ -1,6 +1,7 @@
 import "server-only";
 import { and, asc, desc, eq, gt, lt, ne } from "drizzle-orm";
 import { engine } from "@/db/engine";
+import { sqliteTurn } from "@/db/engines/turn-sqlite";
 import { first, transaction, type Db } from "@/db";
 import { conversations, messages, users } from "@/db/tables";
 import type { Conversation, Message, MessageSource, MessageStatus } from "@/db/schema";
@@ -70,11 +71,13 @@ export async function listMessagesPage(
  * instead of createConversation + startTurn's eight statements; and no empty conversation is left behind if
  * the turn cannot start. Throws (a unique violation) when the id is taken, by anyone.
  */
-export function startConversation(
+export async function startConversation(
   db: Db,
   input: { conversation: NewConversation; user: NewUserMessage; assistantId: string },
 ): Promise<{ conversation: Conversation; history: Message[] }> {
   const { conversation: c, user, assistantId } = input;
+  const hot = user.attachments ? undefined : sqliteTurn(db);
+  if (hot) return hot.startConversation(conversationValues(c), user, assistantId);
   return transaction(db, async (tx) => {
     const conversation = first(await tx.insert(conversations).values(conversationValues(c)).returning())!;
     const userMessage = first(
@@ -188,6 +191,8 @@ export async function finishReply(
     sources,
   }: { id: string; content: string; status: MessageStatus; error?: string | null } & ReplyExtrasInput,
 ): Promise<void> {
+  const hot = sqliteTurn(db);
+  if (hot) return hot.finishReply({ id, content, status, error, reasoning, reasoningMs, sources });
   const t = engine().text;
   await db
     .update(messages)
@@ -244,6 +249,8 @@ export function resumeReply(
 
 /** The conversation a message id belongs to, if any (ids come from the browser, so they are checked). */
 export async function conversationOfMessage(db: Db, { messageId }: { messageId: string }): Promise<string | undefined> {
+  const hot = sqliteTurn(db);
+  if (hot) return hot.conversationOfMessage(messageId);
   return first(
     await db.select({ c: messages.conversationId }).from(messages).where(eq(messages.id, messageId)).limit(1),
   )?.c;

@@ -2,6 +2,7 @@ import "server-only";
 import { and, count, eq, gt, lt, ne } from "drizzle-orm";
 import { first, type Db } from "@/db";
 import { sessions, users } from "@/db/tables";
+import { sqliteTurn } from "@/db/engines/turn-sqlite";
 import type { User } from "@/db/schema";
 
 /** Sign-in sessions: one row per signed-in browser; the owner is in every WHERE. */
@@ -28,6 +29,8 @@ export async function findSessionUser(
   db: Db,
   { sessionId, userId, now }: { sessionId: string; userId: string; now: number },
 ): Promise<{ user: User; lastSeenAt: number } | undefined> {
+  const hot = sqliteTurn(db);
+  if (hot) return hot.sessionUser(sessionId, userId, now);
   return first(
     await db
       .select({ user: users, lastSeenAt: sessions.lastSeenAt })

@@ -14,6 +14,7 @@ import type { MessageSource } from "@/db/schema";
 import * as schema from "@/db/schema";
 import { cjkGrams, isCjkQuery } from "@/db/search/cjk";
 import { normalizeSearchQuery } from "@/db/search/query";
+import { indexBacklog, startIndexingBacklog } from "./search-backlog-sqlite";
 
 export type SqliteDb = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
@@ -33,6 +34,7 @@ export function openSqlite(file: string): SqliteDb {
   cacheStatements(client);
   const db = drizzle(client, { schema }) as SqliteDb;
   migrate(db, { migrationsFolder: SQLITE_MIGRATIONS });
+  startIndexingBacklog(client);
   return db;
 }
 
@@ -188,6 +190,8 @@ export async function searchConversationIds(
   const q = normalizeSearchQuery(query);
   if (!q || limit <= 0) return [];
   const c = client(db);
+  // Everything written before this search is found (new rows reach the indexes in batches).
+  indexBacklog(c);
   const like = `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
   const trigram = [...q].length >= 3;
   if (!trigram && !isCjkQuery(q)) {

@@ -39,7 +39,8 @@ function statementsFor(c: Database.Database) {
     values (?, ?, ?, ?, ?) returning ${CONVERSATION}`);
   const insertMessage = c.prepare(`insert into messages (id, conversation_id, role, content, model, status)
     values (?, ?, ?, ?, ?, ?) returning ${MESSAGE}`);
-  const setLastModel = c.prepare("update users set last_model = ? where id = ?");
+  // Unchanged (the usual case) writes nothing, so the commit carries one page fewer.
+  const setLastModel = c.prepare("update users set last_model = ? where id = ? and last_model is not ?");
   // Null reasoning, thinking time or sources keep what was saved (a continued reply that did not think again).
   const finish = c.prepare(`update messages set content = ?, status = ?, error = ?,
     reasoning = coalesce(?, reasoning), reasoning_ms = coalesce(?, reasoning_ms), sources = coalesce(?, sources)
@@ -68,7 +69,7 @@ function statementsFor(c: Database.Database) {
           const created = insertConversation.get(n.id, n.userId, n.title, n.model, JSON.stringify(n.settings));
           const userMessage = insertMessage.get(user.id, n.id, "user", user.content, null, "complete");
           insertMessage.run(assistantId, n.id, "assistant", "", n.model, "streaming");
-          setLastModel.run(n.model, n.userId);
+          setLastModel.run(n.model, n.userId, n.model);
           return {
             conversation: conversationOf(created as ConversationRow),
             history: [messageOf(userMessage as MessageRow)],

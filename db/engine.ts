@@ -27,4 +27,6 @@ const engines: Record<Engine["name"], Engine> = {
   postgres: { name: "postgres", ...postgres },
 };
 
-export const engine = (): Engine => engines[usingPostgres() ? "postgres" : "sqlite"];
+let chosen: Engine | undefined;
+/** Read once: the query layer asks for it several times per request, and DATABASE_URL does not change. */
+export const engine = (): Engine => (chosen ??= engines[usingPostgres() ? "postgres" : "sqlite"]);

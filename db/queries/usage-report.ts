@@ -3,6 +3,7 @@ import { desc, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db";
 import { engine } from "@/db/engine";
 import { apiKeys, usage } from "@/db/tables";
+import { settleLedger } from "./usage";
 import { FAILED_SQL, HOUR, USAGE_IN_PROGRESS } from "./usage-rules";
 
 /**
@@ -151,6 +152,7 @@ const dayLabel = (n: number) => new Date(n * DAY).toISOString().slice(0, 10);
  * hour first would hash ~13,000 groups for a 90-day range to fold them again.
  */
 async function daily(db: Db, scope: Scope, { range, knownModels }: ReportOptions): Promise<DailyRow[]> {
+  settleLedger(db);
   const offset = sql.raw(String(Math.trunc(range.offsetMinutes) * 60_000));
   const parts = split(range);
   const shown = shownAs(knownModels);
@@ -202,6 +204,7 @@ export interface ModelRow {
 type ModelSums = Omit<ModelRow, "ttftMs"> & { ttftSum: number; ttftCount: number };
 
 async function byModel(db: Db, scope: Scope, { range, knownModels }: ReportOptions): Promise<ModelRow[]> {
+  settleLedger(db);
   const parts = split(range);
   const shown = shownAs(knownModels);
   const rows = await engine().rows<ModelSums>(
@@ -248,6 +251,7 @@ export interface KeyRow {
 
 /** Grouped first, then joined to the few keys, not to every hourly row. */
 async function byKey(db: Db, scope: Scope, { range }: Pick<ReportOptions, "range">): Promise<KeyRow[]> {
+  settleLedger(db);
   const parts = split(range);
   const rows = await engine().rows<KeyRow>(
     db,
@@ -310,6 +314,7 @@ async function recent(
   scope: Scope,
   { page, size }: RecentPage,
 ): Promise<{ rows: RecentRow[]; hasMore: boolean }> {
+  settleLedger(db);
   const rows = await db
     .select({
       id: usage.id,

@@ -9,13 +9,18 @@ import "server-only";
 import type { Db } from "@/db";
 import { engine } from "@/db/engine";
 import { postgresLedger } from "@/db/engines/usage-postgres";
-import { sqliteLedger } from "@/db/engines/usage-sqlite";
+import { flushLedger, sqliteLedger } from "@/db/engines/usage-sqlite";
 import type { UsageRow } from "@/db/schema";
 import { ledgerRow, USAGE_IN_PROGRESS, type UsageOutcome } from "./usage-rules";
 
 export { FAILED_SQL, isFailure, USAGE_IN_PROGRESS, USAGE_INTERRUPTED, type UsageOutcome } from "./usage-rules";
 
 const ledger = () => (engine().name === "postgres" ? postgresLedger : sqliteLedger);
+
+/** The ledger's queued writes, now (SQLite batches them for a few ms): a report reads everything written before it. */
+export function settleLedger(db: Db): void {
+  if (engine().name === "sqlite") flushLedger(db);
+}
 
 /** Accounting must never break a reply that already reached the client: failures are logged, not thrown. */
 async function safely<T>(what: string, write: () => Promise<T>): Promise<T | undefined> {

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import OpenAI from "openai";
-import { APP_URL, client, createKey, sqlRow, post, sleep, tag, upstreamRequestTagged } from "./helpers";
+import { APP_URL, client, createKey, eventually, sqlRow, post, sleep, tag, upstreamRequestTagged } from "./helpers";
 
 let key: string;
 let sdk: OpenAI;
@@ -101,7 +101,10 @@ describe("upstream failures mid-stream: an error event, never a clean stop", () 
   });
 
   test("mid-stream failures are recorded with their status", async () => {
-    const row = await sqlRow("select status, error_code from usage where error_code = 'upstream_timeout' and stream");
+    const row = await eventually(
+      () => sqlRow("select status, error_code from usage where error_code = 'upstream_timeout' and stream"),
+      Boolean,
+    );
     assert.ok(row);
   });
 });

@@ -150,14 +150,19 @@ function frameKey(cf: CallFrame): string {
   return `${cf.functionName || "(anonymous)"}  ${where}`;
 }
 
-export function summariseProfile(file: string, top = 25): string {
+/** `skipMs`: leave out the profile's first milliseconds (start-up and warm-up), for a steady-state picture. */
+export function summariseProfile(file: string, top = 25, o: { skipMs?: number } = {}): string {
   const prof = JSON.parse(readFileSync(file, "utf8")) as CpuProfile;
   const byId = new Map(prof.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const self = new Map<number, number>();
+  const skipUs = (o.skipMs ?? 0) * 1000;
+  let at = 0;
   for (let i = 0; i < prof.samples.length; i++) {
     const dt = prof.timeDeltas[i + 1] ?? 0;
+    at += prof.timeDeltas[i] ?? 0;
+    if (at < skipUs) continue;
     self.set(prof.samples[i], (self.get(prof.samples[i]) ?? 0) + dt);
   }
   const total = [...self.values()].reduce((a, b) => a + b, 0);

@@ -2,6 +2,7 @@ import "server-only";
 import type { BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { engine } from "./engine";
 import { openPostgres } from "./engines/postgres";
+import { commitTurnNow } from "./engines/group-commit-sqlite";
 import { openSqlite } from "./engines/sqlite";
 import type * as schema from "./schema";
 import { databasePath, databaseUrl, usingPostgres } from "./url";
@@ -56,5 +57,8 @@ export async function closeDb(): Promise<void> {
   holder.__glmDb = undefined;
   if (!db) return;
   if (db.$client.end) await db.$client.end({ timeout: 5 });
-  else db.$client.close?.();
+  else {
+    commitTurnNow(db.$client as unknown as import("better-sqlite3").Database);
+    db.$client.close?.();
+  }
 }

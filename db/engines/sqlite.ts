@@ -14,6 +14,7 @@ import type { MessageSource } from "@/db/schema";
 import * as schema from "@/db/schema";
 import { cjkGrams, isCjkQuery } from "@/db/search/cjk";
 import { normalizeSearchQuery } from "@/db/search/query";
+import { inTurnTransaction, joinTurnTransaction } from "./group-commit-sqlite";
 import { indexBacklog, startIndexingBacklog } from "./search-backlog-sqlite";
 
 export type SqliteDb = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -83,22 +84,28 @@ function keepPrivate(file: string) {
 
 const client = (db: unknown) => (db as SqliteDb).$client;
 
+let savepoints = 0;
+
 /**
- * BEGIN IMMEDIATE … COMMIT around `fn`, which gets the connection to use (`tx`). The connection is
- * synchronous underneath (drizzle's own transaction() refuses async callbacks), so `fn`'s queries resolve
- * without yielding to the event loop and no other request's query can slip in: `fn` must await only
- * queries, never other I/O.
+ * `fn`'s writes as one atomic unit, in a savepoint inside this event-loop turn's shared transaction
+ * (group-commit-sqlite.ts), committed with the turn's other writes. `fn` gets the connection to use (`tx`).
+ * The connection is synchronous underneath (drizzle's own transaction() refuses async callbacks), so `fn`'s
+ * queries resolve without yielding to the event loop and no other request's query can slip in: `fn` must
+ * await only queries, never other I/O.
  */
 export async function transaction<D, T>(db: D, fn: (tx: D) => Promise<T>): Promise<T> {
   const c = client(db);
-  if (c.inTransaction) throw new Error("transaction(): already inside a transaction; pass `tx` down instead");
-  c.exec("BEGIN IMMEDIATE");
+  if (c.inTransaction && !inTurnTransaction(c))
+    throw new Error("transaction(): already inside a transaction; pass `tx` down instead");
+  joinTurnTransaction(c);
+  const name = `tx${++savepoints}`;
+  c.exec(`SAVEPOINT ${name}`);
   try {
     const result = await fn(db);
-    c.exec("COMMIT");
+    c.exec(`RELEASE ${name}`);
     return result;
   } catch (err) {
-    if (c.inTransaction) c.exec("ROLLBACK");
+    if (c.inTransaction) c.exec(`ROLLBACK TO ${name}; RELEASE ${name}`);
     throw err;
   }
 }
@@ -167,6 +174,7 @@ export async function saveReplyProgress(db: unknown, p: Progress) {
       reasoning_ms = coalesce(?, reasoning_ms), sources = coalesce(?, sources) where id = ? and status = 'streaming'`);
     progressStatements.set(c, statement);
   }
+  joinTurnTransaction(c);
   statement.run(
     p.content,
     p.reasoning ?? null,

@@ -8,6 +8,7 @@
 import "server-only";
 import type Database from "better-sqlite3";
 import { engine } from "@/db/engine";
+import { joinTurnTransaction } from "./group-commit-sqlite";
 import type { Conversation, ConversationSettings, Message, MessageSource, MessageStatus, User } from "@/db/schema";
 
 const CONVERSATION = `seq, id, user_id as userId, title, title_from_user as titleFromUser, model, settings,
@@ -45,6 +46,23 @@ function statementsFor(c: Database.Database) {
   const finish = c.prepare(`update messages set content = ?, status = ?, error = ?,
     reasoning = coalesce(?, reasoning), reasoning_ms = coalesce(?, reasoning_ms), sources = coalesce(?, sources)
     where id = ?`);
+  // Atomic: a savepoint inside the turn's shared transaction (or its own transaction when none is open).
+  const firstTurn = c.transaction(
+    (
+      n: { id: string; userId: string; title: string; model: string; settings: ConversationSettings },
+      user: { id: string; content: string },
+      assistantId: string,
+    ) => {
+      const created = insertConversation.get(n.id, n.userId, n.title, n.model, JSON.stringify(n.settings));
+      const userMessage = insertMessage.get(user.id, n.id, "user", user.content, null, "complete");
+      insertMessage.run(assistantId, n.id, "assistant", "", n.model, "streaming");
+      setLastModel.run(n.model, n.userId, n.model);
+      return {
+        conversation: conversationOf(created as ConversationRow),
+        history: [messageOf(userMessage as MessageRow)],
+      };
+    },
+  );
 
   return {
     sessionUser(sessionId: string, userId: string, now: number): { user: User; lastSeenAt: number } | undefined {
@@ -58,25 +76,11 @@ function statementsFor(c: Database.Database) {
       return row && conversationOf(row);
     },
     conversationOfMessage: (messageId: string) => messageHome.get(messageId) as string | undefined,
-    /** The first turn: conversation, user message, reply placeholder and the account's last model, one transaction. */
-    startConversation: c
-      .transaction(
-        (
-          n: { id: string; userId: string; title: string; model: string; settings: ConversationSettings },
-          user: { id: string; content: string },
-          assistantId: string,
-        ) => {
-          const created = insertConversation.get(n.id, n.userId, n.title, n.model, JSON.stringify(n.settings));
-          const userMessage = insertMessage.get(user.id, n.id, "user", user.content, null, "complete");
-          insertMessage.run(assistantId, n.id, "assistant", "", n.model, "streaming");
-          setLastModel.run(n.model, n.userId, n.model);
-          return {
-            conversation: conversationOf(created as ConversationRow),
-            history: [messageOf(userMessage as MessageRow)],
-          };
-        },
-      )
-      .immediate.bind(null),
+    /** The first turn: conversation, user message, reply placeholder and the account's last model, atomically. */
+    startConversation: (...args: Parameters<typeof firstTurn>) => {
+      joinTurnTransaction(c);
+      return firstTurn(...args);
+    },
     finishReply(r: {
       id: string;
       content: string;
@@ -86,6 +90,7 @@ function statementsFor(c: Database.Database) {
       reasoningMs?: number | null;
       sources?: MessageSource[] | null;
     }) {
+      joinTurnTransaction(c);
       finish.run(
         r.content,
         r.status,

@@ -16,6 +16,7 @@ import {
   type LedgerStatements,
   type UsageOutcome,
 } from "@/db/queries/usage-rules";
+import { joinTurnTransaction } from "./group-commit-sqlite";
 
 const prepared = new WeakMap<Database.Database, ReturnType<typeof statementsFor>>();
 
@@ -153,6 +154,7 @@ function flush(sqlite: Database.Database) {
   }
   const s = statements(sqlite);
   const results: (boolean | number)[] = [];
+  joinTurnTransaction(sqlite);
   try {
     sqlite.transaction(() => {
       for (const item of items) {
@@ -179,6 +181,7 @@ const client = (db: Db) => (db as unknown as { $client: Database.Database }).$cl
 
 export const sqliteLedger: LedgerStatements = {
   async record(db, row) {
+    joinTurnTransaction(client(db));
     statements(client(db)).record(row);
   },
   start(db, row) {

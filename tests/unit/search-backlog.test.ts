@@ -121,6 +121,7 @@ test("a backlog left by a process that stopped is indexed when the database open
   });
   await M.finishReply(first.db, { id: "k1-a", content: "Otters wrap themselves in kelp", status: "complete" });
   assert.ok(backlog(first.client) > 0);
+  await new Promise((r) => setImmediate(r)); // the turn's writes commit, as in a running server
   first.client.close(); // no indexing round ran
 
   const again = await open(file);

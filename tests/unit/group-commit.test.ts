@@ -1,0 +1,71 @@
+/**
+ * Group commit on SQLite (db/engines/group-commit-sqlite.ts): the writes of one event-loop turn share one
+ * commit at the end of that turn; each unit that must be atomic (a chat turn's first writes, a query-layer
+ * transaction) still rolls back alone. Another connection (another process: a backup, the keys CLI) sees
+ * the turn's writes once it has ended, and an orderly close commits what is pending.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, test } from "node:test";
+import Database from "better-sqlite3";
+
+process.env.AUTH_SECRET ??= "test";
+const dir = mkdtempSync(path.join(tmpdir(), "glm-group-commit-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const turnEnds = () => new Promise((r) => setImmediate(r));
+
+test("one turn's writes commit together at its end; a failed unit rolls back alone", async () => {
+  const file = path.join(dir, "a.db");
+  const { openDatabase } = await import("@/db");
+  const db = openDatabase(file);
+  const M = await import("@/db/queries/messages");
+  const { createUser } = await import("@/db/queries/users");
+  const userId = (await createUser(db, { email: "a@example.com", passwordHash: null })).id;
+  await turnEnds();
+  const other = new Database(file, { readonly: true });
+  const count = (table: string) => (other.prepare(`select count(*) from ${table}`).pluck().get() as number) ?? 0;
+
+  const first = (id: string, messageId: string) =>
+    M.startConversation(db, {
+      conversation: { id, userId, title: "Tides", model: "GLM-4-Air" },
+      user: { id: messageId, content: "why are there two tides a day?" },
+      assistantId: `${id}-reply`,
+    });
+  await first("c1", "m1");
+  // The same message id again: its insert fails after the conversation row was written, and only this unit
+  // (conversation c2 included) rolls back.
+  await assert.rejects(first("c2", "m1"), /UNIQUE/);
+  await M.finishReply(db, { id: "c1-reply", content: "The Moon and the Sun.", status: "complete" });
+  assert.equal(count("conversations"), 0, "nothing is committed before the turn ends");
+
+  await turnEnds();
+  assert.equal(count("conversations"), 1);
+  assert.deepEqual(other.prepare("select id from conversations").pluck().all(), ["c1"]);
+  assert.deepEqual(other.prepare("select id, status, content from messages order by seq").all(), [
+    { id: "m1", status: "complete", content: "why are there two tides a day?" },
+    { id: "c1-reply", status: "complete", content: "The Moon and the Sun." },
+  ]);
+  other.close();
+  (db as unknown as { $client: Database.Database }).$client.close();
+});
+
+test("closing the app's connection commits the turn's pending writes", async () => {
+  const file = path.join(dir, "b.db");
+  process.env.DATABASE_URL = `file:${file}`;
+  const { getDb, closeDb } = await import("@/db");
+  const db = getDb();
+  const M = await import("@/db/queries/messages");
+  const { createUser } = await import("@/db/queries/users");
+  const userId = (await createUser(db, { email: "b@example.com", passwordHash: null })).id;
+  await M.startConversation(db, {
+    conversation: { id: "k1", userId, title: "Reefs", model: "GLM-4-Air" },
+    user: { id: "k1-u", content: "coral" },
+    assistantId: "k1-a",
+  });
+  await closeDb(); // in the same turn
+  const other = new Database(file, { readonly: true });
+  assert.equal(other.prepare("select count(*) from messages").pluck().get(), 2);
+  other.close();
+});

@@ -42,6 +42,14 @@ function statementsFor(c: Database.Database) {
     values (?, ?, ?, ?, ?, ?) returning ${MESSAGE}`);
   // Unchanged (the usual case) writes nothing, so the commit carries one page fewer.
   const setLastModel = c.prepare("update users set last_model = ? where id = ? and last_model is not ?");
+  const owns = c.prepare("select 1 from conversations where user_id = ? and id = ?").pluck();
+  const history = c.prepare(`select ${MESSAGE} from messages where conversation_id = ? order by seq`);
+  const editMessage = c.prepare("update messages set content = ? where seq = ?");
+  const deleteAfter = c.prepare("delete from messages where conversation_id = ? and seq > ?");
+  const touchConversation = c.prepare("update conversations set model = ?, updated_at = ? where id = ?");
+  const documents = c.prepare(`select a.message_id as messageId, a.name, a.text from attachments a
+    join messages m on m.id = a.message_id join conversations c on c.id = m.conversation_id
+    where c.id = ? and c.user_id = ? order by a.created_at, a.id`);
   // Null reasoning, thinking time or sources keep what was saved (a continued reply that did not think again).
   const finish = c.prepare(`update messages set content = ?, status = ?, error = ?,
     reasoning = coalesce(?, reasoning), reasoning_ms = coalesce(?, reasoning_ms), sources = coalesce(?, sources)
@@ -64,7 +72,43 @@ function statementsFor(c: Database.Database) {
     },
   );
 
+  /**
+   * A later turn, as db/queries/messages.ts startTurn: the user's message added (or, when its id is already
+   * there, edited, with everything after it dropped; none: regenerate after the last one), the reply's
+   * placeholder, the model remembered. The history is read once and updated in memory.
+   */
+  const nextTurn = c.transaction((t: NextTurn): Message[] | undefined => {
+    if (!owns.get(t.userId, t.conversationId)) return undefined;
+    let rows = (history.all(t.conversationId) as MessageRow[]).map(messageOf);
+    const user = t.user;
+    const edited = user && rows.find((m) => m.id === user.id && m.role === "user");
+    if (user && edited) {
+      editMessage.run(user.content, edited.seq);
+      deleteAfter.run(t.conversationId, edited.seq);
+      rows = rows.filter((m) => m.seq <= edited.seq).map((m) => (m === edited ? { ...m, content: user.content } : m));
+    } else if (user) {
+      rows.push(
+        messageOf(insertMessage.get(user.id, t.conversationId, "user", user.content, null, "complete") as MessageRow),
+      );
+    } else {
+      const lastUser = rows.findLast((m) => m.role === "user");
+      if (!lastUser) return undefined;
+      deleteAfter.run(t.conversationId, lastUser.seq);
+      rows = rows.filter((m) => m.seq <= lastUser.seq);
+    }
+    insertMessage.run(t.assistantId, t.conversationId, "assistant", "", t.model, "streaming");
+    touchConversation.run(t.model, Date.now(), t.conversationId);
+    setLastModel.run(t.model, t.userId, t.model);
+    return rows;
+  });
+
   return {
+    nextTurn(t: NextTurn) {
+      joinTurnTransaction(c);
+      return nextTurn(t);
+    },
+    documents: (userId: string, conversationId: string) =>
+      documents.all(conversationId, userId) as { messageId: string | null; name: string; text: string }[],
     sessionUser(sessionId: string, userId: string, now: number): { user: User; lastSeenAt: number } | undefined {
       const row = sessionUser.get(sessionId, userId, now) as (User & { lastSeenAt: number }) | undefined;
       if (!row) return undefined;
@@ -102,6 +146,15 @@ function statementsFor(c: Database.Database) {
       );
     },
   };
+}
+
+/** A later turn's input (without attachments: a message that takes files goes through the query builder). */
+interface NextTurn {
+  userId: string;
+  conversationId: string;
+  model: string;
+  user?: { id: string; content: string };
+  assistantId: string;
 }
 
 export type TurnStatements = ReturnType<typeof statementsFor>;

@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { and, asc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import { first, type Db } from "@/db";
 import { engine } from "@/db/engine";
+import { sqliteTurn } from "@/db/engines/turn-sqlite";
 import { attachments, conversations, messages, shares } from "@/db/tables";
 
 /** Every query takes the owner and puts it in the WHERE: another user's attachment is simply not found. */
@@ -167,6 +168,8 @@ export function textsOfConversation(
   db: Db,
   { userId, conversationId }: { userId: string; conversationId: string },
 ): Promise<{ messageId: string | null; name: string; text: string }[]> {
+  const hot = sqliteTurn(db);
+  if (hot) return Promise.resolve(hot.documents(userId, conversationId));
   return db
     .select({ messageId: attachments.messageId, name: attachments.name, text: attachments.text })
     .from(attachments)

@@ -116,7 +116,9 @@ export interface TurnInput {
  * after it, add the assistant placeholder, and remember the model on the conversation and the user.
  * Returns the history to send upstream (without the placeholder), or undefined when nothing fits.
  */
-export function startTurn(db: Db, input: TurnInput): Promise<Message[] | undefined> {
+export async function startTurn(db: Db, input: TurnInput): Promise<Message[] | undefined> {
+  const hot = input.user?.attachments ? undefined : sqliteTurn(db);
+  if (hot) return hot.nextTurn(input);
   return transaction(db, async (tx) => {
     if (!(await owns(tx, input))) return undefined;
     const history = await inOrder(tx, input.conversationId);

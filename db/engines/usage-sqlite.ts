@@ -18,6 +18,32 @@ import {
 } from "@/db/queries/usage-rules";
 import { joinTurnTransaction } from "./group-commit-sqlite";
 
+/**
+ * A batch's roll-up, one row per hour bucket: the completions of a batch mostly share a bucket (same account,
+ * key, model and hour), and each upsert rewrites the bucket's row and its covering indexes (six of them).
+ */
+class Rollup {
+  private readonly buckets = new Map<string, { bucket: HourBucket; requests: number }>();
+
+  add(b: HourBucket | null) {
+    if (!b) return;
+    const key = `${b.hour}\u0000${b.userId}\u0000${b.apiKeyId}\u0000${b.source}\u0000${b.model}`;
+    const seen = this.buckets.get(key);
+    if (!seen) return void this.buckets.set(key, { bucket: { ...b }, requests: 1 });
+    seen.requests++;
+    const t = seen.bucket;
+    t.errors += b.errors;
+    t.promptTokens += b.promptTokens;
+    t.completionTokens += b.completionTokens;
+    t.ttftSum += b.ttftSum;
+    t.ttftCount += b.ttftCount;
+  }
+
+  writeWith(add: (bucket: HourBucket, requests: number) => void) {
+    for (const { bucket, requests } of this.buckets.values()) add(bucket, requests);
+  }
+}
+
 const prepared = new WeakMap<Database.Database, ReturnType<typeof statementsFor>>();
 
 function statementsFor(sqlite: Database.Database) {
@@ -27,9 +53,10 @@ function statementsFor(sqlite: Database.Database) {
     @completionTokens, @ttftMs, @durationMs)`);
   const rollup = sqlite.prepare(`insert into usage_hourly (hour, user_id, api_key_id, source, model, requests, errors,
     prompt_tokens, completion_tokens, ttft_sum, ttft_count)
-    values (@hour, @userId, @apiKeyId, @source, @model, 1, @errors, @promptTokens, @completionTokens, @ttftSum, @ttftCount)
+    values (@hour, @userId, @apiKeyId, @source, @model, @requests, @errors, @promptTokens, @completionTokens, @ttftSum,
+      @ttftCount)
     on conflict (user_id, hour, api_key_id, source, model) do update set
-      requests = requests + 1, errors = errors + excluded.errors,
+      requests = requests + excluded.requests, errors = errors + excluded.errors,
       prompt_tokens = prompt_tokens + excluded.prompt_tokens,
       completion_tokens = completion_tokens + excluded.completion_tokens,
       ttft_sum = ttft_sum + excluded.ttft_sum, ttft_count = ttft_count + excluded.ttft_count`);
@@ -50,10 +77,11 @@ function statementsFor(sqlite: Database.Database) {
 
   // better-sqlite3 binds no booleans.
   const values = (row: LedgerRow) => ({ ...row, stream: row.stream ? 1 : 0 });
-  const addToRollup = (bucket: HourBucket | null) => {
-    if (bucket) rollup.run(bucket);
+  const addToRollup = (bucket: HourBucket | null, requests = 1) => {
+    if (bucket) rollup.run({ ...bucket, requests });
   };
-  const completeRow = (id: number, outcome: UsageOutcome): boolean => {
+  /** Completes the row; its share of the roll-up goes to `rollUp` (added at once when not given). */
+  const completeRow = (id: number, outcome: UsageOutcome, rollUp?: Rollup): boolean => {
     const row = complete.get({
       id,
       status: outcome.status,
@@ -63,7 +91,8 @@ function statementsFor(sqlite: Database.Database) {
       ttftMs: outcome.ttftMs ?? null,
       durationMs: outcome.durationMs,
     }) as Parameters<typeof bucketOf>[0] | undefined;
-    if (row) addToRollup(bucketOf(row, outcome));
+    if (row && rollUp) rollUp.add(bucketOf(row, outcome));
+    else if (row) addToRollup(bucketOf(row, outcome));
     return !!row;
   };
 
@@ -78,7 +107,8 @@ function statementsFor(sqlite: Database.Database) {
       if (row.apiKeyId) touchKey.run(row.createdAt, row.apiKeyId);
       return id;
     },
-    complete: sqlite.transaction(completeRow),
+    complete: sqlite.transaction((id: number, outcome: UsageOutcome) => completeRow(id, outcome)),
+    addToRollup,
     completeRow,
     progress,
     closeUnfinished: sqlite.transaction((lastProgressBefore?: number): number => {
@@ -157,12 +187,14 @@ function flush(sqlite: Database.Database) {
   joinTurnTransaction(sqlite);
   try {
     sqlite.transaction(() => {
+      const rollUp = new Rollup();
       for (const item of items) {
         if (item.kind === "start") results.push(s.startRow(item.row));
-        else if (item.kind === "complete") results.push(s.completeRow(item.id, item.outcome));
+        else if (item.kind === "complete") results.push(s.completeRow(item.id, item.outcome, rollUp));
         else
           results.push(s.progress.run(item.promptTokens, item.completionTokens, item.durationMs, item.id).changes > 0);
       }
+      rollUp.writeWith(s.addToRollup);
     })();
   } catch (err) {
     console.error("[usage] could not write the ledger", err);

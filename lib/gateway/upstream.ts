@@ -67,14 +67,25 @@ function abortReason(signal: AbortSignal, err: unknown, fallback: string): Error
   return upstreamError(fallback);
 }
 
-/** Arms a timer that aborts the call unless `reset` is called again within `ms`. */
+/**
+ * Arms a timer that aborts the call unless `reset` is called again within `ms`. Reset on every upstream read,
+ * so it re-arms its one timer (`refresh`) rather than clearing it and making another each time.
+ */
 function watchdog(call: UpstreamCall, ms: number) {
   let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
   const reset = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => call.abort(new Timeout()), ms);
+    if (stopped) return;
+    if (timer) timer.refresh();
+    else timer = setTimeout(() => call.abort(new Timeout()), ms);
   };
-  return { reset, stop: () => clearTimeout(timer) };
+  return {
+    reset,
+    stop: () => {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
 }
 
 export async function readUpstreamJson(call: UpstreamCall): Promise<UpstreamPayload> {

@@ -153,6 +153,7 @@ export async function startCompletion(
     req,
     call,
     started,
+    prompt,
     progress,
     (status, summary, ttft, error) => {
       ledger(status, summary, ttft, error?.code ?? (status === STATUS_CLIENT_CLOSED ? "client_closed" : null));
@@ -169,6 +170,8 @@ async function streamCompletion(
   req: ValidRequest,
   call: UpstreamCall,
   started: number,
+  /** The prompt's estimated tokens (for usage the upstream does not report). */
+  prompt: number,
   progress: (summary: ReplySummary) => void,
   settle: Settle,
   fail: (err: unknown, summary?: ReplySummary | null) => never,
@@ -191,7 +194,7 @@ async function streamCompletion(
       const next = await batches.next();
       if (next.done) {
         ended = true;
-        const done = translator.end(promptEstimate(req));
+        const done = translator.end(prompt);
         settleOnce(200, translator.summary, ttft);
         return [done];
       }

@@ -195,8 +195,8 @@ function whereTheTimeGoes(r: DoorsResults): string[] {
 function renderProfile(p: ProfileResult): string[] {
   const L = [
     `CPU profiles (\`npm run bench:doors -- --profile\`, ${p.date}, ${p.build}): the server under \`--cpu-prof\`, ` +
-      "a fresh server per door, summarised by bench/profile-summary.ts (shares of the server's busy time; start-up " +
-      "and the first requests' module loading are included, a few per cent).",
+      "a fresh server per door, warmed, summarised by bench/profile-summary.ts from the end of the warm-up on (shares " +
+      "of the server's busy time at steady state; start-up and module loading left out).",
     "",
   ];
   for (const d of p.doors) {

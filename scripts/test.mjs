@@ -205,11 +205,18 @@ const testEnv = {
 /*
  * The same app on PostgreSQL: a second production server (with its own stand-in) on a fresh database, the
  * integration suite again (without the tests about one SQLite process, which start their own servers on
- * SQLite files, and the PostgreSQL-only ones that already ran), and the e2e specs where a shared database
+ * SQLite files), the suites that start PostgreSQL servers of their own, and the e2e specs where a shared database
  * matters most. It runs beside the SQLite browser tests — separate server, database, stand-in and Playwright
  * output — because the suites mostly wait on streams; its output is printed when both are done.
  */
-const SQLITE_PROCESS_ONLY = ["crash", "server-process", "demo-mode", "postgres-", "db-copy", "two-instances"];
+const SQLITE_PROCESS_ONLY = ["crash", "server-process", "demo-mode", "db-copy"];
+/**
+ * Suites that start servers of their own on PostgreSQL databases of their own (two instances, start-up, the
+ * engine's SQL): they run once, in this pass beside the SQLite browser tests, with the SQLite pass's settings
+ * (the node doors), rather than on the longest path (~1 min of npm test's 15).
+ */
+const OWN_POSTGRES_SERVERS = ["postgres-", "two-instances"];
+const ownsPostgres = (f) => OWN_POSTGRES_SERVERS.some((w) => path.basename(f).startsWith(w));
 /**
  * Suites about the HTTP doors themselves (validation, caps, headers, redirects, tool-call wire shapes): no
  * query of theirs differs by engine, so the PostgreSQL pass leaves them out (it is the stage that ends last).
@@ -219,13 +226,16 @@ const ENGINE_INDEPENDENT = ["auth-redirects", "limits", "models-and-tools", "rea
 const PG_E2E = ["isolation", "share", "chat"];
 const PG_E2E_SKIP = "markdown renders";
 const pgIntegration = integrationFiles.filter(
-  (f) => ![...SQLITE_PROCESS_ONLY, ...ENGINE_INDEPENDENT].some((w) => path.basename(f).startsWith(w)),
+  (f) =>
+    !ownsPostgres(f) && ![...SQLITE_PROCESS_ONLY, ...ENGINE_INDEPENDENT].some((w) => path.basename(f).startsWith(w)),
 );
+const pgOwnServers = integrationFiles.filter(ownsPostgres);
+const sqliteIntegration = integrationFiles.filter((f) => !ownsPostgres(f));
 const pgE2e = e2eFiles.filter((f) => PG_E2E.some((w) => path.basename(f).startsWith(`${w}.`)));
 let pgSuites = Promise.resolve({ code: 0, log: "" });
 /** Starts the PostgreSQL suites (set below when there are any). */
 let startPgSuites = () => {};
-if (pgIntegration.length || pgE2e.length) {
+if (pgIntegration.length || pgE2e.length || pgOwnServers.length) {
   const pgStandinPort = appPort + 1;
   const pgPort = appPort + 2;
   step(`Starting a stand-in (:${pgStandinPort}) and a production server on PostgreSQL (:${pgPort})`);
@@ -262,17 +272,25 @@ if (pgIntegration.length || pgE2e.length) {
   const runPgSuites = async () => {
     let log = "";
     const t0 = Date.now();
-    for (const [title, files, cmd, args] of [
-      ["Integration tests on PostgreSQL", pgIntegration, bin("tsx"), ["--test", "--test-concurrency=1"]],
+    for (const [title, files, cmd, args, env] of [
+      ["Integration tests on PostgreSQL", pgIntegration, bin("tsx"), ["--test", "--test-concurrency=1"], pgTestEnv],
+      [
+        "Integration tests with PostgreSQL servers of their own",
+        pgOwnServers,
+        bin("tsx"),
+        ["--test", "--test-concurrency=1"],
+        testEnv,
+      ],
       [
         "End-to-end tests on PostgreSQL",
         pgE2e,
         bin("playwright"),
         ["test", "--output=test-results-postgres", `--grep-invert=${PG_E2E_SKIP}`],
+        pgTestEnv,
       ],
     ]) {
       if (!files.length) continue;
-      const r = await runCollecting(cmd, [...args, ...files], pgTestEnv);
+      const r = await runCollecting(cmd, [...args, ...files], env);
       log += `\n=== ${title} (${Math.round((Date.now() - t0) / 1000)} s since the PostgreSQL suites started)\n${r.output}`;
       if (r.code !== 0) return { code: r.code, log, failed: title };
     }
@@ -281,9 +299,9 @@ if (pgIntegration.length || pgE2e.length) {
 }
 
 startPgSuites();
-if (integrationFiles.length) {
+if (sqliteIntegration.length) {
   step("Integration tests (official openai SDK → /v1 → stand-in upstream)");
-  await runAsync(bin("tsx"), ["--test", "--test-concurrency=1", ...integrationFiles], testEnv);
+  await runAsync(bin("tsx"), ["--test", "--test-concurrency=1", ...sqliteIntegration], testEnv);
 }
 
 if (e2eFiles.length) {

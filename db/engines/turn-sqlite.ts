@@ -1,9 +1,10 @@
 /**
  * A chat turn's statements on SQLite, prepared once per connection. Every message sent in the browser runs
  * them (the session, the conversation, the message id, the turn's writes, the reply's end): building each
- * through the query builder at call time cost more than running it (a turn's database work: ~1.8 ms through
- * Drizzle, ~1.0 ms as these statements; bench/doors). The query layer (db/queries) calls them on SQLite and
- * keeps its Drizzle queries for PostgreSQL, where the round trip dominates; both are tested on both engines.
+ * through the query builder at call time cost about as much as running it (a first turn's database work,
+ * in-process: ~1.8 ms through Drizzle, ~1.0 ms as these statements). The query layer (db/queries) calls
+ * them on SQLite and keeps its Drizzle queries for PostgreSQL, where the round trip dominates; both are tested
+ * on both engines.
  */
 import "server-only";
 import type Database from "better-sqlite3";

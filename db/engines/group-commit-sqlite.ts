@@ -2,8 +2,8 @@
  * Group commit on SQLite: the writes one turn of the event loop makes (chat turns starting and ending, replies'
  * progress, the ledger's batch) share one transaction, committed once that turn's callbacks are done
  * (setImmediate). Each commit appends every page it touched to the WAL (tables, indexes, search backlogs), so
- * under load one commit for several requests costs a fraction of one each (a chat turn's writes: ~0.36 ms in
- * their own commits, ~0.22 ms four turns to a commit; bench/doors), and with one request at a time nothing
+ * under load one commit for several requests costs a fraction of one each (a chat turn's writes, in-process:
+ * ~0.36 ms in their own commits, ~0.22 ms four turns to a commit), and with one request at a time nothing
  * changes. Nothing waits: the commit follows within the same turn, before any further I/O is read. A write
  * that must be atomic with others still is: it runs in a savepoint inside the shared transaction.
  */

@@ -107,7 +107,6 @@ function statementsFor(sqlite: Database.Database) {
       if (row.apiKeyId) touchKey.run(row.createdAt, row.apiKeyId);
       return id;
     },
-    complete: sqlite.transaction((id: number, outcome: UsageOutcome) => completeRow(id, outcome)),
     addToRollup,
     completeRow,
     progress,
@@ -120,6 +119,8 @@ function statementsFor(sqlite: Database.Database) {
     }),
   };
 }
+
+const client = (db: Db) => (db as unknown as { $client: Database.Database }).$client;
 
 function statements(sqlite: Database.Database) {
   let s = prepared.get(sqlite);
@@ -208,8 +209,6 @@ function flush(sqlite: Database.Database) {
 export function flushLedger(db: Db) {
   flush(client(db));
 }
-
-const client = (db: Db) => (db as unknown as { $client: Database.Database }).$client;
 
 export const sqliteLedger: LedgerStatements = {
   async record(db, row) {

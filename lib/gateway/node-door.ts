@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { config } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { readCapped } from "@/lib/http/body";
-import { drained, sendJson, startStream } from "@/lib/http/node-response";
+import { sendJson, startStream } from "@/lib/http/node-response";
 import { type CompletionStream, startCompletion } from "./core";
 import { isBadPath } from "@/lib/http/path-guard";
 import { asAppError, invalidRequest, openAiError } from "./errors";
@@ -65,8 +65,12 @@ async function chatCompletions(req: IncomingMessage, res: ServerResponse) {
   await writeStream(completion, res);
 }
 
-/** One write per upstream read; after the first byte every failure is an in-stream error event. */
-async function writeStream(c: CompletionStream, res: ServerResponse) {
+/**
+ * One write per upstream read, made in the read's own callback (the core's `attach`: no promise per chunk);
+ * the socket's backpressure pauses the upstream read. After the first byte every failure is an in-stream
+ * error event. Resolves when the response is over.
+ */
+function writeStream(c: CompletionStream, res: ServerResponse): Promise<void> {
   startStream(res, SSE_HEADERS);
   const writer = new OpenAiChunkWriter(c.id, c.created, c.model, c.includeUsage);
   const keepAliveMs = config().keepAliveMs;
@@ -81,27 +85,34 @@ async function writeStream(c: CompletionStream, res: ServerResponse) {
     Math.max(50, Math.floor(keepAliveMs / 2)),
   );
   const closed = () => res.destroyed || res.writableEnded;
-  const onClose = () => {
-    if (!res.writableFinished) c.cancel();
-  };
-  res.on("close", onClose);
-  try {
-    for (;;) {
-      const events = await c.next();
-      if (closed()) return;
-      lastWrite = Date.now();
-      const last = !events || events.at(-1)?.type === "done";
-      if (events) {
+  return new Promise((resolve) => {
+    const over = () => {
+      clearInterval(keepAlive);
+      res.off("drain", onDrain);
+      resolve();
+    };
+    const onDrain = () => c.resume();
+    res.on("drain", onDrain);
+    res.once("close", () => {
+      if (!res.writableFinished) c.cancel();
+      over();
+    });
+    c.attach({
+      events(events) {
+        if (closed()) return false;
+        lastWrite = Date.now();
         const text = writer.write(events);
-        if (last) return void res.end(text);
-        if (!res.write(text)) await drained(res);
-      }
-      if (last) return void res.end();
-    }
-  } catch (err) {
-    if (err instanceof ClientAborted || closed()) return void res.destroy();
-    res.end(errorFrame(err instanceof AppError ? err : asAppError(err)));
-  } finally {
-    clearInterval(keepAlive);
-  }
+        if (events.at(-1)?.type === "done") {
+          res.end(text);
+          return false;
+        }
+        return res.write(text);
+      },
+      fail(err) {
+        if (closed()) return;
+        if (err instanceof ClientAborted) res.destroy();
+        else res.end(errorFrame(err instanceof AppError ? err : asAppError(err)));
+      },
+    });
+  });
 }

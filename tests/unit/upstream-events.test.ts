@@ -8,10 +8,10 @@ const TIMEOUT_MS = 200;
 process.env.UPSTREAM_FIRST_BYTE_TIMEOUT_MS = String(TIMEOUT_MS);
 process.env.DATABASE_URL = ":memory:";
 process.env.AUTH_SECRET = "unit-test-secret";
-let upstreamEvents: typeof import("@/lib/gateway/upstream").upstreamEvents;
+let pumpUpstreamEvents: typeof import("@/lib/gateway/upstream-pump").pumpUpstreamEvents;
 let fromWebResponse: typeof import("@/lib/gateway/upstream-http").fromWebResponse;
 before(async () => {
-  ({ upstreamEvents } = await import("@/lib/gateway/upstream"));
+  ({ pumpUpstreamEvents } = await import("@/lib/gateway/upstream-pump"));
   ({ fromWebResponse } = await import("@/lib/gateway/upstream-http"));
 });
 
@@ -48,11 +48,24 @@ function makeCall(chunks: (string | Uint8Array)[], opts: { keepOpen?: boolean; g
   return call;
 }
 
-async function collect(call: UpstreamCall): Promise<unknown[]> {
-  const out: unknown[] = [];
-  for await (const event of upstreamEvents(call)) out.push(event);
-  return out;
+/** Pumps a call: what it delivered so far (and when the first came), and its end (rejected on failure). */
+function pump(call: UpstreamCall) {
+  const seen: unknown[] = [];
+  let firstAt = 0;
+  const ended = new Promise<unknown[]>((resolve, reject) =>
+    pumpUpstreamEvents(call, {
+      payloads(batch) {
+        firstAt ||= Date.now();
+        seen.push(...batch);
+      },
+      end: () => resolve(seen),
+      fail: reject,
+    }),
+  );
+  return { seen, ended, firstAt: () => firstAt };
 }
+
+const collect = (call: UpstreamCall) => pump(call).ended;
 
 async function rejection(p: Promise<unknown>) {
   try {
@@ -67,7 +80,7 @@ async function rejection(p: Promise<unknown>) {
 const ev = (n: number) => ({ choices: [{ index: 0, delta: { content: `w${n}` } }] });
 const sse = (data: unknown, eol = "\n") => `data: ${JSON.stringify(data)}${eol}${eol}`;
 
-describe("upstreamEvents: parsing", () => {
+describe("pumpUpstreamEvents: parsing", () => {
   test("plain \\n frames until [DONE]", async () => {
     assert.deepEqual(await collect(makeCall([sse(ev(1)) + sse(ev(2)), "data: [DONE]\n\n"])), [ev(1), ev(2)]);
   });
@@ -119,15 +132,11 @@ describe("upstreamEvents: parsing", () => {
   });
 });
 
-describe("upstreamEvents: failures", () => {
+describe("pumpUpstreamEvents: failures", () => {
   test("a data line that is not JSON is a 502 and aborts the call", async () => {
     const call = makeCall([sse(ev(1)) + "data: {not json\n\n" + sse(ev(2))], { keepOpen: true });
-    const seen: unknown[] = [];
-    const err = await rejection(
-      (async () => {
-        for await (const e of upstreamEvents(call)) seen.push(e);
-      })(),
-    );
+    const { seen, ended } = pump(call);
+    const err = await rejection(ended);
     assert.equal(err.status, 502);
     assert.equal(err.code, "upstream_error");
     assert.deepEqual(seen, [ev(1)]);
@@ -136,11 +145,10 @@ describe("upstreamEvents: failures", () => {
 
   test("a stream that goes silent is a 504 after about the timeout", async () => {
     const call = makeCall([sse(ev(1))], { keepOpen: true });
-    const gen = upstreamEvents(call);
-    assert.deepEqual((await gen.next()).value, ev(1));
-    const started = Date.now();
-    const err = await rejection(gen.next());
-    const waited = Date.now() - started;
+    const { seen, ended, firstAt } = pump(call);
+    const err = await rejection(ended);
+    assert.deepEqual(seen, [ev(1)]);
+    const waited = Date.now() - firstAt();
     assert.equal(err.status, 504);
     assert.equal(err.code, "upstream_timeout");
     assert.ok(waited >= TIMEOUT_MS - 20 && waited < TIMEOUT_MS + 500, `waited ${waited} ms`);
@@ -159,5 +167,48 @@ describe("upstreamEvents: failures", () => {
   test("a connection cut mid-stream is a 502", async () => {
     const err = await rejection(collect(makeCall([sse(ev(1))], { fail: new TypeError("terminated") })));
     assert.equal(err.status, 502);
+  });
+
+  test("stopped by its reader: the call ends with the reader's reason, and nothing more is delivered", async () => {
+    const call = makeCall([sse(ev(1)), sse(ev(2)), sse(ev(3))], { gapMs: 20, keepOpen: true });
+    const seen: unknown[] = [];
+    let told = 0;
+    const reason = new Error("reader left");
+    const p = pumpUpstreamEvents(call, {
+      payloads(batch) {
+        seen.push(...batch);
+        p.stop(reason);
+      },
+      end: () => told++,
+      fail: () => told++,
+    });
+    await sleep(120);
+    assert.deepEqual(seen, [ev(1)]);
+    assert.equal(told, 0);
+    assert.equal(call.signal.reason, reason);
+  });
+
+  test("paused, it reads nothing until resumed", async () => {
+    const call = makeCall([sse(ev(1)), sse(ev(2)), "data: [DONE]\n\n"], { gapMs: 5 });
+    const seen: unknown[] = [];
+    let ended = false;
+    const p = pumpUpstreamEvents(call, {
+      payloads(batch) {
+        seen.push(...batch);
+        p.pause();
+      },
+      end: () => {
+        ended = true;
+      },
+      fail: (err) => assert.fail(err),
+    });
+    await sleep(80);
+    assert.deepEqual(seen, [ev(1)]);
+    p.resume();
+    await sleep(80);
+    assert.deepEqual(seen, [ev(1), ev(2)]);
+    p.resume();
+    await sleep(80);
+    assert.equal(ended, true);
   });
 });

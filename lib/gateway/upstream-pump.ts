@@ -1,0 +1,121 @@
+import "server-only";
+import { Readable } from "node:stream";
+import { config } from "@/lib/config";
+import { upstreamError } from "./errors";
+import { SseFramer } from "./sse-framer";
+import type { UpstreamPayload } from "./translate";
+import { abortReason, type UpstreamCall, watchdog } from "./upstream";
+
+/** Where the pump delivers; none of these is called after `end` or `fail`. */
+export interface PayloadSink {
+  /** The events one network read completed, parsed; may throw (an upstream error event): the pump then fails. */
+  payloads(batch: UpstreamPayload[]): void;
+  /** `[DONE]`, or the body's end. */
+  end(): void;
+  /** The stream broke (AppError, or ClientAborted when the caller left). */
+  fail(err: Error): void;
+}
+
+export interface Pump {
+  /** Stops reading until `resume` (the reader is backed up). */
+  pause(): void;
+  resume(): void;
+  /** The reader went away: the upstream call ends with `reason`, and nothing more is delivered. */
+  stop(reason?: unknown): void;
+}
+
+/** After `[DONE]`, how long the rest of a response may take to end before its connection is dropped. */
+const DRAIN_AFTER_DONE_MS = 5000;
+
+/**
+ * Upstream SSE events pushed to `sink` as each network read arrives: the body's `data` events go through the
+ * framer and JSON.parse straight to the sink, with no promise, async iterator or generator per chunk (each of
+ * those paid Next's AsyncLocalStorage hooks, per chunk, per stream). Framed on the bytes, ends at `[DONE]` or the body's end; a silence longer than the first-byte timeout, a
+ * cut connection or a data line that is not JSON fails it with an AppError, after what arrived intact before it.
+ */
+export function pumpUpstreamEvents(call: UpstreamCall, sink: PayloadSink): Pump {
+  const raw = call.response.body;
+  // The demo upstream answers with a web stream; a real one with node's IncomingMessage.
+  const body = raw instanceof Readable ? raw : Readable.from(raw, { objectMode: false });
+  const framer = new SseFramer();
+  const pending: string[] = [];
+  const dog = watchdog(call, config().firstByteTimeoutMs);
+  let over = false;
+  let drainCap: NodeJS.Timeout | undefined;
+
+  const finish = () => {
+    over = true;
+    dog.stop();
+  };
+  const fail = (err: Error) => {
+    if (over) return;
+    finish();
+    call.abort();
+    sink.fail(err);
+  };
+  const broke = (err?: unknown) => {
+    if (!over) fail(abortReason(call.signal, err, "The upstream connection broke mid-stream."));
+  };
+
+  body.on("data", (chunk: Buffer) => {
+    if (over) return; // after [DONE]: what follows (normally nothing) is read so the connection is reused
+    dog.reset();
+    framer.push(chunk, pending);
+    if (!pending.length) return;
+    const batch: UpstreamPayload[] = [];
+    let done = false;
+    let unreadable = false;
+    for (const data of pending) {
+      if (data === "[DONE]") {
+        done = true;
+        break;
+      }
+      try {
+        batch.push(JSON.parse(data) as UpstreamPayload);
+      } catch {
+        unreadable = true;
+        break;
+      }
+    }
+    pending.length = 0;
+    if (batch.length) {
+      try {
+        sink.payloads(batch);
+      } catch (err) {
+        return fail(err as Error);
+      }
+    }
+    if (over) return;
+    if (unreadable) return fail(upstreamError("The upstream sent an unreadable stream event."));
+    if (done) {
+      finish();
+      body.resume();
+      drainCap = setTimeout(() => call.abort(), DRAIN_AFTER_DONE_MS);
+      sink.end();
+    }
+  });
+  body.on("end", () => {
+    clearTimeout(drainCap);
+    if (over) return;
+    finish();
+    sink.end();
+  });
+  body.on("error", broke);
+  body.on("close", () => {
+    clearTimeout(drainCap);
+    if (!body.readableEnded) broke();
+  });
+  dog.reset();
+
+  return {
+    pause: () => {
+      if (!over) body.pause();
+    },
+    resume: () => body.resume(),
+    stop: (reason) => {
+      if (over) return;
+      finish();
+      call.abort(reason);
+    },
+  };
+}

@@ -102,11 +102,9 @@ function statementsFor(sqlite: Database.Database) {
       addToRollup(bucketOf(row, row));
       if (row.apiKeyId) touchKey.run(row.createdAt, row.apiKeyId);
     }),
-    startRow: (row: LedgerRow): number => {
-      const id = Number(insert.run(values(row)).lastInsertRowid);
-      if (row.apiKeyId) touchKey.run(row.createdAt, row.apiKeyId);
-      return id;
-    },
+    /** The row's id; its key's last use is the caller's to write (once per key per batch: `touchKey`). */
+    startRow: (row: LedgerRow): number => Number(insert.run(values(row)).lastInsertRowid),
+    touchKey: (apiKeyId: string, at: number) => touchKey.run(at, apiKeyId),
     addToRollup,
     completeRow,
     progress,
@@ -189,13 +187,19 @@ function flush(sqlite: Database.Database) {
   try {
     sqlite.transaction(() => {
       const rollUp = new Rollup();
+      // A key's last use, once per batch (a busy key's row was rewritten for each of its requests).
+      const keysUsed = new Map<string, number>();
       for (const item of items) {
-        if (item.kind === "start") results.push(s.startRow(item.row));
-        else if (item.kind === "complete") results.push(s.completeRow(item.id, item.outcome, rollUp));
+        if (item.kind === "start") {
+          results.push(s.startRow(item.row));
+          const key = item.row.apiKeyId;
+          if (key) keysUsed.set(key, Math.max(keysUsed.get(key) ?? 0, item.row.createdAt));
+        } else if (item.kind === "complete") results.push(s.completeRow(item.id, item.outcome, rollUp));
         else
           results.push(s.progress.run(item.promptTokens, item.completionTokens, item.durationMs, item.id).changes > 0);
       }
       rollUp.writeWith(s.addToRollup);
+      for (const [id, at] of keysUsed) s.touchKey(id, at);
     })();
   } catch (err) {
     console.error("[usage] could not write the ledger", err);

@@ -20,6 +20,36 @@ const agents = {
   "https:": new https.Agent({ ...options, scheduling: "lifo" }),
 };
 
+type Target = { client: typeof http | typeof https; agent: http.Agent; options: http.RequestOptions };
+const targets = new Map<string, Target | null>();
+
+/** The request options for an upstream URL, parsed once (the gateway calls one or two URLs all day). */
+function targetOf(url: string): Target | null {
+  let target = targets.get(url);
+  if (target === undefined) {
+    const u = new URL(url);
+    const agent = agents[u.protocol as keyof typeof agents];
+    target = agent
+      ? {
+          client: u.protocol === "https:" ? https : http,
+          agent,
+          options: {
+            protocol: u.protocol,
+            hostname: u.hostname.startsWith("[") ? u.hostname.slice(1, -1) : u.hostname,
+            port: u.port || undefined,
+            path: `${u.pathname}${u.search}`,
+            ...(u.username || u.password
+              ? { auth: `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}` }
+              : {}),
+          },
+        }
+      : null;
+    if (targets.size > 64) targets.clear();
+    targets.set(url, target);
+  }
+  return target;
+}
+
 /**
  * POSTs a JSON body upstream on node:http(s): the response's body is node's own stream of Buffers, read
  * with no web-stream layer in between. `signal` aborts the request at any point, body included.
@@ -31,13 +61,16 @@ export function postUpstream(
   signal: AbortSignal,
 ): Promise<UpstreamResponse> {
   return new Promise((resolve, reject) => {
-    const target = new URL(url);
-    const client = target.protocol === "https:" ? https : http;
-    const agent = agents[target.protocol as keyof typeof agents];
-    if (!agent) return reject(new Error(`unsupported upstream protocol ${target.protocol}`));
-    const req = client.request(
-      target,
-      { method: "POST", agent, signal, headers: { ...headers, "content-length": Buffer.byteLength(body) } },
+    const target = targetOf(url);
+    if (!target) return reject(new Error(`unsupported upstream URL ${url}`));
+    const req = target.client.request(
+      {
+        ...target.options,
+        method: "POST",
+        agent: target.agent,
+        signal,
+        headers: { ...headers, "content-length": Buffer.byteLength(body) },
+      },
       (res) => {
         resolve({
           status: res.statusCode ?? 502,

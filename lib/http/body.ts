@@ -1,4 +1,5 @@
 import "server-only";
+import { Readable } from "node:stream";
 
 /** Past this, an oversized body is not even read to the end: the connection is closed instead. */
 const DRAIN_LIMIT = 64 * 1024 * 1024;
@@ -24,6 +25,7 @@ export async function readCapped(
 ): Promise<CappedBody> {
   if (declared > DRAIN_LIMIT) return { ok: false, closeConnection: true };
   if (!body) return { ok: true, bytes: Buffer.alloc(0) };
+  if (body instanceof Readable) return readNodeBody(body, max);
   const parts: Uint8Array[] = [];
   let size = 0;
   for await (const value of body) {
@@ -33,4 +35,33 @@ export async function readCapped(
   }
   if (size > max) return { ok: false, closeConnection: false };
   return { ok: true, bytes: Buffer.concat(parts) };
+}
+
+/**
+ * node's IncomingMessage (the node:http doors) read from its events: the same result as the loop above,
+ * without an async iterator and a promise per chunk on every /v1 request.
+ */
+function readNodeBody(body: Readable, max: number): Promise<CappedBody> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let size = 0;
+    const done = (result: CappedBody | Error) => {
+      body.off("data", onData).off("end", onEnd).off("error", done).off("close", onClose);
+      if (result instanceof Error) reject(result);
+      else resolve(result);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size > DRAIN_LIMIT) {
+        done({ ok: false, closeConnection: true });
+        body.destroy();
+      } else if (size <= max) parts.push(chunk);
+    };
+    const onEnd = () =>
+      done(size > max ? { ok: false, closeConnection: false } : { ok: true, bytes: Buffer.concat(parts, size) });
+    const onClose = () => {
+      if (!body.readableEnded) done(new Error("the request was aborted before its body ended"));
+    };
+    body.on("data", onData).on("end", onEnd).on("error", done).on("close", onClose);
+  });
 }

@@ -156,6 +156,23 @@ describe(`usage ledger on ${testEngine}`, () => {
     assert.equal(lastUsedAt, t + 1);
   });
 
+  test("requests started together: a row each, and the key's last use is the latest of them", async () => {
+    const u = await newUser();
+    const key = (await createApiKey({ userId: u, name: "k" })).row;
+    const t = Date.UTC(2026, 2, 2, 9);
+    const ids = await Promise.all(
+      [t + 5, t + 9, t + 7].map((at) => L.startUsage(db, request(u, at, { source: "api", apiKeyId: key.id }))),
+    );
+    assert.equal(new Set(ids).size, 3);
+    const [{ lastUsedAt }] = await rows<{ lastUsedAt: number }>(
+      db,
+      sql`select last_used_at as "lastUsedAt" from api_keys where id = ${key.id}`,
+    );
+    assert.equal(lastUsedAt, t + 9);
+    // Nothing left in progress for the cases below.
+    for (const id of ids) await L.completeUsage(db, { id: id as number, ...done });
+  });
+
   test("a request without an account is in the ledger but in nobody's roll-up", async () => {
     const t = Date.UTC(2026, 2, 3, 8);
     await L.recordUsage(db, { ...request(null, t), status: 401, errorCode: "invalid_api_key" });

@@ -235,6 +235,49 @@ export class LiveReply {
     }
   }
 
+  /**
+   * The same frames handed to `write` as they come, for a reader on node:http (lib/chat/node-door.ts): what
+   * one upstream read added goes in one call, a microtask after it (no promise per batch). `write` returns
+   * false when its socket is full; `resume` then sends everything since, compacted. `done` marks the last call.
+   */
+  follow(write: (bytes: Uint8Array, done: boolean) => boolean): { resume(): void; stop(): void } {
+    let next = 0;
+    let scheduled = false;
+    let blocked = false;
+    let stopped = false;
+    const deliver = () => {
+      scheduled = false;
+      if (stopped || blocked) return;
+      if (next >= this.chunks.length && !this.done) return void this.waiting.add(wake);
+      const batch = compact(this.chunks.slice(next));
+      next = this.chunks.length;
+      if (this.done) {
+        stopped = true;
+        write(batch.length ? encodeFrames(batch, true) : encoder.encode(DONE), true);
+        return;
+      }
+      if (write(encodeFrames(batch, false), false)) this.waiting.add(wake);
+      else blocked = true;
+    };
+    const wake = () => {
+      if (scheduled || stopped) return;
+      scheduled = true;
+      queueMicrotask(deliver);
+    };
+    deliver();
+    return {
+      resume: () => {
+        if (!blocked) return;
+        blocked = false;
+        wake();
+      },
+      stop: () => {
+        stopped = true;
+        this.waiting.delete(wake);
+      },
+    };
+  }
+
   /** The same as a web stream (route handlers' Response). */
   subscribe(): ReadableStream<Uint8Array> {
     const frames = this.frames();
@@ -290,11 +333,14 @@ export function releaseLiveReply(reply: LiveReply) {
   if (live.get(reply.conversationId) === reply) live.delete(reply.conversationId);
 }
 
-/** Reads the reply's UI stream to its end on the server, whether or not anyone is watching. */
-export function runLiveReply(reply: LiveReply, chunks: AsyncIterable<UIMessageChunk>, onEnd: () => void) {
+/** Pushes a reply's UI chunks as they are made; settles at the end (rejects when stopped or broken). */
+export type ChunkProducer = (push: (chunk: UIMessageChunk) => void) => Promise<void>;
+
+/** Runs the reply's UI stream to its end on the server, whether or not anyone is watching. */
+export function runLiveReply(reply: LiveReply, produce: ChunkProducer, onEnd: () => void) {
   void (async () => {
     try {
-      for await (const chunk of chunks) reply.push(chunk);
+      await produce((chunk) => reply.push(chunk));
     } catch (err) {
       // Stop aborts the model call, whose stream then fails instead of ending: readers still get a clean
       // end, with the reply's final state.

@@ -1,6 +1,5 @@
 import "server-only";
 import type {
-  LanguageModelV3,
   LanguageModelV3CallOptions,
   LanguageModelV3FinishReason,
   LanguageModelV3Prompt,
@@ -13,13 +12,14 @@ import type { CompletionEvent } from "@/lib/gateway/events";
 import type { Usage } from "@/lib/gateway/translate";
 import { ClientAborted } from "@/lib/gateway/upstream";
 import { siteOf, type TurnExtras } from "@/lib/chat/thinking";
+import type { PushingModel } from "@/lib/chat/ui-chunks";
 
 /**
  * The AI SDK language model of door 2, built on the gateway core's typed events: the chat shares `/v1`'s
  * validation, model map, upstream client and usage ledger, in-process, with no SSE text written and parsed
  * again in between (the core's events become the stream parts directly).
  */
-export function glmChatModel(modelId: string, caller: Caller, hooks: CompletionHooks): LanguageModelV3 {
+export function glmChatModel(modelId: string, caller: Caller, hooks: CompletionHooks): PushingModel {
   const start = (options: LanguageModelV3CallOptions, stream: boolean) =>
     startCompletion(
       requestBody(modelId, options, stream),
@@ -53,6 +53,12 @@ export function glmChatModel(modelId: string, caller: Caller, hooks: CompletionH
       const c = await start(options, true);
       if (!c.stream) throw new Error("expected a stream");
       return { stream: streamParts(c) };
+    },
+    async streamTo(options, emit) {
+      const c = await start(options, true);
+      if (!c.stream) throw new Error("expected a stream");
+      // Stop (options.abortSignal) ends the upstream call, and `ended` rejects with an AbortError.
+      return { ended: pushParts(c, emit) };
     },
   };
 }
@@ -91,18 +97,16 @@ function toMessages(prompt: LanguageModelV3Prompt) {
 const TEXT_ID = "text-0";
 const REASONING_ID = "reasoning-0";
 
-/** The core's event batches as the language model's stream parts, one pull per upstream read. */
-function streamParts(c: CompletionStream): ReadableStream<LanguageModelV3StreamPart> {
+/**
+ * The core's events as the language model's stream parts, through `emit`. One per stream: it remembers which
+ * parts are open.
+ */
+function partMapper(emit: (part: LanguageModelV3StreamPart) => void) {
   let textOpen = false;
   let reason = "stop";
   const toolInputs = new Map<number, { id: string; name: string; input: string }>();
-  let enqueued = 0;
   let reasoningOpen = false;
-  const push = (controller: ReadableStreamDefaultController<LanguageModelV3StreamPart>, e: CompletionEvent) => {
-    const emit = (part: LanguageModelV3StreamPart) => {
-      enqueued++;
-      controller.enqueue(part);
-    };
+  return (e: CompletionEvent) => {
     switch (e.type) {
       case "reasoning":
         if (!reasoningOpen) {
@@ -167,40 +171,49 @@ function streamParts(c: CompletionStream): ReadableStream<LanguageModelV3StreamP
         return;
     }
   };
+}
+
+const opening = (c: CompletionStream): LanguageModelV3StreamPart[] => [
+  { type: "stream-start", warnings: [] },
+  { type: "response-metadata", id: c.id, modelId: c.model, timestamp: new Date(c.created * 1000) },
+];
+
+/** A failure after the first part: an error part with the gateway's message (written for people), then the end. */
+function failedParts(err: unknown): LanguageModelV3StreamPart[] {
+  return [
+    { type: "error", error: err },
+    { type: "finish", finishReason: { unified: "error", raw: undefined }, usage: usage(null) },
+  ];
+}
+
+/** The core's event batches as a web stream of parts (`doStream`), one pull per upstream read. */
+function streamParts(c: CompletionStream): ReadableStream<LanguageModelV3StreamPart> {
+  let enqueued = 0;
+  let controller!: ReadableStreamDefaultController<LanguageModelV3StreamPart>;
+  const map = partMapper((part) => {
+    enqueued++;
+    controller.enqueue(part);
+  });
   return new ReadableStream<LanguageModelV3StreamPart>(
     {
-      start(controller) {
-        controller.enqueue({ type: "stream-start", warnings: [] });
-        controller.enqueue({
-          type: "response-metadata",
-          id: c.id,
-          modelId: c.model,
-          timestamp: new Date(c.created * 1000),
-        });
+      start(ctrl) {
+        controller = ctrl;
+        for (const part of opening(c)) ctrl.enqueue(part);
       },
-      async pull(controller) {
+      async pull(ctrl) {
         try {
           // A pull that enqueues nothing is not called again: read until a batch yields a part.
           for (;;) {
             const events = await c.next();
             const before = enqueued;
-            if (events) for (const e of events) push(controller, e);
-            if (!events || events.at(-1)?.type === "done") return controller.close();
+            if (events) for (const e of events) map(e);
+            if (!events || events.at(-1)?.type === "done") return ctrl.close();
             if (enqueued > before) return;
           }
         } catch (err) {
-          if (err instanceof ClientAborted) {
-            controller.error(stoppedError());
-            return;
-          }
-          // The gateway's messages are written for people: the chat shows this one as the reply's error.
-          controller.enqueue({ type: "error", error: err });
-          controller.enqueue({
-            type: "finish",
-            finishReason: { unified: "error", raw: undefined },
-            usage: usage(null),
-          });
-          controller.close();
+          if (err instanceof ClientAborted) return ctrl.error(stoppedError());
+          for (const part of failedParts(err)) ctrl.enqueue(part);
+          ctrl.close();
         }
       },
       cancel() {
@@ -208,6 +221,29 @@ function streamParts(c: CompletionStream): ReadableStream<LanguageModelV3StreamP
       },
     },
     { highWaterMark: 0 },
+  );
+}
+
+/**
+ * The same parts handed to `emit` as each upstream read arrives (the core's `attach`): no promise per read.
+ * The chat reads a reply to its end whoever watches, so nothing here waits for a reader.
+ */
+function pushParts(c: CompletionStream, emit: (part: LanguageModelV3StreamPart) => void): Promise<void> {
+  const map = partMapper(emit);
+  for (const part of opening(c)) emit(part);
+  return new Promise((resolve, reject) =>
+    c.attach({
+      events(events) {
+        for (const e of events) map(e);
+        if (events.at(-1)?.type === "done") resolve();
+        return true;
+      },
+      fail(err) {
+        if (err instanceof ClientAborted) return reject(stoppedError());
+        for (const part of failedParts(err)) emit(part);
+        resolve();
+      },
+    }),
   );
 }
 

@@ -5,7 +5,7 @@ import { cookieUser } from "@/lib/auth/request-session";
 import { config } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { readCapped } from "@/lib/http/body";
-import { drained, sendJson, startStream } from "@/lib/http/node-response";
+import { sendJson, startStream } from "@/lib/http/node-response";
 import { crossSiteRefusal, refusalBody } from "@/lib/http/same-origin";
 import { chatBody, problemBody, SESSION_ENDED, SOMETHING_WRONG } from "./door";
 import type { LiveReply } from "./live-replies";
@@ -39,14 +39,21 @@ export async function serveChat(req: IncomingMessage, res: ServerResponse): Prom
 }
 
 /** The reply's frames as they come; the reader leaving stops only this reader, never the reply. */
-async function writeReply(res: ServerResponse, reply: LiveReply) {
+function writeReply(res: ServerResponse, reply: LiveReply): Promise<void> {
   startStream(res, UI_MESSAGE_STREAM_HEADERS);
-  const frames = reply.frames();
   const gone = () => res.destroyed || res.writableEnded;
-  res.on("close", () => void frames.return(undefined));
-  for await (const bytes of frames) {
-    if (gone()) return;
-    if (!res.write(bytes)) await drained(res);
-  }
-  if (!gone()) res.end();
+  return new Promise((resolve) => {
+    const reader = reply.follow((bytes, done) => {
+      if (gone()) return false;
+      if (done) res.end(bytes);
+      return !done && res.write(bytes);
+    });
+    const onDrain = () => reader.resume();
+    res.on("drain", onDrain);
+    res.once("close", () => {
+      reader.stop();
+      res.off("drain", onDrain);
+      resolve();
+    });
+  });
 }

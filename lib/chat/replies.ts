@@ -1,7 +1,13 @@
 import "server-only";
-import type { UIMessageChunk } from "ai";
 import { usingPostgres } from "@/db/url";
-import { claimLiveReply, liveReplyOf, releaseLiveReply, runLiveReply, type LiveReply } from "@/lib/chat/live-replies";
+import {
+  type ChunkProducer,
+  claimLiveReply,
+  liveReplyOf,
+  releaseLiveReply,
+  runLiveReply,
+  type LiveReply,
+} from "@/lib/chat/live-replies";
 import { sharedReplies } from "@/lib/chat/shared-replies";
 import { stopReply, wasStoppedBeforeStart } from "@/lib/chat/stop";
 
@@ -16,8 +22,8 @@ export interface Replies {
   claim(reply: LiveReply): Promise<boolean>;
   /** Gives the slot back when the turn could not start after all. */
   release(reply: LiveReply): Promise<void>;
-  /** Reads the reply's UI stream to its end on this instance, whoever watches. */
-  run(reply: LiveReply, chunks: AsyncIterable<UIMessageChunk>, onEnd: () => void): void;
+  /** Runs the reply to its end on this instance, whoever watches: `produce` pushes its UI chunks. */
+  run(reply: LiveReply, produce: ChunkProducer, onEnd: () => void): void;
   /** A reader of the conversation's live reply (from its first frame, then live), if there is one and it is this user's. */
   read(userId: string, conversationId: string): Promise<ReadableStream<Uint8Array> | undefined>;
   /** Stop from any tab (or instance); remembers a stop that came before its message. */

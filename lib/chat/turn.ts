@@ -23,8 +23,8 @@ import { checkSettings, SettingsInput } from "@/lib/chat/settings";
 import { turnExtras, withWebSearch } from "@/lib/chat/thinking";
 import { titleFrom } from "@/lib/chat/title";
 import { textOf } from "@/lib/chat/types";
-import { uiChunks } from "@/lib/chat/ui-chunks";
-import { LiveReply } from "@/lib/chat/live-replies";
+import { pushUiChunks } from "@/lib/chat/ui-chunks";
+import { type ChunkProducer, LiveReply } from "@/lib/chat/live-replies";
 import { replies } from "@/lib/chat/replies";
 import { AppError } from "@/lib/errors";
 import { modelCatalogue } from "@/lib/model-catalogue";
@@ -175,21 +175,19 @@ export async function startChatTurn(user: User, body: ChatTurnBody): Promise<Liv
   }
   const prompt = toPrompt(s.systemPrompt, history, texts);
   if (base) prompt.push({ role: "user", content: [{ type: "text", text: CONTINUE_PROMPT }] });
-  const chunks = uiChunks(
-    chatModel,
-    {
-      prompt,
-      temperature: s.temperature,
-      topP: s.topP,
-      maxOutputTokens: s.maxTokens,
-      // Zhipu's thinking switch and web_search tool, read by lib/chat/model.ts.
-      providerOptions: { glm: { ...turnExtras(s, model.thinking) } },
-      // Not the request's signal: leaving or reloading the page does not stop a reply; only Stop does.
-      abortSignal: reply.signal,
-    },
-    { messageId: assistantId, modelName: model.id, readable: readableError },
-  );
-  live.run(reply, chunks, () => settle(reply.text, "error", "The reply ended unexpectedly."));
+  const call = {
+    prompt,
+    temperature: s.temperature,
+    topP: s.topP,
+    maxOutputTokens: s.maxTokens,
+    // Zhipu's thinking switch and web_search tool, read by lib/chat/model.ts.
+    providerOptions: { glm: { ...turnExtras(s, model.thinking) } },
+    // Not the request's signal: leaving or reloading the page does not stop a reply; only Stop does.
+    abortSignal: reply.signal,
+  };
+  const produce: ChunkProducer = (push) =>
+    pushUiChunks(chatModel, call, { messageId: assistantId, modelName: model.id, readable: readableError }, push);
+  live.run(reply, produce, () => settle(reply.text, "error", "The reply ended unexpectedly."));
   return reply;
 }
 

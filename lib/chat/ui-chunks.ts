@@ -5,6 +5,24 @@ import { ReasoningTimer } from "@/lib/chat/thinking";
 import type { ChatMessageMetadata } from "@/lib/chat/types";
 
 /**
+ * A model that can also hand its stream parts to a callback as they are produced (lib/chat/model.ts): the
+ * chat door then makes no promise per part (a web stream's reads, each paying Next's AsyncLocalStorage hooks).
+ */
+export interface PushingModel extends LanguageModelV3 {
+  /**
+   * Starts the stream (rejects as `doStream` does when it cannot), then calls `emit` with each part; the
+   * returned `ended` settles after the last one (rejects with an AbortError when the call was aborted).
+   */
+  streamTo(
+    call: LanguageModelV3CallOptions,
+    emit: (part: LanguageModelV3StreamPart) => void,
+  ): Promise<{ ended: Promise<void> }>;
+}
+
+const pushes = (model: LanguageModelV3): model is PushingModel =>
+  typeof (model as Partial<PushingModel>).streamTo === "function";
+
+/**
  * A reply as the AI SDK's UI message stream (what `useChat` reads), straight from the language model's
  * stream parts: the same chunks `streamText(…).toUIMessageStream()` writes for a text reply, without
  * streamText's machinery per stream (its tee'd streams, step bookkeeping and promises cost ~100 KB and most
@@ -12,85 +30,86 @@ import type { ChatMessageMetadata } from "@/lib/chat/types";
  * A thinking reply's reasoning comes first, then its thinking time as message metadata (`reasoningMs`, from
  * the first reasoning token to the first answer token); web-search sources as `source-url` chunks.
  *
- * Ends normally with `finish`; a failure before or during the reply yields an `error` chunk with the
- * text `readable` gives it; Stop (an abort of `call.abortSignal`) throws, for the caller to end the reply as
- * stopped.
+ * Each chunk goes to `push` as it is made. Resolves at the end, normally after `finish`; a failure before or
+ * during the reply pushes an `error` chunk with the text `readable` gives it; Stop (an abort of
+ * `call.abortSignal`) rejects, for the caller to end the reply as stopped.
  */
-export async function* uiChunks(
+export async function pushUiChunks(
   model: LanguageModelV3,
   call: LanguageModelV3CallOptions,
   o: { messageId: string; modelName: string; readable: (err: unknown) => string },
-): AsyncGenerator<UIMessageChunk> {
+  push: (chunk: UIMessageChunk) => void,
+): Promise<void> {
   const start: ChatMessageMetadata = { model: o.modelName, status: "streaming" };
-  yield { type: "start", messageId: o.messageId, messageMetadata: start };
-  yield { type: "start-step" };
-  const failed = (err: unknown): UIMessageChunk[] => {
+  push({ type: "start", messageId: o.messageId, messageMetadata: start });
+  push({ type: "start-step" });
+  const failed = (err: unknown) => {
     const error = o.readable(err);
     const end: ChatMessageMetadata = { status: "error", error };
-    return [
-      { type: "error", errorText: error },
-      { type: "message-metadata", messageMetadata: end },
-    ];
+    push({ type: "error", errorText: error });
+    push({ type: "message-metadata", messageMetadata: end });
   };
-  let stream: ReadableStream<LanguageModelV3StreamPart>;
-  try {
-    ({ stream } = await model.doStream(call));
-  } catch (err) {
-    if (call.abortSignal?.aborted) throw err;
-    yield* failed(err);
-    return;
-  }
   const timer = new ReasoningTimer();
-  const thought = (): UIMessageChunk[] => {
+  let over = false;
+  const thought = () => {
     const reasoningMs = timer.stop();
-    return reasoningMs === undefined ? [] : [{ type: "message-metadata", messageMetadata: { reasoningMs } }];
+    if (reasoningMs !== undefined) push({ type: "message-metadata", messageMetadata: { reasoningMs } });
   };
-  // Node's web streams are async-iterable; the DOM typings do not say so.
-  for await (const part of stream as unknown as AsyncIterable<LanguageModelV3StreamPart>) {
-    switch (part.type) {
+  const part = (p: LanguageModelV3StreamPart) => {
+    if (over) return;
+    switch (p.type) {
       case "reasoning-start":
-        yield { type: "reasoning-start", id: part.id };
-        break;
+        return push({ type: "reasoning-start", id: p.id });
       case "reasoning-delta":
         timer.reasoning();
-        yield { type: "reasoning-delta", id: part.id, delta: part.delta };
-        break;
+        return push({ type: "reasoning-delta", id: p.id, delta: p.delta });
       case "reasoning-end":
-        yield { type: "reasoning-end", id: part.id };
-        yield* thought();
-        break;
+        push({ type: "reasoning-end", id: p.id });
+        return thought();
       case "source":
-        if (part.sourceType === "url")
-          yield {
+        if (p.sourceType === "url")
+          push({
             type: "source-url",
-            sourceId: part.id,
-            url: part.url,
-            title: part.title,
-            providerMetadata: part.providerMetadata,
-          };
-        break;
-      case "text-start":
-        yield* thought();
-        yield { type: "text-start", id: part.id };
-        break;
-      case "text-delta":
-        yield { type: "text-delta", id: part.id, delta: part.delta };
-        break;
-      case "text-end":
-        yield { type: "text-end", id: part.id };
-        break;
-      case "error":
-        yield* failed(part.error);
-        break;
-      case "finish": {
-        yield* thought();
-        yield { type: "finish-step" };
-        if (part.finishReason.unified === "error") return;
-        const end: ChatMessageMetadata = { status: "complete" };
-        yield { type: "finish", finishReason: part.finishReason.unified, messageMetadata: end };
+            sourceId: p.id,
+            url: p.url,
+            title: p.title,
+            providerMetadata: p.providerMetadata,
+          });
         return;
+      case "text-start":
+        thought();
+        return push({ type: "text-start", id: p.id });
+      case "text-delta":
+        return push({ type: "text-delta", id: p.id, delta: p.delta });
+      case "text-end":
+        return push({ type: "text-end", id: p.id });
+      case "error":
+        return failed(p.error);
+      case "finish": {
+        thought();
+        push({ type: "finish-step" });
+        over = true;
+        if (p.finishReason.unified === "error") return;
+        const end: ChatMessageMetadata = { status: "complete" };
+        return push({ type: "finish", finishReason: p.finishReason.unified, messageMetadata: end });
       }
       // stream-start, response-metadata, tool parts (the chat sends no tools): nothing for the reader.
     }
+  };
+
+  let ended: Promise<void> | undefined;
+  let stream: ReadableStream<LanguageModelV3StreamPart> | undefined;
+  try {
+    if (pushes(model)) ({ ended } = await model.streamTo(call, part));
+    else ({ stream } = await model.doStream(call));
+  } catch (err) {
+    if (call.abortSignal?.aborted) throw err;
+    return failed(err);
+  }
+  if (ended) return ended;
+  // Node's web streams are async-iterable; the DOM typings do not say so.
+  for await (const p of stream as unknown as AsyncIterable<LanguageModelV3StreamPart>) {
+    part(p);
+    if (over) return;
   }
 }

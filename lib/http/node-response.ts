@@ -23,15 +23,3 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 export function startStream(res: ServerResponse, headers: Record<string, string>) {
   res.writeHead(200, { ...SECURITY_HEADERS, ...headers });
 }
-
-/** Waits until the socket takes more (or is gone). */
-export const drained = (res: ServerResponse) =>
-  new Promise<void>((resolve) => {
-    const done = () => {
-      res.off("drain", done);
-      res.off("close", done);
-      resolve();
-    };
-    res.on("drain", done);
-    res.on("close", done);
-  });

@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
+import type { UIMessageChunk } from "ai";
 import type { ReplySummary } from "@/lib/gateway/translate";
 import { openTestDatabase } from "../support/engines";
 
@@ -82,17 +83,16 @@ test("Stop aborts the upstream call and settles the reply as stopped (499) with 
   assert.ok(finished?.summary.content.startsWith(text.slice(0, 5)));
 });
 
-test("uiChunks: the UI message stream useChat reads, from the model's parts (start … finish)", async () => {
-  const { uiChunks } = await import("@/lib/chat/ui-chunks");
+test("pushUiChunks: the UI message stream useChat reads, from the model's parts (start … finish)", async () => {
+  const { pushUiChunks } = await import("@/lib/chat/ui-chunks");
   const model = glmChatModel("GLM-4-Flash", caller(), {});
-  const chunks = [];
-  for await (const c of uiChunks(
+  const chunks: UIMessageChunk[] = [];
+  await pushUiChunks(
     model,
     { prompt: [{ role: "user", content: [{ type: "text", text: "Hello there, model." }] }] },
     { messageId: "m1", modelName: "GLM-4-Flash", readable: String },
-  )) {
-    chunks.push(c);
-  }
+    (c) => chunks.push(c),
+  );
   const types = chunks.map((c) => c.type).filter((t) => t !== "text-delta");
   assert.deepEqual(types, ["start", "start-step", "text-start", "text-end", "finish-step", "finish"]);
   assert.deepEqual(chunks[0], {
@@ -104,16 +104,15 @@ test("uiChunks: the UI message stream useChat reads, from the model's parts (sta
   assert.ok(chunks.filter((c) => c.type === "text-delta").length > 3);
 });
 
-test("uiChunks: a refusal is an error chunk with the readable text, and the reply's error status", async () => {
-  const { uiChunks } = await import("@/lib/chat/ui-chunks");
-  const chunks = [];
-  for await (const c of uiChunks(
+test("pushUiChunks: a refusal is an error chunk with the readable text, and the reply's error status", async () => {
+  const { pushUiChunks } = await import("@/lib/chat/ui-chunks");
+  const chunks: UIMessageChunk[] = [];
+  await pushUiChunks(
     glmChatModel("gpt-4o", caller(), {}),
     { prompt: [{ role: "user", content: [{ type: "text", text: "hi" }] }] },
     { messageId: "m2", modelName: "gpt-4o", readable: (e) => `readable: ${(e as Error).message}` },
-  )) {
-    chunks.push(c);
-  }
+    (c) => chunks.push(c),
+  );
   assert.deepEqual(
     chunks.map((c) => c.type),
     ["start", "start-step", "error", "message-metadata"],

@@ -16,7 +16,7 @@ import {
 } from "@/lib/chat/thinking";
 import { toUIMessage } from "@/lib/chat/types";
 import { Catalogue, DEFAULT_MODELS } from "@/lib/models";
-import { uiChunks } from "@/lib/chat/ui-chunks";
+import { pushUiChunks } from "@/lib/chat/ui-chunks";
 import { conversationMarkdown, singleArchive, type MessageRecord } from "@/lib/data/archive";
 import { fromArchive } from "@/lib/data/parse";
 import { Archive } from "@/lib/data/schema";
@@ -198,12 +198,9 @@ describe("the reply's UI stream and its saving", () => {
       5,
     );
     const chunks: UIMessageChunk[] = [];
-    for await (const c of uiChunks(
-      model,
-      { prompt: [] },
-      { messageId: "m", modelName: "GLM-4-Flash", readable: String },
-    ))
-      chunks.push(c);
+    await pushUiChunks(model, { prompt: [] }, { messageId: "m", modelName: "GLM-4-Flash", readable: String }, (c) =>
+      chunks.push(c),
+    );
     const types = chunks.map((c) => c.type);
     assert.deepEqual(types.slice(2, 9), [
       "source-url",
@@ -269,8 +266,9 @@ describe("the reply's UI stream and its saving", () => {
       { type: "finish", finishReason: { unified: "length", raw: "length" }, usage },
     ]);
     const chunks: UIMessageChunk[] = [];
-    for await (const c of uiChunks(model, { prompt: [] }, { messageId: "m", modelName: "x", readable: String }))
-      chunks.push(c);
+    await pushUiChunks(model, { prompt: [] }, { messageId: "m", modelName: "x", readable: String }, (c) =>
+      chunks.push(c),
+    );
     assert.ok(chunks.some((c) => c.type === "message-metadata" && "reasoningMs" in (c.messageMetadata as object)));
   });
 });

@@ -102,3 +102,62 @@ test("a tap (the shared registry on PostgreSQL) sees every chunk readers get, th
   ]);
   assert.equal(ended, 1);
 });
+
+test("follow: what one turn pushed in one call; a full socket waits for resume, then gets everything since; the end once", async () => {
+  const reply = new LiveReply("r9", "c9", "u1", async () => {});
+  reply.push({ type: "start", messageId: "r9" });
+  const calls: { text: string; done: boolean }[] = [];
+  let room = true;
+  const reader = reply.follow((bytes, done) => {
+    calls.push({ text: new TextDecoder().decode(bytes), done });
+    return room;
+  });
+  assert.equal(calls.length, 1, "what is there already, at once");
+  reply.push({ type: "text-start", id: "t" });
+  reply.push({ type: "text-delta", id: "t", delta: "one " });
+  reply.push({ type: "text-delta", id: "t", delta: "two " });
+  assert.equal(calls.length, 1, "not per chunk");
+  await sleep(1);
+  assert.equal(calls.length, 2);
+  assert.match(calls[1].text, /"delta":"one two "/);
+  room = false;
+  reply.push({ type: "text-delta", id: "t", delta: "three " });
+  await sleep(1);
+  assert.equal(calls.length, 3, "written, and told the socket is full");
+  reply.push({ type: "text-delta", id: "t", delta: "four " });
+  reply.push({ type: "text-delta", id: "t", delta: "five" });
+  await sleep(1);
+  assert.equal(calls.length, 3, "nothing while full");
+  room = true;
+  reader.resume();
+  await sleep(1);
+  assert.equal(calls.length, 4);
+  assert.match(calls[3].text, /"delta":"four five"/);
+  reply.push({ type: "text-end", id: "t" });
+  await reply.end();
+  await sleep(1);
+  assert.equal(calls.length, 5);
+  assert.deepEqual(
+    calls.map((c) => c.done),
+    [false, false, false, false, true],
+  );
+  assert.match(calls[4].text, /text-end[\s\S]*data: \[DONE\]\n\n$/);
+  reader.resume();
+  await sleep(1);
+  assert.equal(calls.length, 5, "nothing after the end");
+});
+
+test("follow: a stopped reader hears nothing more, and the reply goes on", async () => {
+  const reply = new LiveReply("r10", "c10", "u1", async () => {});
+  const calls: string[] = [];
+  const reader = reply.follow((bytes) => calls.push(new TextDecoder().decode(bytes)) > 0);
+  reply.push({ type: "start", messageId: "r10" });
+  await sleep(1);
+  reader.stop();
+  reply.push({ type: "text-delta", id: "t", delta: "later" });
+  await reply.end();
+  await sleep(1);
+  assert.equal(calls.length, 1);
+  assert.match(calls[0], /"type":"start"/);
+  assert.equal(reply.text, "later");
+});

@@ -2,6 +2,7 @@ import "server-only";
 import type { UIMessageChunk } from "ai";
 import type { MessageSource } from "@/db/schema";
 import { sourceOfPart } from "@/lib/chat/thinking";
+import { compact, DONE, earlierChunks, encodeFrames, encoder } from "@/lib/chat/ui-frames";
 
 /**
  * A reply being written, independent of any browser: the server reads the model's stream to its end whoever
@@ -18,16 +19,6 @@ import { sourceOfPart } from "@/lib/chat/thinking";
 export const SAVE_EVERY_MS = 250;
 /** …or sooner once this much unsaved text has arrived. */
 export const SAVE_EVERY_BYTES = 4096;
-/** A finished reply stays replayable a little while, for a tab whose page was rendered just before the end. */
-const KEEP_AFTER_END_MS = 30_000;
-
-const encoder = new TextEncoder();
-const frame = (chunk: UIMessageChunk) => `data: ${JSON.stringify(chunk)}\n\n`;
-const DONE = "data: [DONE]\n\n";
-
-/** Chunks as the bytes of a UI message stream, with the end marker when `done`. */
-export const encodeFrames = (chunks: UIMessageChunk[], done: boolean): Uint8Array =>
-  encoder.encode(chunks.map(frame).join("") + (done ? DONE : ""));
 
 /** Sees every chunk a reply adds, and its end: how the shared (PostgreSQL) registry publishes a reply. */
 export interface ReplyTap {
@@ -44,27 +35,6 @@ export interface ReplyExtras {
   reasoning: string | null;
   reasoningMs: number | null;
   sources: MessageSource[] | null;
-}
-
-/**
- * Adjacent text (or reasoning) deltas of one part as one delta: a tab that opens mid-reply gets the text so far in one
- * piece instead of replaying hundreds of tiny updates (each a re-render in the browser).
- */
-export function compact(chunks: UIMessageChunk[]): UIMessageChunk[] {
-  const out: UIMessageChunk[] = [];
-  for (const chunk of chunks) {
-    const last = out.at(-1);
-    if (
-      (chunk.type === "text-delta" || chunk.type === "reasoning-delta") &&
-      last?.type === chunk.type &&
-      last.id === chunk.id
-    ) {
-      out[out.length - 1] = { ...last, delta: last.delta + chunk.delta };
-    } else {
-      out.push(chunk);
-    }
-  }
-  return out;
 }
 
 export class LiveReply {
@@ -114,38 +84,6 @@ export class LiveReply {
   /** A continued reply's reasoning and sources from before, replayed first. */
   private earlier: ReplyExtras | undefined;
 
-  /** What readers of a continued reply see before the new text: the earlier reasoning, sources and text. */
-  private earlierChunks(): UIMessageChunk[] {
-    const out: UIMessageChunk[] = [];
-    const e = this.earlier;
-    if (e?.reasoning) {
-      out.push(
-        { type: "reasoning-start", id: "earlier-reasoning" },
-        { type: "reasoning-delta", id: "earlier-reasoning", delta: e.reasoning },
-        { type: "reasoning-end", id: "earlier-reasoning" },
-      );
-      if (e.reasoningMs != null)
-        out.push({ type: "message-metadata", messageMetadata: { reasoningMs: e.reasoningMs } });
-    }
-    for (const [i, src] of (e?.sources ?? []).entries()) {
-      out.push({
-        type: "source-url",
-        sourceId: `earlier-${i}`,
-        url: src.url,
-        title: src.title,
-        providerMetadata: { glm: { ...src } },
-      });
-    }
-    if (this.base) {
-      out.push(
-        { type: "text-start", id: "earlier" },
-        { type: "text-delta", id: "earlier", delta: this.base },
-        { type: "text-end", id: "earlier" },
-      );
-    }
-    return out;
-  }
-
   /** Aborts the generation: the only way a reply ends early. */
   get signal(): AbortSignal {
     return this.stopper.signal;
@@ -159,7 +97,7 @@ export class LiveReply {
     const from = this.chunks.length;
     this.chunks.push(chunk);
     // A continued reply: readers see the earlier reasoning and text first, each as one part, then the new.
-    if (chunk.type === "start" && this.earlier) this.chunks.push(...this.earlierChunks());
+    if (chunk.type === "start" && this.earlier) this.chunks.push(...earlierChunks(this.earlier, this.base));
     if (chunk.type === "text-delta" && chunk.delta) {
       this.text += chunk.delta;
       this.grew(chunk.delta.length);
@@ -301,66 +239,4 @@ export class LiveReply {
     this.waiting.clear();
     for (const resolve of all) resolve();
   }
-}
-
-const holder = globalThis as unknown as { __glmLiveReplies?: Map<string, LiveReply> };
-/** One reply at a time per conversation, by conversation id. */
-const live = (holder.__glmLiveReplies ??= new Map());
-
-/** The conversation's reply on this instance, whoever's it is (for a Stop that names it by id). */
-export function localReply(conversationId: string): LiveReply | undefined {
-  return live.get(conversationId);
-}
-
-/** The conversation's reply that is streaming (or ended moments ago), if it is this user's. */
-export function liveReplyOf(userId: string, conversationId: string): LiveReply | undefined {
-  const reply = live.get(conversationId);
-  return reply?.userId === userId ? reply : undefined;
-}
-
-/**
- * Takes the conversation's one reply slot for `reply`, or returns false when a reply is still streaming there.
- * Taken before the turn's database work, so two turns racing in one conversation cannot both start.
- */
-export function claimLiveReply(reply: LiveReply): boolean {
-  if (live.get(reply.conversationId)?.done === false) return false;
-  live.set(reply.conversationId, reply);
-  return true;
-}
-
-/** Gives the slot back when the turn could not start after all. */
-export function releaseLiveReply(reply: LiveReply) {
-  if (live.get(reply.conversationId) === reply) live.delete(reply.conversationId);
-}
-
-/** Pushes a reply's UI chunks as they are made; settles at the end (rejects when stopped or broken). */
-export type ChunkProducer = (push: (chunk: UIMessageChunk) => void) => Promise<void>;
-
-/** Runs the reply's UI stream to its end on the server, whether or not anyone is watching. */
-export function runLiveReply(reply: LiveReply, produce: ChunkProducer, onEnd: () => void) {
-  void (async () => {
-    try {
-      await produce((chunk) => reply.push(chunk));
-    } catch (err) {
-      // Stop aborts the model call, whose stream then fails instead of ending: readers still get a clean
-      // end, with the reply's final state.
-      if (reply.signal.aborted) {
-        reply.push({ type: "abort" });
-        reply.push({ type: "message-metadata", messageMetadata: { status: "stopped" } });
-      } else {
-        console.error("[chat] a reply stream failed", err);
-        reply.push({ type: "error", errorText: "The reply failed. Please retry." });
-        reply.push({
-          type: "message-metadata",
-          messageMetadata: { status: "error", error: "The reply failed. Please retry." },
-        });
-      }
-    } finally {
-      await reply.end();
-      onEnd();
-      setTimeout(() => {
-        if (live.get(reply.conversationId) === reply) live.delete(reply.conversationId);
-      }, KEEP_AFTER_END_MS).unref();
-    }
-  })();
 }

@@ -6,8 +6,8 @@ import {
   liveReplyOf,
   releaseLiveReply,
   runLiveReply,
-  type LiveReply,
-} from "@/lib/chat/live-replies";
+} from "@/lib/chat/live-registry";
+import type { LiveReply } from "@/lib/chat/live-replies";
 import { sharedReplies } from "@/lib/chat/shared-replies";
 import { stopReply, wasStoppedBeforeStart } from "@/lib/chat/stop";
 

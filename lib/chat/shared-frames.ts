@@ -1,6 +1,6 @@
 import "server-only";
 import type { UIMessageChunk } from "ai";
-import { compact, encodeFrames } from "@/lib/chat/live-replies";
+import { compact, encodeFrames } from "@/lib/chat/ui-frames";
 
 /**
  * A live reply's frames on their way between the instances of one PostgreSQL database; lib/chat/shared-replies.ts

@@ -17,15 +17,8 @@ import {
   stoppedEarly,
   type ReplyClaim,
 } from "@/db/queries/live-replies";
-import {
-  claimLiveReply,
-  liveReplyOf,
-  localReply,
-  releaseLiveReply,
-  runLiveReply,
-  type LiveReply,
-  type ReplyTap,
-} from "@/lib/chat/live-replies";
+import { claimLiveReply, liveReplyOf, localReply, releaseLiveReply, runLiveReply } from "@/lib/chat/live-registry";
+import type { LiveReply, ReplyTap } from "@/lib/chat/live-replies";
 import type { Replies } from "@/lib/chat/replies";
 import { type Follower, FrameWriter, logged, noticeReplyId, readNotice, remoteReader } from "@/lib/chat/shared-frames";
 

@@ -1,5 +1,5 @@
 import "server-only";
-import { liveReplyOf } from "@/lib/chat/live-replies";
+import { liveReplyOf } from "@/lib/chat/live-registry";
 
 /**
  * Stop, from any tab. A reply that is running is aborted (and saved as stopped). A message whose request has

@@ -1,7 +1,8 @@
 import "server-only";
 import { config } from "@/lib/config";
 import { asAppError } from "./errors";
-import type { Completion, CompletionStream } from "./core";
+import type { CompletionStream } from "./completion-stream";
+import type { Completion } from "./core";
 import { errorFrame, OpenAiChunkWriter, PING_FRAME, SSE_HEADERS } from "./openai-sse";
 import { ClientAborted } from "./upstream";
 

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { compact, LiveReply, SAVE_EVERY_BYTES, SAVE_EVERY_MS } from "@/lib/chat/live-replies";
+import { LiveReply, SAVE_EVERY_BYTES, SAVE_EVERY_MS } from "@/lib/chat/live-replies";
+import { compact } from "@/lib/chat/ui-frames";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -1,0 +1,73 @@
+import "server-only";
+import type { UIMessageChunk } from "ai";
+import type { LiveReply } from "@/lib/chat/live-replies";
+
+/**
+ * The live replies of this process, one per conversation (lib/chat/live-replies.ts), and the loop that runs
+ * each to its end. lib/chat/replies.ts puts it behind one interface with the shared (PostgreSQL) registry.
+ */
+
+/** A finished reply stays replayable a little while, for a tab whose page was rendered just before the end. */
+const KEEP_AFTER_END_MS = 30_000;
+
+const holder = globalThis as unknown as { __glmLiveReplies?: Map<string, LiveReply> };
+/** One reply at a time per conversation, by conversation id. */
+const live = (holder.__glmLiveReplies ??= new Map());
+
+/** The conversation's reply on this instance, whoever's it is (for a Stop that names it by id). */
+export function localReply(conversationId: string): LiveReply | undefined {
+  return live.get(conversationId);
+}
+
+/** The conversation's reply that is streaming (or ended moments ago), if it is this user's. */
+export function liveReplyOf(userId: string, conversationId: string): LiveReply | undefined {
+  const reply = live.get(conversationId);
+  return reply?.userId === userId ? reply : undefined;
+}
+
+/**
+ * Takes the conversation's one reply slot for `reply`, or returns false when a reply is still streaming there.
+ * Taken before the turn's database work, so two turns racing in one conversation cannot both start.
+ */
+export function claimLiveReply(reply: LiveReply): boolean {
+  if (live.get(reply.conversationId)?.done === false) return false;
+  live.set(reply.conversationId, reply);
+  return true;
+}
+
+/** Gives the slot back when the turn could not start after all. */
+export function releaseLiveReply(reply: LiveReply) {
+  if (live.get(reply.conversationId) === reply) live.delete(reply.conversationId);
+}
+
+/** Pushes a reply's UI chunks as they are made; settles at the end (rejects when stopped or broken). */
+export type ChunkProducer = (push: (chunk: UIMessageChunk) => void) => Promise<void>;
+
+/** Runs the reply's UI stream to its end on the server, whether or not anyone is watching. */
+export function runLiveReply(reply: LiveReply, produce: ChunkProducer, onEnd: () => void) {
+  void (async () => {
+    try {
+      await produce((chunk) => reply.push(chunk));
+    } catch (err) {
+      // Stop aborts the model call, whose stream then fails instead of ending: readers still get a clean
+      // end, with the reply's final state.
+      if (reply.signal.aborted) {
+        reply.push({ type: "abort" });
+        reply.push({ type: "message-metadata", messageMetadata: { status: "stopped" } });
+      } else {
+        console.error("[chat] a reply stream failed", err);
+        reply.push({ type: "error", errorText: "The reply failed. Please retry." });
+        reply.push({
+          type: "message-metadata",
+          messageMetadata: { status: "error", error: "The reply failed. Please retry." },
+        });
+      }
+    } finally {
+      await reply.end();
+      onEnd();
+      setTimeout(() => {
+        if (live.get(reply.conversationId) === reply) live.delete(reply.conversationId);
+      }, KEEP_AFTER_END_MS).unref();
+    }
+  })();
+}

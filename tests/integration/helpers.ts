@@ -67,7 +67,7 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * `read()` again until `ok` holds, or its last answer after `ms`: for rows another process writes a moment
- * after the response (the SQLite ledger commits its writes in batches, up to 10 ms apart).
+ * after the response (the SQLite ledger commits its writes in batches, up to 50 ms apart).
  */
 export async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, ms = 2000): Promise<T> {
   const until = Date.now() + ms;

@@ -98,7 +98,7 @@ async function main() {
       t.push(JSON.parse(JSON.stringify(p)), events);
       enc.encode(w.write(events));
     }
-    enc.encode(w.write([t.end(10)]));
+    enc.encode(w.write([t.end(() => 10)]));
   });
   const whole = await measure(
     "startCompletion whole stream (fake fetch) as a web Response, read to the end",

@@ -60,7 +60,7 @@ export async function streamCompletion(
   call: UpstreamCall,
   started: number,
   /** The prompt's estimated tokens (for usage the upstream does not report). */
-  prompt: number,
+  prompt: () => number,
   progress: (summary: ReplySummary) => void,
   settle: Settle,
   fail: (err: unknown, summary?: ReplySummary | null) => never,

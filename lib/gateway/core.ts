@@ -79,7 +79,9 @@ export async function startCompletion(
   // written while the upstream call opens, not before it (the same event-loop turn on SQLite's batched ledger,
   // a round trip on PostgreSQL); progress and the end are written once it exists.
   const usageId = startUsage(db, { ...who, model: req.model.id, stream: req.stream, durationMs: 0 });
-  const prompt = promptEstimate(req);
+  // Needed only when upstream does not report usage (or for progress before it does): estimated at most once.
+  let promptTokens: number | undefined;
+  const prompt = () => (promptTokens ??= promptEstimate(req));
   // Not awaited: the reply does not wait for its accounting (a late progress write cannot undo the end:
   // see db/queries/usage.ts).
   const ledger = (status: number, summary: ReplySummary | null, ttftMs: number | null, errorCode?: string | null) => {
@@ -88,7 +90,7 @@ export async function startCompletion(
       errorCode: errorCode ?? null,
       ttftMs,
       durationMs: Date.now() - started,
-      promptTokens: summary?.usage?.prompt_tokens ?? (summary ? prompt : 0),
+      promptTokens: summary?.usage?.prompt_tokens ?? (summary ? prompt() : 0),
       completionTokens:
         summary?.usage?.completion_tokens ??
         (summary ? estimateUsage(0, summary.reasoning + summary.content).completion_tokens : 0),
@@ -123,7 +125,7 @@ export async function startCompletion(
   }
   const progress = (summary: ReplySummary) => {
     const soFar = {
-      promptTokens: summary.usage?.prompt_tokens ?? prompt,
+      promptTokens: summary.usage?.prompt_tokens ?? prompt(),
       completionTokens:
         summary.usage?.completion_tokens ?? estimateUsage(0, summary.reasoning + summary.content).completion_tokens,
       durationMs: Date.now() - started,

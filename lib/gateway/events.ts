@@ -121,9 +121,10 @@ export class EventTranslator {
   }
 
   /** The closing event. A stream that ended without a finish_reason was cut, and is an error. */
-  end(promptTokensEstimate: number): CompletionEvent {
+  /** The last event; `promptTokensEstimate` is asked only when upstream reported no usage. */
+  end(promptTokensEstimate: () => number): CompletionEvent {
     if (!this.summary.finishReason) throw upstreamError("The upstream closed the stream before the reply finished.");
-    this.summary.usage ??= estimateUsage(promptTokensEstimate, this.summary.reasoning + this.summary.content);
+    this.summary.usage ??= estimateUsage(promptTokensEstimate(), this.summary.reasoning + this.summary.content);
     return { type: "done", usage: this.summary.usage };
   }
 }

@@ -21,5 +21,10 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
  * which both doors write at once (a separate write for the headers was one more syscall per stream).
  */
 export function startStream(res: ServerResponse, headers: Record<string, string>) {
-  res.writeHead(200, { ...SECURITY_HEADERS, ...headers });
+  let all = merged.get(headers);
+  if (!all) merged.set(headers, (all = { ...SECURITY_HEADERS, ...headers }));
+  res.writeHead(200, all);
 }
+
+/** Each door's stream headers with the security headers, merged once (not per response). */
+const merged = new WeakMap<Record<string, string>, Record<string, string>>();

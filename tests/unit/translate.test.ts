@@ -63,7 +63,7 @@ class StreamTranslator {
     return this.writer.write(out);
   }
   end(promptEstimate: number): string {
-    return this.writer.write([this.events.end(promptEstimate)]);
+    return this.writer.write([this.events.end(() => promptEstimate)]);
   }
 }
 

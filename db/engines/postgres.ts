@@ -108,9 +108,9 @@ export const text = (s: string) => pgText(s);
 
 /** The usable key with this hash (every /v1 request; postgres.js prepares the statement once per connection). */
 export async function findUsableKeyByHash(db: unknown, { hash, now }: { hash: string; now: number }) {
-  const found = await rows<{ id: string; userId: string; hash: string }>(
+  const found = await rows<{ id: string; userId: string; hash: string; expiresAt: number | null }>(
     db,
-    sql`select id, user_id as "userId", hash
+    sql`select id, user_id as "userId", hash, expires_at as "expiresAt"
     from api_keys where hash = ${hash} and revoked_at is null and (expires_at is null or expires_at > ${now})`,
   );
   return found[0];

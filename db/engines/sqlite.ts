@@ -137,7 +137,7 @@ export const text = (s: string) => s;
 
 export const isUniqueViolation = (e: unknown) => /UNIQUE constraint failed/.test(String((e as Error)?.message));
 
-type KeyAuthRow = { id: string; userId: string; hash: string };
+type KeyAuthRow = { id: string; userId: string; hash: string; expiresAt: number | null };
 const keyLookups = new WeakMap<object, (hash: string, now: number) => KeyAuthRow | undefined>();
 
 /** The usable key with this hash: runs on every /v1 request, so prepared once per connection. */
@@ -145,7 +145,7 @@ export async function findUsableKeyByHash(db: unknown, { hash, now }: { hash: st
   const c = client(db);
   let lookup = keyLookups.get(c);
   if (!lookup) {
-    const stmt = c.prepare(`select id, user_id as userId, hash from api_keys
+    const stmt = c.prepare(`select id, user_id as userId, hash, expires_at as expiresAt from api_keys
       where hash = ? and revoked_at is null and (expires_at is null or expires_at > ?)`);
     keyLookups.set(c, (lookup = (h, n) => stmt.get(h, n) as KeyAuthRow | undefined));
   }

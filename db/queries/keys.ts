@@ -18,7 +18,7 @@ export async function insertKey(db: Db, row: NewKeyRow): Promise<ApiKey> {
   return first(await db.insert(apiKeys).values(row).returning())!;
 }
 
-type KeyAuthRow = Pick<ApiKey, "id" | "userId" | "hash">;
+type KeyAuthRow = Pick<ApiKey, "id" | "userId" | "hash" | "expiresAt">;
 
 /** The key with this hash if it may be used now: not revoked, not expired. Runs on every `/v1` request. */
 export function findUsableKeyByHash(

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { getDb } from "@/db";
 import { deleteAccount } from "@/db/queries/account";
 import { userAction } from "@/lib/actions";
+import { forgetUsableKeys } from "@/lib/auth/api-keys";
 import { signOut } from "@/lib/auth/auth";
 import { verifyPassword } from "@/lib/auth/password";
 import { recordSignInFailure, signInBlockedUntil, tooManyAttemptsMessage } from "@/lib/auth/throttle";
@@ -29,7 +30,7 @@ export const deleteAccountAction = userAction(Confirm, async ({ password }, user
     await recordSignInFailure({ email: user.email, address });
     throw new AppError("invalid_request_error", t("wrongPassword"));
   }
-  const deleted = await deleteAccount(getDb(), { userId: user.id });
+  const deleted = forgetUsableKeys(await deleteAccount(getDb(), { userId: user.id }));
   await signOut({ redirect: false });
   return { conversations: deleted.conversations };
 });

@@ -1,0 +1,69 @@
+/**
+ * Verifying a bearer key against the database (lib/auth/api-keys.ts): usable keys pass, and a key found usable
+ * is trusted for KEY_TRUSTED_MS at most — a revocation from another process (the CLI, another instance) takes
+ * effect within it, one in this process and an expiry at once. SQLite here; PostgreSQL too with TEST_DATABASE_URL.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { sql } from "drizzle-orm";
+import type { Db } from "@/db";
+import { alsoOnPostgres, openTestDatabase, testEngine } from "../support/engines";
+
+let db: Db;
+let close: () => Promise<void>;
+let K: typeof import("@/lib/auth/api-keys");
+let createUser: typeof import("@/db/queries/users").createUser;
+let rows: import("@/db/engine").Engine["rows"];
+before(async () => {
+  ({ db, close } = await openTestDatabase());
+  K = await import("@/lib/auth/api-keys");
+  ({ createUser } = await import("@/db/queries/users"));
+  ({ rows } = (await import("@/db/engine")).engine());
+});
+after(() => close?.());
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+let users = 0;
+const newKey = async (expiresAt: number | null = null) => {
+  const u = await createUser(db, { email: `keys-${++users}@example.com`, passwordHash: null });
+  return { userId: u.id, ...(await K.createApiKey({ userId: u.id, name: "k", expiresAt })) };
+};
+/** What another process does: the row changes, and this process hears nothing of it. */
+const revokeBehindItsBack = (id: string) =>
+  rows(db, sql`update api_keys set revoked_at = ${Date.now()} where id = ${id} returning id`);
+
+describe(`verifying keys on ${testEngine}`, () => {
+  test("a usable key passes; a wrong one, or one of another shape, does not", async () => {
+    const { key, row, userId } = await newKey();
+    assert.deepEqual(await K.verifyApiKey(key), { id: row.id, userId });
+    assert.equal(await K.verifyApiKey(`${key.slice(0, -1)}x`), undefined);
+    assert.equal(await K.verifyApiKey("sk-other-123"), undefined);
+  });
+
+  test("revoked elsewhere: refused once KEY_TRUSTED_MS has passed since it was last found usable", async () => {
+    const { key, row } = await newKey();
+    assert.ok(await K.verifyApiKey(key));
+    await revokeBehindItsBack(row.id);
+    await sleep(K.KEY_TRUSTED_MS + 5);
+    assert.equal(await K.verifyApiKey(key), undefined);
+    assert.equal(await K.verifyApiKey(key), undefined, "and stays refused");
+  });
+
+  test("revoked in this process (the keys page, the admin): refused at once", async () => {
+    const { key, row, userId } = await newKey();
+    assert.ok(await K.verifyApiKey(key));
+    const { revoked } = await K.revokeApiKey({ userId }, row.id);
+    assert.equal(revoked.length, 1);
+    assert.equal(await K.verifyApiKey(key), undefined);
+  });
+
+  test("a key that expires is refused from that moment, found usable just before or not", async () => {
+    const now = Date.now();
+    const { key } = await newKey(now + 20);
+    assert.ok(await K.verifyApiKey(key, now));
+    assert.ok(await K.verifyApiKey(key, now + 19));
+    assert.equal(await K.verifyApiKey(key, now + 20), undefined);
+  });
+});
+
+alsoOnPostgres(__filename);

@@ -40,6 +40,8 @@ export async function serveChat(req: IncomingMessage, res: ServerResponse): Prom
 
 /** The reply's frames as they come; the reader leaving stops only this reader, never the reply. */
 function writeReply(res: ServerResponse, reply: LiveReply): Promise<void> {
+  // Gone while the turn was starting: its 'close' has been, and the reply goes on without this reader.
+  if (res.destroyed) return Promise.resolve();
   startStream(res, UI_MESSAGE_STREAM_HEADERS);
   const gone = () => res.destroyed || res.writableEnded;
   return new Promise((resolve) => {

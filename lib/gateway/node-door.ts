@@ -72,6 +72,8 @@ async function chatCompletions(req: IncomingMessage, res: ServerResponse) {
  * error event. Resolves when the response is over.
  */
 function writeStream(c: CompletionStream, res: ServerResponse): Promise<void> {
+  // Gone while upstream was answering: its 'close' has been and will not come again.
+  if (res.destroyed) return Promise.resolve(c.cancel());
   startStream(res, SSE_HEADERS);
   const writer = new OpenAiChunkWriter(c.id, c.created, c.model, c.includeUsage);
   const keepAliveMs = config().keepAliveMs;

@@ -42,6 +42,8 @@ export async function readCapped(
  * without an async iterator and a promise per chunk on every /v1 request.
  */
 function readNodeBody(body: Readable, max: number): Promise<CappedBody> {
+  // Read already (no 'end' would come again): nothing is left of it.
+  if (body.readableEnded) return Promise.resolve({ ok: true, bytes: Buffer.alloc(0) });
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = [];
     let size = 0;

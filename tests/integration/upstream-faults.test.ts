@@ -1,5 +1,6 @@
 /** Each upstream fault the stand-in can inject, as an OpenAI client sees it. */
 import assert from "node:assert/strict";
+import http from "node:http";
 import { before, describe, test } from "node:test";
 import OpenAI from "openai";
 import { APP_URL, client, createKey, eventually, sqlRow, post, sleep, tag, upstreamRequestTagged } from "./helpers";
@@ -157,5 +158,37 @@ describe("client disconnects", () => {
       "select status, error_code from usage where status = 499 order by id desc limit 1",
     );
     assert.equal(row?.error_code, "client_closed");
+  });
+});
+
+describe("a client that reads slowly", () => {
+  test("stops reading for a while: the gateway waits for it, and the whole reply arrives in order", async () => {
+    const words = 20_000; // ~4 MB of frames: more than the sockets between us and the server hold
+    const body = JSON.stringify(ask(`[words:${words}][delay:0] ${tag()} go`, true));
+    const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      const req = http.request(`${APP_URL}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+      });
+      req.on("response", resolve).on("error", reject);
+      req.end(body);
+    });
+    assert.equal(res.statusCode, 200);
+    res.pause();
+    await sleep(700);
+    let text = "";
+    res.setEncoding("utf8");
+    for await (const part of res) text += part;
+    const frames = text.split("\n\n").filter(Boolean);
+    assert.equal(frames.at(-1), "data: [DONE]");
+    const contents = frames.slice(0, -1).map((f) => JSON.parse(f.slice(6)).choices[0]?.delta?.content ?? "");
+    const said = contents.filter(Boolean);
+    assert.equal(said.length, words);
+    // The stand-in repeats one sentence's words in order: a word lost, doubled or moved breaks the period.
+    const period = said.findIndex(
+      (w, i) => i > 0 && w === said[0] && said[i + 1] === said[1] && said[i + 2] === said[2],
+    );
+    assert.ok(period > 3, `a sentence of ${period} words`);
+    for (let i = period; i < said.length; i++) assert.equal(said[i], said[i - period], `word ${i}`);
   });
 });

@@ -10,7 +10,7 @@ import { abortReason, type UpstreamCall, watchdog } from "./upstream";
 export interface PayloadSink {
   /** The events one network read completed, parsed; may throw (an upstream error event): the pump then fails. */
   payloads(batch: UpstreamPayload[]): void;
-  /** `[DONE]`, or the body's end. */
+  /** `[DONE]`, or the body's end; may throw (the reply had not finished): the pump then fails instead. */
   end(): void;
   /** The stream broke (AppError, or ClientAborted when the caller left). */
   fail(err: Error): void;
@@ -53,6 +53,14 @@ export function pumpUpstreamEvents(call: UpstreamCall, sink: PayloadSink): Pump 
     call.abort();
     sink.fail(err);
   };
+  /** The end as the sink takes it: an end it refuses (a reply cut off before it finished) is its failure. */
+  const ended = () => {
+    try {
+      sink.end();
+    } catch (err) {
+      sink.fail(err as Error);
+    }
+  };
   const broke = (err?: unknown) => {
     if (!over) fail(abortReason(call.signal, err, "The upstream connection broke mid-stream."));
   };
@@ -91,14 +99,14 @@ export function pumpUpstreamEvents(call: UpstreamCall, sink: PayloadSink): Pump 
       finish();
       body.resume();
       drainCap = setTimeout(() => call.abort(), DRAIN_AFTER_DONE_MS);
-      sink.end();
+      ended();
     }
   });
   body.on("end", () => {
     clearTimeout(drainCap);
     if (over) return;
     finish();
-    sink.end();
+    ended();
   });
   body.on("error", broke);
   body.on("close", () => {

@@ -67,6 +67,7 @@ describe("upstream failures before the first byte", () => {
 describe("upstream failures mid-stream: an error event, never a clean stop", () => {
   for (const marker of [
     "[fault:cut]",
+    "[fault:truncate]",
     "[fault:garbage]",
     "[fault:stream-error]",
     "[fault:stall]",

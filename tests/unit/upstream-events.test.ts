@@ -211,4 +211,19 @@ describe("pumpUpstreamEvents: failures", () => {
     await sleep(80);
     assert.equal(ended, true);
   });
+
+  test("an end the sink refuses (the reply had not finished) is its failure, not an exception", async () => {
+    const call = makeCall([sse(ev(1))]);
+    const failed = await new Promise<Error>((resolve) =>
+      pumpUpstreamEvents(call, {
+        payloads() {},
+        end() {
+          throw new AppError("upstream_error", "The upstream closed the stream before the reply finished.");
+        },
+        fail: resolve,
+      }),
+    );
+    assert.ok(failed instanceof AppError);
+    assert.equal(failed.status, 502);
+  });
 });

@@ -3,7 +3,8 @@
  * (lib/upstream/simulator) and faults on demand. A fault is asked for by a marker in the last user
  * message, so it travels through the gateway untouched:
  *   [fault:http500] [fault:http429] [fault:arrears] [fault:auth] [fault:1261] [fault:1211]
- *   [fault:cut] (connection dropped mid-stream)  [fault:stream-error] (error event mid-stream)
+ *   [fault:cut] (connection dropped mid-stream)  [fault:truncate] (the body ends mid-reply, no [DONE])
+ *   [fault:stream-error] (error event mid-stream)
  *   [fault:garbage] (a data line that is not JSON)  [fault:noise] (junk non-data lines, reply still fine)
  *   [fault:slow-headers] [fault:slow-first-byte] (wait STANDIN_SLOW_MS first)  [fault:stall] (go silent)
  *   [fault:sensitive] (moderation stop)  [fault:network_error]  [fault:crlf] (\r\n line endings)
@@ -179,6 +180,7 @@ async function respond(body: SimRequest, res: ServerResponse, opts: StandinOptio
     const isLast = chunk.usage !== undefined;
     if (n === 3) {
       if (fault === "cut") return res.destroy();
+      if (fault === "truncate") return res.end(); // a clean end of the body, with no finish and no [DONE]
       if (fault === "garbage") write("{this is not json");
       if (fault === "stream-error")
         return res.end(`data: ${JSON.stringify({ error: { code: "500", message: "Inference failed" } })}${eol}${eol}`);

@@ -31,7 +31,7 @@ async function main() {
   const sqlite = (db as unknown as { $client: import("better-sqlite3").Database }).$client;
   /**
    * Each write measured with its own commit, as with one request at a time: the app groups the writes of one
-   * event-loop turn into one commit and the ledger's into batches up to 10 ms apart, which under load costs
+   * event-loop turn into one commit and the ledger's into batches up to 50 ms apart, which under load costs
    * less per write (bench:doors measures that), but a lone write pays for its commit.
    */
   const committed = async <T>(write: () => Promise<T>): Promise<T> => {
@@ -129,7 +129,7 @@ async function main() {
       `${os.cpus().length} cores. The database work that keeps a streaming reply safe, in-process on a fresh SQLite ` +
       "file opened by the app's `openDatabase` (WAL, synchronous=NORMAL, the search backlog triggers on messages), 200 " +
       "messages of history in the conversation, each write with its own commit as with one request at a time (under " +
-      "load the app commits a turn of the event loop's writes together and the ledger's in batches up to 10 ms apart: " +
+      "load the app commits a turn of the event loop's writes together and the ledger's in batches up to 50 ms apart: " +
       "bench:doors). Wall time per call (p50 / p95) and this process's CPU per call (mean).",
     "",
     "| write | wall p50 | wall p95 | CPU mean |",

@@ -124,7 +124,10 @@ test("a reader continues the conversation as their own copy, signing in first", 
   await expect(copy.userMessages).toHaveText(["Original thread"]);
   await expect(copy.assistantMessages).toHaveCount(1);
   await copy.send("My own follow-up");
-  await expect(copy.lastReply()).toContainText("GLM-4-AirX");
+  // The reply's text, not its model label (which the pending reply shows at once): the turn is saved by then,
+  // so the reload finds the new message (a reload that beat the turn's commit showed the reply without it).
+  await expect(copy.lastReply()).toContainText("My own follow-up");
+  await expect(copy.lastReply()).toContainText("glm-4-airx");
   await reader.reload();
   await expect(copy.userMessages).toHaveCount(2);
   // The owner's conversation did not change.

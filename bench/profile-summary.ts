@@ -32,6 +32,8 @@ const B64_INDEX = new Map([...B64].map((c, i) => [c, i]));
 interface LineMap {
   cols: number[];
   srcs: number[];
+  /** The original (0-based) line of each segment. */
+  origLines: number[];
 }
 interface SourceMapLite {
   sources: string[];
@@ -41,8 +43,9 @@ interface SourceMapLite {
 function decodeMappings(mappings: string): LineMap[] {
   const lines: LineMap[] = [];
   let src = 0;
+  let origLine = 0;
   for (const line of mappings.split(";")) {
-    const lm: LineMap = { cols: [], srcs: [] };
+    const lm: LineMap = { cols: [], srcs: [], origLines: [] };
     let col = 0;
     for (const seg of line.split(",")) {
       if (!seg) continue;
@@ -62,8 +65,10 @@ function decodeMappings(mappings: string): LineMap[] {
       col += vals[0];
       if (vals.length >= 4) {
         src += vals[1];
+        origLine += vals[2];
         lm.cols.push(col);
         lm.srcs.push(src);
+        lm.origLines.push(origLine);
       }
     }
     lines.push(lm);
@@ -88,21 +93,24 @@ function sourceMapFor(url: string): SourceMapLite | null {
   return result;
 }
 
-/** The original source file of a position in a bundled chunk (0-based line and column), if mapped. */
-function originalSource(url: string, line: number, column: number): string | null {
+/** The original source file and (1-based) line of a position in a bundled chunk (0-based line and column). */
+export function originalPosition(url: string, line: number, column: number): { source: string; line: number } | null {
   const m = sourceMapFor(url);
   const lm = m?.lines[line];
   if (!m || !lm?.cols.length) return null;
   let lo = 0;
   let hi = lm.cols.length - 1;
-  if (column < lm.cols[0]) return m.sources[lm.srcs[0]];
+  if (column < lm.cols[0]) hi = 0;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
     if (lm.cols[mid] <= column) lo = mid;
     else hi = mid - 1;
   }
-  return m.sources[lm.srcs[lo]];
+  return { source: m.sources[lm.srcs[lo]], line: lm.origLines[lo] + 1 };
 }
+
+const originalSource = (url: string, line: number, column: number) =>
+  originalPosition(url, line, column)?.source ?? null;
 
 // ---------------------------------------------------------------- buckets
 
@@ -144,8 +152,8 @@ function frameKey(cf: CallFrame): string {
   const short = cf.url.replace(/^.*\/node_modules\//, "~/").replace(/^file:\/\/.*\/(\.next[^/]*)\//, "$1/");
   let where = `${short}:${cf.lineNumber + 1}`;
   if (/\/\.next[^/]*\/server\/chunks\//.test(cf.url)) {
-    const src = originalSource(cf.url, cf.lineNumber, cf.columnNumber);
-    if (src) where = decodeURIComponent(src).replace(/^(\.\.\/)+/, "");
+    const pos = originalPosition(cf.url, cf.lineNumber, cf.columnNumber);
+    if (pos) where = `${decodeURIComponent(pos.source).replace(/^(\.\.\/)+/, "")}:${pos.line}`;
   }
   return `${cf.functionName || "(anonymous)"}  ${where}`;
 }

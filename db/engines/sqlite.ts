@@ -14,6 +14,7 @@ import type { MessageSource } from "@/db/schema";
 import * as schema from "@/db/schema";
 import { cjkGrams, isCjkQuery } from "@/db/search/cjk";
 import { normalizeSearchQuery } from "@/db/search/query";
+import { checkpointInBackground } from "./checkpoint-sqlite";
 import { inTurnTransaction, joinTurnTransaction } from "./group-commit-sqlite";
 import { indexBacklog, startIndexingBacklog } from "./search-backlog-sqlite";
 
@@ -35,6 +36,7 @@ export function openSqlite(file: string): SqliteDb {
   cacheStatements(client);
   const db = drizzle(client, { schema }) as SqliteDb;
   migrate(db, { migrationsFolder: SQLITE_MIGRATIONS });
+  if (file !== ":memory:") checkpointInBackground(client, file);
   startIndexingBacklog(client);
   return db;
 }

@@ -1,0 +1,85 @@
+/**
+ * SQLite checkpoints off the event loop (db/engines/checkpoint-sqlite.ts): the app's connection never
+ * checkpoints inside a commit, a worker thread copies the log into the database file, the log starts again
+ * from its beginning instead of growing without end, and without the worker the connection checkpoints
+ * itself again. (PostgreSQL has no such thing to test.)
+ */
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, test } from "node:test";
+
+process.env.AUTH_SECRET ??= "test";
+const dir = mkdtempSync(path.join(tmpdir(), "glm-checkpoints-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+type Sqlite = import("better-sqlite3").Database;
+const PAGE = 4096;
+
+async function open(file: string) {
+  const { openDatabase } = await import("@/db");
+  const db = openDatabase(file);
+  return (db as unknown as { $client: Sqlite }).$client;
+}
+
+const size = (f: string) => (existsSync(f) ? statSync(f).size : 0);
+
+/** Writes about `pages` pages of new data in one commit. */
+function writePages(c: Sqlite, pages: number) {
+  c.exec("create table if not exists scratch (body blob)");
+  const insert = c.prepare("insert into scratch (body) values (?)");
+  c.transaction(() => {
+    for (let i = 0; i < pages; i++) insert.run(Buffer.alloc(PAGE - 200, i % 251));
+  })();
+}
+
+async function until(what: string, ok: () => boolean, ms = 5000) {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) assert.fail(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+test("commits leave checkpoints to the worker, which copies the log into the database file", async () => {
+  const file = path.join(dir, "a.db");
+  const c = await open(file);
+  assert.equal(c.pragma("wal_autocheckpoint", { simple: true }), 0, "the app's connection must not checkpoint");
+  const before = size(file);
+  // Twice SQLite's automatic threshold (1,000 pages): a commit this size would have checkpointed in itself.
+  writePages(c, 2000);
+  assert.ok(size(`${file}-wal`) >= 2000 * PAGE, "the commit went to the log");
+  await until("the worker has copied the pages into the file", () => size(file) >= before + 1900 * PAGE);
+  c.close();
+});
+
+test("the log starts again from its beginning after a checkpoint, so it does not grow with every write", async () => {
+  const file = path.join(dir, "b.db");
+  const c = await open(file);
+  let biggest = 0;
+  for (let round = 0; round < 6; round++) {
+    const fileBefore = size(file);
+    writePages(c, 500);
+    biggest = Math.max(biggest, size(`${file}-wal`));
+    await until(`round ${round} is checkpointed`, () => size(file) >= fileBefore + 450 * PAGE);
+  }
+  // 3,000 pages written in all; a log that was never restarted would hold them all.
+  assert.ok(biggest < 1200 * PAGE, `the log grew to ${Math.round(biggest / PAGE)} pages`);
+  c.close();
+});
+
+test("when the worker stops, the connection checkpoints in its commits again", async () => {
+  const file = path.join(dir, "c.db");
+  const c = await open(file);
+  const { checkpointInBackground } = await import("@/db/engines/checkpoint-sqlite");
+  const worker = checkpointInBackground(c, file);
+  assert.ok(worker);
+  assert.equal(c.pragma("wal_autocheckpoint", { simple: true }), 0);
+  await new Promise<void>((resolve) => {
+    worker.once("exit", () => resolve());
+    void worker.terminate();
+  });
+  assert.equal(c.pragma("wal_autocheckpoint", { simple: true }), 1000);
+  c.close();
+});

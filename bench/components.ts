@@ -39,6 +39,7 @@ async function main() {
   const { OpenAiChunkWriter } = await import("@/lib/gateway/openai-sse");
   const { startCompletion } = await import("@/lib/gateway/core");
   const { completionResponse } = await import("@/lib/gateway/sse-response");
+  const { Stop } = await import("@/lib/gateway/stop");
   const { simulateReply, streamChunks } = await import("@/lib/upstream/simulator");
 
   const { getDb } = await import("@/db");
@@ -105,7 +106,7 @@ async function main() {
     3000,
     async () => {
       const res = completionResponse(
-        await startCompletion(json, { userId: user.id, apiKeyId: row.id, source: "api" }, new AbortController().signal),
+        await startCompletion(json, { userId: user.id, apiKeyId: row.id, source: "api" }, new Stop()),
       );
       const reader = res.body!.getReader();
       while (!(await reader.read()).done) {

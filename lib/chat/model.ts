@@ -4,6 +4,7 @@ import { UnsupportedFunctionalityError } from "@ai-sdk/provider";
 import { finishReason, pushParts, stoppedError, streamParts, usage } from "@/lib/chat/model-parts";
 import type { TurnExtras } from "@/lib/chat/thinking";
 import { type Caller, type CompletionHooks, startCompletion } from "@/lib/gateway/core";
+import { Stop } from "@/lib/gateway/stop";
 import { ClientAborted } from "@/lib/gateway/upstream";
 import type { PushingModel } from "@/lib/chat/ui-chunks";
 
@@ -17,7 +18,7 @@ export function glmChatModel(modelId: string, caller: Caller, hooks: CompletionH
     startCompletion(
       requestBody(modelId, options, stream),
       caller,
-      options.abortSignal ?? new AbortController().signal,
+      Stop.following(options.abortSignal, () => new ClientAborted()),
       hooks,
     ).catch((err) => {
       throw err instanceof ClientAborted ? stoppedError() : err;

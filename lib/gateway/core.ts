@@ -10,6 +10,7 @@ import { enforceRateLimits } from "./rate-limit";
 import { toUpstreamBody, validateRequest, type ValidRequest } from "./request";
 import { type CompletionStream, STATUS_CLIENT_CLOSED, streamCompletion } from "./completion-stream";
 import { emptySummary, estimateUsage, translateCompletion, type ReplySummary } from "./translate";
+import type { Stop } from "./stop";
 import { ClientAborted, openUpstream, readUpstreamJson, type UpstreamCall } from "./upstream";
 
 /** Who is asking, through which door. Every request is accounted to them. */
@@ -47,7 +48,8 @@ export type Completion = WholeCompletion | CompletionStream;
 export async function startCompletion(
   json: unknown,
   caller: Caller,
-  signal: AbortSignal,
+  /** Stops (with ClientAborted) when the caller goes away: the upstream call ends with it. */
+  client: Stop,
   hooks: CompletionHooks = {},
 ): Promise<Completion> {
   const started = Date.now();
@@ -107,7 +109,7 @@ export async function startCompletion(
 
   let call: UpstreamCall;
   try {
-    call = await openUpstream(toUpstreamBody(req, upstreamModelId(req)), signal);
+    call = await openUpstream(toUpstreamBody(req, upstreamModelId(req)), client);
   } catch (err) {
     return fail(err);
   }

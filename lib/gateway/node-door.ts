@@ -11,6 +11,7 @@ import { asAppError, invalidRequest, openAiError } from "./errors";
 import { modelCatalogue } from "@/lib/model-catalogue";
 import { modelByPath, modelList } from "./model-objects";
 import { errorFrame, OpenAiChunkWriter, PING_FRAME, SSE_HEADERS } from "./openai-sse";
+import { Stop } from "./stop";
 import { ClientAborted } from "./upstream";
 import { authenticate, parseJsonBody } from "./v1-door";
 
@@ -50,14 +51,14 @@ async function chatCompletions(req: IncomingMessage, res: ServerResponse) {
   const caller = await authenticate(req.headers.authorization);
   const body = await readCapped(req, Number(req.headers["content-length"] ?? 0), config().maxBodyBytes);
   const json = parseJsonBody(body);
-  // The client leaving (before or during the stream) ends the upstream call: the request's signal.
-  const gone = new AbortController();
+  // The client leaving (before or during the stream) ends the upstream call.
+  const gone = new Stop();
   res.on("close", () => {
-    if (!res.writableFinished) gone.abort();
+    if (!res.writableFinished) gone.stop(new ClientAborted());
   });
   let completion: Awaited<ReturnType<typeof startCompletion>>;
   try {
-    completion = await startCompletion(json, caller, gone.signal);
+    completion = await startCompletion(json, caller, gone);
   } catch (err) {
     if (err instanceof ClientAborted) return void res.destroy();
     throw err;

@@ -1,6 +1,7 @@
 import "server-only";
 import http from "node:http";
 import https from "node:https";
+import type { Stop } from "./stop";
 
 /** What the gateway reads of an upstream response, whichever client made it. */
 export interface UpstreamResponse {
@@ -52,23 +53,24 @@ function targetOf(url: string): Target | null {
 
 /**
  * POSTs a JSON body upstream on node:http(s): the response's body is node's own stream of Buffers, read
- * with no web-stream layer in between. `signal` aborts the request at any point, body included.
+ * with no web-stream layer in between. `stop` ends the request at any point, body included, until the
+ * response is over (after that its connection is back in the pool, and nobody else's to end).
  */
 export function postUpstream(
   url: string,
   headers: Record<string, string>,
   body: string,
-  signal: AbortSignal,
+  stop: Stop,
 ): Promise<UpstreamResponse> {
   return new Promise((resolve, reject) => {
     const target = targetOf(url);
     if (!target) return reject(new Error(`unsupported upstream URL ${url}`));
+    if (stop.stopped) return reject(new Error("aborted"));
     const req = target.client.request(
       {
         ...target.options,
         method: "POST",
         agent: target.agent,
-        signal,
         headers: { ...headers, "content-length": Buffer.byteLength(body) },
       },
       (res) => {
@@ -83,6 +85,8 @@ export function postUpstream(
       },
     );
     req.on("error", reject);
+    const ignoreStop = stop.onStop(() => req.destroy(new Error("aborted")));
+    req.once("close", ignoreStop);
     req.end(body);
   });
 }

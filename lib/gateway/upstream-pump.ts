@@ -62,7 +62,7 @@ export function pumpUpstreamEvents(call: UpstreamCall, sink: PayloadSink): Pump 
     }
   };
   const broke = (err?: unknown) => {
-    if (!over) fail(abortReason(call.signal, err, "The upstream connection broke mid-stream."));
+    if (!over) fail(abortReason(call.stop, err, "The upstream connection broke mid-stream."));
   };
 
   body.on("data", (chunk: Buffer) => {

@@ -4,6 +4,7 @@ import { demoFetch } from "@/lib/upstream/demo";
 import { AppError } from "@/lib/errors";
 import { upstreamError, upstreamTimeout } from "./errors";
 import { errorFromResponse } from "./upstream-errors";
+import type { Stop } from "./stop";
 import { fromWebResponse, postUpstream, readText, type UpstreamResponse } from "./upstream-http";
 import type { UpstreamPayload } from "./translate";
 
@@ -16,27 +17,28 @@ export class ClientAborted extends Error {
 
 class Timeout extends Error {}
 
-/** One upstream request: its response, and the controller that ends it (client gone, timeout). */
+/** One upstream request: its response, and what ends it (client gone, timeout, the reader done with it). */
 export interface UpstreamCall {
   response: UpstreamResponse;
   abort: (reason?: unknown) => void;
-  signal: AbortSignal;
+  /** Stopped once the call is ended, with why. */
+  stop: Stop;
 }
 
 /** The seam: the demo upstream in-process when no key is set, the real HTTP upstream (pooled node:http) otherwise. */
-async function post(url: string, headers: Record<string, string>, body: string, signal: AbortSignal) {
-  if (config().demoMode) return fromWebResponse(await demoFetch(url, { method: "POST", headers, body, signal }));
-  return postUpstream(url, headers, body, signal);
+async function post(url: string, headers: Record<string, string>, body: string, stop: Stop) {
+  if (config().demoMode) {
+    return fromWebResponse(await demoFetch(url, { method: "POST", headers, body, signal: stop.signal() }));
+  }
+  return postUpstream(url, headers, body, stop);
 }
 
-export async function openUpstream(body: Record<string, unknown>, clientSignal: AbortSignal): Promise<UpstreamCall> {
+/** `client` stops (with ClientAborted) when the caller goes away; the call then ends too. */
+export async function openUpstream(body: Record<string, unknown>, client: Stop): Promise<UpstreamCall> {
   const cfg = config();
-  const ctrl = new AbortController();
-  const onClientAbort = () => ctrl.abort(new ClientAborted());
-  if (clientSignal.aborted) throw new ClientAborted();
-  clientSignal.addEventListener("abort", onClientAbort, { once: true });
-  ctrl.signal.addEventListener("abort", () => clientSignal.removeEventListener("abort", onClientAbort), { once: true });
-  const timer = setTimeout(() => ctrl.abort(new Timeout()), cfg.connectTimeoutMs);
+  if (client.stopped) throw new ClientAborted();
+  const stop = client.child();
+  const timer = setTimeout(() => stop.stop(new Timeout()), cfg.connectTimeoutMs);
   let response: UpstreamResponse;
   try {
     const headers: Record<string, string> = {
@@ -44,25 +46,25 @@ export async function openUpstream(body: Record<string, unknown>, clientSignal: 
       accept: body.stream ? "text/event-stream" : "application/json",
     };
     if (cfg.upstreamApiKey) headers.authorization = `Bearer ${cfg.upstreamApiKey}`;
-    response = await post(`${cfg.upstreamBaseUrl}/chat/completions`, headers, JSON.stringify(body), ctrl.signal);
+    response = await post(`${cfg.upstreamBaseUrl}/chat/completions`, headers, JSON.stringify(body), stop);
   } catch (err) {
-    throw abortReason(ctrl.signal, err, "The gateway could not reach the upstream model service.");
+    throw abortReason(stop, err, "The gateway could not reach the upstream model service.");
   } finally {
     clearTimeout(timer);
   }
   if (response.status < 200 || response.status > 299) {
     const err = await errorFromResponse(response);
-    ctrl.abort();
+    stop.stop(new Error("the upstream answered with an error"));
     throw err;
   }
-  return { response, abort: (reason) => ctrl.abort(reason), signal: ctrl.signal };
+  return { response, abort: (reason) => stop.stop(reason ?? new Error("aborted")), stop };
 }
 
-/** What an aborted or failed fetch/read means for the client. */
-export function abortReason(signal: AbortSignal, err: unknown, fallback: string): Error {
+/** What an aborted or failed request or read means for the client. */
+export function abortReason(stop: Stop, err: unknown, fallback: string): Error {
   if (err instanceof AppError) return err;
-  if (signal.aborted && signal.reason instanceof ClientAborted) return signal.reason;
-  if (signal.aborted && signal.reason instanceof Timeout) return upstreamTimeout();
+  if (stop.stopped && stop.reason instanceof ClientAborted) return stop.reason;
+  if (stop.stopped && stop.reason instanceof Timeout) return upstreamTimeout();
   return upstreamError(fallback);
 }
 
@@ -93,7 +95,7 @@ export async function readUpstreamJson(call: UpstreamCall): Promise<UpstreamPayl
   try {
     return JSON.parse(await readText(call.response)) as UpstreamPayload;
   } catch (err) {
-    throw abortReason(call.signal, err, "The upstream sent an unreadable reply.");
+    throw abortReason(call.stop, err, "The upstream sent an unreadable reply.");
   } finally {
     dog.stop();
   }

@@ -1,6 +1,7 @@
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { AppError } from "@/lib/errors";
+import { Stop } from "@/lib/gateway/stop";
 import type { UpstreamCall } from "@/lib/gateway/upstream";
 
 // config() reads the environment once, so it must be set before lib/ is loaded.
@@ -23,15 +24,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * when `keepOpen`. Aborting the call errors the body, as fetch does.
  */
 function makeCall(chunks: (string | Uint8Array)[], opts: { keepOpen?: boolean; gapMs?: number; fail?: Error } = {}) {
-  const ctrl = new AbortController();
+  const stop = new Stop();
   let i = 0;
   const body = new ReadableStream<Uint8Array>({
     start(c) {
-      ctrl.signal.addEventListener("abort", () => c.error(ctrl.signal.reason ?? new Error("aborted")), { once: true });
+      stop.onStop((reason) => c.error(reason ?? new Error("aborted")));
     },
     async pull(c) {
       if (opts.gapMs) await sleep(opts.gapMs);
-      if (ctrl.signal.aborted) return;
+      if (stop.stopped) return;
       if (i < chunks.length) {
         const chunk = chunks[i++];
         c.enqueue(typeof chunk === "string" ? enc.encode(chunk) : chunk);
@@ -42,8 +43,8 @@ function makeCall(chunks: (string | Uint8Array)[], opts: { keepOpen?: boolean; g
   });
   const call: UpstreamCall = {
     response: fromWebResponse(new Response(body)),
-    abort: (r) => ctrl.abort(r),
-    signal: ctrl.signal,
+    abort: (r) => stop.stop(r ?? new Error("aborted")),
+    stop,
   };
   return call;
 }
@@ -140,7 +141,7 @@ describe("pumpUpstreamEvents: failures", () => {
     assert.equal(err.status, 502);
     assert.equal(err.code, "upstream_error");
     assert.deepEqual(seen, [ev(1)]);
-    assert.equal(call.signal.aborted, true);
+    assert.equal(call.stop.stopped, true);
   });
 
   test("a stream that goes silent is a 504 after about the timeout", async () => {
@@ -185,7 +186,7 @@ describe("pumpUpstreamEvents: failures", () => {
     await sleep(120);
     assert.deepEqual(seen, [ev(1)]);
     assert.equal(told, 0);
-    assert.equal(call.signal.reason, reason);
+    assert.equal(call.stop.reason, reason);
   });
 
   test("paused, it reads nothing until resumed", async () => {

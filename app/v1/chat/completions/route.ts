@@ -1,9 +1,17 @@
 import { startCompletion } from "@/lib/gateway/core";
 import { completionResponse } from "@/lib/gateway/sse-response";
+import { Stop } from "@/lib/gateway/stop";
+import { ClientAborted } from "@/lib/gateway/upstream";
 import { readJsonBody, v1Route } from "@/lib/gateway/v1-door";
 
 export const dynamic = "force-dynamic";
 
 export const POST = v1Route(async (req, caller) =>
-  completionResponse(await startCompletion(await readJsonBody(req), caller, req.signal)),
+  completionResponse(
+    await startCompletion(
+      await readJsonBody(req),
+      caller,
+      Stop.following(req.signal, () => new ClientAborted()),
+    ),
+  ),
 );

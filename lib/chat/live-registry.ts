@@ -40,6 +40,17 @@ export function releaseLiveReply(reply: LiveReply) {
   if (live.get(reply.conversationId) === reply) live.delete(reply.conversationId);
 }
 
+/** The longest a page waits for a reply's turn to be written (normally a few ms). */
+export const TURN_SAVE_WAIT_MS = 3000;
+
+/** A reply's `saved`, or nothing after TURN_SAVE_WAIT_MS (a page never hangs on it). */
+export function waitAtMost(p: Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([p, new Promise<void>((resolve) => (timer = setTimeout(resolve, TURN_SAVE_WAIT_MS)))]).finally(
+    () => clearTimeout(timer),
+  );
+}
+
 /** Pushes a reply's UI chunks as they are made; settles at the end (rejects when stopped or broken). */
 export type ChunkProducer = (push: (chunk: UIMessageChunk) => void) => Promise<void>;
 

@@ -57,6 +57,14 @@ export class LiveReply {
   /** Set by the shared registry on PostgreSQL; none on SQLite. */
   tap: ReplyTap | undefined;
 
+  /**
+   * Settles once the turn's messages are in the database (or the turn gave up): the slot is claimed before
+   * they are written, and a page rendered in between would show the reply without its question.
+   */
+  readonly saved: Promise<void>;
+  /** The turn's messages are written (or never will be). */
+  markSaved: () => void = () => {};
+
   constructor(
     readonly replyId: string,
     readonly conversationId: string,
@@ -64,6 +72,9 @@ export class LiveReply {
     private readonly save: (text: string, extras: ReplyExtras) => Promise<void>,
   ) {
     this.text = "";
+    this.saved = new Promise((resolve) => {
+      this.markSaved = resolve;
+    });
   }
 
   /**

@@ -6,6 +6,7 @@ import {
   liveReplyOf,
   releaseLiveReply,
   runLiveReply,
+  waitAtMost,
 } from "@/lib/chat/live-registry";
 import type { LiveReply } from "@/lib/chat/live-replies";
 import { sharedReplies } from "@/lib/chat/shared-replies";
@@ -24,6 +25,12 @@ export interface Replies {
   release(reply: LiveReply): Promise<void>;
   /** Runs the reply to its end on this instance, whoever watches: `produce` pushes its UI chunks. */
   run(reply: LiveReply, produce: ChunkProducer, onEnd: () => void): void;
+  /**
+   * Settles once the turn of the conversation's live reply (if any, and this user's) is in the database, so
+   * that a page listing the conversation's messages shows the question of the reply it resumes. Waits at
+   * most TURN_SAVE_WAIT_MS.
+   */
+  turnSaved(userId: string, conversationId: string): Promise<void>;
   /** A reader of the conversation's live reply (from its first frame, then live), if there is one and it is this user's. */
   read(userId: string, conversationId: string): Promise<ReadableStream<Uint8Array> | undefined>;
   /** Stop from any tab (or instance); remembers a stop that came before its message. */
@@ -37,6 +44,10 @@ export const localReplies: Replies = {
   claim: async (reply) => claimLiveReply(reply),
   release: async (reply) => releaseLiveReply(reply),
   run: runLiveReply,
+  turnSaved: async (userId, conversationId) => {
+    const reply = liveReplyOf(userId, conversationId);
+    if (reply && !reply.done) await waitAtMost(reply.saved);
+  },
   read: async (userId, conversationId) => liveReplyOf(userId, conversationId)?.subscribe(),
   stop: async (userId, conversationId, messageId) => stopReply(userId, conversationId, messageId),
   stoppedBeforeStart: async (userId, messageId) => wasStoppedBeforeStart(userId, messageId),

@@ -2,6 +2,7 @@ import "server-only";
 import type { UIMessageChunk } from "ai";
 import { randomUUID } from "node:crypto";
 import { getDb } from "@/db";
+import { conversationOfMessage } from "@/db/queries/messages";
 import {
   claimReply,
   forgetReply,
@@ -17,7 +18,15 @@ import {
   stoppedEarly,
   type ReplyClaim,
 } from "@/db/queries/live-replies";
-import { claimLiveReply, liveReplyOf, localReply, releaseLiveReply, runLiveReply } from "@/lib/chat/live-registry";
+import {
+  claimLiveReply,
+  liveReplyOf,
+  localReply,
+  releaseLiveReply,
+  runLiveReply,
+  TURN_SAVE_WAIT_MS,
+  waitAtMost,
+} from "@/lib/chat/live-registry";
 import type { LiveReply, ReplyTap } from "@/lib/chat/live-replies";
 import type { Replies } from "@/lib/chat/replies";
 import { type Follower, FrameWriter, logged, noticeReplyId, readNotice, remoteReader } from "@/lib/chat/shared-frames";
@@ -222,6 +231,19 @@ export const sharedReplies: Replies = {
   },
 
   run: runLiveReply,
+
+  async turnSaved(userId, conversationId) {
+    const local = liveReplyOf(userId, conversationId);
+    if (local && !local.done) return waitAtMost(local.saved);
+    const claim = await claimOf(userId, conversationId);
+    if (!claim || !isRunning(claim) || claim.instanceId === state.instanceId) return;
+    // Another instance runs it: its turn is written once the reply's own row exists.
+    const until = Date.now() + TURN_SAVE_WAIT_MS;
+    while ((await conversationOfMessage(getDb(), { messageId: claim.messageId })) !== conversationId) {
+      if (Date.now() > until) return;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  },
 
   async read(userId, conversationId) {
     const local = liveReplyOf(userId, conversationId);

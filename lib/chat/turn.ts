@@ -131,8 +131,9 @@ export async function startChatTurn(user: User, body: ChatTurnBody): Promise<Liv
       turn = await prepareTurn(db, user.id, body, { conversationId, assistantId, model: model.id, text, files });
     } finally {
       if (!turn) await live.release(reply);
+      reply.markSaved();
     }
-  }
+  } else reply.markSaved();
   const { history, base } = turn;
   if (base) reply.continueFrom(base, history.at(-1));
   let settled = false;

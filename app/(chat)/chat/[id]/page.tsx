@@ -7,6 +7,7 @@ import { listMessagesPage } from "@/db/queries/messages";
 import { Chat } from "@/components/chat/chat";
 import { requireUser } from "@/lib/auth/session";
 import { toUIMessagesWithFiles } from "@/lib/attachments/page";
+import { replies } from "@/lib/chat/replies";
 import type { ChatUIMessage } from "@/lib/chat/types";
 import { readerError } from "@/lib/i18n/errors";
 import { modelCatalogue } from "@/lib/model-catalogue";
@@ -37,6 +38,8 @@ export default async function ConversationPage({ params }: Props) {
   const { id } = await params;
   const db = getDb();
   const conversation = await getConversation(db, { userId: user.id, id });
+  // A reload just after sending: the reply it resumes is listed with its question.
+  if (conversation) await replies().turnSaved(user.id, id);
   const page =
     conversation && (await listMessagesPage(db, { userId: user.id, conversationId: id, limit: MESSAGES_PAGE }));
   if (!conversation || !page) notFound();

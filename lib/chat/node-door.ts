@@ -5,7 +5,7 @@ import { cookieUser } from "@/lib/auth/request-session";
 import { config } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { readCapped } from "@/lib/http/body";
-import { sendJson, startStream } from "@/lib/http/node-response";
+import { sendJson, startStream, writeNow } from "@/lib/http/node-response";
 import { crossSiteRefusal, refusalBody } from "@/lib/http/same-origin";
 import { chatBody, problemBody, SESSION_ENDED, SOMETHING_WRONG } from "./door";
 import type { LiveReply } from "./live-replies";
@@ -48,7 +48,7 @@ function writeReply(res: ServerResponse, reply: LiveReply): Promise<void> {
     const reader = reply.follow((bytes, done) => {
       if (gone()) return false;
       if (done) res.end(bytes);
-      return !done && res.write(bytes);
+      return !done && writeNow(res, bytes);
     });
     const onDrain = () => reader.resume();
     res.on("drain", onDrain);

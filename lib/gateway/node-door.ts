@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { config } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { readCapped } from "@/lib/http/body";
-import { sendJson, startStream } from "@/lib/http/node-response";
+import { sendJson, startStream, writeNow } from "@/lib/http/node-response";
 import type { CompletionStream } from "./completion-stream";
 import { startCompletion } from "./core";
 import { isBadPath } from "@/lib/http/path-guard";
@@ -110,7 +110,7 @@ function writeStream(c: CompletionStream, res: ServerResponse): Promise<void> {
           res.end(text);
           return false;
         }
-        return res.write(text);
+        return writeNow(res, text);
       },
       fail(err) {
         if (closed()) return;

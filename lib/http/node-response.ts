@@ -28,3 +28,17 @@ export function startStream(res: ServerResponse, headers: Record<string, string>
 
 /** Each door's stream headers with the security headers, merged once (not per response). */
 const merged = new WeakMap<Record<string, string>, Record<string, string>>();
+
+/**
+ * Writes a frame of a streamed response now, in one system call. Left to itself, node's response corks the
+ * socket and writes on the next tick: a tick per frame, and with Next's AsyncLocalStorage on, the async-hook
+ * work of one. Returns what `res.write` returns (false: wait for 'drain').
+ */
+export function writeNow(res: ServerResponse, frame: string | Uint8Array): boolean {
+  const socket = res.socket;
+  if (!socket || socket.writableCorked) return res.write(frame);
+  socket.cork();
+  const more = res.write(frame);
+  socket.uncork();
+  return more;
+}

@@ -1,5 +1,4 @@
 import "server-only";
-import type { LanguageModelV3Prompt } from "@ai-sdk/provider";
 import { UI_MESSAGE_STREAM_HEADERS } from "ai";
 import { randomUUID } from "node:crypto";
 import { getDb, type Db } from "@/db";
@@ -15,7 +14,6 @@ import {
   startTurn,
 } from "@/db/queries/messages";
 import type { ConversationSettings, Message, MessageStatus, User } from "@/db/schema";
-import { withFiles } from "@/lib/attachments/blocks";
 import { MAX_BYTES, MAX_FILES } from "@/lib/attachments/limits";
 import { attachmentNames, attachmentTexts, unavailable } from "@/lib/chat/turn-attachments";
 import { glmChatModel } from "@/lib/chat/model";
@@ -24,6 +22,7 @@ import { turnExtras, withWebSearch } from "@/lib/chat/thinking";
 import { titleFrom } from "@/lib/chat/title";
 import { textOf } from "@/lib/chat/types";
 import { pushUiChunks } from "@/lib/chat/ui-chunks";
+import { readableError, toPrompt } from "@/lib/chat/turn-prompt";
 import type { ChunkProducer } from "@/lib/chat/live-registry";
 import { LiveReply } from "@/lib/chat/live-replies";
 import { replies } from "@/lib/chat/replies";
@@ -52,10 +51,6 @@ export const ChatTurnBody = z.object({
   webSearch: z.boolean().optional(),
 });
 export type ChatTurnBody = z.infer<typeof ChatTurnBody>;
-
-/** Asked of the model for Continue, after the partial reply. */
-const CONTINUE_PROMPT =
-  "Continue your previous reply exactly where it stopped. Do not repeat anything already written.";
 
 /**
  * One chat turn: save the user's message (or take up a reply to continue), then run the reply on the server
@@ -175,8 +170,7 @@ export async function startChatTurn(user: User, body: ChatTurnBody): Promise<Liv
     await live.release(reply);
     throw err;
   }
-  const prompt = toPrompt(s.systemPrompt, history, texts);
-  if (base) prompt.push({ role: "user", content: [{ type: "text", text: CONTINUE_PROMPT }] });
+  const prompt = toPrompt(s.systemPrompt, history, texts, { continuing: !!base });
   const call = {
     prompt,
     temperature: s.temperature,
@@ -234,31 +228,3 @@ export function replyResponse(reply: LiveReply): Response {
 }
 
 const claim = (ids: string[] | undefined) => (ids ? { ids, maxFiles: MAX_FILES, maxBytes: MAX_BYTES } : undefined);
-
-/**
- * The language model's prompt: replies that failed or were cut off with nothing said are left out. A user
- * message's documents go before its text, one block per file, in every later turn too.
- */
-function toPrompt(
-  system: string | undefined,
-  history: Message[],
-  files: Map<string, { name: string; text: string }[]>,
-): LanguageModelV3Prompt {
-  const prompt: LanguageModelV3Prompt = system ? [{ role: "system", content: system }] : [];
-  for (const m of history) {
-    const text = m.role === "user" ? withFiles(m.content, files.get(m.id) ?? []) : m.content;
-    if (!text.trim()) continue;
-    prompt.push({ role: m.role === "user" ? "user" : "assistant", content: [{ type: "text", text }] });
-  }
-  return prompt;
-}
-
-/** The gateway's own messages are written for people; anything else stays generic. */
-function readableError(err: unknown): string {
-  const message = (err as { message?: string })?.message;
-  const data = (err as { data?: { error?: { message?: string } } })?.data;
-  return (
-    data?.error?.message ??
-    (typeof message === "string" && message.length < 300 ? message : "The reply failed. Please retry.")
-  );
-}

@@ -38,6 +38,16 @@ async function conversation(id: string) {
   await M.finishReply(db, { id: `${id}-a1`, content: "The Moon.", status: "complete" });
 }
 
+/** The second turn of conversation `id`: the question `${id}-u2` and the reply `${id}-a2`. */
+const secondTurn = (id: string) =>
+  M.startTurn(db, {
+    userId,
+    conversationId: id,
+    model: "GLM-4-Air",
+    user: { id: `${id}-u2`, content: "and the Sun?" },
+    assistantId: `${id}-a2`,
+  });
+
 /** Whether `p` has settled, after the event loop had a chance to settle it. */
 async function settled(p: Promise<unknown>): Promise<boolean> {
   let done = false;
@@ -57,13 +67,7 @@ test("a reply claimed on this instance: the page waits until its turn is written
   assert.equal(await replies().claim(reply), true);
   const waiting = replies().turnSaved(userId, "c1");
   assert.equal(await settled(waiting), false, "listed before the question was written");
-  await M.startTurn(db, {
-    userId,
-    conversationId: "c1",
-    model: "GLM-4-Air",
-    user: { id: "c1-u2", content: "and the Sun?" },
-    assistantId: "c1-a2",
-  });
+  await secondTurn("c1");
   reply.markSaved();
   assert.equal(await settled(waiting), true);
   // Someone else's conversation id says nothing about this user's.
@@ -87,13 +91,7 @@ test("another instance's reply (PostgreSQL): the page waits until the reply's ro
   const started = Date.now();
   const waiting = replies().turnSaved(userId, "c2");
   await sleep(150);
-  await M.startTurn(db, {
-    userId,
-    conversationId: "c2",
-    model: "GLM-4-Air",
-    user: { id: "c2-u2", content: "and the Sun?" },
-    assistantId: "c2-a2",
-  });
+  await secondTurn("c2");
   await waiting;
   const waited = Date.now() - started;
   assert.ok(waited >= 140 && waited < 2000, `waited ${waited} ms`);

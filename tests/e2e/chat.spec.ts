@@ -105,8 +105,11 @@ test.describe("on an account of its own (it picks models, which sets the account
     await expect(page).toHaveURL(new RegExp(second));
     await expect(chat.modelPicker).toHaveText("GLM-4-Air");
 
-    // Switching without sending is saved too.
+    // Switching without sending is saved too. The save is its own request, sent as the choice is made; a reload
+    // racing it could be answered first (the PostgreSQL pass once was), so the reload waits for it.
+    const saved = page.waitForResponse((r) => r.request().method() === "PUT" && r.url().endsWith("/model"));
     await chat.chooseModel("GLM-4-Long");
+    expect((await saved).ok()).toBe(true);
     await page.reload();
     await expect(chat.modelPicker).toHaveText("GLM-4-Long");
   });

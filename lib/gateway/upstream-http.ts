@@ -1,50 +1,61 @@
 import "server-only";
-import http from "node:http";
-import https from "node:https";
+import { Pool } from "undici";
+import type { Dispatcher } from "undici";
 import type { Stop } from "./stop";
+
+/** Who reads an upstream body: pushed each chunk as it arrives, then its end or what broke it (once). */
+export interface BodyReader {
+  data(chunk: Buffer): void;
+  end(): void;
+  error(err: unknown): void;
+}
+
+/** An upstream body, delivered to one reader; the reader can pause it (backpressure) and resume it. */
+export interface UpstreamBody {
+  read(reader: BodyReader): void;
+  pause(): void;
+  resume(): void;
+}
 
 /** What the gateway reads of an upstream response, whichever client made it. */
 export interface UpstreamResponse {
   status: number;
   header(name: string): string | null;
-  /** The body's bytes as they arrive (node's IncomingMessage, or a web stream for the demo upstream). */
-  body: AsyncIterable<Uint8Array>;
+  body: UpstreamBody;
 }
 
 /**
- * Keep-alive pools, one per scheme: a stream's connection goes back to the pool when it ends, so the next
- * request skips the TCP (and TLS) handshake. LIFO keeps the warmest sockets busy and lets idle ones expire.
+ * Keep-alive pools, one per upstream origin (undici's): a stream's connection goes back to the pool when it
+ * ends, so the next request skips the TCP (and TLS) handshake. Its body is pushed from the socket's reads to
+ * the reader with no node stream or web stream in between (undici's `dispatch`). node:http's client and its
+ * IncomingMessage stream cost more: A/B at 32 streams, /v1 1.05 → 0.92 and 1.05 → 0.98 ms of CPU per
+ * stream, the chat 1.81 → 1.65. The gateway's own timers (connect, first byte, silence) apply, so undici's are off.
  */
-const options = { keepAlive: true, keepAliveMsecs: 30_000, maxSockets: Infinity, maxFreeSockets: 256 } as const;
-const agents = {
-  "http:": new http.Agent({ ...options, scheduling: "lifo" }),
-  "https:": new https.Agent({ ...options, scheduling: "lifo" }),
+const POOL_OPTIONS: Pool.Options = {
+  connections: null,
+  headersTimeout: 0,
+  bodyTimeout: 0,
+  keepAliveTimeout: 30_000,
 };
 
-type Target = { client: typeof http | typeof https; agent: http.Agent; options: http.RequestOptions };
+type Target = { pool: Pool; path: string; basicAuth: string | null };
 const targets = new Map<string, Target | null>();
+const pools = new Map<string, Pool>();
 
-/** The request options for an upstream URL, parsed once (the gateway calls one or two URLs all day). */
+/** The pool and path for an upstream URL, parsed once (the gateway calls one or two URLs all day). */
 function targetOf(url: string): Target | null {
   let target = targets.get(url);
   if (target === undefined) {
     const u = new URL(url);
-    const agent = agents[u.protocol as keyof typeof agents];
-    target = agent
-      ? {
-          client: u.protocol === "https:" ? https : http,
-          agent,
-          options: {
-            protocol: u.protocol,
-            hostname: u.hostname.startsWith("[") ? u.hostname.slice(1, -1) : u.hostname,
-            port: u.port || undefined,
-            path: `${u.pathname}${u.search}`,
-            ...(u.username || u.password
-              ? { auth: `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}` }
-              : {}),
-          },
-        }
-      : null;
+    if (u.protocol === "http:" || u.protocol === "https:") {
+      let pool = pools.get(u.origin);
+      if (!pool) pools.set(u.origin, (pool = new Pool(u.origin, POOL_OPTIONS)));
+      const basicAuth =
+        u.username || u.password
+          ? `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString("base64")}`
+          : null;
+      target = { pool, path: `${u.pathname}${u.search}`, basicAuth };
+    } else target = null;
     if (targets.size > 64) targets.clear();
     targets.set(url, target);
   }
@@ -52,9 +63,9 @@ function targetOf(url: string): Target | null {
 }
 
 /**
- * POSTs a JSON body upstream on node:http(s): the response's body is node's own stream of Buffers, read
- * with no web-stream layer in between. `stop` ends the request at any point, body included, until the
- * response is over (after that its connection is back in the pool, and nobody else's to end).
+ * POSTs a JSON body upstream. Resolves with the status and headers once they arrive; the body follows to
+ * whoever reads it. `stop` ends the request at any point, body included, until the response is over (after
+ * that its connection is back in the pool, and nobody else's to end).
  */
 export function postUpstream(
   url: string,
@@ -66,45 +77,157 @@ export function postUpstream(
     const target = targetOf(url);
     if (!target) return reject(new Error(`unsupported upstream URL ${url}`));
     if (stop.stopped) return reject(new Error("aborted"));
-    const req = target.client.request(
-      {
-        ...target.options,
-        method: "POST",
-        agent: target.agent,
-        headers: { ...headers, "content-length": Buffer.byteLength(body) },
-      },
-      (res) => {
-        resolve({
-          status: res.statusCode ?? 502,
-          header: (name) => {
-            const v = res.headers[name.toLowerCase()];
-            return v === undefined ? null : Array.isArray(v) ? v.join(", ") : v;
-          },
-          body: res,
-        });
-      },
+    const sent = { ...headers };
+    if (target.basicAuth && !Object.keys(sent).some((h) => h.toLowerCase() === "authorization"))
+      sent.authorization = target.basicAuth;
+    target.pool.dispatch(
+      { path: target.path, method: "POST", headers: sent, body },
+      new ResponseHandler(stop, resolve, reject),
     );
-    req.on("error", reject);
-    const ignoreStop = stop.onStop(() => req.destroy(new Error("aborted")));
-    req.once("close", ignoreStop);
-    req.end(body);
   });
+}
+
+/** One request's undici handler: the response's head resolves the promise; its body goes to the reader. */
+class ResponseHandler implements Dispatcher.DispatchHandlers, UpstreamBody {
+  private abort: ((err?: Error) => void) | null = null;
+  private resumeSocket: (() => void) | null = null;
+  private reader: BodyReader | null = null;
+  private reading = false;
+  private paused = false;
+  /** Before a reader comes: what arrived, and how the body ended. */
+  private early: Buffer[] = [];
+  private outcome: { error?: unknown } | null = null;
+  private settled = false;
+  private readonly ignoreStop: () => void;
+
+  constructor(
+    private readonly stop: Stop,
+    private readonly resolve: (res: UpstreamResponse) => void,
+    private readonly reject: (err: unknown) => void,
+  ) {
+    this.ignoreStop = stop.onStop(() => this.abort?.(new Error("aborted")));
+  }
+
+  onConnect(abort: (err?: Error) => void) {
+    this.abort = abort;
+    if (this.stop.stopped) abort(new Error("aborted"));
+  }
+
+  onHeaders(status: number, raw: Buffer[], resume: () => void): boolean {
+    this.resumeSocket = resume;
+    this.settled = true;
+    let byName: Map<string, string> | undefined;
+    this.resolve({
+      status,
+      header: (name) => {
+        if (!byName) {
+          byName = new Map();
+          for (let i = 0; i < raw.length; i += 2) {
+            const key = raw[i].toString("latin1").toLowerCase();
+            const value = raw[i + 1].toString("latin1");
+            const had = byName.get(key);
+            byName.set(key, had === undefined ? value : `${had}, ${value}`);
+          }
+        }
+        return byName.get(name.toLowerCase()) ?? null;
+      },
+      body: this,
+    });
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.reader) this.reader.data(chunk);
+    else this.early.push(chunk);
+    // Until someone reads, or while the reader is backed up, the socket waits.
+    return this.reader !== null && !this.paused;
+  }
+
+  onComplete() {
+    this.ignoreStop();
+    if (this.reader) this.reader.end();
+    else this.outcome = {};
+  }
+
+  onError(err: Error) {
+    this.ignoreStop();
+    if (!this.settled) {
+      this.settled = true;
+      return this.reject(err);
+    }
+    if (this.reader) this.reader.error(err);
+    else this.outcome = { error: err };
+  }
+
+  /** Delivery starts after the caller's turn (as a node stream's would): a reader is set up whole before its first chunk. */
+  read(reader: BodyReader) {
+    if (this.reading) throw new Error("an upstream body is read once");
+    this.reading = true;
+    queueMicrotask(() => {
+      this.reader = reader;
+      for (const chunk of this.early.splice(0)) reader.data(chunk);
+      if (this.outcome) {
+        if ("error" in this.outcome) reader.error(this.outcome.error);
+        else reader.end();
+      } else if (!this.paused) this.resumeSocket?.();
+    });
+  }
+
+  pause() {
+    this.paused = true;
+  }
+
+  resume() {
+    if (!this.paused) return;
+    this.paused = false;
+    if (this.reader) this.resumeSocket?.();
+  }
 }
 
 /** A web Response (the in-process demo upstream is fetch-shaped) as an UpstreamResponse. */
 export function fromWebResponse(res: Response): UpstreamResponse {
+  return { status: res.status, header: (name) => res.headers.get(name), body: webBody(res.body) };
+}
+
+function webBody(stream: ReadableStream<Uint8Array> | null): UpstreamBody {
+  let paused = false;
+  let wake: (() => void) | undefined;
   return {
-    status: res.status,
-    header: (name) => res.headers.get(name),
-    body: (res.body ?? emptyBody()) as unknown as AsyncIterable<Uint8Array>,
+    read(reader) {
+      if (!stream) return void queueMicrotask(() => reader.end());
+      const chunks = stream.getReader();
+      void (async () => {
+        try {
+          for (;;) {
+            if (paused) await new Promise<void>((w) => (wake = w));
+            const { done, value } = await chunks.read();
+            if (done) return reader.end();
+            reader.data(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+          }
+        } catch (err) {
+          reader.error(err);
+        }
+      })();
+    },
+    pause() {
+      paused = true;
+    },
+    resume() {
+      paused = false;
+      wake?.();
+      wake = undefined;
+    },
   };
 }
 
-async function* emptyBody(): AsyncGenerator<Uint8Array> {}
-
 /** The whole body as text. */
-export async function readText(res: UpstreamResponse): Promise<string> {
-  const parts: Buffer[] = [];
-  for await (const chunk of res.body) parts.push(Buffer.from(chunk));
-  return Buffer.concat(parts).toString("utf8");
+export function readText(res: UpstreamResponse): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    res.body.read({
+      data: (chunk) => parts.push(chunk),
+      end: () => resolve(Buffer.concat(parts).toString("utf8")),
+      error: reject,
+    });
+  });
 }

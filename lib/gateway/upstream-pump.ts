@@ -1,5 +1,4 @@
 import "server-only";
-import { Readable } from "node:stream";
 import { config } from "@/lib/config";
 import { upstreamError } from "./errors";
 import { SseFramer } from "./sse-framer";
@@ -28,15 +27,13 @@ export interface Pump {
 const DRAIN_AFTER_DONE_MS = 5000;
 
 /**
- * Upstream SSE events pushed to `sink` as each network read arrives: the body's `data` events go through the
+ * Upstream SSE events pushed to `sink` as each network read arrives: each chunk of the body goes through the
  * framer and JSON.parse straight to the sink, with no promise, async iterator or generator per chunk (each of
  * those paid Next's AsyncLocalStorage hooks, per chunk, per stream). Framed on the bytes, ends at `[DONE]` or the body's end; a silence longer than the first-byte timeout, a
  * cut connection or a data line that is not JSON fails it with an AppError, after what arrived intact before it.
  */
 export function pumpUpstreamEvents(call: UpstreamCall, sink: PayloadSink): Pump {
-  const raw = call.response.body;
-  // The demo upstream answers with a web stream; a real one with node's IncomingMessage.
-  const body = raw instanceof Readable ? raw : Readable.from(raw, { objectMode: false });
+  const body = call.response.body;
   const framer = new SseFramer();
   const pending: string[] = [];
   const dog = watchdog(call, config().firstByteTimeoutMs);
@@ -61,57 +58,55 @@ export function pumpUpstreamEvents(call: UpstreamCall, sink: PayloadSink): Pump 
       sink.fail(err as Error);
     }
   };
-  const broke = (err?: unknown) => {
-    if (!over) fail(abortReason(call.stop, err, "The upstream connection broke mid-stream."));
-  };
 
-  body.on("data", (chunk: Buffer) => {
-    if (over) return; // after [DONE]: what follows (normally nothing) is read so the connection is reused
-    dog.reset();
-    framer.push(chunk, pending);
-    if (!pending.length) return;
-    const batch: UpstreamPayload[] = [];
-    let done = false;
-    let unreadable = false;
-    for (const data of pending) {
-      if (data === "[DONE]") {
-        done = true;
-        break;
+  body.read({
+    data(chunk) {
+      if (over) return; // after [DONE]: what follows (normally nothing) is read so the connection is reused
+      dog.reset();
+      framer.push(chunk, pending);
+      if (!pending.length) return;
+      const batch: UpstreamPayload[] = [];
+      let done = false;
+      let unreadable = false;
+      for (const data of pending) {
+        if (data === "[DONE]") {
+          done = true;
+          break;
+        }
+        try {
+          batch.push(JSON.parse(data) as UpstreamPayload);
+        } catch {
+          unreadable = true;
+          break;
+        }
       }
-      try {
-        batch.push(JSON.parse(data) as UpstreamPayload);
-      } catch {
-        unreadable = true;
-        break;
+      pending.length = 0;
+      if (batch.length) {
+        try {
+          sink.payloads(batch);
+        } catch (err) {
+          return fail(err as Error);
+        }
       }
-    }
-    pending.length = 0;
-    if (batch.length) {
-      try {
-        sink.payloads(batch);
-      } catch (err) {
-        return fail(err as Error);
+      if (over) return;
+      if (unreadable) return fail(upstreamError("The upstream sent an unreadable stream event."));
+      if (done) {
+        finish();
+        body.resume();
+        drainCap = setTimeout(() => call.abort(), DRAIN_AFTER_DONE_MS);
+        ended();
       }
-    }
-    if (over) return;
-    if (unreadable) return fail(upstreamError("The upstream sent an unreadable stream event."));
-    if (done) {
+    },
+    end() {
+      clearTimeout(drainCap);
+      if (over) return;
       finish();
-      body.resume();
-      drainCap = setTimeout(() => call.abort(), DRAIN_AFTER_DONE_MS);
       ended();
-    }
-  });
-  body.on("end", () => {
-    clearTimeout(drainCap);
-    if (over) return;
-    finish();
-    ended();
-  });
-  body.on("error", broke);
-  body.on("close", () => {
-    clearTimeout(drainCap);
-    if (!body.readableEnded) broke();
+    },
+    error(err) {
+      clearTimeout(drainCap);
+      if (!over) fail(abortReason(call.stop, err, "The upstream connection broke mid-stream."));
+    },
   });
   dog.reset();
 

@@ -25,7 +25,7 @@ export interface UpstreamCall {
   stop: Stop;
 }
 
-/** The seam: the demo upstream in-process when no key is set, the real HTTP upstream (pooled node:http) otherwise. */
+/** The seam: the demo upstream in-process when no key is set, the real HTTP upstream (undici's keep-alive pool) otherwise. */
 async function post(url: string, headers: Record<string, string>, body: string, stop: Stop) {
   if (config().demoMode) {
     return fromWebResponse(await demoFetch(url, { method: "POST", headers, body, signal: stop.signal() }));

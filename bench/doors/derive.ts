@@ -26,6 +26,9 @@ export interface PathFigures {
   /** p99 TTFT ÷ direct's, per round. */
   p99Ratio: Spread;
   totalP99Ratio: Spread;
+  /** CPU per stream ÷ the pass-through's, per round (the two measured moments apart, so the machine's drift
+   * between rounds cancels); NaN spread for the pass-through itself and direct. */
+  cpuRatio: Spread;
 }
 
 export type LevelFigures = Partial<Record<PathName, PathFigures>> & {
@@ -39,6 +42,7 @@ const med = (rs: RoundStat[], f: (r: RoundStat) => number) => median(rs.map(f).f
 
 export function derive(l: Level): LevelFigures {
   const direct = l.rounds.direct;
+  const passRounds = l.rounds["pass-through"] ?? [];
   const out: Partial<Record<PathName, PathFigures>> = {};
   for (const [p, rs] of Object.entries(l.rounds) as [PathName, RoundStat[]][]) {
     if (!rs.length) continue;
@@ -71,6 +75,11 @@ export function derive(l: Level): LevelFigures {
       totalP99Ratio: paired(
         rs.map((r) => r.totalP99),
         direct.map((r) => r.totalP99),
+        "ratio",
+      ),
+      cpuRatio: paired(
+        rs.map((r) => r.cpuMsPerStream ?? Number.NaN),
+        passRounds.map((r) => r.cpuMsPerStream),
         "ratio",
       ),
     };

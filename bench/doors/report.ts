@@ -54,7 +54,9 @@ export function renderDoors(r: DoorsResults): string {
       "per round against the same round's direct path, then the median (range over rounds in brackets). " +
       '"÷ pass-through\'s" is the median added of the path ÷ the median added of the pass-through.',
     "- CPU: utime + stime from /proc (10 ms ticks) of the middle process tree (the pass-through, or the app " +
-      "server and every process under it) over a round ÷ the round's streams. Streams per CPU second = complete " +
+      "server and every process under it) over a round ÷ the round's streams; \"÷ pass-through's\" is the ratio of the " +
+      "medians, \"per round\" the median of each round's ratio to that round's pass-through (range in brackets: the " +
+      "machine's speed drifts between rounds, by up to 40 % over eight). Streams per CPU second = complete " +
       'streams ÷ those CPU seconds: what one core could carry. "Others" = the share of the machine\'s CPU used by ' +
       "processes outside the benchmark during the round (client, stand-in and middle process share the 2 cores " +
       "too). Compare paths within one run: absolute figures move with the machine's load.",
@@ -90,8 +92,8 @@ export function renderDoors(r: DoorsResults): string {
   if (failures.length) L.push("", `First failure of each failing case: ${failures.join("; ")}.`);
   L.push("", "### CPU per stream", "");
   L.push(
-    "| streams | path | CPU ms per stream (middle tree) | ÷ pass-through's | streams per CPU second | stand-in CPU ms per stream | others' share of the machine |",
-    "|---:|---|---:|---:|---:|---:|---:|",
+    "| streams | path | CPU ms per stream (middle tree) | ÷ pass-through's | per round ÷ that round's pass-through | streams per CPU second | stand-in CPU ms per stream | others' share of the machine |",
+    "|---:|---|---:|---:|---:|---:|---:|---:|",
   );
   for (const { l, d } of derived) {
     for (const p of PATHS) {
@@ -100,6 +102,7 @@ export function renderDoors(r: DoorsResults): string {
       const mid = p !== "direct";
       L.push(
         `| ${l.concurrency} | ${p} | ${mid ? f2(x.cpuMsPerStream) : "–"} | ${mid && p !== "pass-through" ? times(d.cpuMultiple(p)) : "–"} | ` +
+          `${mid && p !== "pass-through" ? `${f2(x.cpuRatio.med)}× ${range(x.cpuRatio, f2)}` : "–"} | ` +
           `${mid ? f0(x.perCoreS) : "–"} | ${f2(x.standinCpuMsPerStream)} | ${pct(x.others)} |`,
       );
     }

@@ -233,8 +233,9 @@ const PG_E2E_SKIP = "markdown renders";
 /**
  * Browser specs that run on PostgreSQL only: the account page (password change, signing out everywhere; the
  * integration suite checks both on both engines), the UI's own behaviour and the accessibility audits (the
- * same pages whatever the engine). The SQLite browser pass is the longest stage: with only the first two
- * moved, the PostgreSQL lane still ended 3.4 min before it (CI, 13:27); the audits are ~2 min of it.
+ * same pages whatever the engine). They balance the two lanes: with all of them in the SQLite pass, the
+ * PostgreSQL lane ended 3–5 min before it and one core idled; now both end within a minute (CI: 12:54 and
+ * 13:36). npm test is CPU-bound on two cores, so this removes the idle tail rather than minutes.
  */
 const PG_ONLY_E2E = ["account", "ux", "a11y", "a11y-phone-width"];
 const isPgOnlyE2e = (f) => PG_ONLY_E2E.some((w) => path.basename(f).startsWith(`${w}.`));

@@ -77,9 +77,12 @@ export function postUpstream(
     const target = targetOf(url);
     if (!target) return reject(new Error(`unsupported upstream URL ${url}`));
     if (stop.stopped) return reject(new Error("aborted"));
-    const sent = { ...headers };
-    if (target.basicAuth && !Object.keys(sent).some((h) => h.toLowerCase() === "authorization"))
-      sent.authorization = target.basicAuth;
+    // Credentials in the URL stand in for a missing Authorization header (as node:http's `auth` did); the
+    // usual URL has none, and its headers go out as given, not copied per request.
+    const sent =
+      target.basicAuth && !Object.keys(headers).some((h) => h.toLowerCase() === "authorization")
+        ? { ...headers, authorization: target.basicAuth }
+        : headers;
     target.pool.dispatch(
       { path: target.path, method: "POST", headers: sent, body },
       new ResponseHandler(stop, resolve, reject),

@@ -30,6 +30,12 @@ export function openSqlite(file: string): SqliteDb {
   client.pragma("busy_timeout = 5000");
   client.pragma("foreign_keys = ON");
   client.pragma("synchronous = NORMAL");
+  // Statement and savepoint journals in memory: a chat turn's writes run in a savepoint inside the loop turn's
+  // shared transaction (group-commit-sqlite.ts), and SQLite keeps the original of every page a savepoint
+  // touches in a sub-journal that spills to a temporary file past 64 KiB: under load that was ~40 small
+  // writes per chat turn to a file deleted at each commit (strace, 32 streams), more than the WAL's own.
+  // The sub-journal lives only until its transaction ends (a few pages per turn).
+  client.pragma("temp_store = MEMORY");
   // Used by the CJK search index's triggers (db/migrations/0007_cjk_search.sql): every connection that
   // writes messages opens through here.
   client.function("cjk_grams", { deterministic: true }, (text: unknown) => cjkGrams(String(text ?? "")));

@@ -39,6 +39,9 @@ test("one turn's writes commit together at its end; a failed unit rolls back alo
   await assert.rejects(first("c2", "m1"), /UNIQUE/);
   await M.finishReply(db, { id: "c1-reply", content: "The Moon and the Sun.", status: "complete" });
   assert.equal(count("conversations"), 0, "nothing is committed before the turn ends");
+  // The units' savepoint journals stay in memory (2 = MEMORY): on a temporary file they were most of a chat
+  // turn's writes under load.
+  assert.equal((db as unknown as { $client: Database.Database }).$client.pragma("temp_store", { simple: true }), 2);
 
   await turnEnds();
   assert.equal(count("conversations"), 1);

@@ -33,8 +33,11 @@ export function openSqlite(file: string): SqliteDb {
   // Statement and savepoint journals in memory: a chat turn's writes run in a savepoint inside the loop turn's
   // shared transaction (group-commit-sqlite.ts), and SQLite keeps the original of every page a savepoint
   // touches in a sub-journal that spills to a temporary file past 64 KiB: under load that was ~40 small
-  // writes per chat turn to a file deleted at each commit (strace, 32 streams), more than the WAL's own.
-  // The sub-journal lives only until its transaction ends (a few pages per turn).
+  // writes per chat turn to that file (strace, 32 streams), more than the WAL's own.
+  // A journal holds the originals of the pages its savepoint or statement changes, until that ends: a few
+  // pages per chat turn; the most is one statement that changes much of the file (deleting an account with
+  // 10 MB of messages holds about that much for the moment of the delete). Temporary sort tables are in
+  // memory too.
   client.pragma("temp_store = MEMORY");
   // Used by the CJK search index's triggers (db/migrations/0007_cjk_search.sql): every connection that
   // writes messages opens through here.

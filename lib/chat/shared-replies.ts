@@ -1,27 +1,20 @@
 import "server-only";
 import type { UIMessageChunk } from "ai";
-import { randomUUID } from "node:crypto";
 import { getDb } from "@/db";
 import { conversationOfMessage } from "@/db/queries/messages";
 import {
   claimReply,
   forgetReply,
-  framesSince,
   markReplyEnded,
   notify,
-  pgClient,
   publishFrames,
   recordEarlyStop,
   releaseClaim,
-  renewHeartbeats,
-  replyClaim,
   stoppedEarly,
-  type ReplyClaim,
 } from "@/db/queries/live-replies";
 import {
   claimLiveReply,
   liveReplyOf,
-  localReply,
   releaseLiveReply,
   runLiveReply,
   TURN_SAVE_WAIT_MS,
@@ -29,7 +22,20 @@ import {
 } from "@/lib/chat/live-registry";
 import type { LiveReply, ReplyTap } from "@/lib/chat/live-replies";
 import type { Replies } from "@/lib/chat/replies";
-import { type Follower, FrameWriter, logged, noticeReplyId, readNotice, remoteReader } from "@/lib/chat/shared-frames";
+import { FrameWriter, logged } from "@/lib/chat/shared-frames";
+import {
+  claimOf,
+  FRAMES_CHANNEL,
+  isRunning,
+  KEEP_AFTER_END_MS,
+  pg,
+  remoteReply,
+  STALE_MS,
+  STOP_CHANNEL,
+  STOPPED_BEFORE_START_MS,
+  startSharedReplies,
+  instance,
+} from "@/lib/chat/shared-instance";
 
 /**
  * Live replies shared by the instances of one PostgreSQL database (lib/chat/replies.ts picks this on PG).
@@ -47,82 +53,9 @@ import { type Follower, FrameWriter, logged, noticeReplyId, readNotice, remoteRe
  *   its message exists is kept in `early_stops` (2 minutes).
  * - After the end, the claim (marked ended, so the slot is free at once) and the frames stay KEEP_AFTER_END_MS
  *   for late readers, then the owner deletes them; lib/chat/reply-sweeper.ts cleans up after dead instances.
- * The SQL is in db/queries/live-replies.ts; this module is the wiring: claims, channels, timers.
+ * The SQL is in db/queries/live-replies.ts; this module is the wiring of claims and frames, and
+ * lib/chat/shared-instance.ts this instance's channels and timers.
  */
-
-/** How often an instance renews the heartbeats of the replies it runs. */
-export const HEARTBEAT_MS = 5_000;
-/** A claim not renewed for this long belongs to an instance that died: it can be taken over. */
-export const STALE_MS = 15_000;
-/** As in live-replies.ts: an ended reply stays replayable a little while. */
-export const KEEP_AFTER_END_MS = 30_000;
-/** As in stop.ts. */
-export const STOPPED_BEFORE_START_MS = 120_000;
-
-const FRAMES_CHANNEL = "glm_reply_frames";
-const STOP_CHANNEL = "glm_reply_stop";
-
-interface State {
-  /** This process, as written in the claims it holds. */
-  instanceId: string;
-  /** Listening for stops and renewing heartbeats; started by the first claim (or start-up). */
-  started?: Promise<void>;
-  /** Listening for frames; started by the first reader of another instance's reply. */
-  following?: Promise<void>;
-  followers: Map<string, Set<Follower>>;
-  /** Replies this instance runs (claimed, not ended): whether the heartbeat has anything to renew. */
-  running: number;
-}
-// On globalThis: instrumentation.ts and the route bundles load their own copies of this module.
-const holder = globalThis as unknown as { __glmSharedReplies?: State };
-const state: State = (holder.__glmSharedReplies ??= { instanceId: randomUUID(), followers: new Map(), running: 0 });
-
-/** The pool's postgres.js client: the queries, LISTEN and NOTIFY. */
-const pg = () => pgClient(getDb());
-
-/** Listening for stops, and the heartbeat timer: before this instance claims anything. */
-export function startSharedReplies(): Promise<void> {
-  return (state.started ??= (async () => {
-    const sql = pg();
-    await sql.listen(STOP_CHANNEL, onStop);
-    const timer = setInterval(() => {
-      if (state.running > 0) {
-        renewHeartbeats(sql, { instanceId: state.instanceId }).catch(logged("renew the heartbeat of its replies"));
-      }
-    }, HEARTBEAT_MS);
-    timer.unref();
-  })().catch((err) => {
-    state.started = undefined;
-    throw err;
-  }));
-}
-
-function onStop(payload: string) {
-  const [conversationId, messageId] = payload.split("\n");
-  const reply = localReply(conversationId);
-  if (reply && reply.replyId === messageId && !reply.done) reply.stop();
-}
-
-/** One listening connection per instance for every reply read here, fanned out to readers by message id. */
-function follow(): Promise<void> {
-  return (state.following ??= pg()
-    .listen(FRAMES_CHANNEL, onFrames)
-    .then(
-      () => undefined,
-      (err) => {
-        state.following = undefined;
-        throw err;
-      },
-    ));
-}
-
-/** Parsed only when someone on this instance reads that reply. */
-function onFrames(notice: string) {
-  const followers = state.followers.get(noticeReplyId(notice));
-  if (!followers) return;
-  const { n, batch } = readNotice(notice);
-  for (const f of followers) f(n, batch);
-}
 
 /**
  * The owner's side of one reply: its frames written (lib/chat/shared-frames.ts), the claim marked ended after
@@ -150,7 +83,7 @@ class Publisher implements ReplyTap {
     if (this.ended) return;
     this.ended = true;
     this.frames.end();
-    state.running--;
+    instance.running--;
     const marked = new Promise<void>((resolve) =>
       this.frames.afterWrites(() => markReplyEnded(pg(), this.claimKey()).finally(resolve), "mark a reply ended"),
     );
@@ -167,33 +100,6 @@ class Publisher implements ReplyTap {
   }
 }
 
-/** The conversation's claim, if it is this user's. */
-const claimOf = (userId: string, conversationId: string) => replyClaim(pg(), { userId, conversationId });
-
-const isRunning = (row: ReplyClaim) => row.endedAt === null && row.heartbeatAt > row.now - STALE_MS;
-
-/** A reader of a reply another instance runs, fed by this instance's listening connection and the table. */
-function remoteReply(userId: string, conversationId: string, messageId: string): ReadableStream<Uint8Array> {
-  return remoteReader({
-    async follow(follower) {
-      await follow();
-      let set = state.followers.get(messageId);
-      if (!set) state.followers.set(messageId, (set = new Set()));
-      set.add(follower);
-      return () => {
-        const current = state.followers.get(messageId);
-        current?.delete(follower);
-        if (current && !current.size) state.followers.delete(messageId);
-      };
-    },
-    rows: (from) => framesSince(pg(), { userId, messageId, from }),
-    async abandoned() {
-      const claim = await claimOf(userId, conversationId);
-      return !claim || claim.messageId !== messageId || (claim.endedAt === null && !isRunning(claim));
-    },
-  });
-}
-
 export const sharedReplies: Replies = {
   async claim(reply) {
     await startSharedReplies();
@@ -204,7 +110,7 @@ export const sharedReplies: Replies = {
         userId: reply.userId,
         conversationId: reply.conversationId,
         messageId: reply.replyId,
-        instanceId: state.instanceId,
+        instanceId: instance.instanceId,
         staleMs: STALE_MS,
       });
       if (startedAt === undefined) {
@@ -212,7 +118,7 @@ export const sharedReplies: Replies = {
         return false;
       }
       reply.tap = new Publisher(reply, startedAt);
-      state.running++;
+      instance.running++;
       return true;
     } catch (err) {
       releaseLiveReply(reply);
@@ -226,7 +132,7 @@ export const sharedReplies: Replies = {
     const tap = reply.tap as Publisher | undefined;
     if (!tap) return;
     reply.tap = undefined;
-    state.running--;
+    instance.running--;
     await releaseClaim(pg(), tap.claimKey()).catch(logged("give a claim back"));
   },
 
@@ -236,7 +142,7 @@ export const sharedReplies: Replies = {
     const local = liveReplyOf(userId, conversationId);
     if (local && !local.done) return waitAtMost(local.saved);
     const claim = await claimOf(userId, conversationId);
-    if (!claim || !isRunning(claim) || claim.instanceId === state.instanceId) return;
+    if (!claim || !isRunning(claim) || claim.instanceId === instance.instanceId) return;
     // Another instance runs it: its turn is written once the reply's own row exists.
     const until = Date.now() + TURN_SAVE_WAIT_MS;
     while ((await conversationOfMessage(getDb(), { messageId: claim.messageId })) !== conversationId) {
@@ -251,8 +157,9 @@ export const sharedReplies: Replies = {
     const claim = await claimOf(userId, conversationId);
     if (!claim) return local?.subscribe();
     if (claim.endedAt === null ? !isRunning(claim) : claim.endedAt < claim.now - KEEP_AFTER_END_MS) return undefined;
-    if (local && local.replyId === claim.messageId && claim.instanceId === state.instanceId) return local.subscribe();
-    if (claim.instanceId === state.instanceId) return undefined;
+    if (local && local.replyId === claim.messageId && claim.instanceId === instance.instanceId)
+      return local.subscribe();
+    if (claim.instanceId === instance.instanceId) return undefined;
     return remoteReply(userId, conversationId, claim.messageId);
   },
 
@@ -263,7 +170,7 @@ export const sharedReplies: Replies = {
       return "stopped";
     }
     const claim = await claimOf(userId, conversationId);
-    if (claim && isRunning(claim) && claim.instanceId !== state.instanceId) {
+    if (claim && isRunning(claim) && claim.instanceId !== instance.instanceId) {
       await notify(pg(), { channel: STOP_CHANNEL, payload: `${conversationId}\n${claim.messageId}` });
       return "stopped";
     }

@@ -200,11 +200,13 @@ test("conversation settings are validated like /v1 and apply to the next reply",
   expect(sent.body.messages[0]).toEqual({ role: "system", content: "Answer like a pirate" });
   expect(sent.body.temperature).toBe(0.2);
   expect(sent.body.top_p).toBe(0.9);
-  // The chat UI is accounted in the same usage ledger as /v1, as its own source.
-  const row = await sqlRow(
-    "select source, api_key_id, model, status, completion_tokens from usage order by id desc limit 1",
-  );
-  expect(row).toMatchObject({ source: "chat", api_key_id: null, model: "GLM-4-Flash", status: 200 });
+  // The chat UI is accounted in the same usage ledger as /v1, as its own source. The ledger writes a reply's
+  // end in its next batch (50 ms), which may come just after the browser has seen the end.
+  await expect
+    .poll(() =>
+      sqlRow("select source, api_key_id, model, status, completion_tokens from usage order by id desc limit 1"),
+    )
+    .toMatchObject({ source: "chat", api_key_id: null, model: "GLM-4-Flash", status: 200 });
   await page.reload();
   await page.getByRole("button", { name: "Conversation settings" }).click();
   await expect(page.getByLabel("Temperature")).toHaveValue("0.2");

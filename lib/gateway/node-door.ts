@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { config } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { readCapped } from "@/lib/http/body";
-import { sendJson, startStream, writeNow } from "@/lib/http/node-response";
+import { ReadBatch, sendJson, startStream } from "@/lib/http/node-response";
 import type { CompletionStream } from "./completion-stream";
 import { startCompletion } from "./core";
 import { isBadPath } from "@/lib/http/path-guard";
@@ -68,8 +68,8 @@ async function chatCompletions(req: IncomingMessage, res: ServerResponse) {
 }
 
 /**
- * One write per upstream read, made in the read's own callback (the core's `attach`: no promise per chunk);
- * the socket's backpressure pauses the upstream read. After the first byte every failure is an in-stream
+ * The frames of each upstream chunk made in the read's own callback (the core's `attach`: no promise per
+ * chunk) and written once per network read (`ReadBatch`); the socket's backpressure pauses the upstream read. After the first byte every failure is an in-stream
  * error event. Resolves when the response is over.
  */
 function writeStream(c: CompletionStream, res: ServerResponse): Promise<void> {
@@ -77,6 +77,7 @@ function writeStream(c: CompletionStream, res: ServerResponse): Promise<void> {
   if (res.destroyed) return Promise.resolve(c.cancel());
   startStream(res, SSE_HEADERS);
   const writer = new OpenAiChunkWriter(c.id, c.created, c.model, c.includeUsage);
+  const batch = new ReadBatch(res);
   const keepAliveMs = config().keepAliveMs;
   let lastWrite = Date.now();
   // One timer per stream: a `: ping` comment whenever the upstream has been silent for a while.
@@ -84,7 +85,7 @@ function writeStream(c: CompletionStream, res: ServerResponse): Promise<void> {
     () => {
       if (Date.now() - lastWrite < keepAliveMs) return;
       lastWrite = Date.now();
-      res.write(PING_FRAME);
+      batch.write(PING_FRAME);
     },
     Math.max(50, Math.floor(keepAliveMs / 2)),
   );
@@ -95,7 +96,10 @@ function writeStream(c: CompletionStream, res: ServerResponse): Promise<void> {
       res.off("drain", onDrain);
       resolve();
     };
-    const onDrain = () => c.resume();
+    const onDrain = () => {
+      batch.drained();
+      c.resume();
+    };
     res.on("drain", onDrain);
     res.once("close", () => {
       if (!res.writableFinished) c.cancel();
@@ -107,15 +111,15 @@ function writeStream(c: CompletionStream, res: ServerResponse): Promise<void> {
         lastWrite = Date.now();
         const text = writer.write(events);
         if (events.at(-1)?.type === "done") {
-          res.end(text);
+          res.end(batch.take() + text);
           return false;
         }
-        return writeNow(res, text);
+        return batch.write(text);
       },
       fail(err) {
         if (closed()) return;
         if (err instanceof ClientAborted) res.destroy();
-        else res.end(errorFrame(err instanceof AppError ? err : asAppError(err)));
+        else res.end(batch.take() + errorFrame(err instanceof AppError ? err : asAppError(err)));
       },
     });
   });

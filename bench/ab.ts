@@ -1,0 +1,49 @@
+/**
+ * One build against another, for a change worth a few per cent: `npm run bench:ab -- A B [door] [streams] [rounds]`.
+ * A and B are build folders (`NEXT_DIST_DIR=.next-a npx next build`, then the change, then `.next-b`; restore
+ * tsconfig.json and next-env.d.ts after, which next build rewrites). door: v1 (default) or chat; streams: per
+ * build (default 16, so 32 in all as in the doors bench's middle level); rounds of 1,000 streams (default 10).
+ *
+ * Both builds run at the same time, each with its own stand-in (bench/doors/setup.ts), and every round loads
+ * them together: this machine's speed drifts by tens of per cent within minutes (other tenants), and rounds
+ * taken one after the other compare the moments more than the builds; loaded together, both see the same
+ * moment. Each round's B ÷ A is printed, then the median and range. Run it twice with A and B swapped: with
+ * the same build in both, B once came out 2.5 % cheaper and 7 % faster, and a result that does not hold in
+ * both orders is noise (eleventh session: rounds of one build after the other could not tell ±10 %).
+ */
+import { runRound } from "./doors/latency";
+import { type Door, startRig } from "./doors/setup";
+import { killChildrenNow, median, runBench } from "./support";
+
+async function main() {
+  const [a, b, door = "v1", perBuild = "16", rounds = "10"] = process.argv.slice(2);
+  if (!a || !b || (door !== "v1" && door !== "chat")) {
+    throw new Error("usage: npm run bench:ab -- <dist A> <dist B> [v1|chat] [streams per build] [rounds]");
+  }
+  const streams = Number(perBuild);
+  const count = streams >= 64 ? 1536 : 1000;
+  const rigs = [await startRig({ dist: a, log: () => {} }), await startRig({ dist: b, log: () => {} })];
+  try {
+    await Promise.all(rigs.map((r) => runRound(r, door as Door, 16, door === "v1" ? 300 : 100)));
+    const cpu: number[] = [];
+    const ttft: number[] = [];
+    for (let i = 0; i < Number(rounds); i++) {
+      const [ra, rb] = await Promise.all(rigs.map((r) => runRound(r, door as Door, streams, count)));
+      cpu.push(rb.cpuMsPerStream / ra.cpuMsPerStream);
+      ttft.push(rb.ttftP50 / ra.ttftP50);
+      console.log(
+        `round ${i + 1}: CPU ms per stream A ${ra.cpuMsPerStream.toFixed(3)} B ${rb.cpuMsPerStream.toFixed(3)}, ` +
+          `TTFT p50 A ${ra.ttftP50.toFixed(1)} B ${rb.ttftP50.toFixed(1)} ms` +
+          (ra.errors || rb.errors ? `, failed A ${ra.errors} B ${rb.errors}` : ""),
+      );
+    }
+    const range = (v: number[]) => `[${Math.min(...v).toFixed(3)}…${Math.max(...v).toFixed(3)}]`;
+    console.log(`B ÷ A, ${door}, ${streams} streams each: CPU per stream ${median(cpu).toFixed(3)} ${range(cpu)}`);
+    console.log(`B ÷ A, ${door}, ${streams} streams each: TTFT p50 ${median(ttft).toFixed(3)} ${range(ttft)}`);
+  } finally {
+    for (const r of rigs) await r.close();
+  }
+}
+
+process.on("exit", killChildrenNow);
+runBench(main);

@@ -82,6 +82,13 @@ export class ReadBatch {
     this.scheduled = false;
     const text = this.take();
     const res = this.res;
-    if (text && !res.destroyed && !res.writableEnded && !writeNow(res, text)) this.full = true;
+    if (!text || res.destroyed || res.writableEnded) return;
+    try {
+      if (!writeNow(res, text)) this.full = true;
+    } catch (err) {
+      // In a microtask nothing above would catch it: a write that cannot be made ends this response only.
+      console.error("[http] a streamed write failed", err);
+      res.destroy();
+    }
   };
 }

@@ -15,6 +15,10 @@ function fakeResponse() {
     writableEnded: false,
     /** What the next write returns: false is a full socket. */
     room: true,
+    destroyCalls: 0,
+    destroy() {
+      res.destroyCalls++;
+    },
     socket: { writableCorked: 0, cork() {}, uncork() {} },
     write(frame: string) {
       writes.push(frame);
@@ -63,4 +67,20 @@ test("take() hands over what is gathered for the last write; a closed response g
   res.destroyed = true;
   await turnEnds();
   assert.deepEqual(writes, []);
+});
+
+test("a write that throws ends that response, and nothing escapes the microtask", async () => {
+  const { res, batch } = fakeResponse();
+  res.write = () => {
+    throw new Error("socket gone");
+  };
+  const errors = console.error;
+  console.error = () => {};
+  try {
+    batch.write("a");
+    await turnEnds();
+  } finally {
+    console.error = errors;
+  }
+  assert.equal(res.destroyCalls, 1);
 });

@@ -1,57 +1,10 @@
 /** Opens (and on SQLite migrates) the database and settles the session secret at start-up, so the first
- * request never pays for it and a broken configuration fails loudly at boot. */
+ * request never pays for it and a broken configuration fails loudly at boot (lib/start-up.ts). */
 export async function register() {
-  if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  try {
-    await startUp();
-    // The production server (scripts/server.mjs) answers /v1 and chat messages with these before Next's router.
-    const { serveNodeDoors } = await import("./lib/http/node-doors");
-    (globalThis as Record<symbol, unknown>)[Symbol.for("glm-chat.node-doors")] = serveNodeDoors;
-  } catch (err) {
-    // A server that cannot work must not listen as if it could: say why, once, and stop (next dev keeps
-    // running so the developer can fix the configuration and reload).
-    console.error(`glm-chat cannot start: ${err instanceof Error ? err.message : String(err)}`);
-    if (process.env.NODE_ENV === "production") process.exit(1);
-    throw err;
-  }
-}
-
-async function startUp() {
-  const { getDb } = await import("./db");
-  const { usingPostgres, databaseUrl, shownUrl } = await import("./db/url");
-  const { config } = await import("./lib/config");
-  void config().authSecret;
-  const db = getDb();
-  if (usingPostgres()) {
-    const { pendingMigrations } = await import("./db/engines/postgres");
-    const pending = await pendingMigrations(db);
-    if (pending) {
-      throw new Error(
-        `The PostgreSQL database ${shownUrl(databaseUrl())} lacks ${pending} migration(s): ` +
-          "run `npm run db:migrate` with the same DATABASE_URL, then start the app again.",
-      );
-    }
-    // Replies and ledger rows of instances that died (stale claims, long-silent rows), while the other
-    // instances keep streaming.
-    const { startReplySweeper } = await import("./lib/chat/reply-sweeper");
-    startReplySweeper();
-  } else {
-    const { interruptStreamingReplies } = await import("./db/queries/messages");
-    const { closeUnfinishedUsage } = await import("./db/queries/usage");
-    // Whatever a previous process was writing when it died is marked as interrupted, its text and tokens
-    // kept. Only on SQLite, where one process owns the database: on PostgreSQL other instances may be
-    // streaming right now (lib/chat/reply-sweeper.ts finds the replies of instances that died).
-    const replies = await interruptStreamingReplies(db);
-    const requests = await closeUnfinishedUsage(db);
-    if (replies || requests) {
-      console.log(
-        `glm-chat: ${replies} reply(ies) and ${requests} request(s) left unfinished by the last run are marked interrupted.`,
-      );
-    }
-  }
-  // The model catalogue: MODELS_FILE written in (a bad file stops the start), or the defaults on a new database.
-  await (await import("./lib/model-catalogue")).loadCatalogue();
-  if (config().demoMode) {
-    console.log("glm-chat: no UPSTREAM_API_KEY set — replies come from the built-in demo upstream (simulated).");
+  // The edge build drops this branch, so it bundles none of the Node.js-only start-up: `next dev` compiled it
+  // for the edge runtime too and printed a warning for every Node.js API in it.
+  if (process.env.NEXT_RUNTIME === "nodejs") {
+    const { startServer } = await import("./lib/start-up");
+    await startServer();
   }
 }

@@ -1,0 +1,62 @@
+import "server-only";
+
+/**
+ * What the server does once at start-up (instrumentation.ts calls it on the Node.js runtime only): open (and on
+ * SQLite migrate) the database, settle the session secret, mark what a previous process left unfinished, load
+ * the model catalogue, and hand the node:http doors to the production server. A broken configuration fails
+ * here, loudly, rather than at the first request.
+ */
+export async function startServer() {
+  try {
+    await startUp();
+    // The production server (scripts/server.mjs) answers /v1 and chat messages with these before Next's router.
+    const { serveNodeDoors } = await import("@/lib/http/node-doors");
+    (globalThis as Record<symbol, unknown>)[Symbol.for("glm-chat.node-doors")] = serveNodeDoors;
+  } catch (err) {
+    // A server that cannot work must not listen as if it could: say why, once, and stop (next dev keeps
+    // running so the developer can fix the configuration and reload).
+    console.error(`glm-chat cannot start: ${err instanceof Error ? err.message : String(err)}`);
+    if (process.env.NODE_ENV === "production") process.exit(1);
+    throw err;
+  }
+}
+
+async function startUp() {
+  const { getDb } = await import("@/db");
+  const { usingPostgres, databaseUrl, shownUrl } = await import("@/db/url");
+  const { config } = await import("@/lib/config");
+  void config().authSecret;
+  const db = getDb();
+  if (usingPostgres()) {
+    const { pendingMigrations } = await import("@/db/engines/postgres");
+    const pending = await pendingMigrations(db);
+    if (pending) {
+      throw new Error(
+        `The PostgreSQL database ${shownUrl(databaseUrl())} lacks ${pending} migration(s): ` +
+          "run `npm run db:migrate` with the same DATABASE_URL, then start the app again.",
+      );
+    }
+    // Replies and ledger rows of instances that died (stale claims, long-silent rows), while the other
+    // instances keep streaming.
+    const { startReplySweeper } = await import("@/lib/chat/reply-sweeper");
+    startReplySweeper();
+  } else {
+    const { interruptStreamingReplies } = await import("@/db/queries/messages");
+    const { closeUnfinishedUsage } = await import("@/db/queries/usage");
+    // Whatever a previous process was writing when it died is marked as interrupted, its text and tokens
+    // kept. Only on SQLite, where one process owns the database: on PostgreSQL other instances may be
+    // streaming right now (lib/chat/reply-sweeper.ts finds the replies of instances that died).
+    const replies = await interruptStreamingReplies(db);
+    const requests = await closeUnfinishedUsage(db);
+    if (replies || requests) {
+      console.log(
+        `glm-chat: ${replies} reply(ies) and ${requests} request(s) left unfinished by the last run are marked interrupted.`,
+      );
+    }
+  }
+  // The model catalogue: MODELS_FILE written in (a bad file stops the start), or the defaults on a new database.
+  await (await import("@/lib/model-catalogue")).loadCatalogue();
+  if (config().demoMode) {
+    console.log("glm-chat: no UPSTREAM_API_KEY set — replies come from the built-in demo upstream (simulated).");
+  }
+}

@@ -69,8 +69,8 @@ async function chatCompletions(req: IncomingMessage, res: ServerResponse) {
 
 /**
  * The frames of each upstream chunk made in the read's own callback (the core's `attach`: no promise per
- * chunk) and written once per network read (`ReadBatch`); the socket's backpressure pauses the upstream read. After the first byte every failure is an in-stream
- * error event. Resolves when the response is over.
+ * chunk) and written once per network read (`ReadBatch`); the socket's backpressure pauses the upstream
+ * read. After the first byte every failure is an in-stream error event. Resolves when the response is over.
  */
 function writeStream(c: CompletionStream, res: ServerResponse): Promise<void> {
   // Gone while upstream was answering: its 'close' has been and will not come again.

@@ -8,7 +8,7 @@ import type { LiveReply } from "@/lib/chat/live-replies";
  */
 
 /** A finished reply stays replayable a little while, for a tab whose page was rendered just before the end. */
-const KEEP_AFTER_END_MS = 30_000;
+export const KEEP_AFTER_END_MS = 30_000;
 
 const holder = globalThis as unknown as { __glmLiveReplies?: Map<string, LiveReply> };
 /** One reply at a time per conversation, by conversation id. */

@@ -3,7 +3,9 @@ import { getDb } from "@/db";
 import { pgClient, sweepDeadReplies } from "@/db/queries/live-replies";
 import { closeUnfinishedUsage } from "@/db/queries/usage";
 import { config } from "@/lib/config";
-import { KEEP_AFTER_END_MS, STALE_MS, STOPPED_BEFORE_START_MS } from "@/lib/chat/shared-instance";
+import { KEEP_AFTER_END_MS } from "@/lib/chat/live-registry";
+import { STALE_MS } from "@/lib/chat/shared-instance";
+import { STOPPED_BEFORE_START_MS } from "@/lib/chat/stop";
 
 /**
  * PostgreSQL only (started by instrumentation.ts): what instances that died left behind. On SQLite the one

@@ -15,10 +15,6 @@ import { type Follower, logged, noticeReplyId, readNotice, remoteReader } from "
 export const HEARTBEAT_MS = 5_000;
 /** A claim not renewed for this long belongs to an instance that died: it can be taken over. */
 export const STALE_MS = 15_000;
-/** As in live-replies.ts: an ended reply stays replayable a little while. */
-export const KEEP_AFTER_END_MS = 30_000;
-/** As in stop.ts. */
-export const STOPPED_BEFORE_START_MS = 120_000;
 
 export const FRAMES_CHANNEL = "glm_reply_frames";
 export const STOP_CHANNEL = "glm_reply_stop";

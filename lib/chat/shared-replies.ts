@@ -14,6 +14,7 @@ import {
 } from "@/db/queries/live-replies";
 import {
   claimLiveReply,
+  KEEP_AFTER_END_MS,
   liveReplyOf,
   releaseLiveReply,
   runLiveReply,
@@ -22,17 +23,16 @@ import {
 } from "@/lib/chat/live-registry";
 import type { LiveReply, ReplyTap } from "@/lib/chat/live-replies";
 import type { Replies } from "@/lib/chat/replies";
+import { STOPPED_BEFORE_START_MS } from "@/lib/chat/stop";
 import { FrameWriter, logged } from "@/lib/chat/shared-frames";
 import {
   claimOf,
   FRAMES_CHANNEL,
   isRunning,
-  KEEP_AFTER_END_MS,
   pg,
   remoteReply,
   STALE_MS,
   STOP_CHANNEL,
-  STOPPED_BEFORE_START_MS,
   startSharedReplies,
   instance,
 } from "@/lib/chat/shared-instance";

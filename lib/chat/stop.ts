@@ -6,7 +6,7 @@ import { liveReplyOf } from "@/lib/chat/live-registry";
  * not reached the server yet is remembered for a while, so that when it does arrive it is refused instead of
  * answered: the browser has already put its text back in the composer.
  */
-const STOPPED_BEFORE_START_MS = 120_000;
+export const STOPPED_BEFORE_START_MS = 120_000;
 const holder = globalThis as unknown as { __glmStoppedEarly?: Map<string, number> };
 const stoppedEarly = (holder.__glmStoppedEarly ??= new Map());
 

@@ -1,142 +1,17 @@
 /**
- * The usage ledger on SQLite: better-sqlite3 statements prepared once per connection. The ledger writes on
- * every gateway request and once a second per stream, and building the SQL through the query builder each
- * time cost more than the write itself. A request's row is written at its start, before anything goes
- * upstream, and its progress and end as they happen, batched with the other requests' (see `enqueue`).
+ * The usage ledger on SQLite. The ledger writes on every gateway request and once a second per stream: a
+ * request's row is written at its start, before anything goes upstream, and its progress and end as they
+ * happen, batched with the other requests' (see `enqueue`), through statements prepared once per connection
+ * (./usage-sqlite-statements.ts).
  */
 import "server-only";
 import type Database from "better-sqlite3";
 import type { Db } from "@/db";
-import {
-  bucketOf,
-  USAGE_IN_PROGRESS,
-  USAGE_INTERRUPTED,
-  type HourBucket,
-  type LedgerRow,
-  type LedgerStatements,
-  type UsageOutcome,
-} from "@/db/queries/usage-rules";
+import type { LedgerRow, LedgerStatements, UsageEntry, UsageOutcome } from "@/db/queries/usage-rules";
 import { joinTurnTransaction } from "./group-commit-sqlite";
-
-/**
- * A batch's roll-up, one row per hour bucket: the completions of a batch mostly share a bucket (same account,
- * key, model and hour), and each upsert rewrites the bucket's row and its covering indexes (six of them).
- */
-class Rollup {
-  private readonly buckets = new Map<string, { bucket: HourBucket; requests: number }>();
-
-  add(b: HourBucket | null) {
-    if (!b) return;
-    const key = `${b.hour}\u0000${b.userId}\u0000${b.apiKeyId}\u0000${b.source}\u0000${b.model}`;
-    const seen = this.buckets.get(key);
-    if (!seen) return void this.buckets.set(key, { bucket: { ...b }, requests: 1 });
-    seen.requests++;
-    const t = seen.bucket;
-    t.errors += b.errors;
-    t.promptTokens += b.promptTokens;
-    t.completionTokens += b.completionTokens;
-    t.ttftSum += b.ttftSum;
-    t.ttftCount += b.ttftCount;
-  }
-
-  writeWith(add: (bucket: HourBucket, requests: number) => void) {
-    for (const { bucket, requests } of this.buckets.values()) add(bucket, requests);
-  }
-}
-
-const prepared = new WeakMap<Database.Database, ReturnType<typeof statementsFor>>();
-
-function statementsFor(sqlite: Database.Database) {
-  // Positional parameters, bound from the row's fields: named ones took an object built per write and a
-  // lookup per name (a few µs a request, on every gateway request).
-  const insert = sqlite.prepare(`insert into usage (created_at, user_id, api_key_id, source, model, stream, status,
-    error_code, prompt_tokens, completion_tokens, ttft_ms, duration_ms) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const rollup = sqlite.prepare(`insert into usage_hourly (hour, user_id, api_key_id, source, model, requests, errors,
-    prompt_tokens, completion_tokens, ttft_sum, ttft_count)
-    values (@hour, @userId, @apiKeyId, @source, @model, @requests, @errors, @promptTokens, @completionTokens, @ttftSum,
-      @ttftCount)
-    on conflict (user_id, hour, api_key_id, source, model) do update set
-      requests = requests + excluded.requests, errors = errors + excluded.errors,
-      prompt_tokens = prompt_tokens + excluded.prompt_tokens,
-      completion_tokens = completion_tokens + excluded.completion_tokens,
-      ttft_sum = ttft_sum + excluded.ttft_sum, ttft_count = ttft_count + excluded.ttft_count`);
-  const touchKey = sqlite.prepare("update api_keys set last_used_at = ? where id = ?");
-  // Only a row still in progress is completed, so a late second completion cannot count twice.
-  const complete = sqlite.prepare(`update usage set status = ?, error_code = ?, prompt_tokens = ?,
-    completion_tokens = ?, ttft_ms = ?, duration_ms = ? where id = ? and status = ${USAGE_IN_PROGRESS}
-    returning created_at as createdAt, user_id as userId, api_key_id as apiKeyId, source, model`);
-  const progress = sqlite.prepare(`update usage set prompt_tokens = ?, completion_tokens = ?, duration_ms = ?
-    where id = ? and status = ${USAGE_IN_PROGRESS}`);
-  const unfinished = sqlite.prepare(`select id, created_at as createdAt, prompt_tokens as promptTokens,
-    completion_tokens as completionTokens, ttft_ms as ttftMs, duration_ms as durationMs
-    from usage where status = ${USAGE_IN_PROGRESS}`);
-  const stale = sqlite.prepare(`select id, created_at as createdAt, prompt_tokens as promptTokens,
-    completion_tokens as completionTokens, ttft_ms as ttftMs, duration_ms as durationMs
-    from usage where status = ${USAGE_IN_PROGRESS} and created_at + duration_ms < ?`);
-
-  const insertRow = (row: LedgerRow) =>
-    insert.run(
-      row.createdAt,
-      row.userId,
-      row.apiKeyId,
-      row.source,
-      row.model,
-      row.stream ? 1 : 0, // better-sqlite3 binds no booleans
-      row.status,
-      row.errorCode,
-      row.promptTokens,
-      row.completionTokens,
-      row.ttftMs,
-      row.durationMs,
-    );
-  const addToRollup = (bucket: HourBucket | null, requests = 1) => {
-    if (bucket) rollup.run({ ...bucket, requests });
-  };
-  /** Completes the row; its share of the roll-up goes to `rollUp` (added at once when not given). */
-  const completeRow = (id: number, outcome: UsageOutcome, rollUp?: Rollup): boolean => {
-    const row = complete.get(
-      outcome.status,
-      outcome.errorCode ?? null,
-      outcome.promptTokens ?? 0,
-      outcome.completionTokens ?? 0,
-      outcome.ttftMs ?? null,
-      outcome.durationMs,
-      id,
-    ) as Parameters<typeof bucketOf>[0] | undefined;
-    if (row && rollUp) rollUp.add(bucketOf(row, outcome));
-    else if (row) addToRollup(bucketOf(row, outcome));
-    return !!row;
-  };
-
-  return {
-    record: sqlite.transaction((row: LedgerRow) => {
-      insertRow(row);
-      addToRollup(bucketOf(row, row));
-      if (row.apiKeyId) touchKey.run(row.createdAt, row.apiKeyId);
-    }),
-    /** The row's id; its key's last use is the caller's to write (once per key per batch: `touchKey`). */
-    startRow: (row: LedgerRow): number => Number(insertRow(row).lastInsertRowid),
-    touchKey: (apiKeyId: string, at: number) => touchKey.run(at, apiKeyId),
-    addToRollup,
-    completeRow,
-    progress,
-    closeUnfinished: sqlite.transaction((lastProgressBefore?: number): number => {
-      const rows = (
-        lastProgressBefore === undefined ? unfinished.all() : stale.all(lastProgressBefore)
-      ) as (UsageOutcome & { id: number })[];
-      for (const r of rows) completeRow(r.id, { ...r, ...USAGE_INTERRUPTED });
-      return rows.length;
-    }),
-  };
-}
+import { Rollup, statements } from "./usage-sqlite-statements";
 
 const client = (db: Db) => (db as unknown as { $client: Database.Database }).$client;
-
-function statements(sqlite: Database.Database) {
-  let s = prepared.get(sqlite);
-  if (!s) prepared.set(sqlite, (s = statementsFor(sqlite)));
-  return s;
-}
 
 /**
  * Start, progress and completion writes wait up to BATCH_MS and go in one transaction together: each commit
@@ -153,17 +28,22 @@ export const BATCH_MS = 50;
 /** A batch this large is written at once. */
 const BATCH_MAX = 256;
 
+/** A request's row as the queue knows it: its id once the start is written (undefined before, or if it failed). */
+interface QueuedRow {
+  id: number | undefined;
+}
+
 type Pending =
   | {
       kind: "progress";
-      id: number;
+      row: QueuedRow;
       promptTokens: number;
       completionTokens: number;
       durationMs: number;
-      done: (written: boolean) => void;
+      done?: (written: boolean) => void;
     }
-  | { kind: "complete"; id: number; outcome: UsageOutcome; done: (written: boolean) => void }
-  | { kind: "start"; row: LedgerRow; done: (id: number | undefined) => void };
+  | { kind: "complete"; row: QueuedRow; outcome: UsageOutcome; done?: (written: boolean) => void }
+  | { kind: "start"; row: QueuedRow; values: LedgerRow; done?: (id: number | undefined) => void };
 
 const queues = new Map<Database.Database, { items: Pending[]; timer: NodeJS.Timeout | undefined }>();
 
@@ -192,10 +72,7 @@ function flush(sqlite: Database.Database) {
   const items = queue.items;
   if (!items.length) return;
   queue.items = [];
-  if (!sqlite.open) {
-    for (const item of items) (item.done as (v: undefined) => void)(undefined);
-    return;
-  }
+  if (!sqlite.open) return settle(items, null);
   const s = statements(sqlite);
   const results: (boolean | number)[] = [];
   joinTurnTransaction(sqlite);
@@ -205,23 +82,51 @@ function flush(sqlite: Database.Database) {
       // A key's last use, once per batch (a busy key's row was rewritten for each of its requests).
       const keysUsed = new Map<string, number>();
       for (const item of items) {
+        const row = item.row;
         if (item.kind === "start") {
-          results.push(s.startRow(item.row));
-          const key = item.row.apiKeyId;
-          if (key) keysUsed.set(key, Math.max(keysUsed.get(key) ?? 0, item.row.createdAt));
-        } else if (item.kind === "complete") results.push(s.completeRow(item.id, item.outcome, rollUp));
+          row.id = s.startRow(item.values);
+          results.push(row.id);
+          const key = item.values.apiKeyId;
+          if (key) keysUsed.set(key, Math.max(keysUsed.get(key) ?? 0, item.values.createdAt));
+        } else if (row.id === undefined)
+          results.push(false); // its start was not written
+        else if (item.kind === "complete") results.push(s.completeRow(row.id, item.outcome, rollUp));
         else
-          results.push(s.progress.run(item.promptTokens, item.completionTokens, item.durationMs, item.id).changes > 0);
+          results.push(s.progress.run(item.promptTokens, item.completionTokens, item.durationMs, row.id).changes > 0);
       }
       rollUp.writeWith(s.addToRollup);
       for (const [id, at] of keysUsed) s.touchKey(id, at);
     })();
   } catch (err) {
     console.error("[usage] could not write the ledger", err);
-    for (const item of items) (item.done as (v: undefined) => void)(undefined);
-    return;
+    for (const item of items) if (item.kind === "start") item.row.id = undefined;
+    return settle(items, null);
   }
-  items.forEach((item, i) => (item.done as (v: boolean | number) => void)(results[i]));
+  settle(items, results);
+}
+
+/** Tells each item's waiter (if any) what became of it: a start its id, the others whether they were written. */
+function settle(items: Pending[], results: (boolean | number)[] | null) {
+  items.forEach((item, i) => {
+    if (!item.done) return;
+    if (item.kind === "start") item.done(results ? (results[i] as number) : undefined);
+    else item.done(results ? (results[i] as boolean) : false);
+  });
+}
+
+/**
+ * A request's ledger entry on SQLite: its start, progress and completion are queued for the next batch, each
+ * after the one before, so a completion finds its row's id already written when its turn comes. No promise is
+ * made per write (the gateway core opens one per request; the promise API below is for everyone else).
+ */
+export function queueUsage(db: Db, values: LedgerRow): UsageEntry {
+  const row: QueuedRow = { id: undefined };
+  enqueue(db, { kind: "start", row, values });
+  return {
+    progress: ({ promptTokens, completionTokens, durationMs }) =>
+      enqueue(db, { kind: "progress", row, promptTokens, completionTokens, durationMs }),
+    complete: (outcome) => enqueue(db, { kind: "complete", row, outcome }),
+  };
 }
 
 /** Writes what is queued now (before reading the ledger's open rows, and in tests). */
@@ -234,22 +139,23 @@ export const sqliteLedger: LedgerStatements = {
     joinTurnTransaction(client(db));
     statements(client(db)).record(row);
   },
-  start(db, row) {
+  start(db, values) {
     return new Promise((resolve, reject) =>
       enqueue(db, {
         kind: "start",
-        row,
+        row: { id: undefined },
+        values,
         done: (id) => (id === undefined ? reject(new Error("the ledger row was not written")) : resolve(id)),
       }),
     );
   },
   async progress(db, { id, promptTokens, completionTokens, durationMs }) {
     await new Promise((done) =>
-      enqueue(db, { kind: "progress", id, promptTokens, completionTokens, durationMs, done }),
+      enqueue(db, { kind: "progress", row: { id }, promptTokens, completionTokens, durationMs, done }),
     );
   },
   complete(db, id, outcome) {
-    return new Promise((done) => enqueue(db, { kind: "complete", id, outcome, done }));
+    return new Promise((done) => enqueue(db, { kind: "complete", row: { id }, outcome, done }));
   },
   async closeUnfinished(db, { lastProgressBefore }) {
     flushLedger(db);

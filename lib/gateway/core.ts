@@ -3,7 +3,7 @@ import { modelCatalogue } from "@/lib/model-catalogue";
 import { estimateTokens } from "@/lib/tokens";
 import { config } from "@/lib/config";
 import { getDb } from "@/db";
-import { completeUsage, recordUsage, startUsage, usageProgress } from "@/db/queries/usage";
+import { openUsage, recordUsage } from "@/db/queries/usage";
 import { AppError } from "@/lib/errors";
 import { asAppError } from "./errors";
 import { enforceRateLimits } from "./rate-limit";
@@ -80,14 +80,14 @@ export async function startCompletion(
   // The ledger row exists from the start: a crash mid-request leaves it, with the tokens counted so far. It is
   // written while the upstream call opens, not before it (the same event-loop turn on SQLite's batched ledger,
   // a round trip on PostgreSQL); progress and the end are written once it exists.
-  const usageId = startUsage(db, { ...who, model: req.model.id, stream: req.stream, durationMs: 0 });
+  const usage = openUsage(db, { ...who, model: req.model.id, stream: req.stream, durationMs: 0 });
   // Needed only when upstream does not report usage (or for progress before it does): estimated at most once.
   let promptTokens: number | undefined;
   const prompt = () => (promptTokens ??= promptEstimate(req));
   // Not awaited: the reply does not wait for its accounting (a late progress write cannot undo the end:
   // see db/queries/usage.ts).
-  const ledger = (status: number, summary: ReplySummary | null, ttftMs: number | null, errorCode?: string | null) => {
-    const outcome = {
+  const ledger = (status: number, summary: ReplySummary | null, ttftMs: number | null, errorCode?: string | null) =>
+    usage.complete({
       status,
       errorCode: errorCode ?? null,
       ttftMs,
@@ -96,9 +96,7 @@ export async function startCompletion(
       completionTokens:
         summary?.usage?.completion_tokens ??
         (summary ? estimateUsage(0, summary.reasoning + summary.content).completion_tokens : 0),
-    };
-    void usageId.then((id) => completeUsage(db, { id, ...outcome }));
-  };
+    });
   const fail = (err: unknown, summary: ReplySummary | null = null): never => {
     const e = err instanceof ClientAborted ? err : asAppError(err);
     const status = e instanceof AppError ? e.status : STATUS_CLIENT_CLOSED;
@@ -125,15 +123,13 @@ export async function startCompletion(
       return fail(err);
     }
   }
-  const progress = (summary: ReplySummary) => {
-    const soFar = {
+  const progress = (summary: ReplySummary) =>
+    usage.progress({
       promptTokens: summary.usage?.prompt_tokens ?? prompt(),
       completionTokens:
         summary.usage?.completion_tokens ?? estimateUsage(0, summary.reasoning + summary.content).completion_tokens,
       durationMs: Date.now() - started,
-    };
-    void usageId.then((id) => usageProgress(db, { id, ...soFar }));
-  };
+    });
   return streamCompletion(
     req,
     call,

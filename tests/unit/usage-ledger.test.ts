@@ -183,6 +183,42 @@ describe(`usage ledger on ${testEngine}`, () => {
     assert.equal(n, 1);
   });
 
+  test("the core's entry (openUsage): start, progress and end queued without waiting, each after the one before", async () => {
+    const u = await newUser();
+    const t = Date.UTC(2026, 2, 4, 9);
+    const entry = L.openUsage(db, request(u, t));
+    // Called in the same turn as the start, before its row (or id) exists: each still lands on that row.
+    entry.progress({ promptTokens: 7, completionTokens: 3, durationMs: 1000 });
+    entry.complete(done);
+    entry.complete({ ...done, status: 499, errorCode: "client_closed", completionTokens: 99 });
+    const own = async () => {
+      L.settleLedger(db);
+      return rows<Ledger>(
+        db,
+        sql`select status, error_code as "errorCode", prompt_tokens as "promptTokens",
+  completion_tokens as "completionTokens", ttft_ms as "ttftMs", duration_ms as "durationMs" from usage where user_id = ${u}`,
+      );
+    };
+    // PostgreSQL's writes follow the start's round trip: waited for here, as nothing in the app waits for them.
+    for (let i = 0; i < 100 && (await own())[0]?.status !== 200; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(await own(), [
+      { status: 200, errorCode: null, promptTokens: 10, completionTokens: 20, ttftMs: 100, durationMs: 900 },
+    ]);
+    const [bucket] = await buckets(u);
+    assert.equal(bucket.requests, 1, "rolled up once");
+
+    // A start that cannot be written (no such user): what follows it does nothing, and nothing throws.
+    const orphan = await quietly(async () => {
+      const e = L.openUsage(db, request("no-such-user", t));
+      e.progress({ promptTokens: 1, completionTokens: 1, durationMs: 1 });
+      e.complete(done);
+      L.settleLedger(db);
+      await new Promise((r) => setTimeout(r, 100));
+      return rows<{ n: number }>(db, sql`select count(*) as n from usage where created_at = ${t} and user_id is null`);
+    });
+    assert.equal(Number(orphan[0].n), 0);
+  });
+
   test("a write that fails is logged, never thrown: the reply goes on", async () => {
     const t = Date.UTC(2026, 2, 4, 8);
     assert.equal(await quietly(() => L.startUsage(db, request("no-such-user", t))), undefined);

@@ -67,7 +67,7 @@ export async function streamCompletion(
 ): Promise<CompletionStream> {
   const translator = new EventTranslator();
   let ttft: number | null = null;
-  let progressAt = started;
+  let progressAt = performance.now();
   let settled = false;
   /** Until the first batch is in, a failure is `fail`'s (a real HTTP status), not an in-stream one. */
   let opening = true;
@@ -110,7 +110,9 @@ export async function streamCompletion(
       for (const event of batch) translator.push(event, out);
       if (ttft === null && translator.producedOutput) ttft = Date.now() - started;
       // The ledger learns the tokens so far now and then, not per chunk: a crash loses at most that much.
-      const now = Date.now();
+      // Intervals are read from performance.now(): Next wraps Date.now to look up two AsyncLocalStorage stores
+      // on every call (it watches for clock reads while prerendering), which per chunk is not free.
+      const now = performance.now();
       if (now - progressAt >= PROGRESS_EVERY_MS) {
         progressAt = now;
         progress(translator.summary);

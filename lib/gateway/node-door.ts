@@ -79,12 +79,13 @@ function writeStream(c: CompletionStream, res: ServerResponse): Promise<void> {
   const writer = new OpenAiChunkWriter(c.id, c.created, c.model, c.includeUsage);
   const batch = new ReadBatch(res);
   const keepAliveMs = config().keepAliveMs;
-  let lastWrite = Date.now();
+  // performance.now(), not Date.now (which Next wraps): read on every upstream read.
+  let lastWrite = performance.now();
   // One timer per stream: a `: ping` comment whenever the upstream has been silent for a while.
   const keepAlive = setInterval(
     () => {
-      if (Date.now() - lastWrite < keepAliveMs) return;
-      lastWrite = Date.now();
+      if (performance.now() - lastWrite < keepAliveMs) return;
+      lastWrite = performance.now();
       batch.write(PING_FRAME);
     },
     Math.max(50, Math.floor(keepAliveMs / 2)),
@@ -108,7 +109,7 @@ function writeStream(c: CompletionStream, res: ServerResponse): Promise<void> {
     c.attach({
       events(events) {
         if (closed()) return false;
-        lastWrite = Date.now();
+        lastWrite = performance.now();
         const text = writer.write(events);
         if (events.at(-1)?.type === "done") {
           res.end(batch.take() + text);

@@ -22,15 +22,16 @@ function sseStream(c: CompletionStream): ReadableStream<Uint8Array> {
   const writer = new OpenAiChunkWriter(c.id, c.created, c.model, c.includeUsage);
   const keepAliveMs = config().keepAliveMs;
   let keepAlive: NodeJS.Timeout | undefined;
-  let lastWrite = Date.now();
+  // performance.now(), not Date.now (which Next wraps): read on every upstream read.
+  let lastWrite = performance.now();
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
         // One timer per stream: a `: ping` comment whenever the upstream has been silent for a while.
         keepAlive = setInterval(
           () => {
-            if (Date.now() - lastWrite < keepAliveMs) return;
-            lastWrite = Date.now();
+            if (performance.now() - lastWrite < keepAliveMs) return;
+            lastWrite = performance.now();
             try {
               controller.enqueue(encoder.encode(PING_FRAME));
             } catch {
@@ -43,7 +44,7 @@ function sseStream(c: CompletionStream): ReadableStream<Uint8Array> {
       async pull(controller) {
         try {
           const events = await c.next();
-          lastWrite = Date.now();
+          lastWrite = performance.now();
           if (events) controller.enqueue(encoder.encode(writer.write(events)));
           if (!events || events.at(-1)?.type === "done") {
             clearInterval(keepAlive);

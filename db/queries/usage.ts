@@ -56,14 +56,19 @@ export function startUsage(db: Db, row: Omit<UsageRow, "status">): Promise<numbe
  * The ledger entry of a request that is starting, for the gateway core: its row is written now (batched on
  * SQLite), its progress and end when they come. On SQLite they join the write queue directly, with no promise
  * per write: a stream's ledger was ~15 % of a pass-through stream's CPU, its promises and async frames (each
- * paying Next's async hooks) a good part of that. On PostgreSQL each waits for the start's id.
+ * paying Next's async hooks) a good part of that. On PostgreSQL each waits for the start's id and the write before it.
  */
 export function openUsage(db: Db, row: Omit<UsageRow, "status">): UsageEntry {
   if (engine().name === "sqlite") return queueUsage(db, ledgerRow({ ...row, status: USAGE_IN_PROGRESS }));
   const id = startUsage(db, row);
+  // Each write after the one before (they may take different pool connections), as on SQLite's queue.
+  let last: Promise<unknown> = id;
+  const after = (write: (id: number | undefined) => Promise<void>) => {
+    last = last.then(() => id).then(write);
+  };
   return {
-    progress: (soFar) => void id.then((i) => usageProgress(db, { id: i, ...soFar })),
-    complete: (outcome) => void id.then((i) => completeUsage(db, { id: i, ...outcome })),
+    progress: (soFar) => after((i) => usageProgress(db, { id: i, ...soFar })),
+    complete: (outcome) => after((i) => completeUsage(db, { id: i, ...outcome })),
   };
 }
 

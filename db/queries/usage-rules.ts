@@ -108,17 +108,17 @@ export interface UsageProgress {
   durationMs: number;
 }
 
-/** The ledger's statements, one implementation per engine (db/engines/usage-sqlite.ts, usage-postgres.ts). */
 /**
- * A request's ledger row from its start on: its progress and its completion follow the start whenever that is
- * written. Nothing is awaited and nothing throws: a write that fails is logged, and what follows a start that
- * failed does nothing.
+ * A request's ledger row from its start on: its progress and its completion are written after the start, in
+ * the order they are called. Nothing is awaited and nothing throws: a write that fails is logged, and what
+ * follows a start that failed does nothing.
  */
 export interface UsageEntry {
   progress(soFar: Omit<UsageProgress, "id">): void;
   complete(outcome: UsageOutcome): void;
 }
 
+/** The ledger's statements, one implementation per engine (db/engines/usage-sqlite.ts, usage-postgres.ts). */
 export interface LedgerStatements {
   /** A whole request at once: ledger row, roll-up and key use together, atomically. */
   record(db: Db, row: LedgerRow): Promise<void>;

@@ -1,6 +1,6 @@
 /**
  * The gateway and the chat at the floor: `npm run bench:doors` (and the first part of `npm run bench`).
- * About 7–8 minutes on a quiet 2-core machine, plus a `next build` (~1.5 min) when .next-bench-doors is
+ * About 8–9 minutes on a quiet 2-core machine, plus a `next build` (~1.5 min) when .next-bench-doors is
  * missing or older than the sources.
  *
  *   npm run bench:doors                  measure, write bench/results/doors.json and docs/benchmarks.md
@@ -19,7 +19,8 @@
  * Four paths get the same upstream work from the stand-in: direct, a bare pass-through, the app's /v1 door
  * and the app's chat door (bench/doors/setup.ts). The app runs as `npm start` runs it (scripts/server.mjs).
  * Latency and CPU at 1, 32 and 256 concurrent streams (bench/doors/latency.ts), then 1,000 streams of each
- * door held open at once on a fresh server (bench/doors/hold.ts). Black-box HTTP only.
+ * door held open at once on a fresh server (bench/doors/hold.ts). CPU per stream is also taken with each door
+ * and the pass-through loaded at the same moment (bench/doors/paired.ts). Black-box HTTP only.
  */
 import os from "node:os";
 import { describeBuild, ensureBuild } from "./lib/build";
@@ -29,6 +30,7 @@ import { NPM_START_NODE_FLAGS, relative } from "./lib/next-server";
 import { killChildrenNow, mb, runBench, sleep, treeRss } from "./support";
 import { holdOpen } from "./doors/hold";
 import { measureLatency, runRound } from "./doors/latency";
+import { measurePaired } from "./doors/paired";
 import { profileDoors } from "./doors/profile";
 import { HEADING, renderDoors } from "./doors/report";
 import { keepAliveAgent, MODEL, PATHS, PROMPT, startRig, WORD_DELAY_MS, WORDS } from "./doors/setup";
@@ -136,6 +138,7 @@ async function main() {
   const serverRssStartMb = mb(treeRss(rig.server.proc.pid!).bytes);
   const levels = await measureLatency(rig, PLAN, log);
   const serverRssAfterLatencyMb = mb(treeRss(rig.server.proc.pid!).bytes);
+  const paired = await measurePaired(rig, { rounds: QUICK ? 2 : 5, countScale: QUICK ? 0.2 : 1, log });
 
   const holds: HoldResult[] = [];
   for (const door of ["v1", "chat"] as const) {
@@ -169,6 +172,7 @@ async function main() {
       roundsPlanned: PLAN.rounds,
     },
     levels,
+    paired,
     holds,
   };
   log(

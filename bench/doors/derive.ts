@@ -1,8 +1,8 @@
 /** Figures derived from the rounds of one level: medians over rounds, and paired comparisons with direct. */
 import { median } from "../support";
-import { paired, type Spread } from "../lib/stats";
+import { paired, type Spread, spread } from "../lib/stats";
 import type { PathName } from "./setup";
-import type { Level, RoundStat } from "./types";
+import type { Level, PairedCase, RoundStat } from "./types";
 
 export interface PathFigures {
   rounds: number;
@@ -90,3 +90,6 @@ export function derive(l: Level): LevelFigures {
     cpuMultiple: (p: PathName) => (out[p] && pt ? out[p].cpuMsPerStream / pt.cpuMsPerStream : Number.NaN),
   });
 }
+
+/** A same-moment case's CPU ratio (bench/doors/paired.ts): each round's door ÷ pass-through, median and range. */
+export const pairedRatio = (c: PairedCase): Spread => spread(c.rounds.map((x) => x.door / x.pass));

@@ -94,10 +94,20 @@ export interface Meta {
   roundsPlanned: number;
 }
 
+/** A door and the pass-through loaded at the same moment (bench/doors/paired.ts): CPU ms per stream per round. */
+export interface PairedCase {
+  door: "v1" | "chat";
+  perPath: number;
+  count: number;
+  rounds: { door: number; pass: number; failed: number }[];
+}
+
 export interface DoorsResults {
   version: 1;
   meta: Meta;
   levels: Level[];
+  /** Absent in runs before the twelfth session. */
+  paired?: PairedCase[];
   holds: HoldResult[];
   profile?: ProfileResult;
 }

@@ -81,10 +81,11 @@ function writeStream(c: CompletionStream, res: ServerResponse): Promise<void> {
   const keepAliveMs = config().keepAliveMs;
   // performance.now(), not Date.now (which Next wraps): read on every upstream read.
   let lastWrite = performance.now();
-  // One timer per stream: a `: ping` comment whenever the upstream has been silent for a while.
+  // One timer per stream: a `: ping` comment whenever the upstream has been silent for a while. Not while the
+  // client is behind (its socket full): that connection is not idle, and the silence is its own backpressure.
   const keepAlive = setInterval(
     () => {
-      if (performance.now() - lastWrite < keepAliveMs) return;
+      if (res.writableNeedDrain || performance.now() - lastWrite < keepAliveMs) return;
       lastWrite = performance.now();
       batch.write(PING_FRAME);
     },

@@ -24,13 +24,16 @@ function sseStream(c: CompletionStream): ReadableStream<Uint8Array> {
   let keepAlive: NodeJS.Timeout | undefined;
   // performance.now(), not Date.now (which Next wraps): read on every upstream read.
   let lastWrite = performance.now();
+  /** True while a pull waits on the upstream: a silence then is the upstream's, not a slow reader's. */
+  let awaitingUpstream = false;
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
-        // One timer per stream: a `: ping` comment whenever the upstream has been silent for a while.
+        // One timer per stream: a `: ping` comment whenever the upstream has been silent for a while. Not while
+        // the reader is behind (no pull asked for): that connection is not idle, only slow.
         keepAlive = setInterval(
           () => {
-            if (performance.now() - lastWrite < keepAliveMs) return;
+            if (!awaitingUpstream || performance.now() - lastWrite < keepAliveMs) return;
             lastWrite = performance.now();
             try {
               controller.enqueue(encoder.encode(PING_FRAME));
@@ -43,7 +46,9 @@ function sseStream(c: CompletionStream): ReadableStream<Uint8Array> {
       },
       async pull(controller) {
         try {
+          awaitingUpstream = true;
           const events = await c.next();
+          awaitingUpstream = false;
           lastWrite = performance.now();
           if (events) controller.enqueue(encoder.encode(writer.write(events)));
           if (!events || events.at(-1)?.type === "done") {

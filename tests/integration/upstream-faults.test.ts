@@ -176,11 +176,17 @@ describe("a client that reads slowly", () => {
     });
     assert.equal(res.statusCode, 200);
     res.pause();
-    await sleep(700);
+    // Well past STREAM_KEEPALIVE_MS (400 in npm test): a slow client is not a silent upstream, and gets no ping.
+    await sleep(1500);
     let text = "";
     res.setEncoding("utf8");
     for await (const part of res) text += part;
     const frames = text.split("\n\n").filter(Boolean);
+    assert.deepEqual(
+      frames.filter((f) => f.startsWith(":")),
+      [],
+      "no keep-alive comment while only the client was behind",
+    );
     assert.equal(frames.at(-1), "data: [DONE]");
     const contents = frames.slice(0, -1).map((f) => JSON.parse(f.slice(6)).choices[0]?.delta?.content ?? "");
     const said = contents.filter(Boolean);

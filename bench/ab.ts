@@ -13,7 +13,8 @@
  */
 import { runRound } from "./doors/latency";
 import { type Door, startRig } from "./doors/setup";
-import { killChildrenNow, median, runBench } from "./support";
+import { spread } from "./lib/stats";
+import { killChildrenNow, runBench } from "./support";
 
 async function main() {
   const [a, b, door = "v1", perBuild = "16", rounds = "10"] = process.argv.slice(2);
@@ -37,9 +38,12 @@ async function main() {
           (ra.errors || rb.errors ? `, failed A ${ra.errors} B ${rb.errors}` : ""),
       );
     }
-    const range = (v: number[]) => `[${Math.min(...v).toFixed(3)}…${Math.max(...v).toFixed(3)}]`;
-    console.log(`B ÷ A, ${door}, ${streams} streams each: CPU per stream ${median(cpu).toFixed(3)} ${range(cpu)}`);
-    console.log(`B ÷ A, ${door}, ${streams} streams each: TTFT p50 ${median(ttft).toFixed(3)} ${range(ttft)}`);
+    const show = (v: number[]) => {
+      const s = spread(v);
+      return `${s.med.toFixed(3)} [${s.min.toFixed(3)}…${s.max.toFixed(3)}]`;
+    };
+    console.log(`B ÷ A, ${door}, ${streams} streams each: CPU per stream ${show(cpu)}`);
+    console.log(`B ÷ A, ${door}, ${streams} streams each: TTFT p50 ${show(ttft)}`);
   } finally {
     for (const r of rigs) await r.close();
   }

@@ -50,7 +50,8 @@ async function startUp() {
     const requests = await closeUnfinishedUsage(db);
     if (replies || requests) {
       console.log(
-        `glm-chat: ${replies} reply(ies) and ${requests} request(s) left unfinished by the last run are marked interrupted.`,
+        `glm-chat: ${replies} reply(ies) and ${requests} request(s) left unfinished by the last run ` +
+          "are marked interrupted.",
       );
     }
   }

@@ -1,5 +1,6 @@
 import "server-only";
 import { upstreamError } from "./errors";
+import { PlainText } from "./plain-text-chunks";
 import { ThinkSplitter, type WebSource, webSources } from "./reasoning";
 import { mapUpstreamError } from "./upstream-errors";
 import {
@@ -54,7 +55,12 @@ export class EventTranslator {
   private readonly think = new ThinkSplitter();
 
   /** Appends the events of one upstream chunk to `out`; throws an AppError for an upstream error event. */
-  push(up: UpstreamPayload, out: CompletionEvent[]): void {
+  push(up: UpstreamPayload | PlainText, out: CompletionEvent[]): void {
+    // A chunk that only adds text, read from its bytes: what `delta.content` would have said below.
+    if (up instanceof PlainText) {
+      this.content(this.think.push(up.text), out);
+      return;
+    }
     if (up.error) throw mapUpstreamError(null, up.error);
     if (up.usage) this.summary.usage = normaliseUsage(up.usage);
     if (up.web_search && !this.summary.sources) {

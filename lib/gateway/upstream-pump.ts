@@ -1,14 +1,18 @@
 import "server-only";
 import { config } from "@/lib/config";
 import { upstreamError } from "./errors";
+import { type PlainText, PlainTextShape } from "./plain-text-chunks";
 import { SseFramer } from "./sse-framer";
 import type { UpstreamPayload } from "./translate";
 import { abortReason, type UpstreamCall, watchdog } from "./upstream";
 
 /** Where the pump delivers; none of these is called after `end` or `fail`. */
 export interface PayloadSink {
-  /** The events one network read completed, parsed; may throw (an upstream error event): the pump then fails. */
-  payloads(batch: UpstreamPayload[]): void;
+  /**
+   * The events one network read completed, parsed (a plain text chunk as its text: ./plain-text-chunks.ts);
+   * may throw (an upstream error event): the pump then fails.
+   */
+  payloads(batch: (UpstreamPayload | PlainText)[]): void;
   /** `[DONE]`, or the body's end; may throw (the reply had not finished): the pump then fails instead. */
   end(): void;
   /** The stream broke (AppError, or ClientAborted when the caller left). */
@@ -34,8 +38,8 @@ const DRAIN_AFTER_DONE_MS = 5000;
  */
 export function pumpUpstreamEvents(call: UpstreamCall, sink: PayloadSink): Pump {
   const body = call.response.body;
-  const framer = new SseFramer();
-  const pending: string[] = [];
+  const shape = new PlainTextShape();
+  const framer = new SseFramer((buf, from, to) => shape.read(buf, from, to));
   const dog = watchdog(call, config().firstByteTimeoutMs);
   let over = false;
   let drainCap: NodeJS.Timeout | undefined;
@@ -59,31 +63,36 @@ export function pumpUpstreamEvents(call: UpstreamCall, sink: PayloadSink): Pump 
     }
   };
 
+  // What one read's events said, parsed as the framer completes each: a plain text chunk's shape is learnt
+  // from the chunk before it, even within one read. Nothing after [DONE] or an unreadable event counts.
+  let batch: (UpstreamPayload | PlainText)[] = [];
+  let done = false;
+  let unreadable = false;
+  const events = {
+    push(data: string | PlainText) {
+      if (done || unreadable) return;
+      if (typeof data !== "string") return void batch.push(data);
+      if (data === "[DONE]") return void (done = true);
+      try {
+        const payload = JSON.parse(data) as UpstreamPayload;
+        shape.learn(data, payload);
+        batch.push(payload);
+      } catch {
+        unreadable = true;
+      }
+    },
+  };
+
   body.read({
     data(chunk) {
       if (over) return; // after [DONE]: what follows (normally nothing) is read so the connection is reused
       dog.reset();
-      framer.push(chunk, pending);
-      if (!pending.length) return;
-      const batch: UpstreamPayload[] = [];
-      let done = false;
-      let unreadable = false;
-      for (const data of pending) {
-        if (data === "[DONE]") {
-          done = true;
-          break;
-        }
-        try {
-          batch.push(JSON.parse(data) as UpstreamPayload);
-        } catch {
-          unreadable = true;
-          break;
-        }
-      }
-      pending.length = 0;
+      framer.push(chunk, events);
       if (batch.length) {
+        const payloads = batch;
+        batch = [];
         try {
-          sink.payloads(batch);
+          sink.payloads(payloads);
         } catch (err) {
           return fail(err as Error);
         }

@@ -29,3 +29,22 @@ test("the same events however the bytes are split, even inside a CRLF or a multi
   }
   assert.deepEqual(frame([...bytes].map((b) => Uint8Array.of(b))), EXPECTED, "one byte at a time");
 });
+
+test("a bytes reader is asked about one-line events ending in LF + blank line, and its answer replaces the data", () => {
+  const asked: string[] = [];
+  const framer = new SseFramer<{ upper: string }>((buf, from, to) => {
+    const data = buf.toString("utf8", from, to);
+    asked.push(data);
+    return data.startsWith("take") ? { upper: data.toUpperCase() } : null;
+  });
+  const out: (string | { upper: string })[] = [];
+  framer.push(
+    Buffer.from(
+      "data: first\n\ndata: take me\n\ndata: leave me\n\ndata: take\ndata: two lines\n\ndata: take crlf\r\n\r\n",
+    ),
+    out,
+  );
+  // The first line (a BOM's place), a multi-line event and a CRLF one are decoded as usual.
+  assert.deepEqual(asked, ["take me", "leave me"]);
+  assert.deepEqual(out, ["first", { upper: "TAKE ME" }, "leave me", "take\ntwo lines", "take crlf"]);
+});

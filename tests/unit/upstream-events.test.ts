@@ -11,9 +11,11 @@ process.env.DATABASE_URL = ":memory:";
 process.env.AUTH_SECRET = "unit-test-secret";
 let pumpUpstreamEvents: typeof import("@/lib/gateway/upstream-pump").pumpUpstreamEvents;
 let fromWebResponse: typeof import("@/lib/gateway/upstream-http").fromWebResponse;
+let PlainText: typeof import("@/lib/gateway/plain-text-chunks").PlainText;
 before(async () => {
   ({ pumpUpstreamEvents } = await import("@/lib/gateway/upstream-pump"));
   ({ fromWebResponse } = await import("@/lib/gateway/upstream-http"));
+  ({ PlainText } = await import("@/lib/gateway/plain-text-chunks"));
 });
 
 const enc = new TextEncoder();
@@ -49,15 +51,18 @@ function makeCall(chunks: (string | Uint8Array)[], opts: { keepOpen?: boolean; g
   return call;
 }
 
-/** Pumps a call: what it delivered so far (and when the first came), and its end (rejected on failure). */
-function pump(call: UpstreamCall) {
+/**
+ * Pumps a call: what it delivered so far (and when the first came), and its end (rejected on failure). A
+ * chunk read from its bytes as plain text (see the tests of that below) is shown as the chunk `ev` makes.
+ */
+function pump(call: UpstreamCall, o: { raw?: boolean } = {}) {
   const seen: unknown[] = [];
   let firstAt = 0;
   const ended = new Promise<unknown[]>((resolve, reject) =>
     pumpUpstreamEvents(call, {
       payloads(batch) {
         firstAt ||= Date.now();
-        seen.push(...batch);
+        for (const p of batch) seen.push(p instanceof PlainText && !o.raw ? textEvent(p.text) : p);
       },
       end: () => resolve(seen),
       fail: reject,
@@ -78,7 +83,8 @@ async function rejection(p: Promise<unknown>) {
   assert.fail("expected the stream to fail");
 }
 
-const ev = (n: number) => ({ choices: [{ index: 0, delta: { content: `w${n}` } }] });
+const textEvent = (content: string) => ({ choices: [{ index: 0, delta: { content } }] });
+const ev = (n: number) => textEvent(`w${n}`);
 const sse = (data: unknown, eol = "\n") => `data: ${JSON.stringify(data)}${eol}${eol}`;
 
 describe("pumpUpstreamEvents: parsing", () => {
@@ -195,7 +201,7 @@ describe("pumpUpstreamEvents: failures", () => {
     let ended = false;
     const p = pumpUpstreamEvents(call, {
       payloads(batch) {
-        seen.push(...batch);
+        for (const c of batch) seen.push(c instanceof PlainText ? textEvent(c.text) : c);
         p.pause();
       },
       end: () => {
@@ -226,5 +232,53 @@ describe("pumpUpstreamEvents: failures", () => {
     );
     assert.ok(failed instanceof AppError);
     assert.equal(failed.status, 502);
+  });
+});
+
+describe("pumpUpstreamEvents: plain text chunks read from their bytes", () => {
+  const base = { id: "20261127-1", created: 1795767041, model: "glm-4-air" };
+  const zhipu = (content: string, extra: Record<string, unknown> = {}) => ({
+    ...base,
+    choices: [{ index: 0, delta: { role: "assistant", content }, ...extra }],
+  });
+  const WORDS = ["Hello", " world", " 你好", " 🌊", ' say "hi"', " back\\slash", " new\nline", "\ttab", " end", "é"];
+  const stream = () =>
+    WORDS.map((w) => sse(zhipu(w))).join("") +
+    sse(zhipu("", { finish_reason: "stop" })) +
+    sse({ ...base, choices: [], usage: { prompt_tokens: 3, completion_tokens: 10, total_tokens: 13 } }) +
+    "data: [DONE]\n\n";
+  /** What the texts said, whichever way each chunk was read. */
+  const texts = (seen: unknown[]) =>
+    seen.map((p) => (p instanceof PlainText ? p.text : (p as ReturnType<typeof zhipu>).choices[0]?.delta.content));
+
+  test("after one is parsed, chunks of its shape come as their text; escapes and others are parsed", async () => {
+    const { ended } = pump(makeCall([stream()]), { raw: true });
+    const seen = await ended;
+    assert.deepEqual(texts(seen).slice(0, WORDS.length), WORDS);
+    const plain = seen.map((p) => p instanceof PlainText);
+    // The first is parsed (and teaches the shape); quotes, backslashes and control characters are parsed.
+    assert.deepEqual(plain.slice(0, WORDS.length), [false, true, true, true, false, false, false, false, true, true]);
+    assert.equal(plain.slice(WORDS.length).filter(Boolean).length, 0, "the finish and the usage are parsed");
+  });
+
+  test("the same texts however the bytes are split", async () => {
+    const bytes = enc.encode(stream());
+    for (let cut = 1; cut < bytes.length; cut += 7) {
+      const seen = await pump(makeCall([bytes.slice(0, cut), bytes.slice(cut)]), { raw: true }).ended;
+      assert.deepEqual(texts(seen).slice(0, WORDS.length), WORDS, `cut at byte ${cut}`);
+    }
+  });
+
+  test("a chunk with another head, or a finish of the same shape, is parsed", async () => {
+    const other = { ...zhipu("x"), id: "20261127-2" };
+    const finish = (w: string) => sse(zhipu(w, { finish_reason: "stop" }));
+    const seen = await pump(makeCall([sse(zhipu("a")) + sse(other) + finish("b") + finish("c") + "data: [DONE]\n\n"]), {
+      raw: true,
+    }).ended;
+    assert.deepEqual(
+      seen.map((p) => p instanceof PlainText),
+      [false, false, false, false],
+    );
+    assert.deepEqual(seen[3], zhipu("c", { finish_reason: "stop" }));
   });
 });

@@ -221,6 +221,35 @@ describe(`usage ledger on ${testEngine}`, () => {
     assert.equal(Number(orphan[0].n), 0);
   });
 
+  test("the core's entry after its start is written: in progress, then its progress, then its one completion", async () => {
+    const u = await newUser();
+    const t = Date.UTC(2026, 2, 4, 10);
+    const entry = L.openUsage(db, request(u, t));
+    const own = async () => {
+      L.settleLedger(db);
+      return rows<Ledger>(
+        db,
+        sql`select status, error_code as "errorCode", prompt_tokens as "promptTokens",
+  completion_tokens as "completionTokens", ttft_ms as "ttftMs", duration_ms as "durationMs" from usage where user_id = ${u}`,
+      );
+    };
+    const until = async (ok: (r: Ledger[]) => boolean) => {
+      for (let i = 0; i < 100 && !ok([...(await own())]); i++) await new Promise((r) => setTimeout(r, 20));
+      return [...(await own())];
+    };
+    const started = await until((r) => r.length === 1);
+    assert.equal(started[0]?.status, L.USAGE_IN_PROGRESS, "the row exists while the request runs");
+    entry.progress({ promptTokens: 7, completionTokens: 3, durationMs: 1000 });
+    const progressed = await until((r) => r[0]?.completionTokens === 3);
+    assert.deepEqual([progressed[0].status, progressed[0].promptTokens, progressed[0].durationMs], [0, 7, 1000]);
+    entry.complete(done);
+    entry.complete({ ...done, status: 499, errorCode: "client_closed", completionTokens: 99 });
+    assert.deepEqual(await until((r) => r[0]?.status === 200), [
+      { status: 200, errorCode: null, promptTokens: 10, completionTokens: 20, ttftMs: 100, durationMs: 900 },
+    ]);
+    assert.equal((await buckets(u))[0].requests, 1, "rolled up once");
+  });
+
   test("a write that fails is logged, never thrown: the reply goes on", async () => {
     const t = Date.UTC(2026, 2, 4, 8);
     assert.equal(await quietly(() => L.startUsage(db, request("no-such-user", t))), undefined);

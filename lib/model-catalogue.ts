@@ -37,16 +37,27 @@ async function read(): Promise<Catalogue> {
 
 /** The catalogue; the first call in a process loads it (start-up does, see instrumentation.ts). */
 export function modelCatalogue(): Promise<Catalogue> {
+  const now = loadedCatalogue();
+  return now ? Promise.resolve(now) : (holder.__glmCatalogueFirst ??= loadCatalogue());
+}
+
+/**
+ * The catalogue if this process has read it (always, once start-up is done), without a promise: the gateway
+ * asks on every request, and an await costs an async resource per request with Next's AsyncLocalStorage on.
+ */
+export function loadedCatalogue(): Catalogue | undefined {
   const held = holder.__glmCatalogue;
-  if (!held) return (holder.__glmCatalogueFirst ??= loadCatalogue());
+  if (!held) return undefined;
   if (Date.now() - held.readAt > REFRESH_MS && !held.refreshing) {
     held.refreshing = read().catch((err) => {
       console.error("[models] could not re-read the catalogue; keeping the last one", err);
+      // Tried again after another REFRESH_MS (a failed read used to stop the refreshes for good).
       held.readAt = Date.now();
+      held.refreshing = undefined;
       return held.value;
     });
   }
-  return Promise.resolve(held.value);
+  return held.value;
 }
 
 /** After an admin's change: this instance reads the new list at once. */

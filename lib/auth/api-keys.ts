@@ -71,10 +71,8 @@ export async function verifyApiKey(
 ): Promise<Pick<ApiKey, "id" | "userId"> | undefined> {
   if (!token.startsWith(KEY_PREFIX) || token.length > 200) return undefined;
   const digest = hashKey(token);
-  const known = usableKeys.get(digest);
-  if (known && now - known.checkedAt < KEY_TRUSTED_MS && now >= known.checkedAt) {
-    if (known.expiresAt === null || known.expiresAt > now) return known.key;
-  }
+  const known = trusted(digest, now);
+  if (known) return known;
   usableKeys.delete(digest);
   const row = await findUsableKeyByHash(getDb(), { hash: digest, now });
   if (!row || !timingSafeEqual(Buffer.from(row.hash, "hex"), Buffer.from(digest, "hex"))) return undefined;
@@ -82,6 +80,23 @@ export async function verifyApiKey(
   const key = { id: row.id, userId: row.userId };
   usableKeys.set(digest, { key, expiresAt: row.expiresAt ?? null, checkedAt: now });
   return key;
+}
+
+/**
+ * The key if it was found usable within KEY_TRUSTED_MS (and has not expired since), without a lookup or a
+ * promise: the gateway's common case. Anything else is `verifyApiKey`'s to decide.
+ */
+export function trustedApiKey(token: string, now = Date.now()): Pick<ApiKey, "id" | "userId"> | undefined {
+  if (!token.startsWith(KEY_PREFIX) || token.length > 200) return undefined;
+  return trusted(hashKey(token), now);
+}
+
+function trusted(digest: string, now: number) {
+  const known = usableKeys.get(digest);
+  if (known && now - known.checkedAt < KEY_TRUSTED_MS && now >= known.checkedAt) {
+    if (known.expiresAt === null || known.expiresAt > now) return known.key;
+  }
+  return undefined;
 }
 
 /** After a revocation or a deleted account in this process: its keys are refused at once, not after KEY_TRUSTED_MS. */

@@ -1,5 +1,5 @@
 import "server-only";
-import { modelCatalogue } from "@/lib/model-catalogue";
+import { loadedCatalogue, modelCatalogue } from "@/lib/model-catalogue";
 import { estimateTokens } from "@/lib/tokens";
 import { config } from "@/lib/config";
 import { getDb } from "@/db";
@@ -57,9 +57,11 @@ export async function startCompletion(
   const db = getDb();
 
   let req: ValidRequest;
-  const models = await modelCatalogue();
+  // Both without a promise on SQLite once the catalogue is loaded (every request asks).
+  const models = loadedCatalogue() ?? (await modelCatalogue());
   try {
-    await enforceRateLimits(caller);
+    const limited = enforceRateLimits(caller);
+    if (limited) await limited;
     req = validateRequest(json, models);
   } catch (err) {
     const e = asAppError(err);

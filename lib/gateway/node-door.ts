@@ -13,7 +13,7 @@ import { modelByPath, modelList } from "./model-objects";
 import { errorFrame, OpenAiChunkWriter, PING_FRAME, SSE_HEADERS } from "./openai-sse";
 import { Stop } from "./stop";
 import { ClientAborted } from "./upstream";
-import { authenticate, parseJsonBody } from "./v1-door";
+import { authenticate, parseJsonBody, trustedCaller } from "./v1-door";
 
 /**
  * `/v1` on node:http, for the production server (scripts/server.mjs): the same door functions the route
@@ -48,7 +48,7 @@ export async function serveV1(req: IncomingMessage, res: ServerResponse): Promis
 }
 
 async function chatCompletions(req: IncomingMessage, res: ServerResponse) {
-  const caller = await authenticate(req.headers.authorization);
+  const caller = trustedCaller(req.headers.authorization) ?? (await authenticate(req.headers.authorization));
   const body = await readCapped(req, Number(req.headers["content-length"] ?? 0), config().maxBodyBytes);
   const json = parseJsonBody(body);
   // The client leaving (before or during the stream) ends the upstream call.

@@ -63,27 +63,44 @@ let shared: boolean | undefined;
  * per key and per user for `/v1`, and for the chat UI only when RATE_LIMIT_CHAT_RPM is set. With no limit
  * configured nothing is counted (no query). The key is checked first: a request it refuses does not
  * count against the user's other keys.
+ *
+ * In memory (SQLite) the check is synchronous and returns nothing; on PostgreSQL it returns the promise of
+ * the shared count. The gateway asks on every request: an await there cost an async resource per request.
  */
-export async function enforceRateLimits(caller: Caller, now = Date.now(), db?: Db): Promise<void> {
-  const { keyRpm, userRpm, chatRpm } = config().rateLimits;
-  const checks: [string, number, string][] =
-    caller.source === "chat"
-      ? [[`chat:${caller.userId}`, chatRpm, "chat messages"]]
-      : [
-          [`key:${caller.apiKeyId}`, keyRpm, "this API key"],
-          [`user:${caller.userId}`, userRpm, "your account"],
-        ];
-  for (const [bucket, limit, what] of checks) {
+export function enforceRateLimits(caller: Caller, now = Date.now(), db?: Db): Promise<void> | undefined {
+  if ((shared ??= usingPostgres())) return enforceShared(caller, now, db ?? getDb());
+  for (const [bucket, limit, what] of checksOf(caller)) {
     if (!limit) continue;
-    const retryAfter = (shared ??= usingPostgres())
-      ? await takeShared(db ?? getDb(), bucket, limit, now)
-      : takeInMemory(bucket, limit, now);
-    if (retryAfter !== null) {
-      throw new AppError(
-        "rate_limit_exceeded",
-        `Rate limit reached for ${what}: ${limit} requests per minute. Retry in ${retryAfter} s.`,
-        { headers: { "retry-after": String(retryAfter) } },
-      );
-    }
+    const retryAfter = takeInMemory(bucket, limit, now);
+    if (retryAfter !== null) throw refused(what, limit, retryAfter);
+  }
+  return undefined;
+}
+
+async function enforceShared(caller: Caller, now: number, db: Db): Promise<void> {
+  for (const [bucket, limit, what] of checksOf(caller)) {
+    if (!limit) continue;
+    const retryAfter = await takeShared(db, bucket, limit, now);
+    if (retryAfter !== null) throw refused(what, limit, retryAfter);
   }
 }
+
+/** The buckets a request counts against, in the order they are checked, with their limits (0: none). */
+function checksOf(caller: Caller): [bucket: string, limit: number, what: string][] {
+  const { keyRpm, userRpm, chatRpm } = config().rateLimits;
+  return caller.source === "chat"
+    ? [[`chat:${caller.userId}`, chatRpm, "chat messages"]]
+    : [
+        [`key:${caller.apiKeyId}`, keyRpm, "this API key"],
+        [`user:${caller.userId}`, userRpm, "your account"],
+      ];
+}
+
+const refused = (what: string, limit: number, retryAfter: number) =>
+  new AppError(
+    "rate_limit_exceeded",
+    `Rate limit reached for ${what}: ${limit} requests per minute. Retry in ${retryAfter} s.`,
+    {
+      headers: { "retry-after": String(retryAfter) },
+    },
+  );

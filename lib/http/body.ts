@@ -18,14 +18,14 @@ export function readBodyCapped(req: Request, max: number): Promise<CappedBody> {
 }
 
 /** The same for any body (a web stream, or node's IncomingMessage) with its declared length. */
-export async function readCapped(
-  body: AsyncIterable<Uint8Array> | null,
-  declared: number,
-  max: number,
-): Promise<CappedBody> {
-  if (declared > DRAIN_LIMIT) return { ok: false, closeConnection: true };
-  if (!body) return { ok: true, bytes: Buffer.alloc(0) };
-  if (body instanceof Readable) return readNodeBody(body, max);
+export function readCapped(body: AsyncIterable<Uint8Array> | null, declared: number, max: number): Promise<CappedBody> {
+  if (declared > DRAIN_LIMIT) return Promise.resolve({ ok: false, closeConnection: true });
+  if (!body) return Promise.resolve({ ok: true, bytes: Buffer.alloc(0) });
+  // Not through the async function below: one promise less on every /v1 request.
+  return body instanceof Readable ? readNodeBody(body, max) : readIterable(body, max);
+}
+
+async function readIterable(body: AsyncIterable<Uint8Array>, max: number): Promise<CappedBody> {
   const parts: Uint8Array[] = [];
   let size = 0;
   for await (const value of body) {

@@ -101,7 +101,10 @@ describe("rate limits on PostgreSQL", { skip }, () => {
     // Refused by its key, a request does not count against the user: 3 of the user's 4 are used.
     const other = { ...caller, apiKeyId: "k-other" };
     await enforceRateLimits(other, now, one as unknown as Db);
-    await assert.rejects(enforceRateLimits(other, now, two as unknown as Db), /your account: 4 requests per minute/);
+    await assert.rejects(
+      async () => enforceRateLimits(other, now, two as unknown as Db),
+      /your account: 4 requests per minute/,
+    );
     // The next window is open again.
     await enforceRateLimits(caller, now + WINDOW_MS, one as unknown as Db);
   });

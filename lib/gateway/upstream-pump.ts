@@ -27,9 +27,6 @@ export interface Pump {
   stop(reason?: unknown): void;
 }
 
-/** After `[DONE]`, how long the rest of a response may take to end before its connection is dropped. */
-const DRAIN_AFTER_DONE_MS = 5000;
-
 /**
  * Upstream SSE events pushed to `sink` as each network read arrives: each chunk of the body goes through the
  * framer and JSON.parse straight to the sink, with no promise, async iterator or generator per chunk (each of
@@ -42,7 +39,6 @@ export function pumpUpstreamEvents(call: UpstreamCall, sink: PayloadSink): Pump 
   const framer = new SseFramer((buf, from, to) => shape.read(buf, from, to));
   const dog = watchdog(call, config().firstByteTimeoutMs);
   let over = false;
-  let drainCap: NodeJS.Timeout | undefined;
 
   const finish = () => {
     over = true;
@@ -100,20 +96,21 @@ export function pumpUpstreamEvents(call: UpstreamCall, sink: PayloadSink): Pump 
       if (over) return;
       if (unreadable) return fail(upstreamError("The upstream sent an unreadable stream event."));
       if (done) {
-        finish();
+        // The rest of the response (normally just its end, in this same read) is read so that its connection
+        // is reused. The watchdog stays armed: a response that does not end within the timeout is dropped.
+        over = true;
         body.resume();
-        drainCap = setTimeout(() => call.abort(), DRAIN_AFTER_DONE_MS);
         ended();
       }
     },
     end() {
-      clearTimeout(drainCap);
+      dog.stop();
       if (over) return;
       finish();
       ended();
     },
     error(err) {
-      clearTimeout(drainCap);
+      dog.stop();
       if (!over) fail(abortReason(call.stop, err, "The upstream connection broke mid-stream."));
     },
   });

@@ -86,10 +86,20 @@ export function derive(l: Level): LevelFigures {
   }
   const pt = out["pass-through"];
   return Object.assign(out, {
-    addedMultiple: (p: PathName) => (out[p] && pt ? out[p].added.med / pt.added.med : Number.NaN),
+    addedMultiple: (p: PathName) => (out[p] && pt ? flooredMultiple(out[p].added.med, pt.added.med) : Number.NaN),
     cpuMultiple: (p: PathName) => (out[p] && pt ? out[p].cpuMsPerStream / pt.cpuMsPerStream : Number.NaN),
   });
 }
+
+/**
+ * Below this the pass-through's added p50 TTFT is noise (the direct path's own p50 moves by 0.1–0.3 ms from
+ * round to round), and a multiple of it says nothing: a door's added time is taken against this instead. Runs
+ * of 2026-11-27 had the pass-through adding −0.1 ms at 32 streams, which made any door "−10×" (and "met").
+ */
+export const MIN_ADDED_MS = 0.25;
+
+/** A door's added time ÷ the pass-through's, the latter floored at MIN_ADDED_MS. */
+export const flooredMultiple = (door: number, pass: number) => door / Math.max(pass, MIN_ADDED_MS);
 
 /** A same-moment case's CPU ratio (bench/doors/paired.ts): each round's door ÷ pass-through, median and range. */
 export const pairedRatio = (c: PairedCase): Spread => spread(c.rounds.map((x) => x.door / x.pass));

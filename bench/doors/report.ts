@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { resultsFile } from "../lib/docs";
 import { f0, f1, f2, pct, signed, times } from "../lib/stats";
 import { median } from "../support";
-import { derive, pairedRatio } from "./derive";
+import { derive, MIN_ADDED_MS, pairedRatio } from "./derive";
 import { PATHS } from "./setup";
 import { MAX_RSS_MB, SPREAD_SHARE, targetRows } from "./targets";
 import type { DoorsResults, ProfileResult } from "./types";
@@ -170,7 +170,9 @@ export function renderDoors(r: DoorsResults): string {
   L.push(
     "",
     `"Added" is the path's p50 TTFT minus direct's in the same round. When the pass-through's own added time is ` +
-      "a millisecond or less (1 stream), its multiples are large for any real work and swing with noise. " +
+      "a millisecond or less, its multiples are large for any real work and swing with noise; below " +
+      `${MIN_ADDED_MS} ms (noise: direct's own p50 moves by 0.1–0.3 ms between rounds) the multiple is taken ` +
+      `against ${MIN_ADDED_MS} ms. ` +
       `Tokens count as arriving as they are produced when the chat's median first → last spread is at least ` +
       `${pct(SPREAD_SHARE)} of the stand-in's own.`,
     "",

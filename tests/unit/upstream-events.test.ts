@@ -132,6 +132,10 @@ describe("pumpUpstreamEvents: parsing", () => {
     const started = Date.now();
     assert.deepEqual(await collect(call), [ev(1)]);
     assert.ok(Date.now() - started < TIMEOUT_MS, "should not wait for the timeout");
+    // The rest is read (so a connection can be reused) until the timeout: a body that never ends is then dropped.
+    assert.equal(call.stop.stopped, false);
+    await sleep(TIMEOUT_MS * 2);
+    assert.equal(call.stop.stopped, true, "the call is aborted once the response has not ended within the timeout");
   });
 
   test("a body that closes without [DONE] just ends", async () => {

@@ -50,6 +50,7 @@ const PLAN = QUICK
   ? {
       rounds: 2,
       budgetMs: 90_000,
+      warmStreams: { direct: 100, "pass-through": 100, v1: 300, chat: 100 },
       levels: [
         { concurrency: 1, perRound: 12 },
         { concurrency: 32, perRound: 96 },
@@ -61,6 +62,7 @@ const PLAN = QUICK
       // ±15 % between identical rounds on this machine, more than the differences being measured.
       rounds: 5,
       budgetMs: 5 * 60_000,
+      warmStreams: { direct: 500, "pass-through": 1000, v1: 4000, chat: 1500 },
       levels: [
         { concurrency: 1, perRound: 60 },
         { concurrency: 32, perRound: 1000 },
@@ -170,6 +172,7 @@ async function main() {
       serverRssStartMb,
       serverRssAfterLatencyMb,
       roundsPlanned: PLAN.rounds,
+      warmStreams: PLAN.warmStreams,
     },
     levels,
     paired,

@@ -16,6 +16,12 @@ export interface LatencyPlan {
   /** No round r + 1 (r ≥ 2) starts once this much of the latency phase has passed. */
   budgetMs: number;
   paths?: readonly PathName[];
+  /**
+   * Streams per path at 16 before the first level. The app's code takes a few thousand streams to be optimised:
+   * with 200, /v1's first rounds at 32 still paid V8's compiler (16 % of its CPU samples under `perf`, against
+   * under 1 % after 6,000 streams) and ran 15–30 % above its later rounds; a server in use is warm.
+   */
+  warmStreams: Record<PathName, number>;
 }
 
 /** One closed-loop round of one path, with the CPU its middle process tree and the stand-in spent. */
@@ -56,8 +62,8 @@ const f1 = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : "–");
 
 export async function measureLatency(rig: Rig, plan: LatencyPlan, log: (m: string) => void): Promise<Level[]> {
   const paths = plan.paths ?? PATHS;
-  log(`warming every path (${paths.map((p) => (p === "chat" ? "64" : "200")).join("/")} streams at 16) …`);
-  for (const p of paths) await runRound(rig, p, 16, p === "chat" ? 64 : 200);
+  log(`warming every path (${paths.map((p) => plan.warmStreams[p]).join("/")} streams at 16) …`);
+  for (const p of paths) await runRound(rig, p, 16, plan.warmStreams[p]);
   const started = Date.now();
   const levels: Level[] = [];
   for (const { concurrency, perRound } of plan.levels) {

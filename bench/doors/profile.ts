@@ -26,7 +26,8 @@ export async function profileDoors(
     await rig.restartServer({ cpuProfDir: sub });
     const streams = o.quick ? (door === "v1" ? 300 : 96) : door === "v1" ? 4000 : 2000;
     o.log(`profiling ${door}: warm-up, then ${streams} streams at ${concurrency} (server under --cpu-prof)`);
-    await runRound(rig, door, 16, door === "v1" ? 200 : 64);
+    // Past the JIT's compiling (a few thousand streams: see LatencyPlan.warmStreams), or the profile shows it.
+    await runRound(rig, door, 16, o.quick ? (door === "v1" ? 200 : 64) : door === "v1" ? 3000 : 1000);
     // Start-up and warm-up are left out of the summary: the steady state is what a stream costs.
     const skipMs = Date.now() - startedAt;
     const st = await runRound(rig, door, concurrency, streams);

@@ -47,7 +47,13 @@ export function renderDoors(r: DoorsResults): string {
       "`text-delta` for chat); stream = → end of response. A stream counts only if it is HTTP 200 with its " +
       `content and \`[DONE]\` (all ${m.words} content frames on the OpenAI-shaped paths; no \`error\` part on chat).`,
     "- Load: closed loop of N concurrent streams (N workers; each starts its next stream when its last one " +
-      "ends), on a fresh keep-alive agent per round. Every path is warmed, then at each concurrency a discarded " +
+      "ends), on a fresh keep-alive agent per round. Every path is warmed" +
+      (m.warmStreams
+        ? ` (${Object.entries(m.warmStreams)
+            .map(([p, n]) => `${p} ${n}`)
+            .join(", ")} streams at 16: the app's code takes a few thousand streams to be optimised)`
+        : "") +
+      ", then at each concurrency a discarded " +
       "half-size round per path and up to " +
       `${m.roundsPlanned} measured rounds (${r.levels.map((l) => `${l.perRound} streams per path per round at ${l.concurrency}`).join(", ")}); ` +
       "the paths run one after another within a round, the order rotated each round.",

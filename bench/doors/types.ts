@@ -92,6 +92,8 @@ export interface Meta {
   serverRssAfterLatencyMb: number;
   /** Rounds run per level (the time budget may cut the last ones). */
   roundsPlanned: number;
+  /** Streams per path at 16 before the first level (absent in runs before 2026-11-27 09:00). */
+  warmStreams?: Record<string, number>;
 }
 
 /** A door and the pass-through loaded at the same moment (bench/doors/paired.ts): CPU ms per stream per round. */

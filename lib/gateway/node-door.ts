@@ -107,6 +107,7 @@ function writeStream(c: CompletionStream, res: ServerResponse): Promise<void> {
       if (!res.writableFinished) c.cancel();
       over();
     });
+    let first = true;
     c.attach({
       events(events) {
         if (closed()) return false;
@@ -116,7 +117,9 @@ function writeStream(c: CompletionStream, res: ServerResponse): Promise<void> {
           res.end(batch.take() + text);
           return false;
         }
-        return batch.write(text);
+        if (!first) return batch.write(text);
+        first = false;
+        return batch.writeFirst(text);
       },
       fail(err) {
         if (closed()) return;

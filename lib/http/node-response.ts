@@ -72,6 +72,17 @@ export class ReadBatch {
     return !this.full;
   }
 
+  /**
+   * A stream's first frames (they carry the response's head): written at once, not at the turn's end. Under load
+   * a turn handles many reads, and a first token should not wait for all of them. Batched as `write` when
+   * anything is already gathered.
+   */
+  writeFirst(frame: string): boolean {
+    if (this.scheduled) return this.write(frame);
+    this.send(frame);
+    return !this.full;
+  }
+
   /** What is gathered and not yet written, taken out (for the response's last write). */
   take(): string {
     const text = this.pending;
@@ -86,13 +97,16 @@ export class ReadBatch {
   /** @internal The turn's end: writes what was gathered. */
   flush() {
     this.scheduled = false;
-    const text = this.take();
+    this.send(this.take());
+  }
+
+  private send(text: string) {
     const res = this.res;
     if (!text || res.destroyed || res.writableEnded) return;
     try {
       if (!writeNow(res, text)) this.full = true;
     } catch (err) {
-      // Nothing above would catch it here: a write that cannot be made ends this response only.
+      // Nothing above would catch it at the turn's end: a write that cannot be made ends this response only.
       console.error("[http] a streamed write failed", err);
       res.destroy();
     }

@@ -69,7 +69,7 @@ test("take() hands over what is gathered for the last write; a closed response g
   assert.deepEqual(writes, []);
 });
 
-test("a write that throws ends that response, and nothing escapes the microtask", async () => {
+test("a write that throws ends that response, and nothing escapes the turn's end", async () => {
   const { res, batch } = fakeResponse();
   res.write = () => {
     throw new Error("socket gone");
@@ -83,4 +83,15 @@ test("a write that throws ends that response, and nothing escapes the microtask"
     console.error = errors;
   }
   assert.equal(res.destroyCalls, 1);
+});
+
+test("a stream's first frames go out at once; what follows in the same turn is gathered behind them", async () => {
+  const { batch, writes } = fakeResponse();
+  assert.equal(batch.writeFirst("head+1"), true);
+  assert.deepEqual(writes, ["head+1"], "not held for the turn's end");
+  batch.write("2");
+  batch.writeFirst("3"); // something is gathered already: it waits its turn, in order
+  assert.deepEqual(writes, ["head+1"]);
+  await turnEnds();
+  assert.deepEqual(writes, ["head+1", "23"]);
 });

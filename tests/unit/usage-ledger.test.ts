@@ -183,6 +183,23 @@ describe(`usage ledger on ${testEngine}`, () => {
     assert.equal(n, 1);
   });
 
+  /** One user's ledger rows, the queued writes settled first. */
+  const ledgerOf = async (u: string) => {
+    L.settleLedger(db);
+    return [
+      ...(await rows<Ledger>(
+        db,
+        sql`select status, error_code as "errorCode", prompt_tokens as "promptTokens",
+  completion_tokens as "completionTokens", ttft_ms as "ttftMs", duration_ms as "durationMs" from usage where user_id = ${u}`,
+      )),
+    ];
+  };
+  /** Those rows once `ok` holds: PostgreSQL's writes follow the start's round trip, and nothing in the app waits for them. */
+  const ledgerWhen = async (u: string, ok: (r: Ledger[]) => boolean) => {
+    for (let i = 0; i < 100 && !ok(await ledgerOf(u)); i++) await new Promise((r) => setTimeout(r, 20));
+    return ledgerOf(u);
+  };
+
   test("the core's entry (openUsage): start, progress and end queued without waiting, each after the one before", async () => {
     const u = await newUser();
     const t = Date.UTC(2026, 2, 4, 9);
@@ -191,18 +208,8 @@ describe(`usage ledger on ${testEngine}`, () => {
     entry.progress({ promptTokens: 7, completionTokens: 3, durationMs: 1000 });
     entry.complete(done);
     entry.complete({ ...done, status: 499, errorCode: "client_closed", completionTokens: 99 });
-    const own = async () => {
-      L.settleLedger(db);
-      return rows<Ledger>(
-        db,
-        sql`select status, error_code as "errorCode", prompt_tokens as "promptTokens",
-  completion_tokens as "completionTokens", ttft_ms as "ttftMs", duration_ms as "durationMs" from usage where user_id = ${u}`,
-      );
-    };
-    // PostgreSQL's writes follow the start's round trip: waited for here, as nothing in the app waits for them.
-    for (let i = 0; i < 100 && (await own())[0]?.status !== 200; i++) await new Promise((r) => setTimeout(r, 20));
     assert.deepEqual(
-      [...(await own())],
+      await ledgerWhen(u, (r) => r[0]?.status === 200),
       [{ status: 200, errorCode: null, promptTokens: 10, completionTokens: 20, ttftMs: 100, durationMs: 900 }],
       "the first completion counts, the second changes nothing",
     );
@@ -225,26 +232,14 @@ describe(`usage ledger on ${testEngine}`, () => {
     const u = await newUser();
     const t = Date.UTC(2026, 2, 4, 10);
     const entry = L.openUsage(db, request(u, t));
-    const own = async () => {
-      L.settleLedger(db);
-      return rows<Ledger>(
-        db,
-        sql`select status, error_code as "errorCode", prompt_tokens as "promptTokens",
-  completion_tokens as "completionTokens", ttft_ms as "ttftMs", duration_ms as "durationMs" from usage where user_id = ${u}`,
-      );
-    };
-    const until = async (ok: (r: Ledger[]) => boolean) => {
-      for (let i = 0; i < 100 && !ok([...(await own())]); i++) await new Promise((r) => setTimeout(r, 20));
-      return [...(await own())];
-    };
-    const started = await until((r) => r.length === 1);
+    const started = await ledgerWhen(u, (r) => r.length === 1);
     assert.equal(started[0]?.status, L.USAGE_IN_PROGRESS, "the row exists while the request runs");
     entry.progress({ promptTokens: 7, completionTokens: 3, durationMs: 1000 });
-    const progressed = await until((r) => r[0]?.completionTokens === 3);
+    const progressed = await ledgerWhen(u, (r) => r[0]?.completionTokens === 3);
     assert.deepEqual([progressed[0].status, progressed[0].promptTokens, progressed[0].durationMs], [0, 7, 1000]);
     entry.complete(done);
     entry.complete({ ...done, status: 499, errorCode: "client_closed", completionTokens: 99 });
-    assert.deepEqual(await until((r) => r[0]?.status === 200), [
+    assert.deepEqual(await ledgerWhen(u, (r) => r[0]?.status === 200), [
       { status: 200, errorCode: null, promptTokens: 10, completionTokens: 20, ttftMs: 100, durationMs: 900 },
     ]);
     assert.equal((await buckets(u))[0].requests, 1, "rolled up once");

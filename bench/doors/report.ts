@@ -6,7 +6,8 @@ import { median } from "../support";
 import { derive, MIN_ADDED_MS, pairedRatio } from "./derive";
 import { PATHS } from "./setup";
 import { MAX_RSS_MB, SPREAD_SHARE, targetRows } from "./targets";
-import type { DoorsResults, ProfileResult } from "./types";
+import { renderProfile } from "./report-profile";
+import type { DoorsResults } from "./types";
 
 export const HEADING = "Gateway and chat doors";
 /** Hand-written reading of the profile (what would close the gaps), shown under "Where the time goes". */
@@ -221,43 +222,5 @@ function whereTheTimeGoes(r: DoorsResults): string[] {
   else L.push("No CPU profile in this run's results: `npm run bench:doors -- --profile` adds one.", "");
   const notes = resultsFile(NOTES_FILE);
   if (existsSync(notes)) L.push(readFileSync(notes, "utf8").trim(), "");
-  return L;
-}
-
-/** Each door's profile, cut to the areas and the top functions. */
-function renderProfile(p: ProfileResult): string[] {
-  const L = [
-    `CPU profiles (\`npm run bench:doors -- --profile\`, ${p.date}, ${p.build}): the server under \`--cpu-prof\`, ` +
-      "a fresh server per door, warmed, summarised by bench/profile-summary.ts from the end of the warm-up on (shares " +
-      "of the server's busy time at steady state; start-up and module loading left out).",
-    "",
-  ];
-  for (const d of p.doors) {
-    const lines = d.summary.split("\n");
-    const cut = (header: RegExp, n: number) => {
-      const i = lines.findIndex((x) => header.test(x));
-      if (i < 0) return [];
-      const out: string[] = [];
-      for (let j = i + 1; j < lines.length && lines[j].startsWith("  ") && out.length < n; j++) {
-        // The event loop's own frames are on every stack: they say nothing about whose work it is.
-        if (!/ (processTicksAndRejections|runMicrotasks|\(garbage collector\)|\(program\)) /.test(lines[j]))
-          out.push(lines[j]);
-      }
-      return out;
-    };
-    L.push(
-      `**${d.door}**, ${d.streams} streams at ${d.concurrency} (${lines[0].replace(/^profile \S+: /, "")}):`,
-      "",
-      "```",
-      "self time by area:",
-      ...cut(/^self time by area/, 14),
-      "top functions by self time (GC and writev are in the areas above):",
-      ...cut(/functions by self time/, 12),
-      "top functions by inclusive time:",
-      ...cut(/functions by inclusive time/, 18),
-      "```",
-      "",
-    );
-  }
   return L;
 }

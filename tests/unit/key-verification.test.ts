@@ -41,6 +41,18 @@ describe(`verifying keys on ${testEngine}`, () => {
     assert.equal(await K.verifyApiKey("sk-other-123"), undefined);
   });
 
+  test("trustedApiKey answers without a lookup only for a key verified moments ago, and never after a revocation here", async () => {
+    const { key, row, userId } = await newKey();
+    assert.equal(K.trustedApiKey(key), undefined, "not verified yet: verifyApiKey decides");
+    assert.ok(await K.verifyApiKey(key));
+    assert.deepEqual(K.trustedApiKey(key), { id: row.id, userId });
+    assert.equal(K.trustedApiKey(`${key}x`), undefined);
+    const now = Date.now();
+    assert.equal(K.trustedApiKey(key, now + K.KEY_TRUSTED_MS + 1), undefined, "past KEY_TRUSTED_MS");
+    await K.revokeApiKey({ userId }, row.id);
+    assert.equal(K.trustedApiKey(key), undefined, "revoked in this process");
+  });
+
   test("revoked elsewhere: refused once KEY_TRUSTED_MS has passed since it was last found usable", async () => {
     const { key, row } = await newKey();
     assert.ok(await K.verifyApiKey(key));

@@ -7,13 +7,34 @@
 /** A typical count: about four characters per token (closer to one or two for Chinese and Japanese). */
 export const estimateTokens = (text: string): number => Math.ceil(text.length / 4);
 
-const utf8 = new TextEncoder();
+/**
+ * The UTF-8 length of `text`, as TextEncoder would encode it (a lone surrogate as U+FFFD's 3 bytes), counted
+ * without encoding it: every gateway request asks this of its messages, and encoding made a copy of them.
+ */
+export function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) {
+      bytes += 1;
+      continue;
+    }
+    bytes += 2;
+    // A surrogate pair is two UTF-16 units and four bytes: its second unit adds nothing more.
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+    }
+  }
+  return bytes;
+}
 
 /**
  * A count the real one is sure to reach: no token spans more than six UTF-8 bytes. Used to refuse only what
  * surely cannot fit a model's context, never a request that might.
  */
-export const tokensAtLeast = (text: string): number => Math.ceil(utf8.encode(text).length / 6);
+export const tokensAtLeast = (text: string): number => Math.ceil(utf8Length(text) / 6);
 
 /**
  * What the composer counts against a model's context: the typical estimate, or the sure lower bound when

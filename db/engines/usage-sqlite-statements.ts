@@ -57,9 +57,13 @@ function statementsFor(sqlite: Database.Database) {
       completion_tokens = completion_tokens + excluded.completion_tokens,
       ttft_sum = ttft_sum + excluded.ttft_sum, ttft_count = ttft_count + excluded.ttft_count`);
   const touchKey = sqlite.prepare("update api_keys set last_used_at = ? where id = ?");
-  // Only a row still in progress is completed, so a late second completion cannot count twice.
-  const complete = sqlite.prepare(`update usage set status = ?, error_code = ?, prompt_tokens = ?,
-    completion_tokens = ?, ttft_ms = ?, duration_ms = ? where id = ? and status = ${USAGE_IN_PROGRESS}
+  // Only a row still in progress is completed, so a late second completion cannot count twice. The roll-up
+  // needs the row's start; RETURNING reads it back (4.0 µs a completion, against 1.3 µs without: in a loop),
+  // so it is used only when the start is not at hand.
+  const completeSql = `update usage set status = ?, error_code = ?, prompt_tokens = ?,
+    completion_tokens = ?, ttft_ms = ?, duration_ms = ? where id = ? and status = ${USAGE_IN_PROGRESS}`;
+  const complete = sqlite.prepare(completeSql);
+  const completeReturning = sqlite.prepare(`${completeSql}
     returning created_at as createdAt, user_id as userId, api_key_id as apiKeyId, source, model`);
   const progress = sqlite.prepare(`update usage set prompt_tokens = ?, completion_tokens = ?, duration_ms = ?
     where id = ? and status = ${USAGE_IN_PROGRESS}`);
@@ -88,9 +92,12 @@ function statementsFor(sqlite: Database.Database) {
   const addToRollup = (bucket: HourBucket | null, requests = 1) => {
     if (bucket) rollup.run({ ...bucket, requests });
   };
-  /** Completes the row; its share of the roll-up goes to `rollUp` (added at once when not given). */
-  const completeRow = (id: number, outcome: UsageOutcome, rollUp?: Rollup): boolean => {
-    const row = complete.get(
+  /**
+   * Completes the row; its share of the roll-up goes to `rollUp` (added at once when not given). `start` is
+   * what the row's start wrote, when known.
+   */
+  const completeRow = (id: number, outcome: UsageOutcome, rollUp?: Rollup, start?: LedgerRow): boolean => {
+    const values = [
       outcome.status,
       outcome.errorCode ?? null,
       outcome.promptTokens ?? 0,
@@ -98,7 +105,12 @@ function statementsFor(sqlite: Database.Database) {
       outcome.ttftMs ?? null,
       outcome.durationMs,
       id,
-    ) as Parameters<typeof bucketOf>[0] | undefined;
+    ] as const;
+    const row = start
+      ? complete.run(...values).changes > 0
+        ? start
+        : undefined
+      : (completeReturning.get(...values) as Parameters<typeof bucketOf>[0] | undefined);
     if (row && rollUp) rollUp.add(bucketOf(row, outcome));
     else if (row) addToRollup(bucketOf(row, outcome));
     return !!row;

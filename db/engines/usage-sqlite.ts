@@ -28,9 +28,13 @@ export const BATCH_MS = 50;
 /** A batch this large is written at once. */
 const BATCH_MAX = 256;
 
-/** A request's row as the queue knows it: its id once the start is written (undefined before, or if it failed). */
+/**
+ * A request's row as the queue knows it: its id once the start is written (undefined before, or if it failed),
+ * and what the start wrote when this process wrote it (the completion's roll-up needs no RETURNING then).
+ */
 interface QueuedRow {
   id: number | undefined;
+  values?: LedgerRow;
 }
 
 type Pending =
@@ -90,7 +94,7 @@ function flush(sqlite: Database.Database) {
           if (key) keysUsed.set(key, Math.max(keysUsed.get(key) ?? 0, item.values.createdAt));
         } else if (row.id === undefined)
           results.push(false); // its start was not written
-        else if (item.kind === "complete") results.push(s.completeRow(row.id, item.outcome, rollUp));
+        else if (item.kind === "complete") results.push(s.completeRow(row.id, item.outcome, rollUp, row.values));
         else
           results.push(s.progress.run(item.promptTokens, item.completionTokens, item.durationMs, row.id).changes > 0);
       }
@@ -120,7 +124,7 @@ function settle(items: Pending[], results: (boolean | number)[] | null) {
  * made per write (the gateway core opens one per request; the promise API below is for everyone else).
  */
 export function queueUsage(db: Db, values: LedgerRow): UsageEntry {
-  const row: QueuedRow = { id: undefined };
+  const row: QueuedRow = { id: undefined, values };
   enqueue(db, { kind: "start", row, values });
   return {
     progress: ({ promptTokens, completionTokens, durationMs }) =>

@@ -51,14 +51,15 @@ export interface LedgerRow {
   durationMs: number;
 }
 
-export const ledgerRow = (row: UsageRow): LedgerRow => ({
+/** A row as the ledger writes it, with `status` (a started request's is in progress, not the row's own). */
+export const ledgerRow = (row: Omit<UsageRow, "status">, status: number): LedgerRow => ({
   createdAt: row.createdAt,
   userId: row.userId ?? null,
   apiKeyId: row.apiKeyId ?? null,
   source: row.source,
   model: row.model,
   stream: !!row.stream,
-  status: row.status,
+  status,
   errorCode: row.errorCode ?? null,
   promptTokens: row.promptTokens ?? 0,
   completionTokens: row.completionTokens ?? 0,

@@ -41,7 +41,7 @@ async function safely<T>(what: string, write: () => Promise<T>): Promise<T | und
 
 /** One ledger row for a request refused before it started, its hourly roll-up, and the key's last use. */
 export async function recordUsage(db: Db, row: UsageRow): Promise<void> {
-  await safely("record a request", () => ledger().record(db, ledgerRow(row)));
+  await safely("record a request", () => ledger().record(db, ledgerRow(row, row.status)));
 }
 
 /**
@@ -49,7 +49,7 @@ export async function recordUsage(db: Db, row: UsageRow): Promise<void> {
  * adds it to the roll-up), or undefined when it could not be written (both then do nothing).
  */
 export function startUsage(db: Db, row: Omit<UsageRow, "status">): Promise<number | undefined> {
-  return safely("record a request", () => ledger().start(db, ledgerRow({ ...row, status: USAGE_IN_PROGRESS })));
+  return safely("record a request", () => ledger().start(db, ledgerRow(row, USAGE_IN_PROGRESS)));
 }
 
 /**
@@ -59,7 +59,7 @@ export function startUsage(db: Db, row: Omit<UsageRow, "status">): Promise<numbe
  * paying Next's async hooks) a good part of that. On PostgreSQL each waits for the start's id and the write before it.
  */
 export function openUsage(db: Db, row: Omit<UsageRow, "status">): UsageEntry {
-  if (engine().name === "sqlite") return queueUsage(db, ledgerRow({ ...row, status: USAGE_IN_PROGRESS }));
+  if (engine().name === "sqlite") return queueUsage(db, ledgerRow(row, USAGE_IN_PROGRESS));
   const id = startUsage(db, row);
   // Each write after the one before (they may take different pool connections), as on SQLite's queue.
   let last: Promise<unknown> = id;

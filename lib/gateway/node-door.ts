@@ -24,7 +24,9 @@ import { authenticate, parseJsonBody, trustedCaller } from "./v1-door";
  * Returns false for anything that is not one of its routes, which Next then answers.
  */
 export async function serveV1(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-  const path = (req.url ?? "").split("?", 1)[0];
+  const url = req.url ?? "";
+  const query = url.indexOf("?");
+  const path = query === -1 ? url : url.slice(0, query);
   try {
     // As the proxy (proxy.ts) does for Next: a path that cannot be decoded is the client's mistake, said first.
     if (isBadPath(path)) throw invalidRequest("The request path is not valid.", null, "invalid_path");

@@ -56,10 +56,11 @@ export function parseJsonBody(body: CappedBody): unknown {
     });
   }
   const text = body.bytes.toString("utf8");
-  if (!text.trim()) throw invalidRequest("The request body is empty; send a JSON object.");
   try {
     return JSON.parse(text);
   } catch {
+    // Whitespace alone does not parse either: only then is the body's trimmed copy made.
+    if (!text.trim()) throw invalidRequest("The request body is empty; send a JSON object.");
     throw invalidRequest("We could not parse the JSON body of your request. Check that it is valid JSON.");
   }
 }

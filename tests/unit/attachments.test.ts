@@ -3,7 +3,7 @@ import { describe, test } from "node:test";
 import { fileBlock, withFiles } from "@/lib/attachments/blocks";
 import { AttachmentError, extractText, utf8Text } from "@/lib/attachments/extract";
 import { checkBeforeUpload, MAX_BYTES, MAX_FILES } from "@/lib/attachments/limits";
-import { contextTokens, estimatePromptTokens, estimateTokens, tokensAtLeast } from "@/lib/tokens";
+import { contextTokens, estimatePromptTokens, estimateTokens, tokensAtLeast, utf8Length } from "@/lib/tokens";
 import { makeDocx, makePdf } from "../support/documents";
 
 const bytes = (s: string) => new TextEncoder().encode(s);
@@ -109,6 +109,24 @@ describe("token estimate", () => {
     assert.equal(contextTokens(english), estimateTokens(english));
     assert.equal(contextTokens(chinese), tokensAtLeast(chinese));
     assert.ok(contextTokens(chinese) >= estimateTokens(chinese));
+  });
+
+  test("UTF-8 lengths are what TextEncoder writes: ASCII, two- and three-byte characters, pairs, lone surrogates", () => {
+    const encoded = (t: string) => new TextEncoder().encode(t).length;
+    for (const text of [
+      "",
+      "plain",
+      "é",
+      "日本語",
+      "😀",
+      "a😀b",
+      "\ud83d",
+      "\ude00x",
+      "x\ud83d",
+      "\ud83d\ud83d\ude00",
+      "ß漢😀",
+    ])
+      assert.equal(utf8Length(text), encoded(text), JSON.stringify(text));
   });
 
   test("a prompt: system, messages with their files, and framing per message", () => {

@@ -1,7 +1,8 @@
 /**
  * One build against another, for a change worth a few per cent: `npm run bench:ab -- A B [door] [streams] [rounds]`.
  * A and B are build folders (`NEXT_DIST_DIR=.next-a npx next build`, then the change, then `.next-b`; restore
- * tsconfig.json and next-env.d.ts after, which next build rewrites). door: v1 (default) or chat; streams: per
+ * tsconfig.json and next-env.d.ts after, which next build rewrites), each optionally followed by environment
+ * for its server: `.next-b,ASYNC_CONTEXT=node` (one build against itself with a setting changed). door: v1 (default) or chat; streams: per
  * build (default 16, so 32 in all as in the doors bench's middle level); rounds of 1,000 streams (default 10).
  *
  * Both builds run at the same time, each with its own stand-in (bench/doors/setup.ts), and every round loads
@@ -21,11 +22,16 @@ import { killChildrenNow, runBench } from "./support";
 async function main() {
   const [a, b, door = "v1", perBuild = "16", rounds = "10"] = process.argv.slice(2);
   if (!a || !b || (door !== "v1" && door !== "chat")) {
-    throw new Error("usage: npm run bench:ab -- <dist A> <dist B> [v1|chat] [streams per build] [rounds]");
+    throw new Error("usage: npm run bench:ab -- <dist A>[,NAME=value…] <dist B>[,NAME=value…] [v1|chat] [streams per build] [rounds]");
   }
   const streams = Number(perBuild);
   const count = streams >= 64 ? 1536 : 1000;
-  const rigs = [await startRig({ dist: a, log: () => {} }), await startRig({ dist: b, log: () => {} })];
+  const rigOf = (spec: string) => {
+    const [dist, ...vars] = spec.split(",");
+    const env = Object.fromEntries(vars.map((v) => [v.slice(0, v.indexOf("=")), v.slice(v.indexOf("=") + 1)]));
+    return startRig({ dist, env, log: () => {} });
+  };
+  const rigs = [await rigOf(a), await rigOf(b)];
   try {
     // Past V8's compiling of the app's code (a few thousand streams), as bench:doors warms (LatencyPlan.warmStreams).
     for (let i = 0; i < (door === "v1" ? 4 : 2); i++) {

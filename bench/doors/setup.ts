@@ -78,6 +78,8 @@ export async function startRig(o: {
   cpuProfDir?: string;
   /** Node flags for the app server (default: what `npm start` passes). */
   nodeFlags?: string[];
+  /** More environment for the app server (bench:ab's `dist,NAME=value`). */
+  env?: Record<string, string>;
 }): Promise<Rig> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), "glm-bench-doors-"));
   const childEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } as NodeJS.ProcessEnv;
@@ -103,6 +105,7 @@ export async function startRig(o: {
     AUTH_SECRET: randomBytes(32).toString("base64url"),
     UPSTREAM_BASE_URL: `http://127.0.0.1:${standinPort}/api/paas/v4`,
     UPSTREAM_API_KEY: "bench",
+    ...o.env,
   };
   const start = (cpuProfDir?: string) =>
     startAppServer({ dist: o.dist, port: serverPort, env: appEnv, cpuProfDir, echo: o.echo, nodeFlags: o.nodeFlags });

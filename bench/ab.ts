@@ -22,7 +22,9 @@ import { killChildrenNow, runBench } from "./support";
 async function main() {
   const [a, b, door = "v1", perBuild = "16", rounds = "10"] = process.argv.slice(2);
   if (!a || !b || (door !== "v1" && door !== "chat")) {
-    throw new Error("usage: npm run bench:ab -- <dist A>[,NAME=value…] <dist B>[,NAME=value…] [v1|chat] [streams per build] [rounds]");
+    throw new Error(
+      "usage: npm run bench:ab -- <dist A>[,NAME=value…] <dist B>[,NAME=value…] [v1|chat] [streams per build] [rounds]",
+    );
   }
   const streams = Number(perBuild);
   const count = streams >= 64 ? 1536 : 1000;

@@ -2,7 +2,7 @@ import "server-only";
 import type { UIMessageChunk } from "ai";
 import type { MessageSource } from "@/db/schema";
 import { sourceOfPart } from "@/lib/chat/thinking";
-import { compact, DONE, earlierChunks, encodeFrames, encoder } from "@/lib/chat/ui-frames";
+import { compact, DONE, earlierChunks, encodeFrames, encoder, framesText } from "@/lib/chat/ui-frames";
 
 /**
  * A reply being written, independent of any browser: the server reads the model's stream to its end whoever
@@ -189,7 +189,7 @@ export class LiveReply {
    * one upstream read added goes in one call, a microtask after it (no promise per batch). `write` returns
    * false when its socket is full; `resume` then sends everything since, compacted. `done` marks the last call.
    */
-  follow(write: (bytes: Uint8Array, done: boolean) => boolean): { resume(): void; stop(): void } {
+  follow(write: (text: string, done: boolean) => boolean): { resume(): void; stop(): void } {
     let next = 0;
     let scheduled = false;
     let blocked = false;
@@ -202,10 +202,10 @@ export class LiveReply {
       next = this.chunks.length;
       if (this.done) {
         stopped = true;
-        write(batch.length ? encodeFrames(batch, true) : encoder.encode(DONE), true);
+        write(framesText(batch, true), true);
         return;
       }
-      if (write(encodeFrames(batch, false), false)) this.waiting.add(wake);
+      if (write(framesText(batch, false), false)) this.waiting.add(wake);
       else blocked = true;
     };
     const wake = () => {

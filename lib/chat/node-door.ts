@@ -45,10 +45,10 @@ function writeReply(res: ServerResponse, reply: LiveReply): Promise<void> {
   startStream(res, UI_MESSAGE_STREAM_HEADERS);
   const gone = () => res.destroyed || res.writableEnded;
   return new Promise((resolve) => {
-    const reader = reply.follow((bytes, done) => {
+    const reader = reply.follow((text, done) => {
       if (gone()) return false;
-      if (done) res.end(bytes);
-      return !done && writeNow(res, bytes);
+      if (done) res.end(text);
+      return !done && writeNow(res, text);
     });
     const onDrain = () => reader.resume();
     res.on("drain", onDrain);

@@ -8,9 +8,13 @@ export const encoder = new TextEncoder();
 const frame = (chunk: UIMessageChunk) => `data: ${JSON.stringify(chunk)}\n\n`;
 export const DONE = "data: [DONE]\n\n";
 
-/** Chunks as the bytes of a UI message stream, with the end marker when `done`. */
+/** Chunks as the text of a UI message stream, with the end marker when `done`. */
+export const framesText = (chunks: UIMessageChunk[], done: boolean): string =>
+  chunks.map(frame).join("") + (done ? DONE : "");
+
+/** The same as bytes (a web stream's). */
 export const encodeFrames = (chunks: UIMessageChunk[], done: boolean): Uint8Array =>
-  encoder.encode(chunks.map(frame).join("") + (done ? DONE : ""));
+  encoder.encode(framesText(chunks, done));
 
 /**
  * Adjacent text (or reasoning) deltas of one part as one delta: a tab that opens mid-reply gets the text so far in one

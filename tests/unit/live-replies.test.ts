@@ -109,8 +109,8 @@ test("follow: what one turn pushed in one call; a full socket waits for resume, 
   reply.push({ type: "start", messageId: "r9" });
   const calls: { text: string; done: boolean }[] = [];
   let room = true;
-  const reader = reply.follow((bytes, done) => {
-    calls.push({ text: new TextDecoder().decode(bytes), done });
+  const reader = reply.follow((text, done) => {
+    calls.push({ text, done });
     return room;
   });
   assert.equal(calls.length, 1, "what is there already, at once");
@@ -151,7 +151,7 @@ test("follow: what one turn pushed in one call; a full socket waits for resume, 
 test("follow: a stopped reader hears nothing more, and the reply goes on", async () => {
   const reply = new LiveReply("r10", "c10", "u1", async () => {});
   const calls: string[] = [];
-  const reader = reply.follow((bytes) => calls.push(new TextDecoder().decode(bytes)) > 0);
+  const reader = reply.follow((text) => calls.push(text) > 0);
   reply.push({ type: "start", messageId: "r10" });
   await sleep(1);
   reader.stop();

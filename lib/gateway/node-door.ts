@@ -87,7 +87,7 @@ function writeStream(c: CompletionStream, res: ServerResponse): Promise<void> {
   // client is behind (its socket full): that connection is not idle, and the silence is its own backpressure.
   const keepAlive = setInterval(
     () => {
-      if (res.writableNeedDrain || performance.now() - lastWrite < keepAliveMs) return;
+      if (batch.behind || performance.now() - lastWrite < keepAliveMs) return;
       lastWrite = performance.now();
       batch.write(PING_FRAME);
     },

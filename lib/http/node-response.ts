@@ -110,6 +110,14 @@ export class ReadBatch {
 
   constructor(private readonly res: ServerResponse) {}
 
+  /**
+   * True from a write the socket refused until `drained`: the client is behind. (The response's own
+   * `writableNeedDrain` does not know: frames go to the socket directly, see `writeNow`.)
+   */
+  get behind(): boolean {
+    return this.full;
+  }
+
   /** Adds a frame; false once the socket is full (wait for 'drain', then `drained`). */
   write(frame: string): boolean {
     this.pending += frame;

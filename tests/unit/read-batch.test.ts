@@ -49,10 +49,12 @@ test("a full socket is reported on the next frame, until drained", async () => {
   assert.equal(batch.write("a"), true, "not known to be full before anything was written");
   await turnEnds();
   assert.equal(batch.write("b"), false, "full: the reader should pause");
+  assert.equal(batch.behind, true, "the client is behind (no keep-alive pings meanwhile)");
   await turnEnds();
   assert.deepEqual(writes, ["a", "b"], "what was handed over is still written, in order");
   res.room = true;
   batch.drained();
+  assert.equal(batch.behind, false);
   assert.equal(batch.write("c"), true);
 });
 

@@ -160,3 +160,20 @@ describe("Catalogue", () => {
 });
 
 alsoOnPostgres(__filename);
+
+describe("the catalogue a process holds", () => {
+  test("is re-read by a timer of its own, never by the requests that read it", async (t) => {
+    t.mock.timers.enable({ apis: ["setInterval"] });
+    const { loadedCatalogue, modelCatalogue } = await import("@/lib/model-catalogue");
+    const first = await modelCatalogue();
+    // Another instance adds a model: this process sees it at its next re-read, not before.
+    assert.equal(await Q.addModel(db, fields("Timer-Model")), true);
+    for (let i = 0; i < 3; i++) {
+      await new Promise((r) => setImmediate(r));
+      assert.equal(loadedCatalogue(), first, "reading the catalogue does not re-read it");
+    }
+    t.mock.timers.tick(5_000);
+    for (let i = 0; i < 100 && loadedCatalogue() === first; i++) await new Promise((r) => setImmediate(r));
+    assert.equal(loadedCatalogue()?.find("timer-model")?.id, "Timer-Model");
+  });
+});

@@ -49,8 +49,16 @@ function clientAddress(req) {
   return req.socket.remoteAddress ?? "unknown";
 }
 
-const server = createServer((req, res) => {
+/**
+ * Next's handler, told the client's address. Only what Next serves needs it (sign-in throttling): the node:http
+ * doors never read it, and asking the socket for its peer is a system call on each new connection.
+ */
+function toNext(req, res) {
   req.headers["x-glm-client-ip"] = clientAddress(req);
+  return handle(req, res);
+}
+
+const server = createServer((req, res) => {
   const declared = Number(req.headers["content-length"] ?? 0);
   const upload = (req.url ?? "").startsWith("/api/attachments");
   if (declared > (upload ? Math.max(HARD_LIMIT, UPLOAD_LIMIT) : HARD_LIMIT)) {
@@ -76,8 +84,10 @@ const server = createServer((req, res) => {
   }
   const doors = hotPath(req.url) ? nodeDoors() : undefined;
   if (doors) {
+    // A value the client sent is never passed on, whoever serves the request.
+    if (req.headers["x-glm-client-ip"] !== undefined) delete req.headers["x-glm-client-ip"];
     doors(req, res).then(
-      (served) => served || handle(req, res),
+      (served) => served || toNext(req, res),
       (err) => {
         console.error("[server] a node:http door failed", err);
         if (!res.headersSent) res.writeHead(500);
@@ -86,7 +96,7 @@ const server = createServer((req, res) => {
     );
     return;
   }
-  void handle(req, res);
+  void toNext(req, res);
 });
 // Long SSE replies: no request timeout; idle keep-alive sockets close after Node's default.
 server.requestTimeout = 0;

@@ -84,6 +84,10 @@ describe("registration throttling", () => {
       assert.equal(r.status, 303, `account ${i + 1}: ${alertText(r.body)}`);
     const refused = await new HttpSession("127.0.0.41").register(uniqueEmail("signup"), PASSWORD);
     assert.match(alertText(refused.body) ?? "", TOO_MANY);
+    // The server tells the app the address from the socket: one a client names itself is not believed.
+    const claims = { "x-glm-client-ip": "10.1.2.3", "x-forwarded-for": "10.1.2.3" };
+    const disguised = await new HttpSession("127.0.0.41", claims).register(uniqueEmail("signup"), PASSWORD);
+    assert.match(alertText(disguised.body) ?? "", TOO_MANY);
     const elsewhere = await new HttpSession("127.0.0.42").register(uniqueEmail("signup"), PASSWORD);
     assert.equal(elsewhere.status, 303);
   });

@@ -20,13 +20,17 @@ const app = new URL(APP_URL);
 
 export class HttpSession {
   readonly cookies = new Map<string, string>();
-  constructor(readonly localAddress?: string) {}
+  /** `headers` go with every request (a client that claims to be someone else, for instance). */
+  constructor(
+    readonly localAddress?: string,
+    readonly headers: http.OutgoingHttpHeaders = {},
+  ) {}
 
   cookieHeader = () => [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
 
   /** A copy with the same cookies (another tab of the same browser, or a stolen cookie). */
   clone(): HttpSession {
-    const copy = new HttpSession(this.localAddress);
+    const copy = new HttpSession(this.localAddress, this.headers);
     for (const [k, v] of this.cookies) copy.cookies.set(k, v);
     return copy;
   }
@@ -45,7 +49,7 @@ export class HttpSession {
           path: urlPath,
           localAddress: this.localAddress,
           agent: false,
-          headers: { ...(this.cookies.size ? { cookie: this.cookieHeader() } : {}), ...headers },
+          headers: { ...this.headers, ...(this.cookies.size ? { cookie: this.cookieHeader() } : {}), ...headers },
         },
         (res) => {
           const chunks: Buffer[] = [];

@@ -126,8 +126,10 @@ export class EventTranslator {
     return { index, id: call.id, name: call.function.name, arguments: piece, first };
   }
 
-  /** The closing event. A stream that ended without a finish_reason was cut, and is an error. */
-  /** The last event; `promptTokensEstimate` is asked only when upstream reported no usage. */
+  /**
+   * The last event; `promptTokensEstimate` is asked only when upstream reported no usage. A stream that ended
+   * without a finish_reason was cut, and is an error.
+   */
   end(promptTokensEstimate: () => number): CompletionEvent {
     if (!this.summary.finishReason) throw upstreamError("The upstream closed the stream before the reply finished.");
     this.summary.usage ??= estimateUsage(promptTokensEstimate(), this.summary.reasoning + this.summary.content);

@@ -47,12 +47,22 @@ async function read(): Promise<Catalogue> {
 function refresh() {
   const held = holder.__glmCatalogue;
   if (!held || held.refreshing) return;
-  held.refreshing = read().catch((err) => {
-    console.error("[models] could not re-read the catalogue; keeping the last one", err);
-    held.refreshing = undefined;
-    return held.value;
-  });
+  held.refreshing = read().then(
+    (value) => {
+      if (rereadFailing) console.info("[models] the catalogue is read again");
+      rereadFailing = false;
+      return value;
+    },
+    (err) => {
+      // Said once per outage, not every REFRESH_MS while the database is away.
+      if (!rereadFailing) console.error("[models] could not re-read the catalogue; keeping the last one", err);
+      rereadFailing = true;
+      held.refreshing = undefined;
+      return held.value;
+    },
+  );
 }
+let rereadFailing = false;
 
 /** The catalogue; the first call in a process loads it (start-up does, see instrumentation.ts). */
 export function modelCatalogue(): Promise<Catalogue> {

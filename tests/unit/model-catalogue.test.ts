@@ -9,7 +9,8 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Db } from "@/db";
 import { Catalogue, DEFAULT_MODELS } from "@/lib/models";
-import { alsoOnPostgres, openTestDatabase } from "../support/engines";
+import { sql } from "drizzle-orm";
+import { alsoOnPostgres, openTestDatabase, testEngine } from "../support/engines";
 
 let db: Db;
 let close: () => Promise<void>;
@@ -175,5 +176,39 @@ describe("the catalogue a process holds", () => {
     t.mock.timers.tick(5_000);
     for (let i = 0; i < 100 && loadedCatalogue() === first; i++) await new Promise((r) => setImmediate(r));
     assert.equal(loadedCatalogue()?.find("timer-model")?.id, "Timer-Model");
+  });
+
+  test("a re-read that fails keeps the catalogue it had, and says so once per outage", async (t) => {
+    t.mock.timers.enable({ apis: ["setInterval"] });
+    const errors = t.mock.method(console, "error", () => {});
+    const infos = t.mock.method(console, "info", () => {});
+    const { catalogueChanged, loadedCatalogue } = await import("@/lib/model-catalogue");
+    // The previous test's interval was made under its own mocked timers: start a new one under these.
+    delete (globalThis as { __glmCatalogueTimer?: unknown }).__glmCatalogueTimer;
+    const held = await catalogueChanged();
+    const rename = async (from: string, to: string) => {
+      const statement = sql.raw(`alter table ${from} rename to ${to}`);
+      if (testEngine === "postgres")
+        await (db as unknown as { execute: (q: typeof statement) => Promise<unknown> }).execute(statement);
+      else db.run(statement);
+    };
+    const settle = async () => {
+      for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    };
+    await rename("models", "models_away");
+    try {
+      for (let i = 0; i < 3; i++) {
+        t.mock.timers.tick(5_000);
+        await settle();
+        assert.equal(loadedCatalogue(), held, "the last catalogue is kept");
+      }
+      assert.equal(errors.mock.callCount(), 1, "one error for the outage, not one per re-read");
+    } finally {
+      await rename("models_away", "models");
+    }
+    t.mock.timers.tick(5_000);
+    for (let i = 0; i < 100 && loadedCatalogue() === held; i++) await new Promise((r) => setImmediate(r));
+    assert.notEqual(loadedCatalogue(), held, "read again once the database answers");
+    assert.equal(infos.mock.callCount(), 1);
   });
 });

@@ -11,7 +11,7 @@ export default async function SettingsLayout({ children }: { children: React.Rea
   return (
     <>
       <DemoBanner />
-      <div className="mx-auto max-w-5xl px-4 py-6">
+      <main className="mx-auto max-w-5xl px-4 py-6">
         <header className="mb-6 flex flex-wrap items-center justify-between gap-3">
           <div>
             <Link href="/" className="text-sm text-neutral-500 dark:text-neutral-400 hover:underline">
@@ -23,7 +23,7 @@ export default async function SettingsLayout({ children }: { children: React.Rea
         </header>
         <SettingsNav admin={await isAdmin(user)} />
         <div className="mt-6">{children}</div>
-      </div>
+      </main>
     </>
   );
 }

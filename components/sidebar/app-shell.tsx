@@ -85,7 +85,8 @@ export function AppShell({
             </SheetContent>
           )}
         </Sheet>
-        {children}
+        {/* The page's own content: the landmark screen readers jump to (the sidebar is an aside, the bar above a drawer's). */}
+        <main className="flex min-h-0 flex-1 flex-col">{children}</main>
       </div>
     </div>
   );

@@ -35,19 +35,20 @@ async function read(): Promise<Catalogue> {
   const value = new Catalogue((await listModels(getDb())).map(info));
   holder.__glmCatalogue = { value };
   // Unref'd: a process with nothing else to do (a test, a CLI) is not kept alive by it.
-  holder.__glmCatalogueTimer ??= setInterval(refresh, REFRESH_MS).unref();
+  holder.__glmCatalogueTimer ??= setInterval(rereadCatalogue, REFRESH_MS).unref();
   return value;
 }
 
 /**
- * The timer's re-read. It used to start from the first request that found the catalogue older than
- * REFRESH_MS: the first request after a quiet spell then paid for building and running the query (~0.5–1 ms
- * on a process gone cold, inside its time to first token).
+ * The timer's re-read (and the one in flight, if one is). It used to start from the first request that found
+ * the catalogue older than REFRESH_MS: the first request after a quiet spell then paid for building and running
+ * the query (~0.5–1 ms on a process gone cold, inside its time to first token). A failed read keeps the last
+ * catalogue.
  */
-function refresh() {
+export function rereadCatalogue(): Promise<Catalogue> | undefined {
   const held = holder.__glmCatalogue;
-  if (!held || held.refreshing) return;
-  held.refreshing = read().then(
+  if (!held) return undefined;
+  held.refreshing ??= read().then(
     (value) => {
       if (rereadFailing) console.info("[models] the catalogue is read again");
       rereadFailing = false;
@@ -61,6 +62,7 @@ function refresh() {
       return held.value;
     },
   );
+  return held.refreshing;
 }
 let rereadFailing = false;
 

@@ -22,7 +22,8 @@ export function SettingsNav({ admin }: { admin: boolean }) {
   return (
     <nav
       aria-label={tr("nav")}
-      className="flex gap-1 overflow-x-auto border-b border-neutral-200 dark:border-neutral-800"
+      // Wrapped, not scrolled sideways: on a phone the last tabs (Data, Models) were past the edge with no hint.
+      className="flex flex-wrap gap-x-1 border-b border-neutral-200 dark:border-neutral-800"
     >
       {[...TABS, ...(admin ? ADMIN_TABS : [])].map((t) => (
         <Link

@@ -3,8 +3,8 @@ import { expect, test } from "./fixtures";
 import { KeysPage, SharesPage, UsagePage } from "./pages";
 
 /**
- * WCAG 1.4.10 Reflow on a 390 px phone: no settings page scrolls sideways, and the row actions can be
- * reached. Wide tables scroll inside their own box (their actions pinned to its edge), never the page.
+ * WCAG 1.4.10 Reflow on a 390 px phone: no settings page scrolls sideways, every settings tab is on screen,
+ * and the row actions can be reached. Wide tables scroll inside their own box (their actions pinned to its edge), never the page.
  * As the seeded admin, whose keys table is the widest (it has the owners' column).
  */
 
@@ -38,6 +38,10 @@ test("at 390 px the settings pages do not scroll sideways and Revoke / Stop shar
 
   const keys = new KeysPage(page);
   await keys.open();
+  // Every settings tab is on screen, none past the edge of a row that scrolls sideways.
+  const tabs = page.getByRole("navigation", { name: "Settings" }).getByRole("link");
+  await expect(tabs).toHaveText(["API keys", "Usage", "Shared links", "Account", "Data", "Models"]);
+  for (const tab of await tabs.all()) await expect(tab).toBeInViewport({ ratio: 1 });
   const revoke = keys.row(showcase.keyName).getByRole("button", { name: "Revoke" });
   await expect(revoke).toBeVisible();
   expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE.width);

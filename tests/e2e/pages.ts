@@ -110,8 +110,9 @@ export class ChatPage {
     await this.waitForIdle();
   }
 
-  async waitForIdle() {
-    await expect(this.page.getByRole("button", { name: "Send" })).toBeVisible({ timeout: 20_000 });
+  /** Waits until Send is back; a reply longer than a few seconds needs a `timeout` longer than it. */
+  async waitForIdle({ timeout = 20_000 } = {}) {
+    await expect(this.page.getByRole("button", { name: "Send" })).toBeVisible({ timeout });
   }
 
   /** The conversation id from the URL (it appears as soon as the first message is sent). */

@@ -24,8 +24,12 @@ const replyStatus = async (conversationId: string) =>
   )?.status;
 
 test("a reload mid-stream shows the text so far, follows the rest live, and completes", async ({ page }) => {
+  // 600 words 30 ms apart, 18 s at the least: on a busy machine the reload alone took the 9 s that 300 words
+  // lasted. The stand-in sleeps between words, so on that machine the reply runs past 18 s (a CI run saw it
+  // still streaming 22 s in): waiting for its end allows twice its length.
+  const replyMs = 600 * 30;
+  test.setTimeout(replyMs * 2 + 30_000);
   const chat = new ChatPage(page);
-  // 600 words, 18 s: on a busy machine the reload alone took the 9 s that 300 words lasted.
   await chat.send("[words:600][delay:30] a story to reload", { wait: false });
   await expect(chat.lastReply()).toContainText("simulated reply");
   await chat.conversationId();
@@ -34,7 +38,7 @@ test("a reload mid-stream shows the text so far, follows the rest live, and comp
   await expect(chat.stopButton).toBeVisible();
   const early = await words(chat.lastReply());
   await expect.poll(() => words(chat.lastReply()), { timeout: 10_000 }).toBeGreaterThan(early + 10);
-  await chat.waitForIdle();
+  await chat.waitForIdle({ timeout: replyMs * 2 });
   await expect(chat.lastReply()).not.toContainText("Stopped");
   const finalText = (await chat.lastReply().textContent()) ?? "";
   // Saved to its end: a second reload shows the same whole reply.

@@ -19,6 +19,11 @@ export async function chooseOption(page: Page, name: string, option: string) {
   await select.click();
   await page.getByRole("option", { name: option, exact: true }).click();
   await expect(select).toHaveText(option);
+  // Radix gives focus back to the button in a timer after the list closes. A step taken before that timer
+  // (typing in the composer, then Enter) can land on the button and reopen the list: CI's PostgreSQL pass once
+  // did, and the message was never sent.
+  await expect(page.getByRole("listbox")).toBeHidden();
+  await expect(select).toBeFocused();
 }
 
 /** The path of a URL (share links are full URLs). */

@@ -106,13 +106,7 @@ export function ConversationItem({
         <form onSubmit={rename} className="space-y-3">
           <div>
             <Label htmlFor={`title-${item.id}`}>{t("titleLabel")}</Label>
-            <Input
-              id={`title-${item.id}`}
-              value={title}
-              onChange={(e) => setTitle(e.target.value)}
-              maxLength={120}
-              autoFocus
-            />
+            <Input id={`title-${item.id}`} value={title} onChange={(e) => setTitle(e.target.value)} maxLength={120} />
           </div>
           {error ? (
             <p role="alert" className="text-sm text-red-600">

@@ -1,10 +1,16 @@
 "use client";
 
 import { Dialog as D } from "radix-ui";
+import { useRef } from "react";
 import { Button } from "./button";
 import { cn } from "./cn";
 
-/** A modal dialog over Radix: focus trapped, Escape closes, title announced. */
+/**
+ * A modal dialog over Radix: focus trapped, Escape closes, title announced, and focus given back on close to
+ * whatever had it when the dialog opened (the button that opened it). These dialogs are opened from state, not
+ * from a Radix trigger, and Radix gives focus back only to its trigger: without this it fell to the page's body,
+ * and a keyboard or screen reader user had to find their place again from the top.
+ */
 export function Dialog({
   open,
   onOpenChange,
@@ -20,6 +26,7 @@ export function Dialog({
   children: React.ReactNode;
   className?: string;
 }) {
+  const opener = useRef<HTMLElement | null>(null);
   return (
     <D.Root open={open} onOpenChange={onOpenChange}>
       <D.Portal>
@@ -31,6 +38,20 @@ export function Dialog({
             className,
           )}
           aria-describedby={description ? undefined : undefined}
+          onOpenAutoFocus={() => {
+            // Runs before Radix moves focus into the dialog (to its first field or button): what has focus now
+            // opened the dialog. A field inside with React's `autoFocus` would take focus first, and be
+            // mistaken for the opener: leave first focus to Radix.
+            opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+          }}
+          onCloseAutoFocus={(event) => {
+            const back = opener.current;
+            opener.current = null;
+            // Gone (a deleted conversation's row): Radix's own handling stands.
+            if (!back?.isConnected) return;
+            event.preventDefault();
+            back.focus({ preventScroll: true });
+          }}
         >
           <D.Title className="text-base font-semibold">{title}</D.Title>
           {description ? (

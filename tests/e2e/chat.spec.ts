@@ -189,8 +189,7 @@ test("conversation settings are validated like /v1 and apply to the next reply",
   await expect(page.getByRole("dialog").getByRole("alert")).toContainText("between 0 and 1");
   await page.getByLabel("Temperature").fill("0.2");
   await page.getByLabel("System prompt").fill("Answer like a pirate");
-  await page.getByRole("button", { name: "Save settings" }).click();
-  await expect(page.getByRole("dialog")).toHaveCount(0);
+  await chat.saveSettings();
   const tag = `settings-${Date.now()}`;
   await chat.send(tag);
   const log = (await (await fetch(`${process.env.STANDIN_URL}/_log`)).json()) as {

@@ -70,16 +70,14 @@ test.describe("a model that thinks", () => {
       // A model that does not think has no Thinking setting; GLM-4.7 thinks optionally.
       let dialog = await chat.openSettings();
       await dialog.getByRole("radio", { name: "On" }).click();
-      await dialog.getByRole("button", { name: "Save" }).click();
-      await expect(dialog).toBeHidden();
+      await chat.saveSettings();
       await chat.send("hello thinker");
       await expect(chat.lastReply()).toContainText("GLM-4.7");
       await expect(chat.lastReply().getByRole("button", { name: /^Thought/ })).toBeVisible();
 
       dialog = await chat.openSettings();
       await dialog.getByRole("radio", { name: "Off" }).click();
-      await dialog.getByRole("button", { name: "Save" }).click();
-      await expect(dialog).toBeHidden();
+      await chat.saveSettings();
       await chat.send("hello again");
       await expect(chat.assistantMessages).toHaveCount(2);
       await expect(chat.lastReply().getByRole("button", { name: /^Thought/ })).toHaveCount(0);

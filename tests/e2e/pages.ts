@@ -19,11 +19,17 @@ export async function chooseOption(page: Page, name: string, option: string) {
   await select.click();
   await page.getByRole("option", { name: option, exact: true }).click();
   await expect(select).toHaveText(option);
-  // Radix gives focus back to the button in a timer after the list closes. A step taken before that timer
-  // (typing in the composer, then Enter) can land on the button and reopen the list: CI's PostgreSQL pass once
-  // did, and the message was never sent.
-  await expect(page.getByRole("listbox")).toBeHidden();
-  await expect(select).toBeFocused();
+  await closedBackTo(page.getByRole("listbox"), select);
+}
+
+/**
+ * Waits until a list or dialog has closed and given focus back to the button that opened it. Radix does that in a
+ * timer after closing, and a key pressed before the timer lands on the button: on CI an Enter meant to send a
+ * message reopened the Model list instead, and the message was never sent.
+ */
+export async function closedBackTo(popup: Locator, opener: Locator) {
+  await expect(popup).toBeHidden();
+  await expect(opener).toBeFocused();
 }
 
 /** The path of a URL (share links are full URLs). */
@@ -168,8 +174,19 @@ export class ChatPage {
 
   /** Opens the conversation settings dialog. */
   async openSettings() {
-    await this.page.getByRole("button", { name: "Conversation settings" }).click();
+    await this.settingsButton.click();
     return this.page.getByRole("dialog", { name: "Conversation settings" });
+  }
+
+  /** Saves the open settings dialog and waits until it has closed. */
+  async saveSettings() {
+    const dialog = this.page.getByRole("dialog", { name: "Conversation settings" });
+    await dialog.getByRole("button", { name: "Save settings" }).click();
+    await closedBackTo(dialog, this.settingsButton);
+  }
+
+  get settingsButton() {
+    return this.page.getByRole("button", { name: "Conversation settings" });
   }
 }
 
@@ -201,6 +218,7 @@ export class ShareDialog {
 
   async close() {
     await this.dialog.press("Escape");
+    await closedBackTo(this.dialog, this.page.getByRole("button", { name: "Share" }));
   }
 }
 

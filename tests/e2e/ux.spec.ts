@@ -63,6 +63,25 @@ test.describe("signed in", () => {
     await expect(dialog.getByLabel("Temperature")).not.toHaveAttribute("aria-invalid", "true");
   });
 
+  test("a dialog gives focus back to the button that opened it", async ({ page }) => {
+    const chat = new ChatPage(page);
+    await chat.send("Focus test conversation");
+    const openers = [
+      page.getByRole("button", { name: "Conversation settings" }),
+      page.getByRole("button", { name: "Share", exact: true }),
+      chat.sidebarItem("Focus test conversation").getByRole("button", { name: "Rename" }),
+    ];
+    for (const opener of openers) {
+      // As a keyboard user opens it, and closes it with Escape.
+      await opener.focus();
+      await page.keyboard.press("Enter");
+      await expect(page.getByRole("dialog")).toBeVisible();
+      await page.keyboard.press("Escape");
+      await expect(page.getByRole("dialog")).toHaveCount(0);
+      await expect(opener).toBeFocused();
+    }
+  });
+
   test("sidebar titles use the row's full width and only a title too long for it ends in an ellipsis", async ({
     page,
   }) => {

@@ -37,6 +37,10 @@ export function Sidebar({
   const [query, setQuery] = useState("");
   const [loading, setLoading] = useState(false);
   const more = useRef<HTMLDivElement>(null);
+  const nav = useRef<HTMLElement>(null);
+  const newChat = useRef<HTMLAnchorElement>(null);
+  /** After a delete: the conversation whose link takes focus (null: New chat), once the list has re-rendered. */
+  const focusAfterDelete = useRef<string | null | undefined>(undefined);
   const router = useRouter();
   const t = useTranslations("sidebar");
 
@@ -80,9 +84,21 @@ export function Sidebar({
     updateResults(rename);
   };
   const onDeleted = (id: string) => {
+    // The row whose button opened the dialog is gone, and focus with it: it moves to the next row (the one
+    // before, for the last), or to New chat when none is left.
+    const shown = results ?? items;
+    const at = shown.findIndex((i) => i.id === id);
+    focusAfterDelete.current = (shown[at + 1] ?? shown[at - 1])?.id ?? null;
     setItems((list) => list.filter((i) => i.id !== id));
     updateResults((list) => list.filter((i) => i.id !== id));
   };
+  useEffect(() => {
+    const target = focusAfterDelete.current;
+    if (target === undefined) return;
+    focusAfterDelete.current = undefined;
+    const link = target && nav.current?.querySelector<HTMLAnchorElement>(`a[href="/chat/${CSS.escape(target)}"]`);
+    (link || newChat.current)?.focus();
+  });
 
   const list = (entries: ConversationListItem[]) => (
     <ul className="space-y-0.5">
@@ -96,6 +112,7 @@ export function Sidebar({
     <div className="flex min-h-0 w-full flex-col">
       <div className="space-y-2 p-3">
         <Link
+          ref={newChat}
           href="/"
           prefetch={false}
           onClick={(e) => {
@@ -121,7 +138,7 @@ export function Sidebar({
           />
         </div>
       </div>
-      <nav aria-label={t("list")} className="min-h-0 flex-1 overflow-y-auto px-2 pb-3">
+      <nav ref={nav} aria-label={t("list")} className="min-h-0 flex-1 overflow-y-auto px-2 pb-3">
         {results ? (
           <section aria-label={t("searchResults")} aria-busy={stale} className={cn(stale && "opacity-60")}>
             <h2 className="px-2 py-1 text-xs font-medium text-neutral-500 dark:text-neutral-400">

@@ -66,6 +66,8 @@ test.describe("on an account of its own (the whole sidebar is checked)", () => {
     await chat.sidebarItem("Sichuan dinner").getByRole("button", { name: "Delete" }).click();
     await dialog.getByRole("button", { name: "Delete" }).click();
     await expect(chat.sidebarLink("Sichuan dinner")).toHaveCount(0);
+    // Its row, which opened the dialog, is gone: focus moves to the next conversation, not to the page's body.
+    await expect(chat.sidebarLink("Planning a trip to Kyoto 京都の紅葉")).toBeFocused();
     await expect(page).toHaveURL(/\/$/);
     const gone = await page.goto(`/chat/${tofu}`);
     expect(gone?.status()).toBe(404);

@@ -2,7 +2,7 @@
  * One build against another, for a change worth a few per cent: `npm run bench:ab -- A B [door] [streams] [rounds]`.
  * A and B are build folders (`NEXT_DIST_DIR=.next-a npx next build`, then the change, then `.next-b`; restore
  * tsconfig.json and next-env.d.ts after, which next build rewrites), each optionally followed by environment
- * for its server: `.next-b,ASYNC_CONTEXT=node` (one build against itself with a setting changed). door: v1 (default) or chat; streams: per
+ * for its server and node flags: `.next-b,ASYNC_CONTEXT=node` or `.next-b,--max-semi-space-size=32` (one build against itself with a setting changed). door: v1 (default) or chat; streams: per
  * build (default 16, so 32 in all as in the doors bench's middle level); rounds of 1,000 streams (default 10).
  *
  * Both builds run at the same time, each with its own stand-in (bench/doors/setup.ts), and every round loads
@@ -15,7 +15,7 @@
  * ~30 % at 128 streams each, whichever build they ran: keep the rigs' loads equal, and read both orders.
  */
 import { runRound } from "./doors/latency";
-import { type Door, startRig } from "./doors/setup";
+import { type Door, startRigFromSpec } from "./doors/setup";
 import { spread } from "./lib/stats";
 import { killChildrenNow, runBench } from "./support";
 
@@ -23,17 +23,12 @@ async function main() {
   const [a, b, door = "v1", perBuild = "16", rounds = "10"] = process.argv.slice(2);
   if (!a || !b || (door !== "v1" && door !== "chat")) {
     throw new Error(
-      "usage: npm run bench:ab -- <dist A>[,NAME=value…] <dist B>[,NAME=value…] [v1|chat] [streams per build] [rounds]",
+      "usage: npm run bench:ab -- <dist A>[,NAME=value|--flag…] <dist B>[,…] [v1|chat] [streams per build] [rounds]",
     );
   }
   const streams = Number(perBuild);
   const count = streams >= 64 ? 1536 : 1000;
-  const rigOf = (spec: string) => {
-    const [dist, ...vars] = spec.split(",");
-    const env = Object.fromEntries(vars.map((v) => [v.slice(0, v.indexOf("=")), v.slice(v.indexOf("=") + 1)]));
-    return startRig({ dist, env, log: () => {} });
-  };
-  const rigs = [await rigOf(a), await rigOf(b)];
+  const rigs = [await startRigFromSpec(a), await startRigFromSpec(b)];
   try {
     // Past V8's compiling of the app's code (a few thousand streams), as bench:doors warms (LatencyPlan.warmStreams).
     for (let i = 0; i < (door === "v1" ? 4 : 2); i++) {

@@ -14,8 +14,7 @@
  * rounds within 2×, and the median p50s. An interval that does not overlap the other set-up's is a difference.
  */
 import { runRound } from "./doors/latency";
-import { type PathName, type Rig, startRig } from "./doors/setup";
-import { NPM_START_NODE_FLAGS } from "./lib/next-server";
+import { type PathName, type Rig, startRigFromSpec } from "./doors/setup";
 import { f1, f2, pct } from "./lib/stats";
 import { killChildrenNow, median, runBench } from "./support";
 
@@ -29,13 +28,7 @@ interface Setup {
 }
 
 async function setUp(name: string, spec: string): Promise<Setup> {
-  const [dist, ...items] = spec.split(",");
-  const flags = items.filter((i) => i.startsWith("--"));
-  const env = Object.fromEntries(
-    items.filter((i) => !i.startsWith("--")).map((v) => [v.slice(0, v.indexOf("=")), v.slice(v.indexOf("=") + 1)]),
-  );
-  const rig = await startRig({ dist, env, nodeFlags: [...NPM_START_NODE_FLAGS, ...flags], log: () => {} });
-  return { name, spec, rig, rounds: new Map() };
+  return { name, spec, rig: await startRigFromSpec(spec), rounds: new Map() };
 }
 
 /** A 95 % interval of the median by resampling the rounds (2,000 resamples). */

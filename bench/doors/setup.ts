@@ -15,7 +15,7 @@ import Database from "better-sqlite3";
 import bcrypt from "bcryptjs";
 import { ROOT } from "../lib/build";
 import { type CookieJar, signIn } from "../lib/http";
-import { startAppServer, stopNext } from "../lib/next-server";
+import { NPM_START_NODE_FLAGS, startAppServer, stopNext } from "../lib/next-server";
 import { type Sample, streamOnce, UI_ERROR, UI_TEXT_DELTA, V1_CONTENT } from "../lib/streams";
 import { type Child, createKeyWithCli, freePort, startChild } from "../support";
 
@@ -70,6 +70,19 @@ const chatBody = (prompt: string) =>
       message: { id: randomUUID(), role: "user", parts: [{ type: "text", text: prompt }] },
     }),
   );
+
+/**
+ * A server set-up as the A/B tools take it: a build folder, then comma-separated environment (`NAME=value`) and
+ * node flags (`--flag`, after npm start's own) for its app server: `.next-b,ASYNC_CONTEXT=node,--trace-gc`.
+ */
+export function startRigFromSpec(spec: string): Promise<Rig> {
+  const [dist, ...items] = spec.split(",");
+  const flags = items.filter((i) => i.startsWith("--"));
+  const env = Object.fromEntries(
+    items.filter((i) => !i.startsWith("--")).map((v) => [v.slice(0, v.indexOf("=")), v.slice(v.indexOf("=") + 1)]),
+  );
+  return startRig({ dist, env, nodeFlags: [...NPM_START_NODE_FLAGS, ...flags], log: () => {} });
+}
 
 export async function startRig(o: {
   dist: string;

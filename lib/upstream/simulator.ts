@@ -5,6 +5,14 @@
  */
 import "server-only";
 import { estimateTokens } from "@/lib/tokens";
+import {
+  demoReasoningText,
+  demoReplyText,
+  quoteOf,
+  type ReplyLanguage,
+  replyLanguage,
+  streamPieces,
+} from "./demo-text";
 
 interface SimMessage {
   role: string;
@@ -58,9 +66,8 @@ function extras(req: SimRequest, userText: string): SimExtras {
   const out: SimExtras = {};
   const mark = fixture(userText);
   if (req.thinking?.type === "enabled" || mark === "reasoning" || mark === "think-tags") {
-    out.reasoning = `The user wrote ${userText.length} characters. I should answer briefly and plainly.`.split(
-      /(?<= )/,
-    );
+    const lang = replyLanguage(userText);
+    out.reasoning = streamPieces(demoReasoningText(lang, userText.length), lang);
     out.thinkTags = mark === "think-tags";
   }
   const search = req.tools?.find((t) => t.type === "web_search");
@@ -95,19 +102,17 @@ export function simulateReply(req: SimRequest, wordCount?: number): SimReply {
     };
   }
   let text: string;
+  let lang: ReplyLanguage = "en";
   if (last?.role === "tool") {
     text = `The tool returned: ${last.content ?? ""}`;
   } else {
     // Documents arrive as <file name="…"> blocks before the typed text (lib/attachments/blocks.ts): named, not quoted.
     const files = [...userText.matchAll(/<file name="([^"]*)">/g)].map((m) => m[1]);
     const typed = userText.replace(/<file name="[^"]*">[\s\S]*?<\/file>\s*/g, "").trim();
-    const quoted = typed.length > 160 ? `${typed.slice(0, 160)}…` : typed;
-    text =
-      `This is a simulated reply from ${req.model} (demo upstream). You wrote: “${quoted}”` +
-      `${files.length ? ` and attached ${files.join(", ")}` : ""}. ` +
-      "No real model answered: set UPSTREAM_API_KEY to talk to GLM-4.";
+    lang = replyLanguage(typed);
+    text = demoReplyText(lang, req.model, quoteOf(typed), files);
   }
-  let words = text.split(/(?<= )/);
+  let words = streamPieces(text, lang);
   if (wordCount !== undefined) {
     words = Array.from({ length: wordCount }, (_, i) => words[i % words.length]);
   }

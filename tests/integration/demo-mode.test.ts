@@ -78,7 +78,8 @@ describe("zero-configuration first run", () => {
       text += c.choices[0]?.delta.content ?? "";
     }
     assert.ok(pieces > 10);
-    assert.match(text, /^This is a simulated reply from glm4:9b \(demo upstream\)\. You wrote: “请介绍一下智谱AI”/);
+    // In the message's language, as a model would answer it.
+    assert.match(text, /^这是 glm4:9b（演示上游）的模拟回复。你写道：“请介绍一下智谱AI”/);
     assert.match(text, /UPSTREAM_API_KEY/);
     const again = await sdk.chat.completions.create({
       model: "GLM-4-Flash",

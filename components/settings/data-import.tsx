@@ -2,8 +2,10 @@
 
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
-import { useState } from "react";
+import { Upload } from "lucide-react";
+import { useRef, useState } from "react";
 import { notifyConversationsChanged } from "@/components/sidebar/events";
+import { Button } from "@/components/ui/button";
 import { planBatches } from "@/lib/data/batches";
 import { IMPORT_LIMITS } from "@/lib/data/limits";
 import { parseImport, type ImportProblem } from "@/lib/data/parse";
@@ -27,6 +29,7 @@ export function ImportConversations() {
   const t = useTranslations("data.import");
   const router = useRouter();
   const [state, setState] = useState<State>({ kind: "idle" });
+  const input = useRef<HTMLInputElement>(null);
   const busy = state.kind === "checking" || state.kind === "importing";
 
   async function run(file: File) {
@@ -82,20 +85,25 @@ export function ImportConversations() {
         {t("heading")}
       </h2>
       <p className="text-sm text-neutral-600 dark:text-neutral-400">{t("description")}</p>
-      <label htmlFor="import-file" className="mb-1 block text-sm font-medium">
+      {/* The browser's own file input reads "Choose File" in the browser's language, not the app's: a button of
+          ours opens it, and the input (labelled the same, out of sight) is what tests set files on. */}
+      <Button variant="secondary" disabled={busy} onClick={() => input.current?.click()}>
+        <Upload size={16} aria-hidden />
         {t("label")}
-      </label>
+      </Button>
       <input
-        id="import-file"
+        ref={input}
         type="file"
         accept=".json,application/json"
+        aria-label={t("label")}
+        className="hidden"
+        tabIndex={-1}
         disabled={busy}
         onChange={(e) => {
           const file = e.target.files?.[0];
           e.target.value = "";
           if (file) void run(file);
         }}
-        className="block text-sm file:mr-3 file:rounded-md file:border file:border-neutral-300 file:bg-white file:px-3 file:py-1.5 file:text-sm dark:file:border-neutral-700 dark:file:bg-neutral-900"
       />
       <ImportStatus state={state} />
     </section>

@@ -43,9 +43,17 @@ export class DataSettings {
     return downloaded(download);
   }
 
-  /** Picks a file in "Import conversations"; the section's status or alert then says what happened. */
+  /**
+   * Picks a file as a person does: the "Import conversations" button opens the file chooser (of the input
+   * labelled the same). The section's status or alert then says what happened.
+   */
   async import(file: string) {
-    await this.page.getByLabel("Import conversations").setInputFiles(file);
+    const [chooser] = await Promise.all([
+      this.page.waitForEvent("filechooser"),
+      this.page.getByRole("button", { name: "Import conversations" }).click(),
+    ]);
+    expect(await chooser.element().getAttribute("aria-label")).toBe("Import conversations");
+    await chooser.setFiles(file);
   }
 
   get importSection() {

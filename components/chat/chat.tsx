@@ -20,6 +20,7 @@ import { MessageView } from "./message";
 import { ModelPicker } from "./model-picker";
 import { ModelsProvider } from "./models-context";
 import { SettingsDialog } from "./settings-dialog";
+import { contentLang } from "@/lib/i18n/content-lang";
 
 type Translate = ReturnType<typeof useTranslations<"chat">>;
 type TranslateError = ReturnType<typeof useTranslations<"errors">>;
@@ -233,7 +234,9 @@ export function Chat({
     <ModelsProvider catalogue={catalogue}>
       <div className="flex min-h-0 flex-1 flex-col">
         <header className="flex items-center gap-2 border-b border-neutral-200 px-3 py-2 dark:border-neutral-800">
-          <h1 className="min-w-0 flex-1 truncate text-sm font-medium">{heading}</h1>
+          <h1 lang={contentLang(heading)} className="min-w-0 flex-1 truncate text-sm font-medium">
+            {heading}
+          </h1>
           <ModelPicker value={model} onChange={chooseModel} />
           <SettingsDialog
             id={id}

@@ -6,6 +6,7 @@ import ReactMarkdown from "react-markdown";
 import remarkGfm from "remark-gfm";
 import { CopyButton } from "./copy-button";
 import { rehypeSharedHighlight } from "./highlight";
+import { contentLang } from "@/lib/i18n/content-lang";
 import { MarkdownImage } from "./markdown-image";
 
 /**
@@ -19,7 +20,7 @@ const REMARK = [remarkGfm];
 export const Markdown = memo(function Markdown({ text }: { text: string }) {
   const t = useTranslations("chat");
   return (
-    <div className="prose-chat">
+    <div className="prose-chat" lang={contentLang(text)}>
       <ReactMarkdown
         remarkPlugins={REMARK}
         rehypePlugins={PLUGINS}

@@ -10,6 +10,7 @@ import { extrasOf } from "@/lib/chat/thinking";
 import { textOf, type ChatUIMessage } from "@/lib/chat/types";
 import { MessageFiles } from "./attachments/message-files";
 import { CopyButton } from "./copy-button";
+import { contentLang } from "@/lib/i18n/content-lang";
 import { Markdown } from "./markdown";
 import { ReasoningFold } from "./reasoning-fold";
 import { SourceList } from "./source-list";
@@ -69,7 +70,10 @@ export function MessageView({
             </div>
           </form>
         ) : (
-          <div className="max-w-[85%] whitespace-pre-wrap break-words rounded-2xl bg-neutral-100 px-4 py-2 text-sm dark:bg-neutral-800">
+          <div
+            lang={contentLang(text)}
+            className="max-w-[85%] whitespace-pre-wrap break-words rounded-2xl bg-neutral-100 px-4 py-2 text-sm dark:bg-neutral-800"
+          >
             {text}
           </div>
         )}

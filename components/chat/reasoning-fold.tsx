@@ -5,6 +5,7 @@ import { useTranslations } from "next-intl";
 import { useId, useState } from "react";
 import { cn } from "@/components/ui/cn";
 import { thoughtSeconds } from "@/lib/chat/thinking";
+import { contentLang } from "@/lib/i18n/content-lang";
 
 /**
  * A reply's reasoning, folded under one button: "Thinking…" while it streams (it can be opened to watch),
@@ -39,6 +40,7 @@ export function ReasoningFold({ text, streaming, ms }: { text: string; streaming
       <div
         id={panel}
         hidden={!open}
+        lang={contentLang(text)}
         className="mt-1 max-h-96 overflow-y-auto whitespace-pre-wrap break-words border-l-2 border-neutral-200 pl-3 text-xs leading-relaxed text-neutral-500 dark:border-neutral-700 dark:text-neutral-400"
       >
         {text}

@@ -11,6 +11,7 @@ import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Dialog, DialogActions } from "@/components/ui/dialog";
 import { Input, Label } from "@/components/ui/input";
+import { contentLang } from "@/lib/i18n/content-lang";
 
 export function ConversationItem({
   item,
@@ -65,6 +66,7 @@ export function ConversationItem({
         href={`/chat/${item.id}`}
         prefetch={false}
         aria-current={active ? "page" : undefined}
+        lang={contentLang(item.title)}
         className={cn(
           "min-w-0 flex-1 truncate px-2 py-1.5 text-sm",
           active ? "pr-16" : "group-hover:pr-16 group-focus-within:pr-16",

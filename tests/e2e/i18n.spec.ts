@@ -84,5 +84,11 @@ for (const { locale, m, hello, zone, demoSays } of LANGUAGES) {
     const day = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: zone }).format(new Date());
     await expect(reader.getByRole("main").getByRole("time")).toContainText(day);
     await expect(reader.getByRole("button", { name: m.share.signInToContinue })).toBeVisible();
+
+    // On a page in the other language the message keeps its own, so its Han characters keep their forms.
+    const other = await openPage({ locale: locale === "ja" ? "zh-CN" : "ja" });
+    await other.goto(link);
+    const bubble = other.getByRole("article", { name: /./ }).first().getByText(hello, { exact: true });
+    await expect(bubble).toHaveAttribute("lang", locale);
   });
 }

@@ -13,6 +13,7 @@ import { DemoBanner } from "@/components/layout/demo-banner";
 import { Button } from "@/components/ui/button";
 import { currentUser } from "@/lib/auth/session";
 import { continueShare } from "../actions";
+import { contentLang } from "@/lib/i18n/content-lang";
 
 export const dynamic = "force-dynamic";
 
@@ -49,7 +50,9 @@ export default async function SharePage({ params }: Props) {
       <main className="mx-auto max-w-3xl px-4 py-8">
         <header className="mb-6 border-b border-neutral-200 pb-4 dark:border-neutral-800">
           <p className="text-xs uppercase tracking-wide text-neutral-500 dark:text-neutral-400">{t("readOnly")}</p>
-          <h1 className="mt-1 text-2xl font-semibold tracking-tight">{share.title}</h1>
+          <h1 lang={contentLang(share.title)} className="mt-1 text-2xl font-semibold tracking-tight">
+            {share.title}
+          </h1>
           <p className="mt-1 text-sm text-neutral-500 dark:text-neutral-400">
             {t.rich("sharedAt", {
               date: format.dateTime(sharedAt, { dateStyle: "medium", timeStyle: "short" }),
@@ -64,7 +67,10 @@ export default async function SharePage({ params }: Props) {
               <article key={i} aria-label={t("userMessage")} className="flex flex-col items-end gap-1">
                 <span className="text-xs text-neutral-500 dark:text-neutral-400">{t("user")}</span>
                 <SharedFiles files={m.attachments} />
-                <div className="max-w-[85%] whitespace-pre-wrap break-words rounded-2xl bg-neutral-100 px-4 py-2 text-sm dark:bg-neutral-800">
+                <div
+                  lang={contentLang(m.content)}
+                  className="max-w-[85%] whitespace-pre-wrap break-words rounded-2xl bg-neutral-100 px-4 py-2 text-sm dark:bg-neutral-800"
+                >
                   {m.content}
                 </div>
               </article>

@@ -54,25 +54,33 @@ function serverEnv(port: number): NodeJS.ProcessEnv {
 async function startServer(port: number) {
   const child = spawn(process.execPath, ["--max-old-space-size=192", "scripts/server.mjs"], {
     env: serverEnv(port),
-    stdio: ["ignore", "ignore", "pipe"],
+    stdio: ["ignore", "pipe", "pipe"],
   });
-  let stderr = "";
-  child.stderr!.on("data", (d) => {
-    stderr = (stderr + d).slice(-4000);
-  });
+  // Both streams, so that a server that does not come up says why (CI once saw one silent for 60 s).
+  let output = "";
+  const keep = (d: Buffer) => {
+    output = (output + d).slice(-4000);
+  };
+  child.stdout!.on("data", keep);
+  child.stderr!.on("data", keep);
   servers.push(child);
+  let health = "no answer";
   for (let i = 0; i < 240; i++) {
-    if (child.exitCode !== null) throw new Error(`the server on :${port} exited (${child.exitCode}): ${stderr}`);
-    if (
-      await fetch(`http://127.0.0.1:${port}/api/health`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return;
+    if (child.exitCode !== null) throw new Error(`the server on :${port} exited (${child.exitCode}): ${output}`);
+    const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then(
+      async (r) => {
+        health = `${r.status} ${(await r.text()).slice(0, 200)}`;
+        return r.ok;
+      },
+      (e: Error) => {
+        health = e.message;
+        return false;
+      },
+    );
+    if (ok) return;
     await sleep(250);
   }
-  throw new Error(`the server on :${port} did not start: ${stderr}`);
+  throw new Error(`the server on :${port} did not start (last health check: ${health}): ${output}`);
 }
 
 /** Round-robin (or pinned by x-instance), bodies streamed both ways as they come. */

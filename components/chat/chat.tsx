@@ -25,17 +25,23 @@ import { contentLang } from "@/lib/i18n/content-lang";
 type Translate = ReturnType<typeof useTranslations<"chat">>;
 type TranslateError = ReturnType<typeof useTranslations<"errors">>;
 
-/** The route's `{ "error": "…", "key": "…" }` body arrives as the Error's message; the key reads in the reader's language. */
-function readableError(error: Error, t: Translate, te: TranslateError): string {
+/**
+ * What went wrong, for people: the route's `{ "error": "…", "key": "…" }` body (a refused message) or a failed
+ * reply's error part (the same, with `reply: true`) arrives as the Error's message; the key reads in the
+ * reader's language. `reply` says the message was saved and its reply failed, whatever has rendered so far:
+ * a failure right after the reply's start comes before the throttled render shows the reply.
+ */
+function readableError(error: Error, t: Translate, te: TranslateError): { text: string; reply: boolean } {
   if (error instanceof TypeError || /failed to fetch|network/i.test(error.message)) {
-    return t("unreachable");
+    return { text: t("unreachable"), reply: false };
   }
   try {
-    const parsed = JSON.parse(error.message) as { error?: unknown; key?: unknown };
-    if (typeof parsed.key === "string" && te.has(parsed.key as never)) return te(parsed.key as never);
-    if (typeof parsed.error === "string") return parsed.error;
+    const parsed = JSON.parse(error.message) as { error?: unknown; key?: unknown; reply?: unknown };
+    const reply = parsed.reply === true;
+    if (typeof parsed.key === "string" && te.has(parsed.key as never)) return { text: te(parsed.key as never), reply };
+    if (typeof parsed.error === "string") return { text: parsed.error, reply };
   } catch {}
-  return error.message || t("replyFailed");
+  return { text: error.message || t("replyFailed"), reply: false };
 }
 
 export function Chat({
@@ -112,8 +118,8 @@ export function Chat({
     },
     onError: (error) => {
       if (error.message.includes("stopped this message")) return;
-      const text = readableError(error, t, te);
-      if (latest.current.at(-1)?.role === "user") unsend(t("notSent", { reason: text }));
+      const { text, reply } = readableError(error, t, te);
+      if (!reply && latest.current.at(-1)?.role === "user") unsend(t("notSent", { reason: text }));
       else markLast({ status: "error", error: text });
       notifyConversationsChanged();
     },

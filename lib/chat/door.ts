@@ -3,7 +3,7 @@ import type { z } from "zod";
 import type { User } from "@/db/schema";
 import { requestUser } from "@/lib/auth/request-session";
 import { AppError } from "@/lib/errors";
-import { errorKeyOf } from "@/lib/i18n/errors";
+import { problemBody } from "@/lib/i18n/errors";
 import { parseJsonBody } from "@/lib/gateway/v1-door";
 import { config } from "@/lib/config";
 import { type CappedBody, readBodyCapped } from "@/lib/http/body";
@@ -13,8 +13,7 @@ type Handler<P> = (req: Request, user: User, params: P) => Promise<Response> | R
 
 const problem = (status: number, message: string) => Response.json(problemBody(message), { status });
 
-/** The chat door's error body: a sentence for people, and its catalogue key for the page to show it in the reader's language. */
-export const problemBody = (message: string) => ({ error: message, key: errorKeyOf(message) });
+export { problemBody };
 export const SESSION_ENDED = "Your session has ended. Sign in again.";
 export const SOMETHING_WRONG = "Something went wrong. Please try again.";
 

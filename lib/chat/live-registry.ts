@@ -1,6 +1,8 @@
 import "server-only";
 import type { UIMessageChunk } from "ai";
 import type { LiveReply } from "@/lib/chat/live-replies";
+import { REPLY_FAILED } from "@/lib/chat/turn-prompt";
+import { replyErrorText } from "@/lib/chat/ui-chunks";
 
 /**
  * The live replies of this process, one per conversation (lib/chat/live-replies.ts), and the loop that runs
@@ -67,11 +69,8 @@ export function runLiveReply(reply: LiveReply, produce: ChunkProducer, onEnd: ()
         reply.push({ type: "message-metadata", messageMetadata: { status: "stopped" } });
       } else {
         console.error("[chat] a reply stream failed", err);
-        reply.push({ type: "error", errorText: "The reply failed. Please retry." });
-        reply.push({
-          type: "message-metadata",
-          messageMetadata: { status: "error", error: "The reply failed. Please retry." },
-        });
+        reply.push({ type: "error", errorText: replyErrorText(REPLY_FAILED) });
+        reply.push({ type: "message-metadata", messageMetadata: { status: "error", error: REPLY_FAILED } });
       }
     } finally {
       await reply.end();

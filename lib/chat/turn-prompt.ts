@@ -2,6 +2,7 @@ import "server-only";
 import type { LanguageModelV3Prompt } from "@ai-sdk/provider";
 import type { Message } from "@/db/schema";
 import { withFiles } from "@/lib/attachments/blocks";
+import { AppError, type ErrorCode } from "@/lib/errors";
 
 /** What a chat turn sends the model (lib/chat/turn.ts), and how its failures read. */
 
@@ -29,12 +30,33 @@ export function toPrompt(
   return prompt;
 }
 
-/** The gateway's own messages are written for people; anything else stays generic. */
+/** The reply failed, with nothing more to say: also the catalogue's "replyFailedRetry". */
+export const REPLY_FAILED = "The reply failed. Please retry.";
+
+/**
+ * What a failed reply says, by kind. Each sentence is in the catalogue's "errors" (en, zh-CN, ja), so the page
+ * shows it in the reader's language, live and after a reload (lib/i18n/errors.ts). An upstream's own words are
+ * not shown: Zhipu writes its errors in Chinese ("当前API请求过多…" for a rate limit), whatever the reader's
+ * language. `/v1` keeps them (its messages are for developers).
+ */
+const REPLY_ERRORS: Partial<Record<ErrorCode, string>> = {
+  rate_limit_exceeded: "The model service is busy (rate limit). Please retry in a moment.",
+  insufficient_quota: "The model service's account is out of credit. Ask the operator to top it up.",
+  context_length_exceeded:
+    "This conversation is longer than the model's context window. Shorten it, or switch to a model with a longer one.",
+  content_filter: "The model service's safety filter blocked this reply.",
+  model_not_found: "The model service does not offer this model. Switch to another one.",
+  upstream_auth_error:
+    "The server's key for the model service (UPSTREAM_API_KEY) was rejected. Ask the operator to check it.",
+  upstream_timeout: "The model service did not answer in time. Please retry.",
+  upstream_error: "The model service failed. Please retry.",
+  internal_error: REPLY_FAILED,
+};
+
+/** A failed reply's sentence for people: by its kind for the gateway's errors; a short message as it is. */
 export function readableError(err: unknown): string {
+  if (err instanceof AppError) return REPLY_ERRORS[err.code] ?? err.message;
   const message = (err as { message?: string })?.message;
   const data = (err as { data?: { error?: { message?: string } } })?.data;
-  return (
-    data?.error?.message ??
-    (typeof message === "string" && message.length < 300 ? message : "The reply failed. Please retry.")
-  );
+  return data?.error?.message ?? (typeof message === "string" && message.length < 300 ? message : REPLY_FAILED);
 }

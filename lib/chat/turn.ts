@@ -22,7 +22,7 @@ import { turnExtras, withWebSearch } from "@/lib/chat/thinking";
 import { titleFrom } from "@/lib/chat/title";
 import { textOf } from "@/lib/chat/types";
 import { pushUiChunks } from "@/lib/chat/ui-chunks";
-import { readableError, toPrompt } from "@/lib/chat/turn-prompt";
+import { REPLY_FAILED, readableError, toPrompt } from "@/lib/chat/turn-prompt";
 import type { ChunkProducer } from "@/lib/chat/live-registry";
 import { LiveReply } from "@/lib/chat/live-replies";
 import { replies } from "@/lib/chat/replies";
@@ -147,7 +147,8 @@ export async function startChatTurn(user: User, body: ChatTurnBody): Promise<Liv
         const content = base + summary.content;
         if (outcome.status === 200) settle(content, "complete");
         else if (outcome.status === 499) settle(content, "stopped");
-        else settle(content, "error", outcome.error?.message ?? "The reply failed.");
+        // Saved as the reader sees it live (the upstream's own words are not theirs to read).
+        else settle(content, "error", outcome.error ? readableError(outcome.error) : REPLY_FAILED);
       },
     },
   );

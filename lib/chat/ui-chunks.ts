@@ -2,6 +2,7 @@ import "server-only";
 import type { LanguageModelV3, LanguageModelV3CallOptions, LanguageModelV3StreamPart } from "@ai-sdk/provider";
 import type { UIMessageChunk } from "ai";
 import { ReasoningTimer } from "@/lib/chat/thinking";
+import { problemBody } from "@/lib/i18n/errors";
 import type { ChatMessageMetadata } from "@/lib/chat/types";
 
 /**
@@ -34,6 +35,13 @@ const pushes = (model: LanguageModelV3): model is PushingModel =>
  * during the reply pushes an `error` chunk with the text `readable` gives it; Stop (an abort of
  * `call.abortSignal`) rejects, for the caller to end the reply as stopped.
  */
+/**
+ * A failed reply's error part: its sentence with the catalogue key (the page shows it in the reader's language),
+ * and `reply: true`, which tells the page the message itself was saved and only its reply failed. A refusal of
+ * the message comes as the response's error body instead, and the page puts the message back in the composer.
+ */
+export const replyErrorText = (message: string) => JSON.stringify({ ...problemBody(message), reply: true });
+
 export async function pushUiChunks(
   model: LanguageModelV3,
   call: LanguageModelV3CallOptions,
@@ -46,7 +54,7 @@ export async function pushUiChunks(
   const failed = (err: unknown) => {
     const error = o.readable(err);
     const end: ChatMessageMetadata = { status: "error", error };
-    push({ type: "error", errorText: error });
+    push({ type: "error", errorText: replyErrorText(error) });
     push({ type: "message-metadata", messageMetadata: end });
   };
   const timer = new ReasoningTimer();

@@ -25,6 +25,12 @@ export function errorKeyOf(message: string): ErrorKey | undefined {
   return byEnglish.get(message);
 }
 
+/**
+ * A sentence for people with its catalogue key, for a page to show in its reader's language: the chat door's
+ * error body, and the text of a failed reply's error part (the page's readableError reads both).
+ */
+export const problemBody = (message: string) => ({ error: message, key: errorKeyOf(message) });
+
 /** A message for people in `locale`; unknown English passes through unchanged (better than nothing). */
 export function localizeError(locale: Locale, message: string, i18n?: ErrorI18n): string {
   const t = createTranslator({ locale, messages: messagesFor(locale), namespace: "errors" });

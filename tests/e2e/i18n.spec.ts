@@ -19,7 +19,7 @@ const htmlLang = (page: Page) => page.evaluate(() => document.documentElement.la
 
 for (const { locale, m, hello, zone, demoSays } of LANGUAGES) {
   test(`the main path in ${LANGUAGE_NAMES[locale]}`, async ({ openPage }) => {
-    test.setTimeout(60_000);
+    test.setTimeout(90_000);
     // A browser that asks for English: the Language select must win over Accept-Language.
     const page = await openPage({ locale: "en-US" });
     await page.goto("/login");
@@ -90,5 +90,18 @@ for (const { locale, m, hello, zone, demoSays } of LANGUAGES) {
     await other.goto(link);
     const bubble = other.getByRole("article", { name: /./ }).first().getByText(hello, { exact: true });
     await expect(bubble).toHaveAttribute("lang", locale);
+
+    // A failed reply says so in this language, as it happens and after a reload (not in the upstream's words).
+    await page.keyboard.press("Escape");
+    await expect(dialog).toBeHidden();
+    await composer.fill(`[fault-once:http500] ${hello}`);
+    await composer.press("Enter");
+    const failure = replies.last().getByRole("alert");
+    await expect(failure).toContainText(m.errors.replyUpstreamFailed, { timeout: 20_000 });
+    // The message was saved and its reply failed: one reply for it, and the message is not handed back.
+    await expect(replies).toHaveCount(3);
+    await expect(composer).toHaveValue("");
+    await page.reload();
+    await expect(replies.last().getByRole("alert")).toContainText(m.errors.replyUpstreamFailed);
   });
 }

@@ -176,7 +176,12 @@ describe("in the conversation", () => {
     const res = await turn(mine, { id: randomUUID(), text: t, attachments: [doc.id], model: "GLM-4-AirX" });
     const { chunks } = await readReply(res);
     const error = chunks.find((c) => c.type === "error") as { errorText?: string } | undefined;
-    assert.match(error?.errorText ?? "", /context window.*GLM-4-Long/);
+    assert.deepEqual(JSON.parse(error?.errorText ?? "{}"), {
+      error:
+        "This conversation is longer than the model's context window. Shorten it, or switch to a model with a longer one.",
+      key: "replyContextTooLong",
+      reply: true,
+    });
     assert.equal(await upstreamRequestTagged(t), undefined);
   });
 });

@@ -117,10 +117,17 @@ test("pushUiChunks: a refusal is an error chunk with the readable text, and the 
     chunks.map((c) => c.type),
     ["start", "start-step", "error", "message-metadata"],
   );
-  const error = chunks[2] as { errorText: string };
-  assert.match(error.errorText, /^readable: The model 'gpt-4o' does not exist/);
+  // The error part carries the sentence with its catalogue key (none for this one), as the chat door's errors do.
+  const error = JSON.parse((chunks[2] as { errorText: string }).errorText) as {
+    error: string;
+    key?: string;
+    reply: boolean;
+  };
+  assert.equal(error.reply, true);
+  assert.match(error.error, /^readable: The model 'gpt-4o' does not exist/);
+  assert.equal(error.key, undefined);
   assert.deepEqual((chunks[3] as { messageMetadata: unknown }).messageMetadata, {
     status: "error",
-    error: error.errorText,
+    error: error.error,
   });
 });

@@ -1,0 +1,37 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { AppError, type ErrorCode } from "@/lib/errors";
+
+test("a failed reply says what kind of failure it was, in a sentence every language has", async () => {
+  const { readableError, REPLY_FAILED } = await import("@/lib/chat/turn-prompt");
+  const { errorKeyOf, localizeError } = await import("@/lib/i18n/errors");
+  // Zhipu's own words for a rate limit are Chinese: a reader of any language gets the sentence for the kind.
+  const limited = readableError(new AppError("rate_limit_exceeded", "当前API请求过多，请稍后重试。"));
+  assert.equal(limited, "The model service is busy (rate limit). Please retry in a moment.");
+  assert.equal(
+    localizeError("ja", limited),
+    "モデルサービスが混み合っています（レート制限）。しばらくしてから再試行してください。",
+  );
+  assert.equal(localizeError("zh-CN", limited), "模型服务繁忙（触发限流），请稍后重试。");
+  const kinds: ErrorCode[] = [
+    "rate_limit_exceeded",
+    "insufficient_quota",
+    "context_length_exceeded",
+    "content_filter",
+    "model_not_found",
+    "upstream_auth_error",
+    "upstream_timeout",
+    "upstream_error",
+    "internal_error",
+  ];
+  for (const code of kinds) {
+    const sentence = readableError(new AppError(code, "upstream words"));
+    assert.notEqual(sentence, "upstream words", code);
+    assert.ok(errorKeyOf(sentence), `${code}: "${sentence}" is in the catalogue`);
+    assert.notEqual(localizeError("zh-CN", sentence), sentence, code);
+  }
+  // The app's own refusals (our validation) keep their words; anything else is the generic sentence.
+  assert.equal(readableError(new AppError("invalid_request_error", "The message is empty.")), "The message is empty.");
+  assert.equal(readableError(new Error("x".repeat(400))), REPLY_FAILED);
+  assert.equal(errorKeyOf(REPLY_FAILED), "replyFailedRetry");
+});

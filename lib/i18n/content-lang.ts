@@ -4,6 +4,8 @@
  * Chinese and Japanese fonts, and a Japanese conversation read on a Chinese page (a share link, a colleague's
  * export) got the Chinese ones. Kana means Japanese. Han with a character only Simplified Chinese writes means
  * Chinese. Anything else (Latin, or Han alone, which both languages write) is left to the page's language.
+ * (The demo upstream's replyLanguage, lib/upstream/demo-text.ts, asks another question: which language most of
+ * a message is in.)
  */
 export type ContentLang = "ja" | "zh-CN";
 

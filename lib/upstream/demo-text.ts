@@ -11,6 +11,8 @@ const HAN = /\p{Script=Han}/gu;
 const LATIN = /\p{Script=Latin}/gu;
 
 /**
+ * (Not lib/i18n/content-lang.ts, which tags text for its Han glyphs and leaves mostly-English text with a Japanese
+ * phrase as Japanese; a reply follows what most of the message is written in.)
  * The language a message is mostly written in: Chinese or Japanese when its Han and kana characters outnumber
  * its Latin letters (Japanese if any of them is kana), else English. "Export me: 京都の紅葉" stays English.
  */

@@ -77,6 +77,23 @@ test("an upstream failure shows an error, and Retry works", async ({ page }) => 
   await expect(chat.lastReply()).toContainText("please answer");
 });
 
+test("a reply that fails at once is a failed reply, retried in place without a reload", async ({ page }) => {
+  const chat = new ChatPage(page);
+  const text = `[fault-once:http500] answer at once ${Date.now()}`;
+  await chat.send(text);
+  await expect(chat.lastReply().getByRole("alert")).toContainText("The model service failed. Please retry.");
+  // The message was saved: it stays in the thread, not handed back to the composer.
+  await expect(chat.composer).toHaveValue("");
+  await chat.lastReply().getByRole("button", { name: "Retry" }).click();
+  await chat.waitForIdle();
+  await expect(chat.assistantMessages).toHaveCount(1);
+  await expect(chat.lastReply()).toContainText("answer at once");
+  await expect(chat.lastReply().getByRole("alert")).toHaveCount(0);
+  await page.reload();
+  await expect(chat.assistantMessages).toHaveCount(1);
+  await expect(chat.lastReply().getByRole("alert")).toHaveCount(0);
+});
+
 test.describe("on an account of its own (it picks models, which sets the account's last model)", () => {
   test.use({ signedInAs: "fresh" });
 

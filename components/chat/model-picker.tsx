@@ -2,21 +2,9 @@
 
 import { useTranslations } from "next-intl";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
-import { DEFAULT_MODELS, formatContext, type ModelInfo } from "@/lib/models";
+import { formatContext } from "@/lib/models";
 import { useModels } from "./models-context";
-
-/**
- * A shipped model's blurb in the reader's language (catalogue keys cannot hold dots: GLM-4.7 is GLM-4_7);
- * a description an admin wrote is shown as written.
- */
-function useDescription() {
-  const tm = useTranslations("models");
-  return (m: ModelInfo) => {
-    const key = m.id.replaceAll(".", "_");
-    const shipped = DEFAULT_MODELS.find((d) => d.id === m.id)?.description === m.description;
-    return shipped && tm.has(key as never) ? tm(key as never) : m.description;
-  };
-}
+import { useModelDescription } from "./use-model-description";
 
 /** The Model control: each option is named exactly by the model, with its blurb and context size beside it. */
 export function ModelPicker({
@@ -29,7 +17,7 @@ export function ModelPicker({
   disabled?: boolean;
 }) {
   const t = useTranslations("chat");
-  const describe = useDescription();
+  const describe = useModelDescription();
   const models = useModels();
   return (
     <Select value={value} onValueChange={onChange} disabled={disabled}>

@@ -3,6 +3,7 @@
 import { useFormatter, useTranslations } from "next-intl";
 import { Button } from "@/components/ui/button";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { useModelDescription } from "@/components/chat/use-model-description";
 import { formatContext, type ModelInfo } from "@/lib/models";
 
 /** The catalogue, in the picker's order; each row with Edit and Disable / Enable. */
@@ -18,6 +19,7 @@ export function ModelsTable({
   onToggle: (m: ModelInfo) => void;
 }) {
   const t = useTranslations("modelsAdmin");
+  const describe = useModelDescription();
   const format = useFormatter();
   return (
     <Table label={t("table")}>
@@ -40,7 +42,7 @@ export function ModelsTable({
             <TableCell className="min-w-44">
               <span className="font-medium">{m.id}</span>
               {m.description ? (
-                <span className="block text-xs text-neutral-500 dark:text-neutral-400">{m.description}</span>
+                <span className="block text-xs text-neutral-500 dark:text-neutral-400">{describe(m)}</span>
               ) : null}
             </TableCell>
             <TableCell className="whitespace-nowrap font-mono text-xs">{m.upstreamId}</TableCell>

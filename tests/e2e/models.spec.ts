@@ -1,3 +1,4 @@
+import ja from "../../lib/i18n/messages/ja.json";
 import { expect, test } from "./fixtures";
 import { ChatPage } from "./pages";
 
@@ -104,5 +105,15 @@ test.describe("as a member", () => {
     );
     const response = await page.goto("/settings/models");
     expect(response?.status()).toBe(404);
+  });
+});
+
+test.describe("as the admin, reading Japanese", () => {
+  test.use({ signedInAs: "admin", locale: "ja-JP" });
+
+  test("the shipped models' blurbs read in the admin's language, as in the picker", async ({ page }) => {
+    await page.goto("/settings/models");
+    const row = page.getByRole("row", { name: /GLM-4-Long/ });
+    await expect(row).toContainText(ja.models["GLM-4-Long"]);
   });
 });

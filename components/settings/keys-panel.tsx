@@ -173,9 +173,10 @@ function Snippets({ base, apiKey }: { base: string; apiKey: string }) {
         <TabsContent
           key={k}
           value={k}
-          className="relative rounded-b-md rounded-tr-md bg-neutral-900 p-3 text-neutral-100"
+          className="rounded-b-md rounded-tr-md bg-neutral-900 px-3 pb-3 pt-1 text-neutral-100"
         >
-          <div className="absolute right-2 top-2">
+          {/* Above the code, not over it: on a phone the first line runs under a floating button. */}
+          <div className="flex justify-end">
             <CopyButton text={all[k]} label={t("copyExample", { language: labels[k] })} />
           </div>
           <pre className="overflow-x-auto text-xs">

@@ -47,9 +47,10 @@ export function KeysTable({
       <TableBody>
         {keys.map((k) => (
           <TableRow key={k.id}>
-            <TableCell>{k.name}</TableCell>
+            {/* Wide enough that a short name (ノートPC) does not break a character per line on a phone: the table scrolls. */}
+            <TableCell className="min-w-32">{k.name}</TableCell>
             <TableCell className="whitespace-nowrap font-mono text-xs">{k.prefix}…</TableCell>
-            {admin ? <TableCell>{k.ownerEmail}</TableCell> : null}
+            {admin ? <TableCell className="whitespace-nowrap">{k.ownerEmail}</TableCell> : null}
             <TableCell className="whitespace-nowrap">{when(k.createdAt)}</TableCell>
             <TableCell className="whitespace-nowrap">{when(k.lastUsedAt)}</TableCell>
             <TableCell className="whitespace-nowrap">{k.expiresAt ? when(k.expiresAt) : t("never")}</TableCell>

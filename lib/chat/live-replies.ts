@@ -51,6 +51,8 @@ export class LiveReply {
 
   /** Its reasoning, thinking time and web sources so far (saved with the text). */
   readonly extras: ReplyExtras = { reasoning: null, reasoningMs: null, sources: null };
+  /** When its reasoning began, while it is still thinking: the thinking time of a reply stopped then. */
+  private thinkingSince: number | undefined;
 
   /** The text a continued reply already had: replayed first, and the start of what is saved. */
   base = "";
@@ -101,6 +103,10 @@ export class LiveReply {
   }
 
   stop() {
+    // Stopped while it thinks: its thinking time so far, as the answer's start would have given it (ui-chunks.ts);
+    // else the saved fold reads "Thought" with no time.
+    if (this.thinkingSince !== undefined && this.extras.reasoningMs === null && !this.done)
+      this.push({ type: "message-metadata", messageMetadata: { reasoningMs: Date.now() - this.thinkingSince } });
     this.stopper.abort();
   }
 
@@ -113,6 +119,7 @@ export class LiveReply {
       this.text += chunk.delta;
       this.grew(chunk.delta.length);
     } else if (chunk.type === "reasoning-delta" && chunk.delta) {
+      if (this.extras.reasoningMs === null) this.thinkingSince ??= Date.now();
       this.extras.reasoning = (this.extras.reasoning ?? "") + chunk.delta;
       this.grew(chunk.delta.length);
     } else if (chunk.type === "source-url") {
@@ -121,7 +128,10 @@ export class LiveReply {
       this.grew(0);
     } else if (chunk.type === "message-metadata") {
       const ms = (chunk.messageMetadata as { reasoningMs?: unknown } | undefined)?.reasoningMs;
-      if (typeof ms === "number") this.extras.reasoningMs = ms;
+      if (typeof ms === "number") {
+        this.extras.reasoningMs = ms;
+        this.thinkingSince = undefined;
+      }
     }
     this.tap?.chunks(this.chunks.slice(from));
     this.wake();

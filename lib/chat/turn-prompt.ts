@@ -32,6 +32,8 @@ export function toPrompt(
 
 /** The reply failed, with nothing more to say: also the catalogue's "replyFailedRetry". */
 export const REPLY_FAILED = "The reply failed. Please retry.";
+/** The model's stream ended without saying how (no finish, no error): the catalogue's "replyEndedUnexpectedly". */
+export const REPLY_ENDED = "The reply ended unexpectedly. Please retry.";
 
 /**
  * What a failed reply says, by kind. Each sentence is in the catalogue's "errors" (en, zh-CN, ja), so the page

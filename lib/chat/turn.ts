@@ -22,7 +22,7 @@ import { turnExtras, withWebSearch } from "@/lib/chat/thinking";
 import { titleFrom } from "@/lib/chat/title";
 import { textOf } from "@/lib/chat/types";
 import { pushUiChunks } from "@/lib/chat/ui-chunks";
-import { REPLY_FAILED, readableError, toPrompt } from "@/lib/chat/turn-prompt";
+import { REPLY_ENDED, REPLY_FAILED, readableError, toPrompt } from "@/lib/chat/turn-prompt";
 import type { ChunkProducer } from "@/lib/chat/live-registry";
 import { LiveReply } from "@/lib/chat/live-replies";
 import { replies } from "@/lib/chat/replies";
@@ -167,7 +167,7 @@ export async function startChatTurn(user: User, body: ChatTurnBody): Promise<Liv
     texts = await attachmentTexts(db, user.id, conversationId, history, files);
   } catch (err) {
     // The reply was claimed and its placeholder written: end both before giving up.
-    settle("", "error", "The reply failed. Please retry.");
+    settle("", "error", REPLY_FAILED);
     await live.release(reply);
     throw err;
   }
@@ -184,7 +184,7 @@ export async function startChatTurn(user: User, body: ChatTurnBody): Promise<Liv
   };
   const produce: ChunkProducer = (push) =>
     pushUiChunks(chatModel, call, { messageId: assistantId, modelName: model.id, readable: readableError }, push);
-  live.run(reply, produce, () => settle(reply.text, "error", "The reply ended unexpectedly."));
+  live.run(reply, produce, () => settle(reply.text, "error", REPLY_ENDED));
   return reply;
 }
 

@@ -59,3 +59,17 @@ test("reasoning folds under 'Thought…', web sources are links; a reload and a 
     "noopener noreferrer nofollow",
   );
 });
+
+test("Stop while it thinks keeps how long it thought: the fold says so after a reload", async ({ page }) => {
+  const chat = new ChatPage(page);
+  await chat.open();
+  // Twelve reasoning words 300 ms apart: about 3.6 s of thinking, stopped after more than one.
+  await chat.send(`[fixture:reasoning][delay:300] think slowly ${Date.now()}`, { wait: false });
+  const thinking = chat.lastReply().getByRole("button", { name: /^Thinking/ });
+  await expect(thinking).toBeVisible();
+  await expect(chat.lastReply().getByText(/characters\. I should/)).toBeAttached({ timeout: 10_000 });
+  await chat.stopButton.click();
+  await chat.waitForIdle();
+  await page.reload();
+  await expect(chat.lastReply().getByRole("button", { name: /^Thought for \d+ s/ })).toBeVisible();
+});

@@ -78,6 +78,27 @@ test("a continued reply replays its earlier text first, and stop() aborts its si
   assert.equal(reply.text, "Earlier text. More.");
 });
 
+test("stopped while it thinks, a reply keeps its thinking time so far; one that answered keeps the answer's", async () => {
+  const thinking = new LiveReply("r5", "c5", "u1", async () => {});
+  thinking.push({ type: "start", messageId: "r5" });
+  thinking.push({ type: "reasoning-start", id: "r" });
+  thinking.push({ type: "reasoning-delta", id: "r", delta: "Let me see" });
+  await new Promise((r) => setTimeout(r, 30));
+  thinking.stop();
+  assert.ok((thinking.extras.reasoningMs ?? 0) >= 25, `${thinking.extras.reasoningMs} ms`);
+  thinking.end();
+  // Readers following it get the time too (the fold reads "Thought for …").
+  assert.match(await readAll(thinking.subscribe()), /"reasoningMs":\d+/);
+
+  const answered = new LiveReply("r6", "c6", "u1", async () => {});
+  answered.push({ type: "reasoning-delta", id: "r", delta: "Hmm" });
+  answered.push({ type: "message-metadata", messageMetadata: { reasoningMs: 7 } });
+  answered.push({ type: "text-delta", id: "t", delta: "Answer" });
+  answered.stop();
+  assert.equal(answered.extras.reasoningMs, 7);
+  answered.end();
+});
+
 test("a tap (the shared registry on PostgreSQL) sees every chunk readers get, the continued text included, then the end", () => {
   const reply = new LiveReply("r4", "c4", "u1", async () => {});
   assert.equal(reply.tap, undefined, "no tap unless the shared registry sets one");

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { AppError, type ErrorCode } from "@/lib/errors";
 
 test("a failed reply says what kind of failure it was, in a sentence every language has", async () => {
-  const { readableError, REPLY_FAILED } = await import("@/lib/chat/turn-prompt");
+  const { readableError, REPLY_ENDED, REPLY_FAILED } = await import("@/lib/chat/turn-prompt");
   const { errorKeyOf, localizeError } = await import("@/lib/i18n/errors");
   // Zhipu's own words for a rate limit are Chinese: a reader of any language gets the sentence for the kind.
   const limited = readableError(new AppError("rate_limit_exceeded", "当前API请求过多，请稍后重试。"));
@@ -34,4 +34,5 @@ test("a failed reply says what kind of failure it was, in a sentence every langu
   assert.equal(readableError(new AppError("invalid_request_error", "The message is empty.")), "The message is empty.");
   assert.equal(readableError(new Error("x".repeat(400))), REPLY_FAILED);
   assert.equal(errorKeyOf(REPLY_FAILED), "replyFailedRetry");
+  assert.equal(errorKeyOf(REPLY_ENDED), "replyEndedUnexpectedly");
 });

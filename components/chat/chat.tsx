@@ -1,6 +1,7 @@
 "use client";
 
 import { useChat } from "@ai-sdk/react";
+import { ArrowDown } from "lucide-react";
 import { DefaultChatTransport } from "ai";
 import { useTranslations } from "next-intl";
 import { useEffect, useMemo, useRef, useState } from "react";
@@ -20,6 +21,7 @@ import { MessageView } from "./message";
 import { ModelPicker } from "./model-picker";
 import { ModelsProvider } from "./models-context";
 import { SettingsDialog } from "./settings-dialog";
+import { useFollowLatest } from "./use-follow-latest";
 import { contentLang } from "@/lib/i18n/content-lang";
 
 type Translate = ReturnType<typeof useTranslations<"chat">>;
@@ -181,14 +183,11 @@ export function Chat({
     }
   }, [status]);
 
+  const scroller = useRef<HTMLDivElement>(null);
   const bottom = useRef<HTMLDivElement>(null);
   const last = messages.at(-1);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the newest message changes, on purpose
-  useEffect(() => {
-    // Follows the newest message only (not older ones loaded above). Braces matter: Chromium's
-    // scrollIntoView now returns a promise, which React would take for a cleanup function.
-    void bottom.current?.scrollIntoView({ block: "end" });
-  }, [last]);
+  // Follows the newest message only (not older ones loaded above), and only while the reader is at the end.
+  const { away, toLatest } = useFollowLatest(scroller, bottom, last, last?.role === "user");
 
   function send(text: string) {
     setSendError(null);
@@ -255,50 +254,63 @@ export function Chat({
           {!isNew || messages.length ? <ExportMenu conversationId={id} /> : null}
           {!isNew || messages.length ? <ShareDialog conversationId={id} /> : null}
         </header>
-        <div className="min-h-0 flex-1 overflow-y-auto" aria-live="polite" aria-busy={busy}>
-          <div className="mx-auto flex max-w-3xl flex-col gap-6 px-4 py-6">
-            {older ? (
-              <div className="text-center">
-                <button
-                  type="button"
-                  onClick={() => void loadOlder()}
-                  className="text-sm text-neutral-500 dark:text-neutral-400 underline"
-                >
-                  {t("loadEarlier")}
-                </button>
-              </div>
-            ) : null}
-            {messages.length === 0 ? (
-              <div className="py-16 text-center text-neutral-500 dark:text-neutral-400">
-                <p className="text-lg font-medium text-neutral-700 dark:text-neutral-300">{t("emptyTitle")}</p>
-                <p className="mt-1 text-sm">{t("emptyBody", { model })}</p>
-              </div>
-            ) : null}
-            {messages.map((m, i) => (
-              <MessageView
-                key={m.id}
-                message={m}
-                streaming={busy && i === messages.length - 1 && m.role === "assistant"}
-                onEdit={
-                  !busy && i === lastUser
-                    ? (text) => void sendMessage({ text, messageId: m.id, metadata: m.metadata })
-                    : undefined
-                }
-                onRegenerate={
-                  !busy && i === lastAssistant && i === messages.length - 1 ? () => void regenerate() : undefined
-                }
-                onContinue={
-                  !busy && i === lastAssistant && i === messages.length - 1 && textOf(m)
-                    ? () => void regenerate({ messageId: m.id, body: { continueFrom: m.id } })
-                    : undefined
-                }
-              />
-            ))}
-            {status === "submitted" && messages.at(-1)?.role === "user" ? (
-              <p className="animate-pulse text-sm text-neutral-500 dark:text-neutral-400">{t("thinking")}</p>
-            ) : null}
-            <div ref={bottom} />
+        <div className="relative flex min-h-0 flex-1 flex-col">
+          <div ref={scroller} className="min-h-0 flex-1 overflow-y-auto" aria-live="polite" aria-busy={busy}>
+            <div className="mx-auto flex max-w-3xl flex-col gap-6 px-4 py-6">
+              {older ? (
+                <div className="text-center">
+                  <button
+                    type="button"
+                    onClick={() => void loadOlder()}
+                    className="text-sm text-neutral-500 dark:text-neutral-400 underline"
+                  >
+                    {t("loadEarlier")}
+                  </button>
+                </div>
+              ) : null}
+              {messages.length === 0 ? (
+                <div className="py-16 text-center text-neutral-500 dark:text-neutral-400">
+                  <p className="text-lg font-medium text-neutral-700 dark:text-neutral-300">{t("emptyTitle")}</p>
+                  <p className="mt-1 text-sm">{t("emptyBody", { model })}</p>
+                </div>
+              ) : null}
+              {messages.map((m, i) => (
+                <MessageView
+                  key={m.id}
+                  message={m}
+                  streaming={busy && i === messages.length - 1 && m.role === "assistant"}
+                  onEdit={
+                    !busy && i === lastUser
+                      ? (text) => void sendMessage({ text, messageId: m.id, metadata: m.metadata })
+                      : undefined
+                  }
+                  onRegenerate={
+                    !busy && i === lastAssistant && i === messages.length - 1 ? () => void regenerate() : undefined
+                  }
+                  onContinue={
+                    !busy && i === lastAssistant && i === messages.length - 1 && textOf(m)
+                      ? () => void regenerate({ messageId: m.id, body: { continueFrom: m.id } })
+                      : undefined
+                  }
+                />
+              ))}
+              {status === "submitted" && messages.at(-1)?.role === "user" ? (
+                <p className="animate-pulse text-sm text-neutral-500 dark:text-neutral-400">{t("thinking")}</p>
+              ) : null}
+              <div ref={bottom} />
+            </div>
           </div>
+          {away && messages.length ? (
+            <button
+              type="button"
+              onClick={toLatest}
+              aria-label={t("scrollToLatest")}
+              title={t("scrollToLatest")}
+              className="absolute bottom-3 left-1/2 flex h-9 w-9 -translate-x-1/2 items-center justify-center rounded-full border border-neutral-300 bg-white shadow-md hover:bg-neutral-100 dark:border-neutral-700 dark:bg-neutral-900 dark:hover:bg-neutral-800"
+            >
+              <ArrowDown size={16} aria-hidden />
+            </button>
+          ) : null}
         </div>
         {sendError ? (
           <p role="alert" className="mx-auto w-full max-w-3xl px-4 text-sm text-red-700 dark:text-red-300">

@@ -121,21 +121,34 @@ export function Chat({
     onError: (error) => {
       if (error.message.includes("stopped this message")) return;
       const { text, reply } = readableError(error, t, te);
-      if (!reply && latest.current.at(-1)?.role === "user") unsend(t("notSent", { reason: text }));
+      // A refused or unreachable send gives the message back; a reply that failed stays, marked failed.
+      if (!reply && currentMessages().at(-1)?.role === "user") unsend(t("notSent", { reason: text }));
       else markLast({ status: "error", error: text });
       notifyConversationsChanged();
     },
   });
-  const latest = useRef(messages);
-  latest.current = messages;
+
+  /**
+   * The chat's messages now, not the last render's: rendering is throttled (experimental_throttle), and a send
+   * refused at once fails before its message has rendered. setMessages hands the current list over at once.
+   */
+  function currentMessages(): ChatUIMessage[] {
+    let now = messages;
+    setMessages((list) => {
+      now = list;
+      return list;
+    });
+    return now;
+  }
 
   /** Takes the last (unanswered) message back into the composer, so nothing typed is lost. */
   function unsend(error: string | null) {
-    const last = latest.current.at(-1);
+    const list = currentMessages();
+    const last = list.at(-1);
     if (last?.role !== "user") return;
     setDraft(textOf(last));
     files.restore(last.metadata?.attachments);
-    setMessages(latest.current.slice(0, -1));
+    setMessages(list.slice(0, -1));
     setSendError(error);
   }
 

@@ -1,7 +1,8 @@
 import "server-only";
 import type { User } from "@/db/schema";
 import { requestUser } from "@/lib/auth/request-session";
-import { problemBody, SESSION_ENDED, SOMETHING_WRONG } from "@/lib/chat/door";
+import { SESSION_ENDED, SOMETHING_WRONG } from "@/lib/chat/door";
+import { problemBody } from "@/lib/i18n/errors";
 import { AppError } from "@/lib/errors";
 import { crossSiteRefusal, refusalBody } from "@/lib/http/same-origin";
 import { AttachmentError } from "./errors";

@@ -13,7 +13,6 @@ type Handler<P> = (req: Request, user: User, params: P) => Promise<Response> | R
 
 const problem = (status: number, message: string) => Response.json(problemBody(message), { status });
 
-export { problemBody };
 export const SESSION_ENDED = "Your session has ended. Sign in again.";
 export const SOMETHING_WRONG = "Something went wrong. Please try again.";
 

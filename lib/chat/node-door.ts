@@ -7,7 +7,8 @@ import { AppError } from "@/lib/errors";
 import { readCapped } from "@/lib/http/body";
 import { sendJson, startStream, writeNow } from "@/lib/http/node-response";
 import { crossSiteRefusal, refusalBody } from "@/lib/http/same-origin";
-import { chatBody, problemBody, SESSION_ENDED, SOMETHING_WRONG } from "./door";
+import { problemBody } from "@/lib/i18n/errors";
+import { chatBody, SESSION_ENDED, SOMETHING_WRONG } from "./door";
 import type { LiveReply } from "./live-replies";
 import { ChatTurnBody, startChatTurn } from "./turn";
 

@@ -12,6 +12,8 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   timeout: 45_000,
+  // A run that hangs ends red with its output rather than at CI's limit with none (scripts/test.mjs has the same).
+  globalTimeout: 25 * 60_000,
   // Two cores shared by the server, the stand-in and Chromium: give each expectation some slack.
   expect: { timeout: 10_000 },
   reporter: [["list"]],

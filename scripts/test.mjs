@@ -31,14 +31,33 @@ const pick = (dir, ext) =>
     .filter((f) => !filters.length || filters.some((w) => f.includes(w)));
 
 const startedAt = Date.now();
+const elapsed = () => {
+  const s = Math.round((Date.now() - startedAt) / 1000);
+  return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
+};
+let stage = "starting";
 /** A stage's header, with the time since npm test started, so a slow stage shows in the log. */
 function step(title) {
-  const s = Math.round((Date.now() - startedAt) / 1000);
-  console.log(`\n=== [${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s] ${title}`);
+  stage = title;
+  console.log(`\n=== [${elapsed()}] ${title}`);
 }
 
+/**
+ * npm test normally takes 6–8 min here. A run that hangs must end red, with what it was waiting for, well
+ * inside CI's 90 min: a CI run that times out keeps no output at all (one did, on a commit that passed here).
+ */
+const DEADLINE_MIN = Number(process.env.NPM_TEST_DEADLINE_MIN ?? 30);
+/** A blocking step (tsc, biome, apt-get, a migration) gets the same bound: a timer cannot fire during spawnSync. */
+const BLOCKING_STEP_MS = 15 * 60_000;
+/**
+ * Every node:test run: a test that waits forever fails after 3 min (the slowest takes ~40 s), and a test file
+ * whose tests are done exits even if a socket or timer of its own is still open.
+ */
+const NODE_TEST_FLAGS = ["--test-timeout=180000", "--test-force-exit"];
+
 function run(cmd, args, extraEnv = {}) {
-  const r = spawnSync(cmd, args, { stdio: "inherit", env: { ...env, ...extraEnv } });
+  const r = spawnSync(cmd, args, { stdio: "inherit", env: { ...env, ...extraEnv }, timeout: BLOCKING_STEP_MS });
+  if (r.error?.code === "ETIMEDOUT") finish(1, `${path.basename(cmd)} ${args.join(" ")} still running after 15 min`);
   if (r.status !== 0) finish(r.status ?? 1, `${path.basename(cmd)} ${args.join(" ")} failed`);
 }
 
@@ -50,7 +69,7 @@ function run(cmd, args, extraEnv = {}) {
 function runAsync(cmd, args, extraEnv = {}) {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { stdio: "inherit", env: { ...env, ...extraEnv }, detached: true });
-    children.push(child);
+    track(child, cmd, args);
     child.on("close", (code, signal) => {
       const status = code ?? (signal ? 1 : 0);
       if (status !== 0) finish(status, `${path.basename(cmd)} ${args.join(" ")} failed`);
@@ -59,21 +78,77 @@ function runAsync(cmd, args, extraEnv = {}) {
   });
 }
 
-/** Runs a command without blocking, collecting its output (for a suite that runs beside another). */
+/**
+ * Runs a command without blocking, collecting its output (for a suite that runs beside another). It resolves
+ * when the command exits: a process it left behind could hold its pipes open, and waiting for them to close
+ * would wait for that process. Whatever is left in its process group is stopped then.
+ */
 function runCollecting(cmd, args, extraEnv) {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { env: { ...env, ...extraEnv }, stdio: ["ignore", "pipe", "pipe"], detached: true });
-    children.push(child);
-    let output = "";
-    child.stdout.on("data", (d) => {
-      output += d;
+    const entry = track(child, cmd, args);
+    entry.output = "";
+    const keep = (d) => {
+      entry.output += d;
+    };
+    child.stdout.on("data", keep);
+    child.stderr.on("data", keep);
+    child.on("exit", (code, signal) => {
+      // Let the last of its output arrive, then stop anything it left in its group.
+      setTimeout(() => {
+        try {
+          process.kill(-child.pid, "SIGKILL");
+        } catch {}
+        resolve({ code: code ?? (signal ? 1 : 0), output: entry.output });
+      }, 500);
     });
-    child.stderr.on("data", (d) => {
-      output += d;
-    });
-    child.on("close", (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), output }));
   });
 }
+
+/** What npm test has started, for the deadline's report. */
+const running = [];
+function track(child, cmd, args) {
+  children.push(child);
+  const entry = { child, what: [path.basename(cmd), ...args].join(" ").slice(0, 300), since: elapsed(), output: null };
+  running.push(entry);
+  return entry;
+}
+
+function reportHang() {
+  console.error(`\nnpm test: still running after ${DEADLINE_MIN} min, in the stage "${stage}". Its processes:`);
+  for (const { child, what, since, output } of running) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    console.error(`- pid ${child.pid}, started at ${since}: ${what}`);
+    if (output) console.error(`  its output so far (last 6,000 characters):\n${output.slice(-6000)}`);
+  }
+  // Ours only: descendants of this process, and processes left in a tracked child's group after it died.
+  const ps = spawnSync("ps", ["-eo", "pid,ppid,pgid,etime,pcpu,stat,args"], { encoding: "utf8" });
+  const rows = (ps.stdout ?? "").split("\n").slice(1).filter(Boolean);
+  const parsed = rows.map((line) => {
+    const [pid, ppid, pgid] = line.trim().split(/\s+/).map(Number);
+    return { pid, ppid, pgid, line };
+  });
+  const ours = new Set([process.pid]);
+  const groups = new Set(running.map((r) => r.child.pid));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of parsed) {
+      if (!ours.has(p.pid) && (ours.has(p.ppid) || groups.has(p.pgid))) {
+        ours.add(p.pid);
+        grew = true;
+      }
+    }
+  }
+  const lines = parsed.filter((p) => ours.has(p.pid)).map((p) => p.line.slice(0, 400));
+  console.error(`\nnpm test's processes (pid ppid pgid elapsed %cpu state command):\n${lines.join("\n")}`);
+}
+setTimeout(() => {
+  reportHang();
+  finish(
+    1,
+    `npm test did not finish within ${DEADLINE_MIN} min (NPM_TEST_DEADLINE_MIN); see above for what it was waiting on`,
+  );
+}, DEADLINE_MIN * 60_000).unref();
 
 function finish(code, message) {
   for (const c of children) {
@@ -121,7 +196,7 @@ function start(name, cmd, args, extraEnv) {
   child.on("exit", (code) => {
     if (!stopping) finish(1, `${name} exited early (code ${code}). Its last output:\n${tail}`);
   });
-  children.push(child);
+  track(child, cmd, args);
   return child;
 }
 let stopping = false;
@@ -162,7 +237,7 @@ const building = needsBuild ? runCollecting(bin("next"), ["build"], {}) : null;
 if (unitFiles.length) {
   step(needsBuild ? "Unit tests (the production build runs beside them)" : "Unit tests");
   // With TEST_DATABASE_URL, the query-layer tests run their cases again on PostgreSQL (tests/support/engines.ts).
-  await runAsync(bin("tsx"), ["--test", ...unitFiles], { TEST_DATABASE_URL: pg.url });
+  await runAsync(bin("tsx"), ["--test", ...NODE_TEST_FLAGS, ...unitFiles], { TEST_DATABASE_URL: pg.url });
 }
 if (building) {
   step("Production build");
@@ -288,12 +363,18 @@ if (pgIntegration.length || pgE2e.length || pgOwnServers.length) {
     let log = "";
     const t0 = Date.now();
     for (const [title, files, cmd, args, env] of [
-      ["Integration tests on PostgreSQL", pgIntegration, bin("tsx"), ["--test", "--test-concurrency=1"], pgTestEnv],
+      [
+        "Integration tests on PostgreSQL",
+        pgIntegration,
+        bin("tsx"),
+        ["--test", "--test-concurrency=1", ...NODE_TEST_FLAGS],
+        pgTestEnv,
+      ],
       [
         "Integration tests with PostgreSQL servers of their own",
         pgOwnServers,
         bin("tsx"),
-        ["--test", "--test-concurrency=1"],
+        ["--test", "--test-concurrency=1", ...NODE_TEST_FLAGS],
         testEnv,
       ],
       [
@@ -316,7 +397,7 @@ if (pgIntegration.length || pgE2e.length || pgOwnServers.length) {
 startPgSuites();
 if (sqliteIntegration.length) {
   step("Integration tests (official openai SDK → /v1 → stand-in upstream)");
-  await runAsync(bin("tsx"), ["--test", "--test-concurrency=1", ...sqliteIntegration], testEnv);
+  await runAsync(bin("tsx"), ["--test", "--test-concurrency=1", ...NODE_TEST_FLAGS, ...sqliteIntegration], testEnv);
 }
 
 if (sqliteE2e.length) {

@@ -56,7 +56,7 @@ export function alsoOnPostgres(file: string): void {
     const tsx = path.join(process.cwd(), "node_modules/.bin/tsx");
     // Without the parent runner's NODE_TEST_CONTEXT, the child reports to its own stdout in plain text.
     const { NODE_TEST_CONTEXT: _, ...env } = process.env;
-    const r = spawnSync(tsx, ["--test", "--test-reporter=spec", file], {
+    const r = spawnSync(tsx, ["--test", "--test-force-exit", "--test-reporter=spec", file], {
       encoding: "utf8",
       env: { ...env, TEST_ENGINE: "postgres" },
       timeout: 110_000,

@@ -1,8 +1,6 @@
 "use client";
 
 import { useChat } from "@ai-sdk/react";
-import { ArrowDown } from "lucide-react";
-import { DefaultChatTransport } from "ai";
 import { useTranslations } from "next-intl";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { olderMessagesAction, saveWebSearchAction } from "@/app/(chat)/actions";
@@ -17,34 +15,13 @@ import { ContextMeter, fitsContext } from "./attachments/context-meter";
 import { useAttachments } from "./attachments/use-attachments";
 import { usePromptTokens } from "./attachments/use-prompt-tokens";
 import { Composer } from "./composer";
-import { MessageView } from "./message";
+import { type LiveChoices, useChatTransport } from "./chat-transport";
 import { ModelPicker } from "./model-picker";
 import { ModelsProvider } from "./models-context";
+import { readableError } from "./readable-error";
 import { SettingsDialog } from "./settings-dialog";
-import { useFollowLatest } from "./use-follow-latest";
+import { Thread } from "./thread";
 import { contentLang } from "@/lib/i18n/content-lang";
-
-type Translate = ReturnType<typeof useTranslations<"chat">>;
-type TranslateError = ReturnType<typeof useTranslations<"errors">>;
-
-/**
- * What went wrong, for people: the route's `{ "error": "…", "key": "…" }` body (a refused message) or a failed
- * reply's error part (the same, with `reply: true`) arrives as the Error's message; the key reads in the
- * reader's language. `reply` says the message was saved and its reply failed, whatever has rendered so far:
- * a failure right after the reply's start comes before the throttled render shows the reply.
- */
-function readableError(error: Error, t: Translate, te: TranslateError): { text: string; reply: boolean } {
-  if (error instanceof TypeError || /failed to fetch|network/i.test(error.message)) {
-    return { text: t("unreachable"), reply: false };
-  }
-  try {
-    const parsed = JSON.parse(error.message) as { error?: unknown; key?: unknown; reply?: unknown };
-    const reply = parsed.reply === true;
-    if (typeof parsed.key === "string" && te.has(parsed.key as never)) return { text: te(parsed.key as never), reply };
-    if (typeof parsed.error === "string") return { text: parsed.error, reply };
-  } catch {}
-  return { text: error.message || t("replyFailed"), reply: false };
-}
 
 export function Chat({
   id,
@@ -77,29 +54,10 @@ export function Chat({
     if (title) setHeading(title);
   }, [title]);
   // Read at send time by the transport, which is created once.
-  const live = useRef({ model, settings, saved: !isNew });
+  const live = useRef<LiveChoices>({ model, settings, saved: !isNew });
   live.current.model = model;
   live.current.settings = settings;
-
-  const transport = useMemo(
-    () =>
-      new DefaultChatTransport<ChatUIMessage>({
-        api: "/api/chat",
-        prepareSendMessagesRequest: ({ id: chatId, messages, trigger, messageId, body }) => ({
-          body: {
-            ...body,
-            id: chatId,
-            trigger,
-            messageId,
-            model: live.current.model,
-            message: trigger === "submit-message" ? messages.at(-1) : undefined,
-            settings: live.current.saved ? undefined : live.current.settings,
-            webSearch: !!live.current.settings.webSearch,
-          },
-        }),
-      }),
-    [],
-  );
+  const transport = useChatTransport(live);
 
   const [draft, setDraft] = useState("");
   const files = useAttachments();
@@ -196,12 +154,6 @@ export function Chat({
     }
   }, [status]);
 
-  const scroller = useRef<HTMLDivElement>(null);
-  const bottom = useRef<HTMLDivElement>(null);
-  const last = messages.at(-1);
-  // Follows the newest message only (not older ones loaded above), and only while the reader is at the end.
-  const { away, toLatest } = useFollowLatest(scroller, bottom, last, last?.role === "user");
-
   function send(text: string) {
     setSendError(null);
     // The conversation's address appears with its first message.
@@ -245,8 +197,6 @@ export function Chat({
   }
 
   const promptTokens = usePromptTokens(messages, draft, files.ready, settings.systemPrompt);
-  const lastUser = messages.findLastIndex((m) => m.role === "user");
-  const lastAssistant = messages.findLastIndex((m) => m.role === "assistant");
 
   return (
     <ModelsProvider catalogue={catalogue}>
@@ -267,64 +217,16 @@ export function Chat({
           {!isNew || messages.length ? <ExportMenu conversationId={id} /> : null}
           {!isNew || messages.length ? <ShareDialog conversationId={id} /> : null}
         </header>
-        <div className="relative flex min-h-0 flex-1 flex-col">
-          <div ref={scroller} className="min-h-0 flex-1 overflow-y-auto" aria-live="polite" aria-busy={busy}>
-            <div className="mx-auto flex max-w-3xl flex-col gap-6 px-4 py-6">
-              {older ? (
-                <div className="text-center">
-                  <button
-                    type="button"
-                    onClick={() => void loadOlder()}
-                    className="text-sm text-neutral-500 dark:text-neutral-400 underline"
-                  >
-                    {t("loadEarlier")}
-                  </button>
-                </div>
-              ) : null}
-              {messages.length === 0 ? (
-                <div className="py-16 text-center text-neutral-500 dark:text-neutral-400">
-                  <p className="text-lg font-medium text-neutral-700 dark:text-neutral-300">{t("emptyTitle")}</p>
-                  <p className="mt-1 text-sm">{t("emptyBody", { model })}</p>
-                </div>
-              ) : null}
-              {messages.map((m, i) => (
-                <MessageView
-                  key={m.id}
-                  message={m}
-                  streaming={busy && i === messages.length - 1 && m.role === "assistant"}
-                  onEdit={
-                    !busy && i === lastUser
-                      ? (text) => void sendMessage({ text, messageId: m.id, metadata: m.metadata })
-                      : undefined
-                  }
-                  onRegenerate={
-                    !busy && i === lastAssistant && i === messages.length - 1 ? () => void regenerate() : undefined
-                  }
-                  onContinue={
-                    !busy && i === lastAssistant && i === messages.length - 1 && textOf(m)
-                      ? () => void regenerate({ messageId: m.id, body: { continueFrom: m.id } })
-                      : undefined
-                  }
-                />
-              ))}
-              {status === "submitted" && messages.at(-1)?.role === "user" ? (
-                <p className="animate-pulse text-sm text-neutral-500 dark:text-neutral-400">{t("thinking")}</p>
-              ) : null}
-              <div ref={bottom} />
-            </div>
-          </div>
-          {away && messages.length ? (
-            <button
-              type="button"
-              onClick={toLatest}
-              aria-label={t("scrollToLatest")}
-              title={t("scrollToLatest")}
-              className="absolute bottom-3 left-1/2 flex h-9 w-9 -translate-x-1/2 items-center justify-center rounded-full border border-neutral-300 bg-white shadow-md hover:bg-neutral-100 dark:border-neutral-700 dark:bg-neutral-900 dark:hover:bg-neutral-800"
-            >
-              <ArrowDown size={16} aria-hidden />
-            </button>
-          ) : null}
-        </div>
+        <Thread
+          messages={messages}
+          status={status}
+          model={model}
+          hasOlder={older}
+          onLoadOlder={() => void loadOlder()}
+          onEdit={(m, text) => void sendMessage({ text, messageId: m.id, metadata: m.metadata })}
+          onRegenerate={() => void regenerate()}
+          onContinue={(m) => void regenerate({ messageId: m.id, body: { continueFrom: m.id } })}
+        />
         {sendError ? (
           <p role="alert" className="mx-auto w-full max-w-3xl px-4 text-sm text-red-700 dark:text-red-300">
             {sendError}

@@ -326,6 +326,10 @@ export class UsagePage {
   get tokensTotal() {
     return this.page.getByRole("figure", { name: "Tokens per day" }).getByText(/^Total: /);
   }
+  /** The requests chart, whose day axis is labelled in the page's language. */
+  get requestsChart() {
+    return this.page.getByRole("figure", { name: "Requests per day" });
+  }
   get byModel() {
     return this.page.getByRole("region", { name: "By model" });
   }

@@ -1,0 +1,96 @@
+"use client";
+
+import { ArrowDown } from "lucide-react";
+import { useTranslations } from "next-intl";
+import { useRef } from "react";
+import { textOf, type ChatUIMessage } from "@/lib/chat/types";
+import { MessageView } from "./message";
+import { useFollowLatest } from "./use-follow-latest";
+
+/**
+ * The conversation's messages, scrolled: it follows a streaming reply while the reader is at the end, and
+ * offers a way back to it when they have scrolled up. Edit is offered on the last question, Regenerate and
+ * Continue on the last reply, none while a reply is running.
+ */
+export function Thread({
+  messages,
+  status,
+  model,
+  hasOlder,
+  onLoadOlder,
+  onEdit,
+  onRegenerate,
+  onContinue,
+}: {
+  messages: ChatUIMessage[];
+  status: "submitted" | "streaming" | "ready" | "error";
+  /** The conversation's model, named on an empty conversation. */
+  model: string;
+  hasOlder: boolean;
+  onLoadOlder: () => void;
+  onEdit: (message: ChatUIMessage, text: string) => void;
+  onRegenerate: () => void;
+  onContinue: (message: ChatUIMessage) => void;
+}) {
+  const t = useTranslations("chat");
+  const busy = status === "submitted" || status === "streaming";
+  const scroller = useRef<HTMLDivElement>(null);
+  const bottom = useRef<HTMLDivElement>(null);
+  const last = messages.at(-1);
+  // Follows the newest message only (not older ones loaded above), and only while the reader is at the end.
+  const { away, toLatest } = useFollowLatest(scroller, bottom, last, last?.role === "user");
+  const lastUser = messages.findLastIndex((m) => m.role === "user");
+  const lastAssistant = messages.findLastIndex((m) => m.role === "assistant");
+  const isLastReply = (i: number) => !busy && i === lastAssistant && i === messages.length - 1;
+
+  return (
+    <div className="relative flex min-h-0 flex-1 flex-col">
+      <div ref={scroller} className="min-h-0 flex-1 overflow-y-auto" aria-live="polite" aria-busy={busy}>
+        <div className="mx-auto flex max-w-3xl flex-col gap-6 px-4 py-6">
+          {hasOlder ? (
+            <div className="text-center">
+              <button
+                type="button"
+                onClick={onLoadOlder}
+                className="text-sm text-neutral-500 dark:text-neutral-400 underline"
+              >
+                {t("loadEarlier")}
+              </button>
+            </div>
+          ) : null}
+          {messages.length === 0 ? (
+            <div className="py-16 text-center text-neutral-500 dark:text-neutral-400">
+              <p className="text-lg font-medium text-neutral-700 dark:text-neutral-300">{t("emptyTitle")}</p>
+              <p className="mt-1 text-sm">{t("emptyBody", { model })}</p>
+            </div>
+          ) : null}
+          {messages.map((m, i) => (
+            <MessageView
+              key={m.id}
+              message={m}
+              streaming={busy && i === messages.length - 1 && m.role === "assistant"}
+              onEdit={!busy && i === lastUser ? (text) => onEdit(m, text) : undefined}
+              onRegenerate={isLastReply(i) ? onRegenerate : undefined}
+              onContinue={isLastReply(i) && textOf(m) ? () => onContinue(m) : undefined}
+            />
+          ))}
+          {status === "submitted" && last?.role === "user" ? (
+            <p className="animate-pulse text-sm text-neutral-500 dark:text-neutral-400">{t("thinking")}</p>
+          ) : null}
+          <div ref={bottom} />
+        </div>
+      </div>
+      {away && messages.length ? (
+        <button
+          type="button"
+          onClick={toLatest}
+          aria-label={t("scrollToLatest")}
+          title={t("scrollToLatest")}
+          className="absolute bottom-3 left-1/2 flex h-9 w-9 -translate-x-1/2 items-center justify-center rounded-full border border-neutral-300 bg-white shadow-md hover:bg-neutral-100 dark:border-neutral-700 dark:bg-neutral-900 dark:hover:bg-neutral-800"
+        >
+          <ArrowDown size={16} aria-hidden />
+        </button>
+      ) : null}
+    </div>
+  );
+}

@@ -1,13 +1,14 @@
 "use client";
 
-import { useTranslations } from "next-intl";
+import { useFormatter, useTranslations } from "next-intl";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { chartColor } from "@/lib/models";
 import type { DailyRow } from "@/lib/usage/types";
 
 /** The reports chart any name outside the catalogue as "unknown model" (db/queries/usage-report.ts): grey. */
 const color = (model: string) => chartColor(model, model !== "unknown model");
-const short = (day: string) => day.slice(5);
+/** A report day ("2026-11-27", a UTC date) as a Date for formatting in UTC, so that it stays that day. */
+const utcDay = (day: string) => new Date(`${day}T00:00:00Z`);
 
 /** Day-by-model rows pivoted into one object per day, every day of the range present. */
 function pivot(days: string[], rows: DailyRow[], field: "tokens" | "requests") {
@@ -34,6 +35,10 @@ export function UsageChart({
   const total = rows.reduce((sum, r) => sum + r[field], 0);
   const id = `chart-${field}`;
   const t = useTranslations("usage");
+  const format = useFormatter();
+  // In the reader's language: "Nov 27", "11月27日"; the tooltip names the whole date.
+  const short = (day: string) => format.dateTime(utcDay(day), { month: "short", day: "numeric", timeZone: "UTC" });
+  const long = (day: string) => format.dateTime(utcDay(day), { dateStyle: "medium", timeZone: "UTC" });
   return (
     <figure aria-labelledby={id} className="min-w-0 rounded-lg border border-neutral-200 p-4 dark:border-neutral-800">
       <figcaption className="mb-2 flex items-baseline justify-between gap-2">
@@ -50,7 +55,7 @@ export function UsageChart({
             <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
             <XAxis dataKey="day" tickFormatter={short} fontSize={11} minTickGap={12} />
             <YAxis fontSize={11} width={48} allowDecimals={false} />
-            <Tooltip />
+            <Tooltip labelFormatter={(day) => long(String(day))} />
             {models.length > 1 ? <Legend wrapperStyle={{ fontSize: 12 }} /> : null}
             {models.map((m) => (
               <Bar key={m} dataKey={m} stackId="models" fill={color(m)} isAnimationActive={false} />

@@ -103,5 +103,10 @@ for (const { locale, m, hello, zone, demoSays } of LANGUAGES) {
     await expect(composer).toHaveValue("");
     await page.reload();
     await expect(replies.last().getByRole("alert")).toContainText(m.errors.replyUpstreamFailed);
+
+    // Usage: the chart's days as this language writes them ("11月27日"), not the report's "11-27".
+    await page.goto("/settings/usage");
+    const today = new Intl.DateTimeFormat(locale, { month: "short", day: "numeric" }).format(new Date());
+    await expect(page.getByRole("figure", { name: m.usage.requestsPerDay })).toContainText(today);
   });
 }

@@ -66,6 +66,9 @@ test("create a key in the browser, use it with the openai SDK, watch usage, revo
 
   await usage.open();
   await expect(usage.requestsTotal).toHaveText("Total: 2 requests");
+  // Days as people write them in the page's language ("Nov 27"), not the report's "11-27".
+  const today = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric" }).format(new Date());
+  await expect(usage.requestsChart).toContainText(today);
   await expect(usage.tokensTotal).not.toHaveText("Total: 0 tokens");
   const recent = usage.recentRows;
   await expect(recent.first().getByRole("columnheader")).toHaveText([

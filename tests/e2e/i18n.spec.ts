@@ -67,6 +67,14 @@ for (const { locale, m, hello, zone, demoSays } of LANGUAGES) {
     await expect(replies).toHaveCount(2);
     await expect(replies.last().getByLabel(m.chat.modelOf.replace("{model}", "GLM-4-Long"))).toBeVisible();
 
+    // A long document: the estimate is written as the context beside it is ("约 23K / 1M"), one system for both.
+    const notes = Buffer.from("GLM-4-Long 的上下文窗口为 1M token。\n".repeat(3000));
+    await page
+      .getByLabel(m.attachments.attach, { exact: true })
+      .setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: notes });
+    await expect(page.getByText(/^(约|約) \d+(\.\d)?K \/ 1M/)).toBeVisible();
+    await page.getByRole("group", { name: "notes.txt" }).getByRole("button", { name: m.attachments.remove }).click();
+
     await page.getByRole("button", { name: m.share.share }).click();
     const dialog = page.getByRole("dialog", { name: m.share.title });
     await dialog.getByRole("button", { name: m.share.createLink }).click();

@@ -1,6 +1,6 @@
 "use client";
 
-import { useLocale, useTranslations } from "next-intl";
+import { useTranslations } from "next-intl";
 import { Button } from "@/components/ui/button";
 import { type Catalogue, formatContext } from "@/lib/models";
 import { useModels } from "../models-context";
@@ -15,6 +15,8 @@ export const fitsContext = (models: Catalogue, model: string, tokens: number) =>
  * context (GLM-4-Long in the default catalogue).
  * Shown once there is something to estimate that matters: documents attached, or over half the context.
  */
+const TOKEN_COUNT = new Intl.NumberFormat("en", { notation: "compact", maximumFractionDigits: 1 });
+
 export function ContextMeter({
   model,
   tokens,
@@ -27,13 +29,14 @@ export function ContextMeter({
   onSwitch: (model: string) => void;
 }) {
   const t = useTranslations("attachments");
-  const locale = useLocale();
   const models = useModels();
   const info = models.find(model);
   if (!info) return null;
   const over = tokens > info.contextWindow;
   if (!over && !hasFiles && tokens < info.contextWindow / 2) return null;
-  const count = new Intl.NumberFormat(locale, { notation: "compact", maximumFractionDigits: 1 }).format(tokens);
+  // K and M in every language, as the context beside it is written ("128K", "1M", as Zhipu's own Chinese and
+  // Japanese pages write them): "2.3万 / 128K" mixed two systems in one figure.
+  const count = TOKEN_COUNT.format(tokens);
   const context = formatContext(info.contextWindow);
   if (!over)
     return (

@@ -10,16 +10,21 @@ const KANA = /[\p{Script=Hiragana}\p{Script=Katakana}]/gu;
 const HAN = /\p{Script=Han}/gu;
 const LATIN = /\p{Script=Latin}/gu;
 
+/** Code in a message (fenced blocks, inline spans): Latin letters that say nothing of the writer's language. */
+const CODE = /```[\s\S]*?(?:```|$)|`[^`\n]*`/g;
+
 /**
  * (Not lib/i18n/content-lang.ts, which tags text for its Han glyphs and leaves mostly-English text with a Japanese
  * phrase as Japanese; a reply follows what most of the message is written in.)
- * The language a message is mostly written in: Chinese or Japanese when its Han and kana characters outnumber
- * its Latin letters (Japanese if any of them is kana), else English. "Export me: 京都の紅葉" stays English.
+ * The language a message is mostly written in, its code left out: Chinese or Japanese when its Han and kana
+ * characters outnumber its Latin letters (Japanese if any of them is kana), else English. "Export me: 京都の紅葉"
+ * stays English; a Japanese question about a block of code is Japanese.
  */
 export function replyLanguage(text: string): ReplyLanguage {
-  const kana = text.match(KANA)?.length ?? 0;
-  const han = text.match(HAN)?.length ?? 0;
-  const latin = text.match(LATIN)?.length ?? 0;
+  const prose = text.replace(CODE, " ");
+  const kana = prose.match(KANA)?.length ?? 0;
+  const han = prose.match(HAN)?.length ?? 0;
+  const latin = prose.match(LATIN)?.length ?? 0;
   if (kana + han <= latin) return "en";
   return kana > 0 ? "ja" : "zh";
 }

@@ -18,6 +18,10 @@ test("a message's language is the script most of its letters are in", () => {
   assert.equal(replyLanguage("Export me: 京都の紅葉"), "en");
   assert.equal(replyLanguage(""), "en");
   assert.equal(replyLanguage("12345 !!!"), "en");
+  // Code says nothing of the writer's language: a question about it is answered in the question's.
+  assert.equal(replyLanguage("```js\nconsole.log(1)\n```\nこのコードは何をしますか？"), "ja");
+  assert.equal(replyLanguage("`Array.prototype.flatMap` 是做什么的？"), "zh");
+  assert.equal(replyLanguage("What does `京都の紅葉` print?"), "en");
 });
 
 test("the demo answers a Chinese or Japanese message in its own language, streamed piece by piece", async () => {

@@ -4,7 +4,8 @@ import { upstreamError } from "./errors";
 import { type PlainText, PlainTextShape } from "./plain-text-chunks";
 import { SseFramer } from "./sse-framer";
 import type { UpstreamPayload } from "./translate";
-import { abortReason, type UpstreamCall, watchdog } from "./upstream";
+import { abortReason, ClientAborted, type UpstreamCall, watchdog } from "./upstream";
+import { connectionProblem, logUpstreamFailure, shownUrl } from "./upstream-log";
 
 /** Where the pump delivers; none of these is called after `end` or `fail`. */
 export interface PayloadSink {
@@ -55,6 +56,8 @@ export function pumpUpstreamEvents(call: UpstreamCall, sink: PayloadSink): Pump 
     try {
       sink.end();
     } catch (err) {
+      // Its connection closed (or [DONE] came) before the reply finished: a cut an operator should hear of.
+      logUpstreamFailure("ended early", `a reply from ${shownUrl(config().upstreamBaseUrl)} ended before it finished`);
       sink.fail(err as Error);
     }
   };
@@ -111,7 +114,18 @@ export function pumpUpstreamEvents(call: UpstreamCall, sink: PayloadSink): Pump 
     },
     error(err) {
       dog.stop();
-      if (!over) fail(abortReason(call.stop, err, "The upstream connection broke mid-stream."));
+      if (over) return;
+      const reason = abortReason(call.stop, err, "The upstream connection broke mid-stream.");
+      if (!(reason instanceof ClientAborted)) {
+        const code = (reason as { code?: string }).code;
+        logUpstreamFailure(
+          `mid-stream ${code}`,
+          code === "upstream_timeout"
+            ? `${shownUrl(config().upstreamBaseUrl)} went silent mid-reply for ${config().firstByteTimeoutMs} ms`
+            : `the connection to ${shownUrl(config().upstreamBaseUrl)} broke mid-reply: ${connectionProblem(err)}`,
+        );
+      }
+      fail(reason);
     },
   });
   dog.reset();

@@ -4,6 +4,7 @@ import { demoFetch } from "@/lib/upstream/demo";
 import { AppError } from "@/lib/errors";
 import { upstreamError, upstreamTimeout } from "./errors";
 import { errorFromResponse } from "./upstream-errors";
+import { connectionProblem, logUpstreamFailure, shownUrl } from "./upstream-log";
 import type { Stop } from "./stop";
 import { fromWebResponse, postUpstream, readText, type UpstreamResponse } from "./upstream-http";
 import type { UpstreamPayload } from "./translate";
@@ -48,13 +49,27 @@ export async function openUpstream(body: Record<string, unknown>, client: Stop):
     if (cfg.upstreamApiKey) headers.authorization = `Bearer ${cfg.upstreamApiKey}`;
     response = await post(`${cfg.upstreamBaseUrl}/chat/completions`, headers, JSON.stringify(body), stop);
   } catch (err) {
-    throw abortReason(stop, err, "The gateway could not reach the upstream model service.");
+    const reason = abortReason(stop, err, "The gateway could not reach the upstream model service.");
+    if (!(err instanceof AppError) && !(reason instanceof ClientAborted)) {
+      const what =
+        stop.reason instanceof Timeout ? `no answer within ${cfg.connectTimeoutMs} ms` : connectionProblem(err);
+      logUpstreamFailure("unreachable", `could not reach ${shownUrl(cfg.upstreamBaseUrl)}: ${what}`);
+    }
+    throw reason;
   } finally {
     clearTimeout(timer);
   }
   if (response.status < 200 || response.status > 299) {
     const err = await errorFromResponse(response);
     stop.stop(new Error("the upstream answered with an error"));
+    // The operator's to fix: the key, the address or the service itself (not a caller's bad request or limit).
+    const status = response.status;
+    if (status === 401 || status === 403 || status === 404 || status >= 500 || err.code === "insufficient_quota") {
+      logUpstreamFailure(
+        `status ${status}`,
+        `${shownUrl(cfg.upstreamBaseUrl)}/chat/completions answered ${status} (${err.code}): ${err.message}`,
+      );
+    }
     throw err;
   }
   return { response, abort: (reason) => stop.stop(reason ?? new Error("aborted")), stop };

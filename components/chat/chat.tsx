@@ -21,6 +21,7 @@ import { ModelsProvider } from "./models-context";
 import { readableError } from "./readable-error";
 import { SettingsDialog } from "./settings-dialog";
 import { Thread } from "./thread";
+import { useCopyLastReply } from "./use-copy-last-reply";
 import { contentLang } from "@/lib/i18n/content-lang";
 
 export function Chat({
@@ -197,6 +198,7 @@ export function Chat({
   }
 
   const promptTokens = usePromptTokens(messages, draft, files.ready, settings.systemPrompt);
+  const copiedLastReply = useCopyLastReply(messages);
 
   return (
     <ModelsProvider catalogue={catalogue}>
@@ -226,6 +228,7 @@ export function Chat({
           onEdit={(m, text) => void sendMessage({ text, messageId: m.id, metadata: m.metadata })}
           onRegenerate={() => void regenerate()}
           onContinue={(m) => void regenerate({ messageId: m.id, body: { continueFrom: m.id } })}
+          notice={copiedLastReply ? t("lastReplyCopied") : null}
         />
         {sendError ? (
           <p role="alert" className="mx-auto w-full max-w-3xl px-4 text-sm text-red-700 dark:text-red-300">

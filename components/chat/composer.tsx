@@ -2,6 +2,8 @@
 
 import { ArrowUp, Globe, Square } from "lucide-react";
 import { useTranslations } from "next-intl";
+import { useEffect, useRef } from "react";
+import { composerFocusWanted } from "@/components/layout/shortcut-keys";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { AttachButton } from "./attachments/attach-button";
@@ -33,6 +35,11 @@ export function Composer({
   webSearch?: { on: boolean; onToggle: () => void };
 }) {
   const { dragging, drop, paste } = useFileDrop(files);
+  const box = useRef<HTMLTextAreaElement>(null);
+  // A new chat asked for (New chat, Ctrl+Shift+O) is ready to type in.
+  useEffect(() => {
+    if (composerFocusWanted()) box.current?.focus();
+  }, []);
   const canSend = (!!text.trim() || !!files?.ready.length) && !files?.uploading && !blocked;
   const t = useTranslations("chat");
   const tt = useTranslations("thinking");
@@ -72,6 +79,7 @@ export function Composer({
       ) : null}
       <textarea
         {...paste}
+        ref={box}
         id="composer"
         rows={1}
         value={text}

@@ -21,6 +21,7 @@ export function Thread({
   onEdit,
   onRegenerate,
   onContinue,
+  notice,
 }: {
   messages: ChatUIMessage[];
   status: "submitted" | "streaming" | "ready" | "error";
@@ -31,6 +32,8 @@ export function Thread({
   onEdit: (message: ChatUIMessage, text: string) => void;
   onRegenerate: () => void;
   onContinue: (message: ChatUIMessage) => void;
+  /** A moment's confirmation (a shortcut's copy), shown over the thread's foot and read out. */
+  notice?: string | null;
 }) {
   const t = useTranslations("chat");
   const busy = status === "submitted" || status === "streaming";
@@ -80,6 +83,16 @@ export function Thread({
           <div ref={bottom} />
         </div>
       </div>
+      <p
+        role="status"
+        className={
+          notice
+            ? "absolute bottom-14 left-1/2 -translate-x-1/2 rounded-full bg-neutral-900 px-3 py-1.5 text-sm text-white shadow-md dark:bg-neutral-100 dark:text-neutral-900"
+            : "sr-only"
+        }
+      >
+        {notice ?? ""}
+      </p>
       {away && messages.length ? (
         <button
           type="button"

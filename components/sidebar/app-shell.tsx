@@ -8,6 +8,7 @@ import type { ConversationPage } from "@/lib/chat/types";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Sheet, SheetClose, SheetContent, SheetTrigger } from "@/components/ui/sheet";
+import { KeyboardShortcuts } from "@/components/layout/keyboard-shortcuts";
 import { Sidebar } from "./sidebar";
 
 const WIDE = "(min-width: 768px)"; // Tailwind's md
@@ -88,6 +89,7 @@ export function AppShell({
         {/* The page's own content: the landmark screen readers jump to (the sidebar is an aside, the bar above a drawer's). */}
         <main className="flex min-h-0 flex-1 flex-col">{children}</main>
       </div>
+      <KeyboardShortcuts />
     </div>
   );
 }

@@ -1,9 +1,10 @@
 "use client";
 
-import { LogOut, Search, Settings, SquarePen } from "lucide-react";
+import { Keyboard, LogOut, Search, Settings, SquarePen } from "lucide-react";
 import Link from "next/link";
-import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
+import { useNewChat } from "@/components/layout/new-chat";
+import { showShortcuts } from "@/components/layout/shortcut-keys";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { listConversationsAction, searchConversationsAction } from "@/app/(chat)/actions";
 import { logout } from "@/app/(auth)/actions";
@@ -41,8 +42,9 @@ export function Sidebar({
   const newChat = useRef<HTMLAnchorElement>(null);
   /** After a delete: the conversation whose link takes focus (null: New chat), once the list has re-rendered. */
   const focusAfterDelete = useRef<string | null | undefined>(undefined);
-  const router = useRouter();
   const t = useTranslations("sidebar");
+  const ts = useTranslations("shortcuts");
+  const startNewChat = useNewChat();
 
   const reload = useCallback(async () => {
     const r = await listConversationsAction({ cursor: null });
@@ -116,11 +118,8 @@ export function Sidebar({
           href="/"
           prefetch={false}
           onClick={(e) => {
-            // The chat page swaps its URL to /chat/<id> without a navigation, so "/" may still be the
-            // page in the router's cache: refresh it so a new chat gets a new id.
             e.preventDefault();
-            router.push("/");
-            router.refresh();
+            startNewChat();
           }}
           className="flex h-9 items-center gap-2 rounded-md border border-neutral-300 bg-white px-3 text-sm font-medium hover:bg-neutral-100 dark:border-neutral-700 dark:bg-neutral-950 dark:hover:bg-neutral-800"
         >
@@ -178,11 +177,21 @@ export function Sidebar({
         <span className="min-w-0 truncate text-neutral-600 dark:text-neutral-400" title={email}>
           {email}
         </span>
+        {/* Where the shortcuts can be found without knowing one; phones have no keyboard to use them with. */}
+        <button
+          type="button"
+          onClick={showShortcuts}
+          aria-label={ts("title")}
+          title={ts("title")}
+          className="ml-auto hidden h-7 w-7 items-center justify-center rounded-md hover:bg-neutral-200 md:inline-flex dark:hover:bg-neutral-800"
+        >
+          <Keyboard size={14} aria-hidden />
+        </button>
         <Link
           href="/settings"
           aria-label={t("settings")}
           title={t("settings")}
-          className="ml-auto inline-flex h-7 w-7 items-center justify-center rounded-md hover:bg-neutral-200 dark:hover:bg-neutral-800"
+          className="ml-auto inline-flex h-7 w-7 items-center justify-center rounded-md hover:bg-neutral-200 md:ml-0 dark:hover:bg-neutral-800"
         >
           <Settings size={14} aria-hidden />
         </Link>

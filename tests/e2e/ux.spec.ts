@@ -99,6 +99,54 @@ test.describe("signed in", () => {
   });
 });
 
+test.describe("keyboard", () => {
+  signedIn("fresh");
+
+  test("shortcuts: copy the last reply, go to the message box, list them, start a new chat", async ({
+    page,
+    context,
+  }) => {
+    await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+    const chat = new ChatPage(page);
+    await chat.send("shortcut practice");
+    const reply = await chat.assistantMessages
+      .last()
+      .getByText(/simulated reply/)
+      .innerText();
+
+    // ⌘/Ctrl+Shift+C: the last reply's text, said so on the page.
+    await page.keyboard.press("Control+Shift+C");
+    await expect(page.getByRole("status").filter({ hasText: "Copied the last reply" })).toBeVisible();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toContain(reply);
+
+    // Shift+Esc: back to the message box from anywhere on the page.
+    await page.getByRole("link", { name: "New chat" }).focus();
+    await page.keyboard.press("Shift+Escape");
+    await expect(chat.composer).toBeFocused();
+
+    // ⌘/Ctrl+/ lists them; so does the sidebar's button, for whoever knows none.
+    await page.keyboard.press("Control+/");
+    const list = page.getByRole("dialog", { name: "Keyboard shortcuts" });
+    await expect(list.getByRole("row")).toHaveText([
+      /New chat\s*Ctrl\s*\+\s*Shift\s*\+\s*O/,
+      /Go to the message box\s*Shift\s*\+\s*Esc/,
+      /Copy the last reply\s*Ctrl\s*\+\s*Shift\s*\+\s*C/,
+      /Show keyboard shortcuts\s*Ctrl\s*\+\s*\//,
+    ]);
+    await page.keyboard.press("Escape");
+    await expect(list).toBeHidden();
+    await page.getByRole("button", { name: "Keyboard shortcuts" }).click();
+    await expect(list).toBeVisible();
+    await page.keyboard.press("Escape");
+
+    // ⌘/Ctrl+Shift+O: a new chat, ready to type in.
+    await page.keyboard.press("Control+Shift+O");
+    await expect(page).toHaveURL(/\/$/);
+    await expect(chat.assistantMessages).toHaveCount(0);
+    await expect(chat.composer).toBeFocused();
+  });
+});
+
 test.describe("on a phone", () => {
   test.use({ viewport: { width: 390, height: 844 } });
   // Accounts of their own: the focus trap is walked around the drawer's every control, and the desktop

@@ -14,6 +14,11 @@ export const users = sqliteTable("users", {
   lastModel: text("last_model"),
   /** The UI language this user chose ("en", "zh-CN", "ja"); null: the browser's (cookie, then Accept-Language). */
   locale: text("locale"),
+  /**
+   * An admin: the first account, marked when it is made (db/queries/users.ts createUser). Kept on the row, so
+   * that deleting the first account does not make the next oldest one an admin. ADMIN_EMAILS adds more.
+   */
+  admin: integer("admin", { mode: "boolean" }).notNull().default(false),
   createdAt: integer("created_at").notNull().default(now),
 });
 

@@ -47,6 +47,8 @@ export const users = pgTable("users", {
   lastModel: text("last_model"),
   /** The UI language this user chose ("en", "zh-CN", "ja"); null: the browser's (cookie, then Accept-Language). */
   locale: text("locale"),
+  /** An admin: the first account, marked when it is made (db/schema.ts says why). */
+  admin: boolean("admin").notNull().default(false),
   createdAt: ms("created_at").notNull().default(now),
 });
 

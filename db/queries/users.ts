@@ -1,5 +1,5 @@
 import "server-only";
-import { asc, eq } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
 import { first, type Db } from "@/db";
 import { engine } from "@/db/engine";
@@ -29,15 +29,19 @@ export async function firstUser(db: Db): Promise<User | undefined> {
   return first(await db.select().from(users).orderBy(asc(users.createdAt), asc(users.id)).limit(1));
 }
 
-/** Creates an account; `passwordHash` is null for accounts made by the keys CLI. */
+/**
+ * Creates an account; `passwordHash` is null for accounts made by the keys CLI. The first account is an admin,
+ * decided in the insert itself and kept on the row: deleting it later makes nobody else one.
+ */
 export async function createUser(
   db: Db,
   { email, passwordHash }: { email: string; passwordHash: string | null },
 ): Promise<User> {
+  const noneYet = sql<boolean>`not exists (select 1 from ${users})`;
   return first(
     await db
       .insert(users)
-      .values({ id: randomUUID(), email: storedEmail(email), passwordHash })
+      .values({ id: randomUUID(), email: storedEmail(email), passwordHash, admin: noneYet })
       .returning(),
   )!;
 }

@@ -13,9 +13,12 @@ const TABS = [
   { href: "/settings/account", label: "account" },
   { href: "/settings/data", label: "data" },
 ] as const;
-const ADMIN_TABS = [{ href: "/settings/models", label: "models" }] as const;
+const ADMIN_TABS = [
+  { href: "/settings/models", label: "models" },
+  { href: "/settings/users", label: "users" },
+] as const;
 
-/** The settings tabs; admins also get Models (the page itself checks again). */
+/** The settings tabs; admins also get Models and Users (the pages themselves check again). */
 export function SettingsNav({ admin }: { admin: boolean }) {
   const pathname = usePathname();
   const tr = useTranslations("settings");

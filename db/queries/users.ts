@@ -3,7 +3,7 @@ import { asc, eq, sql } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
 import { first, type Db } from "@/db";
 import { engine } from "@/db/engine";
-import { users } from "@/db/tables";
+import { conversations, sessions, users } from "@/db/tables";
 import type { User } from "@/db/schema";
 
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
@@ -54,4 +54,49 @@ export async function setPasswordHash(db: Db, { userId, passwordHash }: { userId
 /** The account's UI language (null: follow the browser). */
 export async function setUserLocale(db: Db, { userId, locale }: { userId: string; locale: string | null }) {
   await db.update(users).set({ locale }).where(eq(users.id, userId));
+}
+
+/** A row of Settings → Users: who the account is, and what an admin needs to recognise it. */
+export interface UserListing {
+  id: string;
+  email: string;
+  /** Marked on the row (the first account); ADMIN_EMAILS is the caller's to add. */
+  admin: boolean;
+  /** Signs in with a password (false: an API-only account the keys CLI made). */
+  hasPassword: boolean;
+  createdAt: number;
+  /** The latest activity of any of its sessions; null when it has none. */
+  lastSeenAt: number | null;
+  conversations: number;
+}
+
+/** Every account, oldest first, for an admin (the page that calls this checks that). */
+export async function listUsersAsAdmin(db: Db): Promise<UserListing[]> {
+  // Joined, not correlated: Drizzle writes a one-table select's columns unqualified, and inside a subquery on
+  // sessions, "id" would have meant the session's.
+  const seen = db
+    .select({ userId: sessions.userId, lastSeenAt: sql<number>`max(${sessions.lastSeenAt})`.as("last_seen") })
+    .from(sessions)
+    .groupBy(sessions.userId)
+    .as("seen");
+  const owned = db
+    .select({ userId: conversations.userId, count: sql<number>`count(*)`.as("owned_count") })
+    .from(conversations)
+    .groupBy(conversations.userId)
+    .as("owned");
+  return db
+    .select({
+      id: users.id,
+      email: users.email,
+      admin: users.admin,
+      hasPassword: sql<boolean>`(${users.passwordHash} is not null)`.mapWith(Boolean),
+      createdAt: users.createdAt,
+      lastSeenAt: sql<number | null>`${seen.lastSeenAt}`.mapWith(Number),
+      conversations: sql<number>`coalesce(${owned.count}, 0)`.mapWith(Number),
+    })
+    .from(users)
+    .leftJoin(seen, eq(seen.userId, users.id))
+    .leftJoin(owned, eq(owned.userId, users.id))
+    .orderBy(asc(users.createdAt), asc(users.id))
+    .limit(5000);
 }

@@ -128,3 +128,20 @@ export function passwordProblem(password: string, email: string): string | null 
   }
   return null;
 }
+
+/** Letters and digits that cannot be mistaken for one another when read out or copied by hand (no 0/O, 1/l/I). */
+const PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789";
+
+/**
+ * A password an admin hands to someone (a new account, a reset): 16 characters in groups of four, 80 random
+ * bits. They sign in with it and choose their own in Settings → Account.
+ */
+export function temporaryPassword(): string {
+  const bytes = randomBytes(16);
+  let out = "";
+  for (let i = 0; i < 16; i++) {
+    if (i && i % 4 === 0) out += "-";
+    out += PASSWORD_ALPHABET[bytes[i] % PASSWORD_ALPHABET.length];
+  }
+  return out;
+}

@@ -55,7 +55,14 @@ async function copy(args: string[]): Promise<{ code: number; stdout: string; std
 async function seed(file: string) {
   const db = openDatabase(file);
   await db.insert(lite.users).values([
-    { id: "u1", email: "ann@example.com", passwordHash: "scrypt$x", lastModel: "glm-4-flash", createdAt: T },
+    {
+      id: "u1",
+      email: "ann@example.com",
+      passwordHash: "scrypt$x",
+      lastModel: "glm-4-flash",
+      admin: true,
+      createdAt: T,
+    },
     { id: "u2", email: "bob@example.com", passwordHash: null, createdAt: T + 1 },
   ]);
   await db.insert(lite.apiKeys).values([
@@ -228,7 +235,7 @@ async function seed(file: string) {
 }
 
 /** A SQLite row as PostgreSQL should hold it: booleans, parsed JSON, NUL → U+FFFD, unfinished → interrupted. */
-const BOOLEAN = new Set(["title_from_user", "stream"]);
+const BOOLEAN = new Set(["title_from_user", "stream", "admin"]);
 const JSON_COLUMNS = new Set(["settings", "snapshot"]);
 const scrub = (v: unknown): unknown =>
   typeof v === "string"

@@ -44,3 +44,28 @@ test("ADMIN_EMAILS makes an account an admin whatever its row says", async () =>
   assert.equal(await isAdmin({ email: "Boss@Example.com", admin: false }), true);
   assert.equal(await isAdmin({ email: "someone@example.com", admin: false }), false);
 });
+
+test("Settings → Users lists each account with its own last activity and conversations", async () => {
+  const { createUser, listUsersAsAdmin } = await import("@/db/queries/users");
+  const { insertSession } = await import("@/db/queries/sessions");
+  const { createConversation } = await import("@/db/queries/conversations");
+  const a = await createUser(db, { email: "listed-a@example.com", passwordHash: "hash" });
+  const b = await createUser(db, { email: "listed-b@example.com", passwordHash: null });
+  const t = Date.UTC(2026, 10, 1);
+  await insertSession(db, { id: "s-a-1", userId: a.id, now: t, expiresAt: t + 1e9, userAgent: null });
+  await insertSession(db, { id: "s-a-2", userId: a.id, now: t + 5000, expiresAt: t + 1e9, userAgent: null });
+  for (const id of ["c-a-1", "c-a-2"]) {
+    await createConversation(db, { id, userId: a.id, title: id, model: "GLM-4-Flash" });
+  }
+  const rows = await listUsersAsAdmin(db);
+  const rowA = rows.find((r) => r.id === a.id);
+  const rowB = rows.find((r) => r.id === b.id);
+  assert.deepEqual(
+    { lastSeenAt: rowA?.lastSeenAt, conversations: rowA?.conversations, hasPassword: rowA?.hasPassword },
+    { lastSeenAt: t + 5000, conversations: 2, hasPassword: true },
+  );
+  assert.deepEqual(
+    { lastSeenAt: rowB?.lastSeenAt, conversations: rowB?.conversations, hasPassword: rowB?.hasPassword },
+    { lastSeenAt: null, conversations: 0, hasPassword: false },
+  );
+});

@@ -1,0 +1,78 @@
+"use server";
+
+import { z } from "zod";
+import { getDb, transaction } from "@/db";
+import { deleteAccount } from "@/db/queries/account";
+import { createUser, findUserByEmail, findUserById, listUsersAsAdmin, setPasswordHash } from "@/db/queries/users";
+import { adminAction } from "@/lib/actions";
+import { isAdmin } from "@/lib/auth/admin";
+import { forgetUsableKeys } from "@/lib/auth/api-keys";
+import { hashPassword, temporaryPassword } from "@/lib/auth/password";
+import { endUserSessions } from "@/lib/auth/sessions";
+import { config } from "@/lib/config";
+import { AppError } from "@/lib/errors";
+import type { UserRow } from "@/lib/users/types";
+
+/**
+ * Settings → Users, for admins: the team's accounts, added by an admin with a temporary password (which works
+ * whether or not ALLOW_REGISTRATION is open), a forgotten password reset, an account removed. Nobody acts on
+ * their own account here (Settings → Account and Data do that), and an admin is not removed or reset by
+ * another: that is for whoever runs the server (ADMIN_EMAILS, the database).
+ */
+
+const withAdminFlags = async (): Promise<UserRow[]> =>
+  (await listUsersAsAdmin(getDb())).map((u) => ({
+    ...u,
+    admin: u.admin || config().adminEmails.includes(u.email.toLowerCase()),
+  }));
+
+export const listUsersAction = adminAction(z.object({}), () => withAdminFlags());
+
+const Email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(320)
+  .regex(/^[^@\s]+@[^@\s]+$/, "Enter a valid email address.");
+
+/** A new member with a temporary password, shown to the admin once. */
+export const addUserAction = adminAction(z.object({ email: Email }), async ({ email }) => {
+  if (await findUserByEmail(getDb(), { email })) {
+    throw new AppError("invalid_request_error", "An account with this email already exists.");
+  }
+  const password = temporaryPassword();
+  await createUser(getDb(), { email, passwordHash: await hashPassword(password) });
+  return { password, users: await withAdminFlags() };
+});
+
+/** Another member's account, which the admin may act on (not their own, not an admin's). */
+async function memberAccount(userId: string, admin: { id: string }) {
+  if (userId === admin.id) {
+    throw new AppError("invalid_request_error", "Manage your own account in Settings → Account and Data.");
+  }
+  const user = await findUserById(getDb(), { userId });
+  if (!user) throw new AppError("not_found", "This account no longer exists.");
+  if (await isAdmin(user)) throw new AppError("forbidden", "Another admin's account cannot be changed here.");
+  return user;
+}
+
+const Target = z.object({ userId: z.string().max(100) });
+
+/** A new temporary password; every session of that account ends, so whoever had it is signed out. */
+export const resetPasswordAction = adminAction(Target, async ({ userId }, admin) => {
+  const user = await memberAccount(userId, admin);
+  const password = temporaryPassword();
+  const passwordHash = await hashPassword(password);
+  await transaction(getDb(), async (tx) => {
+    await setPasswordHash(tx, { userId: user.id, passwordHash });
+    await endUserSessions({ userId: user.id }, tx);
+  });
+  return { password };
+});
+
+/** The account and everything it owns, as its owner's own deletion does (one transaction); its keys stop at once. */
+export const removeUserAction = adminAction(Target, async ({ userId }, admin) => {
+  const user = await memberAccount(userId, admin);
+  forgetUsableKeys(await deleteAccount(getDb(), { userId: user.id }));
+  return { users: await withAdminFlags() };
+});

@@ -1,0 +1,156 @@
+"use client";
+
+import { useTranslations } from "next-intl";
+import { useState } from "react";
+import { addUserAction, removeUserAction, resetPasswordAction } from "@/app/settings/users/actions";
+import type { UserRow } from "@/lib/users/types";
+import { CopyButton } from "@/components/chat/copy-button";
+import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
+import { Input, Label } from "@/components/ui/input";
+import { UsersTable } from "./users-table";
+
+/** Settings → Users (admins): add a member with a temporary password, reset one, remove an account. */
+export function UsersPanel({
+  initial,
+  me,
+  registrationOpen,
+}: {
+  initial: UserRow[];
+  me: string;
+  registrationOpen: boolean;
+}) {
+  const t = useTranslations("users");
+  const [users, setUsers] = useState(initial);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  /** The temporary password just made, shown once, and whose it is. */
+  const [handout, setHandout] = useState<{ email: string; password: string; reset: boolean } | null>(null);
+  const [toReset, setToReset] = useState<UserRow | null>(null);
+  const [toRemove, setToRemove] = useState<UserRow | null>(null);
+
+  async function add(form: FormData) {
+    const email = String(form.get("email") ?? "");
+    setBusy(true);
+    setError(null);
+    setHandout(null);
+    const r = await addUserAction({ email });
+    setBusy(false);
+    if (!r.ok) return setError(r.error);
+    setUsers(r.data.users);
+    setHandout({ email: email.trim().toLowerCase(), password: r.data.password, reset: false });
+  }
+
+  async function reset() {
+    const user = toReset;
+    setToReset(null);
+    if (!user) return;
+    setError(null);
+    const r = await resetPasswordAction({ userId: user.id });
+    if (!r.ok) return setError(r.error);
+    setHandout({ email: user.email, password: r.data.password, reset: true });
+  }
+
+  async function remove() {
+    const user = toRemove;
+    setToRemove(null);
+    if (!user) return;
+    setError(null);
+    const r = await removeUserAction({ userId: user.id });
+    if (!r.ok) return setError(r.error);
+    setUsers(r.data.users);
+    if (handout?.email === user.email) setHandout(null);
+  }
+
+  return (
+    <div className="space-y-8">
+      <section aria-labelledby="add-user" className="space-y-3">
+        <h2 id="add-user" className="text-lg font-medium">
+          {t("addHeading")}
+        </h2>
+        <p className="text-sm text-neutral-600 dark:text-neutral-400">
+          {t(registrationOpen ? "introOpen" : "introClosed")}
+        </p>
+        <form action={add} className="flex flex-wrap items-end gap-3">
+          <div className="min-w-60 flex-1">
+            <Label htmlFor="new-user-email">{t("email")}</Label>
+            <Input id="new-user-email" name="email" type="email" required maxLength={320} autoComplete="off" />
+          </div>
+          <Button type="submit" disabled={busy}>
+            {t("add")}
+          </Button>
+        </form>
+        {error ? (
+          <p role="alert" className="text-sm text-red-600 dark:text-red-400">
+            {error}
+          </p>
+        ) : null}
+      </section>
+
+      {handout ? (
+        <section
+          aria-labelledby="handout"
+          className="space-y-3 rounded-lg border border-green-300 bg-green-50 p-4 dark:border-green-900 dark:bg-green-950/40"
+        >
+          <h2 id="handout" className="font-medium">
+            {t(handout.reset ? "resetDone" : "added", { email: handout.email })}
+          </h2>
+          <p className="text-sm">{t("handoutHelp")}</p>
+          <div className="flex gap-2">
+            <label htmlFor="temporary-password" className="sr-only">
+              {t("temporaryPassword")}
+            </label>
+            <Input
+              id="temporary-password"
+              readOnly
+              value={handout.password}
+              className="font-mono"
+              onFocus={(e) => e.currentTarget.select()}
+            />
+            <CopyButton text={handout.password} label={t("copy")} />
+          </div>
+        </section>
+      ) : null}
+
+      <section aria-labelledby="users-list" className="space-y-3">
+        <h2 id="users-list" className="text-lg font-medium">
+          {t("listHeading", { count: users.length })}
+        </h2>
+        <UsersTable users={users} me={me} onReset={setToReset} onRemove={setToRemove} />
+      </section>
+
+      <Dialog
+        open={!!toReset}
+        onOpenChange={(o) => !o && setToReset(null)}
+        title={t("resetTitle")}
+        description={toReset ? t("resetDescription", { email: toReset.email }) : undefined}
+      >
+        <div className="flex justify-end gap-2">
+          <Button variant="secondary" onClick={() => setToReset(null)}>
+            {t("cancel")}
+          </Button>
+          <Button onClick={() => void reset()}>{t("resetPassword")}</Button>
+        </div>
+      </Dialog>
+      <Dialog
+        open={!!toRemove}
+        onOpenChange={(o) => !o && setToRemove(null)}
+        title={t("removeTitle")}
+        description={
+          toRemove
+            ? t("removeDescription", { email: toRemove.email, conversations: toRemove.conversations })
+            : undefined
+        }
+      >
+        <div className="flex justify-end gap-2">
+          <Button variant="secondary" onClick={() => setToRemove(null)}>
+            {t("cancel")}
+          </Button>
+          <Button variant="danger" onClick={() => void remove()}>
+            {t("remove")}
+          </Button>
+        </div>
+      </Dialog>
+    </div>
+  );
+}

@@ -1,0 +1,69 @@
+"use client";
+
+import { useFormatter, useTranslations } from "next-intl";
+import type { UserRow } from "@/lib/users/types";
+import { Button } from "@/components/ui/button";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+
+/** The accounts; a member's row (not the viewer's, not an admin's) offers Reset password and Remove. */
+export function UsersTable({
+  users,
+  me,
+  onReset,
+  onRemove,
+}: {
+  users: UserRow[];
+  /** The viewing admin's id: their own row says so and offers nothing. */
+  me: string;
+  onReset: (u: UserRow) => void;
+  onRemove: (u: UserRow) => void;
+}) {
+  const t = useTranslations("users");
+  const format = useFormatter();
+  const when = (ms: number | null) =>
+    ms === null ? t("never") : format.dateTime(new Date(ms), { dateStyle: "medium", timeStyle: "short" });
+  return (
+    <Table label={t("table")}>
+      <TableHeader>
+        <TableRow>
+          <TableHead>{t("email")}</TableHead>
+          <TableHead>{t("role")}</TableHead>
+          <TableHead>{t("joined")}</TableHead>
+          <TableHead>{t("lastActive")}</TableHead>
+          <TableHead className="text-right">{t("conversations")}</TableHead>
+          <TableHead pinned>
+            <span className="sr-only">{t("actions")}</span>
+          </TableHead>
+        </TableRow>
+      </TableHeader>
+      <TableBody>
+        {users.map((u) => (
+          <TableRow key={u.id}>
+            <TableCell className="whitespace-nowrap">
+              {u.email}
+              {u.id === me ? <span className="ml-2 text-neutral-500 dark:text-neutral-400">{t("you")}</span> : null}
+            </TableCell>
+            <TableCell className="whitespace-nowrap">
+              {u.admin ? t("admin") : u.hasPassword ? t("member") : t("apiOnly")}
+            </TableCell>
+            <TableCell className="whitespace-nowrap">{when(u.createdAt)}</TableCell>
+            <TableCell className="whitespace-nowrap">{when(u.lastSeenAt)}</TableCell>
+            <TableCell className="text-right">{u.conversations}</TableCell>
+            <TableCell pinned className="whitespace-nowrap text-right">
+              {u.id !== me && !u.admin ? (
+                <span className="inline-flex gap-2">
+                  <Button variant="secondary" size="sm" onClick={() => onReset(u)}>
+                    {t("resetPassword")}
+                  </Button>
+                  <Button variant="secondary" size="sm" onClick={() => onRemove(u)}>
+                    {t("remove")}
+                  </Button>
+                </span>
+              ) : null}
+            </TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}

@@ -40,7 +40,7 @@ test("at 390 px the settings pages do not scroll sideways and Revoke / Stop shar
   await keys.open();
   // Every settings tab is on screen, none past the edge of a row that scrolls sideways.
   const tabs = page.getByRole("navigation", { name: "Settings" }).getByRole("link");
-  await expect(tabs).toHaveText(["API keys", "Usage", "Shared links", "Account", "Data", "Models"]);
+  await expect(tabs).toHaveText(["API keys", "Usage", "Shared links", "Account", "Data", "Models", "Users"]);
   for (const tab of await tabs.all()) await expect(tab).toBeInViewport({ ratio: 1 });
   const revoke = keys.row(showcase.keyName).getByRole("button", { name: "Revoke" });
   await expect(revoke).toBeVisible();
@@ -71,4 +71,11 @@ test("at 390 px the settings pages do not scroll sideways and Revoke / Stop shar
   }
   await expect(page.getByRole("heading", { name: "By model" })).toBeVisible();
   expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE.width);
+
+  // Settings → Users: the accounts table scrolls in its own box; a member's Remove can be reached.
+  await page.goto("/settings/users");
+  const remove = page.getByRole("group", { name: "Accounts" }).getByRole("button", { name: "Remove" }).first();
+  await expect(remove).toBeVisible();
+  expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE.width);
+  await expectReachable(page, remove);
 });

@@ -34,6 +34,7 @@ const signedIn: [(s: Showcase) => string, Ready][] = [
   [() => "/settings/shares", async (p) => expect(p.getByRole("button", { name: "Stop sharing" })).toBeVisible()],
   [() => "/settings/usage", heading("By model")],
   [() => "/settings/account", async (p) => expect(p.getByRole("button", { name: "Change password" })).toBeVisible()],
+  [() => "/settings/users", heading("Add a user")],
   [
     (s) => s.sharePath,
     async (p) => expect(p.getByRole("article", { name: "Assistant message" }).first()).toBeVisible(),

@@ -9,7 +9,6 @@ import { isAdmin } from "@/lib/auth/admin";
 import { forgetUsableKeys } from "@/lib/auth/api-keys";
 import { hashPassword, temporaryPassword } from "@/lib/auth/password";
 import { endUserSessions } from "@/lib/auth/sessions";
-import { config } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import type { UserRow } from "@/lib/users/types";
 
@@ -20,11 +19,9 @@ import type { UserRow } from "@/lib/users/types";
  * another: that is for whoever runs the server (ADMIN_EMAILS, the database).
  */
 
+/** Every account, `admin` as isAdmin decides it (the row's mark or ADMIN_EMAILS). */
 const withAdminFlags = async (): Promise<UserRow[]> =>
-  (await listUsersAsAdmin(getDb())).map((u) => ({
-    ...u,
-    admin: u.admin || config().adminEmails.includes(u.email.toLowerCase()),
-  }));
+  Promise.all((await listUsersAsAdmin(getDb())).map(async (u) => ({ ...u, admin: await isAdmin(u) })));
 
 export const listUsersAction = adminAction(z.object({}), () => withAdminFlags());
 

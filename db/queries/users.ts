@@ -100,3 +100,8 @@ export async function listUsersAsAdmin(db: Db): Promise<UserListing[]> {
     .orderBy(asc(users.createdAt), asc(users.id))
     .limit(5000);
 }
+
+/** Marks an account an admin, or a member again (the operator's CLI: scripts/users.ts). */
+export async function setUserAdmin(db: Db, { userId, admin }: { userId: string; admin: boolean }) {
+  await db.update(users).set({ admin }).where(eq(users.id, userId));
+}

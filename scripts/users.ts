@@ -13,9 +13,9 @@
 import { parseArgs } from "node:util";
 import { closeDb, getDb, transaction } from "@/db";
 import { createUser, findUserByEmail, listUsersAsAdmin, setPasswordHash, setUserAdmin } from "@/db/queries/users";
+import { isAdmin } from "@/lib/auth/admin";
 import { hashPassword, temporaryPassword } from "@/lib/auth/password";
 import { endUserSessions } from "@/lib/auth/sessions";
-import { config } from "@/lib/config";
 
 const USAGE =
   "usage: npm run users -- list | create --email EMAIL [--admin] | reset-password --email EMAIL | " +
@@ -44,8 +44,7 @@ async function main() {
     case "list": {
       console.log(["email", "role", "joined", "last active", "conversations"].join("\t"));
       for (const u of await listUsersAsAdmin(db)) {
-        const admin = u.admin || config().adminEmails.includes(u.email);
-        const role = admin ? "admin" : u.hasPassword ? "member" : "api only";
+        const role = (await isAdmin(u)) ? "admin" : u.hasPassword ? "member" : "api only";
         console.log([u.email, role, fmt(u.createdAt), fmt(u.lastSeenAt), u.conversations].join("\t"));
       }
       return;
@@ -79,7 +78,7 @@ async function main() {
     case "remove-admin": {
       const user = await account(values.email);
       await setUserAdmin(db, { userId: user.id, admin: command === "make-admin" });
-      const listed = config().adminEmails.includes(user.email);
+      const listed = await isAdmin({ email: user.email, admin: false });
       console.log(
         command === "make-admin"
           ? `${user.email} is an admin.`

@@ -12,6 +12,7 @@ import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { seedSnippets } from "@/lib/snippets";
 import { KeysTable } from "./keys-table";
+import { ShownOnce } from "./shown-once";
 
 /** Days until a new key expires; a Select item's value cannot be "", so "never" stands for none. */
 const EXPIRY = ["never", "7", "30", "90", "365"] as const;
@@ -104,29 +105,16 @@ export function KeysPanel({
       </section>
 
       {created ? (
-        <section
-          aria-labelledby="created-key"
-          className="space-y-3 rounded-lg border border-green-300 bg-green-50 p-4 dark:border-green-900 dark:bg-green-950/40"
+        <ShownOnce
+          id="new-key-value"
+          heading={t("created", { name: created.name })}
+          help={t("copyNow")}
+          label={t("newKey")}
+          value={created.key}
+          copyLabel={t("copy")}
         >
-          <h2 id="created-key" className="font-medium">
-            {t("created", { name: created.name })}
-          </h2>
-          <p className="text-sm">{t("copyNow")}</p>
-          <div className="flex gap-2">
-            <label htmlFor="new-key-value" className="sr-only">
-              {t("newKey")}
-            </label>
-            <Input
-              id="new-key-value"
-              readOnly
-              value={created.key}
-              className="font-mono"
-              onFocus={(e) => e.currentTarget.select()}
-            />
-            <CopyButton text={created.key} label={t("copy")} />
-          </div>
           <Snippets base={base} apiKey={created.key} />
-        </section>
+        </ShownOnce>
       ) : null}
 
       <section aria-labelledby="keys-list" className="space-y-3">

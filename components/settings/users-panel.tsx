@@ -4,10 +4,10 @@ import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { addUserAction, removeUserAction, resetPasswordAction } from "@/app/settings/users/actions";
 import type { UserRow } from "@/lib/users/types";
-import { CopyButton } from "@/components/chat/copy-button";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Input, Label } from "@/components/ui/input";
+import { ShownOnce } from "./shown-once";
 import { UsersTable } from "./users-table";
 
 /** Settings → Users (admins): add a member with a temporary password, reset one, remove an account. */
@@ -88,28 +88,14 @@ export function UsersPanel({
       </section>
 
       {handout ? (
-        <section
-          aria-labelledby="handout"
-          className="space-y-3 rounded-lg border border-green-300 bg-green-50 p-4 dark:border-green-900 dark:bg-green-950/40"
-        >
-          <h2 id="handout" className="font-medium">
-            {t(handout.reset ? "resetDone" : "added", { email: handout.email })}
-          </h2>
-          <p className="text-sm">{t("handoutHelp")}</p>
-          <div className="flex gap-2">
-            <label htmlFor="temporary-password" className="sr-only">
-              {t("temporaryPassword")}
-            </label>
-            <Input
-              id="temporary-password"
-              readOnly
-              value={handout.password}
-              className="font-mono"
-              onFocus={(e) => e.currentTarget.select()}
-            />
-            <CopyButton text={handout.password} label={t("copy")} />
-          </div>
-        </section>
+        <ShownOnce
+          id="temporary-password"
+          heading={t(handout.reset ? "resetDone" : "added", { email: handout.email })}
+          help={t("handoutHelp")}
+          label={t("temporaryPassword")}
+          value={handout.password}
+          copyLabel={t("copy")}
+        />
       ) : null}
 
       <section aria-labelledby="users-list" className="space-y-3">

@@ -12,6 +12,8 @@ let server: ChildProcess;
 let dir: string;
 let base: string;
 let key: string;
+/** /register as it was before any account existed. */
+let registerWithNoAccount = "";
 
 before(async () => {
   dir = mkdtempSync(path.join(tmpdir(), "glm-demo-"));
@@ -43,6 +45,7 @@ before(async () => {
       break;
     await sleep(250);
   }
+  registerWithNoAccount = await (await fetch(`${base}/register`)).text();
   key = await createKey("demo", undefined, env);
 });
 
@@ -128,9 +131,14 @@ describe("zero-configuration first run", () => {
     assert.equal(other.choices[0].finish_reason, "stop");
   });
 
-  test("ALLOW_REGISTRATION=false closes sign-up", async () => {
+  test("ALLOW_REGISTRATION=false closes sign-up, and says how the first account is made", async () => {
+    // No account yet: nobody could add one from a browser, so the operator's command is named.
+    assert.match(registerWithNoAccount, /no accounts yet, and sign-up is closed/);
+    assert.match(registerWithNoAccount, /npm run users -- create --email you@example.com --admin/);
+    assert.doesNotMatch(registerWithNoAccount, /Create account<\/button>/);
+    // Once there is one, people are sent to its admins.
     const html = await (await fetch(`${base}/register`)).text();
-    assert.match(html, /Sign-up is closed on this server/);
+    assert.match(html, /Sign-up is closed on this server. Ask one of its admins for an account/);
     assert.doesNotMatch(html, /Create account<\/button>/);
   });
 

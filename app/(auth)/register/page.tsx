@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
+import { getDb } from "@/db";
+import { firstUser } from "@/db/queries/users";
 import { LanguageSelect } from "@/components/i18n/language-select";
 import { AuthForm } from "@/components/auth/auth-form";
 import { currentUser } from "@/lib/auth/session";
@@ -20,7 +22,8 @@ export default async function RegisterPage() {
       {config().allowRegistration ? (
         <AuthForm mode="register" action={register} />
       ) : (
-        <p role="alert">{t("signUpClosed")}</p>
+        // With no account at all, nobody can add one from the browser: say how the first is made.
+        <p role="alert">{t((await firstUser(getDb())) ? "signUpClosed" : "noAccountsYet")}</p>
       )}
       <LanguageSelect className="mt-8" />
     </>

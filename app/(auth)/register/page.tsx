@@ -23,7 +23,15 @@ export default async function RegisterPage() {
         <AuthForm mode="register" action={register} />
       ) : (
         // With no account at all, nobody can add one from the browser: say how the first is made.
-        <p role="alert">{t((await firstUser(getDb())) ? "signUpClosed" : "noAccountsYet")}</p>
+        <p role="alert">
+          {(await firstUser(getDb()))
+            ? t("signUpClosed")
+            : t.rich("noAccountsYet", {
+                code: (command) => (
+                  <code className="rounded bg-neutral-100 px-1 font-mono text-sm dark:bg-neutral-800">{command}</code>
+                ),
+              })}
+        </p>
       )}
       <LanguageSelect className="mt-8" />
     </>

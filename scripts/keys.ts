@@ -23,7 +23,10 @@ async function owner(email: string | undefined) {
     const found = await findUserByEmail(db, { email });
     if (found) return found;
     if (!/^[^@\s]+@[^@\s]+$/.test(email)) fail(`"${email}" is not an email address`);
-    console.error(`keys: no account ${email} yet; created it (it can sign in after setting a password).`);
+    console.error(
+      `keys: no account ${email} yet; created it, for API keys only. To sign in it needs a password: ` +
+        `npm run users -- reset-password --email ${email} (or Reset password in Settings → Users).`,
+    );
     return createUser(db, { email, passwordHash: null });
   }
   return (await firstUser(db)) ?? createUser(db, { email: DEFAULT_OWNER, passwordHash: null });

@@ -19,6 +19,10 @@ import type { UserRow } from "@/lib/users/types";
  * another: that is for whoever runs the server (ADMIN_EMAILS, the database).
  */
 
+/** Who did what to whose account, in the server's log: the operator's record of admins' actions. */
+const audit = (admin: { email: string }, what: string, email: string) =>
+  console.log(`[users] ${admin.email} ${what} ${email}`);
+
 /** Every account, `admin` as isAdmin decides it (the row's mark or ADMIN_EMAILS). */
 const withAdminFlags = async (): Promise<UserRow[]> =>
   Promise.all((await listUsersAsAdmin(getDb())).map(async (u) => ({ ...u, admin: await isAdmin(u) })));
@@ -33,12 +37,13 @@ const Email = z
   .regex(/^[^@\s]+@[^@\s]+$/, "Enter a valid email address.");
 
 /** A new member with a temporary password, shown to the admin once. */
-export const addUserAction = adminAction(z.object({ email: Email }), async ({ email }) => {
+export const addUserAction = adminAction(z.object({ email: Email }), async ({ email }, admin) => {
   if (await findUserByEmail(getDb(), { email })) {
     throw new AppError("invalid_request_error", "An account with this email already exists.");
   }
   const password = temporaryPassword();
   await createUser(getDb(), { email, passwordHash: await hashPassword(password) });
+  audit(admin, "added", email);
   return { password, users: await withAdminFlags() };
 });
 
@@ -64,6 +69,7 @@ export const resetPasswordAction = adminAction(Target, async ({ userId }, admin)
     await setPasswordHash(tx, { userId: user.id, passwordHash });
     await endUserSessions({ userId: user.id }, tx);
   });
+  audit(admin, "reset the password of", user.email);
   return { password };
 });
 
@@ -71,5 +77,6 @@ export const resetPasswordAction = adminAction(Target, async ({ userId }, admin)
 export const removeUserAction = adminAction(Target, async ({ userId }, admin) => {
   const user = await memberAccount(userId, admin);
   forgetUsableKeys(await deleteAccount(getDb(), { userId: user.id }));
+  audit(admin, "removed", user.email);
   return { users: await withAdminFlags() };
 });

@@ -1,5 +1,5 @@
 import "server-only";
-import { asc, eq, sql } from "drizzle-orm";
+import { asc, eq, isNotNull, sql } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
 import { first, type Db } from "@/db";
 import { engine } from "@/db/engine";
@@ -24,24 +24,34 @@ export async function findUserById(db: Db, { userId }: { userId: string }): Prom
   return first(await db.select().from(users).where(eq(users.id, userId)).limit(1));
 }
 
-/** The first account, which is an admin (lib/auth/admin.ts). */
+/** Whether any account can sign in (has a password): with none and sign-up closed, only the operator can let anyone in. */
+export async function someoneCanSignIn(db: Db): Promise<boolean> {
+  return !!first(await db.select({ id: users.id }).from(users).where(isNotNull(users.passwordHash)).limit(1));
+}
+
+/** The oldest account (the keys CLI's default owner). */
 export async function firstUser(db: Db): Promise<User | undefined> {
   return first(await db.select().from(users).orderBy(asc(users.createdAt), asc(users.id)).limit(1));
 }
 
 /**
- * Creates an account; `passwordHash` is null for accounts made by the keys CLI. The first account is an admin,
- * decided in the insert itself and kept on the row: deleting it later makes nobody else one.
+ * Creates an account; `passwordHash` is null for accounts made by the keys CLI, which only own API keys. The
+ * first account that can sign in is an admin, decided in the insert itself and kept on the row: deleting it
+ * later makes nobody else one. An API-only account does not count: an operator who makes a key from the
+ * command line before anyone signs up (as the README's /v1 example does) still gets the first person as admin.
  */
 export async function createUser(
   db: Db,
   { email, passwordHash }: { email: string; passwordHash: string | null },
 ): Promise<User> {
-  const noneYet = sql<boolean>`not exists (select 1 from ${users})`;
+  const firstPerson =
+    passwordHash === null
+      ? false
+      : sql<boolean>`not exists (select 1 from ${users} where ${users.passwordHash} is not null)`;
   return first(
     await db
       .insert(users)
-      .values({ id: randomUUID(), email: storedEmail(email), passwordHash, admin: noneYet })
+      .values({ id: randomUUID(), email: storedEmail(email), passwordHash, admin: firstPerson })
       .returning(),
   )!;
 }

@@ -1,6 +1,7 @@
 /** A first run with no UPSTREAM_API_KEY: the built-in demo upstream answers, and says so. */
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { promisify } from "node:util";
 import { existsSync, statSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -14,12 +15,14 @@ let base: string;
 let key: string;
 /** /register as it was before any account existed. */
 let registerWithNoAccount = "";
+/** The server's environment, for the command-line tools run against its database. */
+let env: NodeJS.ProcessEnv;
 
 before(async () => {
   dir = mkdtempSync(path.join(tmpdir(), "glm-demo-"));
   const port = 5200 + Math.floor(Math.random() * 500);
   base = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = {
+  env = {
     ...process.env,
     DATABASE_URL: `file:${dir}/data/app.db`,
     UPSTREAM_MODEL_MAP: "GLM-4-Flash=glm4:9b",
@@ -136,7 +139,12 @@ describe("zero-configuration first run", () => {
     assert.match(registerWithNoAccount, /no accounts yet, and sign-up is closed/);
     assert.match(registerWithNoAccount, /npm run users -- create --email you@example.com --admin/);
     assert.doesNotMatch(registerWithNoAccount, /Create account<\/button>/);
-    // Once there is one, people are sent to its admins.
+    // The keys CLI's API-only account (made in before()) cannot sign in, so it changes nothing.
+    assert.match(await (await fetch(`${base}/register`)).text(), /no accounts yet, and sign-up is closed/);
+    // Once someone can sign in, people are sent to the admins.
+    await promisify(execFile)("node_modules/.bin/tsx", ["scripts/users.ts", "create", "--email", "boss@example.com"], {
+      env,
+    });
     const html = await (await fetch(`${base}/register`)).text();
     assert.match(html, /Sign-up is closed on this server. Ask one of its admins for an account/);
     assert.doesNotMatch(html, /Create account<\/button>/);

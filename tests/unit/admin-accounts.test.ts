@@ -20,12 +20,15 @@ before(async () => {
   ({ db, close } = await openTestDatabase());
 });
 
-test("the first account is an admin; deleting it makes nobody else one", async () => {
+test("the first account that can sign in is an admin; deleting it makes nobody else one", async () => {
   const { createUser, findUserById } = await import("@/db/queries/users");
   const { deleteAccount } = await import("@/db/queries/account");
   const { isAdmin } = await import("@/lib/auth/admin");
-  const founder = await createUser(db, { email: "founder@example.com", passwordHash: null });
-  const member = await createUser(db, { email: "member@example.com", passwordHash: null });
+  // An API-only account (the keys CLI's, made before anyone signed up) is not the first person.
+  const apiOnly = await createUser(db, { email: "cli@example.com", passwordHash: null });
+  assert.equal(apiOnly.admin, false);
+  const founder = await createUser(db, { email: "founder@example.com", passwordHash: "hash" });
+  const member = await createUser(db, { email: "member@example.com", passwordHash: "hash" });
   assert.equal(founder.admin, true);
   assert.equal(member.admin, false);
   assert.equal(await isAdmin(founder), true);
@@ -35,7 +38,7 @@ test("the first account is an admin; deleting it makes nobody else one", async (
   const after = await findUserById(db, { userId: member.id });
   assert.equal(after?.admin, false);
   assert.equal(await isAdmin(after!), false, "the next oldest account is not promoted");
-  const later = await createUser(db, { email: "later@example.com", passwordHash: null });
+  const later = await createUser(db, { email: "later@example.com", passwordHash: "hash" });
   assert.equal(later.admin, false, "an account made once others exist is a member");
 });
 

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { getDb } from "@/db";
-import { firstUser } from "@/db/queries/users";
+import { someoneCanSignIn } from "@/db/queries/users";
 import { LanguageSelect } from "@/components/i18n/language-select";
 import { AuthForm } from "@/components/auth/auth-form";
 import { currentUser } from "@/lib/auth/session";
@@ -22,9 +22,9 @@ export default async function RegisterPage() {
       {config().allowRegistration ? (
         <AuthForm mode="register" action={register} />
       ) : (
-        // With no account at all, nobody can add one from the browser: say how the first is made.
+        // With no account that can sign in, nobody can add one from the browser: say how the first is made.
         <p role="alert">
-          {(await firstUser(getDb()))
+          {(await someoneCanSignIn(getDb()))
             ? t("signUpClosed")
             : t.rich("noAccountsYet", {
                 code: (command) => (

@@ -16,7 +16,7 @@ import type { UserRow } from "@/lib/users/types";
  * Settings → Users, for admins: the team's accounts, added by an admin with a temporary password (which works
  * whether or not ALLOW_REGISTRATION is open), a forgotten password reset, an account removed. Nobody acts on
  * their own account here (Settings → Account and Data do that), and an admin is not removed or reset by
- * another: that is for whoever runs the server (ADMIN_EMAILS, the database).
+ * another: that is for whoever runs the server (npm run users, ADMIN_EMAILS).
  */
 
 /** Who did what to whose account, in the server's log: the operator's record of admins' actions. */

@@ -3,7 +3,7 @@ import { asc, eq, isNotNull, sql } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
 import { first, type Db } from "@/db";
 import { engine } from "@/db/engine";
-import { conversations, sessions, users } from "@/db/tables";
+import { apiKeys, conversations, sessions, users } from "@/db/tables";
 import type { User } from "@/db/schema";
 
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
@@ -75,7 +75,7 @@ export interface UserListing {
   /** Signs in with a password (false: an API-only account the keys CLI made). */
   hasPassword: boolean;
   createdAt: number;
-  /** The latest activity of any of its sessions; null when it has none. */
+  /** Its latest activity: a session's, or an API key's last use; null when there has been none. */
   lastSeenAt: number | null;
   conversations: number;
 }
@@ -89,26 +89,38 @@ export async function listUsersAsAdmin(db: Db): Promise<UserListing[]> {
     .from(sessions)
     .groupBy(sessions.userId)
     .as("seen");
+  // An account used only through /v1 is active too: its keys' last use counts.
+  const keyUse = db
+    .select({ userId: apiKeys.userId, lastUsedAt: sql<number>`max(${apiKeys.lastUsedAt})`.as("key_used") })
+    .from(apiKeys)
+    .groupBy(apiKeys.userId)
+    .as("key_use");
   const owned = db
     .select({ userId: conversations.userId, count: sql<number>`count(*)`.as("owned_count") })
     .from(conversations)
     .groupBy(conversations.userId)
     .as("owned");
-  return db
+  const rows = await db
     .select({
       id: users.id,
       email: users.email,
       admin: users.admin,
       hasPassword: sql<boolean>`(${users.passwordHash} is not null)`.mapWith(Boolean),
       createdAt: users.createdAt,
-      lastSeenAt: sql<number | null>`${seen.lastSeenAt}`.mapWith(Number),
+      sessionSeenAt: sql<number | null>`${seen.lastSeenAt}`.mapWith(Number),
+      keyUsedAt: sql<number | null>`${keyUse.lastUsedAt}`.mapWith(Number),
       conversations: sql<number>`coalesce(${owned.count}, 0)`.mapWith(Number),
     })
     .from(users)
     .leftJoin(seen, eq(seen.userId, users.id))
+    .leftJoin(keyUse, eq(keyUse.userId, users.id))
     .leftJoin(owned, eq(owned.userId, users.id))
     .orderBy(asc(users.createdAt), asc(users.id))
     .limit(5000);
+  return rows.map(({ sessionSeenAt, keyUsedAt, ...u }) => ({
+    ...u,
+    lastSeenAt: sessionSeenAt === null && keyUsedAt === null ? null : Math.max(sessionSeenAt ?? 0, keyUsedAt ?? 0),
+  }));
 }
 
 /** Marks an account an admin, or a member again (the operator's CLI: scripts/users.ts). */

@@ -48,7 +48,7 @@ test("ADMIN_EMAILS makes an account an admin whatever its row says", async () =>
   assert.equal(await isAdmin({ email: "someone@example.com", admin: false }), false);
 });
 
-test("Settings → Users lists each account with its own last activity and conversations", async () => {
+test("Settings → Users lists each account with its own last activity (sessions, API keys) and conversations", async () => {
   const { createUser, listUsersAsAdmin } = await import("@/db/queries/users");
   const { insertSession } = await import("@/db/queries/sessions");
   const { createConversation } = await import("@/db/queries/conversations");
@@ -57,6 +57,17 @@ test("Settings → Users lists each account with its own last activity and conve
   const t = Date.UTC(2026, 10, 1);
   await insertSession(db, { id: "s-a-1", userId: a.id, now: t, expiresAt: t + 1e9, userAgent: null });
   await insertSession(db, { id: "s-a-2", userId: a.id, now: t + 5000, expiresAt: t + 1e9, userAgent: null });
+  // b signs in never, but uses /v1: its key's last use is its last activity.
+  const T = await import("@/db/tables");
+  await db.insert(T.apiKeys).values({
+    id: "k-b",
+    userId: b.id,
+    name: "script",
+    prefix: "sk-glm-bbbb",
+    hash: "hash-b",
+    createdAt: t,
+    lastUsedAt: t + 9000,
+  });
   for (const id of ["c-a-1", "c-a-2"]) {
     await createConversation(db, { id, userId: a.id, title: id, model: "GLM-4-Flash" });
   }
@@ -69,6 +80,6 @@ test("Settings → Users lists each account with its own last activity and conve
   );
   assert.deepEqual(
     { lastSeenAt: rowB?.lastSeenAt, conversations: rowB?.conversations, hasPassword: rowB?.hasPassword },
-    { lastSeenAt: null, conversations: 0, hasPassword: false },
+    { lastSeenAt: t + 9000, conversations: 0, hasPassword: false },
   );
 });

@@ -445,7 +445,16 @@ test("when the instance running a reply dies, B's reader ends (interrupted) and 
     await sleep(100);
   }
   assert.equal(row!.status, "interrupted");
-  assert.ok(row!.content.length > 50 && b.text.startsWith(row!.content), "the text saved before the crash is kept");
+  // A saves every 250 ms and B relays what A published, so either may be a little ahead of the other (CI once
+  // saw B's reader behind the last save); neither may say anything the other did not.
+  const saved = row!.content;
+  let same = 0;
+  while (same < saved.length && saved[same] === b.text[same]) same++;
+  assert.ok(
+    saved.length > 50 && (same === saved.length || same === b.text.length),
+    `the text saved before the crash is kept (saved ${saved.length} characters, B's reader saw ` +
+      `${b.text.length}, the same for the first ${same})`,
+  );
   console.log(
     `# after SIGKILL of the owner: B's reader ended in ${endedAfter} ms, the reply was marked interrupted ` +
       `${Date.now() - killedAt} ms after the kill`,

@@ -11,11 +11,10 @@
  * last line; its owner signs in with it and chooses their own in Settings → Account.
  */
 import { parseArgs } from "node:util";
-import { closeDb, getDb, transaction } from "@/db";
-import { createUser, findUserByEmail, listUsersAsAdmin, setPasswordHash, setUserAdmin } from "@/db/queries/users";
+import { closeDb, getDb } from "@/db";
+import { findUserByEmail, listUsersAsAdmin, setUserAdmin } from "@/db/queries/users";
+import { createWithTemporaryPassword, EmailAddress, resetToTemporaryPassword } from "@/lib/auth/accounts";
 import { isAdmin } from "@/lib/auth/admin";
-import { hashPassword, temporaryPassword } from "@/lib/auth/password";
-import { endUserSessions } from "@/lib/auth/sessions";
 
 const USAGE =
   "usage: npm run users -- list | create --email EMAIL [--admin] | reset-password --email EMAIL | " +
@@ -50,11 +49,11 @@ async function main() {
       return;
     }
     case "create": {
-      const email = values.email?.trim().toLowerCase();
-      if (!email || !/^[^@\s]+@[^@\s]+$/.test(email)) fail(`create needs --email EMAIL (an email address)`);
+      const parsed = EmailAddress.safeParse(values.email ?? "");
+      if (!parsed.success) fail("create needs --email EMAIL (an email address)");
+      const email = parsed.data;
       if (await findUserByEmail(db, { email })) fail(`an account ${email} exists already; reset-password it instead`);
-      const password = temporaryPassword();
-      const user = await createUser(db, { email, passwordHash: await hashPassword(password) });
+      const { user, password } = await createWithTemporaryPassword(email);
       if (values.admin && !user.admin) await setUserAdmin(db, { userId: user.id, admin: true });
       console.log(
         `Created ${email}${values.admin || user.admin ? " (admin)" : ""}. Its temporary password, shown once:`,
@@ -64,12 +63,7 @@ async function main() {
     }
     case "reset-password": {
       const user = await account(values.email);
-      const password = temporaryPassword();
-      const passwordHash = await hashPassword(password);
-      const ended = await transaction(db, async (tx) => {
-        await setPasswordHash(tx, { userId: user.id, passwordHash });
-        return endUserSessions({ userId: user.id }, tx);
-      });
+      const { password, ended } = await resetToTemporaryPassword(user.id);
       console.log(`New password for ${user.email}; ${ended} session(s) ended. It is shown once:`);
       console.log(password);
       return;

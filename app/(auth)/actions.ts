@@ -5,6 +5,7 @@ import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { z } from "zod";
+import { EmailAddress } from "@/lib/auth/accounts";
 import { getDb, transaction } from "@/db";
 import { createUser, findUserByEmail, setUserLocale } from "@/db/queries/users";
 import { signIn, signOut, TooManyAttempts } from "@/lib/auth/auth";
@@ -22,12 +23,7 @@ export interface AuthFormState {
 }
 
 const Credentials = z.object({
-  email: z
-    .string()
-    .trim()
-    .toLowerCase()
-    .max(320)
-    .regex(/^[^@\s]+@[^@\s]+$/, "Enter a valid email address."),
+  email: EmailAddress,
   password: z.string().max(200, "Use at most 200 characters."),
 });
 

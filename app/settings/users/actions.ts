@@ -1,14 +1,13 @@
 "use server";
 
 import { z } from "zod";
-import { getDb, transaction } from "@/db";
+import { getDb } from "@/db";
 import { deleteAccount } from "@/db/queries/account";
-import { createUser, findUserByEmail, findUserById, listUsersAsAdmin, setPasswordHash } from "@/db/queries/users";
+import { findUserByEmail, findUserById, listUsersAsAdmin } from "@/db/queries/users";
 import { adminAction } from "@/lib/actions";
+import { createWithTemporaryPassword, EmailAddress, resetToTemporaryPassword } from "@/lib/auth/accounts";
 import { isAdmin } from "@/lib/auth/admin";
 import { forgetUsableKeys } from "@/lib/auth/api-keys";
-import { hashPassword, temporaryPassword } from "@/lib/auth/password";
-import { endUserSessions } from "@/lib/auth/sessions";
 import { AppError } from "@/lib/errors";
 import type { UserRow } from "@/lib/users/types";
 
@@ -29,20 +28,12 @@ const withAdminFlags = async (): Promise<UserRow[]> =>
 
 export const listUsersAction = adminAction(z.object({}), () => withAdminFlags());
 
-const Email = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .max(320)
-  .regex(/^[^@\s]+@[^@\s]+$/, "Enter a valid email address.");
-
 /** A new member with a temporary password, shown to the admin once. */
-export const addUserAction = adminAction(z.object({ email: Email }), async ({ email }, admin) => {
+export const addUserAction = adminAction(z.object({ email: EmailAddress }), async ({ email }, admin) => {
   if (await findUserByEmail(getDb(), { email })) {
     throw new AppError("invalid_request_error", "An account with this email already exists.");
   }
-  const password = temporaryPassword();
-  await createUser(getDb(), { email, passwordHash: await hashPassword(password) });
+  const { password } = await createWithTemporaryPassword(email);
   audit(admin, "added", email);
   return { password, users: await withAdminFlags() };
 });
@@ -63,12 +54,7 @@ const Target = z.object({ userId: z.string().max(100) });
 /** A new temporary password; every session of that account ends, so whoever had it is signed out. */
 export const resetPasswordAction = adminAction(Target, async ({ userId }, admin) => {
   const user = await memberAccount(userId, admin);
-  const password = temporaryPassword();
-  const passwordHash = await hashPassword(password);
-  await transaction(getDb(), async (tx) => {
-    await setPasswordHash(tx, { userId: user.id, passwordHash });
-    await endUserSessions({ userId: user.id }, tx);
-  });
+  const { password } = await resetToTemporaryPassword(user.id);
   audit(admin, "reset the password of", user.email);
   return { password };
 });

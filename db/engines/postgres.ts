@@ -93,6 +93,25 @@ export async function transaction<D, T>(db: D, fn: (tx: D) => Promise<T>): Promi
 }
 const inTransaction = new WeakSet<object>();
 
+/** The key of the lock that lets only one account at a time be made with a password (see accountCreation). */
+const ACCOUNT_CREATION_LOCK = 0x676c6d61646d696en; // "glmadmin"
+
+/**
+ * Runs `fn` (an account's insert) holding a transaction-level advisory lock, in the caller's transaction if
+ * it has one. Whether an account is the first that can sign in (and so the admin) is decided by a NOT EXISTS
+ * in its insert; under read committed two sign-ups at the same instant would each see none and both become
+ * admins. The lock makes the second wait for the first's commit. It ends with the transaction.
+ */
+export async function accountCreation<D, T>(db: D, fn: (tx: D) => Promise<T>): Promise<T> {
+  const locked = async (tx: D) => {
+    await (tx as unknown as PgExecutor).execute(
+      sql`select pg_advisory_xact_lock(${ACCOUNT_CREATION_LOCK.toString()}::bigint)`,
+    );
+    return fn(tx);
+  };
+  return inTransaction.has(db as object) ? locked(db) : transaction(db, locked);
+}
+
 /** Rows of a hand-written select. */
 export async function rows<T>(db: unknown, query: SQL): Promise<T[]> {
   return (await (db as PgExecutor).execute(query)) as unknown as T[];

@@ -121,6 +121,11 @@ export async function transaction<D, T>(db: D, fn: (tx: D) => Promise<T>): Promi
   }
 }
 
+/** SQLite has one writer at a time, and an insert's NOT EXISTS is read in its own write: nothing to lock. */
+export async function accountCreation<D, T>(db: D, fn: (tx: D) => Promise<T>): Promise<T> {
+  return fn(db);
+}
+
 /** Rows of a hand-written select. */
 export async function rows<T>(db: unknown, query: SQL): Promise<T[]> {
   return (db as SqliteDb).all<T>(query);

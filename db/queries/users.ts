@@ -1,5 +1,5 @@
 import "server-only";
-import { asc, eq, isNotNull, sql } from "drizzle-orm";
+import { asc, eq, isNotNull, type SQL, sql } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
 import { first, type Db } from "@/db";
 import { engine } from "@/db/engine";
@@ -39,21 +39,23 @@ export async function firstUser(db: Db): Promise<User | undefined> {
  * first account that can sign in is an admin, decided in the insert itself and kept on the row: deleting it
  * later makes nobody else one. An API-only account does not count: an operator who makes a key from the
  * command line before anyone signs up (as the README's /v1 example does) still gets the first person as admin.
+ * Accounts with a password are made one at a time (engine().accountCreation), so two sign-ups at the same
+ * instant on a new server cannot both be the first.
  */
 export async function createUser(
   db: Db,
   { email, passwordHash }: { email: string; passwordHash: string | null },
 ): Promise<User> {
-  const firstPerson =
-    passwordHash === null
-      ? false
-      : sql<boolean>`not exists (select 1 from ${users} where ${users.passwordHash} is not null)`;
-  return first(
-    await db
-      .insert(users)
-      .values({ id: randomUUID(), email: storedEmail(email), passwordHash, admin: firstPerson })
-      .returning(),
-  )!;
+  const insert = async (tx: Db, admin: boolean | SQL<boolean>) =>
+    first(
+      await tx
+        .insert(users)
+        .values({ id: randomUUID(), email: storedEmail(email), passwordHash, admin })
+        .returning(),
+    )!;
+  if (passwordHash === null) return insert(db, false);
+  const firstPerson = sql<boolean>`not exists (select 1 from ${users} where ${users.passwordHash} is not null)`;
+  return engine().accountCreation(db, (tx) => insert(tx, firstPerson));
 }
 
 /** A new password hash (change of password, or a re-hash of an old bcrypt one at sign-in). */

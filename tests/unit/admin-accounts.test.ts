@@ -42,6 +42,28 @@ test("the first account that can sign in is an admin; deleting it makes nobody e
   assert.equal(later.admin, false, "an account made once others exist is a member");
 });
 
+test("accounts signed up at the same instant on a new server: exactly one is the admin", async () => {
+  const { createUser } = await import("@/db/queries/users");
+  const { deleteAccount } = await import("@/db/queries/account");
+  const T = await import("@/db/tables");
+  const { engine } = await import("@/db/engine");
+  const { sql } = await import("drizzle-orm");
+  // On PostgreSQL, every connection of the pool open first, so that the sign-ups really run side by side.
+  if (engine().name === "postgres")
+    await Promise.all(Array.from({ length: 10 }, () => engine().rows(db, sql`select pg_sleep(0.05)`)));
+  for (let round = 0; round < 5; round++) {
+    // A new server again: no account at all.
+    for (const { id } of await db.select({ id: T.users.id }).from(T.users)) await deleteAccount(db, { userId: id });
+    const made = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        createUser(db, { email: `rush-${round}-${i}@example.com`, passwordHash: "hash" }),
+      ),
+    );
+    const admins = made.filter((u) => u.admin).map((u) => u.email);
+    assert.equal(admins.length, 1, `round ${round}, admins: ${admins.join(", ") || "none"}`);
+  }
+});
+
 test("ADMIN_EMAILS makes an account an admin whatever its row says", async () => {
   const { isAdmin } = await import("@/lib/auth/admin");
   assert.equal(await isAdmin({ email: "Boss@Example.com", admin: false }), true);

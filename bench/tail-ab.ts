@@ -12,6 +12,10 @@
  * client pool each); the set-ups alternate, the order flipped every round. Printed per level and set-up: the
  * median over rounds of v1 p99 ÷ direct p99, with a 95 % bootstrap interval of that median, the share of
  * rounds within 2×, and the median p50s. An interval that does not overlap the other set-up's is a difference.
+ *
+ * `npm run bench:tail -- A --floor [levels] [rounds]` measures one set-up, with its pass-through (the bare
+ * node:http proxy) between direct and /v1 in every round: the same figures for the floor any proxy pays on
+ * this machine, next to /v1's.
  */
 import { runRound } from "./doors/latency";
 import { type PathName, type Rig, startRigFromSpec } from "./doors/setup";
@@ -20,12 +24,21 @@ import { killChildrenNow, median, runBench } from "./support";
 
 const COUNT: Record<number, number> = { 1: 60, 32: 1000, 256: 1536 };
 
+type Measured = "direct" | "pass-through" | "v1";
+type Series = Record<Measured, { p99: number[]; p50: number[] }>;
+
 interface Setup {
   name: string;
   spec: string;
   rig: Rig;
-  rounds: Map<number, { direct: number[]; v1: number[]; directP50: number[]; v1P50: number[] }>;
+  rounds: Map<number, Series>;
 }
+
+const emptySeries = (): Series => ({
+  direct: { p99: [], p50: [] },
+  "pass-through": { p99: [], p50: [] },
+  v1: { p99: [], p50: [] },
+});
 
 async function setUp(name: string, spec: string): Promise<Setup> {
   return { name, spec, rig: await startRigFromSpec(spec), rounds: new Map() };
@@ -43,24 +56,31 @@ function medianInterval(values: number[]): [number, number] {
 async function main() {
   const [a, b, levelList = "32,256", roundsArg = "24"] = process.argv.slice(2);
   if (!a || !b)
-    throw new Error("usage: npm run bench:tail -- <dist A>[,NAME=value|--flag…] <dist B>[,…] [levels] [rounds]");
+    throw new Error(
+      "usage: npm run bench:tail -- <dist A>[,NAME=value|--flag…] (<dist B>[,…] | --floor) [levels] [rounds]",
+    );
+  const floor = b === "--floor";
+  const paths: Measured[] = floor ? ["direct", "pass-through", "v1"] : ["direct", "v1"];
   const levels = levelList.split(",").map(Number);
   const rounds = Number(roundsArg);
-  const setups = [await setUp("A", a), await setUp("B", b)];
+  const setups = floor ? [await setUp("A", a)] : [await setUp("A", a), await setUp("B", b)];
   try {
     // Past V8's compiling of the app's code, as bench:doors warms (LatencyPlan.warmStreams).
-    for (const s of setups) await runRound(s.rig, "v1", 16, 4000);
+    for (const s of setups) {
+      await runRound(s.rig, "v1", 16, 4000);
+      if (floor) await runRound(s.rig, "pass-through", 16, 1000);
+    }
     for (const c of levels) {
       const count = COUNT[c] ?? 1000;
       for (let i = 0; i < rounds; i++) {
         for (const s of i % 2 ? [...setups].reverse() : setups) {
-          const r = s.rounds.get(c) ?? { direct: [], v1: [], directP50: [], v1P50: [] };
+          const r = s.rounds.get(c) ?? emptySeries();
           s.rounds.set(c, r);
-          for (const p of ["direct", "v1"] as PathName[]) {
-            const stat = await runRound(s.rig, p, c, count);
+          for (const p of paths) {
+            const stat = await runRound(s.rig, p as PathName, c, count);
             if (stat.errors) console.log(`${s.name} ${p} at ${c}: ${stat.errors} failed (${stat.firstError})`);
-            r[p === "v1" ? "v1" : "direct"].push(stat.ttftP99);
-            r[p === "v1" ? "v1P50" : "directP50"].push(stat.ttftP50);
+            r[p].p99.push(stat.ttftP99);
+            r[p].p50.push(stat.ttftP50);
           }
         }
         process.stdout.write(".");
@@ -68,13 +88,16 @@ async function main() {
       console.log();
       for (const s of setups) {
         const r = s.rounds.get(c)!;
-        const ratios = r.v1.map((v, k) => v / r.direct[k]);
-        const [lo, hi] = medianInterval(ratios);
-        console.log(
-          `${s.name} (${s.spec}) at ${c} streams, ${ratios.length} rounds: v1 p99 ÷ direct ${f2(median(ratios))} ` +
-            `[95 % ${f2(lo)}…${f2(hi)}], within 2× in ${pct(ratios.filter((x) => x <= 2).length / ratios.length)}; ` +
-            `p99 ${f1(median(r.v1))} vs ${f1(median(r.direct))} ms, p50 ${f1(median(r.v1P50))} vs ${f1(median(r.directP50))} ms`,
-        );
+        for (const p of paths.filter((x) => x !== "direct")) {
+          const ratios = r[p].p99.map((v, k) => v / r.direct.p99[k]);
+          const [lo, hi] = medianInterval(ratios);
+          console.log(
+            `${s.name} (${s.spec}) at ${c} streams, ${ratios.length} rounds: ${p} p99 ÷ direct ${f2(median(ratios))} ` +
+              `[95 % ${f2(lo)}…${f2(hi)}], within 2× in ${pct(ratios.filter((x) => x <= 2).length / ratios.length)}; ` +
+              `p99 ${f1(median(r[p].p99))} vs ${f1(median(r.direct.p99))} ms, ` +
+              `p50 ${f1(median(r[p].p50))} vs ${f1(median(r.direct.p50))} ms`,
+          );
+        }
       }
     }
   } finally {

@@ -3,7 +3,7 @@ import type { Catalogue, ModelInfo } from "@/lib/models";
 import { tokensAtLeast } from "@/lib/tokens";
 import { AppError } from "@/lib/errors";
 import { invalidRequest, modelNotFound } from "./errors";
-import { ChatCompletionRequest, maxTokensField, paramPath, type ChatMessage } from "./schema";
+import { ChatCompletionRequest, KNOWN_FIELDS, maxTokensField, paramPath, type ChatMessage } from "./schema";
 
 /** The seed's defaults, sent upstream explicitly because Zhipu's own differ (0.95 / 0.7). */
 export const DEFAULT_TEMPERATURE = 0.7;
@@ -32,6 +32,10 @@ export function maxTokensFor(model: ModelInfo, name = "max_tokens") {
 export function validateRequest(json: unknown, models: Catalogue): ValidRequest {
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
     throw invalidRequest("The request body must be a JSON object.");
+  }
+  // Before the fields' own checks, as OpenAI does: a field the gateway does not know is never silently dropped.
+  for (const field in json) {
+    if (!KNOWN_FIELDS.has(field)) throw invalidRequest(`Unrecognized request argument supplied: ${field}`, field);
   }
   const parsed = ChatCompletionRequest.safeParse(json);
   if (!parsed.success) {
@@ -117,6 +121,7 @@ export function toUpstreamBody(req: ValidRequest, upstreamModel: string): Record
   if (body.response_format) out.response_format = body.response_format;
   if (body.request_id) out.request_id = body.request_id;
   // Zhipu refuses user_id outside 6–128 characters; an id it cannot take is left out, not an error.
-  if (body.user && body.user.length >= 6 && body.user.length <= 128) out.user_id = body.user;
+  const user = body.user ?? body.user_id;
+  if (user && user.length >= 6 && user.length <= 128) out.user_id = user;
   return out;
 }

@@ -81,6 +81,9 @@ export const topPField = (name = "top_p") => unit(name);
 export const maxTokensField = (name = "max_tokens") =>
   z.number().int(`${name} must be an integer`).min(1, `${name} must be at least 1`).nullish();
 
+/** A field refused at any value but null (or absent): `message` says why, and what to send instead. */
+const refused = (message: string) => z.null({ error: message }).optional();
+
 export const ChatCompletionRequest = z.object({
   model: z.string({ error: "model is required and must be a string" }).min(1, "model must not be empty"),
   messages: z
@@ -98,7 +101,6 @@ export const ChatCompletionRequest = z.object({
       error: 'tool_choice must be "auto" or "none"; GLM-4 cannot be forced to call a tool',
     })
     .nullish(),
-  parallel_tool_calls: z.boolean().nullish(),
   stop: z
     .union([z.string(), z.array(z.string()).max(1)], {
       error: "stop must be a string or an array of one string: GLM-4 accepts a single stop sequence",
@@ -124,7 +126,43 @@ export const ChatCompletionRequest = z.object({
       message: "logit_bias is not supported by GLM-4",
     })
     .nullish(),
-  seed: z.number().int().nullish(),
+  // OpenAI fields that change nothing here, accepted at those values and not sent upstream: `store` off (the
+  // gateway keeps no completions), so `metadata` (read only with store) means nothing; one service tier; text
+  // output; several tool calls per reply (GLM-4 may make them); cache and abuse-tracking hints.
+  store: z.literal(false, { error: "store is not supported: the gateway keeps no completions; send false" }).nullish(),
+  metadata: z.record(z.string(), z.string(), { error: "metadata must be an object of strings" }).nullish(),
+  service_tier: z
+    .enum(["auto", "default"], { error: 'service_tier must be "auto" or "default": the gateway has one tier' })
+    .nullish(),
+  modalities: z
+    .array(z.string(), { error: 'modalities must be ["text"]' })
+    .refine((v) => v.every((m) => m === "text"), 'modalities must be ["text"]: these models only write text')
+    .nullish(),
+  parallel_tool_calls: z
+    .literal(true, { error: "parallel_tool_calls false is not supported: GLM-4 may call several tools at once" })
+    .nullish(),
+  prompt_cache_key: z.string({ error: "prompt_cache_key must be a string" }).nullish(),
+  safety_identifier: z.string({ error: "safety_identifier must be a string" }).nullish(),
+  // Fields whose effect GLM-4 cannot give: refused unless null, with what to do instead.
+  seed: refused(
+    "seed is not supported: GLM-4's sampling is not repeatable. Send temperature 0 for the steadiest replies.",
+  ),
+  functions: refused('functions is deprecated and not supported; send tools with type "function" instead'),
+  function_call: refused(
+    'function_call is deprecated and not supported; send tools, with tool_choice "auto" or "none"',
+  ),
+  reasoning_effort: refused(
+    'reasoning_effort is not supported; thinking models take thinking: {"type": "enabled" | "disabled"}',
+  ),
+  audio: refused("audio output is not supported: these models only write text"),
+  prediction: refused("prediction (predicted outputs) is not supported by GLM-4"),
+  web_search_options: refused(
+    'web_search_options is not supported; send Zhipu\'s tool instead: tools: [{"type": "web_search", "web_search": {"enable": true}}]',
+  ),
+  /** Zhipu's spelling of `user`, forwarded the same way. */
+  user_id: z.string({ error: "user_id must be a string" }).nullish(),
+  /** Zhipu's switch to stream tool-call arguments in pieces: dropped, a call arrives whole either way. */
+  tool_stream: z.boolean({ error: "tool_stream must be a boolean" }).nullish(),
   /** Zhipu's switch for thinking models; refused for models that do not think (lib/gateway/request.ts). */
   thinking: z
     .object({
@@ -134,6 +172,9 @@ export const ChatCompletionRequest = z.object({
 });
 
 export type ChatCompletionRequest = z.infer<typeof ChatCompletionRequest>;
+
+/** Every field the request may carry; any other is refused by name, as OpenAI does (request.ts). */
+export const KNOWN_FIELDS: ReadonlySet<string> = new Set(Object.keys(ChatCompletionRequest.shape));
 export type ChatMessage = ChatCompletionRequest["messages"][number];
 
 /** `messages[0].content`-style path for the error's `param`. */

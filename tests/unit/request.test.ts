@@ -88,6 +88,52 @@ describe("validateRequest: 400 for client mistakes", () => {
     assert.match(assert400(req({ stop: ["a", "b"] }), "stop").message, /single stop sequence/);
   });
 
+  test("an unknown field is refused by name, as OpenAI does, before any other check", () => {
+    for (const field of ["foo", "temprature", "__proto__"]) {
+      const err = assert400(JSON.parse(JSON.stringify({ ...req(), [field]: 1 })), field, false);
+      assert.equal(err.message, `Unrecognized request argument supplied: ${field}`);
+      assert.equal(err.wireCode, null);
+    }
+    assert.equal(assert400({ ...req({ temperature: 5 }), foo: 1 }, "foo", false).param, "foo");
+  });
+
+  test("OpenAI fields whose effect GLM-4 cannot give are refused, saying what to send instead", () => {
+    assert.match(assert400(req({ seed: 42 }), "seed").message, /temperature 0/);
+    assert.match(assert400(req({ functions: [{ name: "f", parameters: {} }] }), "functions").message, /tools/);
+    assert.match(assert400(req({ function_call: "auto" }), "function_call").message, /tool_choice/);
+    assert.match(assert400(req({ reasoning_effort: "low" }), "reasoning_effort").message, /thinking/);
+    assert.match(assert400(req({ web_search_options: {} }), "web_search_options").message, /web_search/);
+    assert400(req({ parallel_tool_calls: false }), "parallel_tool_calls");
+    assert400(req({ audio: { voice: "alloy", format: "mp3" } }), "audio");
+    assert400(req({ prediction: { type: "content", content: "x" } }), "prediction");
+    assert400(req({ store: true }), "store");
+    assert400(req({ service_tier: "flex" }), "service_tier");
+    assert400(req({ modalities: ["text", "audio"] }), "modalities");
+  });
+
+  test("OpenAI and Zhipu fields that change nothing are accepted at those values, and not sent upstream", () => {
+    const harmless = {
+      store: false,
+      metadata: { app: "x" },
+      service_tier: "auto",
+      modalities: ["text"],
+      parallel_tool_calls: true,
+      prompt_cache_key: "k",
+      safety_identifier: "s",
+      tool_stream: true,
+      seed: null,
+      functions: null,
+    };
+    const body = upstream(harmless);
+    for (const field of Object.keys(harmless)) assert.equal(field in body, false, field);
+    assert.equal(upstream({ service_tier: "default", parallel_tool_calls: null, store: null }).model, "glm-4-flash");
+  });
+
+  test("Zhipu's user_id is forwarded like user", () => {
+    assert.equal(upstream({ user_id: "abcdef" }).user_id, "abcdef");
+    assert.equal(upstream({ user: "from-user", user_id: "abcdef" }).user_id, "from-user");
+  });
+
   test("the values that change nothing are accepted", () => {
     const ok = validateRequest(req({ n: 1, logprobs: false, presence_penalty: 0, tool_choice: "none" }), models);
     assert.equal(ok.model.id, "GLM-4-Flash");

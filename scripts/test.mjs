@@ -108,8 +108,9 @@ const serverEnv = {
   UPSTREAM_CONNECT_TIMEOUT_MS: "1500",
   UPSTREAM_FIRST_BYTE_TIMEOUT_MS: "1500",
   STREAM_KEEPALIVE_MS: "400",
-  // The browser tests' seeded admin (tests/e2e/global-setup.ts): an admin by name, whoever signs up first.
-  ADMIN_EMAILS: "e2e-admin@example.com",
+  // The browser tests' admin (tests/e2e/global-setup.ts), signed up first by seedAdmin; nobody may sign the
+  // second up (tests/integration/auth-admin-address.test.ts).
+  ADMIN_EMAILS: "e2e-admin@example.com,reserved-admin@example.com",
 };
 step(`Starting the stand-in upstream (:${standinPort}) and the production server (:${appPort})`);
 start("stand-in upstream", bin("tsx"), ["tests/upstream/main.ts"], {
@@ -122,6 +123,9 @@ start("production server", process.execPath, ["scripts/server.mjs"], {
   NODE_ENV: "production",
 });
 await waitFor(`http://127.0.0.1:${appPort}/api/health`);
+// The browser tests' admin first: an ADMIN_EMAILS address signs itself up only as the first account.
+const seedAdmin = (url) => runAsync(bin("tsx"), ["tests/support/seed-admin.ts"], { APP_URL: url });
+await seedAdmin(`http://127.0.0.1:${appPort}`);
 
 const testEnv = {
   ...serverEnv,
@@ -200,6 +204,7 @@ if (pgIntegration.length || pgE2e.length || pgOwnServers.length) {
     NODE_ENV: "production",
   });
   await waitFor(`http://127.0.0.1:${pgPort}/api/health`);
+  await seedAdmin(`http://127.0.0.1:${pgPort}`);
   const pgTestEnv = {
     ...testEnv,
     ...pgServerEnv,

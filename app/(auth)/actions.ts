@@ -5,9 +5,15 @@ import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { z } from "zod";
-import { EmailAddress } from "@/lib/auth/accounts";
-import { getDb, transaction } from "@/db";
-import { createUser, findUserByEmail, setUserLocale } from "@/db/queries/users";
+import {
+  ADMIN_ADDRESS_RESERVED,
+  AdminAddressReserved,
+  adminAddressReserved,
+  EmailAddress,
+  selfSignUp,
+} from "@/lib/auth/accounts";
+import { getDb } from "@/db";
+import { findUserByEmail } from "@/db/queries/users";
 import { signIn, signOut, TooManyAttempts } from "@/lib/auth/auth";
 import { hashPassword, passwordProblem } from "@/lib/auth/password";
 import { safeNext } from "@/lib/auth/safe-next";
@@ -64,15 +70,14 @@ export async function register(_prev: AuthFormState, form: FormData): Promise<Au
   await recordRegistration({ address });
   if (await findUserByEmail(getDb(), { email: parsed.data.email }))
     return { error: await readerError("An account with this email already exists. Sign in instead."), email };
+  if (await adminAddressReserved(parsed.data.email)) return { error: await readerError(ADMIN_ADDRESS_RESERVED), email };
   try {
     const passwordHash = await hashPassword(parsed.data.password);
     // The language picked on the sign-up page becomes the account's, so every device follows it.
     const chosen = (await cookies()).get(LOCALE_COOKIE)?.value;
-    await transaction(getDb(), async (tx) => {
-      const user = await createUser(tx, { email: parsed.data.email, passwordHash });
-      if (isLocale(chosen)) await setUserLocale(tx, { userId: user.id, locale: chosen });
-    });
-  } catch {
+    await selfSignUp({ email: parsed.data.email, passwordHash, locale: isLocale(chosen) ? chosen : null });
+  } catch (err) {
+    if (err instanceof AdminAddressReserved) return { error: await readerError(ADMIN_ADDRESS_RESERVED), email };
     return { error: await readerError("An account with this email already exists. Sign in instead."), email };
   }
   await startSession(parsed.data.email, parsed.data.password);

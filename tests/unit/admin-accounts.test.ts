@@ -70,6 +70,38 @@ test("ADMIN_EMAILS makes an account an admin whatever its row says", async () =>
   assert.equal(await isAdmin({ email: "someone@example.com", admin: false }), false);
 });
 
+test("an ADMIN_EMAILS address signs itself up only as the first account; the operator or an admin can make it later", async () => {
+  const { deleteAccount } = await import("@/db/queries/account");
+  const { createUser, findUserByEmail } = await import("@/db/queries/users");
+  const accounts = await import("@/lib/auth/accounts");
+  const { isAdmin } = await import("@/lib/auth/admin");
+  const T = await import("@/db/tables");
+  const everyoneGone = async () => {
+    for (const { id } of await db.select({ id: T.users.id }).from(T.users)) await deleteAccount(db, { userId: id });
+  };
+  await everyoneGone();
+  // A new server: whoever signs up first is the admin anyway, so the listed person may do it themselves.
+  assert.equal(await accounts.adminAddressReserved("boss@example.com"), false);
+  const boss = await accounts.selfSignUp({ email: "boss@example.com", passwordHash: "hash", locale: "ja" });
+  assert.equal(boss.admin, true);
+
+  await everyoneGone();
+  await createUser(db, { email: "founder@example.com", passwordHash: "hash" });
+  // Once someone can sign in, a stranger typing the listed address must not become an admin.
+  assert.equal(await accounts.adminAddressReserved("Boss@Example.com"), true);
+  assert.equal(await accounts.adminAddressReserved("member@example.com"), false);
+  await assert.rejects(
+    accounts.selfSignUp({ email: "boss@example.com", passwordHash: "hash", locale: null }),
+    accounts.AdminAddressReserved,
+  );
+  assert.equal(await findUserByEmail(db, { email: "boss@example.com" }), undefined, "nothing is left behind");
+  const member = await accounts.selfSignUp({ email: "member@example.com", passwordHash: "hash", locale: null });
+  assert.equal(await isAdmin(member), false);
+  // The operator's `npm run users -- create` and Settings → Users → Add user both make it, an admin by name.
+  const { user } = await accounts.createWithTemporaryPassword("boss@example.com");
+  assert.equal(await isAdmin(user), true);
+});
+
 test("Settings → Users lists each account with its own last activity (sessions, API keys) and conversations", async () => {
   const { createUser, listUsersAsAdmin } = await import("@/db/queries/users");
   const { insertSession } = await import("@/db/queries/sessions");

@@ -14,8 +14,9 @@ import type { UserRow } from "@/lib/users/types";
 /**
  * Settings → Users, for admins: the team's accounts, added by an admin with a temporary password (which works
  * whether or not ALLOW_REGISTRATION is open), a forgotten password reset, an account removed. Nobody acts on
- * their own account here (Settings → Account and Data do that), and an admin is not removed or reset by
- * another: that is for whoever runs the server (npm run users, ADMIN_EMAILS).
+ * their own account here (Settings → Account and Data do that), and an admin (the row's mark or ADMIN_EMAILS,
+ * as isAdmin decides it everywhere) is not removed or reset by another: that is for whoever runs the server
+ * (npm run users, ADMIN_EMAILS).
  */
 
 /** Who did what to whose account, in the server's log: the operator's record of admins' actions. */
@@ -33,8 +34,10 @@ export const addUserAction = adminAction(z.object({ email: EmailAddress }), asyn
   if (await findUserByEmail(getDb(), { email })) {
     throw new AppError("invalid_request_error", "An account with this email already exists.");
   }
-  const { password } = await createWithTemporaryPassword(email);
-  audit(admin, "added", email);
+  const { user, password } = await createWithTemporaryPassword(email);
+  // An address in ADMIN_EMAILS is an admin from the start (sign-up refuses it, so adding it here is how it
+  // is made): like every admin it is then out of this page's reach, and the log says so.
+  audit(admin, (await isAdmin(user)) ? "added the admin (ADMIN_EMAILS)" : "added", email);
   return { password, users: await withAdminFlags() };
 });
 

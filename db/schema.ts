@@ -250,7 +250,7 @@ export interface ShareSnapshot {
     reasoning?: string | null;
     reasoningMs?: number | null;
     sources?: MessageSource[] | null;
-    /** The documents of a user's message: names shown on the share page; ids for a continued copy. */
+    /** The documents of a user's message: names shown on the share page (a continued copy does not take them). */
     attachments?: SharedAttachment[];
   }[];
 }

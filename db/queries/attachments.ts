@@ -4,7 +4,7 @@ import { and, asc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import { first, type Db } from "@/db";
 import { engine } from "@/db/engine";
 import { sqliteTurn } from "@/db/engines/turn-sqlite";
-import { attachments, conversations, messages, shares } from "@/db/tables";
+import { attachments, conversations, messages } from "@/db/tables";
 
 /** Every query takes the owner and puts it in the WHERE: another user's attachment is simply not found. */
 
@@ -35,7 +35,7 @@ const summary = {
   bytes: sql<number>`octet_length(${attachments.text})`.mapWith(Number),
 };
 
-/** An attachment as a document: what export and a continued copy carry. */
+/** An attachment as a document: what an export carries. */
 const content = {
   name: attachments.name,
   mediaType: attachments.mediaType,
@@ -177,26 +177,4 @@ export function textsOfConversation(
     .innerJoin(conversations, eq(conversations.id, messages.conversationId))
     .where(and(eq(conversations.id, conversationId), eq(conversations.userId, userId)))
     .orderBy(asc(attachments.createdAt), asc(attachments.id));
-}
-
-/**
- * A continued copy of a share: the share owner's attachments named in its snapshot, copied to the reader's
- * new messages (`copies`: snapshot attachment id → new message id). Only rows of the share's own
- * conversation are read, so a snapshot cannot name anyone else's file.
- */
-export async function copySharedAttachments(
-  tx: Db,
-  { shareId, userId, copies }: { shareId: string; userId: string; copies: Map<string, string> },
-): Promise<void> {
-  if (!copies.size) return;
-  const rows = await tx
-    .select({ id: attachments.id, ...content })
-    .from(attachments)
-    .innerJoin(messages, eq(messages.id, attachments.messageId))
-    .innerJoin(shares, and(eq(shares.conversationId, messages.conversationId), eq(shares.userId, attachments.userId)))
-    .where(and(eq(shares.id, shareId), inArray(attachments.id, [...copies.keys()])));
-  for (const r of rows) {
-    const { id, ...rest } = r;
-    await tx.insert(attachments).values({ ...rest, id: newAttachmentId(), userId, messageId: copies.get(id)! });
-  }
 }

@@ -4,7 +4,7 @@ import { and, asc, desc, eq } from "drizzle-orm";
 import { first, transaction, type Db } from "@/db";
 import { conversations, messages, shares } from "@/db/tables";
 import type { Share, SharedAttachment, ShareSnapshot } from "@/db/schema";
-import { copySharedAttachments, summariesOfMessages } from "./attachments";
+import { summariesOfMessages } from "./attachments";
 
 export const newShareId = () => randomBytes(18).toString("base64url");
 
@@ -140,7 +140,11 @@ export async function getPublicShare(
   );
 }
 
-/** A reader's own copy of a shared snapshot: a new conversation with the same messages, documents and model. */
+/**
+ * A reader's own copy of a shared snapshot: a new conversation with the same messages and model. The owner's
+ * attached documents stay behind: the share page shows only their names, and the owner was never told their
+ * text would go to whoever holds the link. The replies that read them are copied as they were written.
+ */
 export function copyShareToConversation(
   db: Db,
   { userId, shareId, newId, messageId }: { userId: string; shareId: string; newId: string; messageId: () => string },
@@ -149,13 +153,9 @@ export function copyShareToConversation(
     const share = await getPublicShare(tx, { shareId });
     if (!share) return undefined;
     await tx.insert(conversations).values({ id: newId, userId, title: share.title, model: share.snapshot.model });
-    // Snapshot attachment id → the copy's message id: the documents come along with their messages.
-    const copies = new Map<string, string>();
     for (const m of share.snapshot.messages) {
-      const id = messageId();
-      for (const a of m.attachments ?? []) copies.set(a.id, id);
       await tx.insert(messages).values({
-        id,
+        id: messageId(),
         conversationId: newId,
         role: m.role,
         content: m.content,
@@ -166,7 +166,6 @@ export function copyShareToConversation(
         sources: m.sources?.length ? m.sources : null,
       });
     }
-    await copySharedAttachments(tx, { shareId, userId, copies });
     return newId;
   });
 }

@@ -1,7 +1,7 @@
 /**
  * The attachments' query layer on a real database (in-memory SQLite, and PostgreSQL when TEST_DATABASE_URL
  * is set): a message takes only its sender's pending files, within the limits; share snapshots name them and
- * a continued copy gets its own copies; deleting a conversation or an account takes them along.
+ * a continued copy does not take the owner's documents; deleting a conversation or an account takes them along.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
@@ -90,12 +90,16 @@ describe("claiming", () => {
 });
 
 describe("shares, deletes and sweeps", () => {
-  test("a snapshot names the files; a continued copy has its own copies", async () => {
+  test("a snapshot names the files; a continued copy leaves the owner's documents behind", async () => {
     const f = await upload(alice, "plan.md", "PLAN");
     await conversationWith(alice, "c-share", [f.id]);
     const share = (await S.createShare(db, { userId: alice, conversationId: "c-share" }))!;
     const pub = (await S.getPublicShare(db, { shareId: share.id }))!;
     assert.deepEqual(pub.snapshot.messages[0].attachments, [{ id: f.id, name: "plan.md", size: 4, pages: null }]);
+    const { attachments } = await import("@/db/tables");
+    const { eq } = await import("drizzle-orm");
+    const bobsFiles = () => db.select({ id: attachments.id }).from(attachments).where(eq(attachments.userId, bob));
+    const before = await bobsFiles();
     let n = 0;
     const copy = (await S.copyShareToConversation(db, {
       userId: bob,
@@ -103,9 +107,19 @@ describe("shares, deletes and sweeps", () => {
       newId: "c-copy",
       messageId: () => `copy-${n++}`,
     }))!;
-    const texts = await A.textsOfConversation(db, { userId: bob, conversationId: copy });
-    assert.deepEqual(texts, [{ messageId: "copy-0", name: "plan.md", text: "PLAN" }]);
-    // Alice's own file is untouched; Bob's is another row.
+    // The share page shows Bob only the file's name: its text must not reach his account or his prompts.
+    assert.deepEqual(await A.textsOfConversation(db, { userId: bob, conversationId: copy }), []);
+    assert.deepEqual(await A.summariesOfMessages(db, { userId: bob, messageIds: ["copy-0", "copy-1"] }), []);
+    assert.deepEqual(await bobsFiles(), before);
+    // The conversation itself comes along, and Alice's file is untouched.
+    const msgs = (await M.listMessages(db, { userId: bob, conversationId: copy }))!;
+    assert.deepEqual(
+      msgs.map((m) => [m.role, m.content]),
+      [
+        ["user", "read these"],
+        ["assistant", "done"],
+      ],
+    );
     assert.ok(await A.getAttachment(db, { userId: alice, id: f.id }));
   });
 

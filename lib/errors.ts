@@ -24,6 +24,7 @@ const CODES = {
   forbidden: [403, "invalid_request_error"],
   not_found: [404, "invalid_request_error"],
   model_not_found: [404, "invalid_request_error"],
+  method_not_allowed: [405, "invalid_request_error"],
   conflict: [409, "invalid_request_error"],
   request_too_large: [413, "invalid_request_error"],
   rate_limit_exceeded: [429, "rate_limit_error"],

@@ -35,7 +35,9 @@ const throughNext = ["1", "true", "yes"].includes(String(process.env.THROUGH_NEX
 const DOORS = Symbol.for("glm-chat.node-doors");
 let serveNodeDoors;
 const nodeDoors = () => (throughNext ? undefined : (serveNodeDoors ??= globalThis[DOORS]));
-const hotPath = (url = "") => url.startsWith("/v1/") || url.startsWith("/api/chat");
+/** `/v1`, `/v1/…` or `/v1?…`: the gateway's paths, all answered in OpenAI's JSON (not `/v1x`). */
+const isV1 = (url = "") => url.startsWith("/v1/") || url === "/v1" || url.startsWith("/v1?");
+const hotPath = (url = "") => isV1(url) || url.startsWith("/api/chat");
 
 /** The last address the trusted proxy saw, else the socket's own. */
 function clientAddress(req) {
@@ -62,7 +64,7 @@ const server = createServer((req, res) => {
   const declared = Number(req.headers["content-length"] ?? 0);
   const upload = (req.url ?? "").startsWith("/api/attachments");
   if (declared > (upload ? Math.max(HARD_LIMIT, UPLOAD_LIMIT) : HARD_LIMIT)) {
-    const json = (req.url ?? "").startsWith("/v1/");
+    const json = isV1(req.url);
     res.writeHead(413, {
       "content-type": json ? "application/json" : "text/plain; charset=utf-8",
       connection: "close",

@@ -12,6 +12,7 @@ import { modelCatalogue } from "@/lib/model-catalogue";
 import { modelByPath, modelList } from "./model-objects";
 import { errorFrame, OpenAiChunkWriter, PING_FRAME, SSE_HEADERS } from "./openai-sse";
 import { Stop } from "./stop";
+import { CHAT_PATH, canonicalV1Path, MODELS_PATH, v1Method, wrongRoute } from "./v1-paths";
 import { ClientAborted } from "./upstream";
 import { authenticate, parseJsonBody, trustedCaller } from "./v1-door";
 
@@ -21,32 +22,35 @@ import { authenticate, parseJsonBody, trustedCaller } from "./v1-door";
  * web streams or per-request tracing in between. Frames go to the socket as soon as upstream sends them,
  * with the socket's backpressure respected. `next dev` and route-handler-only hosts use app/v1 instead.
  *
- * Returns false for anything that is not one of its routes, which Next then answers.
+ * Every `/v1` path is answered here, an unknown one or a wrong method with OpenAI's JSON error (v1-paths.ts).
  */
-export async function serveV1(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+export async function serveV1(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = req.url ?? "";
   const query = url.indexOf("?");
-  const path = query === -1 ? url : url.slice(0, query);
+  const sent = query === -1 ? url : url.slice(0, query);
+  const method = req.method ?? "GET";
   try {
+    if (method === "POST" && sent === CHAT_PATH) return await chatCompletions(req, res);
     // As the proxy (proxy.ts) does for Next: a path that cannot be decoded is the client's mistake, said first.
-    if (isBadPath(path)) throw invalidRequest("The request path is not valid.", null, "invalid_path");
-    if (req.method === "POST" && path === "/v1/chat/completions") {
+    if (isBadPath(sent)) throw invalidRequest("The request path is not valid.", null, "invalid_path");
+    const path = canonicalV1Path(sent);
+    const get = method === "GET" || method === "HEAD";
+    if (method === "POST" && path === CHAT_PATH) {
       await chatCompletions(req, res);
-    } else if (req.method === "GET" && path === "/v1/models") {
+    } else if (get && path === MODELS_PATH) {
       await authenticate(req.headers.authorization);
       sendJson(res, 200, modelList(await modelCatalogue()));
-    } else if (req.method === "GET" && path.startsWith("/v1/models/") && path.indexOf("/", 11) === -1) {
+    } else if (get && v1Method(path) === "GET") {
       await authenticate(req.headers.authorization);
-      sendJson(res, 200, modelByPath(path.slice(11), await modelCatalogue()));
+      sendJson(res, 200, modelByPath(path.slice(MODELS_PATH.length + 1), await modelCatalogue()));
     } else {
-      return false;
+      throw wrongRoute(method, sent);
     }
   } catch (err) {
     const e = asAppError(err);
     if (!res.headersSent) sendJson(res, e.status, openAiError(e), e.headers);
     else res.destroy();
   }
-  return true;
 }
 
 async function chatCompletions(req: IncomingMessage, res: ServerResponse) {

@@ -5,6 +5,7 @@ import { type CappedBody, readBodyCapped } from "@/lib/http/body";
 import { AppError } from "@/lib/errors";
 import { asAppError, errorResponse, invalidRequest, unauthorized } from "./errors";
 import type { Caller } from "./core";
+import { wrongRoute } from "./v1-paths";
 
 /** Door 1: API-key auth → handler → OpenAI error JSON for anything that goes wrong. */
 export function v1Route(handler: (req: Request, caller: Caller) => Promise<Response>) {
@@ -15,6 +16,14 @@ export function v1Route(handler: (req: Request, caller: Caller) => Promise<Respo
       return errorResponse(asAppError(err));
     }
   };
+}
+
+/**
+ * Every other method of a route handler, and every path none serves (app/v1/[[...path]]): OpenAI's JSON 404 or
+ * 405 rather than Next's HTML page or empty body.
+ */
+export async function v1Fallback(req: Request): Promise<Response> {
+  return errorResponse(wrongRoute(req.method, new URL(req.url).pathname));
 }
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import OpenAI from "openai";
-import { client, createKey, standinLog } from "./helpers";
+import { APP_URL, client, createKey, standinLog } from "./helpers";
 
 let key: string;
 before(async () => {
@@ -55,5 +55,73 @@ describe("request fields", () => {
       modalities: ["text"],
     });
     assert.equal(r.choices[0].finish_reason, "stop");
+  });
+});
+
+/** Route handlers (THROUGH_NEXT=1) keep Next's 308 for a trailing slash; the node:http door serves the path. */
+const throughNext = ["1", "true", "yes"].includes(String(process.env.THROUGH_NEXT).toLowerCase());
+
+interface ErrorJson {
+  error: { message: string; type: string; param: string | null; code: string | null };
+}
+
+async function jsonError(res: Response, status: number): Promise<ErrorJson["error"]> {
+  assert.equal(res.status, status, `${res.url}: status`);
+  assert.match(res.headers.get("content-type") ?? "", /^application\/json/, `${res.url}: JSON`);
+  const { error } = (await res.json()) as ErrorJson;
+  assert.equal(error.type, "invalid_request_error");
+  assert.equal(error.param, null);
+  assert.equal(error.code, null);
+  return error;
+}
+
+describe("paths and methods", () => {
+  const auth = () => ({ authorization: `Bearer ${key}` });
+
+  test("an unknown /v1 path: OpenAI's JSON 404 'Invalid URL', with or without a key", async () => {
+    for (const [method, path] of [
+      ["POST", "/v1/completions"],
+      ["POST", "/v1/embeddings"],
+      ["GET", "/v1"],
+      ["GET", "/v1/models/GLM-4-Air/extra"],
+    ]) {
+      for (const headers of [auth(), {}]) {
+        const res = await fetch(`${APP_URL}${path}`, { method, headers, redirect: "manual" });
+        const e = await jsonError(res, 404);
+        assert.equal(e.message, `Invalid URL (${method} ${path})`);
+      }
+    }
+  });
+
+  test("a wrong method: a JSON 405 with Allow", async () => {
+    for (const [method, path, allow] of [
+      ["GET", "/v1/chat/completions", /POST/],
+      ["PUT", "/v1/chat/completions", /POST/],
+      ["POST", "/v1/models", /GET/],
+      ["DELETE", "/v1/models/GLM-4-Air", /GET/],
+    ] as const) {
+      const res = await fetch(`${APP_URL}${path}`, { method, headers: auth() });
+      assert.match(res.headers.get("allow") ?? "", allow, `${method} ${path}`);
+      assert.match((await jsonError(res, 405)).message, new RegExp(`${method} ${path}`));
+    }
+    const head = await fetch(`${APP_URL}/v1/chat/completions`, { method: "HEAD", headers: auth() });
+    assert.equal(head.status, 405);
+  });
+
+  test("a trailing slash reaches the same route: /v1/models/ lists, /v1/chat/completions/ answers", async () => {
+    const list = await fetch(`${APP_URL}/v1/models/`, { headers: auth() });
+    assert.equal(list.status, 200);
+    assert.equal(((await list.json()) as { object: string }).object, "list");
+    const chat = await fetch(`${APP_URL}/v1/chat/completions/`, {
+      method: "POST",
+      headers: { ...auth(), "content-type": "application/json" },
+      body: JSON.stringify({ model: "GLM-4-Air", messages: user }),
+      redirect: throughNext ? "follow" : "manual",
+    });
+    assert.equal(chat.status, 200);
+    assert.equal(((await chat.json()) as { object: string }).object, "chat.completion");
+    // The SDK with a base URL ending in a slash, as some configurations write it.
+    const sdk = new OpenAI({ apiKey: key, baseURL: `${APP_URL}/v1/`, maxRetries: 0 });
+    assert.ok((await sdk.models.list()).data.length > 0);
   });
 });

@@ -312,13 +312,16 @@ export type SessionRow = typeof sessions.$inferSelect;
 /**
  * Sign-in failures and registrations, one row each with its time, counted per bucket over a window. In the
  * database rather than in memory so that several app instances sharing the database share the counts.
- * bucket: "signin-account" (key = normalised email), "signin-address", "register-address" (key = client IP).
+ * bucket: "signin-pair" (key = "<client IP> <normalised email>"), "signin-account" (key = normalised email),
+ * "signin-address", "register-address" (key = client IP).
  */
 export const authAttempts = sqliteTable(
   "auth_attempts",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    bucket: text("bucket", { enum: ["signin-account", "signin-address", "register-address"] }).notNull(),
+    bucket: text("bucket", {
+      enum: ["signin-pair", "signin-account", "signin-address", "register-address"],
+    }).notNull(),
     key: text("key").notNull(),
     createdAt: integer("created_at").notNull(),
   },

@@ -24,6 +24,11 @@ const EnvSchema = z.object({
   MAX_BODY_BYTES: intFromEnv(4 * 1024 * 1024),
   ALLOW_REGISTRATION: z.enum(["true", "false", "1", "0", "yes", "no"]).default("true"),
   ADMIN_EMAILS: z.string().default(""),
+  /**
+   * Client addresses the per-address sign-in and sign-up limits leave out (comma-separated). For test runs that
+   * sign up hundreds of accounts from 127.0.0.1 (scripts/test.mjs); a real server has no reason to set it.
+   */
+  THROTTLE_EXEMPT_ADDRESSES: z.string().default(""),
   /** Requests per minute; 0 = no limit. */
   RATE_LIMIT_KEY_RPM: z.coerce.number().int().min(0).default(0),
   RATE_LIMIT_USER_RPM: z.coerce.number().int().min(0).default(0),
@@ -104,6 +109,7 @@ function loadConfig() {
     adminEmails: env.ADMIN_EMAILS.split(/[,\s]+/)
       .map((e) => e.trim().toLowerCase())
       .filter(Boolean),
+    throttleExemptAddresses: env.THROTTLE_EXEMPT_ADDRESSES.split(/[,\s]+/).filter(Boolean),
     rateLimits: { keyRpm: env.RATE_LIMIT_KEY_RPM, userRpm: env.RATE_LIMIT_USER_RPM, chatRpm: env.RATE_LIMIT_CHAT_RPM },
     get authSecret() {
       return (cached.secret ??= authSecret(env.AUTH_SECRET, env.DATABASE_URL, dbFile));

@@ -111,6 +111,8 @@ const serverEnv = {
   // The browser tests' admin (tests/e2e/global-setup.ts), signed up first by seedAdmin; nobody may sign the
   // second up (tests/integration/auth-admin-address.test.ts).
   ADMIN_EMAILS: "e2e-admin@example.com,reserved-admin@example.com",
+  // The suites sign up hundreds of accounts from here; tests of the limits use addresses of their own (127.0.0.x).
+  THROTTLE_EXEMPT_ADDRESSES: "127.0.0.1,::1,::ffff:127.0.0.1",
 };
 step(`Starting the stand-in upstream (:${standinPort}) and the production server (:${appPort})`);
 start("stand-in upstream", bin("tsx"), ["tests/upstream/main.ts"], {

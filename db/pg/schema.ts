@@ -260,7 +260,9 @@ export const authAttempts = pgTable(
   "auth_attempts",
   {
     id: bigint("id", { mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
-    bucket: text("bucket", { enum: ["signin-account", "signin-address", "register-address"] }).notNull(),
+    bucket: text("bucket", {
+      enum: ["signin-pair", "signin-account", "signin-address", "register-address"],
+    }).notNull(),
     key: text("key").notNull(),
     createdAt: ms("created_at").notNull(),
   },

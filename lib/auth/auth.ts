@@ -34,7 +34,7 @@ export class WrongCredentials extends CredentialsSignin {
   }
 }
 
-/** The account or the address has failed too often: refused without looking at the password. */
+/** This address has failed too often (for this account, or for any): refused without looking at the password. */
 export class TooManyAttempts extends CredentialsSignin {
   code = "too_many_attempts";
   constructor(
@@ -58,7 +58,7 @@ async function authorize(raw: unknown, request: Request) {
     await recordSignInFailure({ email, address });
     throw new WrongCredentials(address);
   }
-  await recordSignInSuccess({ email });
+  await recordSignInSuccess({ email, address });
   // A bcrypt hash from before scrypt (or weaker parameters): replace it while the password is at hand.
   if (check.needsRehash)
     await setPasswordHash(getDb(), { userId: user.id, passwordHash: await hashPassword(password) });

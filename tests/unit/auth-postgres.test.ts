@@ -43,7 +43,7 @@ describe("sign-in throttle and sessions on PostgreSQL", { skip }, () => {
     await admin.end();
   });
 
-  test("ten failures block the account for 15 minutes; a right password clears them", async () => {
+  test("ten failures block the address for that account for 15 minutes; a right password clears them", async () => {
     const { signInBlockedUntil, recordSignInFailure, recordSignInSuccess } = app.throttle;
     const now = 1_700_000_000_000;
     for (let i = 0; i < 10; i++) {
@@ -51,11 +51,12 @@ describe("sign-in throttle and sessions on PostgreSQL", { skip }, () => {
       await recordSignInFailure({ email: "ann@example.com ", address: "10.0.0.1", now: now + i });
     }
     assert.equal(
-      await signInBlockedUntil({ email: "ann@example.com", address: "10.0.0.2", now: now + 20 }),
+      await signInBlockedUntil({ email: "ann@example.com", address: "10.0.0.1", now: now + 20 }),
       now + 15 * 60_000,
     );
-    await recordSignInSuccess({ email: "ann@example.com" });
     assert.equal(await signInBlockedUntil({ email: "ann@example.com", address: "10.0.0.2", now: now + 20 }), null);
+    await recordSignInSuccess({ email: "ann@example.com", address: "10.0.0.1" });
+    assert.equal(await signInBlockedUntil({ email: "ann@example.com", address: "10.0.0.1", now: now + 20 }), null);
   });
 
   test("an email with a NUL is counted like any other, not a server error", async () => {

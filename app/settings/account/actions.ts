@@ -47,7 +47,7 @@ export const changePasswordAction = userAction(PasswordChange, async ({ currentP
     await recordSignInFailure({ email: user.email, address });
     throw new AppError("invalid_request_error", "Your current password is not right.");
   }
-  await recordSignInSuccess({ email: user.email });
+  await recordSignInSuccess({ email: user.email, address });
   const weak = passwordProblem(newPassword, user.email);
   if (weak) throw new AppError("invalid_request_error", await weakPassword("newPasswordTooWeak", weak));
   if (newPassword === currentPassword)

@@ -11,6 +11,8 @@ export interface Usage {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
+  /** Kept when upstream reports how many of the prompt tokens came from its cache (never made up: see README). */
+  prompt_tokens_details?: { cached_tokens: number };
   /** Kept when upstream reports how many of the completion tokens were reasoning. */
   completion_tokens_details?: { reasoning_tokens: number };
 }
@@ -62,7 +64,8 @@ export interface UpstreamPayload {
   error?: { code?: string | number; message?: string };
 }
 
-type UpstreamUsage = Partial<Omit<Usage, "completion_tokens_details">> & {
+type UpstreamUsage = Partial<Omit<Usage, "completion_tokens_details" | "prompt_tokens_details">> & {
+  prompt_tokens_details?: { cached_tokens?: number } | null;
   completion_tokens_details?: { reasoning_tokens?: number } | null;
 };
 
@@ -109,6 +112,8 @@ export function normaliseUsage(u: UpstreamUsage | null | undefined): Usage | nul
     completion_tokens: completion,
     total_tokens: u.total_tokens ?? u.prompt_tokens + completion,
   };
+  const cached = u.prompt_tokens_details?.cached_tokens;
+  if (typeof cached === "number") usage.prompt_tokens_details = { cached_tokens: cached };
   const reasoning = u.completion_tokens_details?.reasoning_tokens;
   if (typeof reasoning === "number") usage.completion_tokens_details = { reasoning_tokens: reasoning };
   return usage;

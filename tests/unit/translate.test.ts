@@ -90,6 +90,13 @@ describe("translateCompletion", () => {
     assert.equal(summary.content, "Hello");
   });
 
+  test("cached prompt tokens are passed on when upstream reports them, and not made up otherwise", () => {
+    const cached = { ...usage, prompt_tokens_details: { cached_tokens: 4 } };
+    const whole = translateCompletion({ ...reply({ content: "Hi" }, "stop"), usage: cached }, "GLM-4-Air");
+    assert.deepEqual(whole.body.usage, cached);
+    assert.deepEqual(translateCompletion(reply({ content: "Hi" }, "stop"), "GLM-4-Air").body.usage, usage);
+  });
+
   test("tool calls: content null and finish_reason tool_calls", () => {
     const { body, summary } = translateCompletion(
       reply({ content: "", tool_calls: [call] }, "tool_calls"),
@@ -173,6 +180,13 @@ describe("StreamTranslator: text", () => {
     const out = frames(t.push(delta({ content: "Hi" })) + t.push({ ...delta({}, "stop"), usage }));
     for (const c of out) assert.equal("usage" in c, false);
     assert.deepEqual(frames(t.end(3)), ["[DONE]"]);
+  });
+
+  test("cached prompt tokens are passed on when upstream reports them, in the usage chunk", () => {
+    const t = new StreamTranslator("GLM-4-Air", true);
+    const cached = { ...usage, prompt_tokens_details: { cached_tokens: 4 } };
+    t.push({ ...delta({ content: "Hi" }, "stop"), usage: cached });
+    assert.deepEqual(frames(t.end(3))[0].usage, cached);
   });
 
   test("usage is estimated when upstream sent none", () => {

@@ -110,12 +110,17 @@ export class EventTranslator {
   private toolCall(tc: UpstreamToolCall): ToolCallPiece {
     const upstreamIndex = tc.index ?? this.nextToolIndex;
     let index = this.toolIndexes.get(upstreamIndex);
+    // Zhipu sends each call whole, and some servers number every one 0: a new id at an index in use is a new
+    // call (at the next free index), not more arguments for the one before.
+    if (index !== undefined && tc.id && tc.id !== this.summary.toolCalls[index].id && !this.madeUpId(index)) {
+      index = undefined;
+    }
     const first = index === undefined;
     if (index === undefined) {
       index = this.nextToolIndex++;
       this.toolIndexes.set(upstreamIndex, index);
       this.summary.toolCalls[index] = {
-        id: tc.id ?? `call_${this.id}_${index}`,
+        id: tc.id ?? this.madeUpIdFor(index),
         type: "function",
         function: { name: tc.function?.name ?? "", arguments: "" },
       };
@@ -124,6 +129,15 @@ export class EventTranslator {
     const call = this.summary.toolCalls[index];
     call.function.arguments += piece;
     return { index, id: call.id, name: call.function.name, arguments: piece, first };
+  }
+
+  /** The id of a call whose first piece came without one. */
+  private madeUpIdFor(index: number) {
+    return `call_${this.id}_${index}`;
+  }
+
+  private madeUpId(index: number) {
+    return this.summary.toolCalls[index].id === this.madeUpIdFor(index);
   }
 
   /**

@@ -237,6 +237,32 @@ describe("StreamTranslator: tool calls", () => {
   });
 });
 
+describe("StreamTranslator: parallel tool calls at one upstream index", () => {
+  test("a new id at an index in use is a new call at the next index, not more arguments", () => {
+    const t = new StreamTranslator("GLM-4-Plus", false);
+    const whole = (id: string, name: string, args: string) =>
+      delta({ tool_calls: [{ index: 0, id, type: "function", function: { name, arguments: args } }] });
+    const out = frames(
+      t.push(whole("call_a", "get_weather", '{"city":"Paris"}')) +
+        t.push(whole("call_b", "get_time", '{"tz":"CET"}')) +
+        t.push(delta({ tool_calls: [{ index: 0, function: { arguments: "" } }] })) +
+        t.push(delta({}, "tool_calls")),
+    );
+    const deltas = out.map((c) => c.choices[0].delta.tool_calls?.[0]);
+    assert.deepEqual(deltas[1], {
+      index: 1,
+      id: "call_b",
+      type: "function",
+      function: { name: "get_time", arguments: '{"tz":"CET"}' },
+    });
+    assert.equal(deltas[2].index, 1, "a piece with no id goes on the latest call at that index");
+    assert.deepEqual(t.summary.toolCalls, [
+      { id: "call_a", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } },
+      { id: "call_b", type: "function", function: { name: "get_time", arguments: '{"tz":"CET"}' } },
+    ]);
+  });
+});
+
 describe("StreamTranslator: failures", () => {
   test("end() without a finish_reason throws a 502", () => {
     const t = new StreamTranslator("GLM-4-Flash", true);

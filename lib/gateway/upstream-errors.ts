@@ -32,9 +32,7 @@ export function mapUpstreamError(
       { headers: { "x-should-retry": "false" } },
     );
   }
-  if (code === 1210 || code === 1213 || code === 1214) {
-    return new AppError("invalid_request_error", says("Invalid request parameters."));
-  }
+  if (code === 1210 || code === 1213 || code === 1214) return badRequest(says("Invalid request parameters."));
   if (code === 1211)
     return new AppError("model_not_found", says("The upstream does not offer this model."), { param: "model" });
   if (code === 1261)
@@ -51,7 +49,7 @@ export function mapUpstreamError(
     case status === 429:
       return rateLimited(says("Rate limit reached; please retry later."), retryAfter);
     case status === 400 || status === 422:
-      return new AppError("invalid_request_error", says("Invalid request."));
+      return badRequest(says("Invalid request."));
     case status === 404 && /model/i.test(message ?? ""):
       return new AppError("model_not_found", says("Model not found."), { param: "model" });
     case status === 408 || status === 504:
@@ -61,10 +59,15 @@ export function mapUpstreamError(
   }
 }
 
+/** A 400 upstream found: `code` null like the gateway's own 400s (and OpenAI's plain ones), whatever Zhipu's code. */
+const badRequest = (message: string) => new AppError("invalid_request_error", message, { wireCode: null });
+
+/** The operator's key: no retry can fix it, so the SDKs are told not to (they retry a 502 twice by default). */
 function upstreamAuth() {
   return new AppError(
     "upstream_auth_error",
     "The gateway's upstream credentials were rejected. The operator must check UPSTREAM_API_KEY.",
+    { headers: { "x-should-retry": "false" } },
   );
 }
 

@@ -3,7 +3,18 @@ import assert from "node:assert/strict";
 import http from "node:http";
 import { before, describe, test } from "node:test";
 import OpenAI from "openai";
-import { APP_URL, client, createKey, eventually, sqlRow, post, sleep, tag, upstreamRequestTagged } from "./helpers";
+import {
+  APP_URL,
+  client,
+  createKey,
+  eventually,
+  sqlRow,
+  post,
+  sleep,
+  standinLog,
+  tag,
+  upstreamRequestTagged,
+} from "./helpers";
 
 let key: string;
 let sdk: OpenAI;
@@ -35,7 +46,7 @@ describe("upstream failures before the first byte", () => {
     ["[fault:http500]", 502, "upstream_error"],
     ["[fault:http429]", 429, "rate_limit_exceeded", { "retry-after": "7" }],
     ["[fault:arrears]", 429, "insufficient_quota", { "x-should-retry": "false" }],
-    ["[fault:auth]", 502, "upstream_auth_error"],
+    ["[fault:auth]", 502, "upstream_auth_error", { "x-should-retry": "false" }],
     ["[fault:1261]", 400, "context_length_exceeded"],
     ["[fault:1211]", 404, "model_not_found"],
     ["[fault:slow-headers]", 504, "upstream_timeout"],
@@ -55,6 +66,16 @@ describe("upstream failures before the first byte", () => {
       });
     }
   }
+
+  test("the SDK does not retry an upstream auth failure: a retry cannot fix the operator's key", async () => {
+    const t = tag();
+    await assert.rejects(
+      client(key, 2).chat.completions.create(ask(`[fault:auth] ${t}`)),
+      (err: unknown) => err instanceof OpenAI.InternalServerError,
+    );
+    const calls = (await standinLog()).filter((r) => JSON.stringify(r.body.messages).includes(t));
+    assert.equal(calls.length, 1);
+  });
 
   test("the SDK sees a RateLimitError and would honour retry-after", async () => {
     await assert.rejects(

@@ -16,7 +16,9 @@ describe("mapUpstreamError: Zhipu codes", () => {
       assert.equal(err.status, 502, `code ${code}`);
       assert.equal(err.code, "upstream_auth_error", `code ${code}`);
       assert.doesNotMatch(err.message, /upstream says no/);
+      assert.equal(err.headers["x-should-retry"], "false", "a retry cannot fix the operator's key");
     }
+    assert.equal(plain(401).headers["x-should-retry"], "false");
     assert.notEqual(zhipu("1005").code, "upstream_auth_error");
   });
 
@@ -35,7 +37,10 @@ describe("mapUpstreamError: Zhipu codes", () => {
       assert.equal(err.status, 400, `code ${code}`);
       assert.equal(err.type, "invalid_request_error");
       assert.equal(err.message, "bad parameter");
+      assert.equal(err.wireCode, null, "code null, as for the gateway's own 400s");
     }
+    assert.equal(plain(400, "bad").wireCode, null);
+    assert.equal(plain(422).wireCode, null);
   });
 
   test("1211 is 404 model_not_found", () => {

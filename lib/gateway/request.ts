@@ -54,14 +54,26 @@ export function validateRequest(json: unknown, models: Catalogue): ValidRequest 
   if (body.thinking?.type === "disabled" && thinking === "always") {
     throw invalidRequest(`Invalid 'thinking': ${model.id} always thinks; it cannot be disabled.`, "thinking");
   }
-  const maxTokens = body.max_tokens ?? body.max_completion_tokens ?? undefined;
-  const maxParam = body.max_tokens != null ? "max_tokens" : "max_completion_tokens";
-  if (maxTokens !== undefined && maxTokens > model.maxOutputTokens) {
+  if (body.stream_options != null && body.stream !== true) {
+    throw invalidRequest("The 'stream_options' parameter is only allowed when 'stream' is enabled.", "stream_options");
+  }
+  if (body.tool_choice != null && !body.tools?.length) {
     throw invalidRequest(
-      `Invalid '${maxParam}': ${maxTokens} is greater than ${model.id}'s limit of ${model.maxOutputTokens} output tokens.`,
-      maxParam,
+      "Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are specified.",
+      "tool_choice",
     );
   }
+  // Each one given is checked: a client that sends both must not get past the limit with the other.
+  for (const field of ["max_tokens", "max_completion_tokens"] as const) {
+    const value = body[field];
+    if (value != null && value > model.maxOutputTokens) {
+      throw invalidRequest(
+        `Invalid '${field}': ${value} is greater than ${model.id}'s limit of ${model.maxOutputTokens} output tokens.`,
+        field,
+      );
+    }
+  }
+  const maxTokens = body.max_tokens ?? body.max_completion_tokens ?? undefined;
   // A lower bound on the prompt's tokens (no tokenizer for GLM here): refuse only what surely cannot fit.
   const promptTokensAtLeast = tokensAtLeast(JSON.stringify(body.messages));
   if (promptTokensAtLeast + (maxTokens ?? 0) > model.contextWindow) {
@@ -84,7 +96,8 @@ export function validateRequest(json: unknown, models: Catalogue): ValidRequest 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
 function flatten(content: ChatMessage["content"]): string | null | undefined {
-  return Array.isArray(content) ? content.map((p) => p.text).join("") : content;
+  // Parts on lines of their own, as a reader of the parts would see them: joined with "" their words ran together.
+  return Array.isArray(content) ? content.map((p) => ("text" in p ? p.text : "")).join("\n") : content;
 }
 
 /** Zhipu's wire body: upstream model id, explicit defaults, and the clamps Zhipu's own SDK applies. */

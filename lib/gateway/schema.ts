@@ -3,14 +3,28 @@ import { z } from "zod";
 
 /** The request body of POST /v1/chat/completions: the seed's table plus the OpenAI fields GLM-4 can honour. */
 
-const textPart = z.object({ type: z.literal("text"), text: z.string() });
-const content = z.union([z.string(), z.array(textPart).min(1)], {
+const textPart = z.object({ type: z.literal("text"), text: z.string({ error: "a text part needs a string text" }) });
+/** A part these text-only models cannot read: refused naming what it is, not as a malformed body. */
+const notText = (type: string, what: string) =>
+  z
+    .object({ type: z.literal(type) })
+    .refine(() => false, `${what} input (a "${type}" part) is not supported: these models read text only`);
+const part = z.discriminatedUnion(
+  "type",
+  [textPart, notText("image_url", "image"), notText("input_audio", "audio"), notText("file", "file")],
+  { error: 'a content part must be {"type": "text", "text": "…"}' },
+);
+const content = z.union([z.string(), z.array(part).min(1, "content must not be an empty array")], {
   error: "content must be a string or an array of text parts",
 });
-const name = z.string().min(1).max(64).optional();
+const name = z
+  .string({ error: "name must be a string" })
+  .min(1, "name must not be empty")
+  .max(64, "name can be at most 64 characters")
+  .optional();
 
 const toolCall = z.object({
-  id: z.string().min(1),
+  id: z.string({ error: "a tool call needs an id" }).min(1, "a tool call needs an id"),
   type: z.literal("function"),
   function: z.object({ name: z.string().min(1), arguments: z.string() }),
 });
@@ -79,7 +93,11 @@ const unit = (field: string) =>
 export const temperatureField = (name = "temperature") => unit(name);
 export const topPField = (name = "top_p") => unit(name);
 export const maxTokensField = (name = "max_tokens") =>
-  z.number().int(`${name} must be an integer`).min(1, `${name} must be at least 1`).nullish();
+  z
+    .number({ error: `${name} must be an integer` })
+    .int(`${name} must be an integer`)
+    .min(1, `${name} must be at least 1`)
+    .nullish();
 
 /** A field refused at any value but null (or absent): `message` says why, and what to send instead. */
 const refused = (message: string) => z.null({ error: message }).optional();
@@ -92,10 +110,15 @@ export const ChatCompletionRequest = z.object({
   temperature: temperatureField(),
   top_p: topPField(),
   max_tokens: maxTokensField(),
-  max_completion_tokens: z.number().int().min(1).nullish(),
+  max_completion_tokens: maxTokensField("max_completion_tokens"),
   stream: z.boolean({ error: "stream must be a boolean" }).nullish(),
-  stream_options: z.object({ include_usage: z.boolean().nullish() }).nullish(),
-  tools: z.array(tool).max(128).nullish(),
+  stream_options: z
+    .object(
+      { include_usage: z.boolean({ error: "include_usage must be a boolean" }).nullish() },
+      { error: "stream_options must be an object" },
+    )
+    .nullish(),
+  tools: z.array(tool, { error: "tools must be an array" }).max(128, "tools can list at most 128 tools").nullish(),
   tool_choice: z
     .union([z.literal("auto"), z.literal("none")], {
       error: 'tool_choice must be "auto" or "none"; GLM-4 cannot be forced to call a tool',
@@ -106,9 +129,12 @@ export const ChatCompletionRequest = z.object({
       error: "stop must be a string or an array of one string: GLM-4 accepts a single stop sequence",
     })
     .nullish(),
-  user: z.string().nullish(),
-  request_id: z.string().max(128).nullish(),
-  do_sample: z.boolean().nullish(),
+  user: z.string({ error: "user must be a string" }).nullish(),
+  request_id: z
+    .string({ error: "request_id must be a string" })
+    .max(128, "request_id can be at most 128 characters")
+    .nullish(),
+  do_sample: z.boolean({ error: "do_sample must be a boolean" }).nullish(),
   response_format: z
     .object({
       type: z.enum(["text", "json_object"], { error: 'response_format.type must be "text" or "json_object"' }),

@@ -88,6 +88,54 @@ describe("validateRequest: 400 for client mistakes", () => {
     assert.match(assert400(req({ stop: ["a", "b"] }), "stop").message, /single stop sequence/);
   });
 
+  test("tool_choice without tools is a 400, as on OpenAI", () => {
+    for (const tools of [undefined, null, []]) {
+      const err = assert400(req({ tools, tool_choice: "auto" }), "tool_choice");
+      assert.match(err.message, /only allowed when 'tools' are specified/);
+    }
+  });
+
+  test("max_completion_tokens gets the model's limit too, also beside max_tokens", () => {
+    assert.match(
+      assert400(req({ max_tokens: 1, max_completion_tokens: 5000 }), "max_completion_tokens").message,
+      /4095/,
+    );
+    assert400(req({ max_tokens: 5000, max_completion_tokens: 1 }), "max_tokens");
+    assert.equal(validateRequest(req({ max_tokens: 10, max_completion_tokens: 4095 }), models).maxTokens, 10);
+  });
+
+  test("field errors are readable sentences naming the field, not zod's defaults", () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ max_completion_tokens: 0 }, "max_completion_tokens"],
+      [{ max_tokens: "5" }, "max_tokens"],
+      [{ messages: [{ role: "user", content: [] }] }, "messages[0].content"],
+      [{ messages: [{ role: "user", content: "x", name: "" }] }, "messages[0].name"],
+      [{ request_id: "r".repeat(129) }, "request_id"],
+      [{ stream_options: "yes", stream: true }, "stream_options"],
+    ];
+    for (const [extra, param] of cases) {
+      const { message } = assert400(req(extra), param);
+      assert.doesNotMatch(message, /Too small|Too big|Invalid input|expected/, message);
+      const field = param.replace(/^messages\[0\]\./, "");
+      assert.ok(message.split("': ")[1]?.startsWith(field), `the sentence names ${field}: ${message}`);
+    }
+  });
+
+  test("image and audio parts are refused naming the part, as input these text models cannot read", () => {
+    const parts = (p: object) =>
+      req({ messages: [{ role: "user", content: [{ type: "text", text: "what is this" }, p] }] });
+    const image = assert400(
+      parts({ type: "image_url", image_url: { url: "https://example.com/a.png" } }),
+      "messages[0].content[1]",
+    );
+    assert.match(image.message, /image input \(a "image_url" part\) is not supported/);
+    const audio = assert400(
+      parts({ type: "input_audio", input_audio: { data: "", format: "wav" } }),
+      "messages[0].content[1]",
+    );
+    assert.match(audio.message, /audio input/);
+  });
+
   test("an unknown field is refused by name, as OpenAI does, before any other check", () => {
     for (const field of ["foo", "temprature", "__proto__"]) {
       const err = assert400(JSON.parse(JSON.stringify({ ...req(), [field]: 1 })), field, false);
@@ -135,7 +183,8 @@ describe("validateRequest: 400 for client mistakes", () => {
   });
 
   test("the values that change nothing are accepted", () => {
-    const ok = validateRequest(req({ n: 1, logprobs: false, presence_penalty: 0, tool_choice: "none" }), models);
+    const tools = [{ type: "function", function: { name: "f" } }];
+    const ok = validateRequest(req({ n: 1, logprobs: false, presence_penalty: 0, tools, tool_choice: "none" }), models);
     assert.equal(ok.model.id, "GLM-4-Flash");
   });
 });
@@ -162,17 +211,20 @@ describe("validateRequest: models and limits", () => {
     assert.equal(validateRequest({ ...huge, model: "GLM-4-Long" }, models).model.id, "GLM-4-Long");
   });
 
-  test("include_usage only counts when streaming", () => {
+  test("include_usage only when streaming; stream_options without stream is a 400, as on OpenAI", () => {
     const opts = { stream_options: { include_usage: true } };
     assert.deepEqual(
       [
         validateRequest(req({ stream: true, ...opts }), models).includeUsage,
-        validateRequest(req(opts), models).includeUsage,
-        validateRequest(req({ stream: false, ...opts }), models).includeUsage,
         validateRequest(req({ stream: true }), models).includeUsage,
+        validateRequest(req({ stream: false, stream_options: null }), models).includeUsage,
       ],
-      [true, false, false, false],
+      [true, false, false],
     );
+    for (const stream of [undefined, false, null]) {
+      const err = assert400(req({ stream, ...opts }), "stream_options", false);
+      assert.equal(err.message, "The 'stream_options' parameter is only allowed when 'stream' is enabled.");
+    }
     assert.equal(validateRequest(req({ stream: true }), models).stream, true);
     assert.equal(validateRequest(req(), models).stream, false);
   });
@@ -204,7 +256,7 @@ describe("toUpstreamBody", () => {
     assert.equal(upstream({ top_p: 0.5 }).top_p, 0.5);
   });
 
-  test("developer becomes system; text parts are flattened; tool fields kept", () => {
+  test("developer becomes system; text parts are joined on lines of their own; tool fields kept", () => {
     const call = { id: "call_1", type: "function", function: { name: "f", arguments: "{}" } };
     const body = upstream({
       messages: [
@@ -222,7 +274,7 @@ describe("toUpstreamBody", () => {
     });
     assert.deepEqual(body.messages, [
       { role: "system", content: "be brief" },
-      { role: "user", content: "hello" },
+      { role: "user", content: "hel\nlo" },
       { role: "assistant", content: null, tool_calls: [call] },
       { role: "tool", content: "42", tool_call_id: "call_1" },
     ]);

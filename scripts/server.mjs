@@ -68,6 +68,8 @@ const server = createServer((req, res) => {
     res.writeHead(413, {
       "content-type": json ? "application/json" : "text/plain; charset=utf-8",
       connection: "close",
+      // As on every /v1 answer (lib/gateway/v1-paths.ts): a browser's script may read the error.
+      ...(json ? { "access-control-allow-origin": "*" } : {}),
     });
     res.end(
       json

@@ -1,6 +1,8 @@
 import "server-only";
 import { AppError } from "@/lib/errors";
 import type { Catalogue } from "@/lib/models";
+import { newRequestId } from "./ids";
+import { CORS_HEADERS } from "./v1-paths";
 
 /** The gateway's errors: AppError (lib/errors.ts) with the codes OpenAI clients know, rendered for `/v1` here. */
 
@@ -34,7 +36,14 @@ export const openAiError = (err: AppError) => ({
   error: { message: err.message, type: err.type, param: err.param, code: err.wireCode },
 });
 
+/** The headers of a `/v1` error: its own, CORS's, and a request id (there is no completion to name it by). */
+export const errorHeaders = (err: AppError): Record<string, string> => ({
+  ...CORS_HEADERS,
+  ...err.headers,
+  "x-request-id": newRequestId(),
+});
+
 /** The OpenAI error JSON response for `/v1`. */
 export function errorResponse(err: AppError): Response {
-  return Response.json(openAiError(err), { status: err.status, headers: err.headers });
+  return Response.json(openAiError(err), { status: err.status, headers: errorHeaders(err) });
 }

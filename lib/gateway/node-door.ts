@@ -7,12 +7,23 @@ import { ReadBatch, sendJson, startStream } from "@/lib/http/node-response";
 import type { CompletionStream } from "./completion-stream";
 import { startCompletion } from "./core";
 import { isBadPath } from "@/lib/http/path-guard";
-import { asAppError, invalidRequest, openAiError } from "./errors";
+import { asAppError, errorHeaders, invalidRequest, openAiError } from "./errors";
+import { newRequestId } from "./ids";
 import { modelCatalogue } from "@/lib/model-catalogue";
 import { modelByPath, modelList } from "./model-objects";
-import { errorFrame, OpenAiChunkWriter, PING_FRAME, SSE_HEADERS } from "./openai-sse";
+import { errorFrame, OpenAiChunkWriter, PING_FRAME, V1_SSE_HEADERS } from "./openai-sse";
 import { Stop } from "./stop";
-import { CHAT_PATH, canonicalV1Path, MODELS_PATH, v1Method, wrongRoute } from "./v1-paths";
+import {
+  CHAT_PATH,
+  CORS_HEADERS,
+  canonicalV1Path,
+  MODELS_PATH,
+  preflightHeaders,
+  v1Method,
+  wrongRoute,
+} from "./v1-paths";
+
+const requestHeaders = () => ({ ...CORS_HEADERS, "x-request-id": newRequestId() });
 import { ClientAborted } from "./upstream";
 import { authenticate, parseJsonBody, trustedCaller } from "./v1-door";
 
@@ -33,22 +44,26 @@ export async function serveV1(req: IncomingMessage, res: ServerResponse): Promis
     if (method === "POST" && sent === CHAT_PATH) return await chatCompletions(req, res);
     // As the proxy (proxy.ts) does for Next: a path that cannot be decoded is the client's mistake, said first.
     if (isBadPath(sent)) throw invalidRequest("The request path is not valid.", null, "invalid_path");
+    if (method === "OPTIONS") {
+      res.writeHead(204, preflightHeaders(req.headers["access-control-request-headers"]));
+      return void res.end();
+    }
     const path = canonicalV1Path(sent);
     const get = method === "GET" || method === "HEAD";
     if (method === "POST" && path === CHAT_PATH) {
       await chatCompletions(req, res);
     } else if (get && path === MODELS_PATH) {
       await authenticate(req.headers.authorization);
-      sendJson(res, 200, modelList(await modelCatalogue()));
+      sendJson(res, 200, modelList(await modelCatalogue()), requestHeaders());
     } else if (get && v1Method(path) === "GET") {
       await authenticate(req.headers.authorization);
-      sendJson(res, 200, modelByPath(path.slice(MODELS_PATH.length + 1), await modelCatalogue()));
+      sendJson(res, 200, modelByPath(path.slice(MODELS_PATH.length + 1), await modelCatalogue()), requestHeaders());
     } else {
       throw wrongRoute(method, sent);
     }
   } catch (err) {
     const e = asAppError(err);
-    if (!res.headersSent) sendJson(res, e.status, openAiError(e), e.headers);
+    if (!res.headersSent) sendJson(res, e.status, openAiError(e), errorHeaders(e));
     else res.destroy();
   }
 }
@@ -69,7 +84,10 @@ async function chatCompletions(req: IncomingMessage, res: ServerResponse) {
     if (err instanceof ClientAborted) return void res.destroy();
     throw err;
   }
-  if (!completion.stream) return sendJson(res, 200, completion.body);
+  // The completion's id is the request's: the one the client already has in the body.
+  if (!completion.stream) {
+    return sendJson(res, 200, completion.body, { ...CORS_HEADERS, "x-request-id": completion.body.id });
+  }
   await writeStream(completion, res);
 }
 
@@ -81,7 +99,8 @@ async function chatCompletions(req: IncomingMessage, res: ServerResponse) {
 function writeStream(c: CompletionStream, res: ServerResponse): Promise<void> {
   // Gone while upstream was answering: its 'close' has been and will not come again.
   if (res.destroyed) return Promise.resolve(c.cancel());
-  startStream(res, SSE_HEADERS);
+  res.setHeader("x-request-id", c.id);
+  startStream(res, V1_SSE_HEADERS);
   const writer = new OpenAiChunkWriter(c.id, c.created, c.model, c.includeUsage);
   const batch = new ReadBatch(res);
   const keepAliveMs = config().keepAliveMs;

@@ -2,6 +2,7 @@ import "server-only";
 import type { AppError } from "@/lib/errors";
 import { openAiError } from "./errors";
 import type { CompletionEvent, ToolCallPiece } from "./events";
+import { CORS_HEADERS } from "./v1-paths";
 
 /** `/v1`'s wire form of the completion events: OpenAI `chat.completion.chunk` frames, one id per stream. */
 
@@ -11,6 +12,9 @@ export const SSE_HEADERS = {
   connection: "keep-alive",
   "x-accel-buffering": "no",
 };
+
+/** A `/v1` stream's headers: the SSE ones and CORS's (one object, so the node door merges it once). */
+export const V1_SSE_HEADERS = { ...SSE_HEADERS, ...CORS_HEADERS };
 
 export const DONE_FRAME = "data: [DONE]\n\n";
 export const PING_FRAME = ": ping\n\n";

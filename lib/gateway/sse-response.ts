@@ -3,16 +3,18 @@ import { config } from "@/lib/config";
 import { asAppError } from "./errors";
 import type { CompletionStream } from "./completion-stream";
 import type { Completion } from "./core";
-import { errorFrame, OpenAiChunkWriter, PING_FRAME, SSE_HEADERS } from "./openai-sse";
+import { errorFrame, OpenAiChunkWriter, PING_FRAME, V1_SSE_HEADERS } from "./openai-sse";
 import { ClientAborted } from "./upstream";
+import { CORS_HEADERS } from "./v1-paths";
 
 /**
  * A completion as `/v1`'s web Response (route handlers: `next dev`, and hosts that only run Next). The
  * production server writes the same frames straight to the socket instead (node-door.ts).
  */
 export function completionResponse(c: Completion): Response {
-  if (!c.stream) return Response.json(c.body);
-  return new Response(sseStream(c), { status: 200, headers: SSE_HEADERS });
+  // The completion's id is the request's: the one the client already has in the body, and the ledger's reader.
+  if (!c.stream) return Response.json(c.body, { headers: { ...CORS_HEADERS, "x-request-id": c.body.id } });
+  return new Response(sseStream(c), { status: 200, headers: { ...V1_SSE_HEADERS, "x-request-id": c.id } });
 }
 
 const encoder = new TextEncoder();

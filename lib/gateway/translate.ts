@@ -1,7 +1,7 @@
 import "server-only";
-import { randomFillSync } from "node:crypto";
 import { estimateTokens } from "@/lib/tokens";
 import { upstreamError } from "./errors";
+import { newCompletionId } from "./ids";
 import { splitThink, type WebSource, webSources } from "./reasoning";
 import { mapUpstreamError } from "./upstream-errors";
 
@@ -79,23 +79,7 @@ export const emptySummary = (): ReplySummary => ({
   usage: null,
 });
 
-/**
- * Random bytes for completion ids, drawn 4 KB at a time: one `randomBytes(12)` per completion was ~2 % of a
- * /v1 stream's CPU in the profile (a system call and Next's wrapper around node:crypto each time).
- */
-const ID_BYTES = 12;
-const pool = Buffer.alloc(ID_BYTES * 341);
-let poolAt = pool.length;
-
-export const newCompletionId = () => {
-  if (poolAt === pool.length) {
-    randomFillSync(pool);
-    poolAt = 0;
-  }
-  const id = pool.toString("base64url", poolAt, poolAt + ID_BYTES);
-  poolAt += ID_BYTES;
-  return `chatcmpl-${id}`;
-};
+export { newCompletionId } from "./ids";
 
 /** `sensitive` is Zhipu's moderation stop; `network_error` is a failed inference, reported as an error. */
 export function mapFinishReason(reason: string): string {

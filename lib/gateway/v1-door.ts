@@ -5,17 +5,32 @@ import { type CappedBody, readBodyCapped } from "@/lib/http/body";
 import { AppError } from "@/lib/errors";
 import { asAppError, errorResponse, invalidRequest, unauthorized } from "./errors";
 import type { Caller } from "./core";
-import { wrongRoute } from "./v1-paths";
+import { newRequestId } from "./ids";
+import { CORS_HEADERS, preflightHeaders, wrongRoute } from "./v1-paths";
 
 /** Door 1: API-key auth → handler → OpenAI error JSON for anything that goes wrong. */
 export function v1Route(handler: (req: Request, caller: Caller) => Promise<Response>) {
   return async (req: Request): Promise<Response> => {
     try {
-      return await handler(req, await authenticate(req.headers.get("authorization")));
+      const res = await handler(req, await authenticate(req.headers.get("authorization")));
+      // A completion names itself (sse-response.ts); the model list gets CORS and an id of its own here.
+      if (!res.headers.has("x-request-id")) {
+        for (const [name, value] of Object.entries(CORS_HEADERS)) res.headers.set(name, value);
+        res.headers.set("x-request-id", newRequestId());
+      }
+      return res;
     } catch (err) {
       return errorResponse(asAppError(err));
     }
   };
+}
+
+/** A browser's CORS preflight (OPTIONS) on any `/v1` path. */
+export async function v1Preflight(req: Request): Promise<Response> {
+  return new Response(null, {
+    status: 204,
+    headers: preflightHeaders(req.headers.get("access-control-request-headers")),
+  });
 }
 
 /**

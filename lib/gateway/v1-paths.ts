@@ -38,3 +38,30 @@ export function wrongRoute(method: string, path: string): AppError {
     headers: { allow: allowed === "GET" ? "GET, HEAD, OPTIONS" : "POST, OPTIONS" },
   });
 }
+
+/**
+ * On every `/v1` response, errors and streams included: any web page may call the gateway (the SDK's
+ * `dangerouslyAllowBrowser`), because `/v1` takes only a bearer API key, never the app's session cookie, so a
+ * page can do nothing with it that its own key does not already allow. The request id and the retry hints are
+ * readable by the page's script too.
+ */
+export const CORS_HEADERS = {
+  "access-control-allow-origin": "*",
+  "access-control-expose-headers": "x-request-id, retry-after, x-should-retry",
+};
+
+/** When the preflight names none: any header, and Authorization, which a "*" alone does not cover. */
+const DEFAULT_ALLOWED_HEADERS = "authorization, *";
+/** A list of header names, as a preflight asks for them: echoed back; anything else is not. */
+const HEADER_LIST = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+(\s*,\s*[A-Za-z0-9!#$%&'*+.^_`|~-]+)*$/;
+
+/** The answer to a browser's CORS preflight (OPTIONS) on any `/v1` path: allowed, cached for a day. */
+export function preflightHeaders(requested: string | null | undefined): Record<string, string> {
+  return {
+    ...CORS_HEADERS,
+    "access-control-allow-methods": "GET, POST, OPTIONS",
+    "access-control-allow-headers": requested && HEADER_LIST.test(requested) ? requested : DEFAULT_ALLOWED_HEADERS,
+    "access-control-max-age": "86400",
+    vary: "access-control-request-headers",
+  };
+}

@@ -125,3 +125,72 @@ describe("paths and methods", () => {
     assert.ok((await sdk.models.list()).data.length > 0);
   });
 });
+
+describe("browsers and request ids", () => {
+  const auth = () => ({ authorization: `Bearer ${key}` });
+  const origin = "http://example.com";
+
+  test("a CORS preflight on /v1 is allowed, echoing the headers asked for, cached for a day", async () => {
+    for (const path of ["/v1/chat/completions", "/v1/models", "/v1/models/GLM-4-Air"]) {
+      const res = await fetch(`${APP_URL}${path}`, {
+        method: "OPTIONS",
+        headers: {
+          origin,
+          "access-control-request-method": "POST",
+          "access-control-request-headers": "authorization,content-type,x-stainless-os",
+        },
+      });
+      assert.equal(res.status, 204, path);
+      assert.equal(res.headers.get("access-control-allow-origin"), "*", path);
+      assert.match(res.headers.get("access-control-allow-methods") ?? "", /POST/, path);
+      assert.equal(res.headers.get("access-control-allow-headers"), "authorization,content-type,x-stainless-os", path);
+      assert.equal(res.headers.get("access-control-max-age"), "86400", path);
+    }
+  });
+
+  test("every /v1 answer can be read by a page: success, stream, error; with its request id exposed", async () => {
+    const chat = (body: object, headers: Record<string, string> = auth()) =>
+      fetch(`${APP_URL}/v1/chat/completions`, {
+        method: "POST",
+        headers: { ...headers, origin, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    const answers = [
+      await chat({ model: "GLM-4-Air", messages: user }),
+      await chat({ model: "GLM-4-Air", messages: user, stream: true }),
+      await chat({ model: "GLM-4-Air", messages: user }, {}),
+      await fetch(`${APP_URL}/v1/models`, { headers: { ...auth(), origin } }),
+      await fetch(`${APP_URL}/v1/embeddings`, { method: "POST", headers: { origin } }),
+    ];
+    for (const res of answers) {
+      assert.equal(res.headers.get("access-control-allow-origin"), "*", `${res.url} ${res.status}`);
+      assert.match(res.headers.get("access-control-expose-headers") ?? "", /x-request-id/);
+      assert.match(
+        res.headers.get("x-request-id") ?? "",
+        /^(chatcmpl-|req_)[A-Za-z0-9_-]{8,}$/,
+        `${res.url} ${res.status}`,
+      );
+      await res.text();
+    }
+    assert.equal(answers[2].status, 401);
+    assert.equal(answers[4].status, 404);
+  });
+
+  test("the SDK exposes the request id: the completion's own id on a reply, one on an error", async () => {
+    const sdk = client(key);
+    const { data, request_id } = await sdk.chat.completions
+      .create({ model: "GLM-4-Air", messages: user })
+      .withResponse();
+    assert.equal(request_id, data.id);
+    const stream = await sdk.chat.completions
+      .create({ model: "GLM-4-Air", messages: user, stream: true })
+      .withResponse();
+    let id = "";
+    for await (const chunk of stream.data) id = chunk.id;
+    assert.equal(stream.request_id, id);
+    await assert.rejects(
+      sdk.chat.completions.create({ model: "GLM-5-Ultra", messages: user }),
+      (err: unknown) => err instanceof OpenAI.NotFoundError && /^req_/.test(err.requestID ?? ""),
+    );
+  });
+});

@@ -2,7 +2,7 @@ import { startCompletion } from "@/lib/gateway/core";
 import { completionResponse } from "@/lib/gateway/sse-response";
 import { Stop } from "@/lib/gateway/stop";
 import { ClientAborted } from "@/lib/gateway/upstream";
-import { readJsonBody, v1Fallback, v1Route } from "@/lib/gateway/v1-door";
+import { readJsonBody, v1Fallback, v1Preflight, v1Route } from "@/lib/gateway/v1-door";
 
 export const dynamic = "force-dynamic";
 
@@ -16,5 +16,12 @@ export const POST = v1Route(async (req, caller) =>
   ),
 );
 
-// The other methods: a JSON 405 naming POST, not Next's empty one.
-export { v1Fallback as GET, v1Fallback as HEAD, v1Fallback as PUT, v1Fallback as PATCH, v1Fallback as DELETE };
+// A browser's CORS preflight; the other methods: a JSON 405 naming POST, not Next's empty one.
+export {
+  v1Preflight as OPTIONS,
+  v1Fallback as GET,
+  v1Fallback as HEAD,
+  v1Fallback as PUT,
+  v1Fallback as PATCH,
+  v1Fallback as DELETE,
+};

@@ -22,10 +22,11 @@ import {
   v1Method,
   wrongRoute,
 } from "./v1-paths";
-
-const requestHeaders = () => ({ ...CORS_HEADERS, "x-request-id": newRequestId() });
 import { ClientAborted } from "./upstream";
 import { authenticate, parseJsonBody, trustedCaller } from "./v1-door";
+
+/** The headers of a `/v1` answer that has no completion id of its own (the model list). */
+const requestHeaders = () => ({ ...CORS_HEADERS, "x-request-id": newRequestId() });
 
 /**
  * `/v1` on node:http, for the production server (scripts/server.mjs): the same door functions the route

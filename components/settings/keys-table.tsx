@@ -56,7 +56,8 @@ export function KeysTable({
             <TableCell className="whitespace-nowrap">{k.expiresAt ? when(k.expiresAt) : t("never")}</TableCell>
             <TableCell>{t(status(k, now))}</TableCell>
             <TableCell pinned className="text-right">
-              {status(k, now) === "active" ? (
+              {/* Another admin's key is listed but not offered: admins do not act on each other. */}
+              {status(k, now) === "active" && k.revocable ? (
                 <Button variant="secondary" size="sm" onClick={() => onRevoke(k)}>
                   {t("revoke")}
                 </Button>

@@ -28,7 +28,8 @@ export function findUsableKeyByHash(
   return engine().findUsableKeyByHash(db, { hash, now });
 }
 
-export type KeyListing = Omit<ApiKey, "hash"> & { ownerEmail: string };
+/** ownerAdmin: the owner's row mark only; ADMIN_EMAILS is the caller's to add (lib/auth/admin.ts). */
+export type KeyListing = Omit<ApiKey, "hash"> & { ownerEmail: string; ownerAdmin: boolean };
 
 const listing = {
   id: apiKeys.id,
@@ -40,6 +41,7 @@ const listing = {
   expiresAt: apiKeys.expiresAt,
   revokedAt: apiKeys.revokedAt,
   ownerEmail: users.email,
+  ownerAdmin: users.admin,
 };
 
 function selectKeys(db: Db, where: SQL | undefined): Promise<KeyListing[]> {
@@ -92,6 +94,18 @@ async function revokeWhere(db: Db, idOrPrefix: string, owner: SQL | undefined, n
  */
 export function revokeKey(db: Db, { userId, idOrPrefix, now }: { userId: string; idOrPrefix: string; now: number }) {
   return revokeWhere(db, idOrPrefix, eq(apiKeys.userId, userId), now);
+}
+
+/** Whose key this is (any key, revoked or not): for an admin deciding whether it is theirs to revoke. */
+export async function keyOwner(db: Db, { keyId }: { keyId: string }) {
+  return first(
+    await db
+      .select({ id: users.id, email: users.email, admin: users.admin })
+      .from(apiKeys)
+      .innerJoin(users, eq(users.id, apiKeys.userId))
+      .where(eq(apiKeys.id, keyId))
+      .limit(1),
+  );
 }
 
 /** The same over everyone's keys: admins and the operator's CLI only. */

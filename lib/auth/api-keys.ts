@@ -13,6 +13,7 @@ import {
   type Revocation,
 } from "@/db/queries/keys";
 import type { ApiKey } from "@/db/schema";
+import { isAdmin } from "./admin";
 
 /** The one service for API keys: the CLI, the settings page and `/v1` all come through here. */
 
@@ -114,4 +115,30 @@ export function revokeApiKey(scope: KeyScope, idOrPrefix: string): Promise<Revoc
   const revoked =
     scope === "admin" ? revokeAnyKeyAsAdmin(getDb(), target) : revokeKey(getDb(), { ...target, userId: scope.userId });
   return revoked.then(forgetUsableKeys);
+}
+
+/** A key as Settings → API keys lists it: `revocable` is false for another admin's key in an admin's list. */
+export type KeyRow = KeyListing & { revocable: boolean };
+
+/**
+ * Whether a key of `owner` is `user`'s to revoke from Settings: their own, or, for an admin, a member's. Admins
+ * do not act on each other (as in Settings → Users); the operator's CLI revokes any key.
+ */
+export async function keyRevocableBy(
+  owner: { id: string; email: string; admin: boolean },
+  user: { id: string; email: string; admin: boolean },
+): Promise<boolean> {
+  if (owner.id === user.id) return true;
+  return (await isAdmin(user)) && !(await isAdmin(owner));
+}
+
+/** The keys Settings → API keys shows `user`: everyone's for an admin, else their own. */
+export async function keysShownTo(user: { id: string; email: string; admin: boolean }): Promise<KeyRow[]> {
+  if (!(await isAdmin(user))) return (await listApiKeys({ userId: user.id })).map((k) => ({ ...k, revocable: true }));
+  return Promise.all(
+    (await listApiKeys("admin")).map(async (k) => ({
+      ...k,
+      revocable: await keyRevocableBy({ id: k.userId, email: k.ownerEmail, admin: k.ownerAdmin }, user),
+    })),
+  );
 }

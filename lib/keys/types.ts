@@ -1,2 +1,2 @@
 /** The API-key shapes components use (type-only re-exports: components never import from db/). */
-export type { KeyListing } from "@/db/queries/keys";
+export type { KeyRow as KeyListing } from "@/lib/auth/api-keys";

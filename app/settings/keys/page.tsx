@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
 import { KeysPanel } from "@/components/settings/keys-panel";
 import { isAdmin } from "@/lib/auth/admin";
-import { listApiKeys } from "@/lib/auth/api-keys";
+import { keysShownTo } from "@/lib/auth/api-keys";
 import { requireUser } from "@/lib/auth/session";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -14,11 +14,5 @@ export default async function KeysPage() {
   const user = await requireUser();
   const admin = await isAdmin(user);
   const t = await getTranslations("keysPage");
-  return (
-    <KeysPanel
-      initial={await listApiKeys(admin ? "admin" : { userId: user.id })}
-      admin={admin}
-      listHeading={t(admin ? "allKeys" : "yourKeys")}
-    />
-  );
+  return <KeysPanel initial={await keysShownTo(user)} admin={admin} listHeading={t(admin ? "allKeys" : "yourKeys")} />;
 }

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { getDb } from "@/db";
 import {
+  conversationIdInUse,
   deleteConversation,
   getConversation,
   listConversations,
@@ -54,10 +55,13 @@ export const saveSettingsAction = userAction(
   async ({ id, model, settings }, user) => {
     const check = validateSettings((await modelCatalogue()).find(model), settings);
     if (!check.ok) return { ok: false as const, errors: await localizeSettingsErrors(check.errors) };
+    // Not saved yet: the first message carries the settings. Someone else's conversation: not found.
     const db = getDb();
+    const mine = await getConversation(db, { userId: user.id, id });
     if (
-      (await getConversation(db, { userId: user.id, id })) &&
-      !(await setConversationSettings(db, { userId: user.id, id, settings: check.settings }))
+      mine
+        ? !(await setConversationSettings(db, { userId: user.id, id, settings: check.settings }))
+        : await conversationIdInUse(db, { id })
     )
       throw notFound();
     return check;

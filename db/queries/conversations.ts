@@ -44,6 +44,17 @@ export async function getConversation(
   );
 }
 
+/**
+ * Whether any account has a conversation with this id. Only for telling "someone else's" (not found) from
+ * "not saved yet" (the picker and settings of a new chat, whose first message creates it): it says nothing
+ * about the row but that it exists.
+ */
+export async function conversationIdInUse(db: Db, { id }: { id: string }): Promise<boolean> {
+  return !!first(
+    await db.select({ id: conversations.id }).from(conversations).where(eq(conversations.id, id)).limit(1),
+  );
+}
+
 export interface NewConversation {
   id: string;
   userId: string;

@@ -38,15 +38,17 @@ test("a second user can neither read, change nor delete the first user's convers
     data: { id: aliceId, trigger: "regenerate-message", model: "GLM-4-Air" },
   });
   expect(regen.status()).toBe(404);
-  // The picker's save (a route, sent with keepalive): Alice's id gets the same answer as an unsaved one.
+  // The picker's save (a route, sent with keepalive): Alice's id is not found, like at every other door.
   const model = await bobPage.request.put(`/api/conversations/${aliceId}/model`, { data: { model: "GLM-4-Long" } });
-  expect(model.status()).toBe(200);
+  expect(model.status()).toBe(404);
 
   // Every server action, replayed by Bob with Alice's conversation id in place of his own.
   const rewrite = await rewriteServerActions(bobPage, { [bobId]: aliceId });
   await bobPage.getByRole("button", { name: "Conversation settings" }).click();
   await bobPage.getByLabel("System prompt").fill("hijacked");
   await bobPage.getByRole("button", { name: "Save settings" }).click();
+  await expect(bobPage.getByRole("dialog").getByRole("alert")).toContainText("does not exist");
+  await bobPage.keyboard.press("Escape");
   await bob.sidebarItem("Bob's own chat").getByRole("button", { name: "Rename" }).click();
   await bobPage.getByLabel("Title").fill("pwned");
   await bobPage.getByRole("button", { name: "Save" }).click();

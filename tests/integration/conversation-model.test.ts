@@ -1,7 +1,8 @@
 /**
  * The picker's save (PUT /api/conversations/:id/model, sent with keepalive so a reload right after keeps it):
- * the owner's conversation and next new chat take the model; another account's conversation gets the same
- * answer as one not saved yet, and is not touched; an unknown model, a cross-site request and no session are refused.
+ * the owner's conversation and next new chat take the model; another account's conversation is not found (as
+ * at every other door) and is not touched, while an id not saved yet is fine; an unknown model, a cross-site
+ * request and no session are refused. The conversation settings' save answers the same way.
  */
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
@@ -40,15 +41,27 @@ describe("saving a conversation's model", () => {
     assert.equal(row?.model, "GLM-4-Long");
   });
 
-  test("another account cannot change it, and learns nothing (the same answer as an id not saved yet)", async () => {
+  test("another account cannot change it and is told it does not exist; an id not saved yet is fine", async () => {
     const theirs = await putModel(bob, id, "GLM-4-Plus");
+    assert.equal(theirs.status, 404, theirs.body);
+    assert.match(JSON.parse(theirs.body).error, /This conversation does not exist\./);
+    // An unsaved conversation has nothing to update (its first message carries the model): a 200.
     const missing = await putModel(bob, randomUUID(), "GLM-4-Plus");
-    // An unsaved conversation has nothing to update (its first message carries the model): both are a 200.
     assert.equal(missing.status, 200, missing.body);
-    assert.equal(theirs.status, missing.status);
-    assert.equal(theirs.body, missing.body);
-    const row = await sqlRow<{ model: string }>("select model from conversations where id = ?", [id]);
+    // The settings dialog's save: the same two answers.
+    const settings = { systemPrompt: "evil" };
+    const theirSettings = await bob.callAction("/", "saveSettingsAction", [{ id, model: "GLM-4-Air", settings }]);
+    assert.match(theirSettings.body, /This conversation does not exist\./);
+    const newSettings = await bob.callAction("/", "saveSettingsAction", [
+      { id: randomUUID(), model: "GLM-4-Air", settings },
+    ]);
+    assert.match(newSettings.body, /"ok":true/);
+    const row = await sqlRow<{ model: string; settings: unknown }>(
+      "select model, settings from conversations where id = ?",
+      [id],
+    );
     assert.equal(row?.model, "GLM-4-Long");
+    assert.doesNotMatch(JSON.stringify(row?.settings ?? ""), /evil/);
   });
 
   test("an unknown model, a cross-site request and no session are refused", async () => {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { getDb } from "@/db";
-import { getConversation, setConversationModel } from "@/db/queries/conversations";
+import { conversationIdInUse, getConversation, setConversationModel } from "@/db/queries/conversations";
 import { chatRoute, readChatBody } from "@/lib/chat/door";
 import { AppError } from "@/lib/errors";
 import { modelCatalogue } from "@/lib/model-catalogue";
@@ -20,11 +20,14 @@ export const PUT = chatRoute<{ id: string }>(async (req, user, { id }) => {
     throw new AppError("invalid_request_error", `Unknown model ${model}.`, {
       i18n: { key: "unknownModel", values: { model } },
     });
-  // A conversation not yet saved has nothing to update: its first message carries the model.
+  // A conversation not yet saved has nothing to update (its first message carries the model); an id that is
+  // someone else's conversation is not found, as every other door answers it.
   const db = getDb();
+  const mine = await getConversation(db, { userId: user.id, id });
   if (
-    (await getConversation(db, { userId: user.id, id })) &&
-    !(await setConversationModel(db, { userId: user.id, id, model: found.id }))
+    mine
+      ? !(await setConversationModel(db, { userId: user.id, id, model: found.id }))
+      : await conversationIdInUse(db, { id })
   )
     throw new AppError("not_found", "This conversation does not exist.");
   return Response.json({ model: found.id });

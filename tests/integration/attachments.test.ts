@@ -80,6 +80,7 @@ describe("uploads", () => {
 
     const read = await fetch(`${APP_URL}/api/attachments/${pdf.id}`, { headers: { cookie: mine } });
     assert.equal(read.status, 200);
+    assert.equal(read.headers.get("cache-control"), "private, no-store", "a document's text is never cached");
     assert.match(((await read.json()) as { text: string }).text, /pdf page 2/);
     // Another account: not found, and cannot remove it either.
     assert.equal((await fetch(`${APP_URL}/api/attachments/${pdf.id}`, { headers: { cookie: theirs } })).status, 404);

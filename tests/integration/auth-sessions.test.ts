@@ -50,6 +50,10 @@ describe("signing out", () => {
     const { s } = await newAccount();
     const kept = s.clone();
     assert.deepEqual(await reach(kept), SIGNED_IN);
+    // Page JavaScript sees who is signed in, never the session's id.
+    const live = JSON.parse((await kept.request("GET", "/api/auth/session")).body);
+    assert.ok(live?.user?.id, "signed in");
+    assert.equal(live.sid, undefined);
     const out = await s.signOut();
     assert.equal(out.status, 303);
     assert.equal(out.headers.location, "/login");

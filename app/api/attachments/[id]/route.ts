@@ -13,16 +13,20 @@ const notFound = () => Response.json({ error: "This file does not exist." }, { s
 export const GET = attachmentRoute<{ id: string }>(async (_req, user, { id }) => {
   const a = await getAttachment(getDb(), { userId: user.id, id: String(id).slice(0, 64) });
   if (!a) return notFound();
-  return Response.json({
-    id: a.id,
-    name: a.name,
-    mediaType: a.mediaType,
-    size: a.size,
-    pages: a.pages,
-    tokens: contextTokens(a.text),
-    text: a.text.slice(0, PREVIEW_CHARS),
-    truncated: a.text.length > PREVIEW_CHARS,
-  });
+  // A document's text: never kept by a shared cache or the browser's (as the exports are not).
+  return Response.json(
+    {
+      id: a.id,
+      name: a.name,
+      mediaType: a.mediaType,
+      size: a.size,
+      pages: a.pages,
+      tokens: contextTokens(a.text),
+      text: a.text.slice(0, PREVIEW_CHARS),
+      truncated: a.text.length > PREVIEW_CHARS,
+    },
+    { headers: { "cache-control": "private, no-store" } },
+  );
 });
 
 /** The composer's Remove: only a pending (unsent) attachment can go; a sent one belongs to its message. */

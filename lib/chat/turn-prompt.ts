@@ -3,6 +3,7 @@ import type { LanguageModelV3Prompt } from "@ai-sdk/provider";
 import type { Message } from "@/db/schema";
 import { withFiles } from "@/lib/attachments/blocks";
 import { AppError, type ErrorCode } from "@/lib/errors";
+import { UPSTREAM_UNREACHABLE } from "@/lib/gateway/upstream";
 
 /** What a chat turn sends the model (lib/chat/turn.ts), and how its failures read. */
 
@@ -41,6 +42,9 @@ export const REPLY_ENDED = "The reply ended unexpectedly. Please retry.";
  * not shown: Zhipu writes its errors in Chinese ("当前API请求过多…" for a rate limit), whatever the reader's
  * language. `/v1` keeps them (its messages are for developers).
  */
+const REPLY_UNREACHABLE =
+  "The server could not reach the model service. Please retry; if this goes on, ask the operator to check UPSTREAM_BASE_URL.";
+
 const REPLY_ERRORS: Partial<Record<ErrorCode, string>> = {
   rate_limit_exceeded: "The model service is busy (rate limit). Please retry in a moment.",
   insufficient_quota: "The model service's account is out of credit. Ask the operator to top it up.",
@@ -55,8 +59,14 @@ const REPLY_ERRORS: Partial<Record<ErrorCode, string>> = {
   internal_error: REPLY_FAILED,
 };
 
+/** A reply the model service's safety filter cut off (Zhipu's finish reason `sensitive`). */
+export const blockedReply = () => new AppError("content_filter", REPLY_ERRORS.content_filter ?? "");
+
 /** A failed reply's sentence for people: by its kind for the gateway's errors; a short message as it is. */
 export function readableError(err: unknown): string {
+  // Not reachable at all is not "failed": it will not go away by itself, and the operator can tell which it is.
+  if (err instanceof AppError && err.code === "upstream_error" && err.message === UPSTREAM_UNREACHABLE)
+    return REPLY_UNREACHABLE;
   if (err instanceof AppError) return REPLY_ERRORS[err.code] ?? err.message;
   const message = (err as { message?: string })?.message;
   const data = (err as { data?: { error?: { message?: string } } })?.data;

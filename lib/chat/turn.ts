@@ -22,7 +22,7 @@ import { turnExtras, withWebSearch } from "@/lib/chat/thinking";
 import { titleFrom } from "@/lib/chat/title";
 import { textOf } from "@/lib/chat/types";
 import { pushUiChunks } from "@/lib/chat/ui-chunks";
-import { REPLY_ENDED, REPLY_FAILED, readableError, toPrompt } from "@/lib/chat/turn-prompt";
+import { blockedReply, REPLY_ENDED, REPLY_FAILED, readableError, toPrompt } from "@/lib/chat/turn-prompt";
 import type { ChunkProducer } from "@/lib/chat/live-registry";
 import { LiveReply } from "@/lib/chat/live-replies";
 import { replies } from "@/lib/chat/replies";
@@ -145,7 +145,10 @@ export async function startChatTurn(user: User, body: ChatTurnBody): Promise<Liv
     {
       onFinish: (summary, outcome) => {
         const content = base + summary.content;
-        if (outcome.status === 200) settle(content, "complete");
+        // A reply the safety filter cut off is saved as the page showed it: its text, and why it ends there.
+        if (outcome.status === 200 && summary.finishReason === "content_filter")
+          settle(content, "error", readableError(blockedReply()));
+        else if (outcome.status === 200) settle(content, "complete");
         else if (outcome.status === 499) settle(content, "stopped");
         // Saved as the reader sees it live (the upstream's own words are not theirs to read).
         else settle(content, "error", outcome.error ? readableError(outcome.error) : REPLY_FAILED);

@@ -2,6 +2,7 @@ import "server-only";
 import type { LanguageModelV3, LanguageModelV3CallOptions, LanguageModelV3StreamPart } from "@ai-sdk/provider";
 import type { UIMessageChunk } from "ai";
 import { ReasoningTimer } from "@/lib/chat/thinking";
+import { blockedReply } from "@/lib/chat/turn-prompt";
 import { problemBody } from "@/lib/i18n/errors";
 import type { ChatMessageMetadata } from "@/lib/chat/types";
 
@@ -98,6 +99,8 @@ export async function pushUiChunks(
         push({ type: "finish-step" });
         over = true;
         if (p.finishReason.unified === "error") return;
+        // Zhipu's moderation stop ends the text mid-sentence: said as a failure, or it reads as a finished reply.
+        if (p.finishReason.unified === "content-filter") return failed(blockedReply());
         const end: ChatMessageMetadata = { status: "complete" };
         return push({ type: "finish", finishReason: p.finishReason.unified, messageMetadata: end });
       }

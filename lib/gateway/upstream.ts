@@ -49,7 +49,7 @@ export async function openUpstream(body: Record<string, unknown>, client: Stop):
     if (cfg.upstreamApiKey) headers.authorization = `Bearer ${cfg.upstreamApiKey}`;
     response = await post(`${cfg.upstreamBaseUrl}/chat/completions`, headers, JSON.stringify(body), stop);
   } catch (err) {
-    const reason = abortReason(stop, err, "The gateway could not reach the upstream model service.");
+    const reason = abortReason(stop, err, UPSTREAM_UNREACHABLE);
     if (!(err instanceof AppError) && !(reason instanceof ClientAborted)) {
       const what =
         stop.reason instanceof Timeout ? `no answer within ${cfg.connectTimeoutMs} ms` : connectionProblem(err);
@@ -76,6 +76,9 @@ export async function openUpstream(body: Record<string, unknown>, client: Stop):
 }
 
 /** What an aborted or failed request or read means for the client. */
+/** No connection to the model service at all (refused, no such host): the operator's address or a service down. */
+export const UPSTREAM_UNREACHABLE = "The gateway could not reach the upstream model service.";
+
 export function abortReason(stop: Stop, err: unknown, fallback: string): Error {
   if (err instanceof AppError) return err;
   if (stop.stopped && stop.reason instanceof ClientAborted) return stop.reason;

@@ -36,3 +36,15 @@ test("a failed reply says what kind of failure it was, in a sentence every langu
   assert.equal(errorKeyOf(REPLY_FAILED), "replyFailedRetry");
   assert.equal(errorKeyOf(REPLY_ENDED), "replyEndedUnexpectedly");
 });
+
+test("a model service that cannot be reached at all is said so, apart from one that failed", async () => {
+  const { readableError } = await import("@/lib/chat/turn-prompt");
+  const { UPSTREAM_UNREACHABLE } = await import("@/lib/gateway/upstream");
+  const { errorKeyOf, localizeError } = await import("@/lib/i18n/errors");
+  const unreachable = readableError(new AppError("upstream_error", UPSTREAM_UNREACHABLE));
+  const failed = readableError(new AppError("upstream_error", "HTTP 500 from upstream"));
+  assert.notEqual(unreachable, failed);
+  assert.match(unreachable, /could not reach the model service/);
+  assert.equal(errorKeyOf(unreachable), "replyUnreachable");
+  assert.match(localizeError("ja", unreachable), /UPSTREAM_BASE_URL/);
+});

@@ -3,6 +3,7 @@ import { errorResponse, invalidRequest } from "@/lib/gateway/errors";
 import { malformedActionBody } from "@/lib/http/action-guard";
 import { contentSecurityPolicy, newNonce } from "@/lib/http/csp";
 import { isBadPath } from "@/lib/http/path-guard";
+import { PAGE_HEADER } from "@/lib/auth/page-header";
 
 /**
  * In front of routing (Next 16's proxy, formerly middleware), for pages and the dynamic API routes:
@@ -33,6 +34,8 @@ export async function proxy(req: NextRequest) {
   });
   const headers = new Headers(req.headers);
   headers.set("content-security-policy", csp);
+  // The page asked for, for requireUser's way back after sign-in (a value the client sent is replaced).
+  headers.set(PAGE_HEADER, pathname + req.nextUrl.search);
   // An undecodable page path becomes the app's own not-found page (a 404), rendered with the nonce.
   const res = isBadPath(pathname)
     ? NextResponse.rewrite(new URL("/_invalid-path", req.url), { request: { headers } })

@@ -81,7 +81,7 @@ export async function register(_prev: AuthFormState, form: FormData): Promise<Au
     return { error: await readerError("An account with this email already exists. Sign in instead."), email };
   }
   await startSession(parsed.data.email, parsed.data.password);
-  redirect("/");
+  redirect(safeNext(form.get("next")));
 }
 
 /** Ends this browser's session row (Auth.js `events.signOut`) and its cookie. */

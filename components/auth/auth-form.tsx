@@ -7,6 +7,9 @@ import type { AuthFormState } from "@/app/(auth)/actions";
 import { Button } from "@/components/ui/button";
 import { Input, Label } from "@/components/ui/input";
 
+/** The other form's link keeps where the person was going (the action checks `next` before using it). */
+const withNext = (page: string, next: string | undefined) => (next ? `${page}?next=${encodeURIComponent(next)}` : page);
+
 /** The sign-in and sign-up form: same fields, different action and wording. */
 export function AuthForm({
   mode,
@@ -66,14 +69,14 @@ export function AuthForm({
         {isLogin ? (
           <>
             {t("noAccount")}{" "}
-            <Link className="underline" href="/register">
+            <Link className="underline" href={withNext("/register", next)}>
               {t("createOne")}
             </Link>
           </>
         ) : (
           <>
             {t("haveAccount")}{" "}
-            <Link className="underline" href="/login">
+            <Link className="underline" href={withNext("/login", next)}>
               {t("signIn")}
             </Link>
           </>

@@ -1,8 +1,10 @@
 import "server-only";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import type { User } from "@/db/schema";
 import { auth } from "./auth";
+import { PAGE_HEADER } from "./page-header";
 import { sessionUser } from "./sessions";
 
 /**
@@ -29,9 +31,15 @@ export const currentSession = cache(async function currentSession(): Promise<{
   return user ? { user, sessionId } : null;
 });
 
-/** For pages: the signed-in user, or a redirect to /login (relative, so it stays on the host typed). */
+/**
+ * For pages: the signed-in user, or a redirect to /login (relative, so it stays on the host typed) that brings
+ * them back to the page they asked for once signed in (a link to a conversation or a settings page).
+ */
 export async function requireUser(): Promise<User> {
   const user = await currentUser();
-  if (!user) redirect("/login");
+  if (!user) {
+    const page = (await headers()).get(PAGE_HEADER);
+    redirect(page && page !== "/" ? `/login?next=${encodeURIComponent(page)}` : "/login");
+  }
   return user;
 }

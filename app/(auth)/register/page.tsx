@@ -13,14 +13,15 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("meta"))("createAccount") };
 }
 
-export default async function RegisterPage() {
+export default async function RegisterPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
   if (await currentUser()) redirect("/");
+  const { next } = await searchParams;
   const t = await getTranslations("auth");
   return (
     <>
       <h1 className="mb-6 text-2xl font-semibold tracking-tight">{t("registerHeading")}</h1>
       {config().allowRegistration ? (
-        <AuthForm mode="register" action={register} />
+        <AuthForm mode="register" action={register} next={next} />
       ) : (
         // With no account that can sign in, nobody can add one from the browser: say how the first is made.
         <p role="alert">

@@ -46,7 +46,7 @@ export default async function SharePage({ params }: Props) {
   const sharedAt = new Date(share.updatedAt);
   return (
     <>
-      <DemoBanner />
+      <DemoBanner reader />
       <main className="mx-auto max-w-3xl px-4 py-8">
         <header className="mb-6 border-b border-neutral-200 pb-4 dark:border-neutral-800">
           <p className="text-xs uppercase tracking-wide text-neutral-500 dark:text-neutral-400">{t("readOnly")}</p>
@@ -97,7 +97,7 @@ export default async function SharePage({ params }: Props) {
           {signedIn ? null : (
             <span className="text-sm text-neutral-500 dark:text-neutral-400">
               {t("noAccount")}{" "}
-              <Link href="/register" className="underline">
+              <Link href={`/register?next=${encodeURIComponent(`/share/${share.id}`)}`} className="underline">
                 {t("createOne")}
               </Link>
             </span>

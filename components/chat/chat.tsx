@@ -23,6 +23,7 @@ import { SettingsDialog } from "./settings-dialog";
 import { Thread } from "./thread";
 import { useCopyLastReply } from "./use-copy-last-reply";
 import { contentLang } from "@/lib/i18n/content-lang";
+import { useDraft } from "./use-draft";
 
 export function Chat({
   id,
@@ -60,7 +61,9 @@ export function Chat({
   live.current.settings = settings;
   const transport = useChatTransport(live);
 
-  const [draft, setDraft] = useState("");
+  // A new chat's draft is the next new chat's until its first message; from then on, this conversation's.
+  const [draftKey, setDraftKey] = useState(isNew ? "new" : id);
+  const [draft, setDraft] = useDraft(draftKey);
   const files = useAttachments();
   const [sendError, setSendError] = useState<string | null>(null);
   const { messages, sendMessage, regenerate, stop, status, setMessages, resumeStream } = useChat<ChatUIMessage>({
@@ -79,10 +82,11 @@ export function Chat({
     },
     onError: (error) => {
       if (error.message.includes("stopped this message")) return;
-      const { text, reply } = readableError(error, t, te);
+      const { text, reply, unreachable } = readableError(error, t, te);
       // A refused or unreachable send gives the message back; a reply that failed stays, marked failed.
       if (!reply && currentMessages().at(-1)?.role === "user") unsend(t("notSent", { reason: text }));
-      else markLast({ status: "error", error: text });
+      // "unreachable" is worded to follow "Your message was not sent:"; on its own it is a sentence.
+      else markLast({ status: "error", error: unreachable ? t("serverUnreachable") : text });
       notifyConversationsChanged();
     },
   });
@@ -158,6 +162,7 @@ export function Chat({
   function send(text: string) {
     setSendError(null);
     // The conversation's address appears with its first message.
+    setDraftKey(id);
     if (isNew && window.location.pathname !== `/chat/${id}`) {
       window.history.replaceState(null, "", `/chat/${id}`);
       setHeading(titleFrom(text || (files.ready[0]?.name ?? "")));

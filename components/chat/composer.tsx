@@ -9,6 +9,7 @@ import { cn } from "@/components/ui/cn";
 import { AttachButton } from "./attachments/attach-button";
 import { useFileDrop } from "./attachments/dropzone";
 import type { Attachments } from "./attachments/use-attachments";
+import { isSendKey } from "./send-key";
 
 /** Enter sends, Shift+Enter adds a line; while a reply streams, Send becomes Stop. */
 export function Composer({
@@ -86,8 +87,7 @@ export function Composer({
         placeholder={t("placeholder")}
         onChange={(e) => setText(e.target.value)}
         onKeyDown={(e) => {
-          // Enter that confirms an IME candidate (Chinese, Japanese) is not a send: isComposing, or Safari's 229.
-          if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing && e.keyCode !== 229) {
+          if (isSendKey(e)) {
             e.preventDefault();
             send();
           }

@@ -10,10 +10,11 @@ import { extrasOf } from "@/lib/chat/thinking";
 import { textOf, type ChatUIMessage } from "@/lib/chat/types";
 import { MessageFiles } from "./attachments/message-files";
 import { CopyButton } from "./copy-button";
-import { contentLang } from "@/lib/i18n/content-lang";
 import { Markdown } from "./markdown";
 import { ReasoningFold } from "./reasoning-fold";
 import { SourceList } from "./source-list";
+import { isSendKey } from "./send-key";
+import { UserText } from "./user-text";
 
 export interface MessageActions {
   /** Present on the last assistant reply when nothing is streaming. */
@@ -47,7 +48,7 @@ export function MessageView({
               e.preventDefault();
               if (!draft.trim()) return;
               setEditing(false);
-              actions.onEdit?.(draft);
+              actions.onEdit?.(draft.trimEnd());
             }}
           >
             <label htmlFor={`edit-${message.id}`} className="sr-only">
@@ -57,6 +58,16 @@ export function MessageView({
               id={`edit-${message.id}`}
               value={draft}
               onChange={(e) => setDraft(e.target.value)}
+              onKeyDown={(e) => {
+                // As in the composer: Enter sends the edit, Shift+Enter is a new line; Escape cancels.
+                if (isSendKey(e)) {
+                  e.preventDefault();
+                  e.currentTarget.form?.requestSubmit();
+                } else if (e.key === "Escape") {
+                  e.preventDefault();
+                  setEditing(false);
+                }
+              }}
               rows={3}
               autoFocus
             />
@@ -70,12 +81,7 @@ export function MessageView({
             </div>
           </form>
         ) : (
-          <div
-            lang={contentLang(text)}
-            className="max-w-[85%] whitespace-pre-wrap break-words rounded-2xl bg-neutral-100 px-4 py-2 text-sm dark:bg-neutral-800"
-          >
-            {text}
-          </div>
+          <UserText text={text} />
         )}
         {!editing ? (
           <div className="flex gap-1 opacity-70 group-hover:opacity-100">

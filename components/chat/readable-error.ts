@@ -9,9 +9,13 @@ type TranslateError = ReturnType<typeof useTranslations<"errors">>;
  * reader's language. `reply` says the message was saved and its reply failed, whatever has rendered so far:
  * a failure right after the reply's start comes before the throttled render shows the reply.
  */
-export function readableError(error: Error, t: Translate, te: TranslateError): { text: string; reply: boolean } {
+export function readableError(
+  error: Error,
+  t: Translate,
+  te: TranslateError,
+): { text: string; reply: boolean; unreachable?: boolean } {
   if (error instanceof TypeError || /failed to fetch|network/i.test(error.message)) {
-    return { text: t("unreachable"), reply: false };
+    return { text: t("unreachable"), reply: false, unreachable: true };
   }
   try {
     const parsed = JSON.parse(error.message) as { error?: unknown; key?: unknown; reply?: unknown };

@@ -5,6 +5,7 @@ import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { changePasswordAction, signOutEverywhereAction } from "@/app/settings/account/actions";
 import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
 import { Input, Label } from "@/components/ui/input";
 import { LanguageSelect } from "@/components/i18n/language-select";
 
@@ -26,6 +27,8 @@ export function AccountPanel({
   const [notice, setNotice] = useState<Notice>(null);
   const [busy, setBusy] = useState(false);
   const [signOutError, setSignOutError] = useState<string | null>(null);
+  // Signing out everywhere includes this browser: asked first, as a misplaced click would end every session.
+  const [confirmSignOut, setConfirmSignOut] = useState(false);
 
   async function changePassword(form: FormData) {
     setBusy(true);
@@ -120,14 +123,32 @@ export function AccountPanel({
           {t("devices")}
         </h2>
         <p className="text-sm text-neutral-600 dark:text-neutral-400">{t("sessions", { count: sessionCount })}</p>
-        <Button variant="secondary" onClick={signOutEverywhere}>
+        <Button variant="secondary" onClick={() => setConfirmSignOut(true)}>
           {t("signOutAll")}
         </Button>
-        {signOutError ? (
-          <p role="alert" className="text-sm text-red-600">
-            {signOutError}
-          </p>
-        ) : null}
+        <Dialog
+          open={confirmSignOut}
+          onOpenChange={(open) => {
+            setConfirmSignOut(open);
+            if (!open) setSignOutError(null);
+          }}
+          title={t("signOutAllTitle")}
+          description={t("signOutAllDescription")}
+        >
+          {signOutError ? (
+            <p role="alert" className="mb-3 text-sm text-red-600">
+              {signOutError}
+            </p>
+          ) : null}
+          <div className="flex justify-end gap-2">
+            <Button variant="secondary" onClick={() => setConfirmSignOut(false)}>
+              {t("cancel")}
+            </Button>
+            <Button variant="danger" onClick={() => void signOutEverywhere()}>
+              {t("signOutAll")}
+            </Button>
+          </div>
+        </Dialog>
       </section>
     </div>
   );

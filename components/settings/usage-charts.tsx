@@ -54,8 +54,14 @@ export function UsageChart({
           <BarChart data={pivot(days, rows, field)} margin={{ left: 0, right: 8, top: 4, bottom: 0 }}>
             <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
             <XAxis dataKey="day" tickFormatter={short} fontSize={11} minTickGap={12} />
-            <YAxis fontSize={11} width={48} allowDecimals={false} />
-            <Tooltip labelFormatter={(day) => long(String(day))} />
+            {/* Numbers as the tables beside the chart write them: "60K" on the axis, "52,105" in the tooltip. */}
+            <YAxis
+              fontSize={11}
+              width={48}
+              allowDecimals={false}
+              tickFormatter={(v: number) => format.number(v, { notation: "compact" })}
+            />
+            <Tooltip labelFormatter={(day) => long(String(day))} formatter={(v) => format.number(Number(v))} />
             {models.length > 1 ? <Legend wrapperStyle={{ fontSize: 12 }} /> : null}
             {models.map((m) => (
               <Bar key={m} dataKey={m} stackId="models" fill={color(m)} isAnimationActive={false} />

@@ -69,17 +69,20 @@ export function ConversationItem({
         lang={contentLang(item.title)}
         className={cn(
           "min-w-0 flex-1 truncate px-2 py-1.5 text-sm",
-          active ? "pr-16" : "group-hover:pr-16 group-focus-within:pr-16",
+          active ? "pr-16" : "group-hover:pr-16 group-focus-within:pr-16 pointer-coarse:pr-16",
         )}
       >
         {item.title}
       </Link>
-      {/* Over the row's end, shown for the open conversation and on hover or focus: titles get the full width. */}
+      {/*
+        Over the row's end, shown for the open conversation and on hover or focus: titles get the full width.
+        A touch screen has no hover, so there they are always shown.
+      */}
       <div
         className={cn(
           "absolute inset-y-0 right-0 flex items-center",
           !active &&
-            "pointer-events-none opacity-0 group-focus-within:pointer-events-auto group-focus-within:opacity-100 group-hover:pointer-events-auto group-hover:opacity-100",
+            "pointer-events-none opacity-0 group-focus-within:pointer-events-auto group-focus-within:opacity-100 group-hover:pointer-events-auto group-hover:opacity-100 pointer-coarse:pointer-events-auto pointer-coarse:opacity-100",
         )}
       >
         <Button

@@ -54,7 +54,15 @@ test("Sign out of all devices ends this session and every other one", async ({ p
   await account.open();
   await expect(page.getByText("Signed in on 2 browsers or devices")).toBeVisible();
 
+  // Asked first: Cancel keeps every session.
   await account.signOutEverywhere.click();
+  await page.getByRole("dialog").getByRole("button", { name: "Cancel" }).click();
+  await expect(page.getByRole("dialog")).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByText("Signed in on 2 browsers or devices")).toBeVisible();
+
+  await account.signOutEverywhere.click();
+  await page.getByRole("dialog").getByRole("button", { name: "Sign out of all devices" }).click();
   await expect(page).toHaveURL(/\/login$/);
   await expectSignedOut(page);
   await expectSignedOut(other);

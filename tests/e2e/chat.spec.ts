@@ -77,6 +77,20 @@ test("an upstream failure shows an error, and Retry works", async ({ page }) => 
   await expect(chat.lastReply()).toContainText("please answer");
 });
 
+test("a reply the safety filter cut off says so, live and after a reload, with its text kept", async ({ page }) => {
+  const chat = new ChatPage(page);
+  await chat.send(`[fault-once:sensitive] tell me a story ${Date.now()}`);
+  const blocked = "The model service's safety filter blocked this reply.";
+  await expect(chat.lastReply().getByRole("alert")).toContainText(blocked);
+  await expect(chat.lastReply()).toContainText("tell me a story");
+  await page.reload();
+  await expect(chat.lastReply().getByRole("alert")).toContainText(blocked);
+  await expect(chat.lastReply()).toContainText("tell me a story");
+  await chat.lastReply().getByRole("button", { name: "Retry" }).click();
+  await chat.waitForIdle();
+  await expect(chat.lastReply().getByRole("alert")).toHaveCount(0);
+});
+
 test("a reply that fails at once is a failed reply, retried in place without a reload", async ({ page }) => {
   const chat = new ChatPage(page);
   const text = `[fault-once:http500] answer at once ${Date.now()}`;
@@ -172,6 +186,19 @@ test("Edit the last message resends it and replaces the turns after it; Copy cop
 
   await chat.lastReply().getByRole("button", { name: "Copy", exact: true }).click();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toContain("You wrote: “edited question”");
+
+  // As in the composer: Escape cancels an edit, Enter sends it, Shift+Enter makes a new line.
+  await chat.userMessages.last().getByRole("button", { name: "Edit" }).click();
+  await page.getByLabel("Edit message").press("Escape");
+  await expect(page.getByLabel("Edit message")).toHaveCount(0);
+  await chat.userMessages.last().getByRole("button", { name: "Edit" }).click();
+  await page.getByLabel("Edit message").fill("sent with Enter");
+  await page.getByLabel("Edit message").press("Shift+Enter");
+  await page.getByLabel("Edit message").pressSequentially("second line");
+  await page.getByLabel("Edit message").press("Enter");
+  await chat.waitForIdle();
+  await expect(chat.userMessages).toHaveText(["sent with Enter\nsecond line"]);
+  await expect(chat.lastReply()).toContainText("sent with Enter");
 });
 
 test("markdown renders; raw HTML in a message stays text and never runs", async ({ page }) => {

@@ -99,6 +99,52 @@ test.describe("signed in", () => {
   });
 });
 
+test.describe("drafts and long messages", () => {
+  signedIn("fresh");
+
+  test("a draft is kept per conversation when switching away and back, and across a reload", async ({ page }) => {
+    const chat = new ChatPage(page);
+    await chat.send("a conversation to leave a draft in");
+    const conversation = page.url();
+    await chat.composer.fill("half a thought");
+    await page.getByRole("link", { name: "New chat" }).click();
+    await expect(page).toHaveURL(/\/$/);
+    await expect(chat.composer).toHaveValue("");
+    await chat.composer.fill("a new chat's draft");
+    await page.getByRole("link", { name: /conversation to leave a draft in/i }).click();
+    await expect(chat.composer).toHaveValue("half a thought");
+    await page.reload();
+    await expect(chat.composer).toHaveValue("half a thought");
+    await page.goto("/");
+    await expect(chat.composer).toHaveValue("a new chat's draft");
+    // Sent, a draft is gone; the new conversation's next draft is its own, not the next new chat's.
+    await chat.composer.press("Enter");
+    await chat.waitForIdle();
+    await expect(chat.composer).toHaveValue("");
+    await chat.composer.fill("a follow-up, not yet sent");
+    await page.goto("/");
+    await expect(chat.composer).toHaveValue("");
+    await page.goto(conversation);
+    await expect(chat.composer).toHaveValue("half a thought");
+  });
+
+  test("a very long message of the user's is folded, and unfolds", async ({ page }) => {
+    const chat = new ChatPage(page);
+    const lines = Array.from({ length: 60 }, (_, i) => `log line ${i + 1}`).join("\n");
+    await chat.send(lines);
+    const message = chat.userMessages.last();
+    const more = message.getByRole("button", { name: "Show more" });
+    await expect(more).toHaveAttribute("aria-expanded", "false");
+    const folded = (await message.boundingBox())!.height;
+    await more.click();
+    await expect(message.getByRole("button", { name: "Show less" })).toHaveAttribute("aria-expanded", "true");
+    expect((await message.boundingBox())!.height).toBeGreaterThan(folded * 1.5);
+    // A short message has nothing to fold.
+    await chat.send("short");
+    await expect(chat.userMessages.last().getByRole("button", { name: "Show more" })).toHaveCount(0);
+  });
+});
+
 test.describe("keyboard", () => {
   signedIn("fresh");
 
@@ -206,6 +252,24 @@ test.describe("on a phone", () => {
     await expect(chat.lastReply().getByRole("button", { name: "Copy" })).toBeInViewport();
   });
 
+  test.describe("with a touch screen (no hover)", () => {
+    test.use({ hasTouch: true });
+
+    test("every conversation's Rename and Delete can be reached, not only the open one's", async ({ page }) => {
+      const chat = new ChatPage(page);
+      await twoConversations(chat);
+      await page.getByRole("button", { name: "Open sidebar" }).click();
+      const row = page.getByRole("dialog", { name: "Conversations" }).getByRole("listitem").filter({ hasText: TITLE });
+      // Shown only on hover before, which a finger cannot do: there, but transparent and not tappable.
+      for (const name of ["Rename", "Delete"]) {
+        await expect(row.getByRole("button", { name })).toHaveCSS("opacity", "1");
+        await expect(row.getByRole("button", { name })).toHaveCSS("pointer-events", "auto");
+      }
+      await row.getByRole("button", { name: "Rename" }).tap();
+      await expect(page.getByRole("dialog", { name: "Rename conversation" })).toBeVisible();
+    });
+  });
+
   test("sidebar titles use the drawer's full width", async ({ page }) => {
     const chat = new ChatPage(page);
     await twoConversations(chat);
@@ -292,7 +356,11 @@ test.describe("a server in demo mode (no UPSTREAM_API_KEY)", () => {
     const reader = await openPage({ locale: "ja-JP", timezoneId: "Asia/Tokyo" });
     await reader.goto(link);
     // A Japanese browser reads the page in Japanese (issue 10): the notice's name from the catalogue.
-    await expect(reader.getByRole("status", { name: ja.demo.label })).toBeVisible();
+    const notice = reader.getByRole("status", { name: ja.demo.label });
+    await expect(notice).toBeVisible();
+    // For a reader, who can set nothing on the server: what the replies are, not the operator's variable.
+    await expect(notice).toContainText(ja.demo.readerLong);
+    await expect(notice).not.toContainText("UPSTREAM_API_KEY");
     const time = reader.locator("header time");
     const iso = (await time.getAttribute("datetime"))!;
     const expected = new Intl.DateTimeFormat("ja-JP", {

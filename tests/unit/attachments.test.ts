@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { fileBlock, withFiles } from "@/lib/attachments/blocks";
 import { AttachmentError, extractText, utf8Text } from "@/lib/attachments/extract";
-import { checkBeforeUpload, MAX_BYTES, MAX_FILES } from "@/lib/attachments/limits";
+import { checkBeforeUpload, formatBytes, MAX_BYTES, MAX_FILES } from "@/lib/attachments/limits";
 import { contextTokens, estimatePromptTokens, estimateTokens, tokensAtLeast, utf8Length } from "@/lib/tokens";
 import { makeDocx, makePdf } from "../support/documents";
 
@@ -139,4 +139,13 @@ describe("token estimate", () => {
     const doc = estimatePromptTokens({ messages: [{ text: "", fileTokens: contextTokens("x".repeat(40_000)) }] });
     assert.ok(doc > 8_000 && doc < 1_000_000);
   });
+});
+
+test("file sizes read naturally in each language: bytes in full, larger sizes short", () => {
+  assert.equal(formatBytes(62, "en"), "62 bytes");
+  assert.equal(formatBytes(1, "en"), "1 byte");
+  assert.equal(formatBytes(1536, "en"), "1.5 kB");
+  assert.equal(formatBytes(62, "zh-CN"), "62字节");
+  assert.equal(formatBytes(62, "ja"), "62 バイト");
+  assert.equal(formatBytes(3 * 1024 * 1024, "ja"), "3 MB");
 });

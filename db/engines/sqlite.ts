@@ -17,6 +17,7 @@ import { normalizeSearchQuery } from "@/db/search/query";
 import { checkpointInBackground } from "./checkpoint-sqlite";
 import { inTurnTransaction, joinTurnTransaction } from "./group-commit-sqlite";
 import { indexBacklog, startIndexingBacklog } from "./search-backlog-sqlite";
+import { createHash } from "node:crypto";
 
 export type SqliteDb = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
@@ -42,6 +43,10 @@ export function openSqlite(file: string): SqliteDb {
   // Used by the CJK search index's triggers (db/migrations/0007_cjk_search.sql): every connection that
   // writes messages opens through here.
   client.function("cjk_grams", { deterministic: true }, (text: unknown) => cjkGrams(String(text ?? "")));
+  // Used once, by the migration that replaced stored session ids with their hashes (0017_session_id_hash.sql).
+  client.function("sha256_hex", { deterministic: true }, (text: unknown) =>
+    createHash("sha256").update(String(text)).digest("hex"),
+  );
   cacheStatements(client);
   const db = drizzle(client, { schema }) as SqliteDb;
   migrate(db, { migrationsFolder: SQLITE_MIGRATIONS });

@@ -1,5 +1,5 @@
 import "server-only";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { getDb, type Db } from "@/db";
 import {
   countUserSessions,
@@ -17,6 +17,13 @@ export const SESSION_MAX_AGE_S = 30 * 24 * 3600;
 /** last_seen_at is a hint for people, not a security check: one write per session per few minutes at most. */
 const TOUCH_EVERY_MS = 5 * 60_000;
 
+/**
+ * What the sessions table keeps of a session id: its SHA-256, as for API keys. The cookie carries the id itself
+ * (inside a JWE sealed with AUTH_SECRET); someone who reads the database, or a backup of it, finds nothing a
+ * cookie could be made from. The id is 144 random bits, so a plain hash is enough (no salt, no slow hash).
+ */
+const stored = (sessionId: string) => createHash("sha256").update(sessionId).digest("hex");
+
 /** A new session row at sign-in; its id goes into the JWT as `sid`. */
 export async function startSession(
   { userId, userAgent, now = Date.now() }: { userId: string; userAgent: string | null; now?: number },
@@ -25,7 +32,7 @@ export async function startSession(
   const id = randomBytes(18).toString("base64url");
   await pruneExpiredSessions(db, { now });
   await insertSession(db, {
-    id,
+    id: stored(id),
     userId,
     now,
     expiresAt: now + SESSION_MAX_AGE_S * 1000,
@@ -39,14 +46,15 @@ export async function sessionUser(
   { sessionId, userId, now = Date.now() }: { sessionId: string; userId: string; now?: number },
   db: Db = getDb(),
 ): Promise<User | undefined> {
-  const found = await findSessionUser(db, { sessionId, userId, now });
+  const key = stored(sessionId);
+  const found = await findSessionUser(db, { sessionId: key, userId, now });
   if (!found) return undefined;
-  if (now - found.lastSeenAt > TOUCH_EVERY_MS) await touchSession(db, { sessionId, userId, now });
+  if (now - found.lastSeenAt > TOUCH_EVERY_MS) await touchSession(db, { sessionId: key, userId, now });
   return found.user;
 }
 
 export async function endSession({ sessionId, userId }: { sessionId: string; userId: string }, db: Db = getDb()) {
-  await deleteSession(db, { sessionId, userId });
+  await deleteSession(db, { sessionId: stored(sessionId), userId });
 }
 
 /** Ends every session of the user, or all but `keep`. Returns how many ended. */
@@ -54,7 +62,7 @@ export function endUserSessions(
   { userId, keep }: { userId: string; keep?: string },
   db: Db = getDb(),
 ): Promise<number> {
-  return deleteUserSessions(db, { userId, keep });
+  return deleteUserSessions(db, { userId, keep: keep === undefined ? undefined : stored(keep) });
 }
 
 export function liveSessionCount(

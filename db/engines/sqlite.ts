@@ -23,6 +23,22 @@ export type SqliteDb = BetterSQLite3Database<typeof schema> & { $client: Databas
 
 export const SQLITE_MIGRATIONS = path.join(process.cwd(), "db/migrations");
 
+/**
+ * Session ids stored before they were hashed (lib/auth/sessions.ts): replaced by their SHA-256, so that those
+ * sessions stay signed in. What PostgreSQL's migration 0009_session_id_hash.sql does; SQLite has no SHA-256 in
+ * SQL, and a function registered for a migration would stop builds from before it starting on this folder's
+ * migrations (bench:ab runs old builds against them). A raw id is 24 characters, a hash 64: nothing is hashed
+ * twice, and with none left this is one scan of a table the size of the live sessions.
+ */
+export function hashStoredSessionIds(client: Database.Database) {
+  const raw = client.prepare("select id from sessions where length(id) <> 64").pluck().all() as string[];
+  if (!raw.length) return;
+  const rename = client.prepare("update sessions set id = ? where id = ?");
+  client.transaction(() => {
+    for (const id of raw) rename.run(createHash("sha256").update(id).digest("hex"), id);
+  })();
+}
+
 /** Opens a database file (created if missing) and brings it to the latest migration. */
 export function openSqlite(file: string): SqliteDb {
   if (file !== ":memory:") keepPrivate(file);
@@ -43,13 +59,11 @@ export function openSqlite(file: string): SqliteDb {
   // Used by the CJK search index's triggers (db/migrations/0007_cjk_search.sql): every connection that
   // writes messages opens through here.
   client.function("cjk_grams", { deterministic: true }, (text: unknown) => cjkGrams(String(text ?? "")));
-  // Used once, by the migration that replaced stored session ids with their hashes (0017_session_id_hash.sql).
-  client.function("sha256_hex", { deterministic: true }, (text: unknown) =>
-    createHash("sha256").update(String(text)).digest("hex"),
-  );
+
   cacheStatements(client);
   const db = drizzle(client, { schema }) as SqliteDb;
   migrate(db, { migrationsFolder: SQLITE_MIGRATIONS });
+  hashStoredSessionIds(client);
   if (file !== ":memory:") checkpointInBackground(client, file);
   startIndexingBacklog(client);
   return db;

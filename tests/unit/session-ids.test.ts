@@ -56,14 +56,17 @@ test("the upgrade hashes the ids stored before it, once: those sessions stay sig
   const now = Date.now();
   await insertSession(db, { id: before, userId, now, expiresAt: now + 3_600_000, userAgent: null });
   assert.equal(await sessions.sessionUser({ sessionId: before, userId }), undefined, "not found before the upgrade");
-  const file =
-    testEngine === "postgres" ? "db/pg/migrations/0009_session_id_hash.sql" : "db/migrations/0017_session_id_hash.sql";
-  const statement = readFileSync(path.join(process.cwd(), file), "utf8");
-  const update = sql.raw(statement.replace(/;\s*$/, ""));
-  type Runs = { run?: (q: unknown) => unknown; execute?: (q: unknown) => Promise<unknown> };
-  const runs = db as unknown as Runs;
   // Twice: a second run must leave hashed ids as they are.
-  for (let run = 0; run < 2; run++) await (testEngine === "postgres" ? runs.execute!(update) : runs.run!(update));
+  for (let run = 0; run < 2; run++) {
+    if (testEngine === "postgres") {
+      const statement = readFileSync(path.join(process.cwd(), "db/pg/migrations/0009_session_id_hash.sql"), "utf8");
+      await (db as unknown as { execute: (q: unknown) => Promise<unknown> }).execute(sql.raw(statement));
+    } else {
+      // SQLite's step at start-up, after its migrations (db/engines/sqlite.ts).
+      const { hashStoredSessionIds } = await import("@/db/engines/sqlite");
+      hashStoredSessionIds((db as unknown as { $client: import("better-sqlite3").Database }).$client);
+    }
+  }
   assert.equal((await sessions.sessionUser({ sessionId: before, userId }))?.id, userId);
   assert.deepEqual(await storedIds(), [sha256(before)]);
 });

@@ -16,7 +16,9 @@ export const modelNotFound = (model: string, models: Catalogue) =>
     { param: "model" },
   );
 
-export const unauthorized = (message: string) => new AppError("invalid_api_key", message);
+/** 401. OpenAI's `code` is "invalid_api_key" for a key it does not accept, and null when none was sent. */
+export const unauthorized = (message: string, { keySent = true } = {}) =>
+  new AppError("invalid_api_key", message, keySent ? {} : { wireCode: null });
 
 export const upstreamError = (message = "The upstream model service failed. Please try again.") =>
   new AppError("upstream_error", message);

@@ -60,6 +60,7 @@ export async function authenticate(header: string | null | undefined): Promise<C
     throw unauthorized(
       "You didn't provide an API key. Send it as 'Authorization: Bearer sk-glm-…'; " +
         "create one in Settings → API keys or with `npm run keys -- create`.",
+      { keySent: false },
     );
   }
   const key = await verifyApiKey(match[1]);

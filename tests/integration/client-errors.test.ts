@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import OpenAI from "openai";
-import { client, createKey, keysCli, post, standinLog, tag } from "./helpers";
+import { APP_URL, client, createKey, keysCli, post, standinLog, tag } from "./helpers";
 
 let key: string;
 before(async () => {
@@ -112,7 +112,11 @@ describe("API keys", () => {
   test("missing, wrong and revoked keys: 401 with the error JSON", async () => {
     const none = await post("/v1/chat/completions", { model: "GLM-4-Air", messages: user });
     assert.equal(none.status, 401);
-    assert.equal(((await none.json()) as { error: { code: string } }).error.code, "invalid_api_key");
+    // As OpenAI: no code when no key was sent, "invalid_api_key" for one it does not accept.
+    assert.equal(((await none.json()) as { error: { code: string | null } }).error.code, null);
+    const wrong = await fetch(`${APP_URL}/v1/models`, { headers: { authorization: "Bearer sk-glm-nope" } });
+    assert.equal(wrong.status, 401);
+    assert.equal(((await wrong.json()) as { error: { code: string } }).error.code, "invalid_api_key");
 
     await assert.rejects(
       client("sk-glm-wrongwrongwrongwrongwrongwrong12").models.list(),

@@ -39,6 +39,21 @@ const nodeDoors = () => (throughNext ? undefined : (serveNodeDoors ??= globalThi
 const isV1 = (url = "") => url.startsWith("/v1/") || url === "/v1" || url.startsWith("/v1?");
 const hotPath = (url = "") => isV1(url) || url.startsWith("/api/chat");
 
+let warnedAboutProxy = false;
+/**
+ * Behind a reverse proxy on this host without TRUST_PROXY, every visitor comes from loopback and shares its
+ * sign-in and sign-up limits (lib/auth/throttle.ts): one guesser can then lock everybody out. Said once.
+ */
+function warnIfProxiedUntrusted(req, address) {
+  if (warnedAboutProxy || trustProxy || req.headers["x-forwarded-for"] === undefined) return;
+  if (!["127.0.0.1", "::1", "::ffff:127.0.0.1"].includes(address)) return;
+  warnedAboutProxy = true;
+  console.warn(
+    "glm-chat: requests come through a proxy on this host (X-Forwarded-For) but TRUST_PROXY is not set, so every " +
+      "visitor shares one address and its sign-in limits. Set TRUST_PROXY=1 if the proxy is yours.",
+  );
+}
+
 /** The last address the trusted proxy saw, else the socket's own. */
 function clientAddress(req) {
   if (trustProxy) {
@@ -48,7 +63,9 @@ function clientAddress(req) {
       .filter(Boolean);
     if (forwarded.length) return forwarded.at(-1);
   }
-  return req.socket.remoteAddress ?? "unknown";
+  const address = req.socket.remoteAddress ?? "unknown";
+  warnIfProxiedUntrusted(req, address);
+  return address;
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * The operator's log when the model service fails: a rejected key, an address nothing answers on. People see
  * "The model service failed"; the server's log has to say why, without the credentials in UPSTREAM_BASE_URL.
+ * Also what it says about a reverse proxy it does not trust.
  */
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
@@ -49,6 +50,7 @@ before(async () => {
     UPSTREAM_BASE_URL: `http://operator:hunter2@127.0.0.1:${upstreamPort}/api/paas/v4`,
     NEXT_TELEMETRY_DISABLED: "1",
   };
+  delete env.TRUST_PROXY;
   server = spawn(process.execPath, ["scripts/server.mjs"], {
     env: { ...env, PORT: String(port), HOSTNAME: "127.0.0.1", NODE_ENV: "production" },
     stdio: ["ignore", "pipe", "pipe"],
@@ -141,4 +143,12 @@ test("an address nothing answers on is logged with the connection's error", asyn
 test("the credentials in UPSTREAM_BASE_URL and the key never reach the log", () => {
   assert.ok(log.includes("[upstream]"));
   assert.doesNotMatch(log, /hunter2|operator:|a-key-zhipu-rejects/);
+});
+
+test("a proxy on this host that TRUST_PROXY does not name is pointed out, once", async () => {
+  assert.doesNotMatch(log, /TRUST_PROXY is not set/, "not without a proxy in front");
+  for (let i = 0; i < 3; i++)
+    await fetch(`${base}/login`, { headers: { "x-forwarded-for": "203.0.113.9" } }).then((r) => r.text());
+  for (let i = 0; i < 40 && !/TRUST_PROXY is not set/.test(log); i++) await sleep(50);
+  assert.equal(log.match(/TRUST_PROXY is not set/g)?.length, 1);
 });

@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { errorResponse, invalidRequest } from "@/lib/gateway/errors";
 import { malformedActionBody } from "@/lib/http/action-guard";
+import { crossSiteRefusal } from "@/lib/http/same-origin";
 import { contentSecurityPolicy, newNonce } from "@/lib/http/csp";
 import { isBadPath } from "@/lib/http/path-guard";
 import { PAGE_HEADER } from "@/lib/auth/page-header";
@@ -8,7 +9,8 @@ import { PAGE_HEADER } from "@/lib/auth/page-header";
 /**
  * In front of routing (Next 16's proxy, formerly middleware), for pages and the dynamic API routes:
  * 1. a path that cannot be decoded, or decodes to a control character, gets a 4xx instead of Next's bare 500;
- * 2. a server-action POST whose body React cannot decode gets a 400 instead of a 500 from inside Next;
+ * 2. a server-action POST from another site gets a 403, and one whose body React cannot decode a 400, instead
+ *    of a 500 from inside Next;
  * 3. every page gets a Content-Security-Policy with a fresh nonce. The nonce goes on the request's CSP header
  *    too, because that is where Next reads it to stamp its own scripts while rendering.
  * The static headers (nosniff, frame, referrer, permissions, HSTS) come from next.config.mjs `headers()`,
@@ -23,6 +25,15 @@ export async function proxy(req: NextRequest) {
     if (api) return Response.json({ error: "The request path is not valid." }, { status: 400 });
   }
   if (api) return NextResponse.next();
+  // A server action posted from another site: Next refuses it too, but as a 500 with a stack in the log.
+  if (req.method === "POST" && req.headers.has("next-action")) {
+    const refusal = crossSiteRefusal(req.method, req.headers, false);
+    if (refusal)
+      return new Response(`${refusal.message}\n`, {
+        status: refusal.status,
+        headers: { "content-type": "text/plain; charset=utf-8" },
+      });
+  }
   const malformed = await malformedActionBody(req);
   if (malformed)
     return new Response(`${malformed}\n`, { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } });

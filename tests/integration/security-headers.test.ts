@@ -82,4 +82,20 @@ describe("security headers", () => {
     assert.equal(chat.headers.get("x-content-type-options"), "nosniff");
     assert.equal(chat.headers.get("content-security-policy"), null, "the hot /v1 path skips the proxy");
   });
+
+  test("a server action posted from another site is refused with a 403, not a 500 from inside Next", async () => {
+    const action = (headers: Record<string, string>) =>
+      fetch(`${APP_URL}/login`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { "next-action": "0123456789abcdef", "content-type": "text/plain;charset=UTF-8", ...headers },
+        body: "[]",
+      });
+    const senders: Record<string, string>[] = [{ "sec-fetch-site": "cross-site" }, { origin: "https://evil.example" }];
+    for (const from of senders) {
+      const res = await action(from);
+      assert.equal(res.status, 403, JSON.stringify(from));
+      assert.match(await res.text(), /not allowed/);
+    }
+  });
 });

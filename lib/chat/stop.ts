@@ -7,6 +7,8 @@ import { liveReplyOf } from "@/lib/chat/live-registry";
  * answered: the browser has already put its text back in the composer.
  */
 export const STOPPED_BEFORE_START_MS = 120_000;
+/** At most this many remembered (the oldest go first): a client sending Stop for made-up ids costs bounded memory. */
+export const STOPPED_BEFORE_START_MAX = 10_000;
 const holder = globalThis as unknown as { __glmStoppedEarly?: Map<string, number> };
 const stoppedEarly = (holder.__glmStoppedEarly ??= new Map());
 
@@ -18,8 +20,14 @@ export function stopReply(userId: string, conversationId: string, messageId?: st
   }
   if (messageId) {
     const now = Date.now();
-    for (const [key, at] of stoppedEarly) if (now - at > STOPPED_BEFORE_START_MS) stoppedEarly.delete(key);
-    stoppedEarly.set(`${userId}:${messageId}`, now);
+    // Oldest first (a Map keeps insertion order; a repeat is moved to the end): stop at the first still young.
+    for (const [key, at] of stoppedEarly) {
+      if (now - at <= STOPPED_BEFORE_START_MS && stoppedEarly.size < STOPPED_BEFORE_START_MAX) break;
+      stoppedEarly.delete(key);
+    }
+    const key = `${userId}:${messageId}`;
+    stoppedEarly.delete(key);
+    stoppedEarly.set(key, now);
   }
   return "not-running";
 }

@@ -5,7 +5,7 @@ import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { changePasswordAction, signOutEverywhereAction } from "@/app/settings/account/actions";
 import { Button } from "@/components/ui/button";
-import { Dialog } from "@/components/ui/dialog";
+import { Dialog, DialogActions } from "@/components/ui/dialog";
 import { Input, Label } from "@/components/ui/input";
 import { LanguageSelect } from "@/components/i18n/language-select";
 
@@ -140,14 +140,13 @@ export function AccountPanel({
               {signOutError}
             </p>
           ) : null}
-          <div className="flex justify-end gap-2">
-            <Button variant="secondary" onClick={() => setConfirmSignOut(false)}>
-              {t("cancel")}
-            </Button>
-            <Button variant="danger" onClick={() => void signOutEverywhere()}>
-              {t("signOutAll")}
-            </Button>
-          </div>
+          <DialogActions
+            danger
+            cancel={t("cancel")}
+            submit={t("signOutAll")}
+            onCancel={() => setConfirmSignOut(false)}
+            onConfirm={() => void signOutEverywhere()}
+          />
         </Dialog>
       </section>
     </div>

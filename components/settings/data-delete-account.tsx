@@ -5,7 +5,7 @@ import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { deleteAccountAction } from "@/app/settings/data/actions";
 import { Button } from "@/components/ui/button";
-import { Dialog } from "@/components/ui/dialog";
+import { Dialog, DialogActions } from "@/components/ui/dialog";
 import { Input, Label } from "@/components/ui/input";
 
 /** "Delete account": a dialog asks for the password; on success the browser lands on /login with a notice. */
@@ -57,14 +57,13 @@ export function DeleteAccount({ email }: { email: string }) {
               {error}
             </p>
           ) : null}
-          <div className="flex justify-end gap-2">
-            <Button variant="secondary" onClick={() => setOpen(false)}>
-              {t("cancel")}
-            </Button>
-            <Button type="submit" variant="danger" disabled={busy}>
-              {t("confirm")}
-            </Button>
-          </div>
+          <DialogActions
+            danger
+            cancel={t("cancel")}
+            submit={t("confirm")}
+            onCancel={() => setOpen(false)}
+            busy={busy}
+          />
         </form>
       </Dialog>
     </section>

@@ -6,7 +6,7 @@ import { createKeyAction, listKeysAction, revokeKeyAction } from "@/app/settings
 import type { KeyListing } from "@/lib/keys/types";
 import { CopyButton } from "@/components/chat/copy-button";
 import { Button } from "@/components/ui/button";
-import { Dialog } from "@/components/ui/dialog";
+import { Dialog, DialogActions } from "@/components/ui/dialog";
 import { Input, Label } from "@/components/ui/input";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
@@ -130,14 +130,13 @@ export function KeysPanel({
         title={t("revokeTitle")}
         description={toRevoke ? t("revokeDescription", { name: toRevoke.name, prefix: toRevoke.prefix }) : undefined}
       >
-        <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={() => setToRevoke(null)}>
-            {t("cancel")}
-          </Button>
-          <Button variant="danger" onClick={() => void revoke()}>
-            {t("revoke")}
-          </Button>
-        </div>
+        <DialogActions
+          danger
+          cancel={t("cancel")}
+          submit={t("revoke")}
+          onCancel={() => setToRevoke(null)}
+          onConfirm={() => void revoke()}
+        />
       </Dialog>
     </div>
   );

@@ -5,7 +5,7 @@ import { useState } from "react";
 import { addUserAction, removeUserAction, resetPasswordAction } from "@/app/settings/users/actions";
 import type { UserRow } from "@/lib/users/types";
 import { Button } from "@/components/ui/button";
-import { Dialog } from "@/components/ui/dialog";
+import { Dialog, DialogActions } from "@/components/ui/dialog";
 import { Input, Label } from "@/components/ui/input";
 import { ShownOnce } from "./shown-once";
 import { UsersTable } from "./users-table";
@@ -128,14 +128,13 @@ export function UsersPanel({
             : undefined
         }
       >
-        <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={() => setToRemove(null)}>
-            {t("cancel")}
-          </Button>
-          <Button variant="danger" onClick={() => void remove()}>
-            {t("remove")}
-          </Button>
-        </div>
+        <DialogActions
+          danger
+          cancel={t("cancel")}
+          submit={t("remove")}
+          onCancel={() => setToRemove(null)}
+          onConfirm={() => void remove()}
+        />
       </Dialog>
     </div>
   );

@@ -132,14 +132,14 @@ export function ConversationItem({
             {error}
           </p>
         ) : null}
-        <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={close}>
-            {t("cancel")}
-          </Button>
-          <Button variant="danger" onClick={() => void remove()} disabled={busy}>
-            {t("delete")}
-          </Button>
-        </div>
+        <DialogActions
+          danger
+          cancel={t("cancel")}
+          submit={t("delete")}
+          onCancel={close}
+          onConfirm={() => void remove()}
+          busy={busy}
+        />
       </Dialog>
     </li>
   );

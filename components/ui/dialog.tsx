@@ -71,19 +71,30 @@ export function DialogActions({
   cancel,
   submit,
   onCancel,
+  onConfirm,
   busy,
+  danger,
 }: {
   cancel: string;
   submit: string;
   onCancel: () => void;
+  /** The confirm button's action; without it, the button submits the dialog's form. */
+  onConfirm?: () => void;
   busy?: boolean;
+  /** The confirm button in red: it deletes, revokes or signs out. */
+  danger?: boolean;
 }) {
   return (
     <div className="flex justify-end gap-2">
       <Button variant="secondary" onClick={onCancel}>
         {cancel}
       </Button>
-      <Button type="submit" disabled={busy}>
+      <Button
+        type={onConfirm ? "button" : "submit"}
+        variant={danger ? "danger" : "primary"}
+        disabled={busy}
+        onClick={onConfirm}
+      >
         {submit}
       </Button>
     </div>

@@ -117,7 +117,9 @@ export function importBatch(db: Db, { userId, slices }: { userId: string; slices
           size: a.size,
           pages: a.pages ?? null,
           text: t(a.text),
-          createdAt: m.createdAt,
+          // A millisecond apart, in the archive's order: documents are read back (and sent to the model) by
+          // their time, and ids derived from a hash would otherwise shuffle the files of one message.
+          createdAt: m.createdAt + i,
         })),
       );
       for (let i = 0; i < files.length; i += CHUNK) {

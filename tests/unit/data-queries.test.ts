@@ -126,6 +126,26 @@ describe("documents", () => {
     ]);
     assert.equal(await exportConversation(db, { userId: alice, id: conversation.id }), undefined);
   });
+  test("a message's documents keep their order through an export and an import", async () => {
+    const { importForUser } = await import("@/lib/data/import");
+    const { exportConversation } = await import("@/db/queries/data-export");
+    const { eq } = await import("drizzle-orm");
+    const { createUser } = await import("@/db/queries/users");
+    const dave = (await createUser(db, { email: "dave@example.com", passwordHash: null })).id;
+    const names = ["report.pdf", "memo.docx", "notes.txt", "readme.md", "data.csv", "zeta.txt", "alpha.txt"];
+    const archive = batch("glm-chat", ["ordered"]);
+    archive.conversations[0].messages[1].attachments = names.map((name) => ({
+      name,
+      mediaType: "text/plain",
+      size: 1,
+      text: name,
+    }));
+    await importForUser(dave, archive);
+    const conversation = (await db.select().from(T.conversations).where(eq(T.conversations.userId, dave)))[0];
+    const exported = await exportConversation(db, { userId: dave, id: conversation.id });
+    const back = exported?.messages.find((m) => m.attachments?.length)?.attachments?.map((a) => a.name);
+    assert.deepEqual(back, names);
+  });
 });
 
 describe("export", () => {

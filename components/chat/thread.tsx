@@ -2,7 +2,7 @@
 
 import { ArrowDown } from "lucide-react";
 import { useTranslations } from "next-intl";
-import { useRef } from "react";
+import { useLayoutEffect, useRef } from "react";
 import { textOf, type ChatUIMessage } from "@/lib/chat/types";
 import { MessageView } from "./message";
 import { useFollowLatest } from "./use-follow-latest";
@@ -42,6 +42,22 @@ export function Thread({
   const last = messages.at(-1);
   // Follows the newest message only (not older ones loaded above), and only while the reader is at the end.
   const { away, toLatest } = useFollowLatest(scroller, bottom, last, last?.role === "user");
+  // Earlier messages arrive above what the reader was looking at: keep it where it was on the screen.
+  const beforeOlder = useRef<{ height: number; top: number } | null>(null);
+  const loadOlder = () => {
+    const el = scroller.current;
+    if (el) beforeOlder.current = { height: el.scrollHeight, top: el.scrollTop };
+    onLoadOlder();
+  };
+  const firstId = messages[0]?.id;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when messages are added at the top, on purpose
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    const was = beforeOlder.current;
+    if (!el || !was) return;
+    beforeOlder.current = null;
+    el.scrollTop = was.top + (el.scrollHeight - was.height);
+  }, [firstId]);
   const lastUser = messages.findLastIndex((m) => m.role === "user");
   const lastAssistant = messages.findLastIndex((m) => m.role === "assistant");
   const isLastReply = (i: number) => !busy && i === lastAssistant && i === messages.length - 1;
@@ -54,7 +70,7 @@ export function Thread({
             <div className="text-center">
               <button
                 type="button"
-                onClick={onLoadOlder}
+                onClick={loadOlder}
                 className="text-sm text-neutral-500 dark:text-neutral-400 underline"
               >
                 {t("loadEarlier")}

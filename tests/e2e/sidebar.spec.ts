@@ -117,4 +117,22 @@ test.describe("as the seeded member (one conversation of its own)", () => {
     await chat.send("and one more");
     await expect(chat.lastReply()).toContainText("and one more");
   });
+
+  test("loading earlier messages keeps the reader where they were", async ({ page }) => {
+    test.setTimeout(120_000);
+    const chat = new ChatPage(page);
+    const id = `older-${Date.now()}`;
+    for (let i = 0; i < 60; i++) await chatTurn(page.request, id, `${id}-m${i}`, `Turn ${i}`);
+    await page.goto(`/chat/${id}`);
+    await expect(chat.userMessages).toHaveCount(30);
+    const reading = chat.userMessages.filter({ hasText: /^Turn 30$/m });
+    await reading.scrollIntoViewIfNeeded();
+    await expect(async () => {
+      await page.getByRole("button", { name: "Load earlier messages" }).click();
+      await expect(chat.userMessages).toHaveCount(60, { timeout: 5_000 });
+    }).toPass({ timeout: 20_000 });
+    // Thirty turns arrived above: the one being read is still on the screen, the oldest is not.
+    await expect(reading).toBeInViewport();
+    await expect(chat.userMessages.filter({ hasText: /^Turn 0$/m })).not.toBeInViewport();
+  });
 });

@@ -49,7 +49,7 @@ export function ModelsTable({
             <TableCell className="whitespace-nowrap">{formatContext(m.contextWindow)}</TableCell>
             <TableCell className="whitespace-nowrap">{format.number(m.maxOutputTokens)}</TableCell>
             <TableCell className="whitespace-nowrap">{t(`thinkingModes.${m.thinking}`)}</TableCell>
-            <TableCell>{m.enabled ? t("enabled") : t("disabled")}</TableCell>
+            <TableCell className="whitespace-nowrap">{m.enabled ? t("enabled") : t("disabled")}</TableCell>
             <TableCell pinned className="whitespace-nowrap text-right">
               <Button
                 variant="ghost"

@@ -59,7 +59,7 @@ export function UsageChart({
               fontSize={11}
               width={48}
               allowDecimals={false}
-              tickFormatter={(v: number) => format.number(v, { notation: "compact" })}
+              tickFormatter={(v: number) => format.number(v, { notation: "compact", maximumSignificantDigits: 3 })}
             />
             <Tooltip labelFormatter={(day) => long(String(day))} formatter={(v) => format.number(Number(v))} />
             {models.length > 1 ? <Legend wrapperStyle={{ fontSize: 12 }} /> : null}

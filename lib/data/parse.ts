@@ -5,7 +5,7 @@
  */
 import type { z } from "zod";
 import { ChatGptExport, fromChatGpt, looksLikeChatGpt } from "./chatgpt";
-import { IMPORT_LIMITS as L } from "./limits";
+import { ARCHIVE_VERSION, IMPORT_LIMITS as L } from "./limits";
 import { Archive, ImportConversation, type ArchiveConversation, type ImportSource } from "./schema";
 
 export type ImportProblemCode =
@@ -16,6 +16,7 @@ export type ImportProblemCode =
   | "unknownFormat"
   | "tooManyConversations"
   | "invalid"
+  | "newerVersion"
   | "messageTooLarge"
   | "empty";
 
@@ -127,6 +128,10 @@ function parseOrThrow(text: string, bytes: number): { source: ImportSource; conv
   let source: ImportSource;
   let conversations: ImportConversation[];
   if (data && typeof data === "object" && (data as { format?: unknown }).format === "glm-chat.export") {
+    // From a newer glm-chat: say so, rather than which field of ours it does not match.
+    const version = (data as { version?: unknown }).version;
+    if (typeof version === "number" && version > ARCHIVE_VERSION)
+      throw new Refused({ code: "newerVersion", detail: String(version) });
     const parsed = Archive.safeParse(data);
     if (!parsed.success) throw new Refused(firstIssue(parsed.error));
     source = "glm-chat";

@@ -81,5 +81,9 @@ test.describe("on a fresh account", () => {
     await expect(page.getByRole("button", { name: "Send" })).toBeEnabled();
     await page.getByRole("group", { name: "long.txt" }).getByRole("button", { name: "Remove" }).click();
     await expect(page.getByRole("group", { name: "long.txt" })).toHaveCount(0);
+    // The next pick's messages replace the last one's: an old refusal does not stay stacked above.
+    await page.getByLabel("Attach files").setInputFiles([file("notes.txt", "text/plain", "a note")]);
+    await expect(page.getByRole("group", { name: "notes.txt" })).toBeVisible();
+    await expect(page.getByRole("alert").filter({ hasText: "photo.png" })).toHaveCount(0);
   });
 });

@@ -227,9 +227,12 @@ describe("hostile and malformed files import nothing", () => {
     assert.equal(parseImport("[]", IMPORT_LIMITS.fileBytes + 1).ok, false);
   });
 
-  test("a wrong version or an impossible time", () => {
+  test("a newer version says so; a wrong version or an impossible time names where", () => {
     const archive = JSON.parse(singleArchive(conversation, messages));
     archive.version = 2;
+    // Not "version: Invalid input: expected 1", which nobody can act on.
+    assert.deepEqual(refused(JSON.stringify(archive)), { code: "newerVersion", detail: "2" });
+    archive.version = "one";
     assert.equal(refused(JSON.stringify(archive)).code, "invalid");
     archive.version = 1;
     archive.conversations[0].createdAt = "yesterday";

@@ -40,6 +40,8 @@ export function useAttachments() {
   function add(picked: FileList | File[] | null | undefined) {
     const list = Array.from(picked ?? []);
     if (!list.length) return;
+    // What was refused before is about an earlier pick: the messages speak of this one only.
+    setRefusals([]);
     let count = current.current.length;
     let bytes = current.current.reduce((n, f) => n + f.size, 0);
     const accepted: ComposerFile[] = [];

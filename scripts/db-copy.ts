@@ -3,7 +3,8 @@
  *
  * Moves a SQLite installation to PostgreSQL: copies every table of db/schema.ts into an empty PostgreSQL
  * database that `npm run db:migrate` has brought to the latest migration (it refuses one that is not
- * migrated, or that holds any row already). Stop the app first; the SQLite file is opened read-only and
+ * migrated, or that holds any row already, but for the model catalogue an instance seeds at its start, which is
+ * replaced by the file's). Stop the app first; the SQLite file is opened read-only and
  * read in one snapshot, so a copy is consistent even if something still writes to it.
  *
  * - Tables in foreign-key order, in batches, streaming the rows (a ledger of millions never sits in memory),
@@ -35,16 +36,23 @@ import { databasePath, isPostgresUrl, shownUrl } from "@/db/url";
 
 /** Parents before children: every foreign key points to a table copied earlier. */
 const TABLES = [
+  "models",
   "users",
   "api_keys",
   "conversations",
   "messages",
+  "attachments",
   "shares",
   "sessions",
   "usage",
   "usage_hourly",
   "auth_attempts",
 ] as const;
+/**
+ * The model catalogue, which an instance seeds with the defaults when it starts on an empty one: the target's
+ * rows (if an instance already ran on it) are replaced by the SQLite file's, and do not make it "not empty".
+ */
+const REPLACED = new Set<string>(["models"]);
 /** Rows per INSERT: well under PostgreSQL's 65,535 parameters for the widest table (13 columns). */
 const BATCH_ROWS = 1000;
 const HOUR = 3_600_000;
@@ -118,6 +126,9 @@ function plans(): TablePlan[] {
       .filter((t): t is SQLiteTable => is(t, SQLiteTable))
       .map((t) => [getTableName(t), t]),
   );
+  // A table added to the schema must be copied (or knowingly left out here): documents were once lost this way.
+  const unknown = [...sqliteTables.keys()].filter((name) => !(TABLES as readonly string[]).includes(name));
+  if (unknown.length) throw new Error(`db:copy does not copy ${unknown.join(", ")}: add it to TABLES`);
   return TABLES.map((name) => {
     const pg = pgTableConfig(pgTables.get(name)!);
     const lite = new Set(sqliteTableConfig(sqliteTables.get(name)!).columns.map((c) => c.name));
@@ -159,6 +170,7 @@ function openSource(from: string): Database.Database {
 async function targetRows(sql: postgres.Sql | postgres.TransactionSql): Promise<[string, number][]> {
   const found: [string, number][] = [];
   for (const t of TABLES) {
+    if (REPLACED.has(t)) continue;
     const [{ n }] = await sql`select count(*)::int as n from ${sql(t)}`;
     if (n) found.push([t, n]);
   }
@@ -254,6 +266,7 @@ async function main() {
       refuseNonEmpty(await targetRows(tx), to);
       const counts: [string, number][] = [];
       for (const plan of layout) {
+        if (REPLACED.has(plan.name)) await tx`delete from ${tx(plan.name)}`;
         const n = await copyTable(tx, source, plan);
         const [{ m }] = await tx`select count(*)::int as m from ${tx(plan.name)}`;
         if (m !== n) throw new Error(`${plan.name}: copied ${n} rows but the target has ${m}`);

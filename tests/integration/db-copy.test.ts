@@ -227,6 +227,40 @@ async function seed(file: string) {
       ttftCount: 0,
     },
   ]);
+  // The catalogue as an admin left it (a model added, a default disabled), and a document on a message.
+  await db.insert(lite.models).values([
+    {
+      key: "glm-4-flash",
+      name: "GLM-4-Flash",
+      upstreamId: "glm-4-flash",
+      contextWindow: 128_000,
+      maxOutputTokens: 4095,
+      createdAt: T,
+      updatedAt: T,
+    },
+    {
+      key: "glm-4.7",
+      name: "GLM-4.7",
+      upstreamId: "glm-4.7",
+      contextWindow: 200_000,
+      maxOutputTokens: 8192,
+      thinking: "optional",
+      enabled: false,
+      position: 1,
+      createdAt: T,
+      updatedAt: T,
+    },
+  ]);
+  await db.insert(lite.attachments).values({
+    id: "a1",
+    userId: "u1",
+    messageId: "m1",
+    name: "notes.txt",
+    mediaType: "text/plain",
+    size: 53,
+    text: "量子 notes with a NUL \0 in them",
+    createdAt: T,
+  });
   await db.insert(lite.authAttempts).values([
     { id: 1, bucket: "signin-account", key: "ann@example.com", createdAt: T },
     { id: 2, bucket: "signin-address", key: "10.0.0.1", createdAt: T + 1 },
@@ -235,7 +269,7 @@ async function seed(file: string) {
 }
 
 /** A SQLite row as PostgreSQL should hold it: booleans, parsed JSON, NUL → U+FFFD, unfinished → interrupted. */
-const BOOLEAN = new Set(["title_from_user", "stream", "admin"]);
+const BOOLEAN = new Set(["title_from_user", "stream", "admin", "enabled"]);
 const JSON_COLUMNS = new Set(["settings", "snapshot"]);
 const scrub = (v: unknown): unknown =>
   typeof v === "string"
@@ -279,6 +313,9 @@ describe("npm run db:copy", { skip }, () => {
     }
     await migratePostgres(dbUrl(target));
     pg = openPostgres(dbUrl(target), { max: 2 });
+    // An instance that started on the new database first seeded the default catalogue: the copy replaces it.
+    await pg.$client`insert into models (key, name, upstream_id, context_window, max_output_tokens)
+      values ('glm-4-plus', 'GLM-4-Plus', 'glm-4-plus', 128000, 4095)`;
   });
   after(async () => {
     await pg?.$client.end();

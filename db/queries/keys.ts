@@ -69,10 +69,17 @@ export interface Revocation {
 }
 
 async function revokeWhere(db: Db, idOrPrefix: string, owner: SQL | undefined, now: number): Promise<Revocation> {
+  // As listed ("sk-glm-_krPN5…"), ellipsis and all. Key characters are base64url, so `_` is common: LIKE's
+  // wildcards are escaped, not dropped (dropping them made a prefix with `_` match nothing).
+  const prefix = idOrPrefix
+    .trim()
+    .replace(/(…|\.\.\.)$/, "")
+    .toLowerCase();
+  if (!prefix) return { revoked: [], matches: 0 };
   return transaction(db, async (tx) => {
     const match = or(
       eq(apiKeys.id, idOrPrefix),
-      sql`lower(${apiKeys.prefix}) like ${idOrPrefix.replace(/[%_\\]/g, "").toLowerCase() + "%"}`,
+      sql`lower(${apiKeys.prefix}) like ${`${prefix.replace(/[%_\\]/g, (c) => `\\${c}`)}%`} escape '\\'`,
     );
     const rows = await tx
       .select()

@@ -80,3 +80,29 @@ describe(`verifying keys on ${testEngine}`, () => {
 });
 
 alsoOnPostgres(__filename);
+
+describe(`revoking by the prefix a key list shows, on ${testEngine}`, () => {
+  test("a prefix with _ or - in it, with or without its ellipsis; a wildcard matches nothing more", async () => {
+    const { revokeKey } = await import("@/db/queries/keys");
+    const u = await createUser(db, { email: `revoke-${++users}@example.com`, passwordHash: null });
+    // Prefixes as generateKey makes them (base64url: _ and - are key characters), set so the test is certain.
+    const made = [];
+    for (const prefix of ["sk-glm-_krPN5", "sk-glm-AkrPN5", "sk-glm-b-x9"]) {
+      const k = await K.createApiKey({ userId: u.id, name: prefix, expiresAt: null });
+      await rows(db, sql`update api_keys set prefix = ${prefix} where id = ${k.row.id} returning id`);
+      made.push(k.row.id);
+    }
+    const now = Date.now();
+    // "_" once matched any character, and was then dropped: "sk-glm-_krPN" matched nothing at all.
+    assert.deepEqual(
+      (await revokeKey(db, { userId: u.id, idOrPrefix: "sk-glm-_krPN5…", now })).revoked.map((r) => r.id),
+      [made[0]],
+    );
+    assert.equal((await revokeKey(db, { userId: u.id, idOrPrefix: "sk-glm-%", now })).matches, 0);
+    assert.equal((await revokeKey(db, { userId: u.id, idOrPrefix: "…", now })).matches, 0, "nothing is not a prefix");
+    assert.deepEqual(
+      (await revokeKey(db, { userId: u.id, idOrPrefix: "SK-GLM-B-X", now })).revoked.map((r) => r.id),
+      [made[2]],
+    );
+  });
+});

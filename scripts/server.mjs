@@ -46,6 +46,9 @@ let warnedAboutProxy = false;
  */
 function warnIfProxiedUntrusted(req, address) {
   if (warnedAboutProxy || trustProxy || req.headers["x-forwarded-for"] === undefined) return;
+  // Next's own request to itself (the page a server action redirects to) copies the original request's
+  // headers, ours included, and adds X-Forwarded-For: not a proxy. A proxy never sends x-glm-client-ip.
+  if (req.headers["x-glm-client-ip"] !== undefined) return;
   if (!["127.0.0.1", "::1", "::ffff:127.0.0.1"].includes(address)) return;
   warnedAboutProxy = true;
   console.warn(

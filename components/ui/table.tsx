@@ -69,9 +69,15 @@ export const TableRow = forwardRef<HTMLTableRowElement, HTMLAttributes<HTMLTable
 /**
  * `pinned`: the column stays at the box's right edge while the rest of a wide row scrolls under it (row
  * actions stay reachable on a phone); it needs the page's background to cover what passes beneath, and
- * never wraps: a cell narrower than its buttons would let them overflow onto the column beside it.
+ * never wraps: a cell narrower than its buttons would let them overflow onto the column beside it. On a phone,
+ * where the row does pass beneath, what goes under it fades out at its left edge: the row visibly goes on.
  */
-const pinnedClass = "sticky right-0 whitespace-nowrap bg-white dark:bg-neutral-950";
+const pinnedClass = cn(
+  "sticky right-0 whitespace-nowrap bg-white dark:bg-neutral-950",
+  "max-sm:before:pointer-events-none max-sm:before:absolute max-sm:before:inset-y-0 max-sm:before:right-full",
+  "max-sm:before:w-6 max-sm:before:bg-linear-to-l max-sm:before:from-white max-sm:before:to-transparent",
+  "dark:max-sm:before:from-neutral-950",
+);
 
 /** Column headers never wrap letter by letter: a narrow screen scrolls the box instead. */
 export const TableHead = forwardRef<

@@ -15,10 +15,13 @@ export function AuthForm({
   mode,
   action,
   next,
+  signUpOpen = true,
 }: {
   mode: "login" | "register";
   action: (prev: AuthFormState, form: FormData) => Promise<AuthFormState>;
   next?: string;
+  /** ALLOW_REGISTRATION: with sign-up closed, the sign-in form offers no link to a page that would refuse. */
+  signUpOpen?: boolean;
 }) {
   const [state, formAction, pending] = useActionState(action, {});
   const isLogin = mode === "login";
@@ -66,7 +69,7 @@ export function AuthForm({
         {isLogin ? t("signIn") : t("createAccount")}
       </Button>
       <p className="text-center text-sm text-neutral-600 dark:text-neutral-400">
-        {isLogin ? (
+        {isLogin && !signUpOpen ? null : isLogin ? (
           <>
             {t("noAccount")}{" "}
             <Link className="underline" href={withNext("/register", next)}>

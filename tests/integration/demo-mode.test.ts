@@ -160,6 +160,8 @@ describe("zero-configuration first run", () => {
       "Sign-up is closed on this server. Ask one of its admins for an account (Settings → Users).",
     );
     assert.doesNotMatch(html, /Create account<\/button>/);
+    // The sign-in page offers no way to a sign-up that would refuse.
+    assert.doesNotMatch(await (await fetch(`${base}/login`)).text(), /href="\/register/);
   });
 
   test("the page says plainly that replies are simulated and which variable to set", async () => {

@@ -5,6 +5,7 @@ import { LanguageSelect } from "@/components/i18n/language-select";
 import { AuthForm } from "@/components/auth/auth-form";
 import { AccountDeletedNotice } from "@/components/settings/data-account-deleted";
 import { currentUser } from "@/lib/auth/session";
+import { config } from "@/lib/config";
 import { login } from "../actions";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -23,7 +24,7 @@ export default async function LoginPage({
     <>
       <h1 className="mb-6 text-2xl font-semibold tracking-tight">{t("signInHeading")}</h1>
       {deleted ? <AccountDeletedNotice /> : null}
-      <AuthForm mode="login" action={login} next={next} />
+      <AuthForm mode="login" action={login} next={next} signUpOpen={config().allowRegistration} />
       <LanguageSelect className="mt-8" />
     </>
   );

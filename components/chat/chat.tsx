@@ -31,6 +31,7 @@ export function Chat({
   isNew,
   initialMessages,
   initialModel,
+  retiredModel,
   initialSettings,
   models,
   hasOlder = false,
@@ -40,6 +41,8 @@ export function Chat({
   hasOlder?: boolean;
   isNew: boolean;
   initialMessages: ChatUIMessage[];
+  /** The conversation's own model when the catalogue no longer offers it: said once, not switched silently. */
+  retiredModel?: string;
   initialModel: string;
   initialSettings: ConversationSettings;
   /** The catalogue's enabled models (the picker's options). */
@@ -235,6 +238,11 @@ export function Chat({
           onContinue={(m) => void regenerate({ messageId: m.id, body: { continueFrom: m.id } })}
           notice={copiedLastReply ? t("lastReplyCopied") : null}
         />
+        {retiredModel && model === initialModel ? (
+          <p role="status" className="mx-auto w-full max-w-3xl px-4 text-sm text-neutral-600 dark:text-neutral-400">
+            {t("modelRetired", { old: retiredModel, model })}
+          </p>
+        ) : null}
         {sendError ? (
           <p role="alert" className="mx-auto w-full max-w-3xl px-4 text-sm text-red-700 dark:text-red-300">
             {sendError}

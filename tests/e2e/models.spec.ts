@@ -37,6 +37,8 @@ test.describe("as the admin", () => {
     await chat.open();
     await chat.chooseModel(name);
     await expect(chat.modelPicker).toHaveText(name);
+    await chat.send("a conversation on the new model");
+    const conversation = page.url();
 
     await page.goto("/settings/models");
     await row.getByRole("button", { name: "Disable" }).click();
@@ -47,6 +49,12 @@ test.describe("as the admin", () => {
     await chat.modelPicker.click();
     await expect(page.getByRole("option", { name: "GLM-4-Flash", exact: true })).toBeVisible();
     await expect(page.getByRole("option", { name })).toHaveCount(0);
+    await page.keyboard.press("Escape");
+
+    // Its conversation goes on with another model, and says so rather than switching without a word.
+    await page.goto(conversation);
+    await expect(page.getByRole("status").filter({ hasText: `${name} is no longer offered` })).toBeVisible();
+    await expect(chat.modelPicker).not.toHaveText(name);
   });
 });
 

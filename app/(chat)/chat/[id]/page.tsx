@@ -45,7 +45,8 @@ export default async function ConversationPage({ params }: Props) {
   if (!conversation || !page) notFound();
   // A conversation on a model since disabled goes on with the account's usual one; its replies keep their names.
   const models = await modelCatalogue();
-  const model = models.find(conversation.model) ?? models.startingModel(user.lastModel);
+  const saved = models.find(conversation.model);
+  const model = saved ?? models.startingModel(user.lastModel);
   return (
     <Chat
       key={id}
@@ -55,6 +56,7 @@ export default async function ConversationPage({ params }: Props) {
       initialMessages={await Promise.all((await toUIMessagesWithFiles(db, user.id, page.messages)).map(readable))}
       hasOlder={page.hasOlder}
       initialModel={model?.id ?? DEFAULT_MODEL_ID}
+      retiredModel={saved ? undefined : conversation.model}
       initialSettings={conversation.settings}
       models={models.enabled}
     />

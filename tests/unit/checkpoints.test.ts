@@ -5,7 +5,7 @@
  * itself again. (PostgreSQL has no such thing to test.)
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
@@ -24,6 +24,20 @@ async function open(file: string) {
 }
 
 const size = (f: string) => (existsSync(f) ? statSync(f).size : 0);
+
+/**
+ * Whether the worker has copied the whole log into the file, read from the WAL index (the -shm file, which
+ * SQLite maps into memory): its header's mxFrame (offset 16) against the checkpoint's nBackfill (offset 96).
+ * Only then does the next write start the log again from its beginning; a file that has merely grown may
+ * still be mid-copy on a busy machine.
+ */
+function fullyCheckpointed(file: string): boolean {
+  if (!existsSync(`${file}-shm`)) return false;
+  const index = readFileSync(`${file}-shm`);
+  if (index.length < 100) return false;
+  const mxFrame = index.readUInt32LE(16);
+  return mxFrame > 0 && index.readUInt32LE(96) === mxFrame;
+}
 
 /** Writes about `pages` pages of new data in one commit. */
 function writePages(c: Sqlite, pages: number) {
@@ -63,6 +77,7 @@ test("the log starts again from its beginning after a checkpoint, so it does not
     writePages(c, 500);
     biggest = Math.max(biggest, size(`${file}-wal`));
     await until(`round ${round} is checkpointed`, () => size(file) >= fileBefore + 450 * PAGE);
+    await until(`round ${round}'s checkpoint is complete`, () => fullyCheckpointed(file));
   }
   // 3,000 pages written in all; a log that was never restarted would hold them all.
   assert.ok(biggest < 1200 * PAGE, `the log grew to ${Math.round(biggest / PAGE)} pages`);

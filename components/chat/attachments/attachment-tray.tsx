@@ -31,9 +31,14 @@ export function AttachmentTray({ files }: { files: Attachments }) {
         </p>
       ))}
       {files.files.length ? (
-        <ul aria-label={t("attachedFiles")} className="flex flex-wrap gap-2">
+        // On a phone, two chips a line, and past two lines the tray scrolls (the third shows in part): ten files would
+        // otherwise push the conversation off the screen.
+        <ul
+          aria-label={t("attachedFiles")}
+          className="flex flex-wrap gap-2 max-sm:max-h-[5.75rem] max-sm:overflow-y-auto max-sm:overscroll-contain"
+        >
           {files.files.map((f) => (
-            <li key={f.key} className="max-w-full">
+            <li key={f.key} className="max-w-full max-sm:max-w-[calc(50%-0.25rem)]">
               <AttachmentChip
                 id={f.state === "ready" ? f.info.id : undefined}
                 name={f.name}

@@ -1,6 +1,5 @@
 import "server-only";
-import * as crypto from "node:crypto";
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
+import { randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import { getDb } from "@/db";
 import {
   findUsableKeyByHash,
@@ -14,6 +13,7 @@ import {
 } from "@/db/queries/keys";
 import type { ApiKey } from "@/db/schema";
 import { isAdmin } from "./admin";
+import { sha256Hex } from "./sha256";
 
 /** The one service for API keys: the CLI, the settings page and `/v1` all come through here. */
 
@@ -25,10 +25,8 @@ const DISPLAY_CHARS = KEY_PREFIX.length + 6;
 /** Whose keys a call may see and revoke: one user's, or (admins, the operator's CLI) everyone's. */
 export type KeyScope = { userId: string } | "admin";
 
-/** One-shot `crypto.hash` (Node ≥ 20.12) where there is one: no Hash object per /v1 request. */
-const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: "hex") => string }).hash;
-export const hashKey = (key: string) =>
-  oneShot ? oneShot("sha256", key, "hex") : createHash("sha256").update(key).digest("hex");
+/** What the database keeps of a key. */
+export const hashKey = sha256Hex;
 
 export function generateKey(): string {
   return KEY_PREFIX + randomBytes(KEY_BYTES).toString("base64url");

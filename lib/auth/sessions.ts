@@ -1,5 +1,5 @@
 import "server-only";
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { getDb, type Db } from "@/db";
 import {
   countUserSessions,
@@ -11,6 +11,7 @@ import {
   touchSession,
 } from "@/db/queries/sessions";
 import type { User } from "@/db/schema";
+import { sha256Hex } from "./sha256";
 
 /** Sessions live as long as the JWT cookie that names them (Auth.js `session.maxAge`). */
 export const SESSION_MAX_AGE_S = 30 * 24 * 3600;
@@ -22,7 +23,7 @@ const TOUCH_EVERY_MS = 5 * 60_000;
  * (inside a JWE sealed with AUTH_SECRET); someone who reads the database, or a backup of it, finds nothing a
  * cookie could be made from. The id is 144 random bits, so a plain hash is enough (no salt, no slow hash).
  */
-const stored = (sessionId: string) => createHash("sha256").update(sessionId).digest("hex");
+const stored = sha256Hex;
 
 /** A new session row at sign-in; its id goes into the JWT as `sid`. */
 export async function startSession(

@@ -75,6 +75,7 @@ test("a body that came before anyone read it is kept, in order, and delivered af
   assert.equal(res.status, 200);
   assert.equal(res.header("content-type"), "text/event-stream");
   assert.equal(res.header("X-Twice"), "a, b");
+  assert.equal(res.header("x-not-sent"), null);
   await sleep(50); // the whole response has arrived
   let returned = false;
   const reading = readAll(res, () => assert.ok(returned, "a chunk was delivered inside read()"));

@@ -14,6 +14,11 @@ const RATE_LIMIT_RETRY_AFTER_S = "5";
 /**
  * Zhipu's error codes (and plain HTTP statuses from other OpenAI-compatible servers) mapped to what an
  * OpenAI client understands. Operator-side failures never blame the client's key.
+ *
+ * Zhipu writes its messages in Chinese ("您当前使用该API的并发数过高…"). An error for a code the gateway knows says
+ * what happened in English, as OpenAI's do, and keeps Zhipu's own words after it (they name the parameter, the
+ * limit): `Rate limit reached at the upstream; retry later. Zhipu (1302): 您当前使用该API的并发数过高…`. Other
+ * servers' messages (an OpenAI-compatible upstream, with no Zhipu code) are passed on as they are.
  */
 export function mapUpstreamError(
   status: number | null,
@@ -23,6 +28,7 @@ export function mapUpstreamError(
   const code = Number(err?.code);
   const message = typeof err?.message === "string" && err.message ? err.message : undefined;
   const says = (fallback: string) => message ?? fallback;
+  const zhipuSays = (english: string) => (message ? `${english} Zhipu (${code}): ${message}` : english);
 
   if (code >= 1000 && code <= 1004) return upstreamAuth();
   if (code === 1113) {
@@ -32,16 +38,23 @@ export function mapUpstreamError(
       { headers: { "x-should-retry": "false" } },
     );
   }
-  if (code === 1210 || code === 1213 || code === 1214) return badRequest(says("Invalid request parameters."));
-  if (code === 1211)
-    return new AppError("model_not_found", says("The upstream does not offer this model."), { param: "model" });
-  if (code === 1261)
-    return new AppError("context_length_exceeded", says("The prompt is longer than the model's context window."), {
+  if (code === 1210 || code === 1213 || code === 1214) {
+    return badRequest(zhipuSays("The upstream refused a parameter of the request."));
+  }
+  if (code === 1211) {
+    return new AppError("model_not_found", zhipuSays("The upstream does not offer this model."), { param: "model" });
+  }
+  if (code === 1261) {
+    return new AppError("context_length_exceeded", zhipuSays("The prompt is longer than the model's context window."), {
       param: "messages",
     });
-  if (code === 1301)
-    return new AppError("content_filter", says("The content was blocked by the upstream's safety filter."));
-  if (code >= 1302 && code <= 1305) return rateLimited(says("Rate limit reached; please retry later."), retryAfter);
+  }
+  if (code === 1301) {
+    return new AppError("content_filter", zhipuSays("The content was blocked by the upstream's safety filter."));
+  }
+  if (code >= 1302 && code <= 1305) {
+    return rateLimited(zhipuSays("Rate limit reached at the upstream; retry later."), retryAfter);
+  }
 
   switch (true) {
     case status === 401 || status === 403:

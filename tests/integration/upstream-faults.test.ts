@@ -67,6 +67,21 @@ describe("upstream failures before the first byte", () => {
     }
   }
 
+  test("Zhipu's Chinese message comes after an English sentence that says what happened", async () => {
+    for (const [marker, english, zhipu] of [
+      [
+        "[fault:http429]",
+        "Rate limit reached at the upstream; retry later.",
+        "Zhipu (1302): 您当前使用该API的并发数过高",
+      ],
+      ["[fault:1261]", "The prompt is longer than the model's context window.", "Zhipu (1261): Prompt 超长"],
+    ]) {
+      const res = await post("/v1/chat/completions", ask(`${marker} ${tag()}`), { authorization: `Bearer ${key}` });
+      const { error } = (await res.json()) as { error: { message: string } };
+      assert.ok(error.message.startsWith(`${english} ${zhipu}`), error.message);
+    }
+  });
+
   test("the SDK does not retry an upstream auth failure: a retry cannot fix the operator's key", async () => {
     const t = tag();
     await assert.rejects(

@@ -31,12 +31,15 @@ describe("mapUpstreamError: Zhipu codes", () => {
     assert.equal("retry-after" in err.headers, false);
   });
 
-  test("1210, 1213 and 1214 are 400 with upstream's message", () => {
+  test("1210, 1213 and 1214 are 400, said in English with Zhipu's own words after", () => {
     for (const code of ["1210", "1213", "1214"]) {
-      const err = zhipu(code, 400, "bad parameter");
+      const err = zhipu(code, 400, "messages 参数非法。请检查文档。");
       assert.equal(err.status, 400, `code ${code}`);
       assert.equal(err.type, "invalid_request_error");
-      assert.equal(err.message, "bad parameter");
+      assert.equal(
+        err.message,
+        `The upstream refused a parameter of the request. Zhipu (${code}): messages 参数非法。请检查文档。`,
+      );
       assert.equal(err.wireCode, null, "code null, as for the gateway's own 400s");
     }
     assert.equal(plain(400, "bad").wireCode, null);
@@ -77,6 +80,22 @@ describe("mapUpstreamError: Zhipu codes", () => {
     assert.equal(zhipu("1302", 429, "slow", "soon").headers["retry-after"], "5");
     assert.equal(zhipu("1302", 429, "slow", "Wed, 21 Oct 2015 07:28:00 GMT").headers["retry-after"], "5");
     assert.equal(zhipu("1302", 429, "slow", null).headers["retry-after"], "5");
+  });
+
+  test("every known code says what happened in English first; without a message, only that", () => {
+    const english = /^[\x20-\x7e]+$/;
+    for (const code of ["1113", "1210", "1211", "1261", "1301", "1302", "1305", "1001"]) {
+      const err = zhipu(code, 400, "系统检测到输入或生成内容可能包含不安全或敏感内容");
+      const [first] = err.message.split(" Zhipu (");
+      assert.match(first, english, `code ${code}: ${err.message}`);
+      assert.match(mapUpstreamError(400, { code }).message, english, `code ${code} without a message`);
+    }
+    assert.match(zhipu("1301", 400, "敏感内容").message, /Zhipu \(1301\): 敏感内容$/);
+  });
+
+  test("a server without Zhipu's codes is passed on in its own words", () => {
+    assert.equal(plain(400, "max_tokens must be at most 4096").message, "max_tokens must be at most 4096");
+    assert.equal(plain(429, "Too many requests").message, "Too many requests");
   });
 
   test("the code decides even without an HTTP status (in-stream errors)", () => {
@@ -128,7 +147,7 @@ describe("errorFromResponse", () => {
     );
     const err = await errorFromResponse(fromWebResponse(res));
     assert.equal(err.status, 429);
-    assert.equal(err.message, "Too many");
+    assert.equal(err.message, "Rate limit reached at the upstream; retry later. Zhipu (1303): Too many");
     assert.equal(err.headers["retry-after"], "3");
   });
 

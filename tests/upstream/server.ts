@@ -138,15 +138,18 @@ async function respond(body: SimRequest, res: ServerResponse, opts: StandinOptio
     case "http500":
       return sendError(res, 500, "500", "Internal error");
     case "http429":
-      return sendError(res, 429, "1302", "High concurrency; please slow down", { "retry-after": "7" });
+      // Zhipu's own words, in Chinese as it sends them.
+      return sendError(res, 429, "1302", "您当前使用该API的并发数过高，请降低并发，或联系客服增加限额。", {
+        "retry-after": "7",
+      });
     case "arrears":
-      return sendError(res, 429, "1113", "Your account is in arrears");
+      return sendError(res, 429, "1113", "您的账户已欠费，请充值后重试。");
     case "auth":
-      return sendError(res, 401, "1001", "Authentication failed: invalid token");
+      return sendError(res, 401, "1001", "Header中未收到Authorization参数，无法进行身份验证。");
     case "1261":
-      return sendError(res, 400, "1261", "Prompt exceeds max length");
+      return sendError(res, 400, "1261", "Prompt 超长，请缩短后重试。");
     case "1211":
-      return sendError(res, 400, "1211", "Model does not exist");
+      return sendError(res, 400, "1211", "模型不存在，请检查模型代码。");
     case "slow-headers":
       await sleep(slowMs);
       break;

@@ -2,6 +2,7 @@ import "server-only";
 import type { AppError } from "@/lib/errors";
 import { asAppError } from "./errors";
 import { type CompletionEvent, EventTranslator } from "./events";
+import type { RateLimitState } from "./rate-limit";
 import type { ValidRequest } from "./request";
 import type { ReplySummary } from "./translate";
 import { ClientAborted, type UpstreamCall } from "./upstream";
@@ -26,6 +27,8 @@ export interface CompletionStream {
   /** The public model name (as /v1/models lists it). */
   model: string;
   includeUsage: boolean;
+  /** Where the caller stands against its rate limit, when one is set (the doors send it as headers). */
+  rateLimit?: RateLimitState;
   /** The next batch of events (one upstream read); null after the `done` event. Throws AppError or ClientAborted. */
   next(): Promise<CompletionEvent[] | null>;
   /**

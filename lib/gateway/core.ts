@@ -6,7 +6,7 @@ import { getDb } from "@/db";
 import { openUsage, recordUsage } from "@/db/queries/usage";
 import { AppError } from "@/lib/errors";
 import { asAppError } from "./errors";
-import { enforceRateLimits } from "./rate-limit";
+import { enforceRateLimits, type RateLimitState } from "./rate-limit";
 import { toUpstreamBody, validateRequest, type ValidRequest } from "./request";
 import { type CompletionStream, STATUS_CLIENT_CLOSED, streamCompletion } from "./completion-stream";
 import { emptySummary, estimateUsage, translateCompletion, type ReplySummary } from "./translate";
@@ -36,6 +36,8 @@ const promptEstimate = (req: ValidRequest) => estimateTokens(JSON.stringify(req.
 export interface WholeCompletion {
   stream: false;
   body: ReturnType<typeof translateCompletion>["body"];
+  /** Where the caller stands against its rate limit, when one is set (the doors send it as headers). */
+  rateLimit?: RateLimitState;
 }
 
 export type Completion = WholeCompletion | CompletionStream;
@@ -56,11 +58,12 @@ export async function startCompletion(
   const db = getDb();
 
   let req: ValidRequest;
+  let rateLimit: RateLimitState | undefined;
   // Both without a promise on SQLite once the catalogue is loaded (every request asks).
   const models = loadedCatalogue() ?? (await modelCatalogue());
   try {
-    const limited = enforceRateLimits(caller);
-    if (limited) await limited;
+    const limits = enforceRateLimits(caller);
+    rateLimit = limits instanceof Promise ? await limits : limits;
     req = validateRequest(json, models);
   } catch (err) {
     const e = asAppError(err);
@@ -131,7 +134,7 @@ export async function startCompletion(
       summary.usage = body.usage;
       ledger(200, summary, Date.now() - started);
       hooks.onFinish?.(summary, { status: 200 });
-      return { stream: false, body };
+      return { stream: false, body, rateLimit };
     } catch (err) {
       return fail(err);
     }
@@ -143,7 +146,7 @@ export async function startCompletion(
         summary.usage?.completion_tokens ?? estimateUsage(0, summary.reasoning + summary.content).completion_tokens,
       durationMs: Date.now() - started,
     });
-  return streamCompletion(
+  const stream = await streamCompletion(
     req,
     call,
     started,
@@ -155,4 +158,6 @@ export async function startCompletion(
     },
     fail,
   );
+  if (rateLimit) stream.rateLimit = rateLimit;
+  return stream;
 }

@@ -13,6 +13,7 @@ import { newRequestId } from "./ids";
 import { modelCatalogue } from "@/lib/model-catalogue";
 import { modelByPath, modelList } from "./model-objects";
 import { errorFrame, OpenAiChunkWriter, PING_FRAME, V1_SSE_HEADERS } from "./openai-sse";
+import { rateLimitHeaders } from "./rate-limit";
 import { Stop } from "./stop";
 import {
   CHAT_PATH,
@@ -88,7 +89,11 @@ async function chatCompletions(req: IncomingMessage, res: ServerResponse) {
   }
   // The completion's id is the request's: the one the client already has in the body.
   if (!completion.stream) {
-    return sendJson(res, 200, completion.body, { ...CORS_HEADERS, "x-request-id": completion.body.id });
+    return sendJson(res, 200, completion.body, {
+      ...CORS_HEADERS,
+      "x-request-id": completion.body.id,
+      ...(completion.rateLimit && rateLimitHeaders(completion.rateLimit)),
+    });
   }
   await writeStream(completion, res);
 }
@@ -102,6 +107,8 @@ function writeStream(c: CompletionStream, res: ServerResponse): Promise<void> {
   // Gone while upstream was answering: its 'close' has been and will not come again.
   if (res.destroyed) return Promise.resolve(c.cancel());
   res.setHeader("x-request-id", c.id);
+  if (c.rateLimit)
+    for (const [name, value] of Object.entries(rateLimitHeaders(c.rateLimit))) res.setHeader(name, value);
   startStream(res, V1_SSE_HEADERS);
   const writer = new OpenAiChunkWriter(c.id, c.created, c.model, c.includeUsage);
   const batch = new ReadBatch(res, PING_FRAME);

@@ -4,6 +4,7 @@ import { asAppError } from "./errors";
 import type { CompletionStream } from "./completion-stream";
 import type { Completion } from "./core";
 import { errorFrame, OpenAiChunkWriter, PING_FRAME, V1_SSE_HEADERS } from "./openai-sse";
+import { rateLimitHeaders } from "./rate-limit";
 import { ClientAborted } from "./upstream";
 import { CORS_HEADERS } from "./v1-paths";
 
@@ -13,8 +14,11 @@ import { CORS_HEADERS } from "./v1-paths";
  */
 export function completionResponse(c: Completion): Response {
   // The completion's id is the request's: the one the client already has in the body, and the ledger's reader.
-  if (!c.stream) return Response.json(c.body, { headers: { ...CORS_HEADERS, "x-request-id": c.body.id } });
-  return new Response(sseStream(c), { status: 200, headers: { ...V1_SSE_HEADERS, "x-request-id": c.id } });
+  const limits = c.rateLimit && rateLimitHeaders(c.rateLimit);
+  if (!c.stream) {
+    return Response.json(c.body, { headers: { ...CORS_HEADERS, "x-request-id": c.body.id, ...limits } });
+  }
+  return new Response(sseStream(c), { status: 200, headers: { ...V1_SSE_HEADERS, "x-request-id": c.id, ...limits } });
 }
 
 const encoder = new TextEncoder();

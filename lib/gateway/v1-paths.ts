@@ -47,7 +47,9 @@ export function wrongRoute(method: string, path: string): AppError {
  */
 export const CORS_HEADERS = {
   "access-control-allow-origin": "*",
-  "access-control-expose-headers": "x-request-id, retry-after, x-should-retry",
+  "access-control-expose-headers":
+    "x-request-id, retry-after, x-should-retry, x-ratelimit-limit-requests, x-ratelimit-remaining-requests, " +
+    "x-ratelimit-reset-requests",
 };
 
 /** When the preflight names none: any header, and Authorization, which a "*" alone does not cover. */

@@ -111,16 +111,35 @@ describe("zero-configuration first run", () => {
 
   test("a key over its rate limit gets 429 with retry-after and the OpenAI error JSON", async () => {
     const limited = await createKey("limited", undefined, { ...process.env, DATABASE_URL: `file:${dir}/data/app.db` });
-    const sdk = new OpenAI({ apiKey: limited, baseURL: `${base}/v1`, maxRetries: 0 });
+    // OpenAI's headers say what is left of the limit, on replies and streams alike. The windows are the clock's
+    // minutes: five requests must not straddle one's end.
+    const second = new Date().getSeconds();
+    if (second > 54) await sleep((61 - second) * 1000);
+    const left: string[] = [];
     for (let i = 0; i < 5; i++) {
-      await sdk.chat.completions.create({ model: "GLM-4-Flash", messages: [{ role: "user", content: `n${i}` }] });
+      const res = await fetch(`${base}/v1/chat/completions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${limited}`, "content-type": "application/json" },
+        body: JSON.stringify({
+          model: "GLM-4-Flash",
+          messages: [{ role: "user", content: `n${i}` }],
+          stream: i % 2 === 1,
+        }),
+      });
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get("x-ratelimit-limit-requests"), "5");
+      assert.match(res.headers.get("x-ratelimit-reset-requests") ?? "", /^(\d+ms|\d+(\.\d)?s|1m0s)$/);
+      left.push(res.headers.get("x-ratelimit-remaining-requests") ?? "none");
+      await res.text();
     }
+    assert.deepEqual(left, ["4", "3", "2", "1", "0"]);
     const res = await fetch(`${base}/v1/chat/completions`, {
       method: "POST",
       headers: { authorization: `Bearer ${limited}`, "content-type": "application/json" },
       body: JSON.stringify({ model: "GLM-4-Flash", messages: [{ role: "user", content: "one too many" }] }),
     });
     assert.equal(res.status, 429);
+    assert.equal(res.headers.get("x-ratelimit-remaining-requests"), "0");
     const retryAfter = Number(res.headers.get("retry-after"));
     assert.ok(retryAfter >= 1 && retryAfter <= 60, `retry-after ${retryAfter}`);
     const body = (await res.json()) as { error: { code: string; type: string; message: string } };

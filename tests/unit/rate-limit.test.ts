@@ -92,10 +92,18 @@ describe("rate limits on PostgreSQL", { skip }, () => {
     );
     const refused = results.filter((r) => r.status === "rejected").map((r) => (r as PromiseRejectedResult).reason);
     assert.equal(results.length - refused.length, 3); // RATE_LIMIT_KEY_RPM=3
+    // Each admitted request learns what is left of the shared budget, counted once each across instances.
+    const left = results.flatMap((r) => (r.status === "fulfilled" && r.value ? [r.value.remaining] : []));
+    assert.deepEqual(
+      left.sort((a, b) => a - b),
+      [0, 1, 2],
+    );
     for (const e of refused) {
       assert.ok(e instanceof AppError);
       assert.equal(e.status, 429);
       assert.equal(e.headers?.["retry-after"], "15");
+      assert.equal(e.headers?.["x-ratelimit-remaining-requests"], "0");
+      assert.equal(e.headers?.["x-ratelimit-reset-requests"], "15s");
       assert.match(e.message, /this API key: 3 requests per minute/);
     }
     // Refused by its key, a request does not count against the user: 3 of the user's 4 are used.

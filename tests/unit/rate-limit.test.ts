@@ -92,11 +92,14 @@ describe("rate limits on PostgreSQL", { skip }, () => {
     );
     const refused = results.filter((r) => r.status === "rejected").map((r) => (r as PromiseRejectedResult).reason);
     assert.equal(results.length - refused.length, 3); // RATE_LIMIT_KEY_RPM=3
-    // Each admitted request learns what is left of the shared budget, counted once each across instances.
+    // Each admitted request learns what is left of the tighter budget: the key's third has none left; the others
+    // at most the key's 2 or 1 (the account's count, taken after, may have run ahead of it concurrently).
     const left = results.flatMap((r) => (r.status === "fulfilled" && r.value ? [r.value.remaining] : []));
-    assert.deepEqual(
-      left.sort((a, b) => a - b),
-      [0, 1, 2],
+    assert.equal(left.length, 3);
+    assert.equal(Math.min(...left), 0);
+    assert.ok(
+      left.every((n) => n >= 0 && n <= 2),
+      `remaining ${left}`,
     );
     for (const e of refused) {
       assert.ok(e instanceof AppError);

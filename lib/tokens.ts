@@ -5,7 +5,10 @@
  */
 
 /** A typical count: about four characters per token (closer to one or two for Chinese and Japanese). */
-export const estimateTokens = (text: string): number => Math.ceil(text.length / 4);
+export const estimateTokens = (text: string): number => estimateTokensOf(text.length);
+
+/** The same from a length in characters (UTF-16 units), for text measured without joining it. */
+export const estimateTokensOf = (chars: number): number => Math.ceil(chars / 4);
 
 /**
  * The UTF-8 length of `text`, as TextEncoder would encode it (a lone surrogate as U+FFFD's 3 bytes), counted
@@ -34,12 +37,15 @@ export function utf8Length(text: string): number {
  * A count the real one is sure to reach: no token spans more than six UTF-8 bytes. Used to refuse only what
  * surely cannot fit a model's context, never a request that might.
  */
-export const tokensAtLeast = (text: string): number => Math.ceil(utf8Length(text) / 6);
+export const tokensAtLeast = (text: string): number => tokensAtLeastOf(utf8Length(text));
+
+/** The same from a length in UTF-8 bytes. */
+export const tokensAtLeastOf = (bytes: number): number => Math.ceil(bytes / 6);
 
 /**
  * What the composer counts against a model's context: the typical estimate, or the sure lower bound when
  * that is higher (Chinese and Japanese text, about two characters per token), so the browser warns
- * whenever the server would refuse (lib/gateway/request.ts refuses on `tokensAtLeast`).
+ * whenever the server would refuse (lib/gateway/request.ts refuses on the same floor of the messages' text).
  */
 export const contextTokens = (text: string): number => Math.max(estimateTokens(text), tokensAtLeast(text));
 
@@ -48,7 +54,7 @@ export const contextTokensOf = (chars: number, bytes: number): number =>
   Math.max(Math.ceil(chars / 4), Math.ceil(bytes / 6));
 
 /** Framing each message adds upstream (role, separators), roughly. */
-const PER_MESSAGE = 4;
+export const PER_MESSAGE = 4;
 
 /**
  * A turn's prompt before it is sent: the system prompt, every message's text and documents (their token

@@ -1,6 +1,6 @@
 import "server-only";
 import { loadedCatalogue, modelCatalogue } from "@/lib/model-catalogue";
-import { estimateTokens } from "@/lib/tokens";
+import { estimateTokensOf, PER_MESSAGE } from "@/lib/tokens";
 import { config } from "@/lib/config";
 import { getDb } from "@/db";
 import { openUsage, recordUsage } from "@/db/queries/usage";
@@ -30,7 +30,8 @@ function upstreamModelId(req: ValidRequest): string {
   return config().modelMap.get(req.model.id.toLowerCase()) ?? req.model.upstreamId;
 }
 
-const promptEstimate = (req: ValidRequest) => estimateTokens(JSON.stringify(req.body.messages));
+const promptEstimate = (req: ValidRequest) =>
+  estimateTokensOf(req.promptChars) + PER_MESSAGE * req.body.messages.length;
 
 /** A non-streaming reply, already in OpenAI's form. */
 export interface WholeCompletion {

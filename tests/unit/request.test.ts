@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { toUpstreamBody, validateRequest } from "@/lib/gateway/request";
+import { messageSize, toUpstreamBody, validateRequest } from "@/lib/gateway/request";
 import { AppError } from "@/lib/errors";
 import { Catalogue, DEFAULT_MODELS } from "@/lib/models";
 
@@ -209,6 +209,47 @@ describe("validateRequest: models and limits", () => {
     assert.equal(err.code, "context_length_exceeded");
     // The same prompt fits GLM-4-Long.
     assert.equal(validateRequest({ ...huge, model: "GLM-4-Long" }, models).model.id, "GLM-4-Long");
+  });
+
+  test("the window is checked against what the messages say, a floor of 6 UTF-8 bytes a token", () => {
+    // GLM-4-AirX: 8,000 tokens. 47,940 bytes are at least 7,990 tokens: with 10 to write, that fits exactly.
+    const ask = (text: string, max_tokens: number) => ({
+      model: "GLM-4-AirX",
+      max_tokens,
+      messages: [
+        { role: "system", content: "" },
+        { role: "user", content: text },
+      ],
+    });
+    assert.equal(validateRequest(ask("x".repeat(47_940), 10), models).model.id, "GLM-4-AirX");
+    assert.equal(assert400(ask("x".repeat(47_940), 11), "messages", false).code, "context_length_exceeded");
+    // Chinese is 3 bytes a character: 15,980 characters are the same 47,940 bytes.
+    assert.equal(validateRequest(ask("海".repeat(15_980), 10), models).model.id, "GLM-4-AirX");
+    assert.equal(assert400(ask("海".repeat(15_981), 10), "messages", false).code, "context_length_exceeded");
+    // A prompt of megabytes for GLM-4-Long is measured, not serialised, and goes through.
+    const long = validateRequest({ ...ask("sea ".repeat(750_000), 4000), model: "GLM-4-Long" }, models);
+    assert.equal(long.promptChars, 3_000_000);
+  });
+
+  test("messageSize counts text, text parts, earlier reasoning and tool calls, without the JSON around them", () => {
+    const size = messageSize([
+      { role: "system", content: "ab" },
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "海" },
+          { type: "text", text: "cd" },
+        ],
+      },
+      {
+        role: "assistant",
+        content: null,
+        reasoning_content: "ef",
+        tool_calls: [{ id: "c1", type: "function", function: { name: "get", arguments: '{"q":1}' } }],
+      },
+      { role: "tool", content: "gh", tool_call_id: "c1" },
+    ]);
+    assert.deepEqual(size, { chars: 2 + 1 + 2 + 2 + 3 + 7 + 2, bytes: 2 + 3 + 2 + 2 + 3 + 7 + 2 });
   });
 
   test("include_usage only when streaming; stream_options without stream is a 400, as on OpenAI", () => {

@@ -14,8 +14,9 @@
  * rounds within 2×, and the median p50s. An interval that does not overlap the other set-up's is a difference.
  *
  * `npm run bench:tail -- A --floor [levels] [rounds]` measures one set-up, with its pass-through (the bare
- * node:http proxy) between direct and /v1 in every round: the same figures for the floor any proxy pays on
- * this machine, next to /v1's.
+ * node:http proxy) and its relay (bench/relay.mjs: the body parsed and written again, sent through undici's Pool,
+ * the bytes copied back) between direct and /v1 in every round: the floor any proxy pays on this machine, the
+ * floor of a door built as /v1 is, and /v1's own figures.
  */
 import { runRound } from "./doors/latency";
 import { type PathName, type Rig, startRigFromSpec } from "./doors/setup";
@@ -24,7 +25,7 @@ import { killChildrenNow, median, runBench } from "./support";
 
 const COUNT: Record<number, number> = { 1: 60, 32: 1000, 256: 1536 };
 
-type Measured = "direct" | "pass-through" | "v1";
+type Measured = "direct" | "pass-through" | "relay" | "v1";
 type Series = Record<Measured, { p99: number[]; p50: number[] }>;
 
 interface Setup {
@@ -37,6 +38,7 @@ interface Setup {
 const emptySeries = (): Series => ({
   direct: { p99: [], p50: [] },
   "pass-through": { p99: [], p50: [] },
+  relay: { p99: [], p50: [] },
   v1: { p99: [], p50: [] },
 });
 
@@ -60,7 +62,7 @@ async function main() {
       "usage: npm run bench:tail -- <dist A>[,NAME=value|--flag…] (<dist B>[,…] | --floor) [levels] [rounds]",
     );
   const floor = b === "--floor";
-  const paths: Measured[] = floor ? ["direct", "pass-through", "v1"] : ["direct", "v1"];
+  const paths: Measured[] = floor ? ["direct", "pass-through", "relay", "v1"] : ["direct", "v1"];
   const levels = levelList.split(",").map(Number);
   const rounds = Number(roundsArg);
   const setups = floor ? [await setUp("A", a)] : [await setUp("A", a), await setUp("B", b)];
@@ -68,7 +70,10 @@ async function main() {
     // Past V8's compiling of the app's code, as bench:doors warms (LatencyPlan.warmStreams).
     for (const s of setups) {
       await runRound(s.rig, "v1", 16, 4000);
-      if (floor) await runRound(s.rig, "pass-through", 16, 1000);
+      if (floor) {
+        await runRound(s.rig, "pass-through", 16, 1000);
+        await runRound(s.rig, "relay", 16, 1000);
+      }
     }
     for (const c of levels) {
       const count = COUNT[c] ?? 1000;

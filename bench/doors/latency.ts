@@ -21,7 +21,7 @@ export interface LatencyPlan {
    * with 200, /v1's first rounds at 32 still paid V8's compiler (16 % of its CPU samples under `perf`, against
    * under 1 % after 6,000 streams) and ran 15–30 % above its later rounds; a server in use is warm.
    */
-  warmStreams: Record<PathName, number>;
+  warmStreams: Partial<Record<PathName, number>>;
 }
 
 /** One closed-loop round of one path, with the CPU its middle process tree and the stand-in spent. */
@@ -63,7 +63,7 @@ const f1 = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : "–");
 export async function measureLatency(rig: Rig, plan: LatencyPlan, log: (m: string) => void): Promise<Level[]> {
   const paths = plan.paths ?? PATHS;
   log(`warming every path (${paths.map((p) => plan.warmStreams[p]).join("/")} streams at 16) …`);
-  for (const p of paths) await runRound(rig, p, 16, plan.warmStreams[p]);
+  for (const p of paths) await runRound(rig, p, 16, plan.warmStreams[p] ?? 500);
   const started = Date.now();
   const levels: Level[] = [];
   for (const { concurrency, perRound } of plan.levels) {

@@ -2,6 +2,8 @@
  * The bench's processes and the four paths one stream can take, all black-box over HTTP:
  *   direct        client → stand-in /api/paas/v4/chat/completions
  *   pass-through  client → bench/passthrough.mjs → stand-in
+ *   relay         client → bench/relay.mjs (body parsed and written again, undici's Pool) → stand-in: not one
+ *                 of the doors bench's paths; bench:tail --floor measures it beside the pass-through
  *   v1            client → the app (scripts/server.mjs) POST /v1/chat/completions, API key → stand-in
  *   chat          client → the app POST /api/chat, signed in, a new conversation per stream → stand-in
  * The app is started as `npm start` runs it (bench/lib/next-server.ts startAppServer), SQLite in a temp dir.
@@ -20,7 +22,7 @@ import { type Sample, streamOnce, UI_ERROR, UI_TEXT_DELTA, V1_CONTENT } from "..
 import { type Child, createKeyWithCli, freePort, startChild } from "../support";
 
 export const PATHS = ["direct", "pass-through", "v1", "chat"] as const;
-export type PathName = (typeof PATHS)[number];
+export type PathName = (typeof PATHS)[number] | "relay";
 /** The paths whose middle process is the app server. */
 export const DOORS = ["v1", "chat"] as const;
 export type Door = (typeof DOORS)[number];
@@ -37,6 +39,7 @@ const PASSWORD = "bench-doors-password";
 export interface Rig {
   standin: Child;
   passthrough: Child;
+  relay: Child;
   server: Child;
   ports: Record<PathName, number>;
   /** Pid of the process tree whose CPU a path adds (none for direct). */
@@ -110,6 +113,12 @@ export async function startRig(o: {
     echo: o.echo,
   });
   const passPort = Number((await passthrough.waitFor(/PORT (\d+)/, 30_000))[1]);
+  const relay = startChild("relay", process.execPath, ["bench/relay.mjs"], {
+    cwd: ROOT,
+    env: { ...childEnv, TARGET_PORT: String(standinPort) },
+    echo: o.echo,
+  });
+  const relayPort = Number((await relay.waitFor(/PORT (\d+)/, 30_000))[1]);
 
   const serverPort = await freePort();
   const dbFile = path.join(tmp, "app.db");
@@ -143,17 +152,25 @@ export async function startRig(o: {
   const ports: Record<PathName, number> = {
     direct: standinPort,
     "pass-through": passPort,
+    relay: relayPort,
     v1: serverPort,
     chat: serverPort,
   };
   const rig: Rig = {
     standin,
     passthrough,
+    relay,
     server,
     ports,
     serverStartupMs: server.startupMs,
     middlePid: (p) =>
-      p === "pass-through" ? passthrough.proc.pid : p === "v1" || p === "chat" ? rig.server.proc.pid : undefined,
+      p === "pass-through"
+        ? passthrough.proc.pid
+        : p === "relay"
+          ? relay.proc.pid
+          : p === "v1" || p === "chat"
+            ? rig.server.proc.pid
+            : undefined,
     one: (p, agent, opt = {}) => oneStream(p, ports[p], agent, key, jar, opt),
     async restartServer(r = {}) {
       await stopNext(rig.server);

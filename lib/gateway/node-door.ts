@@ -3,7 +3,6 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { config } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { readCapped } from "@/lib/http/body";
-import { pingWhileIdle } from "@/lib/http/idle-pings";
 import { ReadBatch, sendJson, startStream } from "@/lib/http/node-response";
 import type { CompletionStream } from "./completion-stream";
 import { startCompletion } from "./core";
@@ -111,13 +110,24 @@ function writeStream(c: CompletionStream, res: ServerResponse): Promise<void> {
     for (const [name, value] of Object.entries(rateLimitHeaders(c.rateLimit))) res.setHeader(name, value);
   startStream(res, V1_SSE_HEADERS);
   const writer = new OpenAiChunkWriter(c.id, c.created, c.model, c.includeUsage);
-  const batch = new ReadBatch(res, PING_FRAME);
-  // A `: ping` comment whenever the upstream has been silent for a while (one timer for all streams).
-  const unwatch = pingWhileIdle(batch, config().keepAliveMs);
+  const batch = new ReadBatch(res);
+  const keepAliveMs = config().keepAliveMs;
+  // performance.now(), not Date.now (which Next wraps): read on every upstream read.
+  let lastWrite = performance.now();
+  // One timer per stream: a `: ping` comment whenever the upstream has been silent for a while. Not while the
+  // client is behind (its socket full): that connection is not idle, and the silence is its own backpressure.
+  const keepAlive = setInterval(
+    () => {
+      if (batch.behind || performance.now() - lastWrite < keepAliveMs) return;
+      lastWrite = performance.now();
+      batch.write(PING_FRAME);
+    },
+    Math.max(50, Math.floor(keepAliveMs / 2)),
+  );
   const closed = () => res.destroyed || res.writableEnded;
   return new Promise((resolve) => {
     const over = () => {
-      unwatch();
+      clearInterval(keepAlive);
       res.off("drain", onDrain);
       resolve();
     };
@@ -134,8 +144,7 @@ function writeStream(c: CompletionStream, res: ServerResponse): Promise<void> {
     c.attach({
       events(events) {
         if (closed()) return false;
-        // performance.now(), not Date.now (which Next wraps): read on every upstream read.
-        batch.lastWrite = performance.now();
+        lastWrite = performance.now();
         const text = writer.write(events);
         if (events.at(-1)?.type === "done") {
           res.end(batch.take() + text);

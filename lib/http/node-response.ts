@@ -1,6 +1,5 @@
 import "server-only";
 import type { ServerResponse } from "node:http";
-import type { IdleStream } from "./idle-pings";
 import SECURITY_HEADERS from "./security-headers.json";
 
 /** Small pieces the node:http doors (lib/http/node-doors.ts) share. */
@@ -104,22 +103,12 @@ function relayDrain(res: ServerResponse, socket: NonNullable<ServerResponse["soc
  * of its own per read: with Next's AsyncLocalStorage instances on, each microtask was an async resource made and
  * entered (~15 per /v1 stream), and a stream with two reads in one turn now makes one write.
  */
-export class ReadBatch implements IdleStream {
+export class ReadBatch {
   private pending = "";
   private scheduled = false;
   private full = false;
-  /** performance.now() of the last frame handed over (the stream's own or a ping): see lib/http/idle-pings.ts. */
-  lastWrite = performance.now();
 
-  /** `pingFrame`: what `ping` writes (an SSE comment) when the stream has been idle. */
-  constructor(
-    private readonly res: ServerResponse,
-    private readonly pingFrame = "",
-  ) {}
-
-  ping() {
-    if (this.pingFrame) this.write(this.pingFrame);
-  }
+  constructor(private readonly res: ServerResponse) {}
 
   /**
    * True from a write the socket refused until `drained`: the client is behind. (The response's own

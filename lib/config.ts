@@ -29,6 +29,11 @@ const EnvSchema = z.object({
    * sign up hundreds of accounts from 127.0.0.1 (scripts/test.mjs); a real server has no reason to set it.
    */
   THROTTLE_EXEMPT_ADDRESSES: z.string().default(""),
+  /**
+   * A reverse proxy of the operator's is in front: its X-Forwarded-* headers are believed (1, true, yes; as
+   * scripts/server.mjs reads it). Without it anyone could send them.
+   */
+  TRUST_PROXY: z.string().default(""),
   /** Requests per minute; 0 = no limit. */
   RATE_LIMIT_KEY_RPM: z.coerce.number().int().min(0).default(0),
   RATE_LIMIT_USER_RPM: z.coerce.number().int().min(0).default(0),
@@ -109,6 +114,7 @@ function loadConfig() {
     adminEmails: env.ADMIN_EMAILS.split(/[,\s]+/)
       .map((e) => e.trim().toLowerCase())
       .filter(Boolean),
+    trustProxy: ["1", "true", "yes"].includes(env.TRUST_PROXY.trim().toLowerCase()),
     throttleExemptAddresses: env.THROTTLE_EXEMPT_ADDRESSES.split(/[,\s]+/).filter(Boolean),
     rateLimits: { keyRpm: env.RATE_LIMIT_KEY_RPM, userRpm: env.RATE_LIMIT_USER_RPM, chatRpm: env.RATE_LIMIT_CHAT_RPM },
     get authSecret() {

@@ -1,4 +1,5 @@
 import "server-only";
+import { config } from "@/lib/config";
 
 /**
  * CSRF guard for the browser's state-changing routes (cookies are sent with cross-site requests too).
@@ -6,14 +7,15 @@ import "server-only";
  * - `Sec-Fetch-Site` (every current browser sends it) is `same-origin`, or `none` (typed in the address bar);
  *   `same-site` is refused: another origin of the same site (a sibling subdomain, another port) is not us;
  * - else, without Sec-Fetch-Site, an `Origin` header must name this server: its host is compared with the
- *   Host / X-Forwarded-Host the browser used, not with req.url, which Next reports as http://localhost:PORT
- *   even when the browser typed 127.0.0.1;
+ *   Host the browser used, not with req.url, which Next reports as http://localhost:PORT even when the
+ *   browser typed 127.0.0.1. X-Forwarded-Host / -Proto stand in for them only with TRUST_PROXY=1: any client
+ *   can send those headers, and believing them would let a page name its own host as ours;
  * - neither header: not a browser (curl, a script), nothing to forge, allowed.
  * A request with a body must also say it is JSON: a form or a no-cors fetch cannot send that content type
  * across origins without a CORS preflight, which this server never grants.
  */
-export function refuseCrossSite(req: Request): Response | null {
-  const refusal = crossSiteRefusal(req.method, req.headers, hasBody(req));
+export function refuseCrossSite(req: Request, trustProxy = config().trustProxy): Response | null {
+  const refusal = crossSiteRefusal(req.method, req.headers, hasBody(req), trustProxy);
   return refusal && Response.json(refusalBody(refusal), { status: refusal.status });
 }
 
@@ -30,15 +32,23 @@ export interface Refusal {
 
 export const refusalBody = (r: Refusal) => ({ error: { message: r.message, code: r.code } });
 
-/** The same check for any door: the method, the headers, and whether the request carries a body. */
-export function crossSiteRefusal(method: string, headers: HeaderReader, withBody: boolean): Refusal | null {
+/**
+ * The same check for any door: the method, the headers, whether the request carries a body, and whether a
+ * proxy of the operator's is in front (TRUST_PROXY; a parameter so that tests can say either).
+ */
+export function crossSiteRefusal(
+  method: string,
+  headers: HeaderReader,
+  withBody: boolean,
+  trustProxy = config().trustProxy,
+): Refusal | null {
   const site = headers.get("sec-fetch-site");
   if (site !== null) {
     if (site !== "same-origin" && site !== "none")
       return refuse(403, "cross_site_request", "Cross-site requests are not allowed.");
   } else {
     const origin = headers.get("origin");
-    if (origin !== null && !isOwnOrigin(origin, headers)) {
+    if (origin !== null && !isOwnOrigin(origin, headers, trustProxy)) {
       return refuse(403, "cross_site_request", "Cross-origin requests are not allowed.");
     }
   }
@@ -48,8 +58,9 @@ export function crossSiteRefusal(method: string, headers: HeaderReader, withBody
   return null;
 }
 
-function isOwnOrigin(origin: string, headers: HeaderReader): boolean {
-  const host = first(headers.get("x-forwarded-host")) ?? headers.get("host");
+function isOwnOrigin(origin: string, headers: HeaderReader, trustProxy: boolean): boolean {
+  const forwarded = (name: string) => (trustProxy ? first(headers.get(name)) : undefined);
+  const host = forwarded("x-forwarded-host") ?? headers.get("host");
   if (!host) return false;
   let url: URL;
   try {
@@ -59,7 +70,7 @@ function isOwnOrigin(origin: string, headers: HeaderReader): boolean {
   }
   if (url.host !== host.trim().toLowerCase()) return false;
   // Behind a TLS proxy the scheme is known; an http page must not act for the https site.
-  const proto = first(headers.get("x-forwarded-proto"));
+  const proto = forwarded("x-forwarded-proto");
   return !proto || url.protocol === `${proto.toLowerCase()}:`;
 }
 

@@ -1,7 +1,7 @@
 /** The CSRF guard for state-changing browser routes (lib/http/same-origin.ts). */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { refuseCrossSite } from "@/lib/http/same-origin";
+import { crossSiteRefusal, refuseCrossSite } from "@/lib/http/same-origin";
 
 // Next reports req.url as localhost even when the browser used 127.0.0.1: the guard must look at Host.
 const URL_SEEN_BY_NEXT = "http://localhost:4600/api/chat";
@@ -71,11 +71,27 @@ describe("refuseCrossSite", () => {
     assert.equal(await refused(req({ "sec-fetch-site": "same-origin" }, { method: "GET" })), null);
   });
 
-  test("behind a proxy: X-Forwarded-Host and X-Forwarded-Proto name the origin the browser used", async () => {
+  test("behind a proxy (TRUST_PROXY=1): X-Forwarded-Host and X-Forwarded-Proto name the origin the browser used", () => {
     const proxied = { "x-forwarded-host": "chat.example.com", "x-forwarded-proto": "https", ...JSON_BODY };
-    assert.equal(await refused(req({ origin: "https://chat.example.com", ...proxied })), null);
-    assert.equal(await refused(req({ origin: "http://chat.example.com", ...proxied })), 403);
-    assert.equal(await refused(req({ origin: "https://127.0.0.1:4600", ...proxied })), 403);
+    const status = (origin: string) =>
+      crossSiteRefusal("POST", req({ origin, ...proxied }).headers, true, true)?.status ?? null;
+    assert.equal(status("https://chat.example.com"), null);
+    assert.equal(status("http://chat.example.com"), 403);
+    assert.equal(status("https://127.0.0.1:4600"), 403);
+  });
+
+  test("without TRUST_PROXY, X-Forwarded-* are anyone's to send: the Origin is compared with Host", async () => {
+    // TRUST_PROXY is not set in the test's environment: config() says no proxy is in front.
+    const forged = { origin: "https://evil.example", "x-forwarded-host": "evil.example", "x-forwarded-proto": "https" };
+    assert.equal(await refused(req({ ...forged, ...JSON_BODY })), 403);
+    assert.equal(crossSiteRefusal("POST", req({ ...forged, ...JSON_BODY }).headers, true, false)?.status, 403);
+    // The browser's own origin still passes, whatever the forwarded headers claim.
+    const own = {
+      origin: "http://127.0.0.1:4600",
+      "x-forwarded-host": "chat.example.com",
+      "x-forwarded-proto": "https",
+    };
+    assert.equal(await refused(req({ ...own, ...JSON_BODY })), null);
   });
 
   test("non-browser clients (no Origin, no Sec-Fetch-Site) pass when they send JSON", async () => {

@@ -3,6 +3,7 @@ import type { Catalogue, ModelInfo } from "@/lib/models";
 import { tokensAtLeastOf } from "@/lib/tokens";
 import { AppError } from "@/lib/errors";
 import { invalidRequest, modelNotFound } from "./errors";
+import { plainRequest } from "./plain-request";
 import { ChatCompletionRequest, KNOWN_FIELDS, maxTokensField, paramPath, type ChatMessage } from "./schema";
 
 /** The seed's defaults, sent upstream explicitly because Zhipu's own differ (0.95 / 0.7). */
@@ -64,17 +65,7 @@ export function validateRequest(json: unknown, models: Catalogue): ValidRequest 
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
     throw invalidRequest("The request body must be a JSON object.");
   }
-  // Before the fields' own checks, as OpenAI does: a field the gateway does not know is never silently dropped.
-  for (const field in json) {
-    if (!KNOWN_FIELDS.has(field)) throw invalidRequest(`Unrecognized request argument supplied: ${field}`, field);
-  }
-  const parsed = ChatCompletionRequest.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const param = paramPath(issue.path);
-    throw invalidRequest(param ? `Invalid '${param}': ${issue.message}` : issue.message, param || null);
-  }
-  const body = parsed.data;
+  const body = plainRequest(json as Record<string, unknown>) ?? parseWithSchema(json);
   const model = models.find(body.model);
   if (!model) throw modelNotFound(body.model, models);
 
@@ -124,6 +115,19 @@ export function validateRequest(json: unknown, models: Catalogue): ValidRequest 
     maxTokens,
     promptChars: size.chars,
   };
+}
+
+/** Any request the plain check did not take (./plain-request.ts): zod's parse, whose first issue is the error. */
+function parseWithSchema(json: object): ChatCompletionRequest {
+  // Before the fields' own checks, as OpenAI does: a field the gateway does not know is never silently dropped.
+  for (const field in json) {
+    if (!KNOWN_FIELDS.has(field)) throw invalidRequest(`Unrecognized request argument supplied: ${field}`, field);
+  }
+  const parsed = ChatCompletionRequest.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const param = paramPath(issue.path);
+  throw invalidRequest(param ? `Invalid '${param}': ${issue.message}` : issue.message, param || null);
 }
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));

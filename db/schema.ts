@@ -19,6 +19,11 @@ export const users = sqliteTable("users", {
    * that deleting the first account does not make the next oldest one an admin. ADMIN_EMAILS adds more.
    */
   admin: integer("admin", { mode: "boolean" }).notNull().default(false),
+  /**
+   * The password was set by someone else (an admin's Add user or Reset password, or `npm run users`), who
+   * therefore knows it: until its owner chooses their own, the app only offers that (lib/auth/session.ts).
+   */
+  mustChangePassword: integer("must_change_password", { mode: "boolean" }).notNull().default(false),
   createdAt: integer("created_at").notNull().default(now),
 });
 

@@ -8,7 +8,7 @@
  *
  * An admin who forgot their password, the first account when sign-up is closed (ALLOW_REGISTRATION=false),
  * another admin: the page does not change admins' accounts. A temporary password is printed alone on the
- * last line; its owner signs in with it and chooses their own in Settings → Account.
+ * last line; its owner signs in with it and must choose their own before anything else.
  */
 import { parseArgs } from "node:util";
 import { closeDb, getDb } from "@/db";

@@ -32,7 +32,8 @@ const messageOf = (r: MessageRow): Message => ({
 
 function statementsFor(c: Database.Database) {
   const sessionUser = c.prepare(`select u.id, u.email, u.password_hash as passwordHash, u.last_model as lastModel,
-    u.locale, u.admin, u.created_at as createdAt, s.last_seen_at as lastSeenAt
+    u.locale, u.admin, u.must_change_password as mustChangePassword, u.created_at as createdAt,
+    s.last_seen_at as lastSeenAt
     from sessions s join users u on u.id = s.user_id
     where s.id = ? and s.user_id = ? and s.expires_at > ? limit 1`);
   const conversation = c.prepare(`select ${CONVERSATION} from conversations where user_id = ? and id = ? limit 1`);
@@ -112,11 +113,15 @@ function statementsFor(c: Database.Database) {
       documents.all(conversationId, userId) as { messageId: string | null; name: string; text: string }[],
     sessionUser(sessionId: string, userId: string, now: number): { user: User; lastSeenAt: number } | undefined {
       const row = sessionUser.get(sessionId, userId, now) as
-        | (Omit<User, "admin"> & { admin: number; lastSeenAt: number })
+        | (Omit<User, "admin" | "mustChangePassword"> & {
+            admin: number;
+            mustChangePassword: number;
+            lastSeenAt: number;
+          })
         | undefined;
       if (!row) return undefined;
-      const { lastSeenAt, admin, ...rest } = row;
-      return { user: { ...rest, admin: admin === 1 }, lastSeenAt };
+      const { lastSeenAt, admin, mustChangePassword, ...rest } = row;
+      return { user: { ...rest, admin: admin === 1, mustChangePassword: mustChangePassword === 1 }, lastSeenAt };
     },
     conversation(userId: string, id: string): Conversation | undefined {
       const row = conversation.get(userId, id) as ConversationRow | undefined;

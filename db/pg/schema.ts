@@ -49,6 +49,8 @@ export const users = pgTable("users", {
   locale: text("locale"),
   /** An admin: the first account, marked when it is made (db/schema.ts says why). */
   admin: boolean("admin").notNull().default(false),
+  /** A temporary password someone else set, to be replaced at the next sign-in (db/schema.ts says why). */
+  mustChangePassword: boolean("must_change_password").notNull().default(false),
   createdAt: ms("created_at").notNull().default(now),
 });
 

@@ -40,17 +40,22 @@ export async function firstUser(db: Db): Promise<User | undefined> {
  * later makes nobody else one. An API-only account does not count: an operator who makes a key from the
  * command line before anyone signs up (as the README's /v1 example does) still gets the first person as admin.
  * Accounts with a password are made one at a time (engine().accountCreation), so two sign-ups at the same
- * instant on a new server cannot both be the first.
+ * instant on a new server cannot both be the first. `mustChangePassword`: the password is a temporary one someone
+ * else chose (Add user, `npm run users -- create`).
  */
 export async function createUser(
   db: Db,
-  { email, passwordHash }: { email: string; passwordHash: string | null },
+  {
+    email,
+    passwordHash,
+    mustChangePassword = false,
+  }: { email: string; passwordHash: string | null; mustChangePassword?: boolean },
 ): Promise<User> {
   const insert = async (tx: Db, admin: boolean | SQL<boolean>) =>
     first(
       await tx
         .insert(users)
-        .values({ id: randomUUID(), email: storedEmail(email), passwordHash, admin })
+        .values({ id: randomUUID(), email: storedEmail(email), passwordHash, admin, mustChangePassword })
         .returning(),
     )!;
   if (passwordHash === null) return insert(db, false);
@@ -58,9 +63,16 @@ export async function createUser(
   return engine().accountCreation(db, (tx) => insert(tx, firstPerson));
 }
 
-/** A new password hash (change of password, or a re-hash of an old bcrypt one at sign-in). */
-export async function setPasswordHash(db: Db, { userId, passwordHash }: { userId: string; passwordHash: string }) {
-  await db.update(users).set({ passwordHash }).where(eq(users.id, userId));
+/**
+ * A new password hash: a change of password (`mustChangePassword: false`: the owner chose it), a temporary one
+ * (`true`: an admin's reset), or a re-hash of an old bcrypt one at sign-in (left out: the mark stays as it was,
+ * as the password itself is the same).
+ */
+export async function setPasswordHash(
+  db: Db,
+  { userId, passwordHash, mustChangePassword }: { userId: string; passwordHash: string; mustChangePassword?: boolean },
+) {
+  await db.update(users).set({ passwordHash, mustChangePassword }).where(eq(users.id, userId));
 }
 
 /** The account's UI language (null: follow the browser). */

@@ -20,10 +20,16 @@ export const EmailAddress = z
   .max(320)
   .regex(/^[^@\s]+@[^@\s]+$/, "Enter a valid email address.");
 
+/*
+ * A temporary password is known to whoever made it (the admin, the operator), so the account is marked: at its
+ * next sign-in its owner must choose their own before anything else (lib/auth/session.ts requireUser).
+ */
+
 /** A new account (an admin if it is the first that can sign in) and its temporary password, to be shown once. */
 export async function createWithTemporaryPassword(email: string): Promise<{ user: User; password: string }> {
   const password = temporaryPassword();
-  const user = await createUser(getDb(), { email, passwordHash: await hashPassword(password) });
+  const passwordHash = await hashPassword(password);
+  const user = await createUser(getDb(), { email, passwordHash, mustChangePassword: true });
   return { user, password };
 }
 
@@ -32,7 +38,7 @@ export async function resetToTemporaryPassword(userId: string): Promise<{ passwo
   const password = temporaryPassword();
   const passwordHash = await hashPassword(password);
   const ended = await transaction(getDb(), async (tx) => {
-    await setPasswordHash(tx, { userId, passwordHash });
+    await setPasswordHash(tx, { userId, passwordHash, mustChangePassword: true });
     return endUserSessions({ userId }, tx);
   });
   return { password, ended };

@@ -4,9 +4,18 @@ import type { User } from "@/db/schema";
 import { isAdmin } from "@/lib/auth/admin";
 import { AppError } from "@/lib/errors";
 import { currentUser } from "@/lib/auth/session";
+import { CHOOSE_PASSWORD_FIRST, mustChangePassword } from "@/lib/auth/temporary-password";
 import { readerError } from "@/lib/i18n/errors";
 
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: string };
+
+export interface ActionOptions {
+  /**
+   * Open to an account still on a temporary password (lib/auth/temporary-password.ts): changing the password,
+   * signing out. Every other action refuses it until its owner has chosen their own.
+   */
+  beforeNewPassword?: boolean;
+}
 
 /**
  * The one wrapper for every server action: session → zod parse → handler → a readable error (an AppError's
@@ -16,11 +25,14 @@ export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: string
 export function userAction<S extends z.ZodType, T>(
   schema: S,
   handler: (input: z.output<S>, user: User) => T | Promise<T>,
+  options: ActionOptions = {},
 ): (input: z.input<S>) => Promise<ActionResult<T>> {
   return async (input) => {
     const user = await currentUser();
     // Errors read in the reader's language (lib/i18n/errors.ts); the English is the catalogue's key.
     if (!user) return { ok: false, error: await readerError("Your session has ended. Sign in again.") };
+    if (mustChangePassword(user) && !options.beforeNewPassword)
+      return { ok: false, error: await readerError(CHOOSE_PASSWORD_FIRST) };
     const parsed = schema.safeParse(input);
     if (!parsed.success)
       return { ok: false, error: await readerError(parsed.error.issues[0]?.message ?? "Invalid input.") };

@@ -5,6 +5,7 @@ import { redirect } from "next/navigation";
 import { copyShareToConversation } from "@/db/queries/shares";
 import { getDb } from "@/db";
 import { currentUser } from "@/lib/auth/session";
+import { newPasswordPage } from "@/lib/auth/temporary-password";
 
 /** Continue a shared conversation as your own copy; signed-out readers sign in first and come back. */
 export async function continueShare(form: FormData): Promise<void> {
@@ -13,6 +14,8 @@ export async function continueShare(form: FormData): Promise<void> {
   const shareId = String(form.get("shareId") ?? "").slice(0, 64);
   const user = await currentUser();
   if (!user) redirect(`/login?next=${encodeURIComponent(`/share/${shareId}`)}`);
+  // Not with a temporary password someone else set: its owner chooses their own first (lib/actions.ts does the same).
+  if (user.mustChangePassword) redirect(newPasswordPage(`/share/${shareId}`));
   const id = await copyShareToConversation(getDb(), {
     userId: user.id,
     shareId,

@@ -1,6 +1,7 @@
 import "server-only";
 import type { User } from "@/db/schema";
 import { requestUser } from "@/lib/auth/request-session";
+import { CHOOSE_PASSWORD_FIRST, mustChangePassword } from "@/lib/auth/temporary-password";
 import { SESSION_ENDED, SOMETHING_WRONG } from "@/lib/chat/door";
 import { problemBody } from "@/lib/i18n/errors";
 import { AppError } from "@/lib/errors";
@@ -38,6 +39,7 @@ export function attachmentRoute<P = Record<string, never>>(handler: Handler<P>) 
       return Response.json(problemBody("Name the file in the X-File-Name header."), { status: 400 });
     const user = await requestUser(req);
     if (!user) return Response.json(problemBody(SESSION_ENDED), { status: 401 });
+    if (mustChangePassword(user)) return Response.json(problemBody(CHOOSE_PASSWORD_FIRST), { status: 403 });
     try {
       return await handler(req, user, await ctx.params);
     } catch (err) {

@@ -6,6 +6,7 @@ import type { User } from "@/db/schema";
 import { auth } from "./auth";
 import { PAGE_HEADER } from "./page-header";
 import { sessionUser } from "./sessions";
+import { mustChangePassword, newPasswordPage } from "./temporary-password";
 
 /**
  * The signed-in user, or null. A valid JWT is not enough: its session row (`sid`) must still exist and
@@ -33,7 +34,9 @@ export const currentSession = cache(async function currentSession(): Promise<{
 
 /**
  * For pages: the signed-in user, or a redirect to /login (relative, so it stays on the host typed) that brings
- * them back to the page they asked for once signed in (a link to a conversation or a settings page).
+ * them back to the page they asked for once signed in (a link to a conversation or a settings page). An account
+ * still on a temporary password goes to choose its own first, then on to that page (lib/auth/temporary-password.ts);
+ * the mark came with the session's row, so this adds no query.
  */
 export async function requireUser(): Promise<User> {
   const user = await currentUser();
@@ -41,5 +44,6 @@ export async function requireUser(): Promise<User> {
     const page = (await headers()).get(PAGE_HEADER);
     redirect(page && page !== "/" ? `/login?next=${encodeURIComponent(page)}` : "/login");
   }
+  if (mustChangePassword(user)) redirect(newPasswordPage((await headers()).get(PAGE_HEADER)));
   return user;
 }

@@ -2,6 +2,7 @@ import "server-only";
 import type { z } from "zod";
 import type { User } from "@/db/schema";
 import { requestUser } from "@/lib/auth/request-session";
+import { CHOOSE_PASSWORD_FIRST, mustChangePassword } from "@/lib/auth/temporary-password";
 import { AppError } from "@/lib/errors";
 import { problemBody } from "@/lib/i18n/errors";
 import { parseJsonBody } from "@/lib/gateway/v1-door";
@@ -18,7 +19,7 @@ export const SOMETHING_WRONG = "Something went wrong. Please try again.";
 
 /**
  * The chat door's wrapper for route handlers: same-origin check (a cookie rides along on cross-site requests
- * too) → session → handler → one readable error shape (`{ error: "…" }` with a status) for anything refused.
+ * too) → session (not one still on a temporary password: lib/auth/temporary-password.ts) → handler → one readable error shape (`{ error: "…" }` with a status) for anything refused.
  */
 export function chatRoute<P = Record<string, never>>(handler: Handler<P>) {
   return async (req: Request, ctx: { params: Promise<P> }): Promise<Response> => {
@@ -26,6 +27,8 @@ export function chatRoute<P = Record<string, never>>(handler: Handler<P>) {
     if (crossSite) return crossSite;
     const user = await requestUser(req);
     if (!user) return problem(401, SESSION_ENDED);
+    // Reads too: whoever set a temporary password must not read the account's conversations with it.
+    if (mustChangePassword(user)) return problem(403, CHOOSE_PASSWORD_FIRST);
     try {
       return await handler(req, user, await ctx.params);
     } catch (err) {

@@ -2,6 +2,7 @@ import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { UI_MESSAGE_STREAM_HEADERS } from "ai";
 import { cookieUser } from "@/lib/auth/request-session";
+import { CHOOSE_PASSWORD_FIRST, mustChangePassword } from "@/lib/auth/temporary-password";
 import { config } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { readCapped } from "@/lib/http/body";
@@ -14,8 +15,9 @@ import { ChatTurnBody, startChatTurn } from "./turn";
 
 /**
  * `POST /api/chat` on node:http, for the production server (scripts/server.mjs): the same steps as the route
- * handler (app/api/chat/route.ts) — same-origin check, session cookie, capped body, the turn — with the
- * reply's frames written straight to the socket, without Next's router, tracing and web streams per turn.
+ * handler (app/api/chat/route.ts) — same-origin check, session cookie (refused while on a temporary password),
+ * capped body, the turn — with the reply's frames written straight to the socket, without Next's router,
+ * tracing and web streams per turn.
  * The other chat routes (resume, stop) stay with Next: they are not per message.
  */
 export async function serveChat(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -29,6 +31,7 @@ export async function serveChat(req: IncomingMessage, res: ServerResponse): Prom
   try {
     const user = await cookieUser(header("cookie") ?? "");
     if (!user) return sendJson(res, 401, problemBody(SESSION_ENDED));
+    if (mustChangePassword(user)) return sendJson(res, 403, problemBody(CHOOSE_PASSWORD_FIRST));
     const capped = await readCapped(req, Number(header("content-length") ?? 0), config().maxBodyBytes);
     await writeReply(res, await startChatTurn(user, chatBody(capped, ChatTurnBody)));
   } catch (err) {

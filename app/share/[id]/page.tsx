@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
+import { notFound, redirect } from "next/navigation";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { getPublicShare } from "@/db/queries/shares";
 import { getDb } from "@/db";
@@ -12,6 +12,7 @@ import { sourcePartsOf, sourceOfPart } from "@/lib/chat/thinking";
 import { DemoBanner } from "@/components/layout/demo-banner";
 import { Button } from "@/components/ui/button";
 import { currentUser } from "@/lib/auth/session";
+import { newPasswordPage } from "@/lib/auth/temporary-password";
 import { continueShare } from "../actions";
 import { contentLang } from "@/lib/i18n/content-lang";
 
@@ -38,7 +39,10 @@ export default async function SharePage({ params }: Props) {
   const { id } = await params;
   const share = await getPublicShare(getDb(), { shareId: id });
   if (!share) notFound();
-  const signedIn = !!(await currentUser());
+  const reader = await currentUser();
+  // Public, but a signed-in account still on a temporary password chooses its own first, as on every page.
+  if (reader?.mustChangePassword) redirect(newPasswordPage(`/share/${encodeURIComponent(id)}`));
+  const signedIn = !!reader;
   // The reader's language (their account, cookie or browser), not the owner's.
   const t = await getTranslations("share");
   // In the reader's time zone too (the glm-tz cookie their browser set), as everywhere else in the app.

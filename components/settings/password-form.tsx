@@ -1,0 +1,101 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
+import { useRef, useState } from "react";
+import { changePasswordAction } from "@/app/settings/account/actions";
+import { Button } from "@/components/ui/button";
+import { Input, Label } from "@/components/ui/input";
+
+type Notice = { kind: "ok" | "error"; text: string } | null;
+
+/**
+ * Current password, new password, Change password: Settings → Account's form, and the page an account on a
+ * temporary password must pass through (app/(auth)/change-password), so both read and behave the same.
+ * `onChanged` takes over after a change (that page moves on); without it, the form says what happened.
+ */
+export function PasswordForm({
+  email,
+  currentHint,
+  onChanged,
+}: {
+  email: string;
+  /** A line under "Current password" (the temporary one, on that page). */
+  currentHint?: string;
+  onChanged?: (endedSessions: number) => void;
+}) {
+  const router = useRouter();
+  const t = useTranslations("account");
+  const [notice, setNotice] = useState<Notice>(null);
+  const [busy, setBusy] = useState(false);
+  const form = useRef<HTMLFormElement>(null);
+
+  async function changePassword(data: FormData) {
+    setBusy(true);
+    setNotice(null);
+    const r = await changePasswordAction({
+      currentPassword: String(data.get("currentPassword") ?? ""),
+      newPassword: String(data.get("newPassword") ?? ""),
+    });
+    setBusy(false);
+    if (!r.ok) return setNotice({ kind: "error", text: r.error });
+    form.current?.reset();
+    if (onChanged) return onChanged(r.data.endedSessions);
+    setNotice({ kind: "ok", text: t("changed", { others: r.data.endedSessions }) });
+    router.refresh(); // the count of signed-in devices beside it has changed
+  }
+
+  return (
+    <>
+      <form ref={form} action={changePassword} className="space-y-3" noValidate>
+        <input type="email" name="username" autoComplete="username" value={email} readOnly hidden />
+        <div>
+          <Label htmlFor="current-password">{t("currentPassword")}</Label>
+          <Input
+            id="current-password"
+            name="currentPassword"
+            type="password"
+            autoComplete="current-password"
+            required
+            aria-describedby={currentHint ? "current-password-hint" : undefined}
+          />
+          {currentHint ? (
+            <p id="current-password-hint" className="mt-1 text-xs text-neutral-500 dark:text-neutral-400">
+              {currentHint}
+            </p>
+          ) : null}
+        </div>
+        <div>
+          <Label htmlFor="new-password">{t("newPassword")}</Label>
+          <Input
+            id="new-password"
+            name="newPassword"
+            type="password"
+            autoComplete="new-password"
+            required
+            minLength={8}
+            aria-describedby="new-password-hint"
+          />
+          <p id="new-password-hint" className="mt-1 text-xs text-neutral-500 dark:text-neutral-400">
+            {t("passwordHint")}
+          </p>
+        </div>
+        <Button type="submit" disabled={busy}>
+          {t("changePassword")}
+        </Button>
+      </form>
+      {notice ? (
+        <p
+          role={notice.kind === "ok" ? "status" : "alert"}
+          className={
+            notice.kind === "ok"
+              ? "rounded-md bg-green-50 px-3 py-2 text-sm text-green-800 dark:bg-green-950/60 dark:text-green-200"
+              : "rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950 dark:text-red-200"
+          }
+        >
+          {notice.text}
+        </p>
+      ) : null}
+    </>
+  );
+}

@@ -12,13 +12,17 @@ import { cn } from "@/components/ui/cn";
 import { Dialog, DialogActions } from "@/components/ui/dialog";
 import { Input, Label } from "@/components/ui/input";
 import { contentLang } from "@/lib/i18n/content-lang";
+import { Highlighted } from "./highlighted";
 
 export function ConversationItem({
   item,
+  query,
   onRenamed,
   onDeleted,
 }: {
   item: ConversationListItem;
+  /** What the search box asked, for a search result: marked in its snippet. */
+  query?: string;
   onRenamed: (id: string, title: string) => void;
   onDeleted: (id: string) => void;
 }) {
@@ -66,13 +70,26 @@ export function ConversationItem({
         href={`/chat/${item.id}`}
         prefetch={false}
         aria-current={active ? "page" : undefined}
-        lang={contentLang(item.title)}
+        // Named by its title alone; a search result's snippet is its description.
+        aria-labelledby={`conversation-title-${item.id}`}
+        aria-describedby={item.snippet ? `conversation-snippet-${item.id}` : undefined}
         className={cn(
-          "min-w-0 flex-1 truncate px-2 py-1.5 text-sm",
+          "min-w-0 flex-1 px-2 py-1.5 text-sm",
           active ? "pr-16" : "group-hover:pr-16 group-focus-within:pr-16 pointer-coarse:pr-16",
         )}
       >
-        {item.title}
+        <span id={`conversation-title-${item.id}`} lang={contentLang(item.title)} className="block truncate">
+          {item.title}
+        </span>
+        {item.snippet ? (
+          <span
+            id={`conversation-snippet-${item.id}`}
+            lang={contentLang(item.snippet)}
+            className="mt-0.5 line-clamp-2 break-words text-xs text-neutral-500 dark:text-neutral-400"
+          >
+            <Highlighted text={item.snippet} query={query ?? ""} />
+          </span>
+        ) : null}
       </Link>
       {/*
         Over the row's end, shown for the open conversation and on hover or focus: titles get the full width.

@@ -102,10 +102,10 @@ export function Sidebar({
     (link || newChat.current)?.focus();
   });
 
-  const list = (entries: ConversationListItem[]) => (
+  const list = (entries: ConversationListItem[], searched?: string) => (
     <ul className="space-y-0.5">
       {entries.map((c) => (
-        <ConversationItem key={c.id} item={c} onRenamed={onRenamed} onDeleted={onDeleted} />
+        <ConversationItem key={c.id} item={c} query={searched} onRenamed={onRenamed} onDeleted={onDeleted} />
       ))}
     </ul>
   );
@@ -144,7 +144,7 @@ export function Sidebar({
               {t("searchResults")}
             </h2>
             {results.length ? (
-              list(results)
+              list(results, query.trim())
             ) : (
               <p className="px-2 text-sm text-neutral-500 dark:text-neutral-400">{t("noMatch")}</p>
             )}

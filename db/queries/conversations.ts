@@ -5,6 +5,7 @@ import { conversations } from "@/db/tables";
 import type { Conversation, ConversationSettings } from "@/db/schema";
 import { engine } from "@/db/engine";
 import { sqliteTurn } from "@/db/engines/turn-sqlite";
+import { searchSnippets } from "./search-snippets";
 
 /** Every query takes the owner and puts it in the WHERE: a row of another user is simply not found. */
 
@@ -13,6 +14,8 @@ export interface ConversationListItem {
   title: string;
   model: string;
   updatedAt: number;
+  /** Search results only: the words around the match in its newest message (none for a title-only match). */
+  snippet?: string;
 }
 
 export interface ConversationPage {
@@ -110,14 +113,19 @@ export async function searchConversations(
 ): Promise<ConversationListItem[]> {
   const ids = await engine().searchConversationIds(db, { userId, query, limit });
   if (!ids.length) return [];
-  return (
-    await db
+  const [found, snippets] = await Promise.all([
+    db
       .select(listColumns)
       .from(conversations)
       .where(and(eq(conversations.userId, userId), inArray(conversations.id, ids)))
       .orderBy(desc(conversations.updatedAt), desc(conversations.seq))
-      .limit(limit)
-  ).map(({ seq: _seq, ...item }) => item);
+      .limit(limit),
+    searchSnippets(db, { userId, conversationIds: ids, query }),
+  ]);
+  return found.map(({ seq: _seq, ...item }) => {
+    const snippet = snippets.get(item.id);
+    return snippet ? { ...item, snippet } : item;
+  });
 }
 
 /** A system prompt is the one free text in settings; PostgreSQL's jsonb cannot hold U+0000 either. */

@@ -126,6 +126,44 @@ describe("searchConversations", () => {
   });
 });
 
+describe("search results show the words around the match", () => {
+  const snippetOf = async (query: string, userId = alice) =>
+    Object.fromEntries(
+      (await C.searchConversations(db, { userId, query, limit: 50 })).map((c) => [c.id, c.snippet ?? null]),
+    );
+
+  test("from the newest message that matches, case-insensitively, none for a title match", async () => {
+    // The reply is newer than the question: its words are shown.
+    assert.deepEqual(await snippetOf("DATABASE INDEXES"), { a2: "Reply about How do database indexes work?" });
+    assert.deepEqual(await snippetOf("紅葉"), { a1: "Reply about 京都の紅葉を見に行きたい" });
+    assert.deepEqual(await snippetOf("kyoto trip"), { a1: null });
+    // Another user's message never gives a snippet, nor a result.
+    assert.deepEqual(await snippetOf("secret database plan"), {});
+    assert.deepEqual(await snippetOf("secret database plan", bob), { b1: "Reply about my secret database plan" });
+  });
+
+  test("cut around the match in a long message, on one line", async () => {
+    await C.createConversation(db, { id: "long1", userId: alice, title: "Long one", model: "GLM-4-Long" });
+    const before = "word ".repeat(2_000);
+    const text = `${before}the rare\n\ntelescope  aperture ${"after ".repeat(2_000)}`;
+    await M.startTurn(db, {
+      userId: alice,
+      conversationId: "long1",
+      model: "GLM-4-Long",
+      user: { id: "long1-u", content: text },
+      assistantId: "long1-a",
+    });
+    await M.finishReply(db, { id: "long1-a", content: "Noted.", status: "complete" });
+    const { long1 } = await snippetOf("Telescope");
+    assert.ok(long1, "a snippet");
+    assert.ok(long1.startsWith("…word word") && long1.endsWith("after…"), long1);
+    assert.match(long1, /word the rare telescope aperture after/);
+    assert.ok(long1.length <= 122, `${long1.length} characters`);
+    // At the very start of a message: nothing is cut before it.
+    assert.ok((await snippetOf("Noted"))?.long1?.startsWith("Noted."));
+  });
+});
+
 describe("short CJK queries use the character index", () => {
   test("one and two characters, Chinese and Japanese, including a pair across the end of a run", async () => {
     const { cjkGrams } = await import("@/db/search/cjk");

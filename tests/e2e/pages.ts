@@ -279,6 +279,22 @@ export class AccountSettings {
   }
 }
 
+/**
+ * Where a temporary password (an admin's Add user or Reset password) leads after signing in, and every page
+ * leads back until the account has a password of its own: Settings → Account's form, on a page of its own.
+ */
+export class NewPasswordPage {
+  constructor(readonly page: Page) {}
+
+  get heading() {
+    return this.page.getByRole("heading", { name: "Choose your own password" });
+  }
+
+  choose(current: string, next: string) {
+    return new AccountSettings(this.page).changePassword(current, next);
+  }
+}
+
 /** Settings → API keys (/settings/keys). */
 export class KeysPage {
   constructor(readonly page: Page) {}

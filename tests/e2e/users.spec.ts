@@ -1,9 +1,10 @@
 import { expect, test } from "./fixtures";
-import { AuthPage, uniqueEmail } from "./pages";
+import { AuthPage, NewPasswordPage, PASSWORD, uniqueEmail } from "./pages";
 
 /**
- * Settings → Users: an admin adds a teammate, who signs in with the temporary password; resets it, which signs
- * them out everywhere; removes the account, which ends it at once. Members see no such page.
+ * Settings → Users: an admin adds a teammate, who signs in with the temporary password and must choose their own
+ * first; resets it, which signs them out everywhere; removes the account, which ends it at once. Members see no
+ * such page.
  */
 const TEMPORARY = /^[a-z2-9]{4}(-[a-z2-9]{4}){3}$/;
 
@@ -36,11 +37,11 @@ test.describe("as the admin", () => {
     await page.getByRole("button", { name: "Add user" }).click();
     await expect(page.getByRole("main").getByRole("alert")).toHaveText("An account with this email already exists.");
 
-    // They sign in with it.
+    // They sign in with it, and are asked for a password of their own (the next test goes on from there).
     const teammate = await openPage();
     const auth = new AuthPage(teammate);
     await auth.signIn(email, first);
-    await expect(teammate.getByRole("textbox", { name: "Message", exact: true })).toBeVisible({ timeout: 20_000 });
+    await expect(new NewPasswordPage(teammate).heading).toBeVisible({ timeout: 20_000 });
 
     // A reset: a new password shown once, and their session is over.
     await row.getByRole("button", { name: "Reset password" }).click();
@@ -55,7 +56,7 @@ test.describe("as the admin", () => {
     await auth.signIn(email, first);
     await expect(auth.alert).toHaveText("Wrong email or password.");
     await auth.signIn(email, second);
-    await expect(teammate.getByRole("textbox", { name: "Message", exact: true })).toBeVisible({ timeout: 20_000 });
+    await expect(new NewPasswordPage(teammate).heading).toBeVisible({ timeout: 20_000 });
 
     // Removed: gone from the list, signed out, and the password no longer works.
     await row.getByRole("button", { name: "Remove" }).click();
@@ -65,6 +66,55 @@ test.describe("as the admin", () => {
     await expect(teammate).toHaveURL(/\/login/);
     await auth.signIn(email, second);
     await expect(auth.alert).toHaveText("Wrong email or password.");
+  });
+});
+
+test.describe("a teammate with a temporary password", () => {
+  test.use({ signedInAs: "admin" });
+
+  test("is taken to choose their own before anything else, then reaches the chat; the temporary one is over", async ({
+    page,
+    openPage,
+  }) => {
+    test.setTimeout(90_000);
+    await page.goto("/settings/users");
+    const email = uniqueEmail();
+    await page.getByLabel("Email").fill(email);
+    await page.getByRole("button", { name: "Add user" }).click();
+    await expect(page.getByRole("heading", { name: `${email} can sign in now` })).toBeVisible();
+    const temporary = await page.getByRole("textbox", { name: "Temporary password" }).inputValue();
+
+    const teammate = await openPage();
+    const auth = new AuthPage(teammate);
+    await auth.signIn(email, temporary);
+    const choose = new NewPasswordPage(teammate);
+    await expect(choose.heading).toBeVisible({ timeout: 20_000 });
+    await expect(teammate).toHaveURL(/\/change-password$/);
+    // Every other page brings them back here.
+    await teammate.goto("/settings/keys");
+    await expect(choose.heading).toBeVisible();
+    await expect(teammate).toHaveURL(/\/change-password\?next=%2Fsettings%2Fkeys$/);
+    await teammate.goto("/");
+    await expect(choose.heading).toBeVisible();
+    await expect(teammate).toHaveURL(/\/change-password$/);
+    await expect(teammate.getByRole("textbox", { name: "Message", exact: true })).toHaveCount(0);
+
+    // The temporary password is not a new one.
+    await choose.choose(temporary, temporary);
+    await expect(auth.alert).toHaveText("Choose a password different from the temporary one.");
+    await expect(teammate).toHaveURL(/\/change-password$/);
+
+    const own = `${PASSWORD} of my own`;
+    await choose.choose(temporary, own);
+    await expect(teammate.getByRole("textbox", { name: "Message", exact: true })).toBeVisible({ timeout: 20_000 });
+    await expect(teammate).not.toHaveURL(/change-password/);
+
+    // Signed out, the temporary password no longer opens the account; theirs does, straight to the chat.
+    await auth.signOut();
+    await auth.signIn(email, temporary);
+    await expect(auth.alert).toHaveText("Wrong email or password.");
+    await auth.signIn(email, own);
+    await expect(teammate.getByRole("textbox", { name: "Message", exact: true })).toBeVisible({ timeout: 20_000 });
   });
 });
 

@@ -1,14 +1,13 @@
 /**
  * `npm run users`: what the operator does that Settings → Users leaves to them. An account made from the
- * command line signs in with the temporary password it prints; a reset ends its sessions and only the new
+ * command line signs in with the temporary password it prints (and then chooses its own); a reset ends its sessions and only the new
  * password works; make-admin and remove-admin open and close the admin pages.
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { test } from "node:test";
 import { promisify } from "node:util";
-import { signIn, uniqueEmail } from "../support/http-auth";
-import { APP_URL } from "./helpers";
+import { alertText, HttpSession, PASSWORD, uniqueEmail } from "./http-session";
 
 const run = promisify(execFile);
 async function users(...args: string[]): Promise<{ out: string; last: string }> {
@@ -16,11 +15,21 @@ async function users(...args: string[]): Promise<{ out: string; last: string }> 
   return { out: stdout, last: stdout.trim().split("\n").pop() ?? "" };
 }
 
-/** The status of a signed-in page with this cookie header (a redirect to /login when signed out). */
-async function pageStatus(cookie: string, path: string): Promise<number> {
-  const res = await fetch(`${APP_URL}${path}`, { headers: { cookie, accept: "text/html" }, redirect: "manual" });
-  await res.arrayBuffer();
-  return res.status;
+/** Where a page leads this browser: "200", or a redirect's status and (relative) location. */
+async function where(s: HttpSession, path: string): Promise<string> {
+  const r = await s.get(path);
+  return r.headers.location ? `${r.status} ${r.headers.location}` : String(r.status);
+}
+
+/** Signs in with a temporary password and replaces it, as the page it leads to asks. */
+async function signInAndChoose(email: string, temporary: string): Promise<HttpSession> {
+  const s = new HttpSession();
+  assert.equal((await s.signIn(email, temporary)).status, 303);
+  const r = await s.callAction("/change-password", "changePasswordAction", [
+    { currentPassword: temporary, newPassword: PASSWORD },
+  ]);
+  assert.match(r.body, /"ok":true/);
+  return s;
 }
 
 test("create, reset-password, make-admin and remove-admin, from the command line", async () => {
@@ -29,23 +38,27 @@ test("create, reset-password, make-admin and remove-admin, from the command line
   const email = uniqueEmail("cli");
   const created = await users("create", "--email", email);
   assert.match(created.last, /^[a-z2-9]{4}(-[a-z2-9]{4}){3}$/);
-  const first = await signIn(APP_URL, email, created.last);
-  assert.equal(first.error, undefined);
-  assert.equal(await pageStatus(first.jar.header(), "/settings/account"), 200);
+  const first = new HttpSession();
+  assert.equal((await first.signIn(email, created.last)).status, 303);
+  // In, and asked for a password of its own first (users-temporary-password.test.ts).
+  assert.equal(await where(first, "/settings/account"), "307 /change-password?next=%2Fsettings%2Faccount");
 
   const reset = await users("reset-password", "--email", email);
   assert.match(reset.out, /1 session\(s\) ended/);
   assert.notEqual(reset.last, created.last);
-  assert.notEqual(await pageStatus(first.jar.header(), "/settings/account"), 200, "the old session is over");
-  assert.equal((await signIn(APP_URL, email, created.last)).error, "Wrong email or password.");
-  const second = await signIn(APP_URL, email, reset.last);
-  assert.equal(second.error, undefined);
+  assert.equal(
+    await where(first, "/settings/account"),
+    "307 /login?next=%2Fsettings%2Faccount",
+    "the old session is over",
+  );
+  assert.equal(alertText((await new HttpSession().signIn(email, created.last)).body), "Wrong email or password.");
+  const second = await signInAndChoose(email, reset.last);
 
-  assert.equal(await pageStatus(second.jar.header(), "/settings/users"), 404, "a member has no Users page");
+  assert.equal(await where(second, "/settings/users"), "404", "a member has no Users page");
   await users("make-admin", "--email", email);
-  assert.equal(await pageStatus(second.jar.header(), "/settings/users"), 200);
+  assert.equal(await where(second, "/settings/users"), "200");
   await users("remove-admin", "--email", email);
-  assert.equal(await pageStatus(second.jar.header(), "/settings/users"), 404);
+  assert.equal(await where(second, "/settings/users"), "404");
 
   assert.match((await users("list")).out, new RegExp(`${email.replace(/[.+]/g, "\\$&")}\\tmember`));
   await assert.rejects(users("reset-password", "--email", uniqueEmail("nobody")), /no account/);

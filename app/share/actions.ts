@@ -14,7 +14,7 @@ export async function continueShare(form: FormData): Promise<void> {
   const shareId = String(form.get("shareId") ?? "").slice(0, 64);
   const user = await currentUser();
   if (!user) redirect(`/login?next=${encodeURIComponent(`/share/${shareId}`)}`);
-  // Not with a temporary password someone else set: its owner chooses their own first (lib/actions.ts does the same).
+  // Not with a temporary password someone else set: its owner chooses their own first (as in lib/actions.ts).
   if (user.mustChangePassword) redirect(newPasswordPage(`/share/${shareId}`));
   const id = await copyShareToConversation(getDb(), {
     userId: user.id,

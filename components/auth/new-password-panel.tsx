@@ -19,16 +19,19 @@ export function NewPasswordPanel({ email, next }: { email: string; next: string 
       <p className="mb-6 text-sm text-neutral-600 dark:text-neutral-400">
         {t.rich("intro", { email, b: (chunks) => <span className="font-medium break-all">{chunks}</span> })}
       </p>
-      <PasswordForm
-        email={email}
-        currentHint={t("currentHint")}
-        onChanged={() => {
-          router.replace(next);
-          router.refresh();
-        }}
-      />
+      <div className="space-y-3">
+        <PasswordForm
+          email={email}
+          currentHint={t("currentHint")}
+          onChanged={() => {
+            router.replace(next);
+            router.refresh();
+          }}
+        />
+      </div>
       <form action={logout} className="mt-6 border-t border-neutral-200 pt-4 dark:border-neutral-800">
-        <Button type="submit" variant="ghost" size="sm">
+        {/* Ghost buttons pad their text: pulled back to the column's edge. */}
+        <Button type="submit" variant="ghost" size="sm" className="-ml-2">
           {t("signOut")}
         </Button>
       </form>

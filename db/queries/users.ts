@@ -40,8 +40,8 @@ export async function firstUser(db: Db): Promise<User | undefined> {
  * later makes nobody else one. An API-only account does not count: an operator who makes a key from the
  * command line before anyone signs up (as the README's /v1 example does) still gets the first person as admin.
  * Accounts with a password are made one at a time (engine().accountCreation), so two sign-ups at the same
- * instant on a new server cannot both be the first. `mustChangePassword`: the password is a temporary one someone
- * else chose (Add user, `npm run users -- create`).
+ * instant on a new server cannot both be the first. `mustChangePassword`: the password is a temporary one
+ * someone else chose (Add user, `npm run users -- create`).
  */
 export async function createUser(
   db: Db,

@@ -19,7 +19,8 @@ export const SOMETHING_WRONG = "Something went wrong. Please try again.";
 
 /**
  * The chat door's wrapper for route handlers: same-origin check (a cookie rides along on cross-site requests
- * too) → session (not one still on a temporary password: lib/auth/temporary-password.ts) → handler → one readable error shape (`{ error: "…" }` with a status) for anything refused.
+ * too) → session (not one still on a temporary password: lib/auth/temporary-password.ts) → handler → one
+ * readable error shape (`{ error: "…" }` with a status) for anything refused.
  */
 export function chatRoute<P = Record<string, never>>(handler: Handler<P>) {
   return async (req: Request, ctx: { params: Promise<P> }): Promise<Response> => {

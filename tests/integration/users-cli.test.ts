@@ -1,7 +1,7 @@
 /**
  * `npm run users`: what the operator does that Settings → Users leaves to them. An account made from the
- * command line signs in with the temporary password it prints (and then chooses its own); a reset ends its sessions and only the new
- * password works; make-admin and remove-admin open and close the admin pages.
+ * command line signs in with the temporary password it prints (and then chooses its own); a reset ends its
+ * sessions and only the new password works; make-admin and remove-admin open and close the admin pages.
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";

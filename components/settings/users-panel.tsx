@@ -48,6 +48,7 @@ export function UsersPanel({
     setError(null);
     const r = await resetPasswordAction({ userId: user.id });
     if (!r.ok) return setError(r.error);
+    setUsers((list) => list.map((u) => (u.id === user.id ? { ...u, temporaryPassword: true } : u)));
     setHandout({ email: user.email, password: r.data.password, reset: true });
   }
 

@@ -45,6 +45,12 @@ export function UsersTable({
             </TableCell>
             <TableCell className="whitespace-nowrap">
               {u.admin ? t("admin") : u.hasPassword ? t("member") : t("apiOnly")}
+              {/* Whoever set it knows it: the admin sees who has not chosen their own yet. */}
+              {u.temporaryPassword ? (
+                <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-900 dark:bg-amber-400/20 dark:text-amber-200">
+                  {t("onTemporaryPassword")}
+                </span>
+              ) : null}
             </TableCell>
             <TableCell className="whitespace-nowrap">{when(u.createdAt)}</TableCell>
             <TableCell className="whitespace-nowrap">{when(u.lastSeenAt)}</TableCell>

@@ -88,6 +88,8 @@ export interface UserListing {
   admin: boolean;
   /** Signs in with a password (false: an API-only account the keys CLI made). */
   hasPassword: boolean;
+  /** Still on a temporary password someone else set (it has not chosen its own yet). */
+  temporaryPassword: boolean;
   createdAt: number;
   /** Its latest activity: a session's, or an API key's last use; null when there has been none. */
   lastSeenAt: number | null;
@@ -120,6 +122,7 @@ export async function listUsersAsAdmin(db: Db): Promise<UserListing[]> {
       email: users.email,
       admin: users.admin,
       hasPassword: sql<boolean>`(${users.passwordHash} is not null)`.mapWith(Boolean),
+      temporaryPassword: users.mustChangePassword,
       createdAt: users.createdAt,
       sessionSeenAt: sql<number | null>`${seen.lastSeenAt}`.mapWith(Number),
       keyUsedAt: sql<number | null>`${keyUse.lastUsedAt}`.mapWith(Number),

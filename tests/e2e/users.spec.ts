@@ -31,6 +31,7 @@ test.describe("as the admin", () => {
     const row = accounts.getByRole("row", { name: new RegExp(email) });
     await expect(row).toContainText("Member");
     await expect(row).toContainText("Never");
+    await expect(row).toContainText("On a temporary password");
 
     // The same email again is refused, by name.
     await page.getByLabel("Email").fill(email.toUpperCase());
@@ -115,6 +116,12 @@ test.describe("a teammate with a temporary password", () => {
     await expect(auth.alert).toHaveText("Wrong email or password.");
     await auth.signIn(email, own);
     await expect(teammate.getByRole("textbox", { name: "Message", exact: true })).toBeVisible({ timeout: 20_000 });
+
+    // The admin's list no longer says the account is on a temporary password.
+    await page.reload();
+    const row = page.getByRole("group", { name: "Accounts" }).getByRole("row", { name: new RegExp(email) });
+    await expect(row).toContainText("Member");
+    await expect(row).not.toContainText("On a temporary password");
   });
 });
 

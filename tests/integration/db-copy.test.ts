@@ -61,6 +61,7 @@ async function seed(file: string) {
       passwordHash: "scrypt$x",
       lastModel: "glm-4-flash",
       admin: true,
+      mustChangePassword: true,
       createdAt: T,
     },
     { id: "u2", email: "bob@example.com", passwordHash: null, createdAt: T + 1 },
@@ -269,7 +270,7 @@ async function seed(file: string) {
 }
 
 /** A SQLite row as PostgreSQL should hold it: booleans, parsed JSON, NUL → U+FFFD, unfinished → interrupted. */
-const BOOLEAN = new Set(["title_from_user", "stream", "admin", "enabled"]);
+const BOOLEAN = new Set(["title_from_user", "stream", "admin", "enabled", "must_change_password"]);
 const JSON_COLUMNS = new Set(["settings", "snapshot"]);
 const scrub = (v: unknown): unknown =>
   typeof v === "string"

@@ -70,26 +70,32 @@ export function ConversationItem({
         href={`/chat/${item.id}`}
         prefetch={false}
         aria-current={active ? "page" : undefined}
-        // Named by its title alone; a search result's snippet is its description.
-        aria-labelledby={`conversation-title-${item.id}`}
+        // A search result is named by its title alone; the words around the match are its description.
+        aria-labelledby={item.snippet ? `conversation-title-${item.id}` : undefined}
         aria-describedby={item.snippet ? `conversation-snippet-${item.id}` : undefined}
+        lang={item.snippet ? undefined : contentLang(item.title)}
         className={cn(
           "min-w-0 flex-1 px-2 py-1.5 text-sm",
+          !item.snippet && "truncate",
           active ? "pr-16" : "group-hover:pr-16 group-focus-within:pr-16 pointer-coarse:pr-16",
         )}
       >
-        <span id={`conversation-title-${item.id}`} lang={contentLang(item.title)} className="block truncate">
-          {item.title}
-        </span>
         {item.snippet ? (
-          <span
-            id={`conversation-snippet-${item.id}`}
-            lang={contentLang(item.snippet)}
-            className="mt-0.5 line-clamp-2 break-words text-xs text-neutral-500 dark:text-neutral-400"
-          >
-            <Highlighted text={item.snippet} query={query ?? ""} />
-          </span>
-        ) : null}
+          <>
+            <span id={`conversation-title-${item.id}`} lang={contentLang(item.title)} className="block truncate">
+              {item.title}
+            </span>
+            <span
+              id={`conversation-snippet-${item.id}`}
+              lang={contentLang(item.snippet)}
+              className="mt-0.5 line-clamp-2 break-words text-xs text-neutral-500 dark:text-neutral-400"
+            >
+              <Highlighted text={item.snippet} query={query ?? ""} />
+            </span>
+          </>
+        ) : (
+          item.title
+        )}
       </Link>
       {/*
         Over the row's end, shown for the open conversation and on hover or focus: titles get the full width.

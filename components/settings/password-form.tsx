@@ -49,37 +49,21 @@ export function PasswordForm({
     <>
       <form ref={form} action={changePassword} className="space-y-3" noValidate>
         <input type="email" name="username" autoComplete="username" value={email} readOnly hidden />
-        <div>
-          <Label htmlFor="current-password">{t("currentPassword")}</Label>
-          <Input
-            id="current-password"
-            name="currentPassword"
-            type="password"
-            autoComplete="current-password"
-            required
-            aria-describedby={currentHint ? "current-password-hint" : undefined}
-          />
-          {currentHint ? (
-            <p id="current-password-hint" className="mt-1 text-xs text-neutral-500 dark:text-neutral-400">
-              {currentHint}
-            </p>
-          ) : null}
-        </div>
-        <div>
-          <Label htmlFor="new-password">{t("newPassword")}</Label>
-          <Input
-            id="new-password"
-            name="newPassword"
-            type="password"
-            autoComplete="new-password"
-            required
-            minLength={8}
-            aria-describedby="new-password-hint"
-          />
-          <p id="new-password-hint" className="mt-1 text-xs text-neutral-500 dark:text-neutral-400">
-            {t("passwordHint")}
-          </p>
-        </div>
+        <PasswordField
+          id="current-password"
+          name="currentPassword"
+          label={t("currentPassword")}
+          autoComplete="current-password"
+          hint={currentHint}
+        />
+        <PasswordField
+          id="new-password"
+          name="newPassword"
+          label={t("newPassword")}
+          autoComplete="new-password"
+          minLength={8}
+          hint={t("passwordHint")}
+        />
         <Button type="submit" disabled={busy}>
           {t("changePassword")}
         </Button>
@@ -97,5 +81,25 @@ export function PasswordForm({
         </p>
       ) : null}
     </>
+  );
+}
+
+/** A required password input with its label, and the line under it that describes it (when there is one). */
+function PasswordField({
+  id,
+  label,
+  hint,
+  ...input
+}: { id: string; label: string; hint?: string } & React.InputHTMLAttributes<HTMLInputElement>) {
+  return (
+    <div>
+      <Label htmlFor={id}>{label}</Label>
+      <Input id={id} type="password" required aria-describedby={hint ? `${id}-hint` : undefined} {...input} />
+      {hint ? (
+        <p id={`${id}-hint`} className="mt-1 text-xs text-neutral-500 dark:text-neutral-400">
+          {hint}
+        </p>
+      ) : null}
+    </div>
   );
 }

@@ -434,6 +434,14 @@ test("when the instance running a reply dies, B's reader ends (interrupted) and 
   const id = randomUUID();
   const onA = read(await postChat(cookie, "a", id, "die [words:2000] [delay:20]")).catch(() => undefined);
   const onB = (await readThroughB(id, 100)).done;
+  // A saves every 250 ms: killed before its first save, it would have lost what it had, by design. What is
+  // tested is that a saved text survives, so the kill waits for a save (a loaded CI machine once killed first).
+  for (let i = 0; i < 100; i++) {
+    const [saved] = await sql<{ length: number }[]>`select length(content) as length from messages
+      where conversation_id = ${id} and role = 'assistant'`;
+    if ((saved?.length ?? 0) > 50) break;
+    await sleep(50);
+  }
   const killedAt = Date.now();
   servers[0].kill("SIGKILL");
   await onA;

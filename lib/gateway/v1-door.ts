@@ -59,7 +59,7 @@ export async function authenticate(header: string | null | undefined): Promise<C
   if (!match) {
     throw unauthorized(
       "You didn't provide an API key. Send it as 'Authorization: Bearer sk-glm-…'; " +
-        "create one in Settings → API keys or with `npm run keys -- create`.",
+        "create one in Settings → API keys or with `npm run keys -- create --name NAME`.",
       { keySent: false },
     );
   }

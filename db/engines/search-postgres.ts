@@ -6,14 +6,11 @@ import "server-only";
  */
 import { sql, type SQL } from "drizzle-orm";
 import { isCjkQuery } from "@/db/search/cjk";
-import { normalizeSearchQuery } from "@/db/search/query";
+import { containsPattern, normalizeSearchQuery } from "@/db/search/query";
 import type { PgExecutor } from "./postgres";
 
 /** As postgres.ts's `rows`, here so that the engine module and this one do not import each other. */
 const rows = async <T>(db: unknown, query: SQL) => (await (db as PgExecutor).execute(query)) as unknown as T[];
-
-/** LIKE pattern for "contains q", with LIKE's own metacharacters (and the escape character) escaped. */
-export const containsPattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /**
  * Queries with no cased letters (CJK, digits, ASCII punctuation and spaces): lower() maps no character onto

@@ -13,7 +13,7 @@ import path from "node:path";
 import type { MessageSource } from "@/db/schema";
 import * as schema from "@/db/schema";
 import { cjkGrams, isCjkQuery } from "@/db/search/cjk";
-import { normalizeSearchQuery } from "@/db/search/query";
+import { containsPattern, normalizeSearchQuery } from "@/db/search/query";
 import { checkpointInBackground } from "./checkpoint-sqlite";
 import { inTurnTransaction, joinTurnTransaction } from "./group-commit-sqlite";
 import { indexBacklog, startIndexingBacklog } from "./search-backlog-sqlite";
@@ -235,7 +235,7 @@ export async function searchConversationIds(
   const c = client(db);
   // Everything written before this search is found (new rows reach the indexes in batches).
   indexBacklog(c);
-  const like = `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+  const like = containsPattern(q);
   const trigram = [...q].length >= 3;
   if (!trigram && !isCjkQuery(q)) {
     return (

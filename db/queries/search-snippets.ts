@@ -2,7 +2,7 @@ import "server-only";
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { engine } from "@/db/engine";
-import { normalizeSearchQuery } from "@/db/search/query";
+import { containsPattern, normalizeSearchQuery } from "@/db/search/query";
 
 /**
  * Characters of context before the match, and the excerpt's whole length: the sidebar shows two short lines,
@@ -28,7 +28,7 @@ export async function searchSnippets(
   const snippets = new Map<string, string>();
   if (!q || !conversationIds.length) return snippets;
   const postgres = engine().name === "postgres";
-  const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const pattern = containsPattern(q);
   const at: SQL = postgres ? sql`strpos(lower(m.content), lower(${q}))` : sql`instr(lower(m.content), lower(${q}))`;
   const matches: SQL = postgres
     ? sql`n.content ilike ${pattern} escape '\\'`
@@ -48,10 +48,7 @@ export async function searchSnippets(
             and n.status <> 'streaming' and ${matches}
           group by n.conversation_id)) hit`,
   );
-  for (const row of found) {
-    if (snippets.has(row.conversationId)) continue;
-    snippets.set(row.conversationId, tidy(q, row));
-  }
+  for (const row of found) snippets.set(row.conversationId, tidy(q, row));
   return snippets;
 }
 

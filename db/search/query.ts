@@ -10,3 +10,6 @@ export function normalizeSearchQuery(raw: string): string {
 }
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/** LIKE pattern for "contains q", with LIKE's own metacharacters (and the escape character) escaped. */
+export const containsPattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

@@ -12,6 +12,7 @@
  */
 import { createServer } from "node:http";
 import next from "next";
+import { acceptBurstsFaster } from "./accept-bursts.mjs";
 
 const port = Number(process.env.PORT || 3000);
 const hostname = process.env.HOSTNAME || "0.0.0.0";
@@ -124,13 +125,23 @@ const server = createServer((req, res) => {
 });
 // Long SSE replies: no request timeout; idle keep-alive sockets close after Node's default.
 server.requestTimeout = 0;
+/** Set once listening: more descriptors for the listening socket under load (scripts/accept-bursts.mjs). */
+let acceptCopies;
 server.listen(port, hostname, () => {
   setTimeout(() => {
     if (!throughNext && !nodeDoors()) console.warn("glm-chat: the node:http doors did not register; Next serves /v1.");
   }, 2000).unref();
   console.log(`glm-chat listening on http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`);
+  // ACCEPT_COPIES=0 keeps node's one accept per loop turn even under load.
+  acceptCopies = acceptBurstsFaster(server, {
+    copies: process.env.ACCEPT_COPIES === undefined ? undefined : Number(process.env.ACCEPT_COPIES),
+    log: process.env.ACCEPT_LOG === "1" ? (m) => console.log(`glm-chat: ${m}`) : undefined,
+  });
 });
 
-const stop = () => server.close(() => process.exit(0));
+const stop = () => {
+  acceptCopies?.close();
+  server.close(() => process.exit(0));
+};
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);

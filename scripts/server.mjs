@@ -132,9 +132,11 @@ server.listen(port, hostname, () => {
     if (!throughNext && !nodeDoors()) console.warn("glm-chat: the node:http doors did not register; Next serves /v1.");
   }, 2000).unref();
   console.log(`glm-chat listening on http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`);
-  // ACCEPT_COPIES=0 keeps node's one accept per loop turn even under load.
+  // ACCEPT_COPIES=0 keeps node's one accept per loop turn even under load; ACCEPT_ARM_AT is for benchmarks.
+  const fromEnv = (name) => (process.env[name] === undefined ? undefined : Number(process.env[name]));
   acceptCopies = acceptBurstsFaster(server, {
-    copies: process.env.ACCEPT_COPIES === undefined ? undefined : Number(process.env.ACCEPT_COPIES),
+    copies: fromEnv("ACCEPT_COPIES"),
+    armAt: fromEnv("ACCEPT_ARM_AT"),
     log: process.env.ACCEPT_LOG === "1" ? (m) => console.log(`glm-chat: ${m}`) : undefined,
   });
 });

@@ -87,7 +87,12 @@ const building = needsBuild ? runCollecting(bin("next"), ["build"], {}) : null;
 if (unitFiles.length) {
   step(needsBuild ? "Unit tests (the production build runs beside them)" : "Unit tests");
   // With TEST_DATABASE_URL, the query-layer tests run their cases again on PostgreSQL (tests/support/engines.ts).
-  await runAsync(bin("tsx"), ["--test", ...NODE_TEST_FLAGS, ...unitFiles], { TEST_DATABASE_URL: pg.url });
+  // Two files at a time: node:test's default on two cores is one (availableParallelism() - 1), which left a core
+  // idle for the ~95 s of this stage when no build runs beside it (each file is its own process, and its
+  // PostgreSQL cases use a database of their own: tests/support/engines.ts).
+  await runAsync(bin("tsx"), ["--test", "--test-concurrency=2", ...NODE_TEST_FLAGS, ...unitFiles], {
+    TEST_DATABASE_URL: pg.url,
+  });
 }
 if (building) {
   step("Production build");

@@ -1,8 +1,8 @@
 import { defineConfig } from "@playwright/test";
 
 /**
- * Runs against the production server that `npm test` starts (APP_URL), in Debian's Chromium:
- * `npx playwright install` cannot download browsers here. The global setup signs up the seeded users
+ * Runs against the production server that `npm test` starts (APP_URL), in the Chromium it found
+ * (CHROMIUM_PATH: the headless shell from npm, else Debian's): `npx playwright install` cannot download browsers here. The global setup signs up the seeded users
  * once per run and keeps their storage states in the output folder (tests/e2e/fixtures.ts uses them).
  */
 export default defineConfig({

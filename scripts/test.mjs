@@ -6,6 +6,7 @@
  * database (scripts/postgres.mjs: TEST_DATABASE_URL's server, or its own) is handed to the tests as
  * TEST_DATABASE_URL.
  */
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -45,8 +46,31 @@ const pick = (dir, ext) =>
     .map((f) => `${dir}/${f}`)
     .filter((f) => !filters.length || filters.some((w) => f.includes(w)));
 
-function findChromium() {
-  const candidates = [env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].filter(Boolean);
+/**
+ * Chromium's headless shell (the `@sparticuz/chromium` dev dependency: Chromium built as
+ * chrome-headless-shell, from npm, unpacked into the temp folder on first use), when it starts here; Debian's
+ * chromium otherwise. The shell is what Playwright itself runs headless tests in; Debian's chromium runs them
+ * in the full browser's headless mode, which costs twice the CPU: a new context and its first page 3.6 CPU-s
+ * against 1.3, `chat.spec.ts` 96 CPU-s against 50. The browser tests are CPU-bound on two cores, so that
+ * is most of their wall time. Only the binary is used: Playwright passes its own flags, not the package's.
+ */
+async function headlessShell() {
+  try {
+    const { default: shell } = await import("@sparticuz/chromium");
+    const exe = await shell.executablePath();
+    // It links against the system's libraries (those Debian's chromium brings): it must start, not only exist.
+    const r = spawnSync(exe, ["--version"], { encoding: "utf8", timeout: 20_000 });
+    return r.status === 0 ? exe : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function findChromium() {
+  if (env.CHROMIUM_PATH && existsSync(env.CHROMIUM_PATH)) return env.CHROMIUM_PATH;
+  const shell = await headlessShell();
+  if (shell) return shell;
+  const candidates = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
   const found = candidates.find((p) => existsSync(p));
   if (found) return found;
   const isRoot = process.getuid?.() === 0;
@@ -54,16 +78,17 @@ function findChromium() {
     console.log("Chromium not found: installing Debian's chromium (apt-get install -y chromium)…");
     run("apt-get", ["update", "-qq"]);
     run("apt-get", ["install", "-y", "-qq", "chromium"], { DEBIAN_FRONTEND: "noninteractive" });
-    if (existsSync("/usr/bin/chromium")) return "/usr/bin/chromium";
+    // The libraries the headless shell needs came with it.
+    if (existsSync("/usr/bin/chromium")) return (await headlessShell()) ?? "/usr/bin/chromium";
   }
   finish(
     1,
     "no Chromium found for the browser tests. Install it with:\n  sudo apt-get install -y chromium\n" +
-      "or point CHROMIUM_PATH at a Chromium binary.",
+      "or point CHROMIUM_PATH at a Chromium binary (npm ci installs a headless shell, @sparticuz/chromium).",
   );
 }
 
-const chromium = findChromium();
+const chromium = await findChromium();
 console.log(`Chromium: ${chromium}`);
 
 step("Type check, lint and format (npm run check)");

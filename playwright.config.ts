@@ -1,9 +1,14 @@
+import { existsSync } from "node:fs";
 import { defineConfig } from "@playwright/test";
 
+/** As scripts/test.mjs chooses, for `npx playwright test` run by hand: the headless shell when installed. */
+const SHELL = "/usr/bin/chromium-headless-shell";
+
 /**
- * Runs against the production server that `npm test` starts (APP_URL), in the Chromium it found
- * (CHROMIUM_PATH: the headless shell from npm, else Debian's): `npx playwright install` cannot download browsers here. The global setup signs up the seeded users
- * once per run and keeps their storage states in the output folder (tests/e2e/fixtures.ts uses them).
+ * Runs against the production server that `npm test` starts (APP_URL), in the Chromium it found (CHROMIUM_PATH:
+ * Debian's chromium-headless-shell, else its chromium): `npx playwright install` cannot download browsers here.
+ * The global setup signs up the seeded users once per run and keeps their storage states in the output folder
+ * (tests/e2e/fixtures.ts uses them).
  */
 export default defineConfig({
   testDir: "tests/e2e",
@@ -26,7 +31,7 @@ export default defineConfig({
     trace: process.env.PW_TRACE === "1" ? "retain-on-failure" : "off",
     screenshot: "only-on-failure",
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      executablePath: process.env.CHROMIUM_PATH ?? (existsSync(SHELL) ? SHELL : "/usr/bin/chromium"),
       args: [
         "--no-sandbox",
         "--disable-gpu",

@@ -47,48 +47,47 @@ const pick = (dir, ext) =>
     .filter((f) => !filters.length || filters.some((w) => f.includes(w)));
 
 /**
- * Chromium's headless shell (the `@sparticuz/chromium` dev dependency: Chromium built as
- * chrome-headless-shell, from npm, unpacked into the temp folder on first use), when it starts here; Debian's
- * chromium otherwise. The shell is what Playwright itself runs headless tests in; Debian's chromium runs them
- * in the full browser's headless mode, which costs twice the CPU: a new context and its first page 3.6 CPU-s
- * against 1.3, `chat.spec.ts` 96 CPU-s against 50. The browser tests are CPU-bound on two cores, so that
- * is most of their wall time. Only the binary is used: Playwright passes its own flags, not the package's.
+ * Chromium's headless shell (Debian's `chromium-headless-shell`, the same Chromium as its `chromium`), else
+ * Debian's full browser. The shell is what Playwright itself runs headless tests in; the full browser runs them
+ * in its headless mode, which costs about twice the CPU: a new context and its first page 3.6 CPU-s against
+ * 1.3, `chat.spec.ts` 96 CPU-s against 50. The browser tests are CPU-bound on two cores, so that is most of
+ * their wall time (npm test 14m34s → 9m46s). CHROMIUM_PATH overrides both.
  */
-async function headlessShell() {
-  try {
-    const { default: shell } = await import("@sparticuz/chromium");
-    const exe = await shell.executablePath();
-    // It links against the system's libraries (those Debian's chromium brings): it must start, not only exist.
-    const r = spawnSync(exe, ["--version"], { encoding: "utf8", timeout: 20_000 });
-    return r.status === 0 ? exe : undefined;
-  } catch {
-    return undefined;
-  }
+const HEADLESS_SHELL = "/usr/bin/chromium-headless-shell";
+const FULL_BROWSERS = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
+
+/** It must start, not only exist (a half-installed package, a missing library). */
+const starts = (exe) => spawnSync(exe, ["--version"], { encoding: "utf8", timeout: 20_000 }).status === 0;
+
+function aptInstall(pkg) {
+  const apt = (args) =>
+    spawnSync("apt-get", args, { stdio: "inherit", env: { ...env, DEBIAN_FRONTEND: "noninteractive" } }).status === 0;
+  // From the package lists already on the machine if they have it; else fetched first.
+  return apt(["install", "-y", "-qq", pkg]) || (apt(["update", "-qq"]) && apt(["install", "-y", "-qq", pkg]));
 }
 
-async function findChromium() {
+function findChromium() {
   if (env.CHROMIUM_PATH && existsSync(env.CHROMIUM_PATH)) return env.CHROMIUM_PATH;
-  const shell = await headlessShell();
-  if (shell) return shell;
-  const candidates = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
-  const found = candidates.find((p) => existsSync(p));
+  if (existsSync(HEADLESS_SHELL) && starts(HEADLESS_SHELL)) return HEADLESS_SHELL;
+  const canInstall = process.getuid?.() === 0 && existsSync("/usr/bin/apt-get");
+  if (canInstall) {
+    console.log("Installing Debian's Chromium headless shell (apt-get install -y chromium-headless-shell)…");
+    if (aptInstall("chromium-headless-shell") && starts(HEADLESS_SHELL)) return HEADLESS_SHELL;
+  }
+  const found = FULL_BROWSERS.find((p) => existsSync(p));
   if (found) return found;
-  const isRoot = process.getuid?.() === 0;
-  if (isRoot && existsSync("/usr/bin/apt-get")) {
-    console.log("Chromium not found: installing Debian's chromium (apt-get install -y chromium)…");
-    run("apt-get", ["update", "-qq"]);
-    run("apt-get", ["install", "-y", "-qq", "chromium"], { DEBIAN_FRONTEND: "noninteractive" });
-    // The libraries the headless shell needs came with it.
-    if (existsSync("/usr/bin/chromium")) return (await headlessShell()) ?? "/usr/bin/chromium";
+  if (canInstall) {
+    console.log("Installing Debian's chromium (apt-get install -y chromium)…");
+    if (aptInstall("chromium") && existsSync(FULL_BROWSERS[0])) return FULL_BROWSERS[0];
   }
   finish(
     1,
-    "no Chromium found for the browser tests. Install it with:\n  sudo apt-get install -y chromium\n" +
-      "or point CHROMIUM_PATH at a Chromium binary (npm ci installs a headless shell, @sparticuz/chromium).",
+    "no Chromium found for the browser tests. Install it with:\n  sudo apt-get install -y chromium-headless-shell\n" +
+      "or point CHROMIUM_PATH at a Chromium binary.",
   );
 }
 
-const chromium = await findChromium();
+const chromium = findChromium();
 console.log(`Chromium: ${chromium}`);
 
 step("Type check, lint and format (npm run check)");

@@ -72,8 +72,9 @@ async function startServer(port: number) {
         health = `${r.status} ${(await r.text()).slice(0, 200)}`;
         return r.ok;
       },
-      (e: Error) => {
-        health = e.message;
+      (e: Error & { cause?: { code?: string; message?: string } }) => {
+        // fetch says only "fetch failed": the cause (ECONNREFUSED, a reset, a timeout) is what tells why.
+        health = `${e.message} (${e.cause?.code ?? e.cause?.message ?? "no cause"})`;
         return false;
       },
     );

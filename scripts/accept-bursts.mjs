@@ -89,7 +89,15 @@ export function acceptBurstsFaster(server, { copies = COPIES, armAt = ARM_AT, lo
     helper.on("error", (e) => giveUp(e.message));
     helper.on("message", (msg, handle) => {
       if (msg !== "copy" || !handle) return;
-      const copy = net.createServer();
+      // Its sockets as the server's own would be: node:http's server turns on TCP_NODELAY (else Nagle holds a
+      // stream's small frames back for the client's delayed ACKs) and lets the HTTP parser handle a half-close.
+      const copy = net.createServer({
+        allowHalfOpen: server.allowHalfOpen,
+        noDelay: server.noDelay,
+        keepAlive: server.keepAlive,
+        keepAliveInitialDelay: server.keepAliveInitialDelay * 1000,
+        highWaterMark: server.highWaterMark,
+      });
       // Its connections are the server's own: same handler, same counting (a listener on `connection`).
       copy.on("connection", (socket) => {
         control.acceptedByCopies++;

@@ -35,8 +35,13 @@ async function burst(port: number, n: number) {
 }
 
 test("copies accept while many connections are open, pause when few are, and stop with the server", async (t) => {
-  // Each answer waits 40 ms, so a burst keeps its connections open together.
-  const server = http.createServer((_req, res) => setTimeout(() => res.end("answered"), 40));
+  // Each answer waits 40 ms, so a burst keeps its connections open together. A socket accepted from a copy must
+  // be set up as node:http's own are (half-open for the parser; TCP_NODELAY is set the same way, not readable).
+  const halfOpen = new Set<boolean>();
+  const server = http.createServer((req, res) => {
+    halfOpen.add(req.socket.allowHalfOpen);
+    setTimeout(() => res.end("answered"), 40);
+  });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   const said: string[] = [];
@@ -56,6 +61,7 @@ test("copies accept while many connections are open, pause when few are, and sto
   await burst(port, 120);
   assert.ok(copies.acceptedByCopies > 0, "a big burst is accepted from the copies too");
   assert.ok(said.includes("accepting up to 5 connections a turn"), said.join("; "));
+  assert.deepEqual([...halfOpen], [true], "every socket set up as the server's own");
 
   // Once the burst's connections have closed, the copies are paused again.
   for (let i = 0; i < 50 && said.at(-1) !== "accepting one connection a turn"; i++)

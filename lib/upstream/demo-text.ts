@@ -8,7 +8,10 @@ export type ReplyLanguage = "en" | "zh" | "ja";
 
 const KANA = /[\p{Script=Hiragana}\p{Script=Katakana}]/gu;
 const HAN = /\p{Script=Han}/gu;
-const LATIN = /\p{Script=Latin}/gu;
+/** A Latin-script word, with digits and joined by `-`, `_` or `.` ("GLM-4-Plus", "UPSTREAM_API_KEY", "v1.2"). */
+const LATIN_WORD = /[\p{Script=Latin}\p{N}]+(?:[-_.][\p{Script=Latin}\p{N}]+)*/gu;
+/** A name rather than a word of prose: a digit, a joint, or a capital after the first letter (GLM, ChatGPT). */
+const NAME = /\p{N}|[-_.]|.\p{Lu}/u;
 
 /** Code in a message (fenced blocks, inline spans): Latin letters that say nothing of the writer's language. */
 const CODE = /```[\s\S]*?(?:```|$)|`[^`\n]*`/g;
@@ -16,15 +19,17 @@ const CODE = /```[\s\S]*?(?:```|$)|`[^`\n]*`/g;
 /**
  * (Not lib/i18n/content-lang.ts, which tags text for its Han glyphs and leaves mostly-English text with a Japanese
  * phrase as Japanese; a reply follows what most of the message is written in.)
- * The language a message is mostly written in, its code left out: Chinese or Japanese when its Han and kana
- * characters outnumber its Latin letters (Japanese if any of them is kana), else English. "Export me: 京都の紅葉"
- * stays English; a Japanese question about a block of code is Japanese.
+ * The language a message is mostly written in, its code and names left out: Chinese or Japanese when its Han and
+ * kana characters outnumber the letters of its Latin words (Japanese if any of them is kana), else English.
+ * "Export me: 京都の紅葉" stays English; a Japanese question about a block of code is Japanese, and a Chinese one
+ * comparing GLM-4-Plus with ChatGPT is Chinese (counted by their letters, the names outweighed it).
  */
 export function replyLanguage(text: string): ReplyLanguage {
   const prose = text.replace(CODE, " ");
   const kana = prose.match(KANA)?.length ?? 0;
   const han = prose.match(HAN)?.length ?? 0;
-  const latin = prose.match(LATIN)?.length ?? 0;
+  let latin = 0;
+  for (const word of prose.match(LATIN_WORD) ?? []) if (!NAME.test(word)) latin += word.length;
   if (kana + han <= latin) return "en";
   return kana > 0 ? "ja" : "zh";
 }

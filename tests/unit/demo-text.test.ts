@@ -22,6 +22,13 @@ test("a message's language is the script most of its letters are in", () => {
   assert.equal(replyLanguage("```js\nconsole.log(1)\n```\nこのコードは何をしますか？"), "ja");
   assert.equal(replyLanguage("`Array.prototype.flatMap` 是做什么的？"), "zh");
   assert.equal(replyLanguage("What does `京都の紅葉` print?"), "en");
+  // Model and product names say nothing of it either: a Chinese question about GLM-4-Plus is Chinese.
+  assert.equal(replyLanguage("GLM-4-Plus 和 GLM-4-Flash 有什么区别？"), "zh");
+  assert.equal(replyLanguage("请用一个表格比较 GLM-4-Plus 和 GLM-4-Flash，并给出一段 Python 代码示例。"), "zh");
+  assert.equal(replyLanguage("GLM と ChatGPT の違いは？"), "ja");
+  assert.equal(replyLanguage("UPSTREAM_API_KEY はどこで設定しますか"), "ja");
+  assert.equal(replyLanguage("Tell me about GLM-4-Plus and ChatGPT."), "en");
+  assert.equal(replyLanguage("HELLO WORLD"), "en");
 });
 
 test("the demo answers a Chinese or Japanese message in its own language, streamed piece by piece", async () => {

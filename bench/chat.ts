@@ -129,7 +129,8 @@ async function main() {
     // The app's own connection (drizzle keeps it as $client): openDatabase has run the migrations, FTS5 included.
     const sqlite = (db as typeof db & { $client: Database.Database }).$client;
     if (typeof sqlite?.prepare !== "function") throw new Error("getDb().$client is not a better-sqlite3 handle");
-    writeSqlite(sqlite, data);
+    const { indexBacklog } = await import("@/db/engines/search-backlog-sqlite");
+    writeSqlite(sqlite, data, indexBacklog);
     s = {
       ...known,
       seedSeconds: (performance.now() - t0) / 1000,
@@ -172,7 +173,8 @@ async function main() {
       const file = path.join(tmpDir, "paired.db");
       const { openDatabase } = await import("@/db");
       const paired = openDatabase(file) as typeof db & { $client: Database.Database };
-      writeSqlite(paired.$client, data);
+      const { indexBacklog } = await import("@/db/engines/search-backlog-sqlite");
+      writeSqlite(paired.$client, data, indexBacklog);
       paired.$client.close();
       log(`paired SQLite copy of the data set: ${file}`);
       databases.push({ label: "SQLite (paired)", url: `file:${file}` });

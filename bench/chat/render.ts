@@ -1,3 +1,5 @@
+import { createRequire } from "node:module";
+
 /** Where the conversation page's time goes: in-process server rendering of the big conversation's markdown, in parts. */
 
 export interface RenderDiagnosis {
@@ -17,6 +19,10 @@ export interface RenderDiagnosis {
 export async function diagnoseRender(texts: { role: string; content: string }[]): Promise<RenderDiagnosis> {
   const { createElement } = await import("react");
   const { renderToString } = await import("react-dom/server");
+  // Loaded with require, as the component's own import of next-intl is under tsx: a dynamic import() gave a
+  // second copy of the module, whose provider the component could not see ("no context found").
+  const { NextIntlClientProvider } = createRequire(import.meta.url)("next-intl");
+  const messages = (await import("@/lib/i18n/messages/en.json")).default;
   const { Markdown } = await import("@/components/chat/markdown");
   const ReactMarkdown = (await import("react-markdown")).default;
   const remarkGfm = (await import("remark-gfm")).default;
@@ -33,12 +39,17 @@ export async function diagnoseRender(texts: { role: string; content: string }[])
     const c = process.cpuUsage(c0);
     return (c.user + c.system) / 1000 / runs;
   };
+  // The page renders messages inside next-intl's provider (the code block's Copy button is translated).
   const render = (list: string[]) =>
     renderToString(
       createElement(
-        "div",
-        null,
-        list.map((text, i) => createElement(Markdown, { key: i, text })),
+        NextIntlClientProvider,
+        { locale: "en", messages, timeZone: "UTC" },
+        createElement(
+          "div",
+          null,
+          list.map((text, i) => createElement(Markdown, { key: i, text })),
+        ),
       ),
     );
   return {

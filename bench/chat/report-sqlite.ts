@@ -30,8 +30,8 @@ export function renderSection(
   );
   L.push("### Data set", "");
   L.push(
-    `- A fresh SQLite file in a temp dir, migrated by the app's \`openDatabase\` (incl. the FTS5 trigram tables and ` +
-      `their triggers, which filled the indexes during seeding); seeded with better-sqlite3 prepared statements in ` +
+    `- A fresh SQLite file in a temp dir, migrated by the app's \`openDatabase\` (incl. the FTS5 trigram tables, filled ` +
+      `from the search backlog by the app's indexBacklog as part of the seeding); seeded with better-sqlite3 prepared statements in ` +
       `transactions in ${s.seedSeconds.toFixed(0)} s; ${(s.dbBytes / 2 ** 20).toFixed(0)} MiB after a WAL checkpoint. No ANALYZE (as in the app).`,
   );
   L.push(

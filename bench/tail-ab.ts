@@ -1,5 +1,5 @@
 /**
- * One server set-up against another for the tail: `npm run bench:tail -- A B [levels] [rounds]`.
+ * One server set-up against another for the tail: `npm run bench:tail -- A B [levels] [rounds] [--chat]`.
  * A and B are build folders, each optionally followed by environment (`NAME=value`) and node flags for its app
  * server (`--flag`, after npm start's own), comma-separated: `.next-bench-doors,--max-semi-space-size=32`.
  * levels: concurrencies, comma-separated (default 32,256); rounds per level (default 24).
@@ -17,7 +17,14 @@
  * node:http proxy) and its relay (bench/relay.mjs: the body parsed and written again, sent through undici's Pool,
  * the bytes copied back) between direct and /v1 in every round: the floor any proxy pays on this machine, the
  * floor of a door built as /v1 is, and /v1's own figures.
+ *
+ * `--chat` measures the chat door instead, by its target: each round runs the set-up's direct path, its
+ * pass-through and its chat door alone, as bench:doors loads them, and prints the median added p50 TTFT of the
+ * chat and of the pass-through (each round against its own direct path), their ratio (the pass-through's
+ * taken as at least 0.25 ms, as bench:doors takes it) and the share of rounds within 12×. The chat door
+ * near saturation moves by several ms from round to round; this is how a change to it is told from that.
  */
+import { MIN_ADDED_MS } from "./doors/derive";
 import { runRound } from "./doors/latency";
 import { type PathName, type Rig, startRigFromSpec } from "./doors/setup";
 import { f1, f2, pct } from "./lib/stats";
@@ -25,7 +32,7 @@ import { killChildrenNow, median, runBench } from "./support";
 
 const COUNT: Record<number, number> = { 1: 60, 32: 1000, 256: 1536 };
 
-type Measured = "direct" | "pass-through" | "relay" | "v1";
+type Measured = "direct" | "pass-through" | "relay" | "v1" | "chat";
 type Series = Record<Measured, { p99: number[]; p50: number[] }>;
 
 interface Setup {
@@ -40,6 +47,7 @@ const emptySeries = (): Series => ({
   "pass-through": { p99: [], p50: [] },
   relay: { p99: [], p50: [] },
   v1: { p99: [], p50: [] },
+  chat: { p99: [], p50: [] },
 });
 
 async function setUp(name: string, spec: string): Promise<Setup> {
@@ -56,19 +64,30 @@ function medianInterval(values: number[]): [number, number] {
 }
 
 async function main() {
-  const [a, b, levelList = "32,256", roundsArg = "24"] = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const chat = args.includes("--chat");
+  const [a, b, levelList = "32,256", roundsArg = "24"] = args.filter((x) => x !== "--chat");
   if (!a || !b)
     throw new Error(
-      "usage: npm run bench:tail -- <dist A>[,NAME=value|--flag…] (<dist B>[,…] | --floor) [levels] [rounds]",
+      "usage: npm run bench:tail -- <dist A>[,NAME=value|--flag…] (<dist B>[,…] | --floor) [levels] [rounds] [--chat]",
     );
   const floor = b === "--floor";
-  const paths: Measured[] = floor ? ["direct", "pass-through", "relay", "v1"] : ["direct", "v1"];
+  const paths: Measured[] = chat
+    ? ["direct", "pass-through", "chat"]
+    : floor
+      ? ["direct", "pass-through", "relay", "v1"]
+      : ["direct", "v1"];
   const levels = levelList.split(",").map(Number);
   const rounds = Number(roundsArg);
   const setups = floor ? [await setUp("A", a)] : [await setUp("A", a), await setUp("B", b)];
   try {
     // Past V8's compiling of the app's code, as bench:doors warms (LatencyPlan.warmStreams).
     for (const s of setups) {
+      if (chat) {
+        await runRound(s.rig, "chat", 16, 1500);
+        await runRound(s.rig, "pass-through", 16, 1000);
+        continue;
+      }
       await runRound(s.rig, "v1", 16, 4000);
       if (floor) {
         await runRound(s.rig, "pass-through", 16, 1000);
@@ -93,6 +112,10 @@ async function main() {
       console.log();
       for (const s of setups) {
         const r = s.rounds.get(c)!;
+        if (chat) {
+          console.log(chatLine(s, c, r));
+          continue;
+        }
         for (const p of paths.filter((x) => x !== "direct")) {
           const ratios = r[p].p99.map((v, k) => v / r.direct.p99[k]);
           const [lo, hi] = medianInterval(ratios);
@@ -108,6 +131,23 @@ async function main() {
   } finally {
     for (const s of setups) await s.rig.close();
   }
+}
+
+/** The chat target's figures for one set-up at one level: added p50 TTFT of the door and of the pass-through. */
+function chatLine(s: Setup, c: number, r: Series): string {
+  const added = (p: Measured) => r[p].p50.map((v, k) => v - r.direct.p50[k]);
+  const door = added("chat");
+  const floor = added("pass-through");
+  const perRound = door.map((v, k) => v / Math.max(floor[k], MIN_ADDED_MS));
+  const [lo, hi] = medianInterval(door);
+  const [flo, fhi] = medianInterval(floor);
+  return (
+    `${s.name} (${s.spec}) at ${c} streams, ${door.length} rounds: chat added p50 +${f1(median(door))} ms ` +
+    `[95 % ${f1(lo)}…${f1(hi)}], pass-through +${f1(median(floor))} ms [${f1(flo)}…${f1(fhi)}]; ` +
+    `÷ pass-through's ${f1(median(door) / Math.max(median(floor), MIN_ADDED_MS))}×, ` +
+    `within 12× in ${pct(perRound.filter((x) => x <= 12).length / perRound.length)} of rounds; ` +
+    `chat p50 ${f1(median(r.chat.p50))} vs direct ${f1(median(r.direct.p50))} ms`
+  );
 }
 
 process.on("exit", killChildrenNow);

@@ -109,6 +109,7 @@ async function main() {
   const { hashPassword } = await import("@/lib/auth/password");
   const { titleFrom } = await import("@/lib/chat/title");
   const { DEFAULT_MODELS } = await import("@/lib/models");
+  const { indexBacklog } = await import("@/db/engines/search-backlog-sqlite");
   const db = getDb();
   const t0 = performance.now();
   const data = await makeDataSet(
@@ -129,7 +130,6 @@ async function main() {
     // The app's own connection (drizzle keeps it as $client): openDatabase has run the migrations, FTS5 included.
     const sqlite = (db as typeof db & { $client: Database.Database }).$client;
     if (typeof sqlite?.prepare !== "function") throw new Error("getDb().$client is not a better-sqlite3 handle");
-    const { indexBacklog } = await import("@/db/engines/search-backlog-sqlite");
     writeSqlite(sqlite, data, indexBacklog);
     s = {
       ...known,
@@ -173,7 +173,6 @@ async function main() {
       const file = path.join(tmpDir, "paired.db");
       const { openDatabase } = await import("@/db");
       const paired = openDatabase(file) as typeof db & { $client: Database.Database };
-      const { indexBacklog } = await import("@/db/engines/search-backlog-sqlite");
       writeSqlite(paired.$client, data, indexBacklog);
       paired.$client.close();
       log(`paired SQLite copy of the data set: ${file}`);

@@ -100,7 +100,8 @@ export function acceptBurstsFaster(server, { copies = COPIES, armAt = ARM_AT, lo
       });
       // An accept that fails (EMFILE…) or a listen refused must not crash the server over an optimisation: a
       // copy that never listens leaves the rest to the timer above; the server's own descriptor still accepts.
-      copy.on("error", (e) => log(`a listening copy failed: ${e.message}`));
+      // Said whether or not ACCEPT_LOG is set: an operator should hear of it (a full descriptor table, say).
+      copy.on("error", (e) => console.error(`glm-chat: a listening copy failed: ${e.message}`));
       // Its connections are the server's own: same handler, same counting (a listener on `connection`).
       copy.on("connection", (socket) => {
         control.acceptedByCopies++;

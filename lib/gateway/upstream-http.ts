@@ -2,6 +2,7 @@ import "server-only";
 import { Pool } from "undici";
 import type { Dispatcher } from "undici";
 import type { Stop } from "./stop";
+import { connectUpstream } from "./upstream-connect";
 
 /** Who reads an upstream body: pushed each chunk as it arrives, then its end or what broke it (once). */
 export interface BodyReader {
@@ -36,6 +37,8 @@ const POOL_OPTIONS: Pool.Options = {
   headersTimeout: 0,
   bodyTimeout: 0,
   keepAliveTimeout: 30_000,
+  // Requests on kept connections go out at once (lib/gateway/upstream-connect.ts).
+  connect: connectUpstream,
 };
 
 type Target = { pool: Pool; path: string; basicAuth: string | null };

@@ -1,0 +1,53 @@
+import "server-only";
+import type { Socket } from "node:net";
+import { buildConnector } from "undici";
+
+/**
+ * How the upstream pool opens its connections: undici's own connector (the one a Pool builds when given no
+ * options), with one thing switched off on each connection it opens.
+ *
+ * Since 6.29 undici waits for the event loop's check phase before every request it writes on a kept
+ * connection, so that bytes the server sent while the connection sat idle are read (and the connection
+ * dropped) before the next request goes out (GHSA-35p6-xmwp-9g52, "response queue poisoning": a server
+ * answering a request before it is made). On a busy server that wait is the rest of a loop turn, every
+ * other stream's reads included: at 32 chat streams ~1.1–1.5 ms between the call and the request leaving,
+ * a fifth of the chat's time to first token (bench:ab, 16 + 16 chat streams: TTFT p50 0.78× without it,
+ * CPU unchanged; /v1 0.92×).
+ *
+ * This pool talks to one server only, the upstream the operator configured, and that server already
+ * writes every reply to every request: a response it sent early could say nothing it could not say in the
+ * reply itself. So the wait guards against nothing here. What the connection has already read is still
+ * parsed before a request is written (undici reads its buffer first), and a connection that errors or
+ * closes while idle still leaves the pool. node:http's agent and the bare pass-through in `npm run bench`
+ * do not wait either.
+ *
+ * undici keeps the check's state on the socket under a private symbol; the socket is told it is always
+ * checked. If a later undici names it otherwise, nothing is switched off and undici waits as it does by
+ * default (tests/unit/upstream-connect.test.ts then fails, so the change is seen).
+ */
+const connectTcp = buildConnector({});
+
+/** undici's symbol for the idle check's state (0 unchecked, 1 checking, 2 checked). */
+const IDLE_CHECK = "kIdleSocketValidation";
+const CHECKED = 2;
+
+export const connectUpstream: buildConnector.connector = (options, callback) =>
+  connectTcp(options, (...args) => {
+    // undici sets up its symbols on the socket once this callback has returned.
+    if (args[1]) setImmediate(skipIdleCheck, args[1]);
+    callback(...args);
+  });
+
+/** True when the socket's idle check is switched off (for the test). */
+export function idleCheckSkipped(socket: Socket): boolean {
+  const key = idleCheckKey(socket);
+  return key !== undefined && Object.getOwnPropertyDescriptor(socket, key)?.get !== undefined;
+}
+
+function skipIdleCheck(socket: Socket) {
+  const key = idleCheckKey(socket);
+  if (key === undefined || socket.destroyed) return;
+  Object.defineProperty(socket, key, { configurable: true, get: () => CHECKED, set: () => {} });
+}
+
+const idleCheckKey = (socket: Socket) => Object.getOwnPropertySymbols(socket).find((s) => s.description === IDLE_CHECK);

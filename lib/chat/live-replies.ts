@@ -27,6 +27,14 @@ export interface ReplyTap {
   end(): void | Promise<void>;
 }
 
+/**
+ * A reader on node:http gets a reply's text at most this often (LiveReply.follow). A browser cannot show two
+ * updates within one display frame (and the chat page renders at most every 50 ms: components/chat/chat.tsx),
+ * while each write costs the server a system call and a wake-up of the reader: at 2 ms a token that was most
+ * of a chat stream's writes. /v1 never gathers: API clients get every chunk as it comes.
+ */
+export const FRAME_MS = 16;
+
 /** The longest the end of a reply waits for its shared claim to be marked ended before telling its readers. */
 const END_WAIT_MS = 2000;
 
@@ -196,18 +204,29 @@ export class LiveReply {
 
   /**
    * The same frames handed to `write` as they come, for a reader on node:http (lib/chat/node-door.ts): what
-   * one upstream read added goes in one call, a microtask after it (no promise per batch). `write` returns
-   * false when its socket is full; `resume` then sends everything since, compacted. `done` marks the last call.
+   * one upstream read added goes in one call, a microtask after it (no promise per batch). Text and reasoning
+   * then go out at most once per `everyMs` (a display frame): the first delta at once, the next ones gathered
+   * until a frame has passed since, the end at once. `write` returns false when its socket is full; `resume`
+   * then sends everything since, compacted. `done` marks the last call.
    */
-  follow(write: (text: string, done: boolean) => boolean): { resume(): void; stop(): void } {
+  follow(write: (text: string, done: boolean) => boolean, everyMs = FRAME_MS): { resume(): void; stop(): void } {
     let next = 0;
     let scheduled = false;
     let blocked = false;
     let stopped = false;
+    /** When deltas were last written, and the timer that sends the next ones a frame after. */
+    let deltasAt = Number.NEGATIVE_INFINITY;
+    let timer: NodeJS.Timeout | undefined;
     const deliver = () => {
       scheduled = false;
+      timer = undefined;
       if (stopped || blocked) return;
       if (next >= this.chunks.length && !this.done) return void this.waiting.add(wake);
+      const wait = this.done ? 0 : deltasAt + everyMs - performance.now();
+      if (wait > 0 && hasDelta(this.chunks, next)) {
+        timer = setTimeout(deliver, wait);
+        return void this.waiting.add(wake);
+      }
       const batch = compact(this.chunks.slice(next));
       next = this.chunks.length;
       if (this.done) {
@@ -215,11 +234,19 @@ export class LiveReply {
         write(framesText(batch, true), true);
         return;
       }
+      if (everyMs > 0 && hasDelta(batch, 0)) deltasAt = performance.now();
       if (write(framesText(batch, false), false)) this.waiting.add(wake);
       else blocked = true;
     };
     const wake = () => {
-      if (scheduled || stopped) return;
+      if (stopped) return;
+      if (timer) {
+        // The timer sends what arrives meanwhile, but the end goes at once, with whatever the timer held.
+        if (!this.done) return void this.waiting.add(wake);
+        clearTimeout(timer);
+        timer = undefined;
+      }
+      if (scheduled) return;
       scheduled = true;
       queueMicrotask(deliver);
     };
@@ -232,6 +259,7 @@ export class LiveReply {
       },
       stop: () => {
         stopped = true;
+        clearTimeout(timer);
         this.waiting.delete(wake);
       },
     };
@@ -260,4 +288,13 @@ export class LiveReply {
     this.waiting.clear();
     for (const resolve of all) resolve();
   }
+}
+
+/** Whether the chunks from `from` on hold text or reasoning (what a reader's frame gathers). */
+function hasDelta(chunks: UIMessageChunk[], from: number): boolean {
+  for (let i = from; i < chunks.length; i++) {
+    const type = chunks[i].type;
+    if (type === "text-delta" || type === "reasoning-delta") return true;
+  }
+  return false;
 }

@@ -133,7 +133,7 @@ test("follow: what one turn pushed in one call; a full socket waits for resume, 
   const reader = reply.follow((text, done) => {
     calls.push({ text, done });
     return room;
-  });
+  }, 0);
   assert.equal(calls.length, 1, "what is there already, at once");
   reply.push({ type: "text-start", id: "t" });
   reply.push({ type: "text-delta", id: "t", delta: "one " });
@@ -167,6 +167,36 @@ test("follow: what one turn pushed in one call; a full socket waits for resume, 
   reader.resume();
   await sleep(1);
   assert.equal(calls.length, 5, "nothing after the end");
+});
+
+test("follow: text at most once a frame: the first delta at once, the next ones gathered, the end at once", async () => {
+  const reply = new LiveReply("r11", "c11", "u1", async () => {});
+  reply.push({ type: "start", messageId: "r11" });
+  const calls: { text: string; at: number }[] = [];
+  reply.follow((text) => calls.push({ text, at: performance.now() }) > 0, 40);
+  reply.push({ type: "text-start", id: "t" });
+  reply.push({ type: "text-delta", id: "t", delta: "one " });
+  await sleep(1);
+  assert.equal(calls.length, 2, "the first text at once");
+  assert.match(calls[1].text, /"delta":"one "/);
+  reply.push({ type: "text-delta", id: "t", delta: "two " });
+  await sleep(2);
+  reply.push({ type: "text-delta", id: "t", delta: "three " });
+  await sleep(5);
+  assert.equal(calls.length, 2, "gathered until a frame has passed");
+  await sleep(45);
+  assert.equal(calls.length, 3);
+  assert.match(calls[2].text, /"delta":"two three "/);
+  assert.ok(calls[2].at - calls[1].at >= 39, `sent ${calls[2].at - calls[1].at} ms after the first`);
+  reply.push({ type: "text-delta", id: "t", delta: "four" });
+  await sleep(2);
+  assert.equal(calls.length, 3);
+  reply.push({ type: "text-end", id: "t" });
+  await reply.end();
+  await sleep(1);
+  assert.equal(calls.length, 4);
+  assert.match(calls[3].text, /"delta":"four"[\s\S]*text-end[\s\S]*data: \[DONE\]\n\n$/);
+  assert.ok(calls[3].at - calls[2].at < 30, "the end did not wait for the frame");
 });
 
 test("follow: a stopped reader hears nothing more, and the reply goes on", async () => {

@@ -44,9 +44,11 @@ export function idleCheckSkipped(socket: Socket): boolean {
   return key !== undefined && Object.getOwnPropertyDescriptor(socket, key)?.get !== undefined;
 }
 
-function skipIdleCheck(socket: Socket) {
+function skipIdleCheck(socket: Socket, tries = 1) {
+  if (socket.destroyed) return;
   const key = idleCheckKey(socket);
-  if (key === undefined || socket.destroyed) return;
+  // Not there yet when undici was still compiling its parser for its first connection: look again.
+  if (key === undefined) return void (tries < 3 && setImmediate(skipIdleCheck, socket, tries + 1));
   Object.defineProperty(socket, key, { configurable: true, get: () => CHECKED, set: () => {} });
 }
 

@@ -1,4 +1,5 @@
 import "server-only";
+import dc from "node:diagnostics_channel";
 import type { Socket } from "node:net";
 import { buildConnector } from "undici";
 
@@ -21,9 +22,12 @@ import { buildConnector } from "undici";
  * closes while idle still leaves the pool. node:http's agent and the bare pass-through in `npm run bench`
  * do not wait either.
  *
- * undici keeps the check's state on the socket under a private symbol; the socket is told it is always
- * checked. If a later undici names it otherwise, nothing is switched off and undici waits as it does by
- * default (tests/unit/upstream-connect.test.ts then fails, so the change is seen).
+ * undici keeps the check's state on the socket under a private symbol, and clears it as it writes each
+ * request; the moment it has (its `sendHeaders` diagnostics channel), a socket of this pool is marked checked
+ * for the request after. A plain store: an accessor on the socket instead turned every socket into a slow
+ * dictionary object, and its properties are read on every chunk. If a later undici names the state
+ * otherwise, nothing is switched off and undici waits as it does by default (tests/unit/upstream-connect.test.ts
+ * then fails, so the change is seen).
  */
 const connectTcp = buildConnector({});
 
@@ -31,25 +35,23 @@ const connectTcp = buildConnector({});
 const IDLE_CHECK = "kIdleSocketValidation";
 const CHECKED = 2;
 
+/** This pool's connections (other undici clients in the process, node's fetch among them, keep the check). */
+const upstreamSockets = new WeakSet<Socket>();
+let idleCheckKey: symbol | undefined;
+
 export const connectUpstream: buildConnector.connector = (options, callback) =>
   connectTcp(options, (...args) => {
-    // undici sets up its symbols on the socket once this callback has returned.
-    if (args[1]) setImmediate(skipIdleCheck, args[1]);
+    if (args[1]) upstreamSockets.add(args[1]);
     callback(...args);
   });
 
-/** True when the socket's idle check is switched off (for the test). */
-export function idleCheckSkipped(socket: Socket): boolean {
-  const key = idleCheckKey(socket);
-  return key !== undefined && Object.getOwnPropertyDescriptor(socket, key)?.get !== undefined;
-}
+dc.subscribe("undici:client:sendHeaders", (message) => {
+  const socket = (message as { socket?: Socket }).socket;
+  if (!socket || !upstreamSockets.has(socket)) return;
+  idleCheckKey ??= Object.getOwnPropertySymbols(socket).find((s) => s.description === IDLE_CHECK);
+  if (idleCheckKey !== undefined) (socket as unknown as Record<symbol, number>)[idleCheckKey] = CHECKED;
+});
 
-function skipIdleCheck(socket: Socket, tries = 1) {
-  if (socket.destroyed) return;
-  const key = idleCheckKey(socket);
-  // Not there yet when undici was still compiling its parser for its first connection: look again.
-  if (key === undefined) return void (tries < 3 && setImmediate(skipIdleCheck, socket, tries + 1));
-  Object.defineProperty(socket, key, { configurable: true, get: () => CHECKED, set: () => {} });
-}
-
-const idleCheckKey = (socket: Socket) => Object.getOwnPropertySymbols(socket).find((s) => s.description === IDLE_CHECK);
+/** True when the socket's next request will not wait for undici's idle check (for the test). */
+export const idleCheckSkipped = (socket: Socket): boolean =>
+  idleCheckKey !== undefined && (socket as unknown as Record<symbol, unknown>)[idleCheckKey] === CHECKED;

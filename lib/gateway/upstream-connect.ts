@@ -19,8 +19,10 @@ import { buildConnector } from "undici";
  * writes every reply to every request: a response it sent early could say nothing it could not say in the
  * reply itself. So the wait guards against nothing here. What the connection has already read is still
  * parsed before a request is written (undici reads its buffer first), and a connection that errors or
- * closes while idle still leaves the pool. node:http's agent and the bare pass-through in `npm run bench`
- * do not wait either.
+ * closes while idle still leaves the pool. The wait also narrowed (without closing) the window in which a
+ * request goes out on a connection the server is closing; such a request is sent again instead
+ * (postUpstream, lib/gateway/upstream-http.ts). node:http's agent and the bare pass-through in
+ * `npm run bench` do not wait either.
  *
  * undici keeps the check's state on the socket under a private symbol, and clears it as it writes each
  * request; the moment it has (its `sendHeaders` diagnostics channel), a socket of this pool is marked checked

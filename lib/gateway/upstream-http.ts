@@ -69,6 +69,10 @@ function targetOf(url: string): Target | null {
  * POSTs a JSON body upstream. Resolves with the status and headers once they arrive; the body follows to
  * whoever reads it. `stop` ends the request at any point, body included, until the response is over (after
  * that its connection is back in the pool, and nobody else's to end).
+ *
+ * A connection the server closed just as the request went out on it (a kept connection past the server's
+ * idle timeout: its close and the request crossed) fails before any answer: the request is sent once more,
+ * on another connection. Only then is the failure the caller's.
  */
 export function postUpstream(
   url: string,
@@ -76,6 +80,19 @@ export function postUpstream(
   body: string,
   stop: Stop,
 ): Promise<UpstreamResponse> {
+  return postOnce(url, headers, body, stop).catch((err: unknown) => {
+    if (stop.stopped || !closedBeforeAnswer(err)) throw err;
+    return postOnce(url, headers, body, stop);
+  });
+}
+
+/** The connection ended (closed, reset, or written to after the server's close) before any response came. */
+function closedBeforeAnswer(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === "UND_ERR_SOCKET" || code === "ECONNRESET" || code === "EPIPE";
+}
+
+function postOnce(url: string, headers: Record<string, string>, body: string, stop: Stop): Promise<UpstreamResponse> {
   return new Promise((resolve, reject) => {
     const target = targetOf(url);
     if (!target) return reject(new Error(`unsupported upstream URL ${url}`));

@@ -13,6 +13,7 @@ let idleCheckSkipped: typeof import("@/lib/gateway/upstream-connect").idleCheckS
 let server: http.Server;
 let base = "";
 let connections = 0;
+let attempts = 0;
 /** The server's side of the last request's connection (to write to it unasked). */
 let lastSocket: Socket | undefined;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -20,8 +21,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 before(async () => {
   ({ postUpstream } = await import("@/lib/gateway/upstream-http"));
   ({ idleCheckSkipped } = await import("@/lib/gateway/upstream-connect"));
+  const served = new WeakMap<Socket, number>();
   server = http.createServer((req, res) => {
     lastSocket = req.socket;
+    const before = served.get(req.socket) ?? 0;
+    served.set(req.socket, before + 1);
+    if (req.url === "/always-closed") {
+      attempts++;
+      return void req.socket.destroy();
+    }
+    // As a server past its idle timeout: the connection closes as a request arrives on it.
+    if (req.url === "/closed-if-kept" && before > 0) return void req.socket.destroy();
     res.end(`answer to ${req.url}`);
   });
   server.on("connection", () => connections++);
@@ -69,4 +79,17 @@ test("a response the server sends unasked on an idle connection is not taken for
   lastSocket!.write("HTTP/1.1 200 OK\r\nContent-Length: 8\r\nConnection: keep-alive\r\n\r\npoisoned");
   await sleep(50); // read while idle: undici drops the connection
   assert.equal(await text(await post("/after")), "answer to /after");
+});
+
+test("a kept connection closed as the request goes out: the request is sent again on another connection", async () => {
+  assert.equal(await text(await post("/warm")), "answer to /warm");
+  const opened = connections;
+  assert.equal(await text(await post("/closed-if-kept")), "answer to /closed-if-kept");
+  assert.equal(connections, opened + 1, "answered on a new connection");
+});
+
+test("a server that closes every connection as the request arrives is tried twice, then the failure is the caller's", async () => {
+  attempts = 0;
+  await assert.rejects(post("/always-closed"), (err: { code?: string }) => err.code === "UND_ERR_SOCKET");
+  assert.equal(attempts, 2);
 });

@@ -4,11 +4,11 @@ import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { after, before, test } from "node:test";
 import { Stop } from "@/lib/gateway/stop";
-import type { UpstreamResponse } from "@/lib/gateway/upstream-http";
 
 /** The upstream pool's connections (lib/gateway/upstream-connect.ts) against a real node:http server. */
 
 let postUpstream: typeof import("@/lib/gateway/upstream-http").postUpstream;
+let text: typeof import("@/lib/gateway/upstream-http").readText;
 let idleCheckSkipped: typeof import("@/lib/gateway/upstream-connect").idleCheckSkipped;
 let server: http.Server;
 let base = "";
@@ -19,7 +19,7 @@ let lastSocket: Socket | undefined;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 before(async () => {
-  ({ postUpstream } = await import("@/lib/gateway/upstream-http"));
+  ({ postUpstream, readText: text } = await import("@/lib/gateway/upstream-http"));
   ({ idleCheckSkipped } = await import("@/lib/gateway/upstream-connect"));
   const served = new WeakMap<Socket, number>();
   server = http.createServer((req, res) => {
@@ -44,13 +44,6 @@ after(() => {
 });
 
 const post = (path: string) => postUpstream(`${base}${path}`, {}, "{}", new Stop());
-
-function text(res: UpstreamResponse): Promise<string> {
-  let out = "";
-  return new Promise((resolve, reject) =>
-    res.body.read({ data: (c) => void (out += c.toString()), end: () => resolve(out), error: reject }),
-  );
-}
 
 test("a request on a kept upstream connection is written at once, not after a turn of the event loop", async () => {
   assert.equal(await text(await post("/first")), "answer to /first");

@@ -23,6 +23,7 @@ import { SettingsDialog } from "./settings-dialog";
 import { Thread } from "./thread";
 import { useCopyLastReply } from "./use-copy-last-reply";
 import { contentLang } from "@/lib/i18n/content-lang";
+import { RENDER_EVERY_MS } from "@/lib/chat/stream-cadence";
 import { useDraft } from "./use-draft";
 
 export function Chat({
@@ -77,7 +78,7 @@ export function Chat({
     // replays it and follows the rest live (GET /api/chat/<id>/stream; 204 when nothing is running).
     resume: !isNew,
     // Markdown re-renders at most this often while text streams in, however fast the pieces come.
-    experimental_throttle: 50,
+    experimental_throttle: RENDER_EVERY_MS,
     onFinish: ({ isDisconnect }) => {
       // The connection dropped, not the reply: pick it up again.
       if (isDisconnect) setTimeout(() => void resumeStream(), 1000);

@@ -1,6 +1,7 @@
 import "server-only";
 import type { UIMessageChunk } from "ai";
 import type { MessageSource } from "@/db/schema";
+import { RENDER_EVERY_MS } from "@/lib/chat/stream-cadence";
 import { sourceOfPart } from "@/lib/chat/thinking";
 import { compact, DONE, earlierChunks, encodeFrames, encoder, framesText } from "@/lib/chat/ui-frames";
 
@@ -28,12 +29,11 @@ export interface ReplyTap {
 }
 
 /**
- * A reader on node:http gets a reply's text at most this often (LiveReply.follow). A browser cannot show two
- * updates within one display frame (and the chat page renders at most every 50 ms: components/chat/chat.tsx),
- * while each write costs the server a system call and a wake-up of the reader: at 2 ms a token that was most
- * of a chat stream's writes. /v1 never gathers: API clients get every chunk as it comes.
+ * A reader on node:http gets a reply's text at most this often (LiveReply.follow): as often as the chat page shows
+ * it (lib/chat/stream-cadence.ts). At 2 ms a token, a write per upstream read was most of a chat stream's writes,
+ * each a system call and a wake-up of the reader; at 16 ms it was still three writes per page render.
  */
-export const FRAME_MS = 16;
+export const FRAME_MS = RENDER_EVERY_MS;
 
 /** The longest the end of a reply waits for its shared claim to be marked ended before telling its readers. */
 const END_WAIT_MS = 2000;
@@ -205,15 +205,20 @@ export class LiveReply {
   /**
    * The same frames handed to `write` as they come, for a reader on node:http (lib/chat/node-door.ts): what
    * one upstream read added goes in one call, a microtask after it (no promise per batch). Text and reasoning
-   * then go out at most once per `everyMs` (a display frame): the first delta at once, the next ones gathered
-   * until a frame has passed since, the end at once. `write` returns false when its socket is full; `resume`
-   * then sends everything since, compacted. `done` marks the last call.
+   * then go out at most once per `everyMs` (a render of the page): the first delta at once, the next ones
+   * gathered until a frame has passed since, the end at once. The first call (it carries the response's head)
+   * waits for the reply's first delta, a frame at most: a model that answers within it costs one write, not
+   * two. `write` returns false when its socket is full; `resume` then sends everything since, compacted.
+   * `done` marks the last call.
    */
   follow(write: (text: string, done: boolean) => boolean, everyMs = FRAME_MS): { resume(): void; stop(): void } {
     let next = 0;
     let scheduled = false;
     let blocked = false;
     let stopped = false;
+    /** Nothing written yet, and since when this reader has followed. */
+    let first = true;
+    const since = performance.now();
     /** When deltas were last written, and the timer that sends the next ones a frame after. */
     let deltasAt = Number.NEGATIVE_INFINITY;
     let timer: NodeJS.Timeout | undefined;
@@ -222,27 +227,31 @@ export class LiveReply {
       timer = undefined;
       if (stopped || blocked) return;
       if (next >= this.chunks.length && !this.done) return void this.waiting.add(wake);
-      const wait = this.done ? 0 : deltasAt + everyMs - performance.now();
-      if (wait > 0 && hasDelta(this.chunks, next)) {
+      const delta = hasDelta(this.chunks, next);
+      const due = delta ? deltasAt + everyMs : first ? since + everyMs : 0;
+      const wait = this.done ? 0 : due - performance.now();
+      if (wait > 0) {
         timer = setTimeout(deliver, wait);
         return void this.waiting.add(wake);
       }
       const batch = compact(this.chunks.slice(next));
       next = this.chunks.length;
+      first = false;
       if (this.done) {
         stopped = true;
         write(framesText(batch, true), true);
         return;
       }
-      if (everyMs > 0 && hasDelta(batch, 0)) deltasAt = performance.now();
+      if (everyMs > 0 && delta) deltasAt = performance.now();
       if (write(framesText(batch, false), false)) this.waiting.add(wake);
       else blocked = true;
     };
     const wake = () => {
       if (stopped) return;
       if (timer) {
-        // The timer sends what arrives meanwhile, but the end goes at once, with whatever the timer held.
-        if (!this.done) return void this.waiting.add(wake);
+        // The timer sends what arrives meanwhile. The end goes at once, with whatever the timer held, and so
+        // does the first delta that the reply's first frames were waiting for.
+        if (!this.done && !(first && hasDelta(this.chunks, next))) return void this.waiting.add(wake);
         clearTimeout(timer);
         timer = undefined;
       }

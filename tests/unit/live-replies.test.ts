@@ -169,40 +169,62 @@ test("follow: what one turn pushed in one call; a full socket waits for resume, 
   assert.equal(calls.length, 5, "nothing after the end");
 });
 
-test("follow: text at most once a frame: the first delta at once, the next ones gathered, the end at once", async () => {
+test("follow: text at most once a frame: the first delta at once with the reply's first frames, the next ones gathered, the end at once", async () => {
   const reply = new LiveReply("r11", "c11", "u1", async () => {});
   reply.push({ type: "start", messageId: "r11" });
   const calls: { text: string; at: number }[] = [];
   reply.follow((text) => calls.push({ text, at: performance.now() }) > 0, 40);
   reply.push({ type: "text-start", id: "t" });
+  await sleep(2);
+  assert.equal(calls.length, 0, "the reply's first frames wait for its first text");
   reply.push({ type: "text-delta", id: "t", delta: "one " });
   await sleep(1);
-  assert.equal(calls.length, 2, "the first text at once");
-  assert.match(calls[1].text, /"delta":"one "/);
+  assert.equal(calls.length, 1, "the first text at once, in one write with the frames before it");
+  assert.match(calls[0].text, /"type":"start"[\s\S]*"type":"text-start"[\s\S]*"delta":"one "/);
   reply.push({ type: "text-delta", id: "t", delta: "two " });
   await sleep(2);
   reply.push({ type: "text-delta", id: "t", delta: "three " });
   await sleep(5);
-  assert.equal(calls.length, 2, "gathered until a frame has passed");
+  assert.equal(calls.length, 1, "gathered until a frame has passed");
   await sleep(45);
-  assert.equal(calls.length, 3);
-  assert.match(calls[2].text, /"delta":"two three "/);
-  assert.ok(calls[2].at - calls[1].at >= 39, `sent ${calls[2].at - calls[1].at} ms after the first`);
+  assert.equal(calls.length, 2);
+  assert.match(calls[1].text, /"delta":"two three "/);
+  assert.ok(calls[1].at - calls[0].at >= 39, `sent ${calls[1].at - calls[0].at} ms after the first`);
   reply.push({ type: "text-delta", id: "t", delta: "four" });
   await sleep(2);
-  assert.equal(calls.length, 3);
+  assert.equal(calls.length, 2);
   reply.push({ type: "text-end", id: "t" });
   await reply.end();
   await sleep(1);
-  assert.equal(calls.length, 4);
-  assert.match(calls[3].text, /"delta":"four"[\s\S]*text-end[\s\S]*data: \[DONE\]\n\n$/);
-  assert.ok(calls[3].at - calls[2].at < 30, "the end did not wait for the frame");
+  assert.equal(calls.length, 3);
+  assert.match(calls[2].text, /"delta":"four"[\s\S]*text-end[\s\S]*data: \[DONE\]\n\n$/);
+  assert.ok(calls[2].at - calls[1].at < 30, "the end did not wait for the frame");
+});
+
+test("follow: a reply slow to its first text still shows it started, a frame after", async () => {
+  const reply = new LiveReply("r12", "c12", "u1", async () => {});
+  const calls: { text: string; at: number }[] = [];
+  const from = performance.now();
+  reply.follow((text) => calls.push({ text, at: performance.now() }) > 0, 30);
+  reply.push({ type: "start", messageId: "r12" });
+  reply.push({ type: "start-step" });
+  await sleep(10);
+  assert.equal(calls.length, 0);
+  await sleep(40);
+  assert.equal(calls.length, 1, "sent once a frame had passed, without text");
+  assert.ok(calls[0].at - from >= 29, `sent ${calls[0].at - from} ms in`);
+  assert.match(calls[0].text, /"type":"start"[\s\S]*"type":"start-step"/);
+  reply.push({ type: "text-start", id: "t" });
+  reply.push({ type: "text-delta", id: "t", delta: "late" });
+  await sleep(1);
+  assert.equal(calls.length, 2, "the first text, when it comes, at once");
+  assert.match(calls[1].text, /"delta":"late"/);
 });
 
 test("follow: a stopped reader hears nothing more, and the reply goes on", async () => {
   const reply = new LiveReply("r10", "c10", "u1", async () => {});
   const calls: string[] = [];
-  const reader = reply.follow((text) => calls.push(text) > 0);
+  const reader = reply.follow((text) => calls.push(text) > 0, 0);
   reply.push({ type: "start", messageId: "r10" });
   await sleep(1);
   reader.stop();

@@ -1,10 +1,10 @@
 "use server";
 
-import { randomUUID } from "node:crypto";
 import { redirect } from "next/navigation";
 import { copyShareToConversation } from "@/db/queries/shares";
 import { getDb } from "@/db";
 import { currentUser } from "@/lib/auth/session";
+import { newId } from "@/lib/ids";
 import { newPasswordPage } from "@/lib/auth/temporary-password";
 
 /** Continue a shared conversation as your own copy; signed-out readers sign in first and come back. */
@@ -19,8 +19,8 @@ export async function continueShare(form: FormData): Promise<void> {
   const id = await copyShareToConversation(getDb(), {
     userId: user.id,
     shareId,
-    newId: randomUUID(),
-    messageId: randomUUID,
+    newId: newId(),
+    messageId: newId,
   });
   if (!id) redirect(`/share/${encodeURIComponent(shareId)}`);
   redirect(`/chat/${id}`);

@@ -20,6 +20,7 @@ import { type CookieJar, signIn } from "../lib/http";
 import { NPM_START_NODE_FLAGS, startAppServer, stopNext } from "../lib/next-server";
 import { type Sample, streamOnce, UI_ERROR, UI_TEXT_DELTA, V1_CONTENT } from "../lib/streams";
 import { type Child, createKeyWithCli, freePort, startChild } from "../support";
+import { newId } from "@/lib/ids";
 
 export const PATHS = ["direct", "pass-through", "v1", "chat"] as const;
 export type PathName = (typeof PATHS)[number] | "relay";
@@ -63,14 +64,17 @@ export const keepAliveAgent = () =>
 const v1Body = (prompt: string) =>
   Buffer.from(JSON.stringify({ model: MODEL, stream: true, messages: [{ role: "user", content: prompt }] }));
 
-/** What the chat UI's transport sends for a new conversation's first message. */
-const chatBody = (prompt: string) =>
+/**
+ * What the chat UI's transport sends for a new conversation's first message, with ids made as the page makes
+ * them (time-ordered, lib/ids.ts), or random ones as pages before 2026-11-28 did (`BENCH_RANDOM_IDS=1` in a set-up).
+ */
+const chatBody = (prompt: string, id: () => string) =>
   Buffer.from(
     JSON.stringify({
-      id: randomUUID(),
+      id: id(),
       trigger: "submit-message",
       model: MODEL,
-      message: { id: randomUUID(), role: "user", parts: [{ type: "text", text: prompt }] },
+      message: { id: id(), role: "user", parts: [{ type: "text", text: prompt }] },
     }),
   );
 
@@ -149,6 +153,7 @@ export async function startRig(o: {
   db.close();
   const { jar } = await signIn(serverPort, EMAIL, PASSWORD);
 
+  const ids = o.env?.BENCH_RANDOM_IDS ? randomUUID : newId;
   const ports: Record<PathName, number> = {
     direct: standinPort,
     "pass-through": passPort,
@@ -171,7 +176,7 @@ export async function startRig(o: {
           : p === "v1" || p === "chat"
             ? rig.server.proc.pid
             : undefined,
-    one: (p, agent, opt = {}) => oneStream(p, ports[p], agent, key, jar, opt),
+    one: (p, agent, opt = {}) => oneStream(p, ports[p], agent, key, jar, opt, ids),
     async restartServer(r = {}) {
       await stopNext(rig.server);
       server = await start(r.cpuProfDir);
@@ -193,11 +198,12 @@ function oneStream(
   key: string,
   jar: CookieJar,
   o: { prompt?: string; timeoutMs?: number; expectFrames?: number },
+  ids: () => string,
 ): Promise<Sample> {
   const prompt = o.prompt ?? PROMPT;
   const timeoutMs = o.timeoutMs ?? 60_000;
   if (p === "chat") {
-    const body = chatBody(prompt);
+    const body = chatBody(prompt, ids);
     return streamOnce({
       port,
       path: "/api/chat",

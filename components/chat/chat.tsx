@@ -24,6 +24,7 @@ import { Thread } from "./thread";
 import { useCopyLastReply } from "./use-copy-last-reply";
 import { contentLang } from "@/lib/i18n/content-lang";
 import { RENDER_EVERY_MS } from "@/lib/chat/stream-cadence";
+import { newId } from "@/lib/ids";
 import { useDraft } from "./use-draft";
 
 export function Chat({
@@ -74,6 +75,8 @@ export function Chat({
     id,
     messages: initialMessages,
     transport,
+    // Time-ordered, as the server's own (lib/ids.ts).
+    generateId: newId,
     // A reply keeps running on the server when this page goes away: opening the conversation again
     // replays it and follows the rest live (GET /api/chat/<id>/stream; 204 when nothing is running).
     resume: !isNew,

@@ -1,6 +1,5 @@
 import "server-only";
 import { UI_MESSAGE_STREAM_HEADERS } from "ai";
-import { randomUUID } from "node:crypto";
 import { getDb, type Db } from "@/db";
 import { z } from "zod";
 import { AttachmentsUnavailable } from "@/db/queries/attachments";
@@ -27,6 +26,7 @@ import type { ChunkProducer } from "@/lib/chat/live-registry";
 import { LiveReply } from "@/lib/chat/live-replies";
 import { replies } from "@/lib/chat/replies";
 import { AppError } from "@/lib/errors";
+import { newId } from "@/lib/ids";
 import { modelCatalogue } from "@/lib/model-catalogue";
 
 const Id = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "Invalid id.");
@@ -71,7 +71,7 @@ export async function startChatTurn(user: User, body: ChatTurnBody): Promise<Liv
   }
 
   const db = getDb();
-  const assistantId: string = body.continueFrom ?? randomUUID();
+  const assistantId: string = body.continueFrom ?? newId();
   let conversation = await getConversation(db, { userId: user.id, id: body.id });
   /** Set here for a new conversation, whose first turn is written with it. */
   let turn: { history: Message[]; base: string } | undefined;
@@ -87,7 +87,7 @@ export async function startChatTurn(user: User, body: ChatTurnBody): Promise<Liv
     }
     // Ids come from the browser: one that already belongs to another conversation is replaced.
     const userMessage = { id: body.message.id, content: text, attachments: claim(files) };
-    if (await conversationOfMessage(db, { messageId: userMessage.id })) userMessage.id = randomUUID();
+    if (await conversationOfMessage(db, { messageId: userMessage.id })) userMessage.id = newId();
     try {
       const started = await startConversation(db, {
         conversation: {
@@ -211,7 +211,7 @@ async function prepareTurn(
   // conversation is an edit of that message (startTurn).
   if (userMessage) {
     const home = await conversationOfMessage(db, { messageId: userMessage.id });
-    if (home && home !== t.conversationId) userMessage.id = randomUUID();
+    if (home && home !== t.conversationId) userMessage.id = newId();
   }
   const history = await startTurn(db, {
     userId,

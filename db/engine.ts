@@ -10,6 +10,7 @@ import { usingPostgres } from "./url";
 export interface Engine {
   name: "sqlite" | "postgres";
   transaction: typeof sqlite.transaction;
+  readsJoinWrites: typeof sqlite.readsJoinWrites;
   accountCreation: typeof sqlite.accountCreation;
   rows: typeof sqlite.rows;
   healthy: typeof sqlite.healthy;

@@ -46,6 +46,11 @@ export function transaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
   return engine().transaction(db, fn);
 }
 
+/** This request is about to write (a chat turn): its reads go with its writes (db/engines/sqlite.ts). */
+export function readsJoinWrites(db: Db): void {
+  engine().readsJoinWrites(db);
+}
+
 /** The first row of a result, for queries that look one row up. */
 export const first = <T>(rows: T[]): T | undefined => rows[0];
 

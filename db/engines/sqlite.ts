@@ -123,6 +123,15 @@ let savepoints = 0;
  * queries resolve without yielding to the event loop and no other request's query can slip in: `fn` must
  * await only queries, never other I/O.
  */
+/**
+ * A request that is about to write (a chat turn) reads inside the turn's shared transaction, which its writes
+ * open anyway: a read outside a transaction takes and drops a WAL read lock each time (~8 µs of a chat turn's
+ * three reads, ~1.5 % of its CPU).
+ */
+export function readsJoinWrites(db: unknown) {
+  joinTurnTransaction(client(db));
+}
+
 export async function transaction<D, T>(db: D, fn: (tx: D) => Promise<T>): Promise<T> {
   const c = client(db);
   if (c.inTransaction && !inTurnTransaction(c))

@@ -1,6 +1,7 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { UI_MESSAGE_STREAM_HEADERS } from "ai";
+import { getDb, readsJoinWrites } from "@/db";
 import { cookieUser } from "@/lib/auth/request-session";
 import { CHOOSE_PASSWORD_FIRST, mustChangePassword } from "@/lib/auth/temporary-password";
 import { config } from "@/lib/config";
@@ -29,6 +30,8 @@ export async function serveChat(req: IncomingMessage, res: ServerResponse): Prom
   const refusal = crossSiteRefusal(req.method ?? "POST", { get: header }, withBody);
   if (refusal) return sendJson(res, refusal.status, refusalBody(refusal));
   try {
+    // A chat turn writes: the session's and the turn's reads go into its transaction.
+    readsJoinWrites(getDb());
     const user = await cookieUser(header("cookie") ?? "");
     if (!user) return sendJson(res, 401, problemBody(SESSION_ENDED));
     if (mustChangePassword(user)) return sendJson(res, 403, problemBody(CHOOSE_PASSWORD_FIRST));

@@ -72,3 +72,19 @@ test("closing the app's connection commits the turn's pending writes", async () 
   assert.equal(other.prepare("select count(*) from messages").pluck().get(), 2);
   other.close();
 });
+
+test("a request about to write reads inside the turn's transaction, which ends with the turn", async () => {
+  const file = path.join(dir, "c.db");
+  const { openDatabase, readsJoinWrites } = await import("@/db");
+  const { findSessionUser } = await import("@/db/queries/sessions");
+  const db = openDatabase(file);
+  const c = (db as unknown as { $client: Database.Database }).$client;
+  await turnEnds();
+  assert.equal(c.inTransaction, false);
+  readsJoinWrites(db);
+  assert.equal(await findSessionUser(db, { sessionId: "none", userId: "none", now: Date.now() }), undefined);
+  assert.equal(c.inTransaction, true, "the read ran inside the turn's transaction");
+  await turnEnds();
+  assert.equal(c.inTransaction, false, "committed at the turn's end, though nothing was written");
+  c.close();
+});

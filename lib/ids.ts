@@ -9,4 +9,14 @@ import { v7 } from "uuid";
  * larger than SQLite's page cache a random insert is a read too. 74 random bits keep an id unguessable; every
  * query checks the owner anyway. Ids made before (random UUIDs, imports, older pages) stay valid.
  */
-export const newId = (): string => v7();
+export function newId(): string {
+  if (!randomUUID) return v7();
+  // The runtime's random UUID with the time in its first 48 bits (and version 7): Node draws it from a cached
+  // pool, ~0.3 µs, where 16 fresh random bytes (uuid's own v7) took ~4 µs on the server. Ids made within one
+  // millisecond are in no particular order among themselves; that is all the indexes need.
+  const time = Date.now().toString(16).padStart(12, "0");
+  return `${time.slice(0, 8)}-${time.slice(8)}-7${randomUUID().slice(15)}`;
+}
+
+/** Absent on pages served over plain http (not a secure context): those take uuid's v7. */
+const randomUUID: (() => string) | undefined = globalThis.crypto?.randomUUID?.bind(globalThis.crypto);

@@ -64,7 +64,7 @@ export function runLiveReply(reply: LiveReply, produce: ChunkProducer, onEnd: ()
     } catch (err) {
       // Stop aborts the model call, whose stream then fails instead of ending: readers still get a clean
       // end, with the reply's final state.
-      if (reply.signal.aborted) {
+      if (reply.stopped) {
         reply.push({ type: "abort" });
         reply.push({ type: "message-metadata", messageMetadata: { status: "stopped" } });
       } else {

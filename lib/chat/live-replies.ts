@@ -3,6 +3,8 @@ import type { UIMessageChunk } from "ai";
 import type { MessageSource } from "@/db/schema";
 import { RENDER_EVERY_MS } from "@/lib/chat/stream-cadence";
 import { sourceOfPart } from "@/lib/chat/thinking";
+import { Stop } from "@/lib/gateway/stop";
+import { ClientAborted } from "@/lib/gateway/upstream";
 import { compact, DONE, earlierChunks, encodeFrames, encoder, framesText } from "@/lib/chat/ui-frames";
 
 /**
@@ -48,7 +50,8 @@ export interface ReplyExtras {
 export class LiveReply {
   private readonly chunks: UIMessageChunk[] = [];
   private readonly waiting = new Set<() => void>();
-  private readonly stopper = new AbortController();
+  /** Ends the generation (a Stop rather than an AbortController: no EventTarget made per reply). */
+  readonly stopper = new Stop();
   private unsaved = 0;
   private saveTimer: NodeJS.Timeout | undefined;
   done = false;
@@ -105,9 +108,9 @@ export class LiveReply {
   /** A continued reply's reasoning and sources from before, replayed first. */
   private earlier: ReplyExtras | undefined;
 
-  /** Aborts the generation: the only way a reply ends early. */
-  get signal(): AbortSignal {
-    return this.stopper.signal;
+  /** Stop was pressed: the only way a reply ends early. */
+  get stopped(): boolean {
+    return this.stopper.stopped;
   }
 
   stop() {
@@ -115,7 +118,7 @@ export class LiveReply {
     // else the saved fold reads "Thought" with no time.
     if (this.thinkingSince !== undefined && this.extras.reasoningMs === null && !this.done)
       this.push({ type: "message-metadata", messageMetadata: { reasoningMs: Date.now() - this.thinkingSince } });
-    this.stopper.abort();
+    this.stopper.stop(new ClientAborted());
   }
 
   push(chunk: UIMessageChunk) {

@@ -13,12 +13,18 @@ import type { PushingModel } from "@/lib/chat/ui-chunks";
  * validation, model map, upstream client and usage ledger, in-process, with no SSE text written and parsed
  * again in between (the core's events become the stream parts directly).
  */
-export function glmChatModel(modelId: string, caller: Caller, hooks: CompletionHooks): PushingModel {
+export function glmChatModel(
+  modelId: string,
+  caller: Caller,
+  hooks: CompletionHooks,
+  /** Stops every call, as well as each call's `abortSignal` (the chat turn's: its reply's Stop). */
+  stop?: Stop,
+): PushingModel {
   const start = (options: LanguageModelV3CallOptions, stream: boolean) =>
     startCompletion(
       requestBody(modelId, options, stream),
       caller,
-      Stop.following(options.abortSignal, () => new ClientAborted()),
+      stop && !options.abortSignal ? stop : stopOf(options.abortSignal, stop),
       hooks,
     ).catch((err) => {
       throw err instanceof ClientAborted ? stoppedError() : err;
@@ -51,10 +57,17 @@ export function glmChatModel(modelId: string, caller: Caller, hooks: CompletionH
     async streamTo(options, emit) {
       const c = await start(options, true);
       if (!c.stream) throw new Error("expected a stream");
-      // Stop (options.abortSignal) ends the upstream call, and `ended` rejects with an AbortError.
+      // Stop (the model's, or options.abortSignal) ends the upstream call, and `ended` rejects with an AbortError.
       return { ended: pushParts(c, emit) };
     },
   };
+}
+
+/** A call's Stop: its AbortSignal's, and also the model's own when it has one. */
+function stopOf(signal: AbortSignal | undefined, stop: Stop | undefined): Stop {
+  const s = Stop.following(signal, () => new ClientAborted());
+  stop?.onStop((reason) => s.stop(reason));
+  return s;
 }
 
 /**

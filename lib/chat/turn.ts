@@ -154,6 +154,8 @@ export async function startChatTurn(user: User, body: ChatTurnBody): Promise<Liv
         else settle(content, "error", outcome.error ? readableError(outcome.error) : REPLY_FAILED);
       },
     },
+    // Not the request's signal: leaving or reloading the page does not stop a reply; only Stop does.
+    reply.stopper,
   );
 
   let s = conversation.settings;
@@ -182,11 +184,14 @@ export async function startChatTurn(user: User, body: ChatTurnBody): Promise<Liv
     maxOutputTokens: s.maxTokens,
     // Zhipu's thinking switch and web_search tool, read by lib/chat/model.ts.
     providerOptions: { glm: { ...turnExtras(s, model.thinking) } },
-    // Not the request's signal: leaving or reloading the page does not stop a reply; only Stop does.
-    abortSignal: reply.signal,
   };
   const produce: ChunkProducer = (push) =>
-    pushUiChunks(chatModel, call, { messageId: assistantId, modelName: model.id, readable: readableError }, push);
+    pushUiChunks(
+      chatModel,
+      call,
+      { messageId: assistantId, modelName: model.id, readable: readableError, stopped: () => reply.stopped },
+      push,
+    );
   live.run(reply, produce, () => settle(reply.text, "error", REPLY_ENDED));
   return reply;
 }

@@ -34,7 +34,7 @@ const pushes = (model: LanguageModelV3): model is PushingModel =>
  *
  * Each chunk goes to `push` as it is made. Resolves at the end, normally after `finish`; a failure before or
  * during the reply pushes an `error` chunk with the text `readable` gives it; Stop (an abort of
- * `call.abortSignal`) rejects, for the caller to end the reply as stopped.
+ * `call.abortSignal`, or `o.stopped`) rejects, for the caller to end the reply as stopped.
  */
 /**
  * A failed reply's error part: its sentence with the catalogue key (the page shows it in the reader's language),
@@ -46,7 +46,13 @@ export const replyErrorText = (message: string) => JSON.stringify({ ...problemBo
 export async function pushUiChunks(
   model: LanguageModelV3,
   call: LanguageModelV3CallOptions,
-  o: { messageId: string; modelName: string; readable: (err: unknown) => string },
+  o: {
+    messageId: string;
+    modelName: string;
+    readable: (err: unknown) => string;
+    /** Stopped by other means than `call.abortSignal` (the model's own Stop: lib/chat/model.ts). */
+    stopped?: () => boolean;
+  },
   push: (chunk: UIMessageChunk) => void,
 ): Promise<void> {
   const start: ChatMessageMetadata = { model: o.modelName, status: "streaming" };
@@ -114,7 +120,7 @@ export async function pushUiChunks(
     if (pushes(model)) ({ ended } = await model.streamTo(call, part));
     else ({ stream } = await model.doStream(call));
   } catch (err) {
-    if (call.abortSignal?.aborted) throw err;
+    if (call.abortSignal?.aborted || o.stopped?.()) throw err;
     return failed(err);
   }
   if (ended) return ended;

@@ -83,6 +83,39 @@ test("Stop aborts the upstream call and settles the reply as stopped (499) with 
   assert.ok(finished?.summary.content.startsWith(text.slice(0, 5)));
 });
 
+test("the model's own Stop (a chat reply's) stops its call as an abortSignal would; pushUiChunks then rejects", async () => {
+  const { Stop } = await import("@/lib/gateway/stop");
+  const { ClientAborted } = await import("@/lib/gateway/upstream");
+  const { pushUiChunks } = await import("@/lib/chat/ui-chunks");
+  const stop = new Stop();
+  let finished: { summary: ReplySummary; status: number } | undefined;
+  const model = glmChatModel(
+    "GLM-4-Flash",
+    caller(),
+    {
+      onFinish: (summary, outcome) => {
+        finished = { summary, status: outcome.status };
+      },
+    },
+    stop,
+  );
+  let text = "";
+  const ended = pushUiChunks(
+    model,
+    { prompt: [{ role: "user", content: [{ type: "text", text: "Tell me a long story." }] }] },
+    { messageId: "m0", modelName: "GLM-4-Flash", readable: String, stopped: () => stop.stopped },
+    (c) => {
+      if (c.type !== "text-delta") return;
+      text += c.delta;
+      if (text.length > 5) stop.stop(new ClientAborted());
+    },
+  );
+  await assert.rejects(ended, { name: "AbortError" });
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(finished?.status, 499);
+  assert.ok(finished?.summary.content.startsWith(text.slice(0, 5)));
+});
+
 test("pushUiChunks: the UI message stream useChat reads, from the model's parts (start … finish)", async () => {
   const { pushUiChunks } = await import("@/lib/chat/ui-chunks");
   const model = glmChatModel("GLM-4-Flash", caller(), {});

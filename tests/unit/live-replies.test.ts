@@ -65,13 +65,14 @@ test("the text is saved in batches: after SAVE_EVERY_MS, at once past SAVE_EVERY
   assert.equal(saved.length, 3, "nothing is saved after the end");
 });
 
-test("a continued reply replays its earlier text first, and stop() aborts its signal", async () => {
+test("a continued reply replays its earlier text first, and stop() stops it", async () => {
   const reply = new LiveReply("r3", "c3", "u1", async () => {});
   reply.continueFrom("Earlier text. ");
   reply.push({ type: "start", messageId: "r3" });
   reply.push({ type: "text-delta", id: "t", delta: "More." });
   reply.stop();
-  assert.equal(reply.signal.aborted, true);
+  assert.equal(reply.stopped, true);
+  assert.equal(reply.stopper.stopped, true);
   reply.end();
   const body = await readAll(reply.subscribe());
   assert.ok(body.indexOf("Earlier text.") < body.indexOf("More."));

@@ -1,6 +1,6 @@
 /**
  * Group commit on SQLite (db/engines/group-commit-sqlite.ts): the writes of one event-loop turn share one
- * commit at the end of that turn; each unit that must be atomic (a chat turn's first writes, a query-layer
+ * commit at the end of that turn, or COMMIT_EVERY_MS after the last commit when that is later; each unit that must be atomic (a chat turn's first writes, a query-layer
  * transaction) still rolls back alone. Another connection (another process: a backup, the keys CLI) sees
  * the turn's writes once it has ended, and an orderly close commits what is pending.
  */
@@ -15,6 +15,7 @@ process.env.AUTH_SECRET ??= "test";
 const dir = mkdtempSync(path.join(tmpdir(), "glm-group-commit-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const turnEnds = () => new Promise((r) => setImmediate(r));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 test("one turn's writes commit together at its end; a failed unit rolls back alone", async () => {
   const file = path.join(dir, "a.db");
@@ -43,7 +44,8 @@ test("one turn's writes commit together at its end; a failed unit rolls back alo
   // turn's writes under load.
   assert.equal((db as unknown as { $client: Database.Database }).$client.pragma("temp_store", { simple: true }), 2);
 
-  await turnEnds();
+  const { COMMIT_EVERY_MS } = await import("@/db/engines/group-commit-sqlite");
+  await sleep(COMMIT_EVERY_MS + 5);
   assert.equal(count("conversations"), 1);
   assert.deepEqual(other.prepare("select id from conversations").pluck().all(), ["c1"]);
   assert.deepEqual(other.prepare("select id, status, content from messages order by seq").all(), [
@@ -86,5 +88,41 @@ test("a request about to write reads inside the turn's transaction, which ends w
   assert.equal(c.inTransaction, true, "the read ran inside the turn's transaction");
   await turnEnds();
   assert.equal(c.inTransaction, false, "committed at the turn's end, though nothing was written");
+  c.close();
+});
+
+test("under load commits come at most every COMMIT_EVERY_MS: writes just after a commit wait for the next", async () => {
+  const file = path.join(dir, "d.db");
+  const { openDatabase } = await import("@/db");
+  const { commitTurnNow, COMMIT_EVERY_MS } = await import("@/db/engines/group-commit-sqlite");
+  const M = await import("@/db/queries/messages");
+  const { createUser } = await import("@/db/queries/users");
+  const db = openDatabase(file);
+  const c = (db as unknown as { $client: Database.Database }).$client;
+  const userId = (await createUser(db, { email: "d@example.com", passwordHash: null })).id;
+  const start = (id: string) =>
+    M.startConversation(db, {
+      conversation: { id, userId, title: id, model: "GLM-4-Air" },
+      user: { id: `${id}-u`, content: "hello" },
+      assistantId: `${id}-a`,
+    });
+  await sleep(COMMIT_EVERY_MS + 5);
+  await start("d1");
+  await turnEnds();
+  const other = new Database(file, { readonly: true });
+  const conversations = () => other.prepare("select count(*) from conversations").pluck().get() as number;
+  assert.equal(conversations(), 1, "the first commit in a while comes at the turn's end");
+
+  await start("d2");
+  commitTurnNow(c);
+  const committedAt = performance.now();
+  await start("d3");
+  // Only when this machine did not stall for the whole interval between the two lines above.
+  const soon = performance.now() - committedAt < COMMIT_EVERY_MS - 2;
+  await turnEnds();
+  if (soon) assert.equal(conversations(), 2, "a commit right after another waits");
+  await sleep(COMMIT_EVERY_MS + 5);
+  assert.equal(conversations(), 3, "and follows COMMIT_EVERY_MS after it");
+  other.close();
   c.close();
 });

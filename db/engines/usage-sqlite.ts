@@ -21,7 +21,8 @@ const client = (db: Db) => (db as unknown as { $client: Database.Database }).$cl
  * still cost ~140 µs of a stream's ~1.4 ms (BEGIN/COMMIT ~60, the roll-up ~33, completion ~27, start ~14:
  * differential profile against a bare translating proxy in the same process); 50 ms batches write the same
  * rows with a fifth of the commits and roll-ups. Readers in this process (usage reports, closing unfinished
- * rows) flush first; a crash can lose at most the last BATCH_MS of writes, and a row whose completion was
+ * rows) flush first; a crash can lose at most the last BATCH_MS of writes (and the group commit's
+ * COMMIT_EVERY_MS after them: group-commit-sqlite.ts), and a row whose completion was
  * lost is still closed as interrupted, its tokens so far kept, at start-up.
  */
 export const BATCH_MS = 50;

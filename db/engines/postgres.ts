@@ -78,13 +78,13 @@ export async function migratePostgres(url: string, migrationsFolder = PG_MIGRATI
   }
 }
 
+/** Nothing to do on PostgreSQL: each query is its own round trip (db/engines/sqlite.ts says why SQLite has it). */
+export function readsJoinWrites(_db: unknown) {}
+
 /**
  * A real PostgreSQL transaction around `fn`, which gets the transaction to use (`tx`) and passes it down.
  * Nested calls are refused as on SQLite, so code written on one engine does not silently nest on the other.
  */
-/** Nothing to do on PostgreSQL: each query is its own round trip (db/engines/sqlite.ts says why SQLite has it). */
-export function readsJoinWrites(_db: unknown) {}
-
 export async function transaction<D, T>(db: D, fn: (tx: D) => Promise<T>): Promise<T> {
   if (inTransaction.has(db as object)) {
     throw new Error("transaction(): already inside a transaction; pass `tx` down instead");

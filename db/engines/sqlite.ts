@@ -117,21 +117,21 @@ const client = (db: unknown) => (db as SqliteDb).$client;
 let savepoints = 0;
 
 /**
+ * A request that is about to write (a chat turn) reads inside the turn's shared transaction, which its writes
+ * open anyway: a read outside a transaction takes and drops a WAL read lock each time (~8 µs a read; a chat
+ * turn makes three, ~1.5 % of its CPU).
+ */
+export function readsJoinWrites(db: unknown) {
+  joinTurnTransaction(client(db));
+}
+
+/**
  * `fn`'s writes as one atomic unit, in a savepoint inside this event-loop turn's shared transaction
  * (group-commit-sqlite.ts), committed with the turn's other writes. `fn` gets the connection to use (`tx`).
  * The connection is synchronous underneath (drizzle's own transaction() refuses async callbacks), so `fn`'s
  * queries resolve without yielding to the event loop and no other request's query can slip in: `fn` must
  * await only queries, never other I/O.
  */
-/**
- * A request that is about to write (a chat turn) reads inside the turn's shared transaction, which its writes
- * open anyway: a read outside a transaction takes and drops a WAL read lock each time (~8 µs of a chat turn's
- * three reads, ~1.5 % of its CPU).
- */
-export function readsJoinWrites(db: unknown) {
-  joinTurnTransaction(client(db));
-}
-
 export async function transaction<D, T>(db: D, fn: (tx: D) => Promise<T>): Promise<T> {
   const c = client(db);
   if (c.inTransaction && !inTurnTransaction(c))

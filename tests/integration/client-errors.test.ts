@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import OpenAI from "openai";
+import { KEY_TRUSTED_MS } from "@/lib/auth/api-keys";
 import { APP_URL, client, createKey, keysCli, post, standinLog, tag } from "./helpers";
 
 let key: string;
@@ -129,11 +130,14 @@ describe("API keys", () => {
       messages: [{ role: "user", content: tag() }],
     });
     assert.equal(ok.choices[0].finish_reason, "stop");
+    const verifiedAt = Date.now();
     const id = (await keysCli("list"))
       .split("\n")
       .find((l) => l.includes("\tto-revoke\t"))!
       .split("\t")[0];
     assert.match(await keysCli("revoke", id), /Revoked key "to-revoke"/);
+    // Revoked by another process: the server refuses it once it has trusted it for KEY_TRUSTED_MS (a second).
+    await new Promise((r) => setTimeout(r, Math.max(0, verifiedAt + KEY_TRUSTED_MS + 50 - Date.now())));
     await assert.rejects(
       client(doomed).chat.completions.create({ model: "GLM-4-Flash", messages: [{ role: "user", content: "x" }] }),
       (err: unknown) => err instanceof OpenAI.AuthenticationError,

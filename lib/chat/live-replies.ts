@@ -1,11 +1,18 @@
 import "server-only";
 import type { UIMessageChunk } from "ai";
 import type { MessageSource } from "@/db/schema";
-import { RENDER_EVERY_MS } from "@/lib/chat/stream-cadence";
 import { sourceOfPart } from "@/lib/chat/thinking";
 import { Stop } from "@/lib/gateway/stop";
 import { ClientAborted } from "@/lib/gateway/upstream";
-import { compact, DONE, earlierChunks, encodeFrames, encoder, framesText } from "@/lib/chat/ui-frames";
+import {
+  FRAME_MS,
+  followReply,
+  type ReplyFollower,
+  type ReplyLog,
+  replyFrames,
+  replyStream,
+} from "@/lib/chat/reply-readers";
+import { earlierChunks } from "@/lib/chat/ui-frames";
 
 /**
  * A reply being written, independent of any browser: the server reads the model's stream to its end whoever
@@ -29,13 +36,6 @@ export interface ReplyTap {
   /** Resolves once other instances can see the reply has ended (its shared claim marked). */
   end(): void | Promise<void>;
 }
-
-/**
- * A reader on node:http gets a reply's text at most this often (LiveReply.follow): as often as the chat page shows
- * it (lib/chat/stream-cadence.ts). At 2 ms a token, a write per upstream read was most of a chat stream's writes,
- * each a system call and a wake-up of the reader; at 16 ms it was still three writes per page render.
- */
-export const FRAME_MS = RENDER_EVERY_MS;
 
 /** The longest the end of a reply waits for its shared claim to be marked ended before telling its readers. */
 const END_WAIT_MS = 2000;
@@ -184,129 +184,34 @@ export class LiveReply {
   }
 
   /**
-   * Every frame so far, then the rest as it arrives, as byte batches (one per wake-up: what arrived since
-   * the last one, compacted). Ending the iteration early only stops this reader.
+   * Every frame so far, then the rest as it arrives, as byte batches (one per wake-up: what arrived since the last
+   * one, compacted). Ending the iteration early only stops this reader.
    */
-  async *frames(): AsyncGenerator<Uint8Array> {
-    let next = 0;
-    for (;;) {
-      while (next >= this.chunks.length && !this.done) {
-        await new Promise<void>((resolve) => this.waiting.add(resolve));
-      }
-      if (next >= this.chunks.length) {
-        yield encoder.encode(DONE);
-        return;
-      }
-      const batch = compact(this.chunks.slice(next));
-      next = this.chunks.length;
-      const done = this.done;
-      yield encodeFrames(batch, done);
-      if (done) return;
-    }
+  frames(): AsyncGenerator<Uint8Array> {
+    return replyFrames(this.log);
   }
 
-  /**
-   * The same frames handed to `write` as they come, for a reader on node:http (lib/chat/node-door.ts): what
-   * one upstream read added goes in one call, a microtask after it (no promise per batch). Text and reasoning
-   * then go out at most once per `everyMs` (a render of the page): the first delta at once, the next ones
-   * gathered until a frame has passed since, the end at once. The first call (it carries the response's head)
-   * waits for the reply's first delta, a frame at most: a model that answers within it costs one write, not
-   * two. `write` returns false when its socket is full; `resume` then sends everything since, compacted.
-   * `done` marks the last call.
-   */
-  follow(write: (text: string, done: boolean) => boolean, everyMs = FRAME_MS): { resume(): void; stop(): void } {
-    let next = 0;
-    let scheduled = false;
-    let blocked = false;
-    let stopped = false;
-    /** Nothing written yet, and since when this reader has followed. */
-    let first = true;
-    const since = performance.now();
-    /** When deltas were last written, and the timer that sends the next ones a frame after. */
-    let deltasAt = Number.NEGATIVE_INFINITY;
-    let timer: NodeJS.Timeout | undefined;
-    const deliver = () => {
-      scheduled = false;
-      timer = undefined;
-      if (stopped || blocked) return;
-      if (next >= this.chunks.length && !this.done) return void this.waiting.add(wake);
-      const delta = hasDelta(this.chunks, next);
-      const due = delta ? deltasAt + everyMs : first ? since + everyMs : 0;
-      const wait = this.done ? 0 : due - performance.now();
-      if (wait > 0) {
-        timer = setTimeout(deliver, wait);
-        return void this.waiting.add(wake);
-      }
-      const batch = compact(this.chunks.slice(next));
-      next = this.chunks.length;
-      first = false;
-      if (this.done) {
-        stopped = true;
-        write(framesText(batch, true), true);
-        return;
-      }
-      if (everyMs > 0 && delta) deltasAt = performance.now();
-      if (write(framesText(batch, false), false)) this.waiting.add(wake);
-      else blocked = true;
-    };
-    const wake = () => {
-      if (stopped) return;
-      if (timer) {
-        // The timer sends what arrives meanwhile. The end goes at once, with whatever the timer held, and so
-        // does the first delta that the reply's first frames were waiting for.
-        if (!this.done && !(first && hasDelta(this.chunks, next))) return void this.waiting.add(wake);
-        clearTimeout(timer);
-        timer = undefined;
-      }
-      if (scheduled) return;
-      scheduled = true;
-      queueMicrotask(deliver);
-    };
-    deliver();
-    return {
-      resume: () => {
-        if (!blocked) return;
-        blocked = false;
-        wake();
-      },
-      stop: () => {
-        stopped = true;
-        clearTimeout(timer);
-        this.waiting.delete(wake);
-      },
-    };
+  /** The frames handed to `write` as they come, for a reader on node:http (see `followReply`). */
+  follow(write: (text: string, done: boolean) => boolean, everyMs = FRAME_MS): ReplyFollower {
+    return followReply(this.log, write, everyMs);
   }
 
   /** The same as a web stream (route handlers' Response). */
   subscribe(): ReadableStream<Uint8Array> {
-    const frames = this.frames();
-    return new ReadableStream<Uint8Array>(
-      {
-        pull: async (controller) => {
-          const { done, value } = await frames.next();
-          if (done) controller.close();
-          else controller.enqueue(value);
-        },
-        cancel: () => {
-          void frames.return(undefined);
-        },
-      },
-      { highWaterMark: 0 },
-    );
+    return replyStream(this.log);
   }
+
+  /** What the readers (lib/chat/reply-readers.ts) see of this reply. */
+  private readonly log: ReplyLog = {
+    chunks: this.chunks,
+    isDone: () => this.done,
+    onChange: (wake) => void this.waiting.add(wake),
+    offChange: (wake) => void this.waiting.delete(wake),
+  };
 
   private wake() {
     const all = [...this.waiting];
     this.waiting.clear();
     for (const resolve of all) resolve();
   }
-}
-
-/** Whether the chunks from `from` on hold text or reasoning (what a reader's frame gathers). */
-function hasDelta(chunks: UIMessageChunk[], from: number): boolean {
-  for (let i = from; i < chunks.length; i++) {
-    const type = chunks[i].type;
-    if (type === "text-delta" || type === "reasoning-delta") return true;
-  }
-  return false;
 }

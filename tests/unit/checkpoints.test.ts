@@ -1,8 +1,8 @@
 /**
  * SQLite checkpoints off the event loop (db/engines/checkpoint-sqlite.ts): the app's connection never
- * checkpoints inside a commit, a worker thread copies the log into the database file, the log starts again
- * from its beginning instead of growing without end, and without the worker the connection checkpoints
- * itself again. (PostgreSQL has no such thing to test.)
+ * checkpoints inside a commit, a worker thread copies the log into the database file once enough waits (and
+ * syncs it to disk meanwhile), the log starts again from its beginning instead of growing without end, and
+ * without the worker the connection checkpoints itself again. (PostgreSQL has no such thing to test.)
  */
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -72,15 +72,41 @@ test("the log starts again from its beginning after a checkpoint, so it does not
   const file = path.join(dir, "b.db");
   const c = await open(file);
   let biggest = 0;
-  for (let round = 0; round < 6; round++) {
+  for (let round = 0; round < 5; round++) {
     const fileBefore = size(file);
-    writePages(c, 500);
+    // Past CHECKPOINT_PAGES (1,000), so that each round is copied.
+    writePages(c, 1100);
     biggest = Math.max(biggest, size(`${file}-wal`));
-    await until(`round ${round} is checkpointed`, () => size(file) >= fileBefore + 450 * PAGE);
+    await until(`round ${round} is checkpointed`, () => size(file) >= fileBefore + 1000 * PAGE);
     await until(`round ${round}'s checkpoint is complete`, () => fullyCheckpointed(file));
   }
-  // 3,000 pages written in all; a log that was never restarted would hold them all.
-  assert.ok(biggest < 1200 * PAGE, `the log grew to ${Math.round(biggest / PAGE)} pages`);
+  // 5,500 pages written in all; a log that was never restarted would hold them all.
+  assert.ok(biggest < 2300 * PAGE, `the log grew to ${Math.round(biggest / PAGE)} pages`);
+  c.close();
+});
+
+test("small commits wait in the log for CHECKPOINT_PAGES, synced to disk as it grows but not restarted each time", async () => {
+  // Each complete checkpoint makes the next commit restart the log and sync its header on the app's thread: a
+  // checkpoint every round, whatever the log held, put an fsync on the event loop up to four times a second.
+  const file = path.join(dir, "d.db");
+  const c = await open(file);
+  const { checkpointInBackground, CHECKPOINT_EVERY_MS } = await import("@/db/engines/checkpoint-sqlite");
+  const rounds: string[] = [];
+  // A second worker that reports its rounds; the connection's own one would do the same.
+  assert.ok(checkpointInBackground(c, file, (round) => rounds.push(round)));
+  const wait = (n: number) => new Promise((r) => setTimeout(r, n * CHECKPOINT_EVERY_MS));
+  writePages(c, 20);
+  await until("the log is synced", () => rounds.includes("sync"));
+  await wait(2);
+  const synced = rounds.length;
+  await wait(3);
+  assert.equal(rounds.length, synced, "nothing new to sync");
+  assert.ok(!rounds.includes("checkpoint") && !fullyCheckpointed(file), "20 pages are not copied into the file");
+  writePages(c, 20);
+  await until("the log is synced again", () => rounds.length > synced);
+  writePages(c, 1000);
+  await until("the log is copied once past the threshold", () => rounds.includes("checkpoint"));
+  await until("that checkpoint is complete", () => fullyCheckpointed(file));
   c.close();
 });
 

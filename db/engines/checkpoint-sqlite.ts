@@ -83,7 +83,7 @@ setInterval(() => {
     synced = f[2];
     if (report) parentPort.postMessage("sync");
   } catch {
-    // The log was removed or replaced (the last connection closed): the next round opens it again.
+    // Not synced this round (the log gone, or an I/O error): the next round opens it again and retries.
     if (log !== undefined) fs.closeSync(log);
     log = undefined;
   }

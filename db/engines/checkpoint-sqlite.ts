@@ -24,6 +24,7 @@
 import "server-only";
 import type Database from "better-sqlite3";
 import { Worker } from "node:worker_threads";
+import { atExit } from "./sqlite-exit";
 
 /** How often the worker looks at the log (a read of the -shm; a sync of the log only when it grew). */
 export const CHECKPOINT_EVERY_MS = 250;
@@ -90,6 +91,23 @@ setInterval(() => {
 }, everyMs);
 `;
 
+/** Connections whose log is copied into the database file when the process exits. */
+const openAtExit = new Set<Database.Database>();
+
+/**
+ * At exit, the log (up to CHECKPOINT_PAGES of it, which the worker left there) is copied into the database file
+ * and emptied, so a stopped server leaves one self-contained file, as it did when the worker copied every 250
+ * ms. TRUNCATE waits for readers of older snapshots, which another process (a server still running while a
+ * script ends) may hold: not for more than a moment here. That process copies the log itself.
+ */
+atExit("checkpoint", () => {
+  for (const c of openAtExit) {
+    if (!c.open) continue;
+    c.pragma("busy_timeout = 250");
+    c.pragma("wal_checkpoint(TRUNCATE)");
+  }
+});
+
 /** Moves the connection's checkpoints to a worker thread (file databases in WAL mode only). */
 export function checkpointInBackground(
   client: Database.Database,
@@ -97,6 +115,7 @@ export function checkpointInBackground(
   /** Told what each round did that wrote to disk (tests). */
   onRound?: (round: CheckpointRound) => void,
 ): Worker | undefined {
+  openAtExit.add(client);
   let worker: Worker;
   try {
     worker = new Worker(WORKER, {
@@ -120,6 +139,7 @@ export function checkpointInBackground(
   // Closing the connection ends the worker's too.
   const close = client.close.bind(client);
   client.close = () => {
+    openAtExit.delete(client);
     void worker.terminate();
     return close();
   };

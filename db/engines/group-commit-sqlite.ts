@@ -12,6 +12,7 @@
  */
 import "server-only";
 import type Database from "better-sqlite3";
+import { atExit } from "./sqlite-exit";
 
 /** The most often the shared transaction commits. */
 export const COMMIT_EVERY_MS = 10;
@@ -37,7 +38,8 @@ export function commitTurnNow(c: Database.Database) {
   if (pending.has(c)) commitTurn(c);
 }
 
-process.once("exit", () => {
+// After the writes still queued at exit (the ledger's batch) have joined it.
+atExit("commit", () => {
   for (const c of [...pending]) commitTurn(c);
 });
 

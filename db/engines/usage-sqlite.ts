@@ -9,6 +9,7 @@ import type Database from "better-sqlite3";
 import type { Db } from "@/db";
 import type { LedgerRow, LedgerStatements, UsageEntry, UsageOutcome } from "@/db/queries/usage-rules";
 import { joinTurnTransaction } from "./group-commit-sqlite";
+import { atExit } from "./sqlite-exit";
 import { Rollup, statements } from "./usage-sqlite-statements";
 
 const client = (db: Db) => (db as unknown as { $client: Database.Database }).$client;
@@ -55,19 +56,19 @@ const queues = new Map<Database.Database, { items: Pending[]; timer: NodeJS.Time
 function enqueue(db: Db, item: Pending) {
   const sqlite = (db as unknown as { $client: Database.Database }).$client;
   let queue = queues.get(sqlite);
-  if (!queue) {
-    queues.set(sqlite, (queue = { items: [], timer: undefined }));
-    if (queues.size === 1) process.once("exit", flushAll);
-  }
+  if (!queue) queues.set(sqlite, (queue = { items: [], timer: undefined }));
   queue.items.push(item);
   if (queue.items.length >= BATCH_MAX) flush(sqlite);
   else queue.timer ??= setTimeout(() => flush(sqlite), BATCH_MS);
 }
 
-/** What is still queued when the process exits (`npm start` stopping after its last stream) is written. */
-function flushAll() {
+/**
+ * What is still queued when the process exits (`npm start` stopping after its last stream) is written, into
+ * the shared transaction that commits after it (./sqlite-exit.ts).
+ */
+atExit("write", () => {
   for (const sqlite of queues.keys()) flush(sqlite);
-}
+});
 
 function flush(sqlite: Database.Database) {
   const queue = queues.get(sqlite);

@@ -25,9 +25,25 @@ export function joinTurnTransaction(c: Database.Database): void {
   if (c.inTransaction) return;
   c.exec("BEGIN IMMEDIATE");
   pending.add(c);
-  const wait = (lastCommit.get(c) ?? Number.NEGATIVE_INFINITY) + COMMIT_EVERY_MS - performance.now();
-  if (wait > 0) setTimeout(commitTurn, wait, c);
-  else setImmediate(commitTurn, c);
+  const wait = untilDue(c);
+  if (wait > 0) setTimeout(commitWhenDue, wait, c);
+  else setImmediate(commitWhenDue, c);
+}
+
+/** Milliseconds until the connection may commit again (≤ 0: now). */
+const untilDue = (c: Database.Database) =>
+  (lastCommit.get(c) ?? Number.NEGATIVE_INFINITY) + COMMIT_EVERY_MS - performance.now();
+
+/**
+ * A scheduled commit, checked against the last one when it comes: the transaction its timer was set for may
+ * have been committed already (commitTurnNow) and another opened since, and a timer runs by the loop's clock,
+ * read when its turn began, so it can come a little early.
+ */
+function commitWhenDue(c: Database.Database) {
+  if (!pending.has(c)) return;
+  const wait = untilDue(c);
+  if (wait > 0) setTimeout(commitWhenDue, wait, c);
+  else commitTurn(c);
 }
 
 /** True while this turn's shared transaction is open (a caller's own transaction nests as a savepoint). */

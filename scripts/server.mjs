@@ -141,9 +141,20 @@ server.listen(port, hostname, () => {
   });
 });
 
+let stopping = false;
+/**
+ * Stops taking connections and exits once the replies in progress have ended (the database's last writes are
+ * made at exit: db/engines/sqlite-exit.ts). A second signal exits at once; a reply cut off then is marked
+ * interrupted at the next start.
+ */
 const stop = () => {
+  if (stopping) process.exit(0);
+  stopping = true;
+  console.log("glm-chat: stopping once the replies in progress end (again to stop now)");
   acceptCopies?.close();
   server.close(() => process.exit(0));
+  // A browser's connection kept alive after its last reply would hold close() for the keep-alive timeout (5 s).
+  setInterval(() => server.closeIdleConnections(), 100).unref();
 };
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);

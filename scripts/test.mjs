@@ -174,7 +174,7 @@ const testEnv = {
  * matters most. It runs beside the SQLite browser tests — separate server, database, stand-in and Playwright
  * output — because the suites mostly wait on streams; its output is printed when both are done.
  */
-const SQLITE_PROCESS_ONLY = ["crash", "server-process", "demo-mode", "db-copy", "upstream-log"];
+const SQLITE_PROCESS_ONLY = ["crash", "shutdown", "server-process", "demo-mode", "db-copy", "upstream-log"];
 /**
  * Suites that start servers of their own on PostgreSQL databases of their own (two instances, start-up, the
  * engine's SQL): they run once, in this pass beside the SQLite browser tests, with the SQLite pass's settings

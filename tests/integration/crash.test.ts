@@ -1,5 +1,4 @@
 import Database from "better-sqlite3";
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -7,7 +6,8 @@ import path from "node:path";
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import OpenAI from "openai";
-import { createKey, sleep, STANDIN_URL } from "./helpers";
+import { createKey, sleep } from "./helpers";
+import { OwnServer } from "./own-server";
 import { PASSWORD, signInWithCredentials } from "../support/http-auth";
 import { addUser, postChat, readReply } from "./chat-session";
 
@@ -19,42 +19,14 @@ import { addUser, postChat, readReply } from "./chat-session";
 let dir: string;
 let dbFile: string;
 let base: string;
-let port: number;
-let server: ChildProcess | undefined;
-
-function env(): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    PORT: String(port),
-    HOSTNAME: "127.0.0.1",
-    NODE_ENV: "production",
-    DATABASE_URL: `file:${dbFile}`,
-    UPSTREAM_BASE_URL: `${STANDIN_URL}/api/paas/v4`,
-    UPSTREAM_API_KEY: "standin-key",
-  };
-}
-
-async function startServer() {
-  server = spawn(process.execPath, ["--max-old-space-size=192", "scripts/server.mjs"], { env: env(), stdio: "ignore" });
-  for (let i = 0; i < 240; i++) {
-    if (
-      await fetch(`${base}/api/health`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return;
-    await sleep(250);
-  }
-  throw new Error("the server did not start");
-}
+let server: OwnServer;
 
 before(async () => {
   dir = mkdtempSync(path.join(tmpdir(), "glm-crash-"));
   dbFile = path.join(dir, "app.db");
-  port = 5800 + Math.floor(Math.random() * 400);
-  base = `http://127.0.0.1:${port}`;
-  await startServer();
+  server = new OwnServer(dbFile);
+  base = server.base;
+  await server.start();
 });
 
 after(() => {
@@ -71,7 +43,7 @@ test("a SIGKILL mid-stream loses no finished message, keeps each interrupted rep
   const email = `crash-${randomUUID()}@example.com`;
   await addUser(email, PASSWORD, `file:${dbFile}`);
   const cookie = await signInWithCredentials(base, email, PASSWORD);
-  const key = await createKey("crash", email, env());
+  const key = await createKey("crash", email, server.env());
 
   // Two conversations that finish before the crash.
   const finished: { id: string; text: string }[] = [];
@@ -110,9 +82,9 @@ test("a SIGKILL mid-stream loses no finished message, keeps each interrupted rep
   while (Date.now() < deadline && seen.some((s) => (s.at(-1)?.text.split(" ").length ?? 0) < 40)) await sleep(50);
   await sleep(1200);
   const killedAt = Date.now();
-  server!.kill("SIGKILL");
+  server.kill("SIGKILL");
   await Promise.all([...chatReads, ...apiReads]);
-  await startServer();
+  await server.start();
 
   const db = new Database(dbFile, { readonly: true });
   try {

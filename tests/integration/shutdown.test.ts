@@ -1,0 +1,144 @@
+import Database from "better-sqlite3";
+import assert from "node:assert/strict";
+import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import http from "node:http";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, before, test } from "node:test";
+import { createKey, sleep } from "./helpers";
+import { OwnServer } from "./own-server";
+
+/**
+ * Stopping `npm start` (scripts/server.mjs): on SIGTERM the replies in progress run to their end, then the
+ * process exits at once (not after a browser's idle keep-alive connection times out), having written and
+ * committed its last ledger rows and copied the log into the database file; a second SIGTERM exits now, and
+ * the next start marks what it cut off as interrupted.
+ */
+let dir: string;
+let dbFile: string;
+let server: OwnServer;
+let key: string;
+
+before(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), "glm-shutdown-"));
+  dbFile = path.join(dir, "app.db");
+  server = new OwnServer(dbFile);
+  await server.start();
+  key = await createKey("shutdown", undefined, server.env());
+});
+
+after(() => {
+  server?.kill("SIGKILL");
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A connection kept open between requests, as a browser's is. */
+const agent = new http.Agent({ keepAlive: true });
+
+/** POSTs a completion; resolves with the response once its head arrives. */
+function complete(content: string, stream: boolean): Promise<http.IncomingMessage> {
+  const body = JSON.stringify({ model: "GLM-4-Flash", stream, messages: [{ role: "user", content }] });
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      `${server.base}/v1/chat/completions`,
+      {
+        method: "POST",
+        agent,
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      },
+      resolve,
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+/** Reads a streamed completion: the words of its content chunks, whether `[DONE]` came, and the first chunk's arrival. */
+function readStream(res: http.IncomingMessage, onFirst: () => void) {
+  return new Promise<{ words: number; done: boolean }>((resolve) => {
+    let text = "";
+    let words = 0;
+    let first = true;
+    res.setEncoding("utf8");
+    res.on("data", (chunk: string) => {
+      text += chunk;
+      words = (text.match(/"content":"[^"]/g) ?? []).length;
+      if (first && words > 0) {
+        first = false;
+        onFirst();
+      }
+    });
+    const end = () => resolve({ words, done: text.includes("data: [DONE]") });
+    res.on("end", end);
+    res.on("error", end);
+    res.on("close", end);
+  });
+}
+
+const usageRows = (file: string) => {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db
+      .prepare("select status, error_code as code, completion_tokens as tokens from usage order by id")
+      .all() as { status: number; code: string | null; tokens: number }[];
+  } finally {
+    db.close();
+  }
+};
+
+test("SIGTERM: the reply in progress ends whole, then the server exits at once, its database file whole", async () => {
+  // A request answered before the stop leaves its connection open and idle.
+  const quick = await complete("hello [words:3]", false);
+  assert.equal(quick.statusCode, 200);
+  quick.resume();
+  await new Promise((r) => quick.on("end", r));
+
+  const streaming = await complete("a slow reply [words:30] [delay:40]", true);
+  let started!: () => void;
+  const firstChunk = new Promise<void>((r) => (started = r));
+  const reading = readStream(streaming, started);
+  await firstChunk;
+  server.kill("SIGTERM");
+  const exited = server.exited();
+
+  const read = await reading;
+  const endedAt = Date.now();
+  assert.deepEqual(read, { words: 30, done: true }, "the reply in progress runs to its end");
+  assert.equal(await exited, 0);
+  // Before, the idle connection held the exit for the server's keep-alive timeout (5 s).
+  assert.ok(Date.now() - endedAt < 2500, `exited ${Date.now() - endedAt} ms after the last reply ended`);
+
+  // The log was copied into the file: the file alone has both requests, completed.
+  assert.equal(existsSync(`${dbFile}-wal`) ? statSync(`${dbFile}-wal`).size : 0, 0);
+  const copy = path.join(dir, "copy.db");
+  copyFileSync(dbFile, copy);
+  const rows = usageRows(copy);
+  assert.deepEqual(
+    rows.map((r) => r.status),
+    [200, 200],
+  );
+  assert.ok(rows[1].tokens >= 30, `the stream's tokens are counted (${rows[1].tokens})`);
+});
+
+test("a second SIGTERM exits now; the next start marks the cut-off request interrupted", async () => {
+  await server.start();
+  const streaming = await complete("a very slow reply [words:400] [delay:40]", true);
+  let started!: () => void;
+  const firstChunk = new Promise<void>((r) => (started = r));
+  const reading = readStream(streaming, started);
+  await firstChunk;
+  const exited = server.exited();
+  server.kill("SIGTERM");
+  await sleep(300);
+  assert.equal(server.process?.exitCode, null, "still serving the reply after the first signal");
+  const signalledAgain = Date.now();
+  server.kill("SIGTERM");
+  assert.equal(await exited, 0);
+  assert.ok(Date.now() - signalledAgain < 2500, "exited at the second signal, long before the reply's end (16 s)");
+  const read = await reading;
+  assert.equal(read.done, false, "the reply was cut off");
+
+  await server.start();
+  const last = usageRows(dbFile).at(-1)!;
+  assert.equal(last.code, "interrupted");
+});

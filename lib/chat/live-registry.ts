@@ -1,5 +1,6 @@
 import "server-only";
 import type { UIMessageChunk } from "ai";
+import { atExit } from "@/db/engines/sqlite-exit";
 import type { LiveReply } from "@/lib/chat/live-replies";
 import { REPLY_FAILED } from "@/lib/chat/turn-prompt";
 import { replyErrorText } from "@/lib/chat/ui-chunks";
@@ -15,6 +16,16 @@ export const KEEP_AFTER_END_MS = 30_000;
 const holder = globalThis as unknown as { __glmLiveReplies?: Map<string, LiveReply> };
 /** One reply at a time per conversation, by conversation id. */
 const live = (holder.__glmLiveReplies ??= new Map());
+
+/**
+ * A process stopped while replies stream (a second Ctrl-C) saves each one's text so far as it exits, rather than
+ * losing what arrived since its last save (up to SAVE_EVERY_MS): the interrupted reply keeps all its reader saw.
+ * On SQLite the save is a statement run in this step and committed in the next; on PostgreSQL it is a round trip
+ * an exiting process cannot wait for, and the last periodic save stands.
+ */
+atExit("write", () => {
+  for (const reply of live.values()) if (!reply.done) reply.flush();
+});
 
 /** The conversation's reply on this instance, whoever's it is (for a Stop that names it by id). */
 export function localReply(conversationId: string): LiveReply | undefined {

@@ -24,8 +24,17 @@ export class OwnServer {
     };
   }
 
+  /** Whether its process is still running. */
+  get running(): boolean {
+    return !!this.process && this.process.exitCode === null && this.process.signalCode === null;
+  }
+
   /** Starts it (again) and resolves once it answers its health check. */
   async start(): Promise<void> {
+    // Killed a moment ago: gone once its exit is seen.
+    if (this.process?.killed) await this.exited();
+    // A second one could not listen, and the first would answer the health check in its place.
+    if (this.running) throw new Error("the server is already running");
     this.process = spawn(process.execPath, ["--max-old-space-size=192", "scripts/server.mjs"], {
       env: this.env(),
       stdio: "ignore",
@@ -44,7 +53,7 @@ export class OwnServer {
   /** Resolves with the exit code once the process has ended. */
   exited(): Promise<number | null> {
     const child = this.process;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child?.exitCode ?? null);
+    if (!child || !this.running) return Promise.resolve(child?.exitCode ?? null);
     return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
   }
 

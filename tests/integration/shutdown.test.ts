@@ -5,6 +5,9 @@ import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
+import { randomUUID } from "node:crypto";
+import { PASSWORD, signInWithCredentials } from "../support/http-auth";
+import { addUser, postChat, readReply } from "./chat-session";
 import { createKey, sleep } from "./helpers";
 import { OwnServer } from "./own-server";
 
@@ -141,4 +144,44 @@ test("a second SIGTERM exits now; the next start marks the cut-off request inter
   await server.start();
   const last = usageRows(dbFile).at(-1)!;
   assert.equal(last.code, "interrupted");
+});
+
+test("a chat reply cut off by a second SIGTERM keeps all the text its reader saw", async () => {
+  if (!server.running) await server.start();
+  const email = `shutdown-${randomUUID()}@example.com`;
+  await addUser(email, PASSWORD, `file:${dbFile}`);
+  const cookie = await signInWithCredentials(server.base, email, PASSWORD);
+  const id = randomUUID();
+  let seen = "";
+  const reading = readReply(
+    await postChat(server.base, cookie, { id, text: "at length [words:400] [delay:20]" }),
+    (t) => {
+      seen = t;
+    },
+  );
+  while (seen.split(" ").length < 30) await sleep(10);
+  const exited = server.exited();
+  server.kill("SIGTERM");
+  // Two signals sent together arrive as one.
+  await sleep(300);
+  server.kill("SIGTERM");
+  await exited;
+  await reading;
+  const sawAtExit = seen;
+
+  await server.start();
+  const db = new Database(dbFile, { readonly: true });
+  try {
+    const reply = db
+      .prepare("select content, status from messages where conversation_id = ? and role = 'assistant'")
+      .get(id) as { content: string; status: string };
+    assert.equal(reply.status, "interrupted");
+    // Without the save at exit the reply lost what came after its last periodic save (up to 250 ms, ~12 words).
+    assert.ok(
+      reply.content.startsWith(sawAtExit),
+      `saved ${reply.content.length} chars; the reader had seen ${sawAtExit.length}`,
+    );
+  } finally {
+    db.close();
+  }
 });

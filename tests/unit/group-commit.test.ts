@@ -91,26 +91,39 @@ test("a request about to write reads inside the turn's transaction, which ends w
   c.close();
 });
 
-test("under load commits come at most every COMMIT_EVERY_MS: writes just after a commit wait for the next", async () => {
-  const file = path.join(dir, "d.db");
+/**
+ * A database file of its own with one user, the connection, a way to start a conversation (a chat turn's first
+ * writes), and a second connection's count of the conversations committed.
+ */
+async function conversationsDb(name: string) {
+  const file = path.join(dir, `${name}.db`);
   const { openDatabase } = await import("@/db");
-  const { commitTurnNow, COMMIT_EVERY_MS } = await import("@/db/engines/group-commit-sqlite");
   const M = await import("@/db/queries/messages");
   const { createUser } = await import("@/db/queries/users");
   const db = openDatabase(file);
   const c = (db as unknown as { $client: Database.Database }).$client;
-  const userId = (await createUser(db, { email: "d@example.com", passwordHash: null })).id;
+  const userId = (await createUser(db, { email: `${name}@example.com`, passwordHash: null })).id;
   const start = (id: string) =>
     M.startConversation(db, {
       conversation: { id, userId, title: id, model: "GLM-4-Air" },
       user: { id: `${id}-u`, content: "hello" },
       assistantId: `${id}-a`,
     });
+  const other = new Database(file, { readonly: true });
+  const committed = () => other.prepare("select count(*) from conversations").pluck().get() as number;
+  const close = () => {
+    other.close();
+    c.close();
+  };
+  return { c, start, committed, close };
+}
+
+test("under load commits come at most every COMMIT_EVERY_MS: writes just after a commit wait for the next", async () => {
+  const { commitTurnNow, COMMIT_EVERY_MS } = await import("@/db/engines/group-commit-sqlite");
+  const { c, start, committed: conversations, close } = await conversationsDb("d");
   await sleep(COMMIT_EVERY_MS + 5);
   await start("d1");
   await turnEnds();
-  const other = new Database(file, { readonly: true });
-  const conversations = () => other.prepare("select count(*) from conversations").pluck().get() as number;
   assert.equal(conversations(), 1, "the first commit in a while comes at the turn's end");
 
   await start("d2");
@@ -124,40 +137,24 @@ test("under load commits come at most every COMMIT_EVERY_MS: writes just after a
   if (soon) assert.equal(conversations(), 2, "a commit right after another waits");
   await sleep(COMMIT_EVERY_MS + 5);
   assert.equal(conversations(), 3, "and follows COMMIT_EVERY_MS after it");
-  other.close();
-  c.close();
+  close();
 });
 
 test("a commit's timer that comes after an explicit commit waits COMMIT_EVERY_MS from that one", async () => {
-  const file = path.join(dir, "e.db");
-  const { openDatabase } = await import("@/db");
   const { commitTurnNow, COMMIT_EVERY_MS } = await import("@/db/engines/group-commit-sqlite");
-  const M = await import("@/db/queries/messages");
-  const { createUser } = await import("@/db/queries/users");
-  const db = openDatabase(file);
-  const c = (db as unknown as { $client: Database.Database }).$client;
-  const userId = (await createUser(db, { email: "e@example.com", passwordHash: null })).id;
-  const start = (id: string) =>
-    M.startConversation(db, {
-      conversation: { id, userId, title: id, model: "GLM-4-Air" },
-      user: { id: `${id}-u`, content: "hello" },
-      assistantId: `${id}-a`,
-    });
+  const { c, start, committed: conversations, close } = await conversationsDb("e");
   await sleep(COMMIT_EVERY_MS + 5);
   await start("e1");
   await turnEnds(); // committed: the next commit is due COMMIT_EVERY_MS from here
   await start("e2"); // its timer is set for then
   await sleep(COMMIT_EVERY_MS / 2);
   commitTurnNow(c); // e2 committed early, as a close does
-  const committed = performance.now();
+  const committedAt = performance.now();
   await start("e3"); // a new transaction, due COMMIT_EVERY_MS after e2's commit
-  const other = new Database(file, { readonly: true });
-  const conversations = () => other.prepare("select count(*) from conversations").pluck().get() as number;
   // Past e2's old timer, not yet COMMIT_EVERY_MS after e2's commit: e3 is not committed by the old timer.
   await sleep(COMMIT_EVERY_MS * 0.7);
-  if (performance.now() - committed < COMMIT_EVERY_MS) assert.equal(conversations(), 2, "e3 waits for its own time");
+  if (performance.now() - committedAt < COMMIT_EVERY_MS) assert.equal(conversations(), 2, "e3 waits for its own time");
   await sleep(COMMIT_EVERY_MS + 5);
   assert.equal(conversations(), 3);
-  other.close();
-  c.close();
+  close();
 });

@@ -103,8 +103,13 @@ const openAtExit = new Set<Database.Database>();
 atExit("checkpoint", () => {
   for (const c of openAtExit) {
     if (!c.open) continue;
-    c.pragma("busy_timeout = 250");
-    c.pragma("wal_checkpoint(TRUNCATE)");
+    try {
+      c.pragma("busy_timeout = 250");
+      c.pragma("wal_checkpoint(TRUNCATE)");
+    } catch (err) {
+      // Busy: another process has the database open and writing (a script ending beside a running server).
+      if (!/busy|locked/i.test(String((err as Error)?.message))) throw err;
+    }
   }
 });
 

@@ -1,4 +1,5 @@
 import "server-only";
+import { atExit } from "@/db/engines/sqlite-exit";
 import type { AppError } from "@/lib/errors";
 import { asAppError } from "./errors";
 import { type CompletionEvent, EventTranslator } from "./events";
@@ -17,6 +18,17 @@ import { pumpUpstreamEvents } from "./upstream-pump";
 export const STATUS_CLIENT_CLOSED = 499;
 /** How often a streaming request's ledger row learns the tokens counted so far. */
 const PROGRESS_EVERY_MS = 1000;
+
+/**
+ * The streams of this process still running, each with a way to tell the ledger its tokens so far. A server
+ * stopped at once (a second Ctrl-C) queues them as it exits, before the ledger's last batch is written: the
+ * periodic progress (PROGRESS_EVERY_MS) would lose up to a second of tokens, or all of a short stream's.
+ * On PostgreSQL the write is a round trip an exiting process cannot wait for, and the last progress stands.
+ */
+const running = new Set<() => void>();
+atExit("queue", () => {
+  for (const saveProgress of running) saveProgress();
+});
 
 /** A streaming reply: typed events, pulled batch by batch; the ledger and hooks settle as it ends. */
 export interface CompletionStream {
@@ -74,9 +86,11 @@ export async function streamCompletion(
   let settled = false;
   /** Until the first batch is in, a failure is `fail`'s (a real HTTP status), not an in-stream one. */
   let opening = true;
+  const saveProgress = () => progress(translator.summary);
   const settleOnce: Settle = (...args) => {
     if (settled) return;
     settled = true;
+    running.delete(saveProgress);
     settle(...args);
   };
   /** Accounts a failure after the first batch; what the reader is told (ClientAborted, or an AppError). */
@@ -162,6 +176,7 @@ export async function streamCompletion(
   opening = false;
   // A failure right behind the first batch (the same read) is an in-stream one: settled now, thrown after it.
   if (failure) failure = settleFailure(failure);
+  if (!settled) running.add(saveProgress);
 
   return {
     stream: true,

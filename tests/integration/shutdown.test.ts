@@ -58,7 +58,7 @@ function complete(content: string, stream: boolean): Promise<http.IncomingMessag
 
 /** Reads a streamed completion: the words of its content chunks, whether `[DONE]` came, and the first chunk's arrival. */
 function readStream(res: http.IncomingMessage, onFirst: () => void) {
-  return new Promise<{ words: number; done: boolean }>((resolve) => {
+  return new Promise<{ words: number; done: boolean; text: string }>((resolve) => {
     let text = "";
     let words = 0;
     let first = true;
@@ -71,7 +71,7 @@ function readStream(res: http.IncomingMessage, onFirst: () => void) {
         onFirst();
       }
     });
-    const end = () => resolve({ words, done: text.includes("data: [DONE]") });
+    const end = () => resolve({ words, done: text.includes("data: [DONE]"), text });
     res.on("end", end);
     res.on("error", end);
     res.on("close", end);
@@ -106,7 +106,7 @@ test("SIGTERM: the reply in progress ends whole, then the server exits at once, 
 
   const read = await reading;
   const endedAt = Date.now();
-  assert.deepEqual(read, { words: 30, done: true }, "the reply in progress runs to its end");
+  assert.deepEqual([read.words, read.done], [30, true], "the reply in progress runs to its end");
   assert.equal(await exited, 0);
   // Before, the idle connection held the exit for the server's keep-alive timeout (5 s).
   assert.ok(Date.now() - endedAt < 2500, `exited ${Date.now() - endedAt} ms after the last reply ended`);
@@ -144,6 +144,16 @@ test("a second SIGTERM exits now; the next start marks the cut-off request inter
   await server.start();
   const last = usageRows(dbFile).at(-1)!;
   assert.equal(last.code, "interrupted");
+  // The tokens it had streamed were counted as it exited (the ledger's periodic progress comes once a second,
+  // later than this stream's end): at least the estimate of the text its reader got.
+  const content = [...read.text.matchAll(/^data: (\{.*\})$/gm)]
+    .map((m) => JSON.parse(m[1]).choices?.[0]?.delta?.content ?? "")
+    .join("");
+  assert.ok(content.length > 0);
+  assert.ok(
+    last.tokens >= Math.ceil(content.length / 4),
+    `${last.tokens} tokens counted; the reader got ${content.length} characters`,
+  );
 });
 
 test("a chat reply cut off by a second SIGTERM keeps all the text its reader saw", async () => {

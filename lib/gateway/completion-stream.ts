@@ -19,16 +19,35 @@ export const STATUS_CLIENT_CLOSED = 499;
 /** How often a streaming request's ledger row learns the tokens counted so far. */
 const PROGRESS_EVERY_MS = 1000;
 
+/** A running stream's way to tell the ledger its tokens so far, and its place in `running`. */
+interface Running {
+  saveProgress: () => void;
+  at: number;
+}
+
 /**
- * The streams of this process still running, each with a way to tell the ledger its tokens so far. A server
- * stopped at once (a second Ctrl-C) queues them as it exits, before the ledger's last batch is written: the
- * periodic progress (PROGRESS_EVERY_MS) would lose up to a second of tokens, or all of a short stream's.
- * On PostgreSQL the write is a round trip an exiting process cannot wait for, and the last progress stands.
+ * The streams of this process still running. A server stopped at once (a second Ctrl-C) queues each one's
+ * progress as it exits, before the ledger's last batch is written: the periodic progress (PROGRESS_EVERY_MS)
+ * would lose up to a second of tokens, or all of a short stream's. On PostgreSQL the write is a round trip an
+ * exiting process cannot wait for, and the last progress stands.
+ *
+ * An array with swap-removal, not a Set: with a Set of per-stream entries V8 moved each stream's garbage into the
+ * old generation (`--trace-gc`, 6,000 /v1 streams at 16: six mark-compacts instead of none, GC 65–90 → ~280 ms).
  */
-const running = new Set<() => void>();
+const running: Running[] = [];
 atExit("queue", () => {
-  for (const saveProgress of running) saveProgress();
+  for (const r of running) r.saveProgress();
 });
+
+function stopRunning(r: Running) {
+  if (r.at < 0) return;
+  const last = running.pop() as Running;
+  if (last !== r) {
+    running[r.at] = last;
+    last.at = r.at;
+  }
+  r.at = -1;
+}
 
 /** A streaming reply: typed events, pulled batch by batch; the ledger and hooks settle as it ends. */
 export interface CompletionStream {
@@ -86,11 +105,11 @@ export async function streamCompletion(
   let settled = false;
   /** Until the first batch is in, a failure is `fail`'s (a real HTTP status), not an in-stream one. */
   let opening = true;
-  const saveProgress = () => progress(translator.summary);
+  const entry: Running = { saveProgress: () => progress(translator.summary), at: -1 };
   const settleOnce: Settle = (...args) => {
     if (settled) return;
     settled = true;
-    running.delete(saveProgress);
+    stopRunning(entry);
     settle(...args);
   };
   /** Accounts a failure after the first batch; what the reader is told (ClientAborted, or an AppError). */
@@ -176,7 +195,7 @@ export async function streamCompletion(
   opening = false;
   // A failure right behind the first batch (the same read) is an in-stream one: settled now, thrown after it.
   if (failure) failure = settleFailure(failure);
-  if (!settled) running.add(saveProgress);
+  if (!settled) entry.at = running.push(entry) - 1;
 
   return {
     stream: true,

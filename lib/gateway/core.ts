@@ -131,7 +131,7 @@ export async function startCompletion(
 
   if (!req.stream) {
     try {
-      const { body, summary } = translateCompletion(await readUpstreamJson(call), req.model.id);
+      const { body, summary } = translateCompletion(await readUpstreamJson(call), req.model.id, prompt);
       summary.usage = body.usage;
       ledger(200, summary, Date.now() - started);
       hooks.onFinish?.(summary, { status: 200 });

@@ -37,7 +37,7 @@ export function messageSize(messages: readonly ChatMessage[]): { chars: number; 
   };
   for (const m of messages) {
     if (typeof m.content === "string") add(m.content);
-    else if (m.content) for (const part of m.content) if ("text" in part) add(part.text);
+    else if (m.content) for (const part of m.content) add(partText(part));
     if (m.role === "assistant") {
       add(m.reasoning_content);
       for (const call of m.tool_calls ?? []) {
@@ -95,6 +95,12 @@ export function validateRequest(json: unknown, models: Catalogue): ValidRequest 
       );
     }
   }
+  if (body.messages.every(saidNothing)) {
+    throw invalidRequest(
+      "Invalid 'messages': they must include one with content, not only empty assistant turns.",
+      "messages",
+    );
+  }
   const maxTokens = body.max_tokens ?? body.max_completion_tokens ?? undefined;
   // A lower bound on the prompt's tokens (no tokenizer for GLM here): refuse only what surely cannot fit.
   const size = messageSize(body.messages);
@@ -132,18 +138,27 @@ function parseWithSchema(json: object): ChatCompletionRequest {
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
+type Part = Exclude<ChatMessage["content"], string | null | undefined>[number];
+/** A part's text: a text part's, or a refusal's (an assistant turn as OpenAI returns it). */
+const partText = (p: Part): string => ("text" in p ? p.text : "refusal" in p ? p.refusal : "");
+
 function flatten(content: ChatMessage["content"]): string | null | undefined {
   // Parts on lines of their own, as a reader of the parts would see them: joined with "" their words ran together.
-  return Array.isArray(content) ? content.map((p) => ("text" in p ? p.text : "")).join("\n") : content;
+  return Array.isArray(content) ? content.map(partText).join("\n") : content;
 }
+
+/** An assistant turn that said nothing (a moderation stop sent back as history): Zhipu refuses it, so it is left out. */
+const saidNothing = (m: ChatMessage) =>
+  m.role === "assistant" && !m.tool_calls?.length && !flatten(m.content) && !m.refusal;
 
 /** Zhipu's wire body: upstream model id, explicit defaults, and the clamps Zhipu's own SDK applies. */
 export function toUpstreamBody(req: ValidRequest, upstreamModel: string): Record<string, unknown> {
   const { body } = req;
   const out: Record<string, unknown> = { model: upstreamModel, stream: req.stream };
-  out.messages = body.messages.map((m) => {
+  const messages = body.messages.some(saidNothing) ? body.messages.filter((m) => !saidNothing(m)) : body.messages;
+  out.messages = messages.map((m) => {
     const msg: Record<string, unknown> = { role: m.role === "developer" ? "system" : m.role };
-    msg.content = flatten(m.content);
+    msg.content = m.role === "assistant" && !m.content && m.refusal ? m.refusal : flatten(m.content);
     if ("name" in m && m.name) msg.name = m.name;
     if (m.role === "assistant" && m.tool_calls?.length) msg.tool_calls = m.tool_calls;
     if (m.role === "assistant" && m.reasoning_content) msg.reasoning_content = m.reasoning_content;
@@ -161,17 +176,40 @@ export function toUpstreamBody(req: ValidRequest, upstreamModel: string): Record
   }
   out.top_p = clamp(body.top_p ?? DEFAULT_TOP_P, 0.01, 0.99);
   if (req.maxTokens !== undefined) out.max_tokens = req.maxTokens;
-  if (body.stop != null) out.stop = Array.isArray(body.stop) ? body.stop : [body.stop];
+  // An empty list (or string) asks for nothing: left out rather than sent as a stop Zhipu may refuse.
+  const stop = body.stop == null ? [] : Array.isArray(body.stop) ? body.stop : [body.stop];
+  if (stop.length && stop[0] !== "") out.stop = stop;
   if (body.tools?.length && body.tool_choice !== "none") {
     // Function tools and Zhipu's built-in ones (web_search, retrieval) alike, unchanged.
     out.tools = body.tools;
     out.tool_choice = "auto";
   }
   if (body.thinking) out.thinking = body.thinking;
-  if (body.response_format) out.response_format = body.response_format;
+  if (body.response_format?.type === "json_schema") {
+    out.response_format = { type: "json_object" };
+    out.messages = withInstruction(out.messages as Record<string, unknown>[], schemaInstruction(body.response_format));
+  } else if (body.response_format) out.response_format = body.response_format;
   if (body.request_id) out.request_id = body.request_id;
   // Zhipu refuses user_id outside 6–128 characters; an id it cannot take is left out, not an error.
   const user = body.user ?? body.user_id;
   if (user && user.length >= 6 && user.length <= 128) out.user_id = user;
   return out;
+}
+
+type JsonSchemaFormat = Extract<NonNullable<ChatCompletionRequest["response_format"]>, { type: "json_schema" }>;
+
+/** What JSON mode alone does not say: the shape wanted, as the model reads it. */
+export function schemaInstruction({ json_schema: js }: JsonSchemaFormat): string {
+  const about = js.description ? ` (${js.description})` : "";
+  const schema = js.schema ? `, conforming to this JSON Schema:\n${JSON.stringify(js.schema)}` : "";
+  return `Reply with a single JSON object named "${js.name}"${about}${schema}\nWrite only the JSON, with no other text.`;
+}
+
+/** The instruction at the end of the leading system message, or as a system message of its own before the rest. */
+function withInstruction(messages: Record<string, unknown>[], instruction: string): Record<string, unknown>[] {
+  const first = messages[0];
+  if (first?.role === "system" && typeof first.content === "string") {
+    return [{ ...first, content: `${first.content}\n\n${instruction}` }, ...messages.slice(1)];
+  }
+  return [{ role: "system", content: instruction }, ...messages];
 }

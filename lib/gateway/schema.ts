@@ -17,6 +17,24 @@ const part = z.discriminatedUnion(
 const content = z.union([z.string(), z.array(part).min(1, "content must not be an empty array")], {
   error: "content must be a string or an array of text parts",
 });
+/** An assistant turn as OpenAI returns it may hold a refusal part: what the model said, read as its text. */
+const refusalPart = z.object({
+  type: z.literal("refusal"),
+  refusal: z.string({ error: "a refusal part needs a string refusal" }),
+});
+const assistantContent = z.union(
+  [
+    z.string(),
+    z
+      .array(
+        z.discriminatedUnion("type", [textPart, refusalPart], {
+          error: 'a content part must be {"type": "text", "text": "…"}',
+        }),
+      )
+      .min(1, "content must not be an empty array"),
+  ],
+  { error: "content must be a string or an array of text or refusal parts" },
+);
 const name = z
   .string({ error: "name must be a string" })
   .min(1, "name must not be empty")
@@ -36,23 +54,33 @@ const message = z.discriminatedUnion(
     z.object({ role: z.literal("developer"), content, name }),
     z.object({ role: z.literal("user"), content, name }),
     z
+      // Empty content with no tool calls is taken: a reply stopped by moderation comes back that way, and a
+      // client sends it back as history. Zhipu refuses such a turn, so it is not sent upstream (request.ts).
       .object({
         role: z.literal("assistant"),
-        content: content.nullish(),
+        content: assistantContent.nullish(),
         name,
         tool_calls: z.array(toolCall).nullish(),
         /** A thinking model's reasoning of an earlier turn: Zhipu wants it back on tool-call turns. */
         reasoning_content: z.string().nullish(),
-      })
-      .refine((m) => (m.content != null && m.content !== "") || (m.tool_calls?.length ?? 0) > 0, {
-        message: "an assistant message needs content or tool_calls",
-        path: ["content"],
+        refusal: z.string({ error: "refusal must be a string" }).nullish(),
+        function_call: z
+          .null({ error: "function_call is deprecated and not supported; send the call as tool_calls" })
+          .optional(),
       }),
     z.object({
       role: z.literal("tool"),
       content,
       tool_call_id: z.string({ error: "a tool message needs tool_call_id" }).min(1),
     }),
+    z
+      .object({ role: z.literal("function") })
+      .refine(
+        () => false,
+        'role "function" is deprecated and not supported; send the result as role "tool" with the tool_call_id of the call',
+      )
+      // Never valid, so it adds nothing to a message's type.
+      .pipe(z.never()),
   ],
   { error: "role must be one of system, developer, user, assistant, tool" },
 );
@@ -136,9 +164,30 @@ export const ChatCompletionRequest = z.object({
     .nullish(),
   do_sample: z.boolean({ error: "do_sample must be a boolean" }).nullish(),
   response_format: z
-    .object({
-      type: z.enum(["text", "json_object"], { error: 'response_format.type must be "text" or "json_object"' }),
-    })
+    .discriminatedUnion(
+      "type",
+      [
+        z.object({ type: z.literal("text") }),
+        z.object({ type: z.literal("json_object") }),
+        // Structured outputs (the SDKs' `parse()`): GLM-4 has JSON mode only, so the schema reaches the model
+        // as an instruction beside it (request.ts); the reply is not checked against it here.
+        z.object({
+          type: z.literal("json_schema"),
+          json_schema: z.object(
+            {
+              name: z
+                .string({ error: "json_schema.name must be a string" })
+                .regex(/^[a-zA-Z0-9_-]{1,64}$/, "json_schema.name is 1-64 letters, digits, _ or -"),
+              description: z.string({ error: "json_schema.description must be a string" }).nullish(),
+              schema: z.record(z.string(), z.unknown(), { error: "json_schema.schema must be an object" }).nullish(),
+              strict: z.boolean({ error: "json_schema.strict must be a boolean" }).nullish(),
+            },
+            { error: "a json_schema response_format needs a json_schema object" },
+          ),
+        }),
+      ],
+      { error: 'response_format.type must be "text", "json_object" or "json_schema"' },
+    )
     .nullish(),
   // Accepted only at values that change nothing, so a client never gets silently different behaviour.
   n: z.literal(1, { error: "n must be 1: GLM-4 returns a single choice" }).nullish(),

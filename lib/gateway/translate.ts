@@ -106,7 +106,11 @@ export function normaliseUsage(u: UpstreamUsage | null | undefined): Usage | nul
 export const toolArguments = (a: string | object | undefined) =>
   typeof a === "string" ? a : a ? JSON.stringify(a) : "";
 
-export function translateCompletion(up: UpstreamPayload, publicModel: string) {
+/**
+ * `promptTokens`: the prompt's estimate, used only when upstream reports no usage (OpenAI-compatible servers
+ * other than Zhipu may leave it out); a streamed reply estimates it the same way.
+ */
+export function translateCompletion(up: UpstreamPayload, publicModel: string, promptTokens: () => number = () => 0) {
   if (up.error) throw mapUpstreamError(null, up.error);
   const choice = up.choices?.[0];
   if (!choice?.message || !choice.finish_reason) throw upstreamError("The upstream sent an unreadable reply.");
@@ -147,7 +151,7 @@ export function translateCompletion(up: UpstreamPayload, publicModel: string) {
         finish_reason: summary.finishReason,
       },
     ],
-    usage: summary.usage ?? estimateUsage(0, reasoning + content),
+    usage: summary.usage ?? estimateUsage(promptTokens(), reasoning + content),
     ...(sources ? { web_search: sources } : {}),
   };
   return { body, summary };

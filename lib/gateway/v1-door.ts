@@ -80,10 +80,17 @@ export function parseJsonBody(body: CappedBody): unknown {
       headers: body.closeConnection ? { connection: "close" } : {},
     });
   }
-  const text = body.bytes.toString("utf8");
+  let text = body.bytes.toString("utf8");
   try {
     return JSON.parse(text);
   } catch {
+    // One byte-order mark (some Windows tools write it) is not JSON's, but says nothing: read past it.
+    if (text.charCodeAt(0) === 0xfeff) {
+      text = text.slice(1);
+      try {
+        return JSON.parse(text);
+      } catch {}
+    }
     // Whitespace alone does not parse either: only then is the body's trimmed copy made.
     if (!text.trim()) throw invalidRequest("The request body is empty; send a JSON object.");
     throw invalidRequest("We could not parse the JSON body of your request. Check that it is valid JSON.");

@@ -13,6 +13,7 @@ import {
   replyLanguage,
   streamPieces,
 } from "./demo-text";
+import { jsonModeReply } from "./json-mode";
 
 interface SimMessage {
   role: string;
@@ -32,6 +33,7 @@ export interface SimRequest {
   tools?: SimTool[];
   stream?: boolean;
   thinking?: { type?: string };
+  response_format?: { type?: string };
 }
 
 /** What a thinking or searching reply adds: reasoning before the answer, sources, or a `<think>` block in content. */
@@ -111,6 +113,10 @@ export function simulateReply(req: SimRequest, wordCount?: number): SimReply {
     const typed = userText.replace(/<file name="[^"]*">[\s\S]*?<\/file>\s*/g, "").trim();
     lang = replyLanguage(typed);
     text = demoReplyText(lang, req.model, quoteOf(typed), files);
+  }
+  if (req.response_format?.type === "json_object") {
+    text = jsonModeReply(lastOf(req.messages, "system")?.content ?? "", text);
+    lang = "en";
   }
   let words = streamPieces(text, lang);
   if (wordCount !== undefined) {

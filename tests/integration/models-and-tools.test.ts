@@ -152,3 +152,53 @@ describe("model retrieval", () => {
     await assert.rejects(sdk.models.retrieve("GLM-3"), (e: unknown) => (e as { status?: number }).status === 404);
   });
 });
+
+describe("structured outputs and history as the SDK sends it back", () => {
+  const place = {
+    type: "object",
+    properties: { city: { type: "string" }, population: { type: "integer" } },
+    required: ["city", "population"],
+    additionalProperties: false,
+  };
+
+  test("parse() with a json_schema: JSON mode upstream, the schema told to the model, the reply parsed", async () => {
+    const t = tag();
+    for (const stream of [false, true]) {
+      const body = {
+        model: "GLM-4-Air",
+        messages: [{ role: "user" as const, content: `${t} Where is the Eiffel tower?` }],
+        response_format: { type: "json_schema" as const, json_schema: { name: "place", schema: place, strict: true } },
+      };
+      const message = stream
+        ? (await sdk.chat.completions.stream(body).finalChatCompletion()).choices[0].message
+        : (await sdk.chat.completions.parse(body)).choices[0].message;
+      const parsed = (message.parsed ?? JSON.parse(message.content ?? "")) as Record<string, unknown>;
+      assert.deepEqual(Object.keys(parsed), ["city", "population"]);
+      assert.equal(typeof parsed.city, "string");
+      assert.equal(parsed.population, 1);
+    }
+    const sent = (await upstreamRequestTagged(t))?.body;
+    assert.ok(sent, "the request reached upstream");
+    assert.deepEqual(sent.response_format, { type: "json_object" });
+    const system = (sent.messages as { role: string; content: string }[])[0];
+    assert.equal(system.role, "system");
+    assert.ok(system.content.includes(JSON.stringify(place)));
+  });
+
+  test("an empty assistant turn (a reply stopped by moderation) can be sent back; it is not sent upstream", async () => {
+    const t = tag();
+    const r = await sdk.chat.completions.create({
+      model: "GLM-4-Flash",
+      messages: [
+        { role: "user", content: "first question" },
+        { role: "assistant", content: "", refusal: null },
+        { role: "user", content: t },
+      ],
+    });
+    assert.equal(r.choices[0].finish_reason, "stop");
+    const sent = await upstreamRequestTagged(t);
+    assert.ok(sent, "the request reached upstream");
+    const roles = (sent.body.messages as { role: string }[]).map((m) => m.role);
+    assert.deepEqual(roles, ["user", "user"]);
+  });
+});

@@ -68,9 +68,15 @@ describe("validateRequest: 400 for client mistakes", () => {
     assert.match(err.message, /tool_call_id/);
   });
 
-  test("an assistant message with neither content nor tool_calls", () => {
-    assert400(req({ messages: [user, { role: "assistant", content: null }] }), "messages[1].content");
-    assert400(req({ messages: [user, { role: "assistant", content: "", tool_calls: [] }] }), "messages[1].content");
+  test("legacy function calling in a message says what to send instead", () => {
+    const legacy = { role: "function", name: "f", content: "42" };
+    assert.match(assert400(req({ messages: [user, legacy] }), "messages[1]", false).message, /role "tool"/);
+    const call = { role: "assistant", content: null, function_call: { name: "f", arguments: "{}" } };
+    assert.match(assert400(req({ messages: [user, call] }), "messages[1].function_call").message, /tool_calls/);
+  });
+
+  test("only empty assistant turns and no other message", () => {
+    assert400(req({ messages: [{ role: "assistant", content: "" }] }), "messages");
   });
 
   test("max_tokens above the model's 4095 limit", () => {
@@ -339,9 +345,70 @@ describe("toUpstreamBody", () => {
     assert.equal("user" in upstream({ user: "abcdef" }), false);
   });
 
-  test("stop is always an array; max_tokens passes through", () => {
+  test("an assistant turn that said nothing is taken, and left out upstream (Zhipu refuses it)", () => {
+    const next = { role: "user", content: "try again" };
+    for (const empty of [
+      { role: "assistant", content: "" },
+      { role: "assistant", content: null, refusal: null },
+      { role: "assistant", content: "", tool_calls: [] },
+    ]) {
+      assert.deepEqual(upstream({ messages: [user, empty, next] }).messages, [user, next]);
+    }
+  });
+
+  test("an assistant turn as OpenAI returns it: refusal parts and a refusal read as its text", () => {
+    const parts = [
+      { type: "text", text: "Partly:" },
+      { type: "refusal", refusal: "I can't help with that." },
+    ];
+    const body = upstream({
+      messages: [
+        user,
+        { role: "assistant", content: parts },
+        user,
+        { role: "assistant", content: null, refusal: "No." },
+        user,
+      ],
+    });
+    assert.deepEqual(body.messages, [
+      user,
+      { role: "assistant", content: "Partly:\nI can't help with that." },
+      user,
+      { role: "assistant", content: "No." },
+      user,
+    ]);
+    assert400(req({ messages: [{ role: "user", content: [parts[1]] }] }), "messages[0].content", false);
+  });
+
+  test("response_format: text and json_object pass through; json_schema becomes JSON mode and an instruction", () => {
+    assert.deepEqual(upstream({ response_format: { type: "json_object" } }).response_format, { type: "json_object" });
+    const schema = { type: "object", properties: { city: { type: "string" } }, required: ["city"] };
+    const format = { type: "json_schema", json_schema: { name: "place", schema, strict: true } };
+    const alone = upstream({ response_format: format });
+    assert.deepEqual(alone.response_format, { type: "json_object" });
+    const [system, ...rest] = alone.messages as { role: string; content: string }[];
+    assert.equal(system.role, "system");
+    assert.ok(system.content.includes(JSON.stringify(schema)), system.content);
+    assert.match(system.content, /"place"/);
+    assert.deepEqual(rest, [user]);
+    // Beside a system message of the client's own: added to its end, so it stays the one system message.
+    const both = upstream({ response_format: format, messages: [{ role: "system", content: "Be terse." }, user] });
+    const messages = both.messages as { role: string; content: string }[];
+    assert.equal(messages.length, 2);
+    assert.match(messages[0].content, /^Be terse\.\n\nReply with a single JSON object/);
+    assert400(req({ response_format: { type: "json_schema" } }), "response_format.json_schema", false);
+    assert400(
+      req({ response_format: { type: "json_schema", json_schema: { name: "a b" } } }),
+      "response_format.json_schema.name",
+    );
+    assert400(req({ response_format: { type: "xml" } }), "response_format.type", false);
+  });
+
+  test("stop is always an array, left out when empty; max_tokens passes through", () => {
     assert.deepEqual(upstream({ stop: "END" }).stop, ["END"]);
     assert.deepEqual(upstream({ stop: ["END"] }).stop, ["END"]);
+    assert.equal("stop" in upstream({ stop: [] }), false);
+    assert.equal("stop" in upstream({ stop: "" }), false);
     assert.equal(upstream({ max_completion_tokens: 100 }).max_tokens, 100);
   });
 });

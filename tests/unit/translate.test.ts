@@ -97,6 +97,14 @@ describe("translateCompletion", () => {
     assert.deepEqual(translateCompletion(reply({ content: "Hi" }, "stop"), "GLM-4-Air").body.usage, usage);
   });
 
+  test("no usage from upstream: the prompt's estimate and the reply's, as a stream gets them", () => {
+    const { usage: _omitted, ...bare } = reply({ content: "Hello there, friend" }, "stop");
+    const { body } = translateCompletion(bare, "GLM-4-Air", () => 12);
+    assert.equal(body.usage.prompt_tokens, 12);
+    assert.ok(body.usage.completion_tokens > 0);
+    assert.equal(body.usage.total_tokens, 12 + body.usage.completion_tokens);
+  });
+
   test("tool calls: content null and finish_reason tool_calls", () => {
     const { body, summary } = translateCompletion(
       reply({ content: "", tool_calls: [call] }, "tool_calls"),

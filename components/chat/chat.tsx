@@ -172,7 +172,10 @@ export function Chat({
     setDraftKey(id);
     if (isNew && window.location.pathname !== `/chat/${id}`) {
       window.history.replaceState(null, "", `/chat/${id}`);
-      setHeading(titleFrom(text || (files.ready[0]?.name ?? "")));
+      const first = titleFrom(text || (files.ready[0]?.name ?? ""));
+      setHeading(first);
+      // The tab's name too, in the layout's title template: Next sets it only when it renders a page.
+      document.title = `${first} · glm-chat`;
     }
     const attached = files.take();
     void sendMessage(

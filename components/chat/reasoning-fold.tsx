@@ -41,7 +41,7 @@ export function ReasoningFold({ text, streaming, ms }: { text: string; streaming
         id={panel}
         hidden={!open}
         lang={contentLang(text)}
-        className="mt-1 max-h-96 overflow-y-auto whitespace-pre-wrap break-words border-l-2 border-neutral-200 pl-3 text-xs leading-relaxed text-neutral-500 dark:border-neutral-700 dark:text-neutral-400"
+        className="mt-1 max-h-96 overflow-y-auto whitespace-pre-wrap wrap-anywhere border-l-2 border-neutral-200 pl-3 text-xs leading-relaxed text-neutral-500 dark:border-neutral-700 dark:text-neutral-400"
       >
         {text}
       </div>

@@ -32,7 +32,9 @@ export function UserText({ text }: { text: string }) {
         id={id}
         lang={contentLang(text)}
         className={cn(
-          "whitespace-pre-wrap break-words rounded-2xl bg-neutral-100 px-4 py-2 text-sm dark:bg-neutral-800",
+          // max-w-full and wrap-anywhere: a long URL or hash wraps inside the bubble. With break-words alone it
+          // set the bubble's width, and in this right-aligned column the bubble grew off the page's left edge.
+          "max-w-full whitespace-pre-wrap wrap-anywhere rounded-2xl bg-neutral-100 px-4 py-2 text-sm dark:bg-neutral-800",
           folded && "max-h-72 overflow-hidden [mask-image:linear-gradient(to_bottom,black_70%,transparent)]",
         )}
       >

@@ -109,6 +109,12 @@ export function ShareDialog({ conversationId }: { conversationId: string }) {
             {error}
           </p>
         ) : null}
+        {/* On a phone there is no Escape key: without this, only a tap beside the dialog closed it. */}
+        <div className="mt-4 flex justify-end border-t border-neutral-200 pt-3 dark:border-neutral-800">
+          <Button variant="ghost" size="sm" onClick={() => setOpen(false)}>
+            {t("close")}
+          </Button>
+        </div>
       </Dialog>
     </>
   );

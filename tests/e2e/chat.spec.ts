@@ -229,7 +229,7 @@ test("conversation settings are validated like /v1 and apply to the next reply",
   await chat.send("set me up");
   await page.getByRole("button", { name: "Conversation settings" }).click();
   await page.getByLabel("Temperature").fill("1.5");
-  await page.getByRole("button", { name: "Save settings" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Save", exact: true }).click();
   await expect(page.getByRole("dialog").getByRole("alert")).toContainText("between 0 and 1");
   await page.getByLabel("Temperature").fill("0.2");
   await page.getByLabel("System prompt").fill("Answer like a pirate");

@@ -46,7 +46,7 @@ test("a second user can neither read, change nor delete the first user's convers
   const rewrite = await rewriteServerActions(bobPage, { [bobId]: aliceId });
   await bobPage.getByRole("button", { name: "Conversation settings" }).click();
   await bobPage.getByLabel("System prompt").fill("hijacked");
-  await bobPage.getByRole("button", { name: "Save settings" }).click();
+  await bobPage.getByRole("dialog").getByRole("button", { name: "Save", exact: true }).click();
   await expect(bobPage.getByRole("dialog").getByRole("alert")).toContainText("does not exist");
   await bobPage.keyboard.press("Escape");
   await bob.sidebarItem("Bob's own chat").getByRole("button", { name: "Rename" }).click();

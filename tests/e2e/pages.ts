@@ -181,7 +181,7 @@ export class ChatPage {
   /** Saves the open settings dialog and waits until it has closed. */
   async saveSettings() {
     const dialog = this.page.getByRole("dialog", { name: "Conversation settings" });
-    await dialog.getByRole("button", { name: "Save settings" }).click();
+    await dialog.getByRole("button", { name: "Save", exact: true }).click();
     await closedBackTo(dialog, this.settingsButton);
   }
 
@@ -206,7 +206,7 @@ export class ShareDialog {
   get status() {
     return this.dialog.getByRole("status");
   }
-  button(name: "Create link" | "Copy link" | "Update link" | "Stop sharing") {
+  button(name: "Create link" | "Copy link" | "Update link" | "Stop sharing" | "Close") {
     return this.dialog.getByRole("button", { name });
   }
 

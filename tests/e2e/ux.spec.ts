@@ -63,6 +63,12 @@ test.describe("signed in", () => {
     await expect(dialog.getByLabel("Temperature")).not.toHaveAttribute("aria-invalid", "true");
   });
 
+  test("a new conversation's tab is named by its first message, not New chat", async ({ page }) => {
+    await expect(page).toHaveTitle("New chat · glm-chat");
+    await new ChatPage(page).send("Tab title check please");
+    await expect(page).toHaveTitle("Tab title check please · glm-chat");
+  });
+
   test("a dialog gives focus back to the button that opened it", async ({ page }) => {
     const chat = new ChatPage(page);
     await chat.send("Focus test conversation");
@@ -268,6 +274,27 @@ test.describe("on a phone", () => {
       await row.getByRole("button", { name: "Rename" }).tap();
       await expect(page.getByRole("dialog", { name: "Rename conversation" })).toBeVisible();
     });
+  });
+
+  test("a message with a long URL wraps inside its bubble; the share dialog closes by a button, no Escape key", async ({
+    page,
+  }) => {
+    const chat = new ChatPage(page);
+    const url = `https://example.com/docs/${"abcdefghij".repeat(25)}`;
+    await chat.send(`Please summarise ${url} thanks`);
+    // Before the fix the bubble was as wide as the URL and grew off the screen's left edge.
+    const bubble = await chat.userMessages.last().getByText("Please summarise").boundingBox();
+    expect(bubble?.x).toBeGreaterThanOrEqual(0);
+    expect((bubble?.x ?? 0) + (bubble?.width ?? 0)).toBeLessThanOrEqual(390);
+
+    const share = await chat.openShareDialog();
+    const link = await share.createLink();
+    await share.button("Close").click();
+    await expect(share.dialog).toHaveCount(0);
+    // The shared page's heading (the title, the URL's first words) wraps too: no sideways scrolling.
+    await page.goto(link);
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   });
 
   test("sidebar titles use the drawer's full width", async ({ page }) => {

@@ -54,7 +54,7 @@ export default async function SharePage({ params }: Props) {
       <main className="mx-auto max-w-3xl px-4 py-8">
         <header className="mb-6 border-b border-neutral-200 pb-4 dark:border-neutral-800">
           <p className="text-xs uppercase tracking-wide text-neutral-500 dark:text-neutral-400">{t("readOnly")}</p>
-          <h1 lang={contentLang(share.title)} className="mt-1 text-2xl font-semibold tracking-tight">
+          <h1 lang={contentLang(share.title)} className="mt-1 wrap-anywhere text-2xl font-semibold tracking-tight">
             {share.title}
           </h1>
           <p className="mt-1 text-sm text-neutral-500 dark:text-neutral-400">
@@ -73,7 +73,7 @@ export default async function SharePage({ params }: Props) {
                 <SharedFiles files={m.attachments} />
                 <div
                   lang={contentLang(m.content)}
-                  className="max-w-[85%] whitespace-pre-wrap break-words rounded-2xl bg-neutral-100 px-4 py-2 text-sm dark:bg-neutral-800"
+                  className="max-w-[85%] whitespace-pre-wrap wrap-anywhere rounded-2xl bg-neutral-100 px-4 py-2 text-sm dark:bg-neutral-800"
                 >
                   {m.content}
                 </div>

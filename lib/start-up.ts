@@ -23,9 +23,11 @@ export async function startServer() {
 
 async function startUp() {
   const { getDb } = await import("@/db");
-  const { usingPostgres, databaseUrl, shownUrl } = await import("@/db/url");
+  const { usingPostgres, databasePath, databaseUrl, shownUrl } = await import("@/db/url");
   const { config } = await import("@/lib/config");
   void config().authSecret;
+  // Before the file is opened (and migrated): one server per SQLite file.
+  if (!usingPostgres()) await holdSqliteFile(databasePath(databaseUrl()));
   const db = getDb();
   if (usingPostgres()) {
     const { pendingMigrations } = await import("@/db/engines/postgres");
@@ -59,5 +61,23 @@ async function startUp() {
   await (await import("@/lib/model-catalogue")).loadCatalogue();
   if (config().demoMode) {
     console.log("glm-chat: no UPSTREAM_API_KEY set — replies come from the built-in demo upstream (simulated).");
+  }
+}
+
+/** How long a server waits for the one still using its SQLite file to finish its replies and stop. */
+const SQLITE_HANDOVER_WAIT_MS = 60_000;
+
+async function holdSqliteFile(file: string) {
+  if (file === ":memory:") return;
+  const { holdServerLock } = await import("@/db/engines/sqlite-server-lock");
+  const seconds = SQLITE_HANDOVER_WAIT_MS / 1000;
+  const held = await holdServerLock(file, SQLITE_HANDOVER_WAIT_MS, () =>
+    console.log(`glm-chat: another server is using ${file}; waiting up to ${seconds} s for it to stop…`),
+  );
+  if (!held) {
+    throw new Error(
+      `another server is still using ${file} after ${seconds} s. SQLite serves one process: stop the other ` +
+        "server first, or run several instances on PostgreSQL (README: PostgreSQL and several instances).",
+    );
   }
 }

@@ -195,3 +195,38 @@ test("a chat reply cut off by a second SIGTERM keeps all the text its reader saw
     db.close();
   }
 });
+
+test("a second server on the same SQLite file waits for the first to finish its replies and stop", async () => {
+  if (!server.running) await server.start();
+  const streaming = await complete("a reply that outlasts the next start [words:100] [delay:40]", true);
+  let started!: () => void;
+  const firstChunk = new Promise<void>((r) => (started = r));
+  const reading = readStream(streaming, started);
+  await firstChunk;
+
+  // Started while the first still streams (a restart that overlaps): before, it marked that request
+  // interrupted at its start-up, and the first server's completion could not undo it.
+  const next = new OwnServer(dbFile);
+  let nextUpAt = 0;
+  const nextUp = next.start().then(() => {
+    nextUpAt = Date.now();
+  });
+  try {
+    await sleep(2000);
+    assert.equal(nextUpAt, 0, "the second server does not answer while the first holds the file");
+    const exited = server.exited();
+    server.kill("SIGTERM");
+    const read = await reading;
+    assert.deepEqual([read.words, read.done], [100, true], "the first server's reply ran to its end");
+    assert.equal(await exited, 0);
+    const exitedAt = Date.now();
+    await nextUp;
+    assert.ok(nextUpAt >= exitedAt - 50, "the second server started once the first had exited");
+    const last = usageRows(dbFile).at(-1)!;
+    assert.deepEqual([last.status, last.code], [200, null], "the finished request is not marked interrupted");
+    assert.ok(last.tokens >= 100);
+  } finally {
+    next.kill("SIGKILL");
+    await next.exited();
+  }
+});

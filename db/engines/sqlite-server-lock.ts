@@ -1,4 +1,6 @@
 import "server-only";
+import { closeSync, existsSync, mkdirSync, openSync } from "node:fs";
+import path from "node:path";
 import Database from "better-sqlite3";
 
 /**
@@ -26,6 +28,10 @@ export async function holdServerLock(
 ): Promise<boolean> {
   if (dbFile === ":memory:" || holder.__glmServerLock) return true;
   const lockFile = `${dbFile}-server-lock`;
+  // Taken before the database is first opened: on a new install its folder is not there yet. Owner-only, as
+  // the database is: another account that could open the file could hold a lock on it and stop the server.
+  mkdirSync(path.dirname(lockFile), { recursive: true, mode: 0o700 });
+  if (!existsSync(lockFile)) closeSync(openSync(lockFile, "a", 0o600));
   const lock = new Database(lockFile);
   // Asked, not waited for inside SQLite: the wait below is on the event loop, not a blocked thread.
   lock.pragma("busy_timeout = 0");

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
@@ -38,6 +38,14 @@ test("one server per SQLite file: a second waits, gives up after its wait, and g
   assert.equal(await waiting, true);
   // Held by this process from now on: asking again is a yes.
   assert.equal(await holdServerLock(dbFile, 0), true);
+  releaseServerLock();
+});
+
+test("on a new install the database's folder is made for it, and the lock file is owner-only", async () => {
+  const dbFile = path.join(dir, "new", "data", "app.db");
+  assert.equal(await holdServerLock(dbFile, 0), true);
+  assert.equal(statSync(`${dbFile}-server-lock`).mode & 0o777, 0o600);
+  assert.equal(statSync(path.dirname(dbFile)).mode & 0o777, 0o700);
   releaseServerLock();
 });
 

@@ -26,6 +26,7 @@ import { contentLang } from "@/lib/i18n/content-lang";
 import { RENDER_EVERY_MS } from "@/lib/chat/stream-cadence";
 import { newId } from "@/lib/ids";
 import { useDraft } from "./use-draft";
+import { useReach } from "@/components/ui/use-reach";
 
 export function Chat({
   id,
@@ -53,6 +54,7 @@ export function Chat({
   const catalogue = useMemo(() => new Catalogue(models), [models]);
   const t = useTranslations("chat");
   const te = useTranslations("errors");
+  const reach = useReach();
   const [model, setModel] = useState(initialModel);
   const [settings, setSettings] = useState(initialSettings);
   const [heading, setHeading] = useState(title ?? t("newChat"));
@@ -187,7 +189,7 @@ export function Chat({
   async function loadOlder() {
     const first = messages[0];
     if (!first) return;
-    const r = await olderMessagesAction({ id, beforeId: first.id });
+    const r = await reach(olderMessagesAction({ id, beforeId: first.id }));
     if (!r.ok) return;
     setMessages((list) => [...(r.data.messages as ChatUIMessage[]), ...list]);
     setOlder(r.data.hasOlder);

@@ -11,6 +11,7 @@ import { Dialog, DialogActions } from "@/components/ui/dialog";
 import { Input, Label, Textarea } from "@/components/ui/input";
 import type { ThinkingMode } from "@/lib/chat/thinking";
 import { ThinkingControl } from "./thinking-control";
+import { useReach } from "@/components/ui/use-reach";
 
 const num = (v: string) => (v.trim() === "" ? null : Number(v));
 
@@ -41,6 +42,7 @@ export function SettingsDialog({
   onSaved: (s: ConversationSettings) => void;
 }) {
   const t = useTranslations("conversationSettings");
+  const reach = useReach();
   const [open, setOpen] = useState(false);
   // Controlled, so a refused value keeps everything as typed (a form action would reset the form).
   const [draft, setDraft] = useState<Draft>(() => draftOf(settings));
@@ -57,19 +59,21 @@ export function SettingsDialog({
   async function save(e: React.FormEvent) {
     e.preventDefault();
     setBusy(true);
-    const r = await saveSettingsAction({
-      id,
-      model,
-      settings: {
-        systemPrompt: draft.systemPrompt,
-        temperature: num(draft.temperature),
-        topP: num(draft.topP),
-        maxTokens: num(draft.maxTokens),
-        // Only a model that thinks optionally takes a choice; on any other it is dropped (sent as Auto).
-        thinking: thinking === "optional" ? draft.thinking : null,
-        webSearch: settings.webSearch ?? null,
-      },
-    });
+    const r = await reach(
+      saveSettingsAction({
+        id,
+        model,
+        settings: {
+          systemPrompt: draft.systemPrompt,
+          temperature: num(draft.temperature),
+          topP: num(draft.topP),
+          maxTokens: num(draft.maxTokens),
+          // Only a model that thinks optionally takes a choice; on any other it is dropped (sent as Auto).
+          thinking: thinking === "optional" ? draft.thinking : null,
+          webSearch: settings.webSearch ?? null,
+        },
+      }),
+    );
     setBusy(false);
     if (!r.ok) return setError(r.error);
     setError(null);

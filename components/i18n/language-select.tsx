@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useId, useTransition } from "react";
 import { setLanguageAction } from "@/lib/i18n/actions";
 import { isLocale, LANGUAGE_NAMES, LOCALES } from "@/lib/i18n/locales";
+import { useReach } from "@/components/ui/use-reach";
 
 /**
  * "Language": switches the whole UI at once (the server re-renders in it; the URL stays). A native select:
@@ -13,6 +14,7 @@ import { isLocale, LANGUAGE_NAMES, LOCALES } from "@/lib/i18n/locales";
  */
 export function LanguageSelect({ className }: { className?: string }) {
   const t = useTranslations("language");
+  const reach = useReach();
   const locale = useLocale();
   const router = useRouter();
   const [pending, startTransition] = useTransition();
@@ -30,7 +32,7 @@ export function LanguageSelect({ className }: { className?: string }) {
           const value = e.target.value;
           if (!isLocale(value) || value === locale) return;
           startTransition(async () => {
-            const result = await setLanguageAction(value);
+            const result = await reach(setLanguageAction(value));
             if (result.ok) router.refresh();
           });
         }}

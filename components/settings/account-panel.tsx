@@ -8,6 +8,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog, DialogActions } from "@/components/ui/dialog";
 import { LanguageSelect } from "@/components/i18n/language-select";
 import { PasswordForm } from "./password-form";
+import { useReach } from "@/components/ui/use-reach";
 
 /** Account settings: change the password (ends the other sessions) and sign out of every device. */
 export function AccountPanel({
@@ -22,13 +23,14 @@ export function AccountPanel({
   const router = useRouter();
   const t = useTranslations("account");
   const te = useTranslations("errors");
+  const reach = useReach();
   const [signOutError, setSignOutError] = useState<string | null>(null);
   // Signing out everywhere includes this browser: asked first, as a misplaced click would end every session.
   const [confirmSignOut, setConfirmSignOut] = useState(false);
 
   async function signOutEverywhere() {
     setSignOutError(null);
-    const r = await signOutEverywhereAction({});
+    const r = await reach(signOutEverywhereAction({}));
     // Even a failure here most likely means the session had already ended: /login is right either way.
     if (!r.ok && r.error !== te("sessionEnded")) return setSignOutError(r.error);
     router.replace("/login");

@@ -7,10 +7,12 @@ import { deleteAccountAction } from "@/app/settings/data/actions";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogActions } from "@/components/ui/dialog";
 import { Input, Label } from "@/components/ui/input";
+import { useReach } from "@/components/ui/use-reach";
 
 /** "Delete account": a dialog asks for the password; on success the browser lands on /login with a notice. */
 export function DeleteAccount({ email }: { email: string }) {
   const t = useTranslations("data.deleteAccount");
+  const reach = useReach();
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -19,7 +21,7 @@ export function DeleteAccount({ email }: { email: string }) {
   async function confirm(form: FormData) {
     setBusy(true);
     setError(null);
-    const r = await deleteAccountAction({ password: String(form.get("password") ?? "") });
+    const r = await reach(deleteAccountAction({ password: String(form.get("password") ?? "") }));
     if (!r.ok) {
       setBusy(false);
       return setError(r.error);

@@ -13,6 +13,8 @@ import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { seedSnippets } from "@/lib/snippets";
 import { KeysTable } from "./keys-table";
 import { ShownOnce } from "./shown-once";
+import { useReach } from "@/components/ui/use-reach";
+import { submitKeeping } from "@/components/ui/submit-keeping";
 
 /** Days until a new key expires; a Select item's value cannot be "", so "never" stands for none. */
 const EXPIRY = ["never", "7", "30", "90", "365"] as const;
@@ -28,6 +30,7 @@ export function KeysPanel({
   listHeading: string;
 }) {
   const t = useTranslations("keys");
+  const reach = useReach();
   const expiryLabel = (v: (typeof EXPIRY)[number]) =>
     v === "never" ? t("never") : v === "365" ? t("year") : t("days", { count: Number(v) });
   const [keys, setKeys] = useState(initial);
@@ -37,25 +40,29 @@ export function KeysPanel({
   const [toRevoke, setToRevoke] = useState<KeyListing | null>(null);
 
   const refresh = async () => {
-    const r = await listKeysAction({});
+    const r = await reach(listKeysAction({}));
     if (r.ok) setKeys(r.data);
   };
 
-  async function create(form: FormData) {
+  async function create(form: FormData): Promise<boolean> {
     setBusy(true);
     setError(null);
     const days = String(form.get("expires") ?? "never");
     const name = String(form.get("name") ?? "");
-    const r = await createKeyAction({ name, expiresInDays: days && days !== "never" ? Number(days) : null });
+    const r = await reach(createKeyAction({ name, expiresInDays: days && days !== "never" ? Number(days) : null }));
     setBusy(false);
-    if (!r.ok) return setError(r.error);
+    if (!r.ok) {
+      setError(r.error);
+      return false;
+    }
     setCreated({ key: r.data.key, name });
     await refresh();
+    return true;
   }
 
   async function revoke() {
     if (!toRevoke) return;
-    const r = await revokeKeyAction({ id: toRevoke.id });
+    const r = await reach(revokeKeyAction({ id: toRevoke.id }));
     setToRevoke(null);
     if (!r.ok) return setError(r.error);
     await refresh();
@@ -73,7 +80,7 @@ export function KeysPanel({
         <p className="text-sm text-neutral-600 dark:text-neutral-400">
           {t.rich("intro", { base: base || "/v1", code: (chunks) => <code className="font-mono">{chunks}</code> })}
         </p>
-        <form action={create} className="flex flex-wrap items-end gap-3">
+        <form onSubmit={submitKeeping(create)} className="flex flex-wrap items-end gap-3">
           <div className="min-w-52 flex-1">
             <Label htmlFor="key-name">{t("keyName")}</Label>
             <Input id="key-name" name="name" required maxLength={80} placeholder={t("keyNamePlaceholder")} />

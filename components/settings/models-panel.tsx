@@ -15,12 +15,14 @@ import type { ModelInfo } from "@/lib/models";
 import { type ModelDraft, draftOf, emptyDraft, formOf } from "./model-draft";
 import { ModelFields } from "./model-fields";
 import { ModelsTable } from "./models-table";
+import { useReach } from "@/components/ui/use-reach";
 
 type Errors = Partial<Record<ModelFormField, string>>;
 
 /** /settings/models: add a model, edit one, disable or enable it. Every change applies to /v1 and the picker at once. */
 export function ModelsPanel({ initial, provisioned }: { initial: ModelInfo[]; provisioned: boolean }) {
   const t = useTranslations("modelsAdmin");
+  const reach = useReach();
   const [models, setModels] = useState(initial);
   const [draft, setDraft] = useState<ModelDraft>(emptyDraft);
   const [errors, setErrors] = useState<Errors>({});
@@ -32,7 +34,7 @@ export function ModelsPanel({ initial, provisioned }: { initial: ModelInfo[]; pr
   async function apply(run: () => Promise<{ ok: true; data: ModelFormResult } | { ok: false; error: string }>) {
     setBusy(true);
     setNotice(null);
-    const r = await run();
+    const r = await reach(run());
     setBusy(false);
     if (!r.ok) {
       setNotice({ error: true, text: r.error });

@@ -6,6 +6,7 @@ import { useRef, useState } from "react";
 import { changePasswordAction } from "@/app/settings/account/actions";
 import { Button } from "@/components/ui/button";
 import { Input, Label } from "@/components/ui/input";
+import { useReach } from "@/components/ui/use-reach";
 
 type Notice = { kind: "ok" | "error"; text: string } | null;
 
@@ -26,6 +27,7 @@ export function PasswordForm({
 }) {
   const router = useRouter();
   const t = useTranslations("account");
+  const reach = useReach();
   const [notice, setNotice] = useState<Notice>(null);
   const [busy, setBusy] = useState(false);
   const form = useRef<HTMLFormElement>(null);
@@ -33,10 +35,12 @@ export function PasswordForm({
   async function changePassword(data: FormData) {
     setBusy(true);
     setNotice(null);
-    const r = await changePasswordAction({
-      currentPassword: String(data.get("currentPassword") ?? ""),
-      newPassword: String(data.get("newPassword") ?? ""),
-    });
+    const r = await reach(
+      changePasswordAction({
+        currentPassword: String(data.get("currentPassword") ?? ""),
+        newPassword: String(data.get("newPassword") ?? ""),
+      }),
+    );
     setBusy(false);
     if (!r.ok) return setNotice({ kind: "error", text: r.error });
     form.current?.reset();

@@ -6,17 +6,19 @@ import { stopSharingAction } from "@/app/(chat)/share-actions";
 import type { ShareInfo } from "@/lib/chat/types";
 import { Button } from "@/components/ui/button";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { useReach } from "@/components/ui/use-reach";
 
 /** Every link the user shares, with Open and Stop sharing. */
 export function SharesTable({ initial }: { initial: ShareInfo[] }) {
   const t = useTranslations("shares");
+  const reach = useReach();
   const format = useFormatter();
   const when = (ms: number) => format.dateTime(new Date(ms), { dateStyle: "medium", timeStyle: "short" });
   const [shares, setShares] = useState(initial);
   const [error, setError] = useState<string | null>(null);
 
   async function stop(id: string) {
-    const r = await stopSharingAction({ shareId: id });
+    const r = await reach(stopSharingAction({ shareId: id }));
     if (!r.ok) return setError(r.error);
     setShares((list) => list.filter((s) => s.id !== id));
   }

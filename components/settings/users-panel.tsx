@@ -9,6 +9,8 @@ import { Dialog, DialogActions } from "@/components/ui/dialog";
 import { Input, Label } from "@/components/ui/input";
 import { ShownOnce } from "./shown-once";
 import { UsersTable } from "./users-table";
+import { useReach } from "@/components/ui/use-reach";
+import { submitKeeping } from "@/components/ui/submit-keeping";
 
 /** Settings → Users (admins): add a member with a temporary password, reset one, remove an account. */
 export function UsersPanel({
@@ -21,6 +23,7 @@ export function UsersPanel({
   registrationOpen: boolean;
 }) {
   const t = useTranslations("users");
+  const reach = useReach();
   const [users, setUsers] = useState(initial);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -29,16 +32,20 @@ export function UsersPanel({
   const [toReset, setToReset] = useState<UserRow | null>(null);
   const [toRemove, setToRemove] = useState<UserRow | null>(null);
 
-  async function add(form: FormData) {
+  async function add(form: FormData): Promise<boolean> {
     const email = String(form.get("email") ?? "");
     setBusy(true);
     setError(null);
     setHandout(null);
-    const r = await addUserAction({ email });
+    const r = await reach(addUserAction({ email }));
     setBusy(false);
-    if (!r.ok) return setError(r.error);
+    if (!r.ok) {
+      setError(r.error);
+      return false;
+    }
     setUsers(r.data.users);
     setHandout({ email: email.trim().toLowerCase(), password: r.data.password, reset: false });
+    return true;
   }
 
   async function reset() {
@@ -46,7 +53,7 @@ export function UsersPanel({
     setToReset(null);
     if (!user) return;
     setError(null);
-    const r = await resetPasswordAction({ userId: user.id });
+    const r = await reach(resetPasswordAction({ userId: user.id }));
     if (!r.ok) return setError(r.error);
     setUsers((list) => list.map((u) => (u.id === user.id ? { ...u, temporaryPassword: true } : u)));
     setHandout({ email: user.email, password: r.data.password, reset: true });
@@ -57,7 +64,7 @@ export function UsersPanel({
     setToRemove(null);
     if (!user) return;
     setError(null);
-    const r = await removeUserAction({ userId: user.id });
+    const r = await reach(removeUserAction({ userId: user.id }));
     if (!r.ok) return setError(r.error);
     setUsers(r.data.users);
     if (handout?.email === user.email) setHandout(null);
@@ -72,7 +79,7 @@ export function UsersPanel({
         <p className="text-sm text-neutral-600 dark:text-neutral-400">
           {t(registrationOpen ? "introOpen" : "introClosed")}
         </p>
-        <form action={add} className="flex flex-wrap items-end gap-3">
+        <form onSubmit={submitKeeping(add)} className="flex flex-wrap items-end gap-3">
           <div className="min-w-60 flex-1">
             <Label htmlFor="new-user-email">{t("email")}</Label>
             <Input id="new-user-email" name="email" type="email" required maxLength={320} autoComplete="off" />

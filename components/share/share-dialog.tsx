@@ -9,10 +9,12 @@ import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
 import { CopyButton } from "@/components/chat/copy-button";
+import { useReach } from "@/components/ui/use-reach";
 
 /** Share: a snapshot link the owner can copy, refresh to the current conversation, or stop. */
 export function ShareDialog({ conversationId }: { conversationId: string }) {
   const t = useTranslations("share");
+  const reach = useReach();
   const format = useFormatter();
   const when = (ms: number) => format.dateTime(new Date(ms), { dateStyle: "medium", timeStyle: "short" });
   const [open, setOpen] = useState(false);
@@ -27,7 +29,7 @@ export function ShareDialog({ conversationId }: { conversationId: string }) {
   ) {
     setBusy(true);
     setError(null);
-    const r = await action();
+    const r = await reach(action());
     setBusy(false);
     if (r.ok) done(r.data);
     else setError(r.error);

@@ -13,6 +13,7 @@ import { Dialog, DialogActions } from "@/components/ui/dialog";
 import { Input, Label } from "@/components/ui/input";
 import { contentLang } from "@/lib/i18n/content-lang";
 import { Highlighted } from "./highlighted";
+import { useReach } from "@/components/ui/use-reach";
 
 export function ConversationItem({
   item,
@@ -27,6 +28,7 @@ export function ConversationItem({
   onDeleted: (id: string) => void;
 }) {
   const t = useTranslations("sidebar");
+  const reach = useReach();
   const pathname = usePathname();
   const router = useRouter();
   const active = pathname === `/chat/${item.id}`;
@@ -42,7 +44,7 @@ export function ConversationItem({
   async function rename(e: React.FormEvent) {
     e.preventDefault();
     setBusy(true);
-    const r = await renameConversationAction({ id: item.id, title });
+    const r = await reach(renameConversationAction({ id: item.id, title }));
     setBusy(false);
     if (!r.ok) return setError(r.error);
     onRenamed(item.id, r.data.title);
@@ -51,7 +53,7 @@ export function ConversationItem({
   }
   async function remove() {
     setBusy(true);
-    const r = await deleteConversationAction({ id: item.id });
+    const r = await reach(deleteConversationAction({ id: item.id }));
     setBusy(false);
     if (!r.ok) return setError(r.error);
     onDeleted(item.id);

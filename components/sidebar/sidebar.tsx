@@ -16,13 +16,7 @@ import { onConversationsChanged } from "./events";
 import { groupConversations } from "./groups";
 import { useConversationSearch } from "./use-search";
 import { ConversationItem } from "./conversation-item";
-
-/** Search through the server action; a refusal (e.g. a session that ended) becomes the search's error. */
-async function searchByAction(query: string) {
-  const r = await searchConversationsAction({ query });
-  if (!r.ok) throw new Error(r.error);
-  return r.data;
-}
+import { useReach } from "@/components/ui/use-reach";
 
 export function Sidebar({
   email,
@@ -45,14 +39,15 @@ export function Sidebar({
   const t = useTranslations("sidebar");
   const ts = useTranslations("shortcuts");
   const startNewChat = useNewChat();
+  const reach = useReach();
 
   const reload = useCallback(async () => {
-    const r = await listConversationsAction({ cursor: null });
+    const r = await reach(listConversationsAction({ cursor: null }));
     if (r.ok) {
       setItems(r.data.items);
       setCursor(r.data.nextCursor);
     }
-  }, []);
+  }, [reach]);
   useEffect(() => onConversationsChanged(() => void reload()), [reload]);
   useEffect(() => {
     if (refreshOnMount) void reload();
@@ -61,13 +56,13 @@ export function Sidebar({
   const loadMore = useCallback(async () => {
     if (!cursor || loading) return;
     setLoading(true);
-    const r = await listConversationsAction({ cursor });
+    const r = await reach(listConversationsAction({ cursor }));
     setLoading(false);
     if (r.ok) {
       setItems((prev) => [...prev, ...r.data.items.filter((i) => !prev.some((p) => p.id === i.id))]);
       setCursor(r.data.nextCursor);
     }
-  }, [cursor, loading]);
+  }, [cursor, loading, reach]);
 
   // Infinite scroll: the next page loads when the end of the list comes into view.
   useEffect(() => {
@@ -78,6 +73,15 @@ export function Sidebar({
     return () => io.disconnect();
   }, [loadMore]);
 
+  // Search through the server action; a refusal (a session that ended, no server) becomes the search's error.
+  const searchByAction = useCallback(
+    async (q: string) => {
+      const r = await reach(searchConversationsAction({ query: q }));
+      if (!r.ok) throw new Error(r.error);
+      return r.data;
+    },
+    [reach],
+  );
   const { results, stale, error: searchError, update: updateResults } = useConversationSearch(query, searchByAction);
 
   const onRenamed = (id: string, title: string) => {

@@ -186,3 +186,29 @@ test('usage: a Stop is no error, a refused model name is an "unknown model", and
   await expect(usage.recentRows.nth(1)).toContainText("404");
   await expect(usage.recentRows.nth(2)).toContainText("499");
 });
+
+test("a server that cannot be reached is said so, and the form is usable again", async ({ openSession }) => {
+  const { page } = await openSession("fresh");
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  const keys = new KeysPage(page);
+  await keys.open();
+  // The server action's request fails as it does when the server is restarting.
+  await page.route("**/settings/keys", (route) =>
+    route.request().method() === "POST" ? route.abort("connectionrefused") : route.continue(),
+  );
+  await page.getByLabel("Key name").fill("offline");
+  const create = page.getByRole("button", { name: "Create key" });
+  await create.click();
+  await expect(page.getByRole("alert").filter({ hasText: "could not be reached" })).toHaveText(
+    "The server could not be reached. Check your connection and try again.",
+  );
+  await expect(create).toBeEnabled();
+  // Before, the action's rejection was an uncaught error on the page, and the button stayed busy.
+  expect(errors).toEqual([]);
+  // What was typed is still there to send again (React's form action had cleared it).
+  await expect(page.getByLabel("Key name")).toHaveValue("offline");
+  await page.unroute("**/settings/keys");
+  await create.click();
+  await expect(keys.newKey).toHaveValue(/^sk-glm-/);
+});

@@ -89,7 +89,7 @@ export function useAttachments() {
     const info = body as AttachmentInfo;
     if (!current.current.some((f) => f.key === key)) {
       // Removed while it uploaded: the server's copy goes too.
-      void fetch(`/api/attachments/${encodeURIComponent(info.id)}`, { method: "DELETE" });
+      void fetch(`/api/attachments/${encodeURIComponent(info.id)}`, { method: "DELETE" }).catch(() => {});
       return;
     }
     setFiles((now) =>
@@ -101,7 +101,8 @@ export function useAttachments() {
     const file = current.current.find((f) => f.key === key);
     setFiles((now) => now.filter((f) => f.key !== key));
     if (file?.state === "ready")
-      void fetch(`/api/attachments/${encodeURIComponent(file.info.id)}`, { method: "DELETE" });
+      // Unreachable now: the server sweeps unsent files away later (sweepPendingAttachments).
+      void fetch(`/api/attachments/${encodeURIComponent(file.info.id)}`, { method: "DELETE" }).catch(() => {});
   }
 
   const ready = files.flatMap((f) => (f.state === "ready" ? [f.info] : []));

@@ -12,6 +12,8 @@ export async function startServer() {
     // The production server (scripts/server.mjs) answers /v1 and chat messages with these before Next's router.
     const { serveNodeDoors } = await import("@/lib/http/node-doors");
     (globalThis as Record<symbol, unknown>)[Symbol.for("glm-chat.node-doors")] = serveNodeDoors;
+    // scripts/server.mjs listens only from now on.
+    (globalThis as Record<symbol, unknown>)[Symbol.for("glm-chat.ready")] = true;
   } catch (err) {
     // A server that cannot work must not listen as if it could: say why, once, and stop (next dev keeps
     // running so the developer can fix the configuration and reload).
@@ -51,9 +53,10 @@ async function startUp() {
     const replies = await interruptStreamingReplies(db);
     const requests = await closeUnfinishedUsage(db);
     if (replies || requests) {
+      const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
       console.log(
-        `glm-chat: ${replies} reply(ies) and ${requests} request(s) left unfinished by the last run ` +
-          "are marked interrupted.",
+        `glm-chat: left unfinished by the last run, marked interrupted: ${count(replies, "reply", "replies")}, ` +
+          `${count(requests, "API or chat request", "API or chat requests")}.`,
       );
     }
   }

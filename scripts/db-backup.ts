@@ -10,7 +10,8 @@
  * - The copy is written under a temporary name, checked (`PRAGMA quick_check`), and only then renamed into
  *   place, so a file with the final name is always whole. An existing file is never overwritten.
  * - By default it goes to `backups/` beside the database, named by the time: `app-2026-11-28T21-05-00Z.db`.
- *   `--to` names a file, or a folder to put the time-named file in.
+ *   `--to` names a file (with an extension: `nightly.db`), or a folder to put the time-named file in (one that
+ *   exists, ends in `/`, has no extension, or goes with `--keep`).
  * - `--keep N` then removes the oldest time-named backups of this database in that folder beyond the newest N
  *   (for a daily cron line); other files there are never touched.
  * - PostgreSQL is backed up with its own tools (pg_dump): the command says so and copies nothing.
@@ -50,13 +51,28 @@ const stampedName = (base: string, at: Date) => `${base}-${at.toISOString().slic
 const STAMPED = (base: string) =>
   new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}-\\d{4}-\\d\\d-\\d\\dT\\d\\d-\\d\\d-\\d\\dZ\\.db$`);
 
-function destination(source: string, to: string | undefined, at: Date): { file: string; folder: string; base: string } {
+function destination(
+  source: string,
+  to: string | undefined,
+  at: Date,
+  keep: number | undefined,
+): { file: string; folder: string; base: string } {
   const base = path.basename(source).replace(/\.[^.]*$/, "");
   const target = path.resolve(to ?? path.join(path.dirname(source), "backups"));
-  const isFolder = to === undefined || to.endsWith("/") || (existsSync(target) && statSync(target).isDirectory());
+  const exists = existsSync(target);
+  if (exists && !statSync(target).isDirectory()) {
+    if (target === source) throw new Refused("the backup cannot be the database itself");
+    if (keep !== undefined) throw new Refused(`--keep keeps backups in a folder, and ${target} is a file`);
+  }
+  // A path not there yet is a folder unless it names a file (has an extension): `--to /mnt/backups` in a cron
+  // line made one file named `backups` at its first run, which every later run refused to overwrite.
+  const isFolder =
+    to === undefined ||
+    to.endsWith("/") ||
+    keep !== undefined ||
+    (exists ? statSync(target).isDirectory() : path.extname(target) === "");
   const file = isFolder ? path.join(target, stampedName(base, at)) : target;
   if (existsSync(file)) throw new Refused(`${file} exists already; a backup never overwrites a file`);
-  if (file === source) throw new Refused("the backup cannot be the database itself");
   return { file, folder: path.dirname(file), base };
 }
 
@@ -76,7 +92,7 @@ function backup(opts: Options): string {
   if (source === ":memory:") throw new Refused("an in-memory database has nothing to back up");
   if (!existsSync(source)) throw new Refused(`there is no database at ${source} (DATABASE_URL=${opts.from})`);
   const started = Date.now();
-  const { file, folder, base } = destination(source, opts.to, new Date(started));
+  const { file, folder, base } = destination(source, opts.to, new Date(started), opts.keep);
   // The copy holds what the database holds (password hashes, every conversation): readable by its owner alone,
   // from the moment it exists, as the app's own file is.
   process.umask(0o077);

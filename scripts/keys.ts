@@ -7,10 +7,13 @@
  */
 import { parseArgs } from "node:util";
 import { closeDb, getDb } from "@/db";
-import { createUser, findUserByEmail, firstUser } from "@/db/queries/users";
+import { createUser, defaultKeyOwner, findUserByEmail } from "@/db/queries/users";
 import { createApiKey, listApiKeys, revokeApiKey } from "@/lib/auth/api-keys";
+import { checkDatabaseFile, printUsageIfAsked } from "./cli-database";
 
 const DEFAULT_OWNER = "admin@localhost";
+const USAGE =
+  "usage: npm run keys -- create --name NAME [--email OWNER] [--expires-days N] | list | revoke <id or prefix>";
 
 function fail(message: string): never {
   console.error(`keys: ${message}`);
@@ -29,13 +32,16 @@ async function owner(email: string | undefined) {
     );
     return createUser(db, { email, passwordHash: null });
   }
-  return (await firstUser(db)) ?? createUser(db, { email: DEFAULT_OWNER, passwordHash: null });
+  return (await defaultKeyOwner(db)) ?? createUser(db, { email: DEFAULT_OWNER, passwordHash: null });
 }
 
 const fmt = (ms: number | null) => (ms ? new Date(ms).toISOString().slice(0, 16).replace("T", " ") : "-");
 
 async function main() {
   const [command, ...rest] = process.argv.slice(2);
+  printUsageIfAsked(command, USAGE);
+  if (command === "create" || command === "list" || command === "revoke")
+    checkDatabaseFile("keys", command === "create");
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
@@ -88,9 +94,7 @@ async function main() {
       return;
     }
     default:
-      fail(
-        "usage: npm run keys -- create --name NAME [--email OWNER] [--expires-days N] | list | revoke <id or prefix>",
-      );
+      fail(USAGE);
   }
 }
 

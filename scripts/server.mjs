@@ -14,7 +14,15 @@ import { createServer } from "node:http";
 import next from "next";
 import { acceptBurstsFaster } from "./accept-bursts.mjs";
 
+/** Said as the app's own start-up says it (lib/start-up.ts), with a failing status for a supervisor to see. */
+function cannotStart(why) {
+  console.error(`glm-chat cannot start: ${why}`);
+  process.exit(1);
+}
+
 const port = Number(process.env.PORT || 3000);
+if (!Number.isInteger(port) || port < 0 || port > 65535)
+  cannotStart(`PORT must be a port number from 0 to 65535, not "${process.env.PORT}".`);
 const hostname = process.env.HOSTNAME || "0.0.0.0";
 const trustProxy = ["1", "true", "yes"].includes(String(process.env.TRUST_PROXY).toLowerCase());
 const maxBody = Number(process.env.MAX_BODY_BYTES || 4 * 1024 * 1024);
@@ -26,6 +34,17 @@ const UPLOAD_LIMIT = 21 * 1024 * 1024;
 const app = next({ dev: false, hostname, port, dir: process.cwd() });
 await app.prepare();
 const handle = app.getRequestHandler();
+
+/**
+ * The app's start-up (lib/start-up.ts, which instrumentation.ts runs once Next has loaded it) says when it is
+ * done. Listening before then, a server that waits for another to let go of its SQLite file took connections
+ * it could not answer for up to a minute, and its port was held while the other stopped.
+ */
+const READY = Symbol.for("glm-chat.ready");
+const STARTUP_LIMIT_MS = 90_000;
+for (const until = Date.now() + STARTUP_LIMIT_MS; !globalThis[READY] && Date.now() < until; )
+  await new Promise((resolve) => setTimeout(resolve, 25));
+if (!globalThis[READY]) console.warn("glm-chat: start-up has not said it is done; listening anyway.");
 /**
  * (req, res) => Promise<boolean>: false for what it does not serve. instrumentation.ts sets it once Next has
  * loaded it, which may be just after prepare() resolves: looked up until found (Next answers meanwhile).
@@ -127,11 +146,22 @@ const server = createServer((req, res) => {
 server.requestTimeout = 0;
 /** Set once listening: more descriptors for the listening socket under load (scripts/accept-bursts.mjs). */
 let acceptCopies;
+const where = `${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`;
+const listenFailed = (err) =>
+  cannotStart(
+    err.code === "EADDRINUSE"
+      ? `${where} is in use by another program (another server?). Stop it, or set another PORT.`
+      : err.code === "EACCES"
+        ? `no permission to listen on ${where} (ports below 1024 need privileges).`
+        : `cannot listen on ${where}: ${err.message}`,
+  );
+server.once("error", listenFailed);
 server.listen(port, hostname, () => {
+  server.off("error", listenFailed);
   setTimeout(() => {
     if (!throughNext && !nodeDoors()) console.warn("glm-chat: the node:http doors did not register; Next serves /v1.");
   }, 2000).unref();
-  console.log(`glm-chat listening on http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`);
+  console.log(`glm-chat listening on http://${where}`);
   // ACCEPT_COPIES=0 keeps node's one accept per loop turn even under load; ACCEPT_ARM_AT is for benchmarks.
   const fromEnv = (name) => (process.env[name] === undefined ? undefined : Number(process.env[name]));
   acceptCopies = acceptBurstsFaster(server, {

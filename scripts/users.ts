@@ -15,10 +15,13 @@ import { closeDb, getDb } from "@/db";
 import { findUserByEmail, listUsersAsAdmin, setUserAdmin } from "@/db/queries/users";
 import { createWithTemporaryPassword, EmailAddress, resetToTemporaryPassword } from "@/lib/auth/accounts";
 import { isAdmin } from "@/lib/auth/admin";
+import { checkDatabaseFile, printUsageIfAsked } from "./cli-database";
 
 const USAGE =
   "usage: npm run users -- list | create --email EMAIL [--admin] | reset-password --email EMAIL | " +
   "make-admin --email EMAIL | remove-admin --email EMAIL";
+
+const COMMANDS = new Set(["list", "create", "reset-password", "make-admin", "remove-admin"]);
 
 function fail(message: string): never {
   console.error(`users: ${message}`);
@@ -34,10 +37,12 @@ async function account(email: string | undefined) {
 
 async function main() {
   const [command, ...rest] = process.argv.slice(2);
+  printUsageIfAsked(command, USAGE);
   const { values } = parseArgs({
     args: rest,
     options: { email: { type: "string" }, admin: { type: "boolean" } },
   });
+  if (command !== undefined && COMMANDS.has(command)) checkDatabaseFile("users", command === "create");
   const db = getDb();
   switch (command) {
     case "list": {

@@ -1,5 +1,5 @@
 import "server-only";
-import { asc, eq, isNotNull, type SQL, sql } from "drizzle-orm";
+import { asc, desc, eq, isNotNull, type SQL, sql } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
 import { first, type Db } from "@/db";
 import { engine } from "@/db/engine";
@@ -30,8 +30,12 @@ export async function someoneCanSignIn(db: Db): Promise<boolean> {
 }
 
 /** The oldest account (the keys CLI's default owner). */
-export async function firstUser(db: Db): Promise<User | undefined> {
-  return first(await db.select().from(users).orderBy(asc(users.createdAt), asc(users.id)).limit(1));
+/**
+ * Who a key made from the command line belongs to when no owner is named: the first admin (the first account
+ * that can sign in), else the oldest account (one the keys CLI made before anyone signed up).
+ */
+export async function defaultKeyOwner(db: Db): Promise<User | undefined> {
+  return first(await db.select().from(users).orderBy(desc(users.admin), asc(users.createdAt), asc(users.id)).limit(1));
 }
 
 /**

@@ -3,6 +3,7 @@ import type { LanguageModelV3Prompt } from "@ai-sdk/provider";
 import type { Message } from "@/db/schema";
 import { withFiles } from "@/lib/attachments/blocks";
 import { AppError, type ErrorCode } from "@/lib/errors";
+import { CHAT_RATE_LIMITED } from "@/lib/gateway/rate-limit";
 import { UPSTREAM_UNREACHABLE } from "@/lib/gateway/upstream";
 
 /** What a chat turn sends the model (lib/chat/turn.ts), and how its failures read. */
@@ -67,6 +68,8 @@ export function readableError(err: unknown): string {
   // Not reachable at all is not "failed": it will not go away by itself, and the operator can tell which it is.
   if (err instanceof AppError && err.code === "upstream_error" && err.message === UPSTREAM_UNREACHABLE)
     return REPLY_UNREACHABLE;
+  // This server's own limit, not the model service's: said as it is.
+  if (err instanceof AppError && err.message === CHAT_RATE_LIMITED) return CHAT_RATE_LIMITED;
   if (err instanceof AppError) return REPLY_ERRORS[err.code] ?? err.message;
   const message = (err as { message?: string })?.message;
   const data = (err as { data?: { error?: { message?: string } } })?.data;

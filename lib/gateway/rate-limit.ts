@@ -131,20 +131,31 @@ function duration(ms: number): string {
   return minutes ? `${minutes}m${seconds}s` : `${seconds}s`;
 }
 
+const CHAT_BUCKET = "chat messages";
+
 /** The buckets a request counts against, in the order they are checked, with their limits (0: none). */
 function checksOf(caller: Caller): [bucket: string, limit: number, what: string][] {
   const { keyRpm, userRpm, chatRpm } = config().rateLimits;
   return caller.source === "chat"
-    ? [[`chat:${caller.userId}`, chatRpm, "chat messages"]]
+    ? [[`chat:${caller.userId}`, chatRpm, CHAT_BUCKET]]
     : [
         [`key:${caller.apiKeyId}`, keyRpm, "this API key"],
         [`user:${caller.userId}`, userRpm, "your account"],
       ];
 }
 
+/**
+ * The chat's own limit (RATE_LIMIT_CHAT_RPM) in words for the person typing, also the catalogue's
+ * "chatRateLimited": said as the model service being busy, it sent them (and the operator) looking there.
+ */
+export const CHAT_RATE_LIMITED =
+  "You are sending messages faster than this server allows. Wait a minute, then send again.";
+
 const refused = (what: string, limit: number, retryAfter: number, state: RateLimitState) =>
   new AppError(
     "rate_limit_exceeded",
-    `Rate limit reached for ${what}: ${limit} requests per minute. Retry in ${retryAfter} s.`,
+    what === CHAT_BUCKET
+      ? CHAT_RATE_LIMITED
+      : `Rate limit reached for ${what}: ${limit} requests per minute. Retry in ${retryAfter} s.`,
     { headers: { "retry-after": String(retryAfter), ...rateLimitHeaders(state) } },
   );

@@ -5,6 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
 import { test } from "node:test";
 import { promisify } from "node:util";
 import { alertText, HttpSession, PASSWORD, uniqueEmail } from "./http-session";
@@ -62,4 +64,23 @@ test("create, reset-password, make-admin and remove-admin, from the command line
 
   assert.match((await users("list")).out, new RegExp(`${email.replace(/[.+]/g, "\\$&")}\\tmember`));
   await assert.rejects(users("reset-password", "--email", uniqueEmail("nobody")), /no account/);
+});
+
+test("--help is the usage (exit 0); a DATABASE_URL naming no file is refused, not made into an empty database", async () => {
+  for (const tool of ["scripts/users.ts", "scripts/keys.ts"]) {
+    const help = await run("node_modules/.bin/tsx", [tool, "--help"], { encoding: "utf8" });
+    assert.match(help.stdout, /^usage: npm run (users|keys) -- /);
+  }
+  const missing = `/tmp/glm-no-such-dir-${process.pid}/app.db`;
+  const env = { ...process.env, DATABASE_URL: `file:${missing}` };
+  for (const args of [
+    ["scripts/users.ts", "list"],
+    ["scripts/keys.ts", "list"],
+  ]) {
+    await assert.rejects(run("node_modules/.bin/tsx", args, { encoding: "utf8", env }), (err: { stderr: string }) => {
+      assert.match(err.stderr, new RegExp(`no database at ${missing}\\. Set DATABASE_URL`));
+      return true;
+    });
+  }
+  assert.equal(existsSync(path.dirname(missing)), false, "nothing was made");
 });

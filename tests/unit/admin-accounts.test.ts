@@ -33,6 +33,9 @@ test("the first account that can sign in is an admin; deleting it makes nobody e
   assert.equal(member.admin, false);
   assert.equal(await isAdmin(founder), true);
   assert.equal(await isAdmin(member), false);
+  // A key made from the command line without --email is the admin's, not the API-only account's made before.
+  const { defaultKeyOwner } = await import("@/db/queries/users");
+  assert.equal((await defaultKeyOwner(db))?.email, "founder@example.com");
 
   await deleteAccount(db, { userId: founder.id });
   const after = await findUserById(db, { userId: member.id });

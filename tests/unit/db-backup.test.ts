@@ -105,6 +105,13 @@ describe("npm run db:backup", () => {
     mkdirSync(folder);
     assert.equal(backup(["--to", folder]).code, 0);
     assert.match(readdirSync(folder).join(), /^app-.*Z\.db$/);
+
+    // Not there yet and without an extension (a cron line's --to /mnt/backups): a folder, made, not a file
+    // named like it that the next night's run would refuse to overwrite.
+    const nightly = path.join(dir, "nightly");
+    assert.equal(backup(["--to", nightly]).code, 0);
+    assert.match(readdirSync(nightly).join(), /^app-.*Z\.db$/);
+    assert.match(backup(["--to", named, "--keep", "2"]).stderr, /--keep keeps backups in a folder/);
   });
 
   test("--keep N removes the oldest time-named backups beyond N, and nothing else", () => {

@@ -48,3 +48,27 @@ test("a model service that cannot be reached at all is said so, apart from one t
   assert.equal(errorKeyOf(unreachable), "replyUnreachable");
   assert.match(localizeError("ja", unreachable), /UPSTREAM_BASE_URL/);
 });
+
+test("this server's own chat limit is said as such, not as the model service being busy", async () => {
+  process.env.RATE_LIMIT_CHAT_RPM = "1";
+  const { readableError } = await import("@/lib/chat/turn-prompt");
+  const { enforceRateLimits } = await import("@/lib/gateway/rate-limit");
+  const { localizeError } = await import("@/lib/i18n/errors");
+  const caller = { userId: `limit-${Math.random()}`, apiKeyId: null, source: "chat" as const };
+  await enforceRateLimits(caller);
+  const refusal = await (async () => {
+    try {
+      await enforceRateLimits(caller);
+    } catch (err) {
+      return err;
+    }
+  })();
+  assert.ok(refusal instanceof AppError && refusal.status === 429, "the second message in the minute is refused");
+  const sentence = readableError(refusal);
+  assert.match(sentence, /faster than this server allows/);
+  assert.equal(
+    localizeError("ja", sentence),
+    "このサーバーが許可するより速くメッセージを送っています。1分ほど待ってから、もう一度送ってください。",
+  );
+  assert.ok(refusal.headers["retry-after"], "the wait is still sent as retry-after");
+});

@@ -11,9 +11,8 @@ export async function startServer() {
     await startUp();
     // The production server (scripts/server.mjs) answers /v1 and chat messages with these before Next's router.
     const { serveNodeDoors } = await import("@/lib/http/node-doors");
+    // Last: scripts/server.mjs starts listening once it is here.
     (globalThis as Record<symbol, unknown>)[Symbol.for("glm-chat.node-doors")] = serveNodeDoors;
-    // scripts/server.mjs listens only from now on.
-    (globalThis as Record<symbol, unknown>)[Symbol.for("glm-chat.ready")] = true;
   } catch (err) {
     // A server that cannot work must not listen as if it could: say why, once, and stop (next dev keeps
     // running so the developer can fix the configuration and reload).

@@ -36,23 +36,23 @@ await app.prepare();
 const handle = app.getRequestHandler();
 
 /**
- * The app's start-up (lib/start-up.ts, which instrumentation.ts runs once Next has loaded it) says when it is
- * done. Listening before then, a server that waits for another to let go of its SQLite file took connections
- * it could not answer for up to a minute, and its port was held while the other stopped.
+ * Listens once the app's start-up (lib/start-up.ts, which instrumentation.ts runs once Next has loaded it) is
+ * done, which it says by handing over the doors below. Listening before then, a server that waits for another
+ * to let go of its SQLite file took connections it could not answer for up to a minute, and held its port
+ * while the other stopped.
  */
-const READY = Symbol.for("glm-chat.ready");
+const DOORS = Symbol.for("glm-chat.node-doors");
 const STARTUP_LIMIT_MS = 90_000;
-for (const until = Date.now() + STARTUP_LIMIT_MS; !globalThis[READY] && Date.now() < until; )
+for (const until = Date.now() + STARTUP_LIMIT_MS; !globalThis[DOORS] && Date.now() < until; )
   await new Promise((resolve) => setTimeout(resolve, 25));
-if (!globalThis[READY]) console.warn("glm-chat: start-up has not said it is done; listening anyway.");
+
 /**
- * (req, res) => Promise<boolean>: false for what it does not serve. instrumentation.ts sets it once Next has
- * loaded it, which may be just after prepare() resolves: looked up until found (Next answers meanwhile).
+ * (req, res) => Promise<boolean>: false for what it does not serve, set by start-up (above); looked up until
+ * found, should start-up not have said it was done in time (Next answers meanwhile).
  * THROUGH_NEXT=1 leaves those paths to the route handlers (as on hosts that run only Next): npm test runs
  * its PostgreSQL pass that way, so both paths stay tested.
  */
 const throughNext = ["1", "true", "yes"].includes(String(process.env.THROUGH_NEXT).toLowerCase());
-const DOORS = Symbol.for("glm-chat.node-doors");
 let serveNodeDoors;
 const nodeDoors = () => (throughNext ? undefined : (serveNodeDoors ??= globalThis[DOORS]));
 /** `/v1`, `/v1/…` or `/v1?…`: the gateway's paths, all answered in OpenAI's JSON (not `/v1x`). */

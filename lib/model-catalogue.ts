@@ -129,7 +129,14 @@ const tokens = (max: number, tooMany: string) =>
 export const ModelInput = z
   .object({
     name: ModelName,
-    upstreamId: z.string().trim().min(1, "Enter the upstream's id for the model").max(128, "At most 128 characters"),
+    upstreamId: z
+      .string()
+      .trim()
+      .min(1, "Enter the upstream's id for the model")
+      .max(128, "At most 128 characters")
+      // No model server's id has a space (glm-4-air, org/Model-7B, qwen2.5:7b): one is a typo, caught here
+      // rather than at someone's first message.
+      .regex(/^\S+$/, "Upstream ids have no spaces"),
     contextWindow: tokens(10_000_000, "At most 10,000,000 tokens"),
     maxOutputTokens: tokens(1_000_000, "At most 1,000,000 tokens"),
     thinking: z.enum(MODEL_THINKING, { error: "Choose none, optional or always" }).default("none"),

@@ -60,7 +60,13 @@ export function ModelsTable({
               >
                 {t("edit")}
               </Button>
-              <Button variant="secondary" size="sm" disabled={busy} onClick={() => onToggle(m)}>
+              <Button
+                variant="secondary"
+                size="sm"
+                disabled={busy}
+                onClick={() => onToggle(m)}
+                aria-label={t(m.enabled ? "disableNamed" : "enableNamed", { name: m.id })}
+              >
                 {m.enabled ? t("disable") : t("enable")}
               </Button>
             </TableCell>

@@ -1,5 +1,5 @@
 import "server-only";
-import { asc, desc, eq, isNotNull, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, ne, or, type SQL, sql } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
 import { first, type Db } from "@/db";
 import { engine } from "@/db/engine";
@@ -147,4 +147,23 @@ export async function listUsersAsAdmin(db: Db): Promise<UserListing[]> {
 /** Marks an account an admin, or a member again (the operator's CLI: scripts/users.ts). */
 export async function setUserAdmin(db: Db, { userId, admin }: { userId: string; admin: boolean }) {
   await db.update(users).set({ admin }).where(eq(users.id, userId));
+}
+
+/**
+ * Whether an account other than `userId` is an admin who can sign in: marked so on its row, or listed in
+ * `adminEmails` (ADMIN_EMAILS, passed in: db/ reads no configuration).
+ */
+export async function anotherAdminExists(
+  db: Db,
+  o: { userId: string; adminEmails: readonly string[] },
+): Promise<boolean> {
+  const admin = o.adminEmails.length
+    ? or(eq(users.admin, true), inArray(users.email, [...o.adminEmails]))
+    : eq(users.admin, true);
+  const rows = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(ne(users.id, o.userId), isNotNull(users.passwordHash), admin))
+    .limit(1);
+  return rows.length > 0;
 }

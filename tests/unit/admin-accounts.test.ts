@@ -37,6 +37,12 @@ test("the first account that can sign in is an admin; deleting it makes nobody e
   const { defaultKeyOwner } = await import("@/db/queries/users");
   assert.equal((await defaultKeyOwner(db))?.email, "founder@example.com");
 
+  // The only admin who can sign in may not delete their account (app/settings/data/actions.ts asks this).
+  const { anotherAdminExists } = await import("@/db/queries/users");
+  assert.equal(await anotherAdminExists(db, { userId: founder.id, adminEmails: [] }), false);
+  assert.equal(await anotherAdminExists(db, { userId: founder.id, adminEmails: ["member@example.com"] }), true);
+  assert.equal(await anotherAdminExists(db, { userId: member.id, adminEmails: [] }), true);
+
   await deleteAccount(db, { userId: founder.id });
   const after = await findUserById(db, { userId: member.id });
   assert.equal(after?.admin, false);

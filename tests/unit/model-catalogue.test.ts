@@ -130,6 +130,7 @@ describe("MODELS_FILE is checked before anything is written", () => {
       /0\.maxOutputTokens: Cannot be more than the context window/,
     ],
     ["a name with a space", [{ ...ok, name: "My model" }], /0\.name: Use letters/],
+    ["an upstream id with a space", [{ ...ok, upstreamId: "glm 4 air" }], /0\.upstreamId: Upstream ids have no spaces/],
     ["a name twice", [ok, { ...ok, name: "a" }], /listed twice/],
     ["nothing enabled", [{ ...ok, enabled: false }], /no model is enabled/],
     ["an unknown thinking mode", [{ ...ok, thinking: "sometimes" }], /0\.thinking: Choose none, optional or always/],

@@ -5,11 +5,14 @@ import { getTranslations } from "next-intl/server";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { deleteAccount } from "@/db/queries/account";
+import { anotherAdminExists } from "@/db/queries/users";
 import { userAction } from "@/lib/actions";
+import { isAdmin } from "@/lib/auth/admin";
 import { forgetUsableKeys } from "@/lib/auth/api-keys";
 import { signOut } from "@/lib/auth/auth";
 import { verifyPassword } from "@/lib/auth/password";
 import { recordSignInFailure, signInBlockedUntil, tooManyAttemptsMessage } from "@/lib/auth/throttle";
+import { config } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { clientAddress } from "@/lib/http/client-address";
 
@@ -30,6 +33,12 @@ export const deleteAccountAction = userAction(Confirm, async ({ password }, user
     await recordSignInFailure({ email: user.email, address });
     throw new AppError("invalid_request_error", t("wrongPassword"));
   }
+  // The last admin gone, nobody could manage models or accounts from the browser again.
+  if (
+    (await isAdmin(user)) &&
+    !(await anotherAdminExists(getDb(), { userId: user.id, adminEmails: config().adminEmails }))
+  )
+    throw new AppError("forbidden", t("lastAdmin"));
   const deleted = forgetUsableKeys(await deleteAccount(getDb(), { userId: user.id }));
   await signOut({ redirect: false });
   return { conversations: deleted.conversations };

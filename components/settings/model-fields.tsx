@@ -14,11 +14,14 @@ export function ModelFields({
   draft,
   errors,
   onChange,
+  nameFixed = false,
 }: {
   idPrefix: string;
   draft: ModelDraft;
   errors: Partial<Record<ModelFormField, string>>;
   onChange: (draft: ModelDraft) => void;
+  /** Edit: the name is how conversations, API clients and usage know the model, so it stays. */
+  nameFixed?: boolean;
 }) {
   const t = useTranslations("modelsAdmin");
   const field = (name: ModelFormField) => ({
@@ -40,8 +43,24 @@ export function ModelFields({
     <div className="grid gap-3 sm:grid-cols-2">
       <div>
         <Label htmlFor={`${idPrefix}-name`}>{t("name")}</Label>
-        <Input {...field("name")} required maxLength={64} placeholder="GLM-4.7" autoComplete="off" />
+        <Input
+          {...field("name")}
+          required
+          maxLength={64}
+          placeholder="GLM-4.7"
+          autoComplete="off"
+          readOnly={nameFixed}
+          className={
+            nameFixed ? "bg-neutral-100 text-neutral-600 dark:bg-neutral-800 dark:text-neutral-300" : undefined
+          }
+          aria-describedby={nameFixed ? `${idPrefix}-name-fixed` : field("name")["aria-describedby"]}
+        />
         {error("name")}
+        {nameFixed ? (
+          <p id={`${idPrefix}-name-fixed`} className="mt-1 text-xs text-neutral-500 dark:text-neutral-400">
+            {t("nameFixed")}
+          </p>
+        ) : null}
       </div>
       <div>
         <Label htmlFor={`${idPrefix}-upstreamId`}>{t("upstreamId")}</Label>

@@ -114,6 +114,7 @@ export function ModelsPanel({ initial, provisioned }: { initial: ModelInfo[]; pr
               draft={editing.draft}
               errors={editing.errors}
               onChange={(d) => setEditing({ ...editing, draft: d })}
+              nameFixed
             />
             <DialogActions cancel={t("cancel")} submit={t("save")} onCancel={() => setEditing(null)} busy={busy} />
           </form>

@@ -118,6 +118,16 @@ describe("the model catalogue", () => {
     assert.equal((await upstreamRequestTagged(t))?.body.model, `${upstreamId}-v2`);
   });
 
+  test("a model keeps its name: an edit that renames it is refused, and the model is still there", async () => {
+    const r = result(
+      (await act(admin, "updateModelAction", { ...form({ name: `${name}-renamed` }), original: name })).body,
+    );
+    const data = r.data as { ok: boolean; errors?: { name?: string } };
+    assert.equal(data.ok, false);
+    assert.match(data.errors?.name ?? "", /keeps its name/);
+    assert.ok((await listed()).includes(name));
+  });
+
   test("disabled: model_not_found on /v1 and gone from the list; enabled again: back", async () => {
     result((await act(admin, "setModelEnabledAction", { name, enabled: false })).body);
     assert.equal((await listed()).includes(name), false);

@@ -50,10 +50,17 @@ export const addModelAction = adminAction(ModelForm, async (form): Promise<Model
   return refreshed();
 });
 
+const NAME_FIXED =
+  "A model keeps its name: conversations, API clients and usage know it by it. To offer it under another name, add a new model and disable this one.";
+
 /** Edits a model found by its current name (`original`); it keeps its place and whether it is enabled. */
 export const updateModelAction = adminAction(
   ModelForm.extend({ original: z.string().max(64) }),
   async ({ original, ...form }): Promise<ModelFormResult> => {
+    // Renamed, conversations on the model went on with another and its usage read "unknown model": the name is
+    // how they (and API clients) know it. Another name is another model: add it, and disable this one.
+    if (form.name.trim().toLowerCase() !== original.trim().toLowerCase())
+      return { ok: false, errors: { name: await readerError(NAME_FIXED) } };
     const c = await check(form);
     if (!c.ok) return c;
     const { enabled: _enabled, ...fields } = c.fields;

@@ -18,6 +18,8 @@ export interface ValidRequest {
   maxTokens: number | undefined;
   /** What the messages say, in characters: the prompt's estimate when upstream reports no usage. */
   promptChars: number;
+  /** The messages that go upstream: all of them but assistant turns that said nothing (Zhipu refuses those). */
+  sent: readonly ChatMessage[];
 }
 
 /**
@@ -95,7 +97,9 @@ export function validateRequest(json: unknown, models: Catalogue): ValidRequest 
       );
     }
   }
-  if (body.messages.every(saidNothing)) {
+  // Found once, here: the common request has no such turn, and its messages are sent as they came.
+  const sent = body.messages.some(saidNothing) ? body.messages.filter((m) => !saidNothing(m)) : body.messages;
+  if (!sent.length) {
     throw invalidRequest(
       "Invalid 'messages': they must include one with content, not only empty assistant turns.",
       "messages",
@@ -120,6 +124,7 @@ export function validateRequest(json: unknown, models: Catalogue): ValidRequest 
     includeUsage: body.stream === true && body.stream_options?.include_usage === true,
     maxTokens,
     promptChars: size.chars,
+    sent,
   };
 }
 
@@ -155,8 +160,7 @@ const saidNothing = (m: ChatMessage) =>
 export function toUpstreamBody(req: ValidRequest, upstreamModel: string): Record<string, unknown> {
   const { body } = req;
   const out: Record<string, unknown> = { model: upstreamModel, stream: req.stream };
-  const messages = body.messages.some(saidNothing) ? body.messages.filter((m) => !saidNothing(m)) : body.messages;
-  out.messages = messages.map((m) => {
+  out.messages = req.sent.map((m) => {
     const msg: Record<string, unknown> = { role: m.role === "developer" ? "system" : m.role };
     msg.content = m.role === "assistant" && !m.content && m.refusal ? m.refusal : flatten(m.content);
     if ("name" in m && m.name) msg.name = m.name;

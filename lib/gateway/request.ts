@@ -67,7 +67,10 @@ export function validateRequest(json: unknown, models: Catalogue): ValidRequest 
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
     throw invalidRequest("The request body must be a JSON object.");
   }
-  const body = plainRequest(json as Record<string, unknown>) ?? parseWithSchema(json);
+  const plain = plainRequest(json as Record<string, unknown>);
+  const body = plain ?? parseWithSchema(json);
+  // The plain request has no tool messages; only a parsed one can answer a call that was never made.
+  if (!plain) checkToolReplies(body.messages);
   const model = models.find(body.model);
   if (!model) throw modelNotFound(body.model, models);
 
@@ -139,6 +142,30 @@ function parseWithSchema(json: object): ChatCompletionRequest {
   const issue = parsed.error.issues[0];
   const param = paramPath(issue.path);
   throw invalidRequest(param ? `Invalid '${param}': ${issue.message}` : issue.message, param || null);
+}
+
+/**
+ * A tool message answers a call of the assistant turn before it (other tool messages may come between), as
+ * OpenAI requires: one that answers nothing, or a call id that turn did not make, is refused here with the
+ * message's index, instead of going upstream where Zhipu's answer to it names nothing the client sent.
+ */
+function checkToolReplies(messages: readonly ChatMessage[]) {
+  let calls: ReadonlySet<string> | null = null;
+  messages.forEach((m, i) => {
+    if (m.role === "assistant") calls = m.tool_calls?.length ? new Set(m.tool_calls.map((c) => c.id)) : null;
+    else if (m.role !== "tool") calls = null;
+    else if (!calls) {
+      throw invalidRequest(
+        `Invalid 'messages[${i}].role': a message with role 'tool' must answer a preceding assistant message with 'tool_calls'.`,
+        `messages[${i}].role`,
+      );
+    } else if (!(calls as ReadonlySet<string>).has(m.tool_call_id)) {
+      throw invalidRequest(
+        `Invalid 'messages[${i}].tool_call_id': '${m.tool_call_id}' is not among the 'tool_calls' of the assistant message before it.`,
+        `messages[${i}].tool_call_id`,
+      );
+    }
+  });
 }
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));

@@ -57,6 +57,11 @@ describe("client mistakes", () => {
       { model: "GLM-4-Air", messages: [...user, { role: "tool", content: "x" }] },
       "messages[1].tool_call_id",
     ],
+    [
+      "a tool message answering no call",
+      { model: "GLM-4-Air", messages: [...user, { role: "tool", tool_call_id: "call_1", content: "x" }] },
+      "messages[1].role",
+    ],
     ["temperature above 1", { model: "GLM-4-Air", messages: user, temperature: 1.5 }, "temperature"],
     ["temperature below 0", { model: "GLM-4-Air", messages: user, temperature: -0.1 }, "temperature"],
     ["temperature as a string", { model: "GLM-4-Air", messages: user, temperature: "hot" }, "temperature"],

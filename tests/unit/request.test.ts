@@ -68,6 +68,23 @@ describe("validateRequest: 400 for client mistakes", () => {
     assert.match(err.message, /tool_call_id/);
   });
 
+  test("a tool message answers a call of the assistant turn before it, as on OpenAI", () => {
+    const call = (id: string) => ({ id, type: "function", function: { name: "f", arguments: "{}" } });
+    const asked = { role: "assistant", content: null, tool_calls: [call("c1"), call("c2")] };
+    const answer = (id: string) => ({ role: "tool", tool_call_id: id, content: "42" });
+    // Answering nothing: first, after a user turn, after a plain assistant turn.
+    assert400(req({ messages: [answer("c1"), user] }), "messages[0].role");
+    assert400(req({ messages: [user, answer("c1")] }), "messages[1].role");
+    assert400(req({ messages: [user, { role: "assistant", content: "ok" }, answer("c1")] }), "messages[2].role");
+    // A call the turn before did not make, also after another answer; an earlier turn's calls do not count.
+    assert400(req({ messages: [user, asked, answer("c9")] }), "messages[2].tool_call_id");
+    assert400(req({ messages: [user, asked, answer("c1"), answer("c3")] }), "messages[3].tool_call_id");
+    assert400(req({ messages: [user, asked, answer("c1"), user, answer("c2")] }), "messages[4].role");
+    // Every answer to the turn's calls, in any order, then the conversation goes on.
+    const ok = validateRequest(req({ messages: [user, asked, answer("c2"), answer("c1"), user] }), models);
+    assert.equal(ok.sent.length, 5);
+  });
+
   test("legacy function calling in a message says what to send instead", () => {
     const legacy = { role: "function", name: "f", content: "42" };
     assert.match(assert400(req({ messages: [user, legacy] }), "messages[1]", false).message, /role "tool"/);

@@ -20,6 +20,23 @@ function pivot(days: string[], rows: DailyRow[], field: "tokens" | "requests") {
   return [...byDay.values()];
 }
 
+/**
+ * The models under the bars, each a swatch of its colour and its name. recharts' own legend labels each
+ * swatch as an image ("GLM-4-Air legend icon"), in English, before the same name again.
+ */
+function ModelLegend({ payload }: { payload?: readonly { value?: unknown; color?: string }[] }) {
+  return (
+    <ul className="flex flex-wrap justify-center gap-x-3 gap-y-1 pt-1 text-xs">
+      {payload?.map((entry) => (
+        <li key={String(entry.value)} className="flex items-center gap-1">
+          <span aria-hidden className="inline-block size-2.5 rounded-sm" style={{ background: entry.color }} />
+          {String(entry.value)}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 export function UsageChart({
   title,
   days,
@@ -62,7 +79,7 @@ export function UsageChart({
               tickFormatter={(v: number) => format.number(v, { notation: "compact", maximumSignificantDigits: 3 })}
             />
             <Tooltip labelFormatter={(day) => long(String(day))} formatter={(v) => format.number(Number(v))} />
-            {models.length > 1 ? <Legend wrapperStyle={{ fontSize: 12 }} /> : null}
+            {models.length > 1 ? <Legend content={ModelLegend} /> : null}
             {models.map((m) => (
               <Bar key={m} dataKey={m} stackId="models" fill={color(m)} isAnimationActive={false} />
             ))}

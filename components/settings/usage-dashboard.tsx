@@ -1,62 +1,68 @@
 "use client";
 
-import { useFormatter, useTranslations } from "next-intl";
-import { useCallback, useEffect, useState } from "react";
-import {
-  everyonesRecentRequestsAction,
-  everyonesUsageReportAction,
-  recentRequestsAction,
-  usageReportAction,
-} from "@/app/settings/usage/actions";
-import type { KeyRow, ModelRow, RecentRow, DailyRow } from "@/lib/usage/types";
-import { Button } from "@/components/ui/button";
-import { cn } from "@/components/ui/cn";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { useTranslations } from "next-intl";
+import { useEffect, useState } from "react";
+import { everyonesUsageReportAction, usageReportAction } from "@/app/settings/usage/actions";
+import { USAGE_RANGES, type UsageRange } from "@/lib/usage/ranges";
+import type { DailyRow, KeyRow, ModelRow, PersonRow } from "@/lib/usage/types";
 import { ToggleGroup, ToggleGroupItem } from "@/components/ui/toggle-group";
+import { useReach } from "@/components/ui/use-reach";
 import { UsageChart } from "./usage-charts";
+import { RecentRequests } from "./usage-recent";
+import { ByKeyTable, ByModelTable, ByPersonTable } from "./usage-tables";
 
-type Report = { days: string[]; daily: DailyRow[]; byModel: ModelRow[]; byKey: KeyRow[] };
-const RANGES = [7, 30, 90] as const;
-/** Rows are a little tighter than the settings tables'. */
-const td = "py-1.5";
+type Report = { days: string[]; daily: DailyRow[]; byModel: ModelRow[]; byKey: KeyRow[]; byPerson?: PersonRow[] };
 
-export function UsageDashboard({ admin }: { admin: boolean }) {
+/**
+ * The usage page. Its range and scope live in the address (`?range=30&scope=everyone`), so a reload or a link
+ * sent to another admin shows the same report; the page reads them (app/settings/usage).
+ */
+export function UsageDashboard({
+  admin,
+  initialDays,
+  initialEveryone,
+}: {
+  admin: boolean;
+  initialDays: UsageRange;
+  initialEveryone: boolean;
+}) {
   const t = useTranslations("usage");
-  const format = useFormatter();
-  const n = (v: number) => format.number(v);
-  const [days, setDays] = useState<(typeof RANGES)[number]>(7);
-  const [everyone, setEveryone] = useState(false);
+  const reach = useReach();
+  const [days, setDays] = useState<UsageRange>(initialDays);
+  const [everyone, setEveryone] = useState(admin && initialEveryone);
   const [report, setReport] = useState<Report | null>(null);
-  const [recent, setRecent] = useState<{ rows: RecentRow[]; hasMore: boolean; page: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  const loadRecent = useCallback(
-    async (page: number) => {
-      const r = await (everyone ? everyonesRecentRequestsAction : recentRequestsAction)({ page });
-      if (r.ok) setRecent(r.data);
-      else setError(r.error);
-    },
-    [everyone],
-  );
+  useEffect(() => {
+    const params = new URLSearchParams(window.location.search);
+    if (days === 7) params.delete("range");
+    else params.set("range", String(days));
+    if (everyone) params.set("scope", "everyone");
+    else params.delete("scope");
+    const query = params.toString();
+    // replaceState, not the router: the page need not render again on the server for a new report.
+    window.history.replaceState(window.history.state, "", `${window.location.pathname}${query ? `?${query}` : ""}`);
+  }, [days, everyone]);
 
   useEffect(() => {
     let live = true;
     // Days break at the viewer's own midnight: the browser's offset east of UTC.
-    void (everyone ? everyonesUsageReportAction : usageReportAction)({
-      days,
-      offsetMinutes: -new Date().getTimezoneOffset(),
-    }).then((r) => {
+    void reach(
+      (everyone ? everyonesUsageReportAction : usageReportAction)({
+        days,
+        offsetMinutes: -new Date().getTimezoneOffset(),
+      }),
+    ).then((r) => {
       if (!live) return;
-      if (r.ok) setReport(r.data);
-      else setError(r.error);
+      if (r.ok) {
+        setReport(r.data);
+        setError(null);
+      } else setError(r.error);
     });
     return () => {
       live = false;
     };
-  }, [days, everyone]);
-  useEffect(() => {
-    void loadRecent(0);
-  }, [loadRecent]);
+  }, [days, everyone, reach]);
 
   return (
     <div className="space-y-6">
@@ -67,10 +73,10 @@ export function UsageDashboard({ admin }: { admin: boolean }) {
           aria-label={t("range")}
           value={String(days)}
           onValueChange={(v) => {
-            if (v) setDays(Number(v) as (typeof RANGES)[number]);
+            if (v) setDays(Number(v) as UsageRange);
           }}
         >
-          {RANGES.map((d) => (
+          {USAGE_RANGES.map((d) => (
             <ToggleGroupItem key={d} value={String(d)}>
               {t("days", { count: d })}
             </ToggleGroupItem>
@@ -83,7 +89,7 @@ export function UsageDashboard({ admin }: { admin: boolean }) {
         ) : null}
       </div>
       {error ? (
-        <p role="alert" className="text-sm text-red-600">
+        <p role="alert" className="text-sm text-red-600 dark:text-red-400">
           {error}
         </p>
       ) : null}
@@ -96,134 +102,13 @@ export function UsageDashboard({ admin }: { admin: boolean }) {
             <UsageChart title={t("requestsPerDay")} days={report.days} rows={report.daily} field="requests" />
           </div>
           <div className="grid gap-6 lg:grid-cols-2">
-            <section aria-labelledby="by-model" className="min-w-0">
-              <h3 id="by-model" className="mb-2 font-medium">
-                {t("byModel")}
-              </h3>
-              <Table labelledBy="by-model">
-                <TableHeader>
-                  <TableRow>
-                    <TableHead>{t("model")}</TableHead>
-                    <TableHead>{t("requests")}</TableHead>
-                    <TableHead>{t("tokens")}</TableHead>
-                    <TableHead>{t("avgFirstToken")}</TableHead>
-                    <TableHead>{t("errorRate")}</TableHead>
-                  </TableRow>
-                </TableHeader>
-                <TableBody>
-                  {report.byModel.map((m) => (
-                    <TableRow key={m.model}>
-                      <TableCell className={cn(td, "whitespace-nowrap")}>{m.model}</TableCell>
-                      <TableCell className={td}>{n(m.requests)}</TableCell>
-                      <TableCell className={td}>{n(m.tokens)}</TableCell>
-                      <TableCell className={td}>
-                        {m.ttftMs === null ? "—" : t("ms", { value: n(Math.round(m.ttftMs)) })}
-                      </TableCell>
-                      <TableCell className={td}>
-                        {format.number(m.errors / Math.max(1, m.requests), {
-                          style: "percent",
-                          minimumFractionDigits: 1,
-                          maximumFractionDigits: 1,
-                        })}
-                      </TableCell>
-                    </TableRow>
-                  ))}
-                </TableBody>
-              </Table>
-              {report.byModel.length ? null : (
-                <p className="py-2 text-sm text-neutral-500 dark:text-neutral-400">{t("noRequestsInRange")}</p>
-              )}
-            </section>
-            <section aria-labelledby="by-key" className="min-w-0">
-              <h3 id="by-key" className="mb-2 font-medium">
-                {t("byKey")}
-              </h3>
-              <Table labelledBy="by-key">
-                <TableHeader>
-                  <TableRow>
-                    <TableHead>{t("source")}</TableHead>
-                    <TableHead>{t("requests")}</TableHead>
-                    <TableHead>{t("tokens")}</TableHead>
-                  </TableRow>
-                </TableHeader>
-                <TableBody>
-                  {report.byKey.map((k) => (
-                    <TableRow key={`${k.source}:${k.keyId}`}>
-                      <TableCell className={td}>
-                        {k.source === "chat"
-                          ? t("chatBrowser")
-                          : t("keyLabel", { name: k.keyName ?? t("key"), prefix: k.keyPrefix ?? "" })}
-                      </TableCell>
-                      <TableCell className={td}>{n(k.requests)}</TableCell>
-                      <TableCell className={td}>{n(k.tokens)}</TableCell>
-                    </TableRow>
-                  ))}
-                </TableBody>
-              </Table>
-            </section>
+            <ByModelTable rows={report.byModel} />
+            <ByKeyTable rows={report.byKey} />
+            {everyone && report.byPerson ? <ByPersonTable rows={report.byPerson} /> : null}
           </div>
         </>
       )}
-      <section aria-labelledby="recent">
-        <h3 id="recent" className="mb-2 font-medium">
-          {t("recent")}
-        </h3>
-        <Table labelledBy="recent">
-          <TableHeader>
-            <TableRow>
-              <TableHead>{t("time")}</TableHead>
-              <TableHead>{t("source")}</TableHead>
-              <TableHead>{t("model")}</TableHead>
-              <TableHead>{t("tokens")}</TableHead>
-              <TableHead>{t("latency")}</TableHead>
-              <TableHead>{t("status")}</TableHead>
-            </TableRow>
-          </TableHeader>
-          <TableBody>
-            {recent?.rows.map((r) => (
-              <TableRow key={r.id}>
-                <TableCell className={cn(td, "whitespace-nowrap")}>
-                  {format.dateTime(new Date(r.createdAt), { dateStyle: "medium", timeStyle: "medium" })}
-                </TableCell>
-                <TableCell className={cn(td, "whitespace-nowrap")}>
-                  {r.source === "chat" ? t("chat") : t("api", { name: r.keyName ?? t("deletedKey") })}
-                </TableCell>
-                <TableCell className={cn(td, "whitespace-nowrap")}>{r.model}</TableCell>
-                <TableCell className={td}>{n(r.tokens)}</TableCell>
-                <TableCell className={cn(td, "whitespace-nowrap")}>
-                  {r.ttftMs !== null
-                    ? t("firstToken", { total: n(r.durationMs), first: n(r.ttftMs) })
-                    : t("ms", { value: n(r.durationMs) })}
-                </TableCell>
-                <TableCell className={cn(td, "whitespace-nowrap")}>
-                  {r.status === 0 ? t("inProgress") : r.status}
-                </TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
-        {recent && !recent.rows.length ? (
-          <p className="py-2 text-sm text-neutral-500 dark:text-neutral-400">{t("noRequests")}</p>
-        ) : null}
-        <div className="mt-2 flex gap-2">
-          <Button
-            variant="secondary"
-            size="sm"
-            disabled={!recent || recent.page === 0}
-            onClick={() => void loadRecent((recent?.page ?? 1) - 1)}
-          >
-            {t("previous")}
-          </Button>
-          <Button
-            variant="secondary"
-            size="sm"
-            disabled={!recent?.hasMore}
-            onClick={() => void loadRecent((recent?.page ?? 0) + 1)}
-          >
-            {t("next")}
-          </Button>
-        </div>
-      </section>
+      <RecentRequests everyone={everyone} />
     </div>
   );
 }

@@ -1,10 +1,14 @@
 import "server-only";
-import { desc, eq, sql, type SQL } from "drizzle-orm";
+import { desc, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { engine } from "@/db/engine";
-import { apiKeys, usage } from "@/db/tables";
+import { apiKeys, usage, users } from "@/db/tables";
 import { settleLedger } from "./usage";
-import { FAILED_SQL, HOUR, USAGE_IN_PROGRESS } from "./usage-rules";
+import { FAILED_SQL } from "./usage-rules";
+import { DAY, fromLedger, hint, merge, type ReportRange, type Scope, scopeSql, split } from "./usage-report-sql";
+
+export { lastDays, type ReportRange } from "./usage-report-sql";
+export { usageByPersonAsAdmin, type PersonRow } from "./usage-by-person";
 
 /**
  * Usage figures for the charts, aggregated in SQL from the hourly roll-up, the same SQL on both engines:
@@ -12,34 +16,6 @@ import { FAILED_SQL, HOUR, USAGE_IN_PROGRESS } from "./usage-rules";
  * engine().indexHint (nothing on PostgreSQL, whose planner needs none), local days as integer day numbers.
  * Each report has a user's version (the owner in the WHERE) and an admin version over everyone, named so.
  */
-
-const DAY = 86_400_000;
-
-export interface ReportRange {
-  /** Inclusive start and exclusive end, in ms; both on local midnights. */
-  from: number;
-  to: number;
-  /** The viewer's offset east of UTC in minutes (Beijing +480), so days break at their midnight. */
-  offsetMinutes: number;
-  /** Every local day in the range, "YYYY-MM-DD", oldest first. */
-  days: string[];
-}
-
-/** The last `days` local calendar days, today included. */
-export function lastDays(days: number, offsetMinutes: number, now = Date.now()): ReportRange {
-  const offset = offsetMinutes * 60_000;
-  const todayLocal = Math.floor((now + offset) / DAY) * DAY;
-  const fromLocal = todayLocal - (days - 1) * DAY;
-  return {
-    from: fromLocal - offset,
-    to: todayLocal + DAY - offset,
-    offsetMinutes,
-    days: Array.from({ length: days }, (_, i) => new Date(fromLocal + i * DAY).toISOString().slice(0, 10)),
-  };
-}
-
-/** null = everyone (the admin versions). */
-type Scope = string | null;
 
 /**
  * What every report takes besides its owner: the range, and the model names the app knows (the caller's
@@ -63,82 +39,6 @@ export const UNKNOWN_MODEL = "unknown model";
 function shownAs(knownModels: readonly string[]) {
   const known = new Set(knownModels);
   return <T extends { model: string }>(r: T): T => (known.has(r.model) ? r : { ...r, model: UNKNOWN_MODEL });
-}
-
-const scopeSql = (scope: Scope) => (scope ? sql`user_id = ${scope} and` : sql``);
-/** SQLite picks a worse index for some reports unless told; one covering index per report and scope. */
-const hint = (scope: Scope, mine: string, everyone: string) => engine().indexHint(scope ? mine : everyone);
-
-/**
- * Roll-up buckets are UTC hours. With a whole-hour offset every local day is made of whole buckets. With a
- * :30 or :45 offset (India, Nepal, Adelaide…) the bucket holding each local midnight is split between two
- * days, so those few hours are read from the ledger itself and the rest from the roll-up.
- */
-function split(range: ReportRange) {
-  const aligned = (range.offsetMinutes * 60_000) % HOUR === 0;
-  const whole = aligned
-    ? { from: range.from, to: range.to }
-    : { from: Math.ceil(range.from / HOUR) * HOUR, to: Math.floor(range.to / HOUR) * HOUR };
-  const raw: [number, number][] = [];
-  if (!aligned) {
-    for (let midnight = range.from; midnight <= range.to; midnight += DAY) {
-      const start = Math.floor(midnight / HOUR) * HOUR;
-      raw.push([Math.max(start, range.from), Math.min(start + HOUR, range.to)]);
-    }
-  }
-  /** Roll-up rows to skip: the split buckets inside the whole-bucket span. */
-  const skip = raw.map(([a]) => Math.floor(a / HOUR) * HOUR).filter((h) => h >= whole.from && h < whole.to);
-  const hourly = sql`hour >= ${whole.from} and hour < ${whole.to}${
-    skip.length
-      ? sql` and hour not in (${sql.join(
-          skip.map((h) => sql`${h}`),
-          sql`, `,
-        )})`
-      : sql``
-  }`;
-  return { hourly, raw: raw.filter(([a, b]) => b > a) };
-}
-
-/**
- * The same aggregate over the ledger rows of the split hours, one interval at a time (an index range each).
- * Rows still in progress are left out, as the roll-up only learns of a request when it ends; errors are
- * counted by `FAILED_SQL`, the roll-up's own rule.
- */
-async function fromLedger<T>(
-  db: Db,
-  scope: Scope,
-  intervals: [number, number][],
-  select: SQL,
-  groupBy: SQL,
-): Promise<T[]> {
-  const out: T[] = [];
-  for (const [a, b] of intervals) {
-    out.push(
-      ...(await engine().rows<T>(
-        db,
-        sql`select ${select} from usage
-      where ${scope ? sql`user_id = ${scope}` : sql`user_id is not null`} and created_at >= ${a} and created_at < ${b}
-        and status <> ${USAGE_IN_PROGRESS}
-      group by ${groupBy}`,
-      )),
-    );
-  }
-  return out;
-}
-
-/** Adds rows into a map by key, summing the numeric fields. */
-function merge<T extends object>(rows: T[], key: (r: T) => string, into = new Map<string, T>()) {
-  for (const r of rows) {
-    const prev = into.get(key(r)) as Record<string, unknown> | undefined;
-    if (!prev) {
-      into.set(key(r), { ...r });
-      continue;
-    }
-    for (const [k, v] of Object.entries(r)) {
-      if (typeof v === "number") prev[k] = ((prev[k] as number | null) ?? 0) + v;
-    }
-  }
-  return into;
 }
 
 /** The local day ("YYYY-MM-DD") of a day number, (ms + offset) / DAY. */
@@ -301,6 +201,8 @@ export interface RecentRow {
   durationMs: number;
   ttftMs: number | null;
   status: number;
+  /** Whose request it was: only in the admin version, over everyone. */
+  email?: string | null;
 }
 
 export interface RecentPage {
@@ -315,21 +217,26 @@ async function recent(
   { page, size }: RecentPage,
 ): Promise<{ rows: RecentRow[]; hasMore: boolean }> {
   settleLedger(db);
-  const rows = await db
-    .select({
-      id: usage.id,
-      createdAt: usage.createdAt,
-      source: usage.source,
-      keyName: apiKeys.name,
-      model: usage.model,
-      tokens: sql<number>`${usage.promptTokens} + ${usage.completionTokens}`,
-      durationMs: usage.durationMs,
-      ttftMs: usage.ttftMs,
-      status: usage.status,
-    })
-    .from(usage)
-    .leftJoin(apiKeys, eq(apiKeys.id, usage.apiKeyId))
-    .where(scope ? eq(usage.userId, scope) : undefined)
+  const fields = {
+    id: usage.id,
+    createdAt: usage.createdAt,
+    source: usage.source,
+    keyName: apiKeys.name,
+    model: usage.model,
+    tokens: sql<number>`${usage.promptTokens} + ${usage.completionTokens}`,
+    durationMs: usage.durationMs,
+    ttftMs: usage.ttftMs,
+    status: usage.status,
+  };
+  // Everyone's rows say whose they are; a user's own need no join.
+  const query = scope
+    ? db.select(fields).from(usage).leftJoin(apiKeys, eq(apiKeys.id, usage.apiKeyId)).where(eq(usage.userId, scope))
+    : db
+        .select({ ...fields, email: users.email })
+        .from(usage)
+        .leftJoin(apiKeys, eq(apiKeys.id, usage.apiKeyId))
+        .leftJoin(users, eq(users.id, usage.userId));
+  const rows = await query
     .orderBy(desc(usage.createdAt), desc(usage.id))
     .limit(size + 1)
     .offset(page * size);

@@ -212,3 +212,41 @@ test("a server that cannot be reached is said so, and the form is usable again",
   await create.click();
   await expect(keys.newKey).toHaveValue(/^sk-glm-/);
 });
+
+test("an admin sees everyone's usage per person; the range and scope stay in the address", async ({ openSession }) => {
+  test.setTimeout(120_000);
+  const member = await openSession("fresh");
+  await member.chat.open();
+  await member.chat.send("counted for this member");
+
+  const { page } = await openSession("admin");
+  const usage = new UsagePage(page);
+  await usage.open();
+  await expect(usage.byPerson).toHaveCount(0);
+  await page.getByRole("checkbox", { name: "Everyone (admin)" }).check();
+  await expect(page).toHaveURL(/\/settings\/usage\?scope=everyone$/);
+  await expect(usage.byPerson.getByRole("row").filter({ hasText: member.email })).toContainText("1");
+  await expect(usage.recentRows.first().getByRole("columnheader", { name: "Person" })).toBeVisible();
+  await expect(usage.recentRows.filter({ hasText: member.email }).first()).toContainText("Chat");
+
+  // The range is a radio group: the arrow keys choose, as in any radio group.
+  await usage.range("7 days").focus();
+  await page.keyboard.press("ArrowRight");
+  await expect(usage.range("30 days")).toHaveAttribute("aria-checked", "true");
+  await expect(usage.range("30 days")).toBeFocused();
+  await expect(page).toHaveURL(/\/settings\/usage\?scope=everyone&range=30$/);
+
+  await page.reload();
+  await expect(usage.range("30 days")).toHaveAttribute("aria-checked", "true");
+  await expect(page.getByRole("checkbox", { name: "Everyone (admin)" })).toBeChecked();
+  await expect(usage.byPerson.getByRole("row").filter({ hasText: member.email })).toBeVisible();
+
+  // A member's address asking for everyone's usage shows their own: no scope control, nobody else's rows.
+  await member.page.goto("/settings/usage?scope=everyone&range=90");
+  const own = new UsagePage(member.page);
+  await expect(own.range("90 days")).toHaveAttribute("aria-checked", "true");
+  await expect(own.requestsTotal).toHaveText("Total: 1 request");
+  await expect(member.page.getByRole("checkbox", { name: "Everyone (admin)" })).toHaveCount(0);
+  await expect(own.byPerson).toHaveCount(0);
+  await expect(own.recentRows.first().getByRole("columnheader", { name: "Person" })).toHaveCount(0);
+});

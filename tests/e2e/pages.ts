@@ -352,6 +352,10 @@ export class UsagePage {
   get byKey() {
     return this.page.getByRole("region", { name: "By key" });
   }
+  /** Everyone's usage per account: admins, with "Everyone (admin)" checked. */
+  get byPerson() {
+    return this.page.getByRole("region", { name: "By person" });
+  }
   get recent() {
     return this.page.getByRole("region", { name: "Recent requests" });
   }

@@ -375,6 +375,38 @@ describe("usageByKey", () => {
   });
 });
 
+describe("usageByPersonAsAdmin", () => {
+  test("everyone's requests and tokens per account, most tokens first; recent rows say whose they are", async () => {
+    const a = await createUser(db, { email: "person-a@example.com", passwordHash: null });
+    const b = await createUser(db, { email: "person-b@example.com", passwordHash: null });
+    const t = Date.UTC(2098, 3, 10, 12); // alone in its range
+    await rec(a.id, t, { promptTokens: 10, completionTokens: 5 });
+    await rec(a.id, t + MIN, { source: "api", promptTokens: 20, completionTokens: 5 });
+    await rec(b.id, t + 2 * MIN, { promptTokens: 900, completionTokens: 100 });
+    await rec(b.id, t - 30 * DAY, { promptTokens: 1, completionTokens: 1 }); // outside 7 days
+    const people = (range: Range) =>
+      R.usageByPersonAsAdmin(db, { range }).then((rows) => rows.map((r) => [r.email, r.requests, r.tokens]));
+    const expected = [
+      ["person-b@example.com", 1, 1000],
+      ["person-a@example.com", 2, 40],
+    ];
+    assert.deepEqual(await people(R.lastDays(7, 0, t)), expected);
+    // India's +5:30: the hours split by its midnights are read from the ledger, the rest from the roll-up.
+    assert.deepEqual(await people(R.lastDays(7, 330, t)), expected);
+    assert.deepEqual(await people(R.lastDays(90, 330, t)), [
+      ["person-b@example.com", 2, 1002],
+      ["person-a@example.com", 2, 40],
+    ]);
+    const mine = (await recent(a.id, 0, 1)).rows[0];
+    assert.equal("email" in mine, false, "a user's own rows carry no email");
+    const everyones = (await recent(null, 0, 200)).rows.filter((r) => r.createdAt >= t && r.createdAt <= t + 2 * MIN);
+    assert.deepEqual(
+      everyones.map((r) => r.email),
+      ["person-b@example.com", "person-a@example.com", "person-a@example.com"],
+    );
+  });
+});
+
 describe("recentRequests", () => {
   test("newest first, ties by insertion; pages with hasMore", async () => {
     const u = await newUser();

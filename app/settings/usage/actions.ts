@@ -35,12 +35,13 @@ export const usageReportAction = userAction(ReportInput, async (input, user) => 
 export const everyonesUsageReportAction = adminAction(ReportInput, async (input) => {
   const db = getDb();
   const o = await report(input);
-  const [daily, byModel, byKey] = await Promise.all([
+  const [daily, byModel, byKey, byPerson] = await Promise.all([
     R.dailyUsageAsAdmin(db, o),
     R.usageByModelAsAdmin(db, o),
     R.usageByKeyAsAdmin(db, o),
+    R.usageByPersonAsAdmin(db, o),
   ]);
-  return { days: o.range.days, daily, byModel, byKey };
+  return { days: o.range.days, daily, byModel, byKey, byPerson };
 });
 
 export const recentRequestsAction = userAction(PageInput, async ({ page }, user) => ({

@@ -65,7 +65,7 @@ export function AuthForm({
           {state.error}
         </p>
       ) : null}
-      <Button type="submit" className="w-full justify-center" disabled={pending}>
+      <Button type="submit" className="w-full justify-center" busy={pending}>
         {isLogin ? t("signIn") : t("createAccount")}
       </Button>
       <p className="text-center text-sm text-neutral-600 dark:text-neutral-400">

@@ -100,7 +100,7 @@ export function KeysPanel({
               </SelectContent>
             </Select>
           </div>
-          <Button type="submit" disabled={busy}>
+          <Button type="submit" busy={busy}>
             {t("createKey")}
           </Button>
         </form>

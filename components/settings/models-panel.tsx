@@ -78,7 +78,7 @@ export function ModelsPanel({ initial, provisioned }: { initial: ModelInfo[]; pr
         ) : null}
         <form onSubmit={add} className="space-y-3" noValidate>
           <ModelFields idPrefix="add" draft={draft} errors={errors} onChange={setDraft} />
-          <Button type="submit" disabled={busy}>
+          <Button type="submit" busy={busy}>
             {t("addModel")}
           </Button>
         </form>

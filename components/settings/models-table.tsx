@@ -54,7 +54,7 @@ export function ModelsTable({
               <Button
                 variant="ghost"
                 size="sm"
-                disabled={busy}
+                busy={busy}
                 onClick={() => onEdit(m)}
                 aria-label={t("editNamed", { name: m.id })}
               >
@@ -63,7 +63,7 @@ export function ModelsTable({
               <Button
                 variant="secondary"
                 size="sm"
-                disabled={busy}
+                busy={busy}
                 onClick={() => onToggle(m)}
                 aria-label={t(m.enabled ? "disableNamed" : "enableNamed", { name: m.id })}
               >

@@ -68,7 +68,7 @@ export function PasswordForm({
           minLength={8}
           hint={t("passwordHint")}
         />
-        <Button type="submit" disabled={busy}>
+        <Button type="submit" busy={busy}>
           {t("changePassword")}
         </Button>
       </form>

@@ -1,7 +1,7 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { addUserAction, removeUserAction, resetPasswordAction } from "@/app/settings/users/actions";
 import type { UserRow } from "@/lib/users/types";
 import { Button } from "@/components/ui/button";
@@ -31,6 +31,8 @@ export function UsersPanel({
   const [handout, setHandout] = useState<{ email: string; password: string; reset: boolean } | null>(null);
   const [toReset, setToReset] = useState<UserRow | null>(null);
   const [toRemove, setToRemove] = useState<UserRow | null>(null);
+  const listHeading = useRef<HTMLHeadingElement>(null);
+  const [removed, setRemoved] = useState(0);
 
   async function add(form: FormData): Promise<boolean> {
     const email = String(form.get("email") ?? "");
@@ -68,7 +70,13 @@ export function UsersPanel({
     if (!r.ok) return setError(r.error);
     setUsers(r.data.users);
     if (handout?.email === user.email) setHandout(null);
+    setRemoved((n) => n + 1);
   }
+
+  // The dialog gave focus back to the row's Remove button, which went with the row: keep the place in the list.
+  useEffect(() => {
+    if (removed && document.activeElement === document.body) listHeading.current?.focus();
+  }, [removed]);
 
   return (
     <div className="space-y-8">
@@ -84,7 +92,7 @@ export function UsersPanel({
             <Label htmlFor="new-user-email">{t("email")}</Label>
             <Input id="new-user-email" name="email" type="email" required maxLength={320} autoComplete="off" />
           </div>
-          <Button type="submit" disabled={busy}>
+          <Button type="submit" busy={busy}>
             {t("add")}
           </Button>
         </form>
@@ -107,7 +115,7 @@ export function UsersPanel({
       ) : null}
 
       <section aria-labelledby="users-list" className="space-y-3">
-        <h2 id="users-list" className="text-lg font-medium">
+        <h2 id="users-list" ref={listHeading} tabIndex={-1} className="text-lg font-medium outline-none">
           {t("listHeading", { count: users.length })}
         </h2>
         <UsersTable users={users} me={me} onReset={setToReset} onRemove={setToRemove} />

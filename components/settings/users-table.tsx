@@ -45,9 +45,10 @@ export function UsersTable({
             </TableCell>
             <TableCell className="whitespace-nowrap">
               {u.admin ? t("admin") : u.hasPassword ? t("member") : t("apiOnly")}
-              {/* Whoever set it knows it: the admin sees who has not chosen their own yet. */}
+              {/* Whoever set it knows it: the admin sees who has not chosen their own yet. On a line of its own,
+                  so the row stays narrow enough for its actions not to cover the columns before them. */}
               {u.temporaryPassword ? (
-                <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-900 dark:bg-amber-400/20 dark:text-amber-200">
+                <span className="mt-1 block w-fit rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-900 dark:bg-amber-400/20 dark:text-amber-200">
                   {t("onTemporaryPassword")}
                 </span>
               ) : null}

@@ -51,7 +51,7 @@ export function ShareDialog({ conversationId }: { conversationId: string }) {
         {share === undefined ? (
           <p className="text-sm text-neutral-500 dark:text-neutral-400">{t("loading")}</p>
         ) : share === null ? (
-          <Button disabled={busy} onClick={() => void run(() => createShareAction({ conversationId }), setShare)}>
+          <Button busy={busy} onClick={() => void run(() => createShareAction({ conversationId }), setShare)}>
             {t("createLink")}
           </Button>
         ) : (
@@ -75,7 +75,7 @@ export function ShareDialog({ conversationId }: { conversationId: string }) {
             <div className="flex flex-wrap justify-end gap-2">
               <Button
                 variant="secondary"
-                disabled={busy}
+                busy={busy}
                 onClick={() =>
                   void run(
                     () => updateShareAction({ conversationId }),
@@ -90,7 +90,7 @@ export function ShareDialog({ conversationId }: { conversationId: string }) {
               </Button>
               <Button
                 variant="danger"
-                disabled={busy}
+                busy={busy}
                 onClick={() =>
                   void run(
                     () => stopSharingAction({ shareId: share.id }),

@@ -92,7 +92,7 @@ export function DialogActions({
       <Button
         type={onConfirm ? "button" : "submit"}
         variant={danger ? "danger" : "primary"}
-        disabled={busy}
+        busy={busy}
         onClick={onConfirm}
       >
         {submit}

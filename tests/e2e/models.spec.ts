@@ -27,8 +27,11 @@ test.describe("as the admin", () => {
     await expect(page.getByLabel("Upstream id")).toHaveValue("e2e-upstream");
 
     await page.getByLabel("Model name").fill(name);
-    await page.getByRole("button", { name: "Add model" }).click();
+    // From the keyboard, as a screen reader user works: the focus stays on what was pressed, through the work.
+    await page.getByRole("button", { name: "Add model" }).focus();
+    await page.keyboard.press("Enter");
     await expect(page.getByRole("status")).toHaveText(`${name} was added.`);
+    await expect(page.getByRole("button", { name: "Add model" })).toBeFocused();
     const row = page.getByRole("row", { name: new RegExp(name) });
     await expect(row).toContainText("Can think (optional)");
     await expect(row).toContainText("Enabled");
@@ -41,9 +44,18 @@ test.describe("as the admin", () => {
     const conversation = page.url();
 
     await page.goto("/settings/models");
-    await row.getByRole("button", { name: "Disable" }).click();
+    // Edit → Save gives the focus back to Edit; Disable keeps it, as the same button turns into Enable.
+    await row.getByRole("button", { name: "Edit" }).click();
+    const edit = page.getByRole("dialog", { name: `Edit ${name}` });
+    await edit.getByLabel("Max output tokens").fill("3000");
+    await edit.getByRole("button", { name: "Save" }).click();
+    await expect(edit).toHaveCount(0);
+    await expect(row).toContainText("3,000");
+    await expect(row.getByRole("button", { name: "Edit" })).toBeFocused();
+    await row.getByRole("button", { name: "Disable" }).focus();
+    await page.keyboard.press("Enter");
     await expect(row).toContainText("Disabled");
-    await expect(row.getByRole("button", { name: "Enable" })).toBeVisible();
+    await expect(row.getByRole("button", { name: "Enable" })).toBeFocused();
 
     await chat.open();
     await chat.modelPicker.click();

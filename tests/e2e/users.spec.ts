@@ -63,6 +63,8 @@ test.describe("as the admin", () => {
     await row.getByRole("button", { name: "Remove" }).click();
     await page.getByRole("dialog", { name: "Remove this account?" }).getByRole("button", { name: "Remove" }).click();
     await expect(row).toHaveCount(0);
+    // The focus had gone back to the row's Remove button, gone with the row: it is on the list's heading now.
+    await expect(page.getByRole("heading", { name: /^\d+ accounts?$/ })).toBeFocused();
     await teammate.reload();
     await expect(teammate).toHaveURL(/\/login/);
     await auth.signIn(email, second);

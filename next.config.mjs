@@ -44,8 +44,6 @@ const nextConfig = {
     serverActions: { bodySizeLimit: "1mb" },
     proxyClientMaxBodySize: "1mb",
   },
-  // pdf.js loads its worker module and font data from its own package folder: keep it a plain Node import.
-  serverExternalPackages: ["pdfjs-dist"],
   // A second build (benchmarks) can live beside the one the tests use.
   distDir: process.env.NEXT_DIST_DIR || ".next",
   // `npm run check` (tsc) type-checks the whole project, tests and benchmarks included, before any build.

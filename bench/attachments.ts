@@ -112,7 +112,7 @@ ${runs
 Best of three for the PDF: **${f(best)}** (CPU ${f(Math.min(...runs.map((r) => r.cpuMs)))}: what one free core takes), worst ${f(Math.max(...runs.map((r) => r.ms)))} (${(runs[0].chars / 1000).toFixed(0)}K characters
 of text). Loading pdf.js itself, once per process: ${f(plainLoadMs)} by plain Node (as under \`npm start\`), ${f(warm.ms)} here
 under tsx, which also transpiles it. PDFs are extracted one
-at a time per process (lib/attachments/pdf.ts), so two large uploads at once queue instead of doubling the heap
+at a time per process (lib/attachments/reader.ts), so two large uploads at once queue instead of doubling the heap
 under \`npm start\`'s 192 MB old-space limit; pages are released as they are read.
 `;
   writeDocSection("Documents", section);

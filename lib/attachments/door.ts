@@ -17,6 +17,7 @@ const STATUS: Record<AttachmentProblem, number> = {
   unsupported: 415,
   unreadable: 422,
   encrypted: 422,
+  too_complex: 422,
   empty: 422,
   upload_failed: 400,
 };

@@ -1,7 +1,7 @@
 import "server-only";
 import { AttachmentError } from "./errors";
 import { extensionOf, MAX_BYTES, TEXT_EXTENSIONS } from "./limits";
-import { pdfText } from "./pdf";
+import { readDocument } from "./reader";
 
 export { AttachmentError } from "./errors";
 
@@ -26,7 +26,8 @@ const isPdf = (b: Uint8Array) => b.length >= 5 && Buffer.from(b.subarray(0, 1024
 const isZip = (b: Uint8Array) => b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
 
 /**
- * The text of a document: PDFs (pdf.js, on the server), Word .docx (mammoth), and UTF-8 text of any kind
+ * The text of a document: PDFs (pdf.js) and Word .docx (mammoth), each read in a process of its own
+ * (./reader.ts), and UTF-8 text of any kind
  * (by extension or, failing that, by its bytes: valid UTF-8 without NUL). Detected from the bytes, not from
  * the name alone, so a renamed binary is refused instead of stored as garbage.
  */
@@ -36,10 +37,10 @@ export async function extractText(file: { name: string; bytes: Uint8Array }): Pr
   if (bytes.byteLength === 0) throw new AttachmentError("empty", `${name} is empty.`);
   const ext = extensionOf(name);
   let out: Extracted;
-  if (isPdf(bytes)) out = await pdfText(name, bytes);
+  if (isPdf(bytes)) out = { mediaType: "application/pdf", ...(await readDocument(name, "pdf", bytes)) };
   else if (isZip(bytes)) {
     if (ext !== "docx") throw new AttachmentError("unsupported", `${name} is not a supported type.`);
-    out = { mediaType: DOCX, text: await docxText(name, bytes), pages: null };
+    out = { mediaType: DOCX, ...(await readDocument(name, "docx", bytes)) };
   } else {
     const text = utf8Text(bytes);
     if (text === null)
@@ -62,14 +63,4 @@ export function utf8Text(bytes: Uint8Array): string | null {
     return null;
   }
   return text.includes("\u0000") ? null : text.replace(/\r\n?/g, "\n");
-}
-
-async function docxText(name: string, bytes: Uint8Array): Promise<string> {
-  const mammoth = await import("mammoth");
-  try {
-    const result = await mammoth.extractRawText({ buffer: Buffer.from(bytes) });
-    return result.value.replace(/\n{3,}/g, "\n\n").trim();
-  } catch {
-    throw new AttachmentError("unreadable", `${name} could not be read as a Word document.`);
-  }
 }

@@ -83,6 +83,7 @@ export type AttachmentProblem =
   | "unsupported"
   | "unreadable"
   | "encrypted"
+  | "too_complex"
   | "empty"
   | "upload_failed";
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { before, describe, test } from "node:test";
 import { PASSWORD, signInWithCredentials } from "../support/http-auth";
-import { makeDocx, makePdf } from "../support/documents";
+import { makeDocx, makeDocxBomb, makePdf } from "../support/documents";
 import { addUser, readReply } from "./chat-session";
 import { APP_URL, sqlRow, tag, upstreamRequestTagged } from "./helpers";
 
@@ -108,6 +108,16 @@ describe("uploads", () => {
     const secret = await upload(mine, "secret.pdf", await makePdf(1, { password: "x" }));
     assert.equal(secret.status, 422);
     assert.equal((await json(secret)).problem, "encrypted");
+  });
+
+  test("a small file that inflates past what the server can read is refused, and the server stays up", async () => {
+    // 180 KB that inflate to 60 MB of XML: read on the server's own thread, it ran npm start's heap out.
+    const bomb = await upload(mine, "bomb.docx", await makeDocxBomb(60));
+    assert.equal(bomb.status, 422, await bomb.clone().text());
+    assert.equal((await json(bomb)).problem, "too_complex");
+    assert.equal((await fetch(`${APP_URL}/api/health`)).status, 200);
+    const after = await upload(mine, "after.docx", await makeDocx(["still reading"]));
+    assert.equal(after.status, 201, await after.clone().text());
   });
 
   test("only this app's pages can upload: no X-File-Name or another site is refused", async () => {

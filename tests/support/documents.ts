@@ -46,7 +46,7 @@ function encryptMarker(bytes: Uint8Array): Uint8Array {
 }
 
 /** A minimal Word document whose body is `paragraphs`. */
-export async function makeDocx(paragraphs: string[]): Promise<Uint8Array> {
+export async function makeDocx(paragraphs: string[], { deflate = false } = {}): Promise<Uint8Array> {
   const zip = new JSZip();
   const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   zip.file(
@@ -63,5 +63,15 @@ export async function makeDocx(paragraphs: string[]): Promise<Uint8Array> {
       .map((p) => `<w:p><w:r><w:t xml:space="preserve">${esc(p)}</w:t></w:r></w:p>`)
       .join("")}</w:body></w:document>`,
   );
-  return zip.generateAsync({ type: "uint8array" });
+  return zip.generateAsync(
+    deflate ? { type: "uint8array", compression: "DEFLATE", compressionOptions: { level: 9 } } : { type: "uint8array" },
+  );
+}
+
+/** A "zip bomb": a .docx of ~200 KB whose document inflates to `mb` MB of XML (a paragraph "x" repeated). */
+export function makeDocxBomb(mb: number): Promise<Uint8Array> {
+  return makeDocx(
+    Array.from({ length: Math.floor((mb * 1024 * 1024) / 60) }, () => "x"),
+    { deflate: true },
+  );
 }

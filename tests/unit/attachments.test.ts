@@ -4,7 +4,7 @@ import { fileBlock, withFiles } from "@/lib/attachments/blocks";
 import { AttachmentError, extractText, utf8Text } from "@/lib/attachments/extract";
 import { checkBeforeUpload, formatBytes, MAX_BYTES, MAX_FILES } from "@/lib/attachments/limits";
 import { contextTokens, estimatePromptTokens, estimateTokens, tokensAtLeast, utf8Length } from "@/lib/tokens";
-import { makeDocx, makePdf } from "../support/documents";
+import { makeDocx, makeDocxBomb, makePdf } from "../support/documents";
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 const refused = (problem: string) => (err: unknown) => err instanceof AttachmentError && err.problem === problem;
@@ -71,6 +71,19 @@ describe("extraction", () => {
       extractText({ name: "big.txt", bytes: new Uint8Array(MAX_BYTES + 1).fill(97) }),
       refused("too_large"),
     );
+  });
+
+  test("a document that inflates past the reader's heap is refused, and only its reader dies", async () => {
+    const bomb = await makeDocxBomb(60);
+    assert.ok(bomb.byteLength < 1024 * 1024, `a small file: ${bomb.byteLength} bytes`);
+    const heapBefore = process.memoryUsage().heapUsed;
+    await assert.rejects(
+      extractText({ name: "bomb.docx", bytes: bomb }),
+      (err: unknown) => refused("too_complex")(err) && /bomb\.docx/.test((err as Error).message),
+    );
+    // This process read none of it, and the next document is read as usual.
+    assert.ok(process.memoryUsage().heapUsed - heapBefore < 64 * 1024 * 1024);
+    assert.match((await extractText({ name: "memo.docx", bytes: await makeDocx(["after"]) })).text, /after/);
   });
 
   test("utf8Text tells text from binary", () => {

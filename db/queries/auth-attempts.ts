@@ -1,5 +1,5 @@
 import "server-only";
-import { and, desc, eq, gt, lt } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, lt } from "drizzle-orm";
 import { first, type Db } from "@/db";
 import { engine } from "@/db/engine";
 import { authAttempts } from "@/db/tables";
@@ -12,8 +12,21 @@ export type AttemptBucket = (typeof authAttempts.$inferInsert)["bucket"];
  */
 const keyOf = (key: string) => engine().text(key);
 
-export async function recordAttempt(db: Db, { bucket, key, now }: { bucket: AttemptBucket; key: string; now: number }) {
-  await db.insert(authAttempts).values({ bucket, key: keyOf(key), createdAt: now });
+/** Counts one attempt; its row's id, for an attempt counted before it is known to have failed (see deleteAttempts). */
+export async function recordAttempt(
+  db: Db,
+  { bucket, key, now }: { bucket: AttemptBucket; key: string; now: number },
+): Promise<number> {
+  const [row] = await db
+    .insert(authAttempts)
+    .values({ bucket, key: keyOf(key), createdAt: now })
+    .returning({ id: authAttempts.id });
+  return row.id;
+}
+
+/** Takes back attempts counted ahead: refused before their password was checked, or right after all. */
+export async function deleteAttempts(db: Db, { ids }: { ids: number[] }) {
+  if (ids.length) await db.delete(authAttempts).where(inArray(authAttempts.id, ids));
 }
 
 /**

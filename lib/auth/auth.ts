@@ -9,7 +9,7 @@ import { config } from "@/lib/config";
 import { clientAddress } from "@/lib/http/client-address";
 import { hashPassword, verifyPassword } from "./password";
 import { endSession, SESSION_MAX_AGE_S, startSession } from "./sessions";
-import { recordSignInFailure, recordSignInSuccess, signInBlockedUntil } from "./throttle";
+import { beginPasswordCheck } from "./throttle";
 
 declare module "next-auth" {
   interface Session {
@@ -50,15 +50,12 @@ async function authorize(raw: unknown, request: Request) {
   const parsed = SignIn.safeParse(raw);
   if (!parsed.success) throw new WrongCredentials(address);
   const { email, password } = parsed.data;
-  const until = await signInBlockedUntil({ email, address });
-  if (until !== null) throw new TooManyAttempts(until, address);
+  const attempt = await beginPasswordCheck({ email, address });
+  if (attempt.blockedUntil !== null) throw new TooManyAttempts(attempt.blockedUntil, address);
   const user = await findUserByEmail(getDb(), { email });
   const check = await verifyPassword(password, user?.passwordHash);
-  if (!user || !check.ok) {
-    await recordSignInFailure({ email, address });
-    throw new WrongCredentials(address);
-  }
-  await recordSignInSuccess({ email, address });
+  if (!user || !check.ok) throw new WrongCredentials(address);
+  await attempt.succeeded();
   // A bcrypt hash from before scrypt (or weaker parameters): replace it while the password is at hand.
   if (check.needsRehash)
     await setPasswordHash(getDb(), { userId: user.id, passwordHash: await hashPassword(password) });

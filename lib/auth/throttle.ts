@@ -1,6 +1,6 @@
 import "server-only";
 import { getDb, transaction, type Db } from "@/db";
-import { blockedUntil, clearAttempts, pruneAttempts, recordAttempt } from "@/db/queries/auth-attempts";
+import { blockedUntil, clearAttempts, deleteAttempts, pruneAttempts, recordAttempt } from "@/db/queries/auth-attempts";
 import { normaliseEmail } from "@/db/queries/users";
 import { config } from "@/lib/config";
 
@@ -45,36 +45,81 @@ export function tooManyAttemptsMessage(until: number, now = Date.now()): string 
   return `Too many attempts, try again in ${minutes} ${minutes === 1 ? "minute" : "minutes"}.`;
 }
 
-/** When sign-in for this account from this address opens again, or null when it is open now. */
+/**
+ * When sign-in for this account from this address opens again, or null when it is open now. `counted`: this
+ * attempt's own rows are in the buckets already (beginPasswordCheck), so each limit is one higher.
+ */
 export async function signInBlockedUntil(
-  { email, address, now = Date.now() }: { email: string; address: string; now?: number },
+  {
+    email,
+    address,
+    now = Date.now(),
+    counted = false,
+  }: { email: string; address: string; now?: number; counted?: boolean },
   db: Db = getDb(),
 ): Promise<number | null> {
+  const own = counted ? 1 : 0;
+  const over = (l: { limit: number; windowMs: number }) => ({ limit: l.limit + own, windowMs: l.windowMs });
   const overCeiling =
-    (await blockedUntil(db, { bucket: "signin-account", key: normaliseEmail(email), now, ...LIMITS.signInAccount })) !==
-    null;
+    (await blockedUntil(db, {
+      bucket: "signin-account",
+      key: normaliseEmail(email),
+      now,
+      ...over(LIMITS.signInAccount),
+    })) !== null;
   const pair = await blockedUntil(db, {
     bucket: "signin-pair",
     key: pairKey(email, address),
     now,
-    ...(overCeiling ? LIMITS.signInPairOverCeiling : LIMITS.signInPair),
+    ...over(overCeiling ? LIMITS.signInPairOverCeiling : LIMITS.signInPair),
   });
   const place = addressCounts(address)
-    ? await blockedUntil(db, { bucket: "signin-address", key: address, now, ...LIMITS.signInAddress })
+    ? await blockedUntil(db, { bucket: "signin-address", key: address, now, ...over(LIMITS.signInAddress) })
     : null;
   return pair === null && place === null ? null : Math.max(pair ?? 0, place ?? 0);
 }
 
+/** Counts a failed password in every bucket; the rows' ids, should the attempt turn out right after all. */
 export async function recordSignInFailure(
   { email, address, now = Date.now() }: { email: string; address: string; now?: number },
   db: Db = getDb(),
-) {
-  await transaction(db, async (tx) => {
-    await recordAttempt(tx, { bucket: "signin-pair", key: pairKey(email, address), now });
-    await recordAttempt(tx, { bucket: "signin-account", key: normaliseEmail(email), now });
-    if (addressCounts(address)) await recordAttempt(tx, { bucket: "signin-address", key: address, now });
+): Promise<{ pair: number; others: number[] }> {
+  return transaction(db, async (tx) => {
+    const pair = await recordAttempt(tx, { bucket: "signin-pair", key: pairKey(email, address), now });
+    const others = [await recordAttempt(tx, { bucket: "signin-account", key: normaliseEmail(email), now })];
+    if (addressCounts(address)) others.push(await recordAttempt(tx, { bucket: "signin-address", key: address, now }));
     await pruneAttempts(tx, { olderThan: now - LONGEST_WINDOW });
+    return { pair, others };
   });
+}
+
+/**
+ * Before a password is checked (sign-in, a password change, deleting the account): the attempt is counted as a
+ * failure first, then the limits are read with it included, and only then is the slow hash computed. Checked
+ * first and counted after the hash, 100 guesses sent at once were all checked (a security review: 99 wrong and
+ * the right one, none refused) — each saw the count from before any of them had failed. Counted first, the
+ * eleventh in flight sees ten before it and is refused. Returns when the address may try again, or what to say
+ * once the password has been checked: a wrong one stays counted; a right one is taken back (and forgives this
+ * address's failures for the account, as before).
+ */
+export async function beginPasswordCheck(
+  { email, address, now = Date.now() }: { email: string; address: string; now?: number },
+  db: Db = getDb(),
+): Promise<{ blockedUntil: number } | { blockedUntil: null; succeeded: () => Promise<void> }> {
+  const rows = await recordSignInFailure({ email, address, now }, db);
+  const until = await signInBlockedUntil({ email, address, now, counted: true }, db);
+  if (until !== null) {
+    // Refused without a check: not a guess, so it does not count (nor keep the owner's account over its ceiling).
+    await deleteAttempts(db, { ids: [rows.pair, ...rows.others] });
+    return { blockedUntil: until };
+  }
+  return {
+    blockedUntil: null,
+    succeeded: async () => {
+      await deleteAttempts(db, { ids: rows.others });
+      await recordSignInSuccess({ email, address }, db);
+    },
+  };
 }
 
 /**

@@ -11,12 +11,7 @@ import { signOut } from "@/lib/auth/auth";
 import { hashPassword, passwordProblem, verifyPassword } from "@/lib/auth/password";
 import { currentSession } from "@/lib/auth/session";
 import { endUserSessions } from "@/lib/auth/sessions";
-import {
-  recordSignInFailure,
-  recordSignInSuccess,
-  signInBlockedUntil,
-  tooManyAttemptsMessage,
-} from "@/lib/auth/throttle";
+import { beginPasswordCheck, tooManyAttemptsMessage } from "@/lib/auth/throttle";
 import { clientAddress } from "@/lib/http/client-address";
 import { weakPassword } from "@/lib/i18n/errors";
 
@@ -52,16 +47,15 @@ async function changePassword(
   user: User,
 ): Promise<{ endedSessions: number }> {
   const address = clientAddress(await headers());
-  const until = await signInBlockedUntil({ email: user.email, address });
+  const attempt = await beginPasswordCheck({ email: user.email, address });
+  const until = attempt.blockedUntil;
   if (until !== null)
     throw new AppError("rate_limit_exceeded", tooManyAttemptsMessage(until), {
       i18n: { key: "tooManyAttempts", values: { minutes: Math.max(1, Math.ceil((until - Date.now()) / 60_000)) } },
     });
-  if (!(await verifyPassword(currentPassword, user.passwordHash)).ok) {
-    await recordSignInFailure({ email: user.email, address });
+  if (!(await verifyPassword(currentPassword, user.passwordHash)).ok)
     throw new AppError("invalid_request_error", "Your current password is not right.");
-  }
-  await recordSignInSuccess({ email: user.email, address });
+  await attempt.succeeded();
   const weak = passwordProblem(newPassword, user.email);
   if (weak) throw new AppError("invalid_request_error", await weakPassword("newPasswordTooWeak", weak));
   // The current one has just been checked: the same text is the same password (the temporary one, if marked).

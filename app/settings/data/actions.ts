@@ -11,7 +11,7 @@ import { isAdmin } from "@/lib/auth/admin";
 import { forgetUsableKeys } from "@/lib/auth/api-keys";
 import { signOut } from "@/lib/auth/auth";
 import { verifyPassword } from "@/lib/auth/password";
-import { recordSignInFailure, signInBlockedUntil, tooManyAttemptsMessage } from "@/lib/auth/throttle";
+import { beginPasswordCheck, tooManyAttemptsMessage } from "@/lib/auth/throttle";
 import { config } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { clientAddress } from "@/lib/http/client-address";
@@ -27,12 +27,12 @@ export const deleteAccountAction = userAction(Confirm, async ({ password }, user
   const t = await getTranslations("data.deleteAccount");
   if (user.passwordHash === null) throw new AppError("forbidden", t("noPassword"));
   const address = clientAddress(await headers());
-  const until = await signInBlockedUntil({ email: user.email, address });
-  if (until !== null) throw new AppError("rate_limit_exceeded", tooManyAttemptsMessage(until));
-  if (!(await verifyPassword(password, user.passwordHash)).ok) {
-    await recordSignInFailure({ email: user.email, address });
+  const attempt = await beginPasswordCheck({ email: user.email, address });
+  if (attempt.blockedUntil !== null)
+    throw new AppError("rate_limit_exceeded", tooManyAttemptsMessage(attempt.blockedUntil));
+  if (!(await verifyPassword(password, user.passwordHash)).ok)
     throw new AppError("invalid_request_error", t("wrongPassword"));
-  }
+  await attempt.succeeded();
   // The last admin gone, nobody could manage models or accounts from the browser again.
   if (
     (await isAdmin(user)) &&

@@ -46,6 +46,8 @@ export interface ErrorDetail {
   wireCode?: string | null;
   /** The message as a catalogue key, when it has values or differs from the catalogue's English. */
   i18n?: ErrorI18n;
+  /** The model service's refusal, in its own words (which may quote what it was sent). */
+  fromUpstream?: boolean;
 }
 
 export class AppError extends Error {
@@ -55,6 +57,7 @@ export class AppError extends Error {
   readonly headers: Record<string, string>;
   readonly wireCode: string | null;
   readonly i18n: ErrorI18n | undefined;
+  readonly fromUpstream: boolean;
 
   constructor(
     readonly code: ErrorCode,
@@ -68,6 +71,7 @@ export class AppError extends Error {
     this.headers = detail.headers ?? {};
     this.wireCode = detail.wireCode === undefined ? code : detail.wireCode;
     this.i18n = detail.i18n;
+    this.fromUpstream = detail.fromUpstream ?? false;
   }
 }
 

@@ -59,6 +59,12 @@ const REPLY_ERRORS: Partial<Record<ErrorCode, string>> = {
   upstream_error: "The model service failed. Please retry.",
   internal_error: REPLY_FAILED,
 };
+/**
+ * The model service refused the request in its own words, which may quote what it was sent (headers included:
+ * a security review's upstream echoed the server's key) and would be saved with the reply. Logged instead.
+ */
+const REPLY_REFUSED =
+  "The model service refused this request. Please retry; if this goes on, ask the operator to check the server's log.";
 
 /** A reply the model service's safety filter cut off (Zhipu's finish reason `sensitive`). */
 export const blockedReply = () => new AppError("content_filter", REPLY_ERRORS.content_filter ?? "");
@@ -70,7 +76,12 @@ export function readableError(err: unknown): string {
     return REPLY_UNREACHABLE;
   // This server's own limit, not the model service's: said as it is.
   if (err instanceof AppError && err.message === CHAT_RATE_LIMITED) return CHAT_RATE_LIMITED;
-  if (err instanceof AppError) return REPLY_ERRORS[err.code] ?? err.message;
+  if (err instanceof AppError) {
+    const sentence = REPLY_ERRORS[err.code];
+    if (sentence || !err.fromUpstream) return sentence ?? err.message;
+    console.error(`[chat] the model service refused a reply (${err.code}): ${err.message}`);
+    return REPLY_REFUSED;
+  }
   const message = (err as { message?: string })?.message;
   const data = (err as { data?: { error?: { message?: string } } })?.data;
   return data?.error?.message ?? (typeof message === "string" && message.length < 300 ? message : REPLY_FAILED);

@@ -73,7 +73,8 @@ export function mapUpstreamError(
 }
 
 /** A 400 upstream found: `code` null like the gateway's own 400s (and OpenAI's plain ones), whatever Zhipu's code. */
-const badRequest = (message: string) => new AppError("invalid_request_error", message, { wireCode: null });
+const badRequest = (message: string) =>
+  new AppError("invalid_request_error", message, { wireCode: null, fromUpstream: true });
 
 /** The operator's key: no retry can fix it, so the SDKs are told not to (they retry a 502 twice by default). */
 function upstreamAuth() {

@@ -30,8 +30,14 @@ test("a failed reply says what kind of failure it was, in a sentence every langu
     assert.ok(errorKeyOf(sentence), `${code}: "${sentence}" is in the catalogue`);
     assert.notEqual(localizeError("zh-CN", sentence), sentence, code);
   }
-  // The app's own refusals (our validation) keep their words; anything else is the generic sentence.
+  // The app's own refusals (our validation) keep their words; the model service's do not (they may quote what
+  // it was sent); anything else is the generic sentence.
   assert.equal(readableError(new AppError("invalid_request_error", "The message is empty.")), "The message is empty.");
+  const { mapUpstreamError } = await import("@/lib/gateway/upstream-errors");
+  const echoed = readableError(mapUpstreamError(400, { message: "bad param; auth=Bearer sk-secret" }));
+  assert.doesNotMatch(echoed, /sk-secret/);
+  assert.equal(errorKeyOf(echoed), "replyUpstreamRefused");
+  assert.notEqual(localizeError("ja", echoed), echoed);
   assert.equal(readableError(new Error("x".repeat(400))), REPLY_FAILED);
   assert.equal(errorKeyOf(REPLY_FAILED), "replyFailedRetry");
   assert.equal(errorKeyOf(REPLY_ENDED), "replyEndedUnexpectedly");

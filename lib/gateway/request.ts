@@ -131,8 +131,26 @@ export function validateRequest(json: unknown, models: Catalogue): ValidRequest 
   };
 }
 
+/**
+ * How deep a body may nest. JSON Schemas of tools nest a few levels; a body nested thousands deep parsed, then
+ * overflowed the stack where it is written out for upstream, and came back as a 502 "could not reach the
+ * upstream" (which the SDKs retry) instead of the client's mistake.
+ */
+export const MAX_DEPTH = 64;
+
+/** Whether `value` nests deeper than `max` objects or arrays; stops as soon as it does. */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  if (max === 0) return true;
+  for (const v of Array.isArray(value) ? value : Object.values(value)) if (nestsDeeperThan(v, max - 1)) return true;
+  return false;
+}
+
 /** Any request the plain check did not take (./plain-request.ts): zod's parse, whose first issue is the error. */
 function parseWithSchema(json: object): ChatCompletionRequest {
+  // The plain request's values are strings and numbers; only here can a value nest (tools, response_format).
+  if (nestsDeeperThan(json, MAX_DEPTH))
+    throw invalidRequest(`The request body nests more than ${MAX_DEPTH} levels deep.`);
   // Before the fields' own checks, as OpenAI does: a field the gateway does not know is never silently dropped.
   for (const field in json) {
     if (!KNOWN_FIELDS.has(field)) throw invalidRequest(`Unrecognized request argument supplied: ${field}`, field);

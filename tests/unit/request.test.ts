@@ -68,6 +68,21 @@ describe("validateRequest: 400 for client mistakes", () => {
     assert.match(err.message, /tool_call_id/);
   });
 
+  test("a body nested past 64 levels is a 400, not an overflow on the way upstream", () => {
+    let parameters: Record<string, unknown> = { type: "string" };
+    for (let i = 0; i < 5000; i++) parameters = { type: "object", properties: { a: parameters } };
+    const tools = [{ type: "function", function: { name: "f", parameters } }];
+    assert.match(assert400(req({ tools }), null).message, /nests more than 64 levels/);
+    // A schema as deep as real ones is taken.
+    let ordinary: Record<string, unknown> = { type: "string" };
+    for (let i = 0; i < 10; i++) ordinary = { type: "object", properties: { a: ordinary } };
+    const ok = validateRequest(
+      req({ tools: [{ type: "function", function: { name: "f", parameters: ordinary } }] }),
+      models,
+    );
+    assert.equal(ok.body.tools?.length, 1);
+  });
+
   test("a tool message answers a call of the assistant turn before it, as on OpenAI", () => {
     const call = (id: string) => ({ id, type: "function", function: { name: "f", arguments: "{}" } });
     const asked = { role: "assistant", content: null, tool_calls: [call("c1"), call("c2")] };

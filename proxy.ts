@@ -9,7 +9,7 @@ import { PAGE_HEADER } from "@/lib/auth/page-header";
 /**
  * In front of routing (Next 16's proxy, formerly middleware), for pages and the dynamic API routes:
  * 1. a path that cannot be decoded, or decodes to a control character, gets a 4xx instead of Next's bare 500;
- * 2. a server-action POST from another site gets a 403, and one whose body React cannot decode a 400, instead
+ * 2. a server-action POST (any POST to a page) from another site gets a 403, and one whose body React cannot decode a 400, instead
  *    of a 500 from inside Next;
  * 3. every page gets a Content-Security-Policy with a fresh nonce. The nonce goes on the request's CSP header
  *    too, because that is where Next reads it to stamp its own scripts while rendering.
@@ -25,8 +25,11 @@ export async function proxy(req: NextRequest) {
     if (api) return Response.json({ error: "The request path is not valid." }, { status: 400 });
   }
   if (api) return NextResponse.next();
-  // A server action posted from another site: Next refuses it too, but as a 500 with a stack in the log.
-  if (req.method === "POST" && req.headers.has("next-action")) {
+  // A server action posted from another site: Next refuses it too, but as a 500 with a stack in the log. Every
+  // POST to a page is one, with the Next-Action header or (a form sent before the page's JavaScript ran) as
+  // form fields naming the action: a security review found the second kind skipped this check, and a forged
+  // form with Sec-Fetch-Site: cross-site and no Origin signed its sender in.
+  if (req.method === "POST") {
     const refusal = crossSiteRefusal(req.method, req.headers, false);
     if (refusal)
       return new Response(`${refusal.message}\n`, {

@@ -98,4 +98,30 @@ describe("security headers", () => {
       assert.match(await res.text(), /not allowed/);
     }
   });
+
+  test("so is one sent as a form, as a page without its JavaScript sends it (no Next-Action header)", async () => {
+    // What React's <form action> posts before hydration: the action named in the form's fields. Forged from
+    // another site with no Origin, it signed its sender in on /login before (security review).
+    const form = () => {
+      const fd = new FormData();
+      fd.set("$ACTION_ID_0123456789abcdef", "");
+      fd.set("email", "someone@example.com");
+      fd.set("password", "x");
+      return fd;
+    };
+    const post = (headers: Record<string, string>) =>
+      fetch(`${APP_URL}/login`, { method: "POST", redirect: "manual", headers, body: form() });
+    const forged: Record<string, string>[] = [
+      { "sec-fetch-site": "cross-site" },
+      { "sec-fetch-site": "same-site" },
+      { origin: "null" },
+    ];
+    for (const from of forged) {
+      const res = await post(from);
+      assert.equal(res.status, 403, JSON.stringify(from));
+      assert.equal(res.headers.get("set-cookie"), null);
+    }
+    // The page's own form, from the page itself, is not refused by the check (its unknown action is Next's to answer).
+    assert.notEqual((await post({ "sec-fetch-site": "same-origin" })).status, 403);
+  });
 });

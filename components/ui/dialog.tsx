@@ -37,7 +37,9 @@ export function Dialog({
             "rounded-lg border border-neutral-200 bg-white p-5 shadow-xl dark:border-neutral-800 dark:bg-neutral-900",
             className,
           )}
-          aria-describedby={description ? undefined : undefined}
+          // No description: none announced (Radix's way to say so). An sr-only copy of the title made screen
+          // readers read the title twice.
+          {...(description ? {} : { "aria-describedby": undefined })}
           onOpenAutoFocus={() => {
             // Runs before Radix moves focus into the dialog (to its first field or button): what has focus now
             // opened the dialog. A field inside with React's `autoFocus` would take focus first, and be
@@ -56,9 +58,7 @@ export function Dialog({
           <D.Title className="text-base font-semibold">{title}</D.Title>
           {description ? (
             <D.Description className="mt-1 text-sm text-neutral-600 dark:text-neutral-400">{description}</D.Description>
-          ) : (
-            <D.Description className="sr-only">{title}</D.Description>
-          )}
+          ) : null}
           <div className="mt-4">{children}</div>
         </D.Content>
       </D.Portal>

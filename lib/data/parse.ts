@@ -65,9 +65,14 @@ export function inspectJson(value: unknown, maxDepth: number): ImportProblem | n
 
 const where = (path: PropertyKey[]) => path.map(String).join(".");
 
+/**
+ * Where the file departs from the format, as a path ("conversations.3.messages.0.role"): the same in every
+ * language, where zod's own sentence ("Invalid input: expected string, received undefined") was English on a
+ * Chinese or Japanese page.
+ */
 function firstIssue(error: z.ZodError, prefix: PropertyKey[] = []): ImportProblem {
   const issue = error.issues[0];
-  return { code: "invalid", detail: `${where([...prefix, ...(issue?.path ?? [])])}: ${issue?.message ?? ""}` };
+  return { code: "invalid", detail: where([...prefix, ...(issue?.path ?? [])]) || "/" };
 }
 
 const ms = (iso: string | undefined, fallback: number) => (iso ? Date.parse(iso) : fallback);
@@ -141,7 +146,7 @@ function parseOrThrow(text: string, bytes: number): { source: ImportSource; conv
     if (!parsed.success) throw new Refused(firstIssue(parsed.error));
     for (const [i, c] of parsed.data.entries()) {
       if (Object.keys(c.mapping).length > L.nodesPerConversation)
-        throw new Refused({ code: "invalid", detail: `${i}.mapping: more than ${L.nodesPerConversation} nodes` });
+        throw new Refused({ code: "invalid", detail: `${i}.mapping` });
     }
     source = "chatgpt";
     conversations = parsed.data.map(fromChatGpt);

@@ -87,3 +87,49 @@ test.describe("on a fresh account", () => {
     await expect(page.getByRole("alert").filter({ hasText: "photo.png" })).toHaveCount(0);
   });
 });
+
+test.describe("an upload that fails on the way", () => {
+  test.use({ signedInAs: "member" });
+
+  test("says why: no answer, a proxy's 413 page, or the session's end in the reader's language", async ({ page }) => {
+    const chat = new ChatPage(page);
+    await chat.open();
+    const attach = (name: string) =>
+      page.getByLabel("Attach files").setInputFiles([file(name, "text/plain", "a note")]);
+
+    await page.route("**/api/attachments", (route) => route.abort("connectionreset"));
+    await attach("lost.txt");
+    await expect(page.getByRole("alert").filter({ hasText: "lost.txt" })).toHaveText(
+      "lost.txt was not attached: The server could not be reached. Check your connection and try again.",
+    );
+
+    // nginx's own page when a body passes its client_max_body_size: HTML, not the app's JSON.
+    await page.unroute("**/api/attachments");
+    await page.route("**/api/attachments", (route) =>
+      route.fulfill({
+        status: 413,
+        contentType: "text/html",
+        body: "<html><body>413 Request Entity Too Large</body></html>",
+      }),
+    );
+    await attach("big.txt");
+    await expect(page.getByRole("alert").filter({ hasText: "big.txt" })).toHaveText(
+      "big.txt was not attached: it is larger than this server, or a proxy in front of it, accepts.",
+    );
+
+    // The app's own refusal with its sentence's key: the page words it from its catalogue (so in the reader's
+    // language), not with the English the server sent beside it.
+    await page.unroute("**/api/attachments");
+    await page.route("**/api/attachments", (route) =>
+      route.fulfill({
+        status: 401,
+        contentType: "application/json",
+        body: JSON.stringify({ error: "English from the server", key: "sessionEnded" }),
+      }),
+    );
+    await attach("note.txt");
+    await expect(page.getByRole("alert").filter({ hasText: "note.txt" })).toHaveText(
+      "note.txt was not attached: Your session has ended. Sign in again.",
+    );
+  });
+});

@@ -4,12 +4,21 @@ import { X } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { formatBytes, MAX_BYTES, MAX_FILES } from "@/lib/attachments/limits";
 import { AttachmentChip } from "./attachment-chip";
-import type { Attachments } from "./use-attachments";
+import type { Attachments, FileRefusal } from "./use-attachments";
 
 /** The composer's files (chips with Remove) and, for each file refused, a message naming it and the limit. */
 export function AttachmentTray({ files }: { files: Attachments }) {
   const t = useTranslations("attachments");
+  const te = useTranslations("errors");
   if (!files.files.length && !files.refusals.length) return null;
+  /** Why an upload failed, in the reader's language whenever the app knows the words. */
+  const reasonOf = (r: FileRefusal) => {
+    if (r.reasonKey && te.has(r.reasonKey as never)) return te(r.reasonKey as never);
+    if (r.status === 0) return te("serverUnreachable");
+    if (r.status === 413) return t("uploadTooLargeForServer");
+    if (r.status) return t("uploadStatus", { status: r.status });
+    return r.reason ?? "";
+  };
   return (
     <div className="mx-auto w-full max-w-3xl space-y-2 px-3 pt-2">
       {files.refusals.map((r) => (
@@ -22,7 +31,7 @@ export function AttachmentTray({ files }: { files: Attachments }) {
             {t(`errors.${r.problem}`, {
               name: r.name,
               max: r.problem === "too_many" ? String(MAX_FILES) : formatBytes(MAX_BYTES),
-              reason: r.reason ?? "",
+              reason: reasonOf(r),
             })}
           </span>
           <button type="button" aria-label={t("dismiss")} onClick={() => files.dismiss(r.key)}>

@@ -14,6 +14,10 @@ export interface FileRefusal {
   problem: AttachmentProblem;
   /** The server's own sentence, for problems the browser has no words of its own for. */
   reason?: string;
+  /** Or its catalogue key (errors.*), to be read in the reader's language. */
+  reasonKey?: string;
+  /** Or the status of an answer that said nothing the app wrote (a proxy's HTML 413 page), or 0 for no answer. */
+  status?: number;
 }
 
 /** Kinds no text can be read from: refused at once, without an upload. */
@@ -83,7 +87,15 @@ export function useAttachments() {
       | null;
     if (!answer?.ok || !body?.id) {
       setFiles((now) => now.filter((f) => f.key !== key));
-      refuse({ name: file.name, problem: body?.problem ?? "upload_failed", reason: body?.error });
+      const said = body as { error?: string; key?: string; problem?: AttachmentProblem } | null;
+      // Each refusal says why: the app's problem, its sentence's key, its sentence, or what happened on the way.
+      refuse({
+        name: file.name,
+        problem: said?.problem ?? "upload_failed",
+        reasonKey: said?.key,
+        reason: said?.error,
+        status: said?.error ? undefined : (answer?.status ?? 0),
+      });
       return;
     }
     const info = body as AttachmentInfo;

@@ -38,6 +38,8 @@ const EnvSchema = z.object({
   RATE_LIMIT_KEY_RPM: z.coerce.number().int().min(0).default(0),
   RATE_LIMIT_USER_RPM: z.coerce.number().int().min(0).default(0),
   RATE_LIMIT_CHAT_RPM: z.coerce.number().int().min(0).default(0),
+  /** What one account's documents may take on the server, in MB of uploaded files; 0 = no limit. */
+  DOCUMENTS_QUOTA_MB: z.coerce.number().int().min(0).default(2048),
 });
 
 export type AppConfig = ReturnType<typeof loadConfig>;
@@ -117,6 +119,7 @@ function loadConfig() {
     trustProxy: ["1", "true", "yes"].includes(env.TRUST_PROXY.trim().toLowerCase()),
     throttleExemptAddresses: env.THROTTLE_EXEMPT_ADDRESSES.split(/[,\s]+/).filter(Boolean),
     rateLimits: { keyRpm: env.RATE_LIMIT_KEY_RPM, userRpm: env.RATE_LIMIT_USER_RPM, chatRpm: env.RATE_LIMIT_CHAT_RPM },
+    documentsQuotaBytes: env.DOCUMENTS_QUOTA_MB * 1024 * 1024,
     get authSecret() {
       return (cached.secret ??= authSecret(env.AUTH_SECRET, env.DATABASE_URL, dbFile));
     },

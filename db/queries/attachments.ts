@@ -1,7 +1,7 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { and, asc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
-import { first, type Db } from "@/db";
+import { and, asc, count, eq, inArray, isNull, lt, sql } from "drizzle-orm";
+import { first, transaction, type Db } from "@/db";
 import { engine } from "@/db/engine";
 import { sqliteTurn } from "@/db/engines/turn-sqlite";
 import { attachments, conversations, messages } from "@/db/tables";
@@ -73,15 +73,70 @@ export async function contentsOfMessages(
   return byMessage;
 }
 
-/** An uploaded, not yet sent attachment. */
+/** What an account may keep: its unsent uploads (count, bytes) and all its documents (bytes; 0 = no limit). */
+export interface AttachmentLimits {
+  pendingFiles: number;
+  pendingBytes: number;
+  totalBytes: number;
+}
+
+const ABANDONED_AFTER_MS = 60 * 60_000;
+
+/** An upload refused by AttachmentLimits: which one it passed. */
+export class AttachmentLimitReached extends Error {
+  constructor(readonly limit: "pending" | "quota") {
+    super(`attachment ${limit} limit reached`);
+  }
+}
+
+/**
+ * An uploaded, not yet sent attachment, if the account's limits leave room for it: checked and written in one
+ * transaction, so uploads sent at once cannot all pass the check together.
+ */
 export async function createAttachment(
   db: Db,
   row: { userId: string; name: string; mediaType: string; size: number; pages: number | null; text: string },
+  limits?: AttachmentLimits,
 ): Promise<AttachmentSummary> {
   const t = engine().text;
   const values = { ...row, id: newAttachmentId(), name: t(row.name), text: t(row.text) };
-  await db.insert(attachments).values(values);
+  if (!limits) await db.insert(attachments).values(values);
+  else
+    await transaction(db, async (tx) => {
+      await checkRoom(tx, row.userId, row.size, limits);
+      await tx.insert(attachments).values(values);
+    });
   return { ...values, messageId: null, chars: values.text.length, bytes: Buffer.byteLength(values.text) };
+}
+
+async function checkRoom(db: Db, userId: string, size: number, limits: AttachmentLimits) {
+  const pendingOf = async () => {
+    const [p] = await db
+      .select({ files: count(), bytes: sql<number>`coalesce(sum(${attachments.size}), 0)` })
+      .from(attachments)
+      .where(and(eq(attachments.userId, userId), isNull(attachments.messageId)));
+    return p.files + 1 > limits.pendingFiles || Number(p.bytes) + size > limits.pendingBytes;
+  };
+  if (await pendingOf()) {
+    // Uploads left in a composer that was closed are this account's own to reclaim before the daily sweep: an
+    // hour is longer than anyone takes to send what they attached.
+    await db
+      .delete(attachments)
+      .where(
+        and(
+          eq(attachments.userId, userId),
+          isNull(attachments.messageId),
+          lt(attachments.createdAt, Date.now() - ABANDONED_AFTER_MS),
+        ),
+      );
+    if (await pendingOf()) throw new AttachmentLimitReached("pending");
+  }
+  if (!limits.totalBytes) return;
+  const [all] = await db
+    .select({ bytes: sql<number>`coalesce(sum(${attachments.size}), 0)` })
+    .from(attachments)
+    .where(eq(attachments.userId, userId));
+  if (Number(all.bytes) + size > limits.totalBytes) throw new AttachmentLimitReached("quota");
 }
 
 export async function getAttachment(

@@ -18,6 +18,8 @@ const STATUS: Record<AttachmentProblem, number> = {
   unreadable: 422,
   encrypted: 422,
   too_complex: 422,
+  pending_full: 409,
+  quota: 413,
   empty: 422,
   upload_failed: 400,
 };

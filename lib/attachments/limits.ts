@@ -84,6 +84,8 @@ export type AttachmentProblem =
   | "unreadable"
   | "encrypted"
   | "too_complex"
+  | "pending_full"
+  | "quota"
   | "empty"
   | "upload_failed";
 

@@ -1,15 +1,23 @@
 import "server-only";
 import { getDb } from "@/db";
-import { createAttachment, sweepPendingAttachments } from "@/db/queries/attachments";
+import { AttachmentLimitReached, createAttachment, sweepPendingAttachments } from "@/db/queries/attachments";
 import type { User } from "@/db/schema";
 import { readCapped } from "@/lib/http/body";
+import { config } from "@/lib/config";
 import { contextTokens } from "@/lib/tokens";
 import { FILE_NAME_HEADER } from "./door";
 import { AttachmentError } from "./errors";
 import { extractText } from "./extract";
-import { type AttachmentInfo, MAX_BYTES, PENDING_TTL_MS } from "./limits";
+import { type AttachmentInfo, MAX_BYTES, MAX_FILES, PENDING_TTL_MS } from "./limits";
 
 const MAX_NAME = 255;
+/**
+ * Unsent uploads one account may hold: ten full messages' worth (an hour's, as older ones go first). They used
+ * to be bounded only by the daily sweep: a security review stored 140 MB in 7 s from one account, and 20
+ * uploads sent at once all went in.
+ */
+const PENDING_FILES = 10 * MAX_FILES;
+const PENDING_BYTES = 10 * MAX_BYTES;
 
 /** The file's name from its header (URI-encoded, so any language's names pass through HTTP). */
 export function fileName(req: Request): string {
@@ -41,14 +49,26 @@ export async function uploadAttachment(req: Request, user: User): Promise<Attach
   const extracted = await extractText({ name, bytes: read.bytes });
   const db = getDb();
   sweepNow(db);
-  const row = await createAttachment(db, {
-    userId: user.id,
-    name,
-    mediaType: extracted.mediaType,
-    size: read.bytes.byteLength,
-    pages: extracted.pages,
-    text: extracted.text,
-  });
+  let row: Awaited<ReturnType<typeof createAttachment>>;
+  try {
+    row = await createAttachment(
+      db,
+      {
+        userId: user.id,
+        name,
+        mediaType: extracted.mediaType,
+        size: read.bytes.byteLength,
+        pages: extracted.pages,
+        text: extracted.text,
+      },
+      { pendingFiles: PENDING_FILES, pendingBytes: PENDING_BYTES, totalBytes: config().documentsQuotaBytes },
+    );
+  } catch (err) {
+    if (!(err instanceof AttachmentLimitReached)) throw err;
+    throw err.limit === "pending"
+      ? new AttachmentError("pending_full", `${name} cannot be kept: too many files are waiting to be sent.`)
+      : new AttachmentError("quota", `${name} would pass this account's limit for documents.`);
+  }
   return {
     id: row.id,
     name: row.name,

@@ -89,6 +89,50 @@ describe("claiming", () => {
   });
 });
 
+describe("what an account may keep", () => {
+  const limited = (
+    userId: string,
+    name: string,
+    size: number,
+    limits: import("@/db/queries/attachments").AttachmentLimits,
+  ) => A.createAttachment(db, { userId, name, mediaType: "text/plain", size, pages: null, text: name }, limits);
+  const refusedFor = (limit: "pending" | "quota") => (e: unknown) =>
+    e instanceof A.AttachmentLimitReached && e.limit === limit;
+
+  test("unsent uploads up to a count and a size; an hour-old one left in a closed composer makes room", async () => {
+    const { createUser } = await import("@/db/queries/users");
+    const carol = (await createUser(db, { email: "carol-att@example.com", passwordHash: null })).id;
+    const limits = { pendingFiles: 3, pendingBytes: 1000, totalBytes: 0 };
+    await limited(carol, "1.txt", 100, limits);
+    await limited(carol, "2.txt", 100, limits);
+    await assert.rejects(limited(carol, "big.txt", 801, limits), refusedFor("pending"));
+    await limited(carol, "3.txt", 100, limits);
+    await assert.rejects(limited(carol, "4.txt", 1, limits), refusedFor("pending"));
+    // Bob's uploads are his own count.
+    await limited(bob, "bobs.txt", 100, limits);
+    // One of Carol's is an hour old now: it goes, and the new one is kept.
+    const { attachments } = await import("@/db/tables");
+    const { and, eq } = await import("drizzle-orm");
+    await db
+      .update(attachments)
+      .set({ createdAt: Date.now() - 61 * 60_000 })
+      .where(and(eq(attachments.userId, carol), eq(attachments.name, "1.txt")));
+    await limited(carol, "4.txt", 1, limits);
+    const names = await db.select({ name: attachments.name }).from(attachments).where(eq(attachments.userId, carol));
+    assert.deepEqual(names.map((r) => r.name).sort(), ["2.txt", "3.txt", "4.txt"]);
+  });
+
+  test("all of an account's documents, sent ones too, up to the quota", async () => {
+    const { createUser } = await import("@/db/queries/users");
+    const dan = (await createUser(db, { email: "dan-att@example.com", passwordHash: null })).id;
+    const limits = { pendingFiles: 10, pendingBytes: 10_000, totalBytes: 500 };
+    const sent = await limited(dan, "sent.txt", 400, limits);
+    await conversationWith(dan, "c-dan", [sent.id]);
+    await assert.rejects(limited(dan, "more.txt", 101, limits), refusedFor("quota"));
+    await limited(dan, "fits.txt", 100, limits);
+  });
+});
+
 describe("shares, deletes and sweeps", () => {
   test("a snapshot names the files; a continued copy leaves the owner's documents behind", async () => {
     const f = await upload(alice, "plan.md", "PLAN");

@@ -2,7 +2,7 @@
 
 import { Share2 } from "lucide-react";
 import { useFormatter, useTranslations } from "next-intl";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { createShareAction, getShareAction, stopSharingAction, updateShareAction } from "@/app/(chat)/share-actions";
 import type { ShareInfo } from "@/lib/chat/types";
 import { Button } from "@/components/ui/button";
@@ -22,6 +22,17 @@ export function ShareDialog({ conversationId }: { conversationId: string }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [note, setNote] = useState<string | null>(null);
+  /**
+   * Where the focus goes once the dialog's body has changed under it: the dialog opens on "Loading…" (so Radix
+   * put the focus on Close), and Create link and Stop sharing each take away the button that was pressed.
+   */
+  const primary = useRef<HTMLElement | null>(null);
+  const refocus = useRef(false);
+  useEffect(() => {
+    if (share === undefined || !refocus.current) return;
+    refocus.current = false;
+    primary.current?.focus();
+  }, [share]);
 
   async function run<T>(
     action: () => Promise<{ ok: true; data: T } | { ok: false; error: string }>,
@@ -38,8 +49,16 @@ export function ShareDialog({ conversationId }: { conversationId: string }) {
   function openDialog() {
     setOpen(true);
     setNote(null);
+    setShare(undefined);
+    refocus.current = true;
     void run(() => getShareAction({ conversationId }), setShare);
   }
+  const refocusing =
+    <T,>(done: (data: T) => void) =>
+    (data: T) => {
+      refocus.current = true;
+      done(data);
+    };
 
   const url = share ? `${window.location.origin}/share/${share.id}` : "";
   return (
@@ -51,7 +70,13 @@ export function ShareDialog({ conversationId }: { conversationId: string }) {
         {share === undefined ? (
           <p className="text-sm text-neutral-500 dark:text-neutral-400">{t("loading")}</p>
         ) : share === null ? (
-          <Button busy={busy} onClick={() => void run(() => createShareAction({ conversationId }), setShare)}>
+          <Button
+            ref={(el) => {
+              primary.current = el;
+            }}
+            busy={busy}
+            onClick={() => void run(() => createShareAction({ conversationId }), refocusing(setShare))}
+          >
             {t("createLink")}
           </Button>
         ) : (
@@ -60,7 +85,15 @@ export function ShareDialog({ conversationId }: { conversationId: string }) {
               <label htmlFor="share-link" className="sr-only">
                 {t("shareLink")}
               </label>
-              <Input id="share-link" readOnly value={url} onFocus={(e) => e.currentTarget.select()} />
+              <Input
+                id="share-link"
+                ref={(el) => {
+                  primary.current = el;
+                }}
+                readOnly
+                value={url}
+                onFocus={(e) => e.currentTarget.select()}
+              />
               <CopyButton text={url} label={t("copyLink")} />
             </div>
             <p className="text-xs text-neutral-500 dark:text-neutral-400">
@@ -94,10 +127,10 @@ export function ShareDialog({ conversationId }: { conversationId: string }) {
                 onClick={() =>
                   void run(
                     () => stopSharingAction({ shareId: share.id }),
-                    () => {
+                    refocusing(() => {
                       setShare(null);
                       setNote(null);
-                    },
+                    }),
                   )
                 }
               >

@@ -113,7 +113,8 @@ export function ConversationItem({
         <Button
           variant="ghost"
           size="icon"
-          aria-label={t("rename")}
+          // Named with the conversation: a screen reader's list of buttons read "Rename, Delete" over and over.
+          aria-label={t("renameNamed", { title: item.title })}
           title={t("rename")}
           onClick={() => {
             setTitle(item.title);
@@ -125,7 +126,7 @@ export function ConversationItem({
         <Button
           variant="ghost"
           size="icon"
-          aria-label={t("delete")}
+          aria-label={t("deleteNamed", { title: item.title })}
           title={t("delete")}
           onClick={() => setDialog("delete")}
         >

@@ -71,14 +71,14 @@ test.describe("on a fresh account", () => {
     await expect(page.getByRole("alert").filter({ hasText: "photo.png" })).toBeVisible();
     const warning = page.getByRole("alert").filter({ hasText: "GLM-4-AirX" });
     await expect(warning).toBeVisible();
-    await expect(page.getByRole("button", { name: "Send" })).toBeDisabled();
+    await expect(page.getByRole("button", { name: "Send", exact: true })).toBeDisabled();
     await warning.getByRole("button", { name: "Switch to GLM-4-Long" }).click();
     await expect(chat.modelPicker).toHaveText("GLM-4-Long");
     await expect(warning).toHaveCount(0);
     // Nothing was lost: the text and the accepted file are still there, and now it can be sent.
     await expect(chat.composer).toHaveValue("What does it say?");
     await expect(page.getByRole("group", { name: "long.txt" })).toBeVisible();
-    await expect(page.getByRole("button", { name: "Send" })).toBeEnabled();
+    await expect(page.getByRole("button", { name: "Send", exact: true })).toBeEnabled();
     await page.getByRole("group", { name: "long.txt" }).getByRole("button", { name: "Remove" }).click();
     await expect(page.getByRole("group", { name: "long.txt" })).toHaveCount(0);
     // The next pick's messages replace the last one's: an old refusal does not stay stacked above.

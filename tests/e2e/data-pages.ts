@@ -17,7 +17,7 @@ export class ExportMenu {
 
   /** Opens the header's Export menu and picks Markdown or JSON; resolves with the download. */
   async export(format: "Markdown" | "JSON") {
-    await this.page.getByRole("button", { name: "Export" }).click();
+    await this.page.getByRole("button", { name: "Export", exact: true }).click();
     const [download] = await Promise.all([
       this.page.waitForEvent("download"),
       this.page.getByRole("menuitem", { name: format }).click(),

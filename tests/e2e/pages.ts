@@ -58,7 +58,7 @@ export class AuthPage {
   }
 
   async signOut() {
-    await this.page.getByRole("button", { name: "Sign out" }).click();
+    await this.page.getByRole("button", { name: "Sign out", exact: true }).click();
     await expect(this.page).toHaveURL(/\/login$/);
   }
 
@@ -90,7 +90,7 @@ export class ChatPage {
     return this.page.getByRole("article", { name: "Your message" });
   }
   get stopButton() {
-    return this.page.getByRole("button", { name: "Stop" });
+    return this.page.getByRole("button", { name: "Stop", exact: true });
   }
   lastReply() {
     return this.assistantMessages.last();
@@ -123,7 +123,7 @@ export class ChatPage {
 
   /** Waits until Send is back; a reply longer than a few seconds needs a `timeout` longer than it. */
   async waitForIdle({ timeout = 20_000 } = {}) {
-    await expect(this.page.getByRole("button", { name: "Send" })).toBeVisible({ timeout });
+    await expect(this.page.getByRole("button", { name: "Send", exact: true })).toBeVisible({ timeout });
   }
 
   /** The conversation id from the URL (it appears as soon as the first message is sent). */
@@ -168,7 +168,7 @@ export class ChatPage {
 
   /** The Share dialog of the open conversation. */
   async openShareDialog() {
-    await this.page.getByRole("button", { name: "Share" }).click();
+    await this.page.getByRole("button", { name: "Share", exact: true }).click();
     return new ShareDialog(this.page);
   }
 
@@ -218,7 +218,7 @@ export class ShareDialog {
 
   async close() {
     await this.dialog.press("Escape");
-    await closedBackTo(this.dialog, this.page.getByRole("button", { name: "Share" }));
+    await closedBackTo(this.dialog, this.page.getByRole("button", { name: "Share", exact: true }));
   }
 }
 

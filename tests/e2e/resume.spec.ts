@@ -73,8 +73,8 @@ test("Stop in another tab stops the reply everywhere; Continue writes on from wh
   const other = await context.newPage();
   const otherChat = new ChatPage(other);
   await other.goto(`/chat/${id}`);
-  await expect(other.getByRole("button", { name: "Stop" })).toBeVisible();
-  await other.getByRole("button", { name: "Stop" }).click();
+  await expect(other.getByRole("button", { name: "Stop", exact: true })).toBeVisible();
+  await other.getByRole("button", { name: "Stop", exact: true }).click();
 
   await expect(chat.lastReply()).toContainText("Stopped");
   await expect(otherChat.lastReply()).toContainText("Stopped");
@@ -82,7 +82,7 @@ test("Stop in another tab stops the reply everywhere; Continue writes on from wh
   const stoppedAt = await words(chat.lastReply());
   expect(stoppedAt).toBeLessThan(1400);
 
-  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByRole("button", { name: "Continue", exact: true }).click();
   await chat.waitForIdle();
   await expect(chat.lastReply()).not.toContainText("Stopped");
   expect(await words(chat.lastReply())).toBeGreaterThan(stoppedAt);
@@ -109,8 +109,8 @@ test("Stop before the server has the message puts the text back in the composer,
     handled();
   });
   await chat.send("a message that never left", { wait: false });
-  await expect(page.getByRole("button", { name: "Stop" })).toBeVisible();
-  await page.getByRole("button", { name: "Stop" }).click();
+  await expect(page.getByRole("button", { name: "Stop", exact: true })).toBeVisible();
+  await page.getByRole("button", { name: "Stop", exact: true }).click();
   await expect(chat.composer).toHaveValue("a message that never left");
   await expect(chat.userMessages).toHaveCount(1);
   release();

@@ -37,7 +37,11 @@ test.describe("on an account of its own (the whole sidebar is checked)", () => {
       "Planning a trip to Kyoto 京都の紅葉",
     ]);
 
-    await chat.sidebarItem("Recipe for mapo tofu").getByRole("button", { name: "Rename" }).click();
+    // Each row's buttons say which conversation they act on.
+    await chat
+      .sidebarItem("Recipe for mapo tofu")
+      .getByRole("button", { name: "Rename “Recipe for mapo tofu”", exact: true })
+      .click();
     await page.getByLabel("Title").fill("Sichuan dinner");
     await page.getByRole("button", { name: "Save" }).click();
     await expect(chat.sidebarLink("Sichuan dinner")).toBeVisible();

@@ -90,6 +90,10 @@ export interface MarkdownLabels {
   thoughtFor: string;
   thoughtMoment: string;
   sources: string;
+  /** ": " in English, "：" in Chinese and Japanese. */
+  colon: string;
+  /** A time as the reader reads it (their language and time zone); ISO 8601 in UTC without one. */
+  time?: (ms: number) => string;
 }
 
 export const ENGLISH_LABELS: MarkdownLabels = {
@@ -108,6 +112,7 @@ export const ENGLISH_LABELS: MarkdownLabels = {
   thoughtFor: "Thought for {seconds} s",
   thoughtMoment: "Thought for a moment",
   sources: "Sources",
+  colon: ": ",
 };
 
 /** The reasoning's heading: the same wording as the chat's fold (lib/chat/thinking.ts thoughtSeconds). */
@@ -136,14 +141,16 @@ export function conversationMarkdown(
   labels: MarkdownLabels = ENGLISH_LABELS,
 ): string {
   const out: string[] = [`# ${oneLine(c.title) || "…"}`, ""];
-  out.push(`- ${labels.model}: ${c.model}`);
-  out.push(`- ${labels.created}: ${iso(c.createdAt)}`);
-  out.push(`- ${labels.updated}: ${iso(c.updatedAt)}`);
+  const time = labels.time ?? iso;
+  const colon = labels.colon;
+  out.push(`- ${labels.model}${colon}${c.model}`);
+  out.push(`- ${labels.created}${colon}${time(c.createdAt)}`);
+  out.push(`- ${labels.updated}${colon}${time(c.updatedAt)}`);
   const { systemPrompt, ...numbers } = c.settings ?? {};
   const numeric = Object.entries(numbers).filter(([, v]) => v !== undefined);
-  if (numeric.length) out.push(`- ${labels.settings}: ${numeric.map(([k, v]) => `${k} ${v}`).join(", ")}`);
+  if (numeric.length) out.push(`- ${labels.settings}${colon}${numeric.map(([k, v]) => `${k} ${v}`).join(", ")}`);
   if (systemPrompt) {
-    out.push("", `**${labels.systemPrompt}:**`, "", ...systemPrompt.split("\n").map((l) => `> ${l}`));
+    out.push("", `**${labels.systemPrompt}${colon.trim()}**`, "", ...systemPrompt.split("\n").map((l) => `> ${l}`));
   }
   for (const m of messages) {
     const who = m.role === "user" ? labels.you : `${labels.assistant}${m.model ? ` (${m.model})` : ""}`;
@@ -155,7 +162,7 @@ export function conversationMarkdown(
           : m.status === "error"
             ? labels.failed
             : "";
-    out.push("", "---", "", `## ${who}`, "", `*${iso(m.createdAt)}${state ? ` · ${state}` : ""}*`, "");
+    out.push("", "---", "", `## ${who}`, "", `*${time(m.createdAt)}${state ? ` · ${state}` : ""}*`, "");
     // Reasoning folded as the chat shows it (<details> renders folded on GitHub and most viewers), then the answer.
     if (m.reasoning) {
       const quoted = m.reasoning.split("\n").map((l) => `> ${l}`);
@@ -173,7 +180,7 @@ export function conversationMarkdown(
     if (m.sources?.length) {
       out.push(
         "",
-        `${labels.sources}:`,
+        `${labels.sources}${colon.trim()}`,
         ...m.sources.map(
           (s) => `- [${linkTitle(s.title || s.url)}](${linkUrl(s.url)})${s.site ? ` — ${oneLine(s.site)}` : ""}`,
         ),
@@ -183,7 +190,7 @@ export function conversationMarkdown(
     if (m.attachments?.length) {
       out.push(
         "",
-        `${labels.attachments}:`,
+        `${labels.attachments}${colon.trim()}`,
         ...m.attachments.map((a) => `- \`${oneLine(a.name).replace(/`/g, "'")}\``),
       );
     }

@@ -1,23 +1,47 @@
 import "server-only";
 import type { User } from "@/db/schema";
-import { isLocale, LOCALE_COOKIE, matchAcceptLanguage, type Locale } from "@/lib/i18n/locales";
+import { isLocale, LOCALE_COOKIE, matchAcceptLanguage, TIME_ZONE_COOKIE, type Locale } from "@/lib/i18n/locales";
 import { messagesFor } from "@/lib/i18n/messages";
 import type { MarkdownLabels } from "./archive";
 
 /** A route handler's language, as pages choose it (lib/i18n/request.ts): account, cookie, Accept-Language. */
 function routeLocale(req: Request, user: User): Locale {
   if (isLocale(user.locale)) return user.locale;
-  const cookie = (req.headers.get("cookie") ?? "")
-    .split(";")
-    .map((p) => p.trim())
-    .find((p) => p.startsWith(`${LOCALE_COOKIE}=`))
-    ?.slice(LOCALE_COOKIE.length + 1);
+  const cookie = cookieOf(req, LOCALE_COOKIE);
   if (isLocale(cookie)) return cookie;
   return matchAcceptLanguage(req.headers.get("accept-language")) ?? "en";
 }
 
-/** The Markdown export's headings in the reader's language. */
+const cookieOf = (req: Request, name: string) =>
+  (req.headers.get("cookie") ?? "")
+    .split(";")
+    .map((p) => p.trim())
+    .find((p) => p.startsWith(`${name}=`))
+    ?.slice(name.length + 1);
+
+/** The reader's time zone as their browser reported it (the pages' cookie), else UTC, said as such. */
+function timeZone(req: Request): string {
+  try {
+    const tz = decodeURIComponent(cookieOf(req, TIME_ZONE_COOKIE) ?? "") || "UTC";
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return tz;
+  } catch {
+    return "UTC"; // not a zone (or not decodable): said as UTC in each time
+  }
+}
+
+/** The Markdown export's headings and times in the reader's language and time zone. */
 export const markdownLabels = (req: Request, user: User): MarkdownLabels => {
-  const m = messagesFor(routeLocale(req, user));
-  return { ...m.data.markdown, ...m.thinking.markdown };
+  const locale = routeLocale(req, user);
+  const m = messagesFor(locale);
+  const format = new Intl.DateTimeFormat(locale, {
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZone: timeZone(req),
+    timeZoneName: "short",
+  });
+  return { ...m.data.markdown, ...m.thinking.markdown, time: (ms) => format.format(ms) };
 };

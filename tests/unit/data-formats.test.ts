@@ -291,6 +291,24 @@ describe("Markdown export", () => {
     assert.match(md, /> Answer briefly.\n> In Japanese./);
   });
 
+  test("in the reader's language: Chinese punctuation and times in their zone", async () => {
+    const { messagesFor } = await import("@/lib/i18n/messages");
+    const m = messagesFor("zh-CN");
+    const format = new Intl.DateTimeFormat("zh-CN", {
+      dateStyle: "medium",
+      timeStyle: "short",
+      timeZone: "Asia/Shanghai",
+    });
+    const zh = conversationMarkdown(conversation, messages, {
+      ...m.data.markdown,
+      ...m.thinking.markdown,
+      time: (ms) => format.format(ms),
+    });
+    // 03:04 UTC is 11:04 in Beijing.
+    assert.match(zh, /- 模型：GLM-4-Plus\n- 创建时间：2026年1月2日 11:04\n/);
+    assert.match(zh, /\*\*系统提示词：\*\*/);
+  });
+
   test("messages in order, each reply with its model, a stopped one marked", () => {
     const headings = [...md.matchAll(/^## (.*)$/gm)].map((m) => m[1]);
     assert.deepEqual(headings, ["You", "Assistant (GLM-4-Plus)", "You", "Assistant (GLM-4-Air)"]);

@@ -12,6 +12,7 @@ import { titleFrom } from "@/lib/chat/title";
 import { textOf, type ChatMessageMetadata, type ChatUIMessage, type ConversationSettings } from "@/lib/chat/types";
 import { AttachmentTray } from "./attachments/attachment-tray";
 import { ContextMeter, fitsContext } from "./attachments/context-meter";
+import { ContextRefusal } from "./context-refusal";
 import { useAttachments } from "./attachments/use-attachments";
 import { usePromptTokens } from "./attachments/use-prompt-tokens";
 import { Composer } from "./composer";
@@ -26,6 +27,7 @@ import { contentLang } from "@/lib/i18n/content-lang";
 import { RENDER_EVERY_MS } from "@/lib/chat/stream-cadence";
 import { newId } from "@/lib/ids";
 import { useDraft } from "./use-draft";
+import { type RedoTurn, redoTokens } from "./turn-tokens";
 import { useReach } from "@/components/ui/use-reach";
 
 export function Chat({
@@ -68,11 +70,15 @@ export function Chat({
   live.current.settings = settings;
   const transport = useChatTransport(live);
 
-  // A new chat's draft is the next new chat's until its first message; from then on, this conversation's.
-  const [draftKey, setDraftKey] = useState(isNew ? "new" : id);
-  const [draft, setDraft] = useDraft(draftKey);
+  // A new chat's draft is the next new chat's until the server has its first message; from then on, this
+  // conversation's (markSaved).
+  const [draft, setDraft, keepDraftAs] = useDraft(isNew ? "new" : id);
   const files = useAttachments();
   const [sendError, setSendError] = useState<string | null>(null);
+  /** A Regenerate, Continue or edit held back as too long for the model (its estimate; `at` tells presses apart). */
+  const [refused, setRefused] = useState<{ tokens: number; at: number } | null>(null);
+  /** The tab's name before a new chat's first message named it, for when that message comes back unsent. */
+  const blankTitle = useRef<string | null>(null);
   const { messages, sendMessage, regenerate, stop, status, setMessages, resumeStream } = useChat<ChatUIMessage>({
     id,
     messages: initialMessages,
@@ -84,9 +90,10 @@ export function Chat({
     resume: !isNew,
     // Markdown re-renders at most this often while text streams in, however fast the pieces come.
     experimental_throttle: RENDER_EVERY_MS,
-    onFinish: ({ isDisconnect }) => {
+    onFinish: ({ isDisconnect, isError, isAbort }) => {
       // The connection dropped, not the reply: pick it up again.
       if (isDisconnect) setTimeout(() => void resumeStream(), 1000);
+      if (!isError && !isAbort) markSaved();
       notifyConversationsChanged();
     },
     onError: (error) => {
@@ -96,6 +103,7 @@ export function Chat({
       if (!reply && currentMessages().at(-1)?.role === "user") unsend(t("notSent", { reason: text }));
       // "unreachable" is worded to follow "Your message was not sent:"; on its own it is a sentence.
       else markLast({ status: "error", error: unreachable ? t("serverUnreachable") : text });
+      if (reply) markSaved();
       notifyConversationsChanged();
     },
   });
@@ -122,6 +130,12 @@ export function Chat({
     files.restore(last.metadata?.attachments);
     setMessages(list.slice(0, -1));
     setSendError(error);
+    // A new chat whose first message the server does not have is still a new chat: its address was never
+    // given, and its name goes back with the message.
+    if (!live.current.saved) {
+      setHeading(title ?? t("newChat"));
+      if (blankTitle.current !== null) document.title = blankTitle.current;
+    }
   }
 
   /** Stop, for this tab and any other following the reply. Before the server had the message, it comes back. */
@@ -138,6 +152,8 @@ export function Chat({
     );
     if (pending && answer?.status !== "stopped") unsend(null);
     else markLast({ status: "stopped" });
+    // A reply was running, so the server had the message, even if none of the reply had arrived here.
+    if (answer?.status === "stopped") markSaved();
     notifyConversationsChanged();
   }
 
@@ -160,23 +176,34 @@ export function Chat({
     });
   }
 
+  /**
+   * The server has the conversation's first message (its reply has started, or failed as a saved reply). Only
+   * now does a new chat take its address (/chat/<id>) and its draft become the conversation's: until then a
+   * reload would find no conversation there, and the message, given back to the composer, would be lost.
+   */
+  function markSaved() {
+    if (live.current.saved) return;
+    live.current.saved = true;
+    if (isNew && window.location.pathname !== `/chat/${id}`) window.history.replaceState(null, "", `/chat/${id}`);
+    keepDraftAs(id);
+    notifyConversationsChanged();
+  }
+
   const busy = status === "submitted" || status === "streaming";
+  // biome-ignore lint/correctness/useExhaustiveDependencies: markSaved reads refs and props that do not change
   useEffect(() => {
-    if (status === "streaming" && !live.current.saved) {
-      live.current.saved = true;
-      notifyConversationsChanged();
-    }
+    if (status === "streaming") markSaved();
   }, [status]);
 
   function send(text: string) {
     setSendError(null);
-    // The conversation's address appears with its first message.
-    setDraftKey(id);
-    if (isNew && window.location.pathname !== `/chat/${id}`) {
-      window.history.replaceState(null, "", `/chat/${id}`);
+    setRefused(null);
+    if (!live.current.saved) {
+      // Named by its first message at once; its address waits for the server (markSaved).
       const first = titleFrom(text || (files.ready[0]?.name ?? ""));
       setHeading(first);
       // The tab's name too, in the layout's title template: Next sets it only when it renders a page.
+      blankTitle.current ??= document.title;
       document.title = `${first} · glm-chat`;
     }
     const attached = files.take();
@@ -195,8 +222,26 @@ export function Chat({
     setOlder(r.data.hasOlder);
   }
 
+  /**
+   * Regenerate, Continue and an edit are held back, as Send is, when the model's context cannot take what they
+   * would send: the model service would refuse it, and the reply it replaces would be lost for an error.
+   * Returns whether it went.
+   */
+  function redo(turn: RedoTurn, go: () => void): boolean {
+    const tokens = redoTokens(messages, settings.systemPrompt, turn);
+    if (!fitsContext(catalogue, model, tokens)) {
+      setRefused({ tokens, at: Date.now() });
+      return false;
+    }
+    setRefused(null);
+    setSendError(null);
+    go();
+    return true;
+  }
+
   function chooseModel(next: string) {
     setModel(next);
+    setRefused(null);
     // keepalive: the choice is kept even when the page is reloaded or closed right after.
     if (live.current.saved)
       void fetch(`/api/conversations/${encodeURIComponent(id)}/model`, {
@@ -242,9 +287,15 @@ export function Chat({
           model={model}
           hasOlder={older}
           onLoadOlder={() => void loadOlder()}
-          onEdit={(m, text) => void sendMessage({ text, messageId: m.id, metadata: m.metadata })}
-          onRegenerate={() => void regenerate()}
-          onContinue={(m) => void regenerate({ messageId: m.id, body: { continueFrom: m.id } })}
+          onEdit={(m, text) =>
+            redo({ kind: "edit", messageId: m.id, text }, () => {
+              void sendMessage({ text, messageId: m.id, metadata: m.metadata });
+            })
+          }
+          onRegenerate={() => redo({ kind: "regenerate" }, () => void regenerate())}
+          onContinue={(m) =>
+            redo({ kind: "continue" }, () => void regenerate({ messageId: m.id, body: { continueFrom: m.id } }))
+          }
           notice={copiedLastReply ? t("lastReplyCopied") : null}
         />
         {retiredModel && model === initialModel ? (
@@ -258,10 +309,19 @@ export function Chat({
           </p>
         ) : null}
         <AttachmentTray files={files} />
-        <ContextMeter model={model} tokens={promptTokens} hasFiles={files.files.length > 0} onSwitch={chooseModel} />
+        {refused ? (
+          // In the meter's place: the two would say much the same, and this one says what the press did.
+          <ContextRefusal key={refused.at} model={model} tokens={refused.tokens} onSwitch={chooseModel} />
+        ) : (
+          <ContextMeter model={model} tokens={promptTokens} hasFiles={files.files.length > 0} onSwitch={chooseModel} />
+        )}
         <Composer
           text={draft}
-          onTextChange={setDraft}
+          onTextChange={(text) => {
+            setDraft(text);
+            // Moved on: the meter speaks for what is typed now.
+            setRefused(null);
+          }}
           onSend={send}
           onStop={() => void stopReply()}
           busy={busy}

@@ -2,7 +2,8 @@
 
 import { Pencil, Play, RefreshCw } from "lucide-react";
 import { useTranslations } from "next-intl";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
+import { focusComposer } from "@/components/layout/shortcut-keys";
 import { Button } from "@/components/ui/button";
 import { Textarea } from "@/components/ui/input";
 import { cn } from "@/components/ui/cn";
@@ -19,8 +20,8 @@ import { UserText } from "./user-text";
 export interface MessageActions {
   /** Present on the last assistant reply when nothing is streaming. */
   onRegenerate?: () => void;
-  /** Present on the user's last message when nothing is streaming. */
-  onEdit?: (text: string) => void;
+  /** Present on the user's last message when nothing is streaming; returns whether the edit was sent. */
+  onEdit?: (text: string) => boolean;
   /** Present on the last reply when it was cut short (interrupted or stopped) with some text. */
   onContinue?: () => void;
 }
@@ -36,6 +37,19 @@ export function MessageView({
   const [draft, setDraft] = useState(text);
   const meta = message.metadata ?? {};
   const isUser = message.role === "user";
+  const editButton = useRef<HTMLButtonElement>(null);
+  const backToEdit = useRef(false);
+  // A cancelled edit gives focus back to the Edit button that opened it (it is rendered again only now): the
+  // box it was in is gone, and focus would fall to the page's body.
+  useEffect(() => {
+    if (editing || !backToEdit.current) return;
+    backToEdit.current = false;
+    editButton.current?.focus();
+  }, [editing]);
+  const cancelEdit = () => {
+    backToEdit.current = true;
+    setEditing(false);
+  };
 
   if (isUser) {
     return (
@@ -47,8 +61,11 @@ export function MessageView({
             onSubmit={(e) => {
               e.preventDefault();
               if (!draft.trim()) return;
+              // Held back (too long for the model): the box stays open with the text, and keeps the focus.
+              if (!actions.onEdit?.(draft.trimEnd())) return;
+              // Sent: on to the next message, as after Send.
+              focusComposer();
               setEditing(false);
-              actions.onEdit?.(draft.trimEnd());
             }}
           >
             <label htmlFor={`edit-${message.id}`} className="sr-only">
@@ -65,14 +82,14 @@ export function MessageView({
                   e.currentTarget.form?.requestSubmit();
                 } else if (e.key === "Escape") {
                   e.preventDefault();
-                  setEditing(false);
+                  cancelEdit();
                 }
               }}
               rows={3}
               autoFocus
             />
             <div className="flex justify-end gap-2">
-              <Button variant="secondary" size="sm" onClick={() => setEditing(false)}>
+              <Button variant="secondary" size="sm" onClick={cancelEdit}>
                 {t("cancel")}
               </Button>
               <Button type="submit" size="sm">
@@ -88,6 +105,7 @@ export function MessageView({
             <CopyButton text={text} />
             {actions.onEdit ? (
               <Button
+                ref={editButton}
                 variant="ghost"
                 size="sm"
                 aria-label={t("edit")}

@@ -29,7 +29,8 @@ export function Thread({
   model: string;
   hasOlder: boolean;
   onLoadOlder: () => void;
-  onEdit: (message: ChatUIMessage, text: string) => void;
+  /** Returns whether the edit was sent (it is held back when too long for the model's context). */
+  onEdit: (message: ChatUIMessage, text: string) => boolean;
   onRegenerate: () => void;
   onContinue: (message: ChatUIMessage) => void;
   /** A moment's confirmation (a shortcut's copy), shown over the thread's foot and read out. */

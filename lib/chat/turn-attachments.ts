@@ -1,7 +1,6 @@
 import "server-only";
 import type { Db } from "@/db";
 import { type AttachmentsUnavailable, getAttachment, textsOfConversation } from "@/db/queries/attachments";
-import type { Message } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 
 /** The words for a turn whose attachments cannot be taken; the composer keeps the message and the files. */
@@ -19,18 +18,19 @@ export async function attachmentNames(db: Db, userId: string, ids: string[] | un
 }
 
 /**
- * The documents of the conversation's messages by message id, for the prompt. Skipped (no query) for a new
- * conversation's first turn without files, the common case.
+ * The documents of the conversation's messages by message id, for the prompt. Skipped (no query) only when this
+ * request created the conversation with a first message without files, the common case. Not by the history's
+ * length: Regenerate, Retry or an edit of a first message has a history of one message too, and sends no file
+ * ids, yet its files belong in the prompt.
  */
 export async function attachmentTexts(
   db: Db,
   userId: string,
   conversationId: string,
-  history: Message[],
-  files: string[] | undefined,
+  turn: { created: boolean; files: string[] | undefined },
 ): Promise<Map<string, { name: string; text: string }[]>> {
   const byMessage = new Map<string, { name: string; text: string }[]>();
-  if (history.length <= 1 && !files) return byMessage;
+  if (turn.created && !turn.files) return byMessage;
   for (const row of await textsOfConversation(db, { userId, conversationId })) {
     if (!row.messageId) continue;
     const list = byMessage.get(row.messageId) ?? [];

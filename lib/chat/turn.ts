@@ -73,6 +73,7 @@ export async function startChatTurn(user: User, body: ChatTurnBody): Promise<Liv
   const db = getDb();
   const assistantId: string = body.continueFrom ?? newId();
   let conversation = await getConversation(db, { userId: user.id, id: body.id });
+  const created = !conversation;
   /** Set here for a new conversation, whose first turn is written with it. */
   let turn: { history: Message[]; base: string } | undefined;
   if (!conversation) {
@@ -169,7 +170,7 @@ export async function startChatTurn(user: User, body: ChatTurnBody): Promise<Liv
   }
   let texts: Awaited<ReturnType<typeof attachmentTexts>>;
   try {
-    texts = await attachmentTexts(db, user.id, conversationId, history, files);
+    texts = await attachmentTexts(db, user.id, conversationId, { created, files });
   } catch (err) {
     // The reply was claimed and its placeholder written: end both before giving up.
     settle("", "error", REPLY_FAILED);

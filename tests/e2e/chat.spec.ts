@@ -14,7 +14,7 @@ test("a streamed reply arrives in pieces, and the conversation gets its URL and 
   const chat = new ChatPage(page);
   await chat.send("[words:200][delay:40] Tell me about Zhipu", { wait: false });
   const id = await chat.conversationId();
-  await expect(page.getByRole("button", { name: "Stop" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Stop", exact: true })).toBeVisible();
   const reply = chat.lastReply();
   // Sample the reply's text in the page at every change while it streams (Stop is shown): it must be seen
   // at several growing lengths before it completes. Sampled by the page itself, so a busy machine's slow
@@ -49,7 +49,7 @@ test("Stop keeps the partial reply, marked as stopped, after a reload", async ({
   const chat = new ChatPage(page);
   await chat.send("[words:500][delay:30] a long story", { wait: false });
   await expect(chat.lastReply()).toContainText("simulated reply");
-  await page.getByRole("button", { name: "Stop" }).click();
+  await page.getByRole("button", { name: "Stop", exact: true }).click();
   await chat.waitForIdle();
   const shown = (await chat.lastReply().locator(".prose-chat").innerText()).trim();
   await expect(chat.lastReply()).toContainText("Stopped");
@@ -108,6 +108,34 @@ test("a reply that fails at once is a failed reply, retried in place without a r
   await expect(chat.lastReply().getByRole("alert")).toHaveCount(0);
 });
 
+test("a new chat's first message that could not be sent is back in the composer, and still there after a reload", async ({
+  page,
+}) => {
+  const chat = new ChatPage(page);
+  const text = `a first message that never left ${Date.now()}`;
+  await page.route("**/api/chat", (route) => route.abort("connectionreset"));
+  await chat.send(text, { wait: false });
+  await expect(page.getByRole("alert").filter({ hasText: "Your message was not sent" })).toBeVisible();
+  await expect(chat.composer).toHaveValue(text);
+  // Still a new chat: no address for a conversation the server does not have, nor its name.
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("New chat");
+  await expect(page).toHaveTitle("New chat · glm-chat");
+
+  await page.unroute("**/api/chat");
+  await page.reload();
+  await expect(chat.composer).toHaveValue(text);
+  await chat.composer.press("Enter");
+  await chat.waitForIdle();
+  await chat.conversationId();
+  await expect(chat.composer).toHaveValue("");
+  await page.reload();
+  await expect(chat.userMessages).toHaveText([text]);
+  // Sent, the draft is gone from the next new chat too.
+  await page.goto("/");
+  await expect(chat.composer).toHaveValue("");
+});
+
 test.describe("on an account of its own (it picks models, which sets the account's last model)", () => {
   test.use({ signedInAs: "fresh" });
 
@@ -157,7 +185,7 @@ test.describe("on an account of its own (it picks models, which sets the account
     await expect(chat.lastReply()).toContainText("glm-4-airx");
 
     await chat.chooseModel("GLM-4-Plus");
-    await chat.lastReply().getByRole("button", { name: "Regenerate" }).click();
+    await chat.lastReply().getByRole("button", { name: "Regenerate", exact: true }).click();
     await chat.waitForIdle();
     await expect(chat.assistantMessages).toHaveCount(2);
     await expect(chat.lastReply()).toContainText("GLM-4-Plus");
@@ -173,7 +201,7 @@ test("Edit the last message resends it and replaces the turns after it; Copy cop
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   const chat = new ChatPage(page);
   await chat.send("original question");
-  await chat.userMessages.last().getByRole("button", { name: "Edit" }).click();
+  await chat.userMessages.last().getByRole("button", { name: "Edit", exact: true }).click();
   await page.getByLabel("Edit message").fill("edited question");
   await page.getByRole("button", { name: "Save and send" }).click();
   await chat.waitForIdle();
@@ -188,10 +216,10 @@ test("Edit the last message resends it and replaces the turns after it; Copy cop
   expect(await page.evaluate(() => navigator.clipboard.readText())).toContain("You wrote: “edited question”");
 
   // As in the composer: Escape cancels an edit, Enter sends it, Shift+Enter makes a new line.
-  await chat.userMessages.last().getByRole("button", { name: "Edit" }).click();
+  await chat.userMessages.last().getByRole("button", { name: "Edit", exact: true }).click();
   await page.getByLabel("Edit message").press("Escape");
   await expect(page.getByLabel("Edit message")).toHaveCount(0);
-  await chat.userMessages.last().getByRole("button", { name: "Edit" }).click();
+  await chat.userMessages.last().getByRole("button", { name: "Edit", exact: true }).click();
   await page.getByLabel("Edit message").fill("sent with Enter");
   await page.getByLabel("Edit message").press("Shift+Enter");
   await page.getByLabel("Edit message").pressSequentially("second line");

@@ -197,6 +197,39 @@ test.describe("keyboard", () => {
     await expect(chat.assistantMessages).toHaveCount(0);
     await expect(chat.composer).toBeFocused();
   });
+
+  test("an inline edit gives focus back: to its Edit button when cancelled, to the message box once sent", async ({
+    page,
+  }) => {
+    const chat = new ChatPage(page);
+    await chat.send("a question to edit");
+    const edit = chat.userMessages.last().getByRole("button", { name: "Edit", exact: true });
+    const box = page.getByRole("textbox", { name: "Edit message" });
+
+    await edit.focus();
+    await page.keyboard.press("Enter");
+    await expect(box).toBeFocused();
+    await page.keyboard.press("Escape");
+    await expect(box).toHaveCount(0);
+    await expect(edit).toBeFocused();
+
+    await page.keyboard.press("Enter");
+    await expect(box).toBeFocused();
+    await page.keyboard.press("Tab");
+    await expect(page.getByRole("button", { name: "Cancel" })).toBeFocused();
+    await page.keyboard.press("Enter");
+    await expect(box).toHaveCount(0);
+    await expect(edit).toBeFocused();
+
+    await page.keyboard.press("Enter");
+    await box.fill("an edited question");
+    await box.press("Enter");
+    await expect(box).toHaveCount(0);
+    await expect(chat.composer).toBeFocused();
+    await chat.waitForIdle();
+    await expect(chat.lastReply()).toContainText("an edited question");
+    await expect(chat.composer).toBeFocused();
+  });
 });
 
 test.describe("on a phone", () => {
@@ -255,7 +288,7 @@ test.describe("on a phone", () => {
     await expect(chat.stopButton).toBeVisible();
     // Back at the end, it follows the stream again.
     await chat.waitForIdle({ timeout: 60_000 });
-    await expect(chat.lastReply().getByRole("button", { name: "Copy" })).toBeInViewport();
+    await expect(chat.lastReply().getByRole("button", { name: "Copy", exact: true })).toBeInViewport();
   });
 
   test.describe("with a touch screen (no hover)", () => {

@@ -47,16 +47,18 @@ export function AttachmentChip({
       {id ? (
         <button
           type="button"
-          className="min-w-0 truncate font-medium hover:underline"
+          className="min-w-12 truncate font-medium hover:underline"
           aria-describedby={detailsId}
           onClick={() => setOpen(true)}
         >
           {name}
         </button>
       ) : (
-        <span className="min-w-0 truncate font-medium">{uploading ? t("uploading", { name }) : name}</span>
+        <span className="min-w-12 truncate font-medium">{uploading ? t("uploading", { name }) : name}</span>
       )}
-      <span id={detailsId} className="shrink-0 text-neutral-500 dark:text-neutral-400">
+      {/* Both give way on a narrow chip (a phone's two a line): the details no longer keep their whole width
+          while the name shrinks to "sm…". */}
+      <span id={detailsId} className="min-w-0 truncate text-neutral-500 dark:text-neutral-400">
         {details}
       </span>
       {onRemove ? (

@@ -3,10 +3,8 @@
 import { useTranslations } from "next-intl";
 import { Button } from "@/components/ui/button";
 import { formatContext } from "@/lib/models";
+import { TOKEN_COUNT } from "./attachments/context-meter";
 import { useModels } from "./models-context";
-
-/** K and M in every language, as the composer's meter writes counts (attachments/context-meter.tsx). */
-const TOKEN_COUNT = new Intl.NumberFormat("en", { notation: "compact", maximumFractionDigits: 1 });
 
 /**
  * Regenerate, Continue or an edit held back because the model's context cannot take the conversation: what

@@ -15,7 +15,7 @@ export const fitsContext = (models: Catalogue, model: string, tokens: number) =>
  * context (GLM-4-Long in the default catalogue).
  * Shown once there is something to estimate that matters: documents attached, or over half the context.
  */
-const TOKEN_COUNT = new Intl.NumberFormat("en", { notation: "compact", maximumFractionDigits: 1 });
+export const TOKEN_COUNT = new Intl.NumberFormat("en", { notation: "compact", maximumFractionDigits: 1 });
 
 export function ContextMeter({
   model,

@@ -1,6 +1,7 @@
 import "server-only";
 import type { Catalogue, ModelInfo } from "@/lib/models";
 import { tokensAtLeastOf } from "@/lib/tokens";
+import { SCHEMA_AFTER } from "@/lib/upstream/json-mode";
 import { AppError } from "@/lib/errors";
 import { invalidRequest, modelNotFound } from "./errors";
 import { plainRequest } from "./plain-request";
@@ -250,7 +251,7 @@ type JsonSchemaFormat = Extract<NonNullable<ChatCompletionRequest["response_form
 /** What JSON mode alone does not say: the shape wanted, as the model reads it. */
 export function schemaInstruction({ json_schema: js }: JsonSchemaFormat): string {
   const about = js.description ? ` (${js.description})` : "";
-  const schema = js.schema ? `, conforming to this JSON Schema:\n${JSON.stringify(js.schema)}` : "";
+  const schema = js.schema ? `, ${SCHEMA_AFTER}${JSON.stringify(js.schema)}` : "";
   return `Reply with a single JSON object named "${js.name}"${about}${schema}\nWrite only the JSON, with no other text.`;
 }
 

@@ -14,7 +14,8 @@ type Schema = {
   anyOf?: Schema[];
 };
 
-const SCHEMA_AFTER = "conforming to this JSON Schema:\n";
+/** What comes before the schema in the gateway's instruction (lib/gateway/request.ts writes it with this). */
+export const SCHEMA_AFTER = "conforming to this JSON Schema:\n";
 
 /** The JSON object a JSON-mode reply is, given the request's system text and the reply it would have written. */
 export function jsonModeReply(systemText: string, text: string): string {

@@ -1,7 +1,7 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import { and, asc, count, eq, inArray, isNull, lt, sql } from "drizzle-orm";
-import { first, transaction, type Db } from "@/db";
+import { first, type Db } from "@/db";
 import { engine } from "@/db/engine";
 import { sqliteTurn } from "@/db/engines/turn-sqlite";
 import { attachments, conversations, messages } from "@/db/tables";
@@ -89,10 +89,7 @@ export class AttachmentLimitReached extends Error {
   }
 }
 
-/**
- * An uploaded, not yet sent attachment, if the account's limits leave room for it: checked and written in one
- * transaction, so uploads sent at once cannot all pass the check together.
- */
+/** An uploaded, not yet sent attachment, if the account's limits leave room for it. */
 export async function createAttachment(
   db: Db,
   row: { userId: string; name: string; mediaType: string; size: number; pages: number | null; text: string },
@@ -100,12 +97,10 @@ export async function createAttachment(
 ): Promise<AttachmentSummary> {
   const t = engine().text;
   const values = { ...row, id: newAttachmentId(), name: t(row.name), text: t(row.text) };
-  if (!limits) await db.insert(attachments).values(values);
-  else
-    await transaction(db, async (tx) => {
-      await checkRoom(tx, row.userId, row.size, limits);
-      await tx.insert(attachments).values(values);
-    });
+  // Checked, then written, with nothing awaited between but the queries themselves: on SQLite no other request
+  // runs in between; on PostgreSQL uploads sent at the same moment can each pass the check, by one file each.
+  if (limits) await checkRoom(db, row.userId, row.size, limits);
+  await db.insert(attachments).values(values);
   return { ...values, messageId: null, chars: values.text.length, bytes: Buffer.byteLength(values.text) };
 }
 

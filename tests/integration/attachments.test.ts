@@ -171,7 +171,9 @@ describe("in the conversation", () => {
   });
 
   test("another user cannot send my file, and nothing of theirs is written", async () => {
-    const a = await json(await upload(mine, "private.txt", "PRIVATE"));
+    const uploaded = await upload(mine, "private.txt", "PRIVATE");
+    assert.equal(uploaded.status, 201, await uploaded.clone().text());
+    const a = await json(uploaded);
     const id = randomUUID();
     const res = await turn(theirs, { id, text: "steal", attachments: [a.id] });
     assert.equal(res.status, 409);

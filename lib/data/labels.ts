@@ -1,6 +1,13 @@
 import "server-only";
 import type { User } from "@/db/schema";
-import { isLocale, LOCALE_COOKIE, matchAcceptLanguage, TIME_ZONE_COOKIE, type Locale } from "@/lib/i18n/locales";
+import {
+  isLocale,
+  knownTimeZone,
+  LOCALE_COOKIE,
+  matchAcceptLanguage,
+  TIME_ZONE_COOKIE,
+  type Locale,
+} from "@/lib/i18n/locales";
 import { messagesFor } from "@/lib/i18n/messages";
 import type { MarkdownLabels } from "./archive";
 
@@ -21,12 +28,11 @@ const cookieOf = (req: Request, name: string) =>
 
 /** The reader's time zone as their browser reported it (the pages' cookie), else UTC, said as such. */
 function timeZone(req: Request): string {
+  const raw = cookieOf(req, TIME_ZONE_COOKIE);
   try {
-    const tz = decodeURIComponent(cookieOf(req, TIME_ZONE_COOKIE) ?? "") || "UTC";
-    new Intl.DateTimeFormat("en", { timeZone: tz });
-    return tz;
+    return knownTimeZone(raw && decodeURIComponent(raw));
   } catch {
-    return "UTC"; // not a zone (or not decodable): said as UTC in each time
+    return "UTC"; // not decodable
   }
 }
 

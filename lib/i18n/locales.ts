@@ -14,6 +14,17 @@ export const LOCALE_COOKIE = "glm-locale";
 /** The reader's IANA time zone, written by the browser so server-rendered times match the client's. */
 export const TIME_ZONE_COOKIE = "glm-tz";
 
+/** A time zone the cookie named, if this runtime knows it; else UTC (pages and downloads alike). */
+export function knownTimeZone(tz: string | undefined): string {
+  if (!tz) return "UTC";
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return tz;
+  } catch {
+    return "UTC";
+  }
+}
+
 export function isLocale(value: unknown): value is Locale {
   return typeof value === "string" && (LOCALES as readonly string[]).includes(value);
 }

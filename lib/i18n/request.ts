@@ -2,7 +2,7 @@ import "server-only";
 import { cookies, headers } from "next/headers";
 import { getRequestConfig } from "next-intl/server";
 import { currentUser } from "@/lib/auth/session";
-import { LOCALE_COOKIE, type Locale, pickLocale, TIME_ZONE_COOKIE } from "./locales";
+import { knownTimeZone, LOCALE_COOKIE, type Locale, pickLocale, TIME_ZONE_COOKIE } from "./locales";
 import { messagesFor } from "./messages";
 
 /**
@@ -21,14 +21,7 @@ export async function requestLocale(): Promise<Locale> {
 
 /** The reader's time zone as their browser reported it (a cookie), else UTC — the same on server and client. */
 export async function requestTimeZone(): Promise<string> {
-  const tz = (await cookies()).get(TIME_ZONE_COOKIE)?.value;
-  if (tz) {
-    try {
-      new Intl.DateTimeFormat("en", { timeZone: tz });
-      return tz;
-    } catch {}
-  }
-  return "UTC";
+  return knownTimeZone((await cookies()).get(TIME_ZONE_COOKIE)?.value);
 }
 
 export default getRequestConfig(async () => {

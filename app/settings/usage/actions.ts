@@ -5,11 +5,12 @@ import { getDb } from "@/db";
 import * as R from "@/db/queries/usage-report";
 import { adminAction, userAction } from "@/lib/actions";
 import { modelCatalogue } from "@/lib/model-catalogue";
+import { USAGE_RANGES } from "@/lib/usage/ranges";
 
 const PAGE_SIZE = 25;
 
 const ReportInput = z.object({
-  days: z.union([z.literal(7), z.literal(30), z.literal(90)]),
+  days: z.literal(USAGE_RANGES),
   offsetMinutes: z
     .number()
     .int()
